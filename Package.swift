@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Versions are pinned exactly: this machine's package mirror serves only the listed versions.
+let package = Package(
+    name: "Masker",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "masker", targets: ["masker"]),
+        .executable(name: "masker-voice", targets: ["masker-voice"]),
+        .library(name: "MaskerCore", targets: ["MaskerCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        // Pure domain logic: policy, keys, (later) detection, tokens, synthesis, audit chain.
+        // No networking and no storage drivers.
+        .target(
+            name: "MaskerCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Everything that touches disk or a database: data directory, dev keys, (later) vault.
+        .target(name: "MaskerStore", dependencies: ["MaskerCore"]),
+        .target(name: "MaskerServer", dependencies: ["MaskerCore", "MaskerStore"]),
+        .target(name: "MaskerVoice", dependencies: ["MaskerCore"]),
+        // The `masker` command tree as a library, so tests can drive it in-process.
+        .target(
+            name: "MaskerCLI",
+            dependencies: [
+                "MaskerCore", "MaskerStore", "MaskerServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "masker", dependencies: ["MaskerCLI"]),
+        .executableTarget(
+            name: "masker-voice",
+            dependencies: [
+                "MaskerVoice",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "MaskerCoreTests", dependencies: ["MaskerCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore"]),
+        .testTarget(name: "MaskerServerTests", dependencies: ["MaskerServer"]),
+        .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice"]),
+        // Depends on the executables so `swift test` builds the binaries these tests run.
+        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "masker", "masker-voice"]),
+    ]
+)

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import MaskerCore
+import MaskerStore
+
+/// What every command derives from the global options, the environment and the config file,
+/// resolved once in one place so precedence (flag > environment > config > default) is uniform.
+public struct CommandContext: Sendable {
+    public var options: GlobalOptions
+    public var environment: [String: String]
+    public var config: CLIConfig
+    public var logger: Logger
+
+    public init(options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CLIFailure) {
+        self.options = options
+        self.environment = environment
+        if let path = try CLIConfig.locate(flag: options.config, environment: environment) {
+            config = try CLIConfig.load(path: path)
+        } else {
+            config = CLIConfig()
+        }
+        var logger = Logger(label: "masker", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = options.quiet ? .error : (options.verbose ? .debug : .notice)
+        self.logger = logger
+    }
+
+    public var devMode: Bool { KeyRingLoader.isDevMode(environment) }
+
+    public var dataDirectory: DataDirectory {
+        DataDirectory.resolve(environment: environment, configured: config.dataDirectory)
+    }
+
+    public var keyRingLoader: KeyRingLoader {
+        KeyRingLoader(environment: environment, dataDirectory: dataDirectory)
+    }
+
+    /// The policy file in force, or nil for the built-in default.
+    public var policyPath: String? {
+        if let flag = options.policy { return flag }
+        if let path = environment["MASKER_POLICY_PATH"], !path.isEmpty { return path }
+        if let path = config.policy { return path }
+        let shipped = "configs/mask_policy.yaml"
+        return FileManager.default.fileExists(atPath: shipped) ? shipped : nil
+    }
+
+    /// The effective policy. `checkKeys` adds the environment checks (and, in dev mode, generates a
+    /// missing key); commands that never use a key (`policy show`) skip them.
+    public func loadPolicy(checkKeys: Bool) throws -> LoadedPolicy {
+        var text: String?
+        var readIssues: [PolicyIssue] = []
+        let source = policyPath ?? "built-in healthcare-default"
+        if let path = policyPath {
+            let (read, issue) = try readPolicy(path)
+            text = read
+            readIssues = issue.map { [$0] } ?? []
+        }
+        let keyCheck: ((Policy, SourceLocation) -> [PolicyIssue])?
+        if checkKeys {
+            let loader = keyRingLoader
+            let devMode = devMode
+            let logger = logger
+            keyCheck = { policy, location in
+                do {
+                    let (ring, errors) = try loader.load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
+                    return PolicyKeyCheck.issues(for: policy, kidLocation: location, keyRing: ring, keyErrors: errors, devMode: devMode)
+                } catch {
+                    return [PolicyIssue(.unknownKid, path: "kid", at: location, message: "\(error)",
+                                        fix: "fix the data directory problem above, or set MASKER_KEY_\(policy.kid)")]
+                }
+            }
+        } else {
+            keyCheck = nil
+        }
+        return try PolicyStartup.load(text: text, readIssues: readIssues, source: source, devMode: devMode, keyCheck: keyCheck, logger: logger)
+    }
+
+    public func readPolicy(_ path: String) throws(CLIFailure) -> (text: String?, issue: PolicyIssue?) {
+        do {
+            return try PolicyFile.read(path)
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// The per-kind settings under `entities:`. Defaults are the seed's field reference.
+public struct EntityRule: Equatable, Sendable {
+    public var enabled: Bool
+    public var regex: Bool
+    public var ner: Bool
+    /// NER hits scoring below this are dropped. In [0, 1].
+    public var confidenceThreshold: Double
+    public var action: EntityAction
+
+    public static let defaultConfidenceThreshold = 0.6
+
+    public init(enabled: Bool = true, regex: Bool = true, ner: Bool = true,
+                confidenceThreshold: Double = EntityRule.defaultConfidenceThreshold,
+                action: EntityAction = .tokenize) {
+        self.enabled = enabled
+        self.regex = regex
+        self.ner = ner
+        self.confidenceThreshold = confidenceThreshold
+        self.action = action
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import MaskerCore
+
+/// Assembles the key ring a process runs with: the environment's keys, plus in dev mode a stored
+/// (or newly generated) development key for each required kid the environment lacks.
+public struct KeyRingLoader: Sendable {
+    public var environment: [String: String]
+    public var dataDirectory: DataDirectory
+
+    public init(environment: [String: String], dataDirectory: DataDirectory) {
+        self.environment = environment
+        self.dataDirectory = dataDirectory
+    }
+
+    /// `MASKER_DEV=1` (or `true`, `yes`) turns dev mode on.
+    public static func isDevMode(_ environment: [String: String]) -> Bool {
+        guard let value = environment["MASKER_DEV"]?.lowercased() else { return false }
+        return ["1", "true", "yes", "on"].contains(value)
+    }
+
+    public var isDevMode: Bool { Self.isDevMode(environment) }
+
+    /// - Parameter generateMissing: in dev mode, create a key for a required kid that has none.
+    ///   `policy validate` passes false: checking a policy must not write keys.
+    public func load(requiredKids: [String], generateMissing: Bool, logger: Logger) throws -> (ring: KeyRing, errors: [KeyRingError]) {
+        var (ring, errors) = KeyRing.fromEnvironment(environment)
+        guard isDevMode else { return (ring, errors) }
+        let store = DevKeyStore(dataDirectory: dataDirectory)
+        for kid in requiredKids where !ring.hasCurrentKey(for: kid)
+            && !errors.contains(where: { $0.variable == KeyRing.variableName(for: kid) }) {
+            if generateMissing {
+                let (key, created) = try store.loadOrCreate(kid: kid)
+                ring.setCurrentKey(key, for: kid)
+                if created {
+                    logger.warning("MASKER_DEV: generated a development key for kid \(kid) at \(store.path(for: kid).path); never use dev mode with real PHI")
+                } else {
+                    logger.info("MASKER_DEV: using the development key for kid \(kid) at \(store.path(for: kid).path)")
+                }
+            } else if let key = try store.existingKey(for: kid) {
+                ring.setCurrentKey(key, for: kid)
+            }
+        }
+        return (ring, errors)
+    }
+}

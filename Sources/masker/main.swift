@@ -1,0 +1,4 @@
+import Foundation
+import MaskerCLI
+
+exit(await MaskerCommand.execute(Array(CommandLine.arguments.dropFirst())))
