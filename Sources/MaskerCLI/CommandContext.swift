@@ -43,9 +43,9 @@ public struct CommandContext: Sendable {
         return FileManager.default.fileExists(atPath: shipped) ? shipped : nil
     }
 
-    /// The effective policy. `checkKeys` adds the environment checks (and, in dev mode, generates a
-    /// missing key); commands that never use a key (`policy show`) skip them.
-    public func loadPolicy(checkKeys: Bool) throws -> LoadedPolicy {
+    /// The effective policy, checked for structure only. Commands that mint tokens will also need
+    /// the key ring (`keyRingLoader`) and pass a key check to `PolicyStartup`.
+    public func loadPolicy() throws -> LoadedPolicy {
         var text: String?
         var readIssues: [PolicyIssue] = []
         let source = policyPath ?? "built-in healthcare-default"
@@ -54,24 +54,8 @@ public struct CommandContext: Sendable {
             text = read
             readIssues = issue.map { [$0] } ?? []
         }
-        let keyCheck: ((Policy, SourceLocation) -> [PolicyIssue])?
-        if checkKeys {
-            let loader = keyRingLoader
-            let devMode = devMode
-            let logger = logger
-            keyCheck = { policy, location in
-                do {
-                    let (ring, errors) = try loader.load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
-                    return PolicyKeyCheck.issues(for: policy, kidLocation: location, keyRing: ring, keyErrors: errors, devMode: devMode)
-                } catch {
-                    return [PolicyIssue(.unknownKid, path: "kid", at: location, message: "\(error)",
-                                        fix: "fix the data directory problem above, or set MASKER_KEY_\(policy.kid)")]
-                }
-            }
-        } else {
-            keyCheck = nil
-        }
-        return try PolicyStartup.load(text: text, readIssues: readIssues, source: source, devMode: devMode, keyCheck: keyCheck, logger: logger)
+        return try PolicyStartup.load(text: text, readIssues: readIssues, source: source, devMode: devMode,
+                                      keyCheck: nil, logger: logger)
     }
 
     public func readPolicy(_ path: String) throws(CLIFailure) -> (text: String?, issue: PolicyIssue?) {

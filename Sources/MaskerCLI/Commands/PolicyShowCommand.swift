@@ -17,7 +17,7 @@ struct PolicyShowCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let loaded = try context.loadPolicy(checkKeys: false)
+        let loaded = try context.loadPolicy()
         for warning in loaded.warnings {
             context.logger.warning("\(warning.code.rawValue) \(warning.path): \(warning.message)")
         }

@@ -55,7 +55,7 @@ struct PolicyValidateCommand: AsyncParsableCommand {
         if !report.valid { throw ExitCode(CLIExitCode.policyInvalid.rawValue) }
     }
 
-    private func keyIssues(_ policy: Policy, at location: SourceLocation, context: CommandContext) -> [PolicyIssue] {
+    private func keyIssues(_ policy: Policy, at location: SourcePosition, context: CommandContext) -> [PolicyIssue] {
         do {
             let (ring, errors) = try context.keyRingLoader.load(requiredKids: [policy.kid], generateMissing: false,
                                                                 logger: context.logger)

@@ -49,7 +49,7 @@ public struct PolicyIssue: Equatable, Sendable, Codable, CustomStringConvertible
     /// One line telling the author what to change.
     public var fix: String
 
-    public init(_ code: PolicyIssueCode, path: String, at location: SourceLocation, message: String, fix: String) {
+    public init(_ code: PolicyIssueCode, path: String, at location: SourcePosition, message: String, fix: String) {
         self.code = code
         self.severity = code.severity
         self.path = path
@@ -59,7 +59,7 @@ public struct PolicyIssue: Equatable, Sendable, Codable, CustomStringConvertible
         self.fix = fix
     }
 
-    public var location: SourceLocation { SourceLocation(line: line, column: column) }
+    public var location: SourcePosition { SourcePosition(line: line, column: column) }
 
     /// `12:5: error[invalid_pass] passes[1]: …` followed by an indented fix line.
     public var description: String {

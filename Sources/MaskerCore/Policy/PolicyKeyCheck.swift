@@ -2,7 +2,7 @@
 /// Kept apart from `PolicyParser` because the same file is valid on a server that has the key and
 /// invalid on a laptop that does not.
 public enum PolicyKeyCheck {
-    public static func issues(for policy: Policy, kidLocation: SourceLocation, keyRing: KeyRing,
+    public static func issues(for policy: Policy, kidLocation: SourcePosition, keyRing: KeyRing,
                               keyErrors: [KeyRingError], devMode: Bool) -> [PolicyIssue] {
         let variable = KeyRing.variableName(for: policy.kid)
         if let error = keyErrors.first(where: { $0.variable == variable }) {

@@ -4,7 +4,7 @@ public struct PolicyParseResult: Sendable {
     public var policy: Policy?
     public var issues: [PolicyIssue]
     /// Where `kid:` was written, so key checks against the environment can point at it.
-    public var kidLocation: SourceLocation
+    public var kidLocation: SourcePosition
 
     public var isValid: Bool { policy != nil }
 }
@@ -43,7 +43,7 @@ private struct Entry {
 
 private struct Reader {
     var issues: [PolicyIssue] = []
-    var kidLocation = SourceLocation.start
+    var kidLocation = SourcePosition.start
 
     mutating func report(_ code: PolicyIssueCode, _ path: String, _ node: YAMLNode, _ message: String, fix: String) {
         issues.append(PolicyIssue(code, path: path, at: node.location, message: message, fix: fix))
@@ -233,7 +233,7 @@ private struct Reader {
             return nil
         }
         var passes: [ReadPass] = []
-        var seen: [DetectionPassName: SourceLocation] = [:]
+        var seen: [DetectionPassName: SourcePosition] = [:]
         var failed = false
         for (index, item) in items.enumerated() {
             let path = "passes[\(index)]"

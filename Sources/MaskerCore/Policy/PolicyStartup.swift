@@ -35,7 +35,7 @@ public enum PolicyStartup {
     ///   - keyCheck: environment checks (unknown or malformed key) to add; nil skips them, as
     ///     `policy show` and `policy diff` do, since they never use a key.
     public static func load(text: String?, readIssues: [PolicyIssue] = [], source: String, devMode: Bool,
-                            keyCheck: ((Policy, SourceLocation) -> [PolicyIssue])?,
+                            keyCheck: ((Policy, SourcePosition) -> [PolicyIssue])?,
                             logger: Logger) throws(PolicyInvalid) -> LoadedPolicy {
         if !readIssues.isEmpty {
             return try fallBack(source: source, issues: readIssues, devMode: devMode, keyCheck: keyCheck, logger: logger)
@@ -57,7 +57,7 @@ public enum PolicyStartup {
     }
 
     private static func fallBack(source: String, issues: [PolicyIssue], devMode: Bool,
-                                 keyCheck: ((Policy, SourceLocation) -> [PolicyIssue])?,
+                                 keyCheck: ((Policy, SourcePosition) -> [PolicyIssue])?,
                                  logger: Logger) throws(PolicyInvalid) -> LoadedPolicy {
         guard devMode else { throw PolicyInvalid(source: source, issues: issues) }
         for issue in issues.errors {

@@ -4,7 +4,8 @@ public enum Suggestion {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) { return sameLetters }
-        let limit = max(2, word.count / 3)
+        // Half the word's length: catches "gemini" → gemma (3 edits) without suggesting unrelated words.
+        let limit = max(2, word.count / 2)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(lowered, candidate.lowercased())

@@ -3,7 +3,7 @@ import CYaml
 /// Why a document could not be read as YAML at all.
 public struct YAMLSyntaxError: Error, Sendable, Equatable {
     public var message: String
-    public var location: SourceLocation
+    public var location: SourcePosition
 }
 
 /// Builds `YAMLNode` trees from libyaml's event stream.
@@ -36,7 +36,7 @@ public enum YAMLComposer {
         enum Kind { case sequence, mapping }
         var kind: Kind
         var anchor: String?
-        var location: SourceLocation
+        var location: SourcePosition
         var items: [YAMLNode] = []
         var pendingKey: YAMLNode?
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
@@ -57,7 +57,7 @@ public enum YAMLComposer {
                     throw Self.syntaxError(parser)
                 }
                 defer { yaml_event_delete(&event) }
-                let location = SourceLocation(line: Int(event.start_mark.line) + 1,
+                let location = SourcePosition(line: Int(event.start_mark.line) + 1,
                                               column: Int(event.start_mark.column) + 1)
                 switch event.type {
                 case YAML_STREAM_END_EVENT:
@@ -112,7 +112,7 @@ public enum YAMLComposer {
         }
 
         private mutating func add(_ node: YAMLNode, size: Int, newNodes: Int, anchor: String?,
-                                  at location: SourceLocation) throws(YAMLSyntaxError) {
+                                  at location: SourcePosition) throws(YAMLSyntaxError) {
             totalNodes += newNodes
             if totalNodes > YAMLComposer.maxNodes {
                 throw YAMLSyntaxError(
@@ -149,7 +149,7 @@ public enum YAMLComposer {
                 return YAMLSyntaxError(message: message, location: .start)
             }
             return YAMLSyntaxError(message: message,
-                                   location: SourceLocation(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
+                                   location: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1))
         }
 
         static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, length: Int) -> String {

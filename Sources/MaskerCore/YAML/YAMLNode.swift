@@ -11,9 +11,9 @@ public struct YAMLNode: Sendable {
     }
 
     public var value: Value
-    public var location: SourceLocation
+    public var location: SourcePosition
 
-    public init(_ value: Value, at location: SourceLocation) {
+    public init(_ value: Value, at location: SourcePosition) {
         self.value = value
         self.location = location
     }

@@ -1,5 +1,5 @@
 /// A 1-based line and column in a text file, as editors show them.
-public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct SourcePosition: Hashable, Sendable, Codable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 
@@ -8,7 +8,7 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
         self.column = column
     }
 
-    public static let start = SourceLocation(line: 1, column: 1)
+    public static let start = SourcePosition(line: 1, column: 1)
 
     public var description: String { "\(line):\(column)" }
 }

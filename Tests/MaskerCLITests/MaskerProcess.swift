@@ -1,0 +1,73 @@
+import Foundation
+
+/// Runs the built `masker` / `masker-voice` binaries as a user would, with a controlled environment,
+/// so tests see real exit codes and the real split between stdout and stderr.
+struct MaskerProcess {
+    struct Output {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+        var all: String { stdout + stderr }
+    }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binaries sit beside the test bundle in SwiftPM's build directory.
+    static var binDirectory: URL {
+        if let explicit = ProcessInfo.processInfo.environment["MASKER_BIN_DIR"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent()
+    }
+
+    /// A minimal environment: no MASKER_* variables leak in from the developer's shell, and HOME
+    /// points at an empty directory so no user config file is picked up.
+    static func run(_ arguments: [String], binary: String = "masker", environment extra: [String: String] = [:],
+                    stdin: String? = nil, in directory: URL? = nil, home: URL? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? repositoryRoot
+        var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+                           "HOME": (home ?? FileManager.default.temporaryDirectory.appendingPathComponent("masker-empty-home")).path]
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read before waiting so a chatty process cannot fill the pipe and block.
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(code: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                      stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func fixture(_ relativePath: String) -> String {
+        repositoryRoot.appendingPathComponent("Tests/MaskerCoreTests/Fixtures/policies/\(relativePath)").path
+    }
+
+    static let validKey = Data((0..<32).map { UInt8($0 * 3) }).base64EncodedString()
+}
+
+/// A fresh directory per test, removed afterwards.
+final class ScratchDirectory {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("masker-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        return path.path
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import MaskerCore
+import Testing
+
+struct SuggestionTests {
+    @Test func suggestsCloseSpellings() {
+        #expect(Suggestion.closest(to: "gemini", in: ["regex", "gemma", "diarize"]) == "gemma")
+        #expect(Suggestion.closest(to: "phone", in: ["PHONE", "FAX"]) == "PHONE")
+        #expect(Suggestion.closest(to: "tokenise", in: ["tokenize", "redact", "passthrough"]) == "tokenize")
+    }
+
+    @Test func staysQuietWhenNothingIsClose() {
+        #expect(Suggestion.closest(to: "colour", in: ["name", "version", "kid"]) == nil)
+        #expect(Suggestion.hint(for: "zzzzzz", in: ["regex"]) == "")
+    }
+}
+
+struct JSONValueTests {
+    @Test func serialisesValidJSONWithEscapes() throws {
+        let value = JSONValue.object([
+            ("text", .string("quote \" backslash \\ newline \n tab \t nul \u{0} é 🙂")),
+            ("numbers", .array([.int(-3), .uint(UInt64.max), .double(0.6), .double(.infinity)])),
+            ("flags", .array([.bool(true), .null])),
+            ("empty", .object([])),
+        ])
+        for indent in [nil, 2] as [Int?] {
+            let text = value.serialized(indent: indent)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            #expect(parsed["text"] as? String == "quote \" backslash \\ newline \n tab \t nul \u{0} é 🙂")
+        }
+        #expect(value.serialized().hasPrefix("{\"text\":"))
+    }
+
+    @Test func keepsKeyOrder() {
+        let text = JSONValue.object([("z", .int(1)), ("a", .int(2))]).serialized()
+        #expect(text == "{\"z\":1,\"a\":2}")
+    }
+}
