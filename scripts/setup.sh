@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing Masker needs on a fresh Debian machine, then resolves packages.
+# Idempotent: safe to run again. Later issues add their system packages here (PostgreSQL,
+# PocketSphinx, flite) so the README's two commands stay the only set-up a user runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: the Swift toolchain (6.x) is not on PATH; install it from swift.org, then run this again" >&2
+  exit 1
+fi
+
+# System packages the build and tests need. None yet beyond the toolchain; the list grows with the
+# vault (postgresql), voice (libpocketsphinx-dev pocketsphinx-en-us flite sox) and portal issues.
+APT_PACKAGES=()
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+swift package resolve
