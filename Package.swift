@@ -51,11 +51,17 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "MaskerCoreTests", dependencies: ["MaskerCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore"]),
+        // Helpers shared by the test targets (log capture, scratch directories, repository paths).
+        .target(
+            name: "MaskerTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support"
+        ),
+        .testTarget(name: "MaskerCoreTests", dependencies: ["MaskerCore", "MaskerTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore", "MaskerTestSupport"]),
         .testTarget(name: "MaskerServerTests", dependencies: ["MaskerServer"]),
         .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice"]),
         // Depends on the executables so `swift test` builds the binaries these tests run.
-        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "masker", "masker-voice"]),
+        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerTestSupport", "masker", "masker-voice"]),
     ]
 )

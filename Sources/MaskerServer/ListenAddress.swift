@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where `masker serve` listens: `MASKER_LISTEN_ADDR`, `host:port`, default `127.0.0.1:8080`.
 /// Loopback by default so a fresh install never exposes an unauthenticated port.
 public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
@@ -24,7 +26,7 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
 
     /// Accepts `host:port`, `[ipv6]:port` and `:port` (all interfaces is never implied: `:port` means loopback).
     public static func parse(_ text: String) throws(ParseError) -> ListenAddress {
-        let trimmed = text.trimmingSpaces
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
         let host: Substring
         let portText: Substring
         if trimmed.hasPrefix("[") {
@@ -47,10 +49,4 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MaskerTestSupport
 import Testing
 
 struct CLIConventionTests {
@@ -24,7 +25,7 @@ struct CLIConventionTests {
     }
 
     @Test func globalOptionsWorkBeforeAndAfterTheSubcommand() throws {
-        let minimal = MaskerProcess.fixture("minimal.yaml")
+        let minimal = Repository.policyFixture("minimal.yaml")
         let before = try MaskerProcess.run(["--json", "--policy", minimal, "policy", "show"])
         let after = try MaskerProcess.run(["policy", "show", "--json", "--policy", minimal])
         #expect(before.code == 0 && after.code == 0)
@@ -33,7 +34,7 @@ struct CLIConventionTests {
     }
 
     @Test func quietSuppressesWarnings() throws {
-        let seed = MaskerProcess.fixture("seed-example.yaml")
+        let seed = Repository.policyFixture("seed-example.yaml")
         let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey]
         let normal = try MaskerProcess.run(["policy", "validate", seed], environment: environment)
         let quiet = try MaskerProcess.run(["policy", "validate", "--quiet", seed], environment: environment)
@@ -69,7 +70,7 @@ struct CLIConventionTests {
 
     @Test func aConfigFileSuppliesThePolicyRelativeToItself() throws {
         let scratch = try ScratchDirectory()
-        _ = try scratch.write("policies/p.yaml", "name: from-config\nversion: 1\nkid: K\ntokenization: vault-deterministic\npasses: [regex]\nentities:\n  PHONE:\n")
+        try scratch.write("policies/p.yaml", "name: from-config\nversion: 1\nkid: K\ntokenization: vault-deterministic\npasses: [regex]\nentities:\n  PHONE:\n")
         let config = try scratch.write("masker.toml", "policy = \"policies/p.yaml\"\nserver = \"http://127.0.0.1:8080\"\n")
         let viaFlag = try MaskerProcess.run(["policy", "show", "--json", "--config", config])
         #expect(viaFlag.stdout.contains("\"name\": \"from-config\""), "\(viaFlag.all)")
@@ -82,7 +83,7 @@ struct CLIConventionTests {
         let viaHome = try MaskerProcess.run(["policy", "show", "--json"], in: home.url, home: home.url)
         #expect(viaHome.stdout.contains("\"name\": \"from-config\""), "\(viaHome.all)")
         // Flags beat the config file.
-        let flagWins = try MaskerProcess.run(["policy", "show", "--json", "--config", config, "--policy", MaskerProcess.fixture("minimal.yaml")])
+        let flagWins = try MaskerProcess.run(["policy", "show", "--json", "--config", config, "--policy", Repository.policyFixture("minimal.yaml")])
         #expect(flagWins.stdout.contains("\"name\": \"minimal\""))
     }
 

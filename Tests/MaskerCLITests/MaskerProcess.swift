@@ -1,4 +1,5 @@
 import Foundation
+import MaskerTestSupport
 
 /// Runs the built `masker` / `masker-voice` binaries as a user would, with a controlled environment,
 /// so tests see real exit codes and the real split between stdout and stderr.
@@ -9,9 +10,6 @@ struct MaskerProcess {
         var stderr: String
         var all: String { stdout + stderr }
     }
-
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The binaries sit beside the test bundle in SwiftPM's build directory.
     static var binDirectory: URL {
@@ -29,7 +27,7 @@ struct MaskerProcess {
         let process = Process()
         process.executableURL = binDirectory.appendingPathComponent(binary)
         process.arguments = arguments
-        process.currentDirectoryURL = directory ?? repositoryRoot
+        process.currentDirectoryURL = directory ?? Repository.root
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                            "HOME": (home ?? FileManager.default.temporaryDirectory.appendingPathComponent("masker-empty-home")).path]
         environment.merge(extra) { $1 }
@@ -49,25 +47,5 @@ struct MaskerProcess {
                       stderr: String(decoding: stderrData, as: UTF8.self))
     }
 
-    static func fixture(_ relativePath: String) -> String {
-        repositoryRoot.appendingPathComponent("Tests/MaskerCoreTests/Fixtures/policies/\(relativePath)").path
-    }
-
     static let validKey = Data((0..<32).map { UInt8($0 * 3) }).base64EncodedString()
-}
-
-/// A fresh directory per test, removed afterwards.
-final class ScratchDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("masker-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: path, atomically: true, encoding: .utf8)
-        return path.path
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

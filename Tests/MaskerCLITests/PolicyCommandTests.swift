@@ -1,4 +1,5 @@
 import Foundation
+import MaskerTestSupport
 import Testing
 
 /// The "done when" list, run against the real binary, plus the behaviour around it.
@@ -29,7 +30,7 @@ struct PolicyCommandTests {
     }
 
     @Test func anUnknownPassExits3NamingInvalidPass() throws {
-        let result = try MaskerProcess.run(["policy", "validate", MaskerProcess.fixture("invalid/invalid_pass.yaml")],
+        let result = try MaskerProcess.run(["policy", "validate", Repository.policyFixture("invalid/invalid_pass.yaml")],
                                            environment: ["MASKER_KEY_K_TEST": MaskerProcess.validKey])
         #expect(result.code == 3)
         #expect(result.stdout.contains("invalid_pass.yaml:7:5: error[invalid_pass] passes[1]: unknown pass \"gemini\""))
@@ -37,7 +38,7 @@ struct PolicyCommandTests {
     }
 
     @Test func validateReportsEveryProblemAsJSON() throws {
-        let result = try MaskerProcess.run(["policy", "validate", "--json", MaskerProcess.fixture("invalid/many_problems.yaml")])
+        let result = try MaskerProcess.run(["policy", "validate", "--json", Repository.policyFixture("invalid/many_problems.yaml")])
         #expect(result.code == 3)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(report["valid"] as? Bool == false)
@@ -47,14 +48,14 @@ struct PolicyCommandTests {
     }
 
     @Test func validateReadsStandardInput() throws {
-        let text = try String(contentsOfFile: MaskerProcess.fixture("minimal.yaml"), encoding: .utf8)
+        let text = try String(contentsOfFile: Repository.policyFixture("minimal.yaml"), encoding: .utf8)
         let result = try MaskerProcess.run(["policy", "validate", "-"], environment: ["MASKER_KEY_K_TEST": MaskerProcess.validKey], stdin: text)
         #expect(result.code == 0, "\(result.all)")
         #expect(result.stdout.contains("<stdin>: valid"))
     }
 
     @Test func theSeedExampleValidatesWithItsKey() throws {
-        let result = try MaskerProcess.run(["policy", "validate", MaskerProcess.fixture("seed-example.yaml")],
+        let result = try MaskerProcess.run(["policy", "validate", Repository.policyFixture("seed-example.yaml")],
                                            environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey])
         #expect(result.code == 0, "\(result.all)")
         #expect(result.stdout.contains("warning[undeclared_kinds]"))
@@ -82,7 +83,7 @@ struct PolicyCommandTests {
 
     @Test func diffShowsAChangedThreshold() throws {
         let scratch = try ScratchDirectory()
-        let original = try String(contentsOf: MaskerProcess.repositoryRoot.appendingPathComponent(shipped), encoding: .utf8)
+        let original = try String(contentsOf: Repository.url(shipped), encoding: .utf8)
         let changed = original.replacingOccurrences(of: "  PHONE:           # [D]\n    enabled: true\n    regex: true\n    ner: true\n    confidence_threshold: 0.6",
                                                     with: "  PHONE:           # [D]\n    enabled: true\n    regex: true\n    ner: true\n    confidence_threshold: 0.8")
         #expect(changed != original)
@@ -102,7 +103,7 @@ struct PolicyCommandTests {
     }
 
     @Test func diffOfAnInvalidPolicyExits3() throws {
-        let result = try MaskerProcess.run(["policy", "diff", shipped, MaskerProcess.fixture("invalid/invalid_scheme.yaml")])
+        let result = try MaskerProcess.run(["policy", "diff", shipped, Repository.policyFixture("invalid/invalid_scheme.yaml")])
         #expect(result.code == 3)
         #expect(result.stderr.contains("invalid_scheme"))
     }
@@ -117,19 +118,19 @@ struct PolicyCommandTests {
 
     @Test func showFillsInDefaultsAndItsYAMLIsAValidPolicy() throws {
         let scratch = try ScratchDirectory()
-        let shown = try MaskerProcess.run(["policy", "show", "--policy", MaskerProcess.fixture("minimal.yaml")])
+        let shown = try MaskerProcess.run(["policy", "show", "--policy", Repository.policyFixture("minimal.yaml")])
         #expect(shown.code == 0, "\(shown.all)")
         #expect(shown.stdout.contains("epsilon: 0.5"))
         #expect(shown.stdout.contains("retention_days: 2555"))
         let path = try scratch.write("shown.yaml", shown.stdout)
         let revalidated = try MaskerProcess.run(["policy", "validate", path], environment: ["MASKER_KEY_K_TEST": MaskerProcess.validKey])
         #expect(revalidated.code == 0, "\(revalidated.all)")
-        let diff = try MaskerProcess.run(["policy", "diff", MaskerProcess.fixture("minimal.yaml"), path])
+        let diff = try MaskerProcess.run(["policy", "diff", Repository.policyFixture("minimal.yaml"), path])
         #expect(diff.stdout.contains("no differences"))
     }
 
     @Test func showRefusesAnInvalidPolicyUnlessInDevMode() throws {
-        let bad = MaskerProcess.fixture("invalid/invalid_scheme.yaml")
+        let bad = Repository.policyFixture("invalid/invalid_scheme.yaml")
         let production = try MaskerProcess.run(["policy", "show", "--policy", bad])
         #expect(production.code == 3)
         #expect(production.stderr.contains("invalid_scheme"))
@@ -144,7 +145,7 @@ struct PolicyCommandTests {
 
     @Test func thePolicyPathComesFromTheEnvironment() throws {
         let result = try MaskerProcess.run(["policy", "show", "--json"],
-                                           environment: ["MASKER_POLICY_PATH": MaskerProcess.fixture("minimal.yaml")])
+                                           environment: ["MASKER_POLICY_PATH": Repository.policyFixture("minimal.yaml")])
         #expect(result.stdout.contains("\"name\": \"minimal\""))
     }
 

@@ -1,16 +1,13 @@
 import Foundation
+import MaskerTestSupport
 
-/// Test fixtures live beside the tests; located from this file so no bundle resources are needed.
+/// Fixtures live beside the tests, in Fixtures/.
 enum Fixture {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     static func text(_ relativePath: String) throws -> String {
-        try String(contentsOf: directory.appendingPathComponent(relativePath), encoding: .utf8)
+        try Repository.text("Tests/MaskerCoreTests/Fixtures/\(relativePath)")
     }
 
     static func repositoryText(_ relativePath: String) throws -> String {
-        try String(contentsOf: repositoryRoot.appendingPathComponent(relativePath), encoding: .utf8)
+        try Repository.text(relativePath)
     }
 }

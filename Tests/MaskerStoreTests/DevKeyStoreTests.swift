@@ -3,11 +3,12 @@ import Foundation
 import Logging
 import MaskerCore
 import MaskerStore
+import MaskerTestSupport
 import Testing
 
 struct DevKeyStoreTests {
     @Test func generatesOnceWithOwnerOnlyPermissionsAndReusesIt() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let store = DevKeyStore(dataDirectory: DataDirectory(url: temp.url.appendingPathComponent("data")))
         let first = try store.loadOrCreate(kid: "K_DEV")
         #expect(first.created)
@@ -21,7 +22,7 @@ struct DevKeyStoreTests {
     }
 
     @Test func concurrentCreatorsAgreeOnOneKey() async throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let store = DevKeyStore(dataDirectory: DataDirectory(url: temp.url))
         let keys = try await withThrowingTaskGroup(of: Data.self) { group in
             for _ in 0..<16 {
@@ -33,7 +34,7 @@ struct DevKeyStoreTests {
     }
 
     @Test func refusesAKeyFileOthersCanRead() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let store = DevKeyStore(dataDirectory: DataDirectory(url: temp.url))
         _ = try store.loadOrCreate(kid: "K")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store.path(for: "K").path)
@@ -46,11 +47,11 @@ struct DevKeyStoreTests {
     }
 
     @Test func aCorruptKeyFileIsAClearErrorThatDoesNotEchoItsContents() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let store = DevKeyStore(dataDirectory: DataDirectory(url: temp.url))
         try FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true)
         let secret = "c2VjcmV0LWJ1dC10b28tc2hvcnQ="
-        FileManager.default.createFile(atPath: store.path(for: "K").path, contents: Data(secret.utf8),
+        _ = FileManager.default.createFile(atPath: store.path(for: "K").path, contents: Data(secret.utf8),
                                        attributes: [.posixPermissions: 0o600])
         do {
             _ = try store.existingKey(for: "K")
@@ -62,9 +63,9 @@ struct DevKeyStoreTests {
     }
 
     @Test func anUnwritableDataDirectoryIsAClearError() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let blocker = temp.url.appendingPathComponent("file")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: blocker.path, contents: Data())
         let store = DevKeyStore(dataDirectory: DataDirectory(url: blocker.appendingPathComponent("data")))
         #expect(throws: StoreError.self) { try store.loadOrCreate(kid: "K") }
     }
@@ -74,7 +75,7 @@ struct KeyRingLoaderTests {
     static let key = Data(repeating: 1, count: 32).base64EncodedString()
 
     @Test func devModeGeneratesOnlyWhatIsMissingAndLogsNoKeyMaterial() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let environment = ["MASKER_DEV": "1", "MASKER_KEY_K_ENV": Self.key]
         let loader = KeyRingLoader(environment: environment, dataDirectory: DataDirectory(url: temp.url))
         let log = LogCapture()
@@ -90,7 +91,7 @@ struct KeyRingLoaderTests {
     }
 
     @Test func validationDoesNotGenerateKeys() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let loader = KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: DataDirectory(url: temp.url))
         let (ring, _) = try loader.load(requiredKids: ["K"], generateMissing: false, logger: LogCapture().logger)
         #expect(!ring.hasCurrentKey(for: "K"))
@@ -98,7 +99,7 @@ struct KeyRingLoaderTests {
     }
 
     @Test func productionNeverGenerates() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let loader = KeyRingLoader(environment: [:], dataDirectory: DataDirectory(url: temp.url))
         let (ring, _) = try loader.load(requiredKids: ["K"], generateMissing: true, logger: LogCapture().logger)
         #expect(!ring.hasCurrentKey(for: "K"))
@@ -120,42 +121,17 @@ struct DataDirectoryTests {
 
 struct PolicyFileTests {
     @Test func invalidUTF8IsAPolicyIssueNotACrash() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         let path = temp.url.appendingPathComponent("p.yaml").path
-        FileManager.default.createFile(atPath: path, contents: Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
         let (text, issue) = try PolicyFile.read(path)
         #expect(text == nil)
         #expect(issue?.code == .yamlSyntax)
     }
 
     @Test func aMissingFileOrADirectoryIsAReadError() throws {
-        let temp = try TemporaryDirectory()
+        let temp = try ScratchDirectory()
         #expect(throws: PolicyFile.ReadError.self) { try PolicyFile.read(temp.url.appendingPathComponent("none.yaml").path) }
         #expect(throws: PolicyFile.ReadError.self) { try PolicyFile.read(temp.path) }
-    }
-}
-
-/// Collects log messages for assertions.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-    var lines: [String] { lock.withLock { storage } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in Handler(capture: self) }
-    }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            capture.lock.withLock { capture.storage.append(message.description) }
-        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of reading a policy document: a policy, or the errors that prevent one. Warnings may
 /// accompany either. `policy` is nil exactly when `issues.errors` is not empty.
 public struct PolicyParseResult: Sendable {
@@ -81,7 +83,7 @@ private struct Reader {
 
         let name = fields["name"].flatMap { readName($0) }
         let version = fields["version"].flatMap { readVersion($0) }
-        let description = fields["description"].flatMap { nonNull($0.value) }.flatMap { string($0, "description") } ?? ""
+        let description = fields["description"].flatMap { nonNull($0.value) }.flatMap { scalar($0, "description") } ?? ""
         let kid = fields["kid"].flatMap { readKid($0) }
         let epsilon = fields["epsilon"].flatMap { readEpsilon($0) } ?? Policy.defaultEpsilon
         let tokenization = fields["tokenization"].flatMap { readScheme($0) }
@@ -101,8 +103,8 @@ private struct Reader {
     // MARK: Top-level fields
 
     mutating func readName(_ entry: Entry) -> String? {
-        guard let text = nonNull(entry.value).flatMap({ string($0, "name") }) else { return nil }
-        let trimmed = text.trimmingSpaces
+        guard let text = nonNull(entry.value).flatMap({ scalar($0, "name") }) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else {
             report(.outOfRange, "name", entry.value, "name must be 1 to 200 characters",
                    fix: "give the policy a short unique name such as 'healthcare-default'")
@@ -122,7 +124,7 @@ private struct Reader {
     }
 
     mutating func readKid(_ entry: Entry) -> String? {
-        guard let node = nonNull(entry.value), let kid = string(node, "kid") else { return nil }
+        guard let node = nonNull(entry.value), let kid = scalar(node, "kid") else { return nil }
         kidLocation = node.location
         if let problem = KeyID.problem(with: kid) {
             report(.invalidKid, "kid", node, problem,
@@ -143,7 +145,7 @@ private struct Reader {
     }
 
     mutating func readScheme(_ entry: Entry) -> TokenizationScheme? {
-        guard let node = nonNull(entry.value), let text = string(node, "tokenization") else { return nil }
+        guard let node = nonNull(entry.value), let text = scalar(node, "tokenization") else { return nil }
         guard let scheme = TokenizationScheme(rawValue: text) else {
             let names = TokenizationScheme.allCases.map(\.rawValue)
             report(.invalidScheme, "tokenization", node,
@@ -372,7 +374,7 @@ private struct Reader {
                        fix: "use a score such as 0.6 (lower catches more, higher is more precise)")
             }
         }
-        if let node = fields["action"].flatMap({ nonNull($0.value) }), let text = string(node, "\(path).action") {
+        if let node = fields["action"].flatMap({ nonNull($0.value) }), let text = scalar(node, "\(path).action") {
             if let action = EntityAction(rawValue: text) { rule.action = action } else {
                 let names = EntityAction.allCases.map(\.rawValue)
                 report(.invalidAction, "\(path).action", node,
@@ -473,10 +475,6 @@ private struct Reader {
         return text
     }
 
-    mutating func string(_ node: YAMLNode, _ path: String) -> String? {
-        scalar(node, path)
-    }
-
     mutating func bool(_ node: YAMLNode, _ path: String) -> Bool? {
         guard let text = scalar(node, path) else { return nil }
         if case .scalar(_, .plain, nil) = node.value {
@@ -534,10 +532,6 @@ private extension Character {
 }
 
 extension String {
-    var trimmingSpaces: String {
-        String(self.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
-
     fileprivate var replacingUnderscores: String { filter { $0 != "_" } }
 
     /// `-1`, `0.5`, `.5`, `1e-3`: decimal notation only.

@@ -1,40 +1,12 @@
-import Foundation
-import Logging
 import MaskerCore
+import MaskerTestSupport
 import Testing
-
-/// Captures log lines so tests can check what start-up says (and that it says no secrets).
-final class CapturedLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [(Logger.Level, String)] = []
-    var entries: [(Logger.Level, String)] { lock.withLock { storage } }
-    func append(_ level: Logger.Level, _ message: String) { lock.withLock { storage.append((level, message)) } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in CapturingHandler(log: self) }
-    }
-
-    struct CapturingHandler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            log.append(level, message.description)
-        }
-    }
-}
-
 
 struct PolicyStartupTests {
     let invalidText = "name: x\nversion: 1\nkid: K_TEST\ntokenization: vault\npasses: [regex]\nentities:\n  PHONE:\n"
 
     @Test func productionRefusesAnInvalidPolicy() {
-        let log = CapturedLog()
+        let log = LogCapture()
         #expect(throws: PolicyInvalid.self) {
             try PolicyStartup.load(text: invalidText, source: "p.yaml", devMode: false, keyCheck: nil, logger: log.logger)
         }
@@ -49,12 +21,12 @@ struct PolicyStartupTests {
     }
 
     @Test func devModeLogsTheProblemsAndFallsBackToTheDefault() throws {
-        let log = CapturedLog()
+        let log = LogCapture()
         let loaded = try PolicyStartup.load(text: invalidText, source: "p.yaml", devMode: true, keyCheck: nil, logger: log.logger)
         #expect(loaded.policy == .healthcareDefault)
         #expect(loaded.origin == .fallbackAfterErrors("p.yaml"))
-        #expect(log.entries.contains { $0.0 == .error && $0.1.contains("invalid_scheme") && $0.1.contains("p.yaml:4:15") })
-        #expect(log.entries.contains { $0.0 == .warning && $0.1.contains("falling back") })
+        #expect(log.entries.contains { $0.level == .error && $0.message.contains("invalid_scheme") && $0.1.contains("p.yaml:4:15") })
+        #expect(log.entries.contains { $0.level == .warning && $0.message.contains("falling back") })
     }
 
     @Test func aMissingKeyIsAStartupErrorInProduction() {
@@ -63,7 +35,7 @@ struct PolicyStartupTests {
             PolicyKeyCheck.issues(for: policy, kidLocation: location, keyRing: KeyRing(), keyErrors: [], devMode: false)
         }
         do {
-            _ = try PolicyStartup.load(text: valid, source: "p.yaml", devMode: false, keyCheck: keyCheck, logger: CapturedLog().logger)
+            _ = try PolicyStartup.load(text: valid, source: "p.yaml", devMode: false, keyCheck: keyCheck, logger: LogCapture().logger)
             Issue.record("expected unknown_kid")
         } catch let error as PolicyInvalid {
             #expect(error.issues.errors.map(\.code) == [.unknownKid])
@@ -74,7 +46,7 @@ struct PolicyStartupTests {
     }
 
     @Test func noFileMeansTheBuiltInDefault() throws {
-        let loaded = try PolicyStartup.load(text: nil, source: "built-in", devMode: false, keyCheck: nil, logger: CapturedLog().logger)
+        let loaded = try PolicyStartup.load(text: nil, source: "built-in", devMode: false, keyCheck: nil, logger: LogCapture().logger)
         #expect(loaded.origin == .builtInDefault)
         #expect(loaded.policy == .healthcareDefault)
     }
@@ -82,9 +54,9 @@ struct PolicyStartupTests {
     @Test func anUnreadableFileFallsBackOnlyInDevMode() throws {
         let issue = PolicyIssue(.yamlSyntax, path: "", at: .start, message: "not UTF-8", fix: "save as UTF-8")
         #expect(throws: PolicyInvalid.self) {
-            try PolicyStartup.load(text: nil, readIssues: [issue], source: "p.yaml", devMode: false, keyCheck: nil, logger: CapturedLog().logger)
+            try PolicyStartup.load(text: nil, readIssues: [issue], source: "p.yaml", devMode: false, keyCheck: nil, logger: LogCapture().logger)
         }
-        let loaded = try PolicyStartup.load(text: nil, readIssues: [issue], source: "p.yaml", devMode: true, keyCheck: nil, logger: CapturedLog().logger)
+        let loaded = try PolicyStartup.load(text: nil, readIssues: [issue], source: "p.yaml", devMode: true, keyCheck: nil, logger: LogCapture().logger)
         #expect(loaded.origin == .fallbackAfterErrors("p.yaml"))
     }
 }
