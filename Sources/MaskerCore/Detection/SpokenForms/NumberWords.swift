@@ -1,0 +1,37 @@
+/// English number words as speech recognisers write them.
+enum NumberWords {
+    static let units: [String: Int] = [
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    ]
+    static let teens: [String: Int] = [
+        "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+        "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    ]
+    static let tens: [String: Int] = [
+        "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    ]
+    static let ordinals: [String: Int] = [
+        "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+        "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+        "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    ]
+    /// Words that stand for zero only next to other digits ("nineteen oh five", "four o two").
+    static let contextualZero: Set<String> = ["oh", "o"]
+    static let repeaters: [String: Int] = ["double": 2, "triple": 3]
+    static let scales: [String: Int] = ["hundred": 100, "thousand": 1000]
+    /// Hesitations dropped between digit groups: "four one five, uh, five five five".
+    static let fillers: Set<String> = ["uh", "um", "uhm", "umm", "er", "erm", "ah", "hmm", "mm"]
+
+    static let months: [String: Int] = [
+        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+        "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+        "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    ]
+
+    /// A single spoken digit (for letter-and-digit spelling runs).
+    static func singleDigit(_ word: String) -> Int? { units[word] }
+
+    static func isNumberWord(_ word: String) -> Bool {
+        units[word] != nil || teens[word] != nil || tens[word] != nil || scales[word] != nil || repeaters[word] != nil
+    }
+}

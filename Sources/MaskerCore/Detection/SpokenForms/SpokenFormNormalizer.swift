@@ -1,0 +1,318 @@
+/// Rewrites speech-recognition output into the canonical forms the recognizers scan, keeping each
+/// rewritten token's span on the original words:
+///
+/// - letter-by-letter spelling: "c h e n" → `chen`, "S as in Sam" → `s`, "a b one two three four" → `ab1234`
+/// - number words: "four one five" → `415`, "nineteen ninety" → `1990`, "double five" → `55`,
+///   "four hundred twelve" → `412`, "oh" as zero beside other digits; fillers between digit groups dropped
+/// - ordinals beside a month: "april twelfth" → `12` (ordinal); written "12th" likewise
+/// - spoken email and URL parts: "sarah dot chen at gmail dot com" → `sarah.chen@gmail.com`,
+///   "example dot com slash portal" → `example.com/portal`
+///
+/// Each step is a single left-to-right pass over the tokens; nothing is re-scanned.
+public enum SpokenFormNormalizer {
+    public static func normalize(_ tokens: [Token]) -> [Token] {
+        var result = joinSpelledRuns(tokens)
+        result = convertNumberWords(result)
+        result = convertOrdinals(result)
+        result = joinSpokenAddresses(result)
+        return result
+    }
+
+    // MARK: Spelling
+
+    /// One spelled unit: a single letter, "X as in Word", or a single digit (word or numeral).
+    private static func spelledUnit(_ tokens: [Token], _ index: Int) -> (text: String, isLetter: Bool, length: Int)? {
+        let token = tokens[index]
+        if token.kind == .word, token.text.unicodeScalars.count == 1 {
+            // "S as in Sam"
+            if index + 3 < tokens.count, tokens[index + 1].lower == "as", tokens[index + 2].lower == "in",
+               tokens[index + 3].kind == .word, tokens[index + 3].lower.first == token.lower.first {
+                return (token.lower, true, 4)
+            }
+            return (token.lower, true, 1)
+        }
+        if token.kind == .word, let digit = NumberWords.singleDigit(token.lower) { return (String(digit), false, 1) }
+        if token.kind == .number, token.text.utf8.count == 1 { return (token.text, false, 1) }
+        return nil
+    }
+
+    static func joinSpelledRuns(_ tokens: [Token]) -> [Token] {
+        var output: [Token] = []
+        output.reserveCapacity(tokens.count)
+        var index = 0
+        while index < tokens.count {
+            var units: [(text: String, isLetter: Bool)] = []
+            var cursor = index
+            var last = index
+            while cursor < tokens.count, let unit = spelledUnit(tokens, cursor) {
+                units.append((unit.text, unit.isLetter))
+                last = cursor + unit.length - 1
+                cursor += unit.length
+                // The next unit follows after a space, or after a hyphen, comma or period that ASR
+                // inserts between spelled letters ("c-h-e-n").
+                guard cursor < tokens.count else { break }
+                if tokens[cursor].kind == .punct, ["-", ",", "."].contains(tokens[cursor].text),
+                   cursor + 1 < tokens.count, spelledUnit(tokens, cursor + 1) != nil {
+                    cursor += 1
+                } else if !tokens[cursor].spaceBefore {
+                    break
+                }
+            }
+            let letters = units.filter(\.isLetter).count
+            let digits = units.count - letters
+            // Three letters in a row, or letters mixed with digits in a run of four, are spelling;
+            // fewer could be ordinary words ("a", "I") next to a number.
+            let isSpelling = (digits == 0 && letters >= 3) || (letters >= 1 && digits >= 1 && units.count >= 4)
+            if isSpelling {
+                output.append(Token(kind: .word, text: units.map(\.text).joined(), start: tokens[index].start,
+                                    end: tokens[last].end, spaceBefore: tokens[index].spaceBefore, spoken: true))
+                index = last + 1
+            } else {
+                output.append(tokens[index])
+                index += 1
+            }
+        }
+        return output
+    }
+
+    // MARK: Numbers
+
+    private static func isZeroWord(_ tokens: [Token], _ index: Int) -> Bool {
+        guard NumberWords.contextualZero.contains(tokens[index].lower) else { return false }
+        func numeric(_ i: Int) -> Bool {
+            guard i >= 0, i < tokens.count else { return false }
+            let token = tokens[i]
+            return token.kind == .number || NumberWords.isNumberWord(token.lower)
+        }
+        return numeric(index - 1) || numeric(index + 1)
+    }
+
+    private static func isNumeric(_ tokens: [Token], _ index: Int) -> Bool {
+        let lower = tokens[index].lower
+        return tokens[index].kind == .word && (NumberWords.isNumberWord(lower) || isZeroWord(tokens, index))
+    }
+
+    static func convertNumberWords(_ tokens: [Token]) -> [Token] {
+        var output: [Token] = []
+        output.reserveCapacity(tokens.count)
+        var index = 0
+        while index < tokens.count {
+            guard isNumeric(tokens, index) else {
+                // A filler between two digit groups is dropped: "415 uh 555".
+                if NumberWords.fillers.contains(tokens[index].lower), let previous = output.last, previous.kind == .number,
+                   index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(tokens, index + 1) {
+                    index += 1
+                    continue
+                }
+                output.append(tokens[index])
+                index += 1
+                continue
+            }
+            // Collect the run: number words separated by spaces or hyphens ("twenty-one").
+            var words: [String] = []
+            var end = index
+            var cursor = index
+            while cursor < tokens.count {
+                if isNumeric(tokens, cursor) {
+                    words.append(NumberWords.contextualZero.contains(tokens[cursor].lower) ? "zero" : tokens[cursor].lower)
+                    end = cursor
+                    cursor += 1
+                } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(tokens, cursor + 1), !words.isEmpty {
+                    cursor += 1
+                } else if tokens[cursor].lower == "and", let previous = words.last, NumberWords.scales[previous] != nil,
+                          cursor + 1 < tokens.count, isNumeric(tokens, cursor + 1) {
+                    cursor += 1
+                } else {
+                    break
+                }
+            }
+            if let digits = digits(for: words) {
+                output.append(Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
+                                    spaceBefore: tokens[index].spaceBefore, spoken: true))
+            } else {
+                output.append(contentsOf: tokens[index...end])
+            }
+            index = end + 1
+        }
+        return output
+    }
+
+    /// Digits for a run of number words, reading them the way people say numbers aloud: each
+    /// group is written out and the groups are concatenated ("five fifty five" → 555,
+    /// "twenty twenty four" → 2024), while "hundred" and "thousand" multiply ("four hundred twelve" → 412).
+    static func digits(for words: [String]) -> String? {
+        var output = ""
+        var index = 0
+        func below100(_ i: inout Int) -> Int? {
+            guard i < words.count else { return nil }
+            if let tens = NumberWords.tens[words[i]] {
+                i += 1
+                if i < words.count, let unit = NumberWords.units[words[i]], unit > 0 { i += 1; return tens + unit }
+                return tens
+            }
+            if let teen = NumberWords.teens[words[i]] { i += 1; return teen }
+            if let unit = NumberWords.units[words[i]] { i += 1; return unit }
+            return nil
+        }
+        while index < words.count {
+            let word = words[index]
+            if let times = NumberWords.repeaters[word] {
+                guard index + 1 < words.count, let digit = NumberWords.units[words[index + 1]] else { return nil }
+                output += String(repeating: String(digit), count: times)
+                index += 2
+                continue
+            }
+            if word == "hundred" || word == "thousand" { // "a hundred" without its "a"
+                output += word == "hundred" ? "100" : "1000"
+                index += 1
+                continue
+            }
+            guard var value = below100(&index) else { return nil }
+            if index < words.count, words[index] == "hundred", value < 100 {
+                value *= 100
+                index += 1
+                if let rest = below100(&index) { value += rest }
+            }
+            if index < words.count, words[index] == "thousand" {
+                value *= 1000
+                index += 1
+                var restIndex = index
+                if var rest = below100(&restIndex) {
+                    if restIndex < words.count, words[restIndex] == "hundred", rest < 100 {
+                        rest *= 100
+                        restIndex += 1
+                        var tail = restIndex
+                        if let more = below100(&tail) { rest += more; restIndex = tail }
+                    }
+                    value += rest
+                    index = restIndex
+                }
+            }
+            output += String(value)
+        }
+        return output.isEmpty ? nil : output
+    }
+
+    // MARK: Ordinals
+
+    static func convertOrdinals(_ tokens: [Token]) -> [Token] {
+        var output: [Token] = []
+        output.reserveCapacity(tokens.count)
+        for (index, token) in tokens.enumerated() {
+            // Written ordinals: "12th", "1st", "23rd".
+            if token.kind == .word, let value = writtenOrdinal(token.lower) {
+                output.append(Token(kind: .number, text: String(value), start: token.start, end: token.end,
+                                    spaceBefore: token.spaceBefore, spoken: token.spoken, ordinal: true))
+                continue
+            }
+            // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
+            // and "first" are ordinary words everywhere else.
+            guard token.kind == .word, var value = NumberWords.ordinals[token.lower], nearMonth(tokens, index) else {
+                output.append(token)
+                continue
+            }
+            var start = token.start
+            var spaceBefore = token.spaceBefore
+            // "twenty first" arrives as the number 20 followed by "first": one ordinal, 21.
+            if let previous = output.last, previous.kind == .number, previous.spoken, value < 10,
+               let tens = Int(previous.text), tens == 20 || tens == 30 {
+                value += tens
+                start = previous.start
+                spaceBefore = previous.spaceBefore
+                output.removeLast()
+            }
+            output.append(Token(kind: .number, text: String(value), start: start, end: token.end,
+                                spaceBefore: spaceBefore, spoken: true, ordinal: true))
+        }
+        return output
+    }
+
+    private static func writtenOrdinal(_ lower: String) -> Int? {
+        for suffix in ["st", "nd", "rd", "th"] where lower.hasSuffix(suffix) {
+            let digits = lower.dropLast(2)
+            if !digits.isEmpty, digits.count <= 2, digits.allSatisfy(\.isASCIIDigitCharacter) { return Int(digits) }
+        }
+        return nil
+    }
+
+    /// A month name within three tokens. "may" counts only before the ordinal ("may first"),
+    /// since after it ("the first may be") it is usually the verb.
+    private static func nearMonth(_ tokens: [Token], _ index: Int) -> Bool {
+        let window = max(0, index - 3)...min(tokens.count - 1, index + 3)
+        return window.contains { position in
+            let word = tokens[position].lower
+            guard NumberWords.months[word] != nil else { return false }
+            return word != "may" || position < index
+        }
+    }
+
+    // MARK: Email and URL
+
+    static let topLevelDomains: Set<String> = [
+        "com", "org", "net", "edu", "gov", "mil", "io", "us", "co", "info", "biz", "me", "uk", "ca", "health",
+        "care", "app", "dev", "ai", "tv", "xyz", "online", "clinic", "de", "fr", "au", "in",
+    ]
+    static let localPartConnectors: [String: String] = ["dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."]
+    /// Words that precede a spoken "at" in ordinary speech and are never an email's local part.
+    static let notLocalParts: Set<String> = [
+        "us", "me", "him", "her", "them", "it", "look", "looking", "here", "there", "home", "work", "back", "you",
+        "we", "i", "is", "was", "be", "arrive", "arrived", "call", "calling", "staying", "stay", "live", "lives",
+        "living", "seen", "see", "office", "clinic", "the", "a", "an", "and", "or", "but", "then", "that", "this",
+    ]
+
+    static func joinSpokenAddresses(_ tokens: [Token]) -> [Token] {
+        var output = tokens
+        var index = 0
+        while index < output.count {
+            // A domain chain: label (dot label)+ ending in a top-level domain.
+            guard output[index].isAlphanumeric, index + 2 < output.count, output[index + 1].lower == "dot" else {
+                index += 1
+                continue
+            }
+            var labels = [index]
+            var cursor = index + 1
+            while cursor + 1 < output.count, output[cursor].lower == "dot", output[cursor + 1].isAlphanumeric {
+                labels.append(cursor + 1)
+                cursor += 2
+            }
+            guard labels.count >= 2, let last = labels.last, topLevelDomains.contains(output[last].lower) else {
+                index += 1
+                continue
+            }
+            for label in labels.dropFirst() {
+                output[label - 1] = punct(".", replacing: output[label - 1])
+                output[label].spaceBefore = false
+            }
+            // "slash path" after the domain.
+            var tail = last + 1
+            while tail + 1 < output.count, output[tail].lower == "slash", output[tail + 1].isAlphanumeric {
+                output[tail] = punct("/", replacing: output[tail])
+                output[tail + 1].spaceBefore = false
+                tail += 2
+            }
+            // "local at domain": the word before "at" (and any "dot"/"underscore"-joined words before it).
+            let atIndex = index - 1
+            if atIndex >= 1, output[atIndex].lower == "at", output[atIndex - 1].isAlphanumeric,
+               !notLocalParts.contains(output[atIndex - 1].lower) {
+                output[atIndex] = punct("@", replacing: output[atIndex])
+                output[index].spaceBefore = false
+                var local = atIndex - 1
+                while local >= 2, let symbol = localPartConnectors[output[local - 1].lower], output[local - 2].isAlphanumeric {
+                    output[local - 1] = punct(symbol, replacing: output[local - 1])
+                    output[local].spaceBefore = false
+                    local -= 2
+                }
+            }
+            index = tail
+        }
+        return output
+    }
+
+    private static func punct(_ symbol: String, replacing token: Token) -> Token {
+        Token(kind: .punct, text: symbol, start: token.start, end: token.end, spaceBefore: false, spoken: true)
+    }
+}
+
+extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,49 @@
+/// One token of a turn, after spoken-form normalisation. `start`/`end` are Unicode-scalar offsets
+/// into the *original* text, so a token that came from several spoken words ("four one five")
+/// covers all of them and every recognizer reports spans on the original text without a map.
+public struct Token: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Letters, possibly with digits or apostrophes: `sarah`, `db8`, `o'brien`.
+        case word
+        /// Digits only. Spoken numbers become this kind too.
+        case number
+        /// One punctuation or symbol character: `(`, `-`, `@`, `.`.
+        case punct
+    }
+
+    public var kind: Kind
+    /// Canonical text: the digits of a spoken number, `@` for a spoken "at", the original otherwise.
+    public var text: String
+    /// `text` lowercased, for matching keywords.
+    public var lower: String
+    public var start: Int
+    public var end: Int
+    /// Whether whitespace separates this token from the previous one in canonical form. Spoken
+    /// email and URL parts ("sarah dot chen") are joined, as their written forms would be.
+    public var spaceBefore: Bool
+    /// Produced from words by the normaliser (confidence may differ from a written form).
+    public var spoken: Bool = false
+    /// An ordinal ("twelfth", "12th"), for dates.
+    public var ordinal: Bool = false
+
+    public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
+        self.kind = kind
+        self.text = text
+        self.lower = text.lowercased()
+        self.start = start
+        self.end = end
+        self.spaceBefore = spaceBefore
+        self.spoken = spoken
+        self.ordinal = ordinal
+    }
+
+    public var isNumber: Bool { kind == .number }
+    public var isWord: Bool { kind == .word }
+    public var isAlphanumeric: Bool { kind != .punct }
+
+    public func isPunct(_ character: String) -> Bool { kind == .punct && text == character }
+
+    /// Digits in `text` (a number token's whole text; a mixed word's digits).
+    public var digitCount: Int { text.utf8.reduce(0) { $0 + (($1 >= 48 && $1 <= 57) ? 1 : 0) } }
+    public var letterCount: Int { text.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } }
+}

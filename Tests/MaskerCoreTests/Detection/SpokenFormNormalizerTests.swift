@@ -1,0 +1,88 @@
+import MaskerCore
+import Testing
+
+struct SpokenFormNormalizerTests {
+    /// Canonical tokens as one string: joined tokens without spaces, others with one.
+    static func canonical(_ text: String) -> String {
+        ScannedText(text).tokens.reduce(into: "") { output, token in
+            if !output.isEmpty, token.spaceBefore { output += " " }
+            output += token.text
+        }
+    }
+
+    @Test(arguments: [
+        ("four one five, five five five, two six seven one", "415, 555, 2671"),
+        ("my number is four one five five five five two six seven one", "my number is 4155552671"),
+        ("four one five uh five five five um two six seven one", "415 555 2671"),
+        ("415 five five five 2671", "415 555 2671"),
+        ("double five", "55"),
+        ("nineteen ninety", "1990"),
+        ("twenty twenty four", "2024"),
+        ("nineteen oh five", "1905"),
+        ("four hundred", "400"),
+        ("four hundred and twelve", "412"),
+        ("two thousand five", "2005"),
+        ("two thousand and twelve", "2012"),
+        ("five fifty five", "555"),
+        ("twenty-one", "21"),
+        ("oh I see", "oh I see"),
+        ("four oh two", "402"),
+        ("I have two kids", "I have 2 kids"),
+    ])
+    func numberWords(_ input: String, _ expected: String) {
+        #expect(Self.canonical(input) == expected)
+    }
+
+    @Test(arguments: [
+        ("april twelfth nineteen ninety", "april 12 1990"),
+        ("the twelfth of april", "the 12 of april"),
+        ("march twenty first", "march 21"),
+        ("april 12th, 1990", "april 12, 1990"),
+        ("first visit", "first visit"),
+        ("wait a second", "wait a second"),
+    ])
+    func ordinals(_ input: String, _ expected: String) {
+        #expect(Self.canonical(input) == expected)
+    }
+
+    @Test(arguments: [
+        ("sarah dot chen at gmail dot com", "sarah.chen@gmail.com"),
+        ("it's s m i t h at yahoo dot com", "it's smith@yahoo.com"),
+        ("j underscore doe at example dot org", "j_doe@example.org"),
+        ("go to example dot com slash portal", "go to example.com/portal"),
+        ("w w w dot mayoclinic dot org", "www.mayoclinic.org"),
+        ("look at example dot com", "look at example.com"),
+        ("dot com", "dot com"),
+    ])
+    func spokenEmailsAndURLs(_ input: String, _ expected: String) {
+        #expect(Self.canonical(input) == expected)
+    }
+
+    @Test(arguments: [
+        ("c h e n", "chen"),
+        ("that's c-h-e-n", "that's chen"),
+        ("S as in Sam, M as in Mary, I T H", "smith"),
+        ("a b one two three four", "ab1234"),
+        ("a b", "a b"),
+        ("I a m", "iam"),
+    ])
+    func spelling(_ input: String, _ expected: String) {
+        #expect(Self.canonical(input) == expected)
+    }
+
+    @Test func spansStayOnTheOriginalWords() {
+        let text = "call four one five, five five five"
+        let scanned = ScannedText(text)
+        let numbers = scanned.tokens.filter(\.isNumber)
+        #expect(numbers.map { scanned.text($0.start, $0.end) } == ["four one five", "five five five"])
+        #expect(numbers.allSatisfy { $0.spoken })
+    }
+
+    @Test func offsetsAreUnicodeScalarOffsets() {
+        let text = "José 🙂 four one five"
+        let scanned = ScannedText(text)
+        let number = scanned.tokens.first(where: \.isNumber)!
+        #expect(number.start == 7)
+        #expect(scanned.text(number.start, number.end) == "four one five")
+    }
+}
