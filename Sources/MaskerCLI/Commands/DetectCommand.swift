@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+
+/// Options shared by commands that run detection (`detect`, later `mask`).
+struct DetectionArguments: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Passes to run, comma-separated (default: the policy's).", valueName: "list"))
+    var passes: String?
+
+    @Option(name: .long, help: ArgumentHelp("Confidence threshold for every kind, 0 to 1 (overrides the policy's).", valueName: "x"))
+    var threshold: Double?
+
+    func options() throws(CLIFailure) -> DetectionOptions {
+        var options = DetectionOptions()
+        if let threshold {
+            guard (0...1).contains(threshold) else {
+                throw CLIFailure(.usage, "--threshold must be between 0 and 1, got \(threshold)")
+            }
+            options.threshold = threshold
+        }
+        if let passes {
+            var names = Set<DetectionPassName>()
+            for name in passes.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let pass = DetectionPassName(rawValue: name) else {
+                    let known = DetectionPassName.allCases.map(\.rawValue)
+                    throw CLIFailure(.usage, "unknown pass '\(name)' in --passes\(Suggestion.hint(for: name, in: known)); use \(known.joined(separator: ","))")
+                }
+                names.insert(pass)
+            }
+            options.passes = names
+        }
+        return options
+    }
+}
+
+struct DetectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Find PHI in text and print what was found.",
+        discussion: """
+        Reads --input FILE or standard input and prints a table of detections, or with --json an \
+        array of events {"pass","kind","span":[start,end],"text","confidence"}. Spans are half-open \
+        Unicode-scalar offsets into the input. The input is processed a line at a time, so files of \
+        any size use constant memory (a span never crosses a line break).
+
+        --batch FILE|- reads JSON lines {"id","text"} and writes one line {"id","events":[...]} per \
+        input line, in order; a line that cannot be read gets {"id","error"} and the run continues.
+
+        The output contains the PHI found: it is for your own terminal, not for logs.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var detection: DetectionArguments
+
+    @Option(name: .long, help: ArgumentHelp("Text file to scan (default: standard input).", valueName: "file"))
+    var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("JSON-lines file of {\"id\",\"text\"} to scan, or - for standard input.", valueName: "file"))
+    var batch: String?
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        if let batch {
+            try BatchRunner.run(reader: try ByteLineReader.open(batch)) { text in
+                .array(pipeline.detect(text).map(\.event))
+            } fieldName: { "events" }
+            return
+        }
+        let reader = try ByteLineReader.open(input)
+        var offset = 0
+        var line = 0
+        var first = true
+        if global.json { Console.write("[") } else { Console.write("KIND         PASS   SPAN          CONF  TEXT\n") }
+        while let bytes = reader.next() {
+            line += 1
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw CLIFailure(.error, "input line \(line) is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8)")
+            }
+            for var detection in pipeline.detect(text) {
+                detection.start += offset
+                detection.end += offset
+                if global.json {
+                    Console.write((first ? "\n  " : ",\n  ") + detection.event.serialized())
+                } else {
+                    Console.write(Self.row(detection))
+                }
+                first = false
+            }
+            offset += text.unicodeScalars.count
+        }
+        if global.json { Console.write(first ? "]\n" : "\n]\n") } else if first { Console.write("(no PHI found)\n") }
+    }
+
+    static func row(_ detection: Detection) -> String {
+        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        let span = "\(detection.start)-\(detection.end)"
+        let text = detection.text.replacingOccurrences(of: "\n", with: " ")
+        return "\(pad(detection.kind.rawValue, 12)) \(pad(detection.pass.rawValue, 6)) \(pad(span, 13)) \(String(format: "%.2f", detection.confidence))  \(text)\n"
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import MaskerCore
+
+/// Runs a per-text operation over JSON lines `{"id", "text"}` and writes one JSON line per input
+/// line, in order, as it goes: `{"id", <field>: …}`, or `{"id", "error"}` for a line that cannot be
+/// read (the run continues). Blank lines are skipped.
+enum BatchRunner {
+    static func run(reader: ByteLineReader, _ operation: (String) throws -> JSONValue,
+                    fieldName: () -> String) throws {
+        var line = 0
+        while let bytes = reader.next() {
+            line += 1
+            var id = JSONValue.null
+            let output: JSONValue
+            do {
+                let (parsedID, text) = try parse(bytes, line: line)
+                id = parsedID
+                guard let text else { continue }
+                output = .object([("id", id), (fieldName(), try operation(text))])
+            } catch let error as BatchLineError {
+                if case let .withID(knownID, _) = error { id = knownID }
+                output = .object([("id", id), ("error", .string(error.message))])
+            }
+            Console.write(output.serialized() + "\n")
+        }
+    }
+
+    enum BatchLineError: Error {
+        case plain(String)
+        case withID(JSONValue, String)
+        var message: String {
+            switch self {
+            case let .plain(message), let .withID(_, message): return message
+            }
+        }
+    }
+
+    /// The line's id and text; nil text for a blank line.
+    static func parse(_ bytes: ArraySlice<UInt8>, line: Int) throws(BatchLineError) -> (JSONValue, String?) {
+        guard let raw = String(validating: bytes, as: UTF8.self) else {
+            throw .plain("line \(line): not valid UTF-8")
+        }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return (.null, nil) }
+        let data = Data(trimmed.utf8)
+        guard trimmed.hasPrefix("{"), let header = try? JSONDecoder().decode(LineHeader.self, from: data) else {
+            throw .plain("line \(line): not a JSON object with a string or numeric \"id\"; expected {\"id\": …, \"text\": \"…\"}")
+        }
+        let id = header.id ?? .int(line)
+        guard let text = header.text else {
+            throw .withID(id, "line \(line): missing string field \"text\"")
+        }
+        return (id, text)
+    }
+}
+
+/// The fields a batch line may carry; anything else on the line is ignored.
+private struct LineHeader: Decodable {
+    var id: JSONValue?
+    var text: String?
+
+    enum CodingKeys: String, CodingKey { case id, text }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let string = try? container.decode(String.self, forKey: .id) {
+            id = .string(string)
+        } else if let number = try? container.decode(Int.self, forKey: .id) {
+            id = .int(number)
+        } else if container.contains(.id), !(try container.decodeNil(forKey: .id)) {
+            throw DecodingError.dataCorruptedError(forKey: .id, in: container, debugDescription: "id must be a string or an integer")
+        }
+        text = try? container.decode(String.self, forKey: .text)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reads a file or standard input as lines of raw bytes, a buffer at a time, so inputs of any size
+/// are processed with constant memory and invalid UTF-8 can be reported for the line it is on
+/// (Swift's `readLine` silently repairs it instead).
+final class ByteLineReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var finished = false
+    /// A line longer than this is returned in pieces, cut at whitespace where possible.
+    let maxLineBytes: Int
+
+    init(handle: FileHandle, maxLineBytes: Int = 1 << 20) {
+        self.handle = handle
+        self.maxLineBytes = maxLineBytes
+    }
+
+    static func open(_ path: String?) throws(CLIFailure) -> ByteLineReader {
+        guard let path, path != "-" else { return ByteLineReader(handle: .standardInput) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CLIFailure(.error, "cannot read \(path): no such file or not readable")
+        }
+        return ByteLineReader(handle: handle)
+    }
+
+    /// The next piece: a line with its newline (if any), or a cut of an over-long line.
+    func next() -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 10), newline - position < maxLineBytes {
+                defer { position = newline + 1 }
+                return buffer[position...newline]
+            }
+            if buffer.count - position >= maxLineBytes {
+                // Cut at the last space inside the limit, and never inside a UTF-8 sequence.
+                var cut = position + maxLineBytes
+                if let space = buffer[position..<cut].lastIndex(where: { $0 == 32 || $0 == 9 }), space > position {
+                    cut = space + 1
+                } else {
+                    while cut > position + 1, buffer[cut] & 0xC0 == 0x80 { cut -= 1 }
+                }
+                defer { position = cut }
+                return buffer[position..<cut]
+            }
+            if finished {
+                guard position < buffer.count else { return nil }
+                defer { position = buffer.count }
+                return buffer[position...]
+            }
+            // Compact, then read more.
+            if position > 0 {
+                buffer.removeFirst(position)
+                position = 0
+            }
+            let data = handle.readData(ofLength: 1 << 16)
+            if data.isEmpty { finished = true } else { buffer.append(contentsOf: data) }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// One detected span of PHI. `start`/`end` are half-open Unicode-scalar offsets into the input
+/// (the numbers a Python `str` slice uses). `text` is the PHI itself: it lives in memory and on the
+/// caller's own terminal only, and must never be written to a log, database or audit record.
+public struct Detection: Sendable, Equatable {
+    public var pass: DetectionPassName
+    public var kind: EntityKind
+    public var start: Int
+    public var end: Int
+    public var text: String
+    public var confidence: Double
+    /// Which recognizer found it (for `masker eval` breakdowns); not part of the event.
+    public var recognizer: String
+
+    public init(pass: DetectionPassName, kind: EntityKind, start: Int, end: Int, text: String,
+                confidence: Double, recognizer: String) {
+        self.pass = pass
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.text = text
+        self.confidence = confidence
+        self.recognizer = recognizer
+    }
+
+    public var length: Int { end - start }
+
+    /// The detection event of SPEC section 2: `{"pass","kind","span":[start,end],"text","confidence"}`.
+    public var event: JSONValue {
+        .object([
+            ("pass", .string(pass.rawValue)), ("kind", .string(kind.rawValue)),
+            ("span", .array([.int(start), .int(end)])), ("text", .string(text)),
+            ("confidence", .double((confidence * 1000).rounded() / 1000)),
+        ])
+    }
+}

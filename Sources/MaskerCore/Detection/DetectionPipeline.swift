@@ -1,0 +1,75 @@
+/// Overrides from the command line or an API call, on top of the policy.
+public struct DetectionOptions: Sendable {
+    /// Replaces every kind's `confidence_threshold` (`masker detect --threshold`).
+    public var threshold: Double?
+    /// Runs only these passes, in the policy's order (`--passes regex`).
+    public var passes: Set<DetectionPassName>?
+
+    public init(threshold: Double? = nil, passes: Set<DetectionPassName>? = nil) {
+        self.threshold = threshold
+        self.passes = passes
+    }
+}
+
+/// Runs a policy's detection passes over a turn and returns one detection per stretch of PHI.
+///
+/// Built once per policy (it resolves which recognizers each pass needs), then used for every turn;
+/// it holds no per-turn state, so one pipeline serves concurrent requests.
+public struct DetectionPipeline: Sendable {
+    struct Stage: Sendable {
+        var pass: DetectionPassName
+        var recognizers: [any Recognizer]
+        /// Kinds this pass may report, with their thresholds.
+        var thresholds: [EntityKind: Double]
+    }
+
+    let stages: [Stage]
+    public let policy: Policy
+
+    /// - Parameter tagger: the NER back end of the `gemma` pass; without one the pass reports nothing.
+    public init(policy: Policy, options: DetectionOptions = DetectionOptions(),
+                recognizers: [any Recognizer] = RecognizerCatalog.standard, tagger: (any Recognizer)? = nil) {
+        self.policy = policy
+        var stages: [Stage] = []
+        for pass in policy.passes where options.passes?.contains(pass.name) ?? true {
+            var thresholds: [EntityKind: Double] = [:]
+            for (kind, rule) in policy.entities where rule.enabled && pass.covers(kind) {
+                let wanted = pass.name == .regex ? rule.regex : (pass.name == .gemma ? rule.ner : false)
+                if wanted { thresholds[kind] = options.threshold ?? rule.confidenceThreshold }
+            }
+            guard !thresholds.isEmpty else { continue }
+            let available: [any Recognizer]
+            switch pass.name {
+            case .regex: available = recognizers
+            case .gemma: available = tagger.map { [$0] } ?? []
+            case .diarize: available = []
+            }
+            let needed = available.filter { !$0.kinds.isDisjoint(with: thresholds.keys) }
+            if !needed.isEmpty { stages.append(Stage(pass: pass.name, recognizers: needed, thresholds: thresholds)) }
+        }
+        self.stages = stages
+    }
+
+    /// Passes that will actually look for something under this policy.
+    public var activePasses: [DetectionPassName] { stages.map(\.pass) }
+
+    public func detect(_ text: String) -> [Detection] {
+        guard !text.isEmpty else { return [] }
+        return detect(ScannedText(text))
+    }
+
+    public func detect(_ scanned: ScannedText) -> [Detection] {
+        var detections: [Detection] = []
+        for stage in stages {
+            for recognizer in stage.recognizers {
+                for candidate in recognizer.recognize(scanned) {
+                    guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { continue }
+                    detections.append(Detection(pass: stage.pass, kind: candidate.kind, start: candidate.start,
+                                                end: candidate.end, text: scanned.text(candidate.start, candidate.end),
+                                                confidence: candidate.confidence, recognizer: recognizer.name))
+                }
+            }
+        }
+        return SpanMerger.merge(detections)
+    }
+}

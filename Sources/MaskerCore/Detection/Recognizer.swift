@@ -1,0 +1,35 @@
+/// A span a recognizer proposes, before thresholds and merging.
+public struct Candidate: Sendable, Equatable {
+    public var kind: EntityKind
+    public var start: Int
+    public var end: Int
+    public var confidence: Double
+
+    public init(kind: EntityKind, start: Int, end: Int, confidence: Double) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.confidence = min(max(confidence, 0), 1)
+    }
+}
+
+/// One detector for one kind of identifier (sometimes two related kinds: PHONE/FAX, DATE/DOB),
+/// holding its patterns, context words and validator together in one file.
+///
+/// Recognizers scan the normalised tokens of `ScannedText` rather than running regular
+/// expressions: spoken forms are already canonical, spans come from the tokens, and a token loop
+/// is far faster than Swift `Regex` or NSRegularExpression on the per-turn hot path.
+public protocol Recognizer: Sendable {
+    /// Stable name for evaluation breakdowns, e.g. `phone`.
+    var name: String { get }
+    /// The kinds it can emit; the pipeline runs it only when the policy wants one of them.
+    var kinds: Set<EntityKind> { get }
+    func recognize(_ text: ScannedText) -> [Candidate]
+}
+
+extension Recognizer {
+    /// Confidence raised by supporting context, never to certainty.
+    static func boosted(_ base: Double, by context: Bool, to raised: Double) -> Double {
+        context ? max(base, raised) : base
+    }
+}

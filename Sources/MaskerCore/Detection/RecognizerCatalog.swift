@@ -1,0 +1,10 @@
+/// The recognizers of the `regex` pass, in the order they run (order does not affect results:
+/// overlaps are settled by the merge).
+public enum RecognizerCatalog {
+    public static let standard: [any Recognizer] = [
+        PhoneRecognizer(), SSNRecognizer(), EmailRecognizer(), DateRecognizer(), AgeRecognizer(),
+        StreetAddressRecognizer(), ZipCodeRecognizer(), IPAddressRecognizer(), URLRecognizer(), MRNRecognizer(),
+        AccountRecognizer(), HealthPlanRecognizer(), LicenseRecognizer(), VehicleRecognizer(), DeviceRecognizer(),
+        OtherIdentifierRecognizer(),
+    ]
+}

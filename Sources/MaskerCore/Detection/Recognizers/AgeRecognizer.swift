@@ -1,0 +1,45 @@
+/// AGE over 89 (Safe Harbor C): "92 years old", "a 95-year-old", "aged 91", "age: 90", "I'm 93",
+/// "ninety two year old". Younger ages are not identifying and are never reported. 0.9 with
+/// "years old"/"aged", 0.7 after "I'm"/"she is".
+struct AgeRecognizer: Recognizer {
+    let name = "age"
+    let kinds: Set<EntityKind> = [.age]
+
+    static let before = ContextPhrases(["age", "aged", "age is", "ages"])
+    static let weakBefore = ContextPhrases(["i'm", "i am", "she's", "he's", "she is", "he is", "turned", "turning"])
+
+    func recognize(_ text: ScannedText) -> [Candidate] {
+        let tokens = text.tokens
+        var candidates: [Candidate] = []
+        for (index, token) in tokens.enumerated() where token.kind == .number {
+            guard let age = Int(token.text), (90...125).contains(age), token.text.count <= 3 else { continue }
+            if let end = yearsOld(tokens, after: index) {
+                candidates.append(Candidate(kind: .age, start: token.start, end: end, confidence: 0.9))
+            } else if Self.before.precedes(tokens, index, window: 2) {
+                candidates.append(Candidate(kind: .age, start: token.start, end: token.end, confidence: 0.9))
+            } else if Self.weakBefore.precedes(tokens, index, window: 2) {
+                candidates.append(Candidate(kind: .age, start: token.start, end: token.end, confidence: 0.7))
+            }
+        }
+        return candidates
+    }
+
+    /// End of "years old", "-year-old", "yo", "y/o" after the number.
+    private func yearsOld(_ tokens: [Token], after index: Int) -> Int? {
+        var cursor = index + 1
+        if cursor < tokens.count, tokens[cursor].isPunct("-") { cursor += 1 }
+        guard cursor < tokens.count else { return nil }
+        let word = tokens[cursor].lower
+        if word == "yo" || word == "yrs" && cursor + 1 < tokens.count && tokens[cursor + 1].lower == "old" {
+            return tokens[word == "yo" ? cursor : cursor + 1].end
+        }
+        if word == "y", cursor + 2 < tokens.count, tokens[cursor + 1].isPunct("/"), tokens[cursor + 2].lower == "o" {
+            return tokens[cursor + 2].end
+        }
+        guard word == "year" || word == "years" else { return nil }
+        var next = cursor + 1
+        if next < tokens.count, tokens[next].isPunct("-") { next += 1 }
+        guard next < tokens.count, tokens[next].lower == "old" else { return nil }
+        return tokens[next].end
+    }
+}

@@ -1,0 +1,90 @@
+/// Check-digit and validity rules for identifiers with published algorithms. A failing check
+/// means "not this kind of identifier": recognizers drop the candidate rather than lower it.
+enum Checksums {
+    /// Luhn (ISO/IEC 7812): payment cards, IMEI, NPI.
+    static func luhn(_ digits: String) -> Bool {
+        let values = digits.compactMap(\.wholeNumberValue)
+        guard values.count == digits.count, values.count >= 2 else { return false }
+        var sum = 0
+        for (offset, value) in values.reversed().enumerated() {
+            if offset % 2 == 1 {
+                let doubled = value * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += value
+            }
+        }
+        return sum % 10 == 0
+    }
+
+    /// NPI: Luhn over "80840" + the 10 digits (CMS, NPI check digit standard).
+    static func npi(_ digits: String) -> Bool {
+        digits.count == 10 && (digits.first == "1" || digits.first == "2") && luhn("80840" + digits)
+    }
+
+    /// DEA registration number: two letters and seven digits; (d1+d3+d5) + 2·(d2+d4+d6) ends in d7.
+    static func dea(_ text: String) -> Bool {
+        let characters = Array(text.uppercased())
+        guard characters.count == 9, characters[0].isLetter, characters[0].isASCII,
+              characters[1].isASCII, characters[1].isLetter || characters[1] == "9" else { return false }
+        let digits = characters[2...].compactMap(\.wholeNumberValue)
+        guard digits.count == 7 else { return false }
+        let check = (digits[0] + digits[2] + digits[4]) + 2 * (digits[1] + digits[3] + digits[5])
+        return check % 10 == digits[6]
+    }
+
+    /// VIN (ISO 3779, North American check digit in position 9).
+    static func vin(_ text: String) -> Bool {
+        let characters = Array(text.uppercased())
+        guard characters.count == 17 else { return false }
+        let weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
+        var sum = 0
+        for (index, character) in characters.enumerated() {
+            guard let value = vinValue(character) else { return false }
+            sum += value * weights[index]
+        }
+        let remainder = sum % 11
+        let expected: Character = remainder == 10 ? "X" : Character(String(remainder))
+        return characters[8] == expected
+    }
+
+    private static func vinValue(_ character: Character) -> Int? {
+        if let digit = character.wholeNumberValue, character.isASCII { return digit }
+        let table: [Character: Int] = [
+            "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7, "H": 8, "J": 1, "K": 2, "L": 3, "M": 4,
+            "N": 5, "P": 7, "R": 9, "S": 2, "T": 3, "U": 4, "V": 5, "W": 6, "X": 7, "Y": 8, "Z": 9,
+        ]
+        return table[character] // I, O and Q are never used in VINs
+    }
+
+    /// SSA rules: area 001–899 except 666, group 01–99, serial 0001–9999; and the numbers the SSA
+    /// voided after they were published in advertising.
+    static func ssn(_ digits: String) -> Bool {
+        guard digits.count == 9, let area = Int(digits.prefix(3)), let group = Int(digits.dropFirst(3).prefix(2)),
+              let serial = Int(digits.suffix(4)) else { return false }
+        guard area != 0, area != 666, area < 900, group != 0, serial != 0 else { return false }
+        return !["078051120", "219099999", "123456789"].contains(digits)
+    }
+
+    /// Medicare Beneficiary Identifier (CMS format): C A AN N A AN N A A N N, letters excluding
+    /// S, L, O, I, B, Z.
+    static func mbi(_ text: String) -> Bool {
+        let characters = Array(text.uppercased())
+        guard characters.count == 11 else { return false }
+        let excluded: Set<Character> = ["S", "L", "O", "I", "B", "Z"]
+        func alpha(_ c: Character) -> Bool { c.isASCII && c.isLetter && !excluded.contains(c) }
+        func numeric(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        let pattern: [(Character) -> Bool] = [
+            { numeric($0) && $0 != "0" }, alpha, { alpha($0) || numeric($0) }, numeric, alpha,
+            { alpha($0) || numeric($0) }, numeric, alpha, alpha, numeric, numeric,
+        ]
+        return zip(characters, pattern).allSatisfy { $1($0) }
+    }
+
+    /// NANP: area code and exchange start with 2–9.
+    static func nanp(_ tenDigits: String) -> Bool {
+        let characters = Array(tenDigits)
+        guard characters.count == 10, characters.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return characters[0] >= "2" && characters[3] >= "2"
+    }
+}

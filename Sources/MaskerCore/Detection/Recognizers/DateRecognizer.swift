@@ -1,0 +1,138 @@
+/// DATE and DOB: numeric (`4/12/1990`, `04-12-90`, `12.04.1990`), ISO (`1990-04-12`), written
+/// (`April 12, 1990`, `12 April 1990`, `Apr 12th`, `April 1990`), spoken ("april twelfth nineteen
+/// ninety", "the twelfth of april"), partial (`4/12`), and eight spoken digits after a birth-date
+/// phrase ("oh four one two nineteen ninety"). A date is a DOB when a birth phrase comes shortly
+/// before it.
+///
+/// Impossible dates (month 13, February 30) are dropped, not lowered: they are not dates. A year
+/// alone is not PHI under Safe Harbor and is not reported. Confidence: written and ISO 0.9, numeric
+/// m/d/y 0.85, month and year 0.75, partial m/d 0.45 (0.75 with date context: "1/2 tablet" is a
+/// dose), DOB context raises any of these to 0.95.
+struct DateRecognizer: Recognizer {
+    let name = "date"
+    let kinds: Set<EntityKind> = [.date, .dob]
+
+    static let birthContext = ContextPhrases([
+        "dob", "born", "birth", "birthday", "date of birth", "birthdate", "bday", "d.o.b",
+    ])
+    static let dateContext = ContextPhrases([
+        "on", "since", "date", "dated", "until", "from", "appointment", "visit", "admitted", "discharged",
+        "seen", "scheduled", "surgery", "last", "next", "by", "before", "after",
+    ])
+
+    func recognize(_ text: ScannedText) -> [Candidate] {
+        let tokens = text.tokens
+        var candidates: [Candidate] = []
+        var index = 0
+        while index < tokens.count {
+            if let (end, confidence) = match(tokens, at: index) {
+                let isBirth = Self.birthContext.precedes(tokens, index, window: 7)
+                candidates.append(Candidate(kind: isBirth ? .dob : .date, start: tokens[index].start,
+                                            end: tokens[end].end, confidence: isBirth ? max(confidence, 0.95) : confidence))
+                index = end + 1
+            } else {
+                index += 1
+            }
+        }
+        return candidates
+    }
+
+    /// The last token index and base confidence of a date starting at `index`.
+    private func match(_ tokens: [Token], at index: Int) -> (Int, Double)? {
+        let token = tokens[index]
+        if token.kind == .number { return numeric(tokens, index) ?? dayFirst(tokens, index) ?? spokenDigits(tokens, index) }
+        if token.kind == .word, let month = NumberWords.months[token.lower] { return monthFirst(tokens, index, month) }
+        if token.lower == "the", index + 1 < tokens.count, tokens[index + 1].ordinal,
+           let (end, confidence) = dayFirst(tokens, index + 1) {
+            return (end, confidence)
+        }
+        return nil
+    }
+
+    // 4/12/1990, 1990-04-12, 12.04.1990, 4/12
+    private func numeric(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
+        guard index + 2 < tokens.count else { return nil }
+        let separator = tokens[index + 1]
+        guard separator.kind == .punct, ["/", "-", "."].contains(separator.text), !separator.spaceBefore,
+              tokens[index + 2].kind == .number, !tokens[index + 2].spaceBefore,
+              let a = Int(tokens[index].text), let b = Int(tokens[index + 2].text) else { return nil }
+        let hasThird = index + 4 < tokens.count && tokens[index + 3].isPunct(separator.text) && !tokens[index + 3].spaceBefore
+            && tokens[index + 4].kind == .number && !tokens[index + 4].spaceBefore
+        if hasThird, let c = Int(tokens[index + 4].text) {
+            let widths = (tokens[index].text.count, tokens[index + 2].text.count, tokens[index + 4].text.count)
+            if widths.0 == 4, Self.isValid(year: a, month: b, day: c) { return (index + 4, 0.9) } // ISO
+            guard widths.2 == 4 || widths.2 == 2, widths.0 <= 2, widths.1 <= 2 else { return nil }
+            let year = widths.2 == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c
+            guard Self.isValid(year: year, month: a, day: b) || Self.isValid(year: year, month: b, day: a) else { return nil }
+            // A trailing fourth group ("1.2.3.4") is a version or address, not a date.
+            if index + 5 < tokens.count, tokens[index + 5].isPunct(separator.text), !tokens[index + 5].spaceBefore { return nil }
+            return (index + 4, separator.text == "." ? 0.75 : 0.85)
+        }
+        guard separator.text == "/", tokens[index].text.count <= 2, tokens[index + 2].text.count <= 2,
+              Self.isValid(year: 2000, month: a, day: b) else { return nil }
+        let context = Self.dateContext.precedes(tokens, index, window: 3) || Self.birthContext.precedes(tokens, index, window: 7)
+        return (index + 2, context ? 0.75 : 0.45)
+    }
+
+    // April 12, 1990 / April 12th / April 1990 / april twelfth nineteen ninety
+    private func monthFirst(_ tokens: [Token], _ index: Int, _ month: Int) -> (Int, Double)? {
+        var cursor = index + 1
+        if cursor < tokens.count, tokens[cursor].isPunct(".") { cursor += 1 } // "Apr."
+        guard cursor < tokens.count, tokens[cursor].kind == .number, let value = Int(tokens[cursor].text) else { return nil }
+        let word = tokens[index].lower
+        let ambiguous = ["may", "march", "mar", "jan", "dec", "aug", "sep", "oct", "nov", "jun", "jul", "apr", "feb"].contains(word)
+        if tokens[cursor].text.count == 4, !tokens[cursor].ordinal {
+            guard (1900...2100).contains(value) else { return nil }
+            return (cursor, ambiguous ? 0.6 : 0.75) // April 1990
+        }
+        guard (1...31).contains(value), Self.isValid(year: 2000, month: month, day: value) else { return nil }
+        var end = cursor
+        var confidence = ambiguous && !tokens[cursor].ordinal ? 0.6 : 0.8
+        var next = cursor + 1
+        if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
+        if next < tokens.count, tokens[next].kind == .number, tokens[next].text.count == 4, let year = Int(tokens[next].text),
+           (1900...2100).contains(year) {
+            guard Self.isValid(year: year, month: month, day: value) else { return nil }
+            end = next
+            confidence = 0.9
+        }
+        return (end, confidence)
+    }
+
+    // 12 April 1990 / the 12th of April
+    private func dayFirst(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
+        guard let day = Int(tokens[index].text), (1...31).contains(day), tokens[index].text.count <= 2 else { return nil }
+        var cursor = index + 1
+        if cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1 }
+        guard cursor < tokens.count, let month = NumberWords.months[tokens[cursor].lower], tokens[cursor].lower != "may" || tokens[index].ordinal,
+              Self.isValid(year: 2000, month: month, day: day) else { return nil }
+        var end = cursor
+        var confidence = 0.8
+        var next = cursor + 1
+        if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
+        if next < tokens.count, tokens[next].kind == .number, tokens[next].text.count == 4, let year = Int(tokens[next].text),
+           (1900...2100).contains(year) {
+            guard Self.isValid(year: year, month: month, day: day) else { return nil }
+            end = next
+            confidence = 0.9
+        }
+        return (end, confidence)
+    }
+
+    // "oh four one two nineteen ninety" after a birth phrase: MMDDYYYY
+    private func spokenDigits(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
+        let digits = tokens[index].text
+        guard digits.count == 8, Self.birthContext.precedes(tokens, index, window: 7),
+              let month = Int(digits.prefix(2)), let day = Int(digits.dropFirst(2).prefix(2)), let year = Int(digits.suffix(4)),
+              (1900...2100).contains(year), Self.isValid(year: year, month: month, day: day) else { return nil }
+        return (index, 0.9)
+    }
+
+    static func isValid(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let days = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1] && (1000...2999).contains(year)
+    }
+
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+}

@@ -1,0 +1,67 @@
+/// Number tokens in a row, joined by the separators people and ASR put between digit groups:
+/// `(415) 555-2671`, `415.555.2671`, `four one five, five five five`. Phone, SSN, card and ZIP
+/// recognizers read their digits from runs.
+struct DigitRun: Sendable {
+    /// Indices of the number tokens, in order.
+    var tokenIndices: [Int]
+    var digits: String
+    /// Digits per group, e.g. [3, 3, 4].
+    var groups: [Int]
+    /// Separators used between groups (`-`, `.`, `,`, ` `).
+    var separators: Set<String>
+    var start: Int
+    var end: Int
+    var spoken: Bool
+    var openedWithParenthesis: Bool
+
+    static let joiners: Set<String> = ["-", ".", ",", "(", ")", "/"]
+
+    /// Longest run starting at `index` (a number token), not crossing `/` unless asked to.
+    static func starting(at index: Int, in tokens: [Token], allowSlash: Bool = false) -> DigitRun? {
+        guard tokens[index].kind == .number else { return nil }
+        var indices = [index]
+        var separators = Set<String>()
+        var cursor = index + 1
+        var end = tokens[index].end
+        var closeParenthesis = false
+        while cursor < tokens.count {
+            let token = tokens[cursor]
+            if token.kind == .number {
+                if !token.spaceBefore, tokens[cursor - 1].kind == .number { break }
+                separators.insert(" ")
+                indices.append(cursor)
+                end = token.end
+                cursor += 1
+                continue
+            }
+            // One separator (or ") " / ")-") between groups.
+            guard token.kind == .punct, joiners.contains(token.text), token.text != "/" || allowSlash else { break }
+            var next = cursor + 1
+            if token.text == ")" {
+                closeParenthesis = true
+                if next < tokens.count, tokens[next].kind == .punct, ["-", "."].contains(tokens[next].text) { next += 1 }
+            }
+            guard next < tokens.count, tokens[next].kind == .number, token.text != "(" else { break }
+            separators.insert(token.text == ")" ? " " : token.text)
+            indices.append(next)
+            end = tokens[next].end
+            cursor = next + 1
+        }
+        let opened = index > 0 && tokens[index - 1].isPunct("(") && closeParenthesis
+        let numberTokens = indices.map { tokens[$0] }
+        return DigitRun(tokenIndices: indices, digits: numberTokens.map(\.text).joined(),
+                        groups: numberTokens.map { $0.text.count }, separators: separators,
+                        start: opened ? tokens[index - 1].start : tokens[index].start, end: end,
+                        spoken: numberTokens.contains { $0.spoken }, openedWithParenthesis: opened)
+    }
+
+    /// The sub-run of the first `count` tokens.
+    func prefix(tokens count: Int, in tokens: [Token]) -> DigitRun {
+        let kept = Array(tokenIndices.prefix(count))
+        let numberTokens = kept.map { tokens[$0] }
+        return DigitRun(tokenIndices: kept, digits: numberTokens.map(\.text).joined(),
+                        groups: numberTokens.map { $0.text.count }, separators: separators,
+                        start: start, end: tokens[kept.last!].end, spoken: spoken,
+                        openedWithParenthesis: openedWithParenthesis)
+    }
+}

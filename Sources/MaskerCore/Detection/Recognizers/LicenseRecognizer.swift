@@ -1,0 +1,31 @@
+/// LICENSE: DEA registration numbers (two letters and seven digits with the DEA checksum: 0.9
+/// anywhere; a failing checksum is dropped), NPIs (ten digits, Luhn over 80840, only after "NPI":
+/// ten bare digits are far more often a phone), and driver's licence, certificate and professional
+/// licence numbers after their phrase (0.85).
+struct LicenseRecognizer: Recognizer {
+    let name = "license"
+    let kinds: Set<EntityKind> = [.license]
+
+    static let identifier = IdentifierAfterContext(context: ContextPhrases([
+        "driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl",
+        "license number", "licence number", "license", "licence", "license no", "certificate number",
+        "certification number", "permit number", "dea", "dea number", "state id", "id card number",
+    ]), minLength: 5, maxLength: 15, minDigits: 3)
+    static let npiContext = ContextPhrases(["npi", "npi number", "national provider identifier", "provider number"])
+
+    func recognize(_ text: ScannedText) -> [Candidate] {
+        let tokens = text.tokens
+        var candidates = Self.identifier.matches(in: tokens).map {
+            Candidate(kind: .license, start: $0.start, end: $0.end, confidence: 0.85)
+        }
+        for (index, token) in tokens.enumerated() {
+            if token.kind == .word, token.text.count == 9, Checksums.dea(token.text) {
+                candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
+            } else if token.kind == .number, token.text.count == 10, Checksums.npi(token.text),
+                      Self.npiContext.precedes(tokens, index, window: 4) {
+                candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
+            }
+        }
+        return candidates
+    }
+}

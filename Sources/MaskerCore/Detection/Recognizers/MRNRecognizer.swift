@@ -1,0 +1,23 @@
+/// MRN: an identifier after "MRN", "medical record number", "chart number", "patient ID", "hospital
+/// number" (0.9), and the built-in prefixed shape `MRN1234567` / `MRN-1234567` (0.9). Site-specific
+/// shapes come from the policy's `patterns:` for MRN (see `PolicyPatternRecognizer`).
+struct MRNRecognizer: Recognizer {
+    let name = "mrn"
+    let kinds: Set<EntityKind> = [.mrn]
+
+    static let identifier = IdentifierAfterContext(context: ContextPhrases([
+        "mrn", "medical record", "medical record number", "record number", "chart number", "chart", "patient id",
+        "patient number", "hospital number", "mr number", "medical record no", "mr",
+    ]), minLength: 5, maxLength: 16, minDigits: 4)
+
+    func recognize(_ text: ScannedText) -> [Candidate] {
+        var candidates = Self.identifier.matches(in: text.tokens).map {
+            Candidate(kind: .mrn, start: $0.start, end: $0.end, confidence: 0.9)
+        }
+        for token in text.tokens where token.kind == .word && token.lower.hasPrefix("mrn") && token.digitCount >= 5
+            && token.lower.dropFirst(3).allSatisfy(\.isNumber) {
+            candidates.append(Candidate(kind: .mrn, start: token.start, end: token.end, confidence: 0.9))
+        }
+        return candidates
+    }
+}

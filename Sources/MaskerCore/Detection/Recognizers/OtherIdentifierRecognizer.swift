@@ -1,0 +1,26 @@
+/// OTHER_ID (Safe Harbor R, best effort): codes after "confirmation number", "reference number",
+/// "case number", "claim number", "ticket", "order number", "employee id", "student id",
+/// "passport number" (0.85), and long bare digit runs of eight or more (0.5: below the default
+/// threshold, reported only when a policy lowers it).
+struct OtherIdentifierRecognizer: Recognizer {
+    let name = "other_id"
+    let kinds: Set<EntityKind> = [.otherID]
+
+    static let identifier = IdentifierAfterContext(context: ContextPhrases([
+        "confirmation number", "confirmation code", "confirmation", "reference number", "reference", "ref",
+        "case number", "case id", "claim number", "claim id", "claim", "ticket number", "ticket", "order number",
+        "employee id", "employee number", "student id", "passport number", "passport", "id number",
+        "identification number", "badge number", "authorization number", "prior authorization", "tracking number",
+        "booking number", "visa number", "alien number", "control number",
+    ]), minLength: 5, maxLength: 20, minDigits: 3)
+
+    func recognize(_ text: ScannedText) -> [Candidate] {
+        var candidates = Self.identifier.matches(in: text.tokens).map {
+            Candidate(kind: .otherID, start: $0.start, end: $0.end, confidence: 0.85)
+        }
+        for token in text.tokens where token.kind == .number && token.text.count >= 8 {
+            candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.5))
+        }
+        return candidates
+    }
+}

@@ -1,0 +1,34 @@
+/// SSN: `123-45-6789`, `123 45 6789`, nine bare digits, or nine spoken digits, checked against the
+/// SSA's rules (no area 000, 666 or 9xx, no group 00, no serial 0000, no voided advertising
+/// numbers); a number failing them is dropped. Grouped 3-2-4: 0.85, 0.95 with context ("social",
+/// "SSN"). Nine ungrouped digits count only with context (0.9): alone they are as likely a ZIP+4 or
+/// an account number, and the default policy keeps every SSN candidate (threshold 0).
+struct SSNRecognizer: Recognizer {
+    let name = "ssn"
+    let kinds: Set<EntityKind> = [.ssn]
+
+    static let context = ContextPhrases([
+        "ssn", "social", "social security", "social security number", "ss number", "ss#", "ss", "socsec",
+        "taxpayer id", "tin",
+    ])
+
+    func recognize(_ text: ScannedText) -> [Candidate] {
+        let tokens = text.tokens
+        var candidates: [Candidate] = []
+        var index = 0
+        while index < tokens.count {
+            guard tokens[index].kind == .number, let run = DigitRun.starting(at: index, in: tokens) else {
+                index += 1
+                continue
+            }
+            index = run.tokenIndices.last! + 1
+            guard run.digits.count == 9, Checksums.ssn(run.digits), !run.separators.contains(".") else { continue }
+            let context = Self.context.precedes(tokens, run.tokenIndices[0], window: 6)
+            let grouped = run.groups == [3, 2, 4]
+            guard grouped || context else { continue }
+            candidates.append(Candidate(kind: .ssn, start: run.start, end: run.end,
+                                        confidence: grouped ? (context ? 0.95 : 0.85) : 0.9))
+        }
+        return candidates
+    }
+}

@@ -1,0 +1,73 @@
+/// Context words and phrases near a token ("date of birth", "my number is"), matched on
+/// lowercased tokens. Phrases are lists of words so "d o b" (spelled, normalised to `dob`) and
+/// "date of birth" are both one entry.
+struct ContextPhrases: Sendable {
+    let phrases: [[String]]
+
+    init(_ phrases: [String]) {
+        self.phrases = phrases.map { $0.split(separator: " ").map(String.init) }
+    }
+
+    /// Whether a phrase ends within `window` tokens before `index` (punctuation does not count).
+    func precedes(_ tokens: [Token], _ index: Int, window: Int) -> Bool {
+        var end = index - 1
+        var seen = 0
+        while end >= 0, seen < window {
+            if tokens[end].kind != .punct {
+                if matches(tokens, endingAt: end) { return true }
+                seen += 1
+            }
+            end -= 1
+        }
+        return false
+    }
+
+    /// Whether a phrase starts within `window` tokens after `index`.
+    func follows(_ tokens: [Token], _ index: Int, window: Int) -> Bool {
+        var start = index + 1
+        var seen = 0
+        while start < tokens.count, seen < window {
+            if tokens[start].kind != .punct {
+                if phrases.contains(where: { matches(tokens, $0, startingAt: start) }) { return true }
+                seen += 1
+            }
+            start += 1
+        }
+        return false
+    }
+
+    /// The index just past the phrase starting at `index`, if one does.
+    func match(_ tokens: [Token], at index: Int) -> Int? {
+        for phrase in phrases {
+            if let end = matchEnd(tokens, phrase, startingAt: index) { return end }
+        }
+        return nil
+    }
+
+    private func matches(_ tokens: [Token], endingAt end: Int) -> Bool {
+        phrases.contains { phrase in
+            var position = end
+            for word in phrase.reversed() {
+                while position >= 0, tokens[position].kind == .punct, tokens[position].text != "#" { position -= 1 }
+                guard position >= 0, tokens[position].lower == word else { return false }
+                position -= 1
+            }
+            return true
+        }
+    }
+
+    private func matches(_ tokens: [Token], _ phrase: [String], startingAt start: Int) -> Bool {
+        matchEnd(tokens, phrase, startingAt: start) != nil
+    }
+
+    private func matchEnd(_ tokens: [Token], _ phrase: [String], startingAt start: Int) -> Int? {
+        var position = start
+        for word in phrase {
+            // Apostrophes and hyphens inside a phrase ("driver's", "e-mail") arrive as separate tokens.
+            while position < tokens.count, tokens[position].kind == .punct, tokens[position].text != "#" { position += 1 }
+            guard position < tokens.count, tokens[position].lower == word else { return nil }
+            position += 1
+        }
+        return position
+    }
+}
