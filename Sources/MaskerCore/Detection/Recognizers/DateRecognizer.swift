@@ -25,9 +25,9 @@ struct DateRecognizer: Recognizer {
         var candidates: [Candidate] = []
         var index = 0
         while index < tokens.count {
-            if let (end, confidence) = match(tokens, at: index) {
+            if let (first, end, confidence) = match(tokens, at: index) {
                 let isBirth = Self.birthContext.precedes(tokens, index, window: 7)
-                candidates.append(Candidate(kind: isBirth ? .dob : .date, start: tokens[index].start,
+                candidates.append(Candidate(kind: isBirth ? .dob : .date, start: tokens[first].start,
                                             end: tokens[end].end, confidence: isBirth ? max(confidence, 0.95) : confidence))
                 index = end + 1
             } else {
@@ -37,16 +37,18 @@ struct DateRecognizer: Recognizer {
         return candidates
     }
 
-    /// The last token index and base confidence of a date starting at `index`.
-    private func match(_ tokens: [Token], at index: Int) -> (Int, Double)? {
+    /// First and last token index and base confidence of a date found at `index`.
+    private func match(_ tokens: [Token], at index: Int) -> (Int, Int, Double)? {
         let token = tokens[index]
-        if token.kind == .number { return numeric(tokens, index) ?? dayFirst(tokens, index) ?? spokenDigits(tokens, index) }
-        if token.kind == .word, let month = NumberWords.months[token.lower] { return monthFirst(tokens, index, month) }
-        if token.lower == "the", index + 1 < tokens.count, tokens[index + 1].ordinal,
-           let (end, confidence) = dayFirst(tokens, index + 1) {
-            return (end, confidence)
+        let found: (Int, Double)?
+        if token.kind == .number {
+            found = numeric(tokens, index) ?? dayFirst(tokens, index) ?? spokenDigits(tokens, index)
+        } else if token.kind == .word, let month = NumberWords.months[token.lower] {
+            found = monthFirst(tokens, index, month)
+        } else {
+            found = nil
         }
-        return nil
+        return found.map { (index, $0.0, $0.1) }
     }
 
     // 4/12/1990, 1990-04-12, 12.04.1990, 4/12
@@ -80,6 +82,8 @@ struct DateRecognizer: Recognizer {
         if cursor < tokens.count, tokens[cursor].isPunct(".") { cursor += 1 } // "Apr."
         guard cursor < tokens.count, tokens[cursor].kind == .number, let value = Int(tokens[cursor].text) else { return nil }
         let word = tokens[index].lower
+        // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
+        if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal, tokens[cursor].text.count != 4 { return nil }
         let ambiguous = ["may", "march", "mar", "jan", "dec", "aug", "sep", "oct", "nov", "jun", "jul", "apr", "feb"].contains(word)
         if tokens[cursor].text.count == 4, !tokens[cursor].ordinal {
             guard (1900...2100).contains(value) else { return nil }

@@ -1,7 +1,8 @@
 /// LICENSE: DEA registration numbers (two letters and seven digits with the DEA checksum: 0.9
 /// anywhere; a failing checksum is dropped), NPIs (ten digits, Luhn over 80840, only after "NPI":
 /// ten bare digits are far more often a phone), and driver's licence, certificate and professional
-/// licence numbers after their phrase (0.85).
+/// licence numbers after their phrase (0.85). "DEA" is deliberately not a context phrase: a DEA
+/// number has a checksum, and one that fails it is not a DEA number.
 struct LicenseRecognizer: Recognizer {
     let name = "license"
     let kinds: Set<EntityKind> = [.license]
@@ -9,7 +10,7 @@ struct LicenseRecognizer: Recognizer {
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl",
         "license number", "licence number", "license", "licence", "license no", "certificate number",
-        "certification number", "permit number", "dea", "dea number", "state id", "id card number",
+        "certification number", "permit number", "state id", "id card number",
     ]), minLength: 5, maxLength: 15, minDigits: 3)
     static let npiContext = ContextPhrases(["npi", "npi number", "national provider identifier", "provider number"])
 

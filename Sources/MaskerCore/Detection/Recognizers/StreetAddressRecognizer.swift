@@ -15,6 +15,14 @@ struct StreetAddressRecognizer: Recognizer {
         "rte", "expressway", "freeway", "turnpike", "close", "walk", "path", "run", "crossing", "point",
     ]
     static let units: Set<String> = ["apt", "apartment", "suite", "ste", "unit", "floor", "fl", "room", "rm", "building", "bldg", "#"]
+    /// Words that never form part of a street name; they mean the number counts something else
+    /// ("walked 3 blocks down the street").
+    static let notStreetNames: Set<String> = [
+        "the", "a", "an", "to", "of", "in", "on", "at", "down", "up", "across", "from", "for", "and", "or", "with",
+        "by", "my", "your", "his", "her", "our", "their", "this", "that", "blocks", "block", "miles", "mile",
+        "minutes", "times", "days", "weeks", "years", "is", "was", "are", "i", "we", "you", "he", "she", "it",
+        "they", "off", "onto", "into", "near", "past", "along", "over", "cross", "crossed", "crossing",
+    ]
     static let directions: Set<String> = ["n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"]
 
     func recognize(_ text: ScannedText) -> [Candidate] {
@@ -55,6 +63,7 @@ struct StreetAddressRecognizer: Recognizer {
                 }
                 break
             }
+            if Self.notStreetNames.contains(token.lower) { return nil }
             nameWords += 1
             cursor += 1
         }

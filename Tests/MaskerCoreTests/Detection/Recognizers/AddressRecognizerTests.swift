@@ -1,0 +1,29 @@
+import Testing
+
+struct AddressRecognizerTests {
+    @Test(arguments: [
+        ("I live at 123 Main St, Seattle, WA 98101", "ADDRESS:123 Main St, Seattle, WA 98101"),
+        ("4500 N. Martin Luther King Jr Blvd Apt 4B", "ADDRESS:4500 N. Martin Luther King Jr Blvd Apt 4B"),
+        ("one two three main street", "ADDRESS:one two three main street"),
+        ("12B Elm Court", "ADDRESS:12B Elm Court"),
+        ("P.O. Box 4410", "ADDRESS:P.O. Box 4410"),
+        ("post office box 12", "ADDRESS:post office box 12"),
+        ("my zip code is 98101", "ADDRESS:98101"),
+        ("zip nine eight one oh one", "ADDRESS:nine eight one oh one"),
+        ("Tacoma, WA 98402-1234", "ADDRESS:98402-1234"),
+        ("47 Cedar Ave, Tacoma washington 98402", "ADDRESS:47 Cedar Ave, Tacoma washington 98402"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: [
+        "take 2 tablets by mouth",
+        "walked 3 blocks down the street",
+        "I have 12345 steps",
+        "room 4 of the clinic",
+    ])
+    func ignores(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("ADDRESS:") }, "\(found(text))")
+    }
+}

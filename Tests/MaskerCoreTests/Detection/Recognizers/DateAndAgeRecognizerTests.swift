@@ -1,0 +1,53 @@
+import Testing
+
+struct DateRecognizerTests {
+    @Test(arguments: [
+        ("seen on 4/12/1990", "DATE:4/12/1990"),
+        ("on 04-12-90", "DATE:04-12-90"),
+        ("admitted 1990-04-12", "DATE:1990-04-12"),
+        ("on April 12, 1990", "DATE:April 12, 1990"),
+        ("12 April 1990", "DATE:12 April 1990"),
+        ("Apr 12th", "DATE:Apr 12th"),
+        ("since April 1990", "DATE:April 1990"),
+        ("appointment on 4/12", "DATE:4/12"),
+        ("date of birth april twelfth nineteen ninety", "DOB:april twelfth nineteen ninety"),
+        ("born on the twelfth of april", "DOB:twelfth of april"),
+        ("DOB 02/29/2000", "DOB:02/29/2000"),
+        ("my birthday is oh four one two nineteen ninety", "DOB:oh four one two nineteen ninety"),
+        ("d o b march third two thousand and one", "DOB:march third two thousand and one"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: [
+        "on 2/30/2020",           // February 30th
+        "on 13/13/2020",          // no month 13
+        "DOB 02/29/2001",         // not a leap year
+        "born in 1990",           // a year alone is not PHI
+        "take 1/2 tablet",        // a dose, no date context
+        "you may 2 times",
+        "march forward",
+        "version 1.2.3.4",
+    ])
+    func rejects(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("DATE:") || $0.hasPrefix("DOB:") }, "\(found(text))")
+    }
+}
+
+struct AgeRecognizerTests {
+    @Test(arguments: [
+        ("a 92 year old woman", "AGE:92 year old"),
+        ("she is 95-year-old", "AGE:95-year-old"),
+        ("aged 91", "AGE:91"),
+        ("I am ninety two years old", "AGE:ninety two years old"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: ["a 76 year old man", "seventy six years old", "aged 89", "heart rate 95"])
+    func ignoresAgesUpTo89AndOtherNumbers(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("AGE:") }, "\(found(text))")
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+
+struct EmailRecognizerTests {
+    @Test(arguments: [
+        ("write to sarah.chen@gmail.com today", "EMAIL:sarah.chen@gmail.com"),
+        ("j_doe+clinic@mail.example.org.", "EMAIL:j_doe+clinic@mail.example.org"),
+        ("sarah dot chen at gmail dot com", "EMAIL:sarah dot chen at gmail dot com"),
+        ("it's s m i t h at yahoo dot com", "EMAIL:s m i t h at yahoo dot com"),
+        ("email me at jdoe at outlook dot com", "EMAIL:jdoe at outlook dot com"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: ["look at example dot com", "meet me at noon", "user@localhost", "a @ b"])
+    func ignores(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("EMAIL:") }, "\(found(text))")
+    }
+}
+
+struct URLRecognizerTests {
+    @Test(arguments: [
+        ("see https://portal.example.com/patients/123?x=1.", "URL:https://portal.example.com/patients/123?x=1"),
+        ("www.mychart.org", "URL:www.mychart.org"),
+        ("go to example dot com slash portal", "URL:example dot com slash portal"),
+        ("portal.example.com/login", "URL:portal.example.com/login"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: ["Dr.Smith said e.g. report.pdf", "vitamin b.12", "sarah.chen@gmail.com"])
+    func ignores(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("URL:") }, "\(found(text))")
+    }
+}
+
+struct IPAddressRecognizerTests {
+    @Test(arguments: [
+        ("from 192.168.1.20 today", "IP_ADDRESS:192.168.1.20"),
+        ("host 2001:db8::8a2e:370:7334.", "IP_ADDRESS:2001:db8::8a2e:370:7334"),
+        ("::1", "IP_ADDRESS:::1"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: ["version 1.2.3.4.5", "999.1.1.1", "at 10:30:45", "ratio 12:30"])
+    func ignores(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("IP_ADDRESS:") }, "\(found(text))")
+    }
+}

@@ -1,0 +1,47 @@
+import Testing
+
+struct IdentifierRecognizerTests {
+    @Test(arguments: [
+        ("MRN 4827193", "MRN:4827193"),
+        ("medical record number is A1234567", "MRN:A1234567"),
+        ("chart number four eight two seven one nine three", "MRN:four eight two seven one nine three"),
+        ("MRN-00482719", "MRN:00482719"),
+        ("card 4111 1111 1111 1111", "ACCOUNT:4111 1111 1111 1111"),
+        ("account number 000123456789", "ACCOUNT:000123456789"),
+        ("medicare number 1EG4-TE5-MK73", "HEALTH_PLAN:1EG4-TE5-MK73"),
+        ("1EG4TE5MK73", "HEALTH_PLAN:1EG4TE5MK73"),
+        ("member id is XJH 4829 1130", "HEALTH_PLAN:XJH 4829 1130"),
+        ("DEA AB1234563", "LICENSE:AB1234563"),
+        ("NPI 1234567893", "LICENSE:1234567893"),
+        ("driver's license D1234567", "LICENSE:D1234567"),
+        ("VIN 1HGCM82633A004352", "VEHICLE:1HGCM82633A004352"),
+        ("license plate 7ABC123", "VEHICLE:7ABC123"),
+        ("plate seven a b c one two three", "VEHICLE:seven a b c one two three"),
+        ("pacemaker serial number PM-4471-2209", "DEVICE:PM-4471-2209"),
+        ("IMEI 490154203237518", "DEVICE:490154203237518"),
+        ("claim number 88172635", "OTHER_ID:88172635"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: [
+        ("card 4111 1111 1111 1112", "ACCOUNT:"),      // Luhn fails
+        ("DEA AB1234567", "LICENSE:"),                  // DEA checksum fails
+        ("NPI 1234567890", "LICENSE:"),                 // NPI check digit fails
+    ])
+    func checkDigitsDecide(_ text: String, _ rejectedPrefix: String) {
+        #expect(!found(text).contains { $0.hasPrefix(rejectedPrefix) }, "\(found(text))")
+    }
+
+    @Test func aVINFailingItsCheckDigitIsKeptOnlyAfterVINWithLowerConfidence() {
+        #expect(found("VIN 1HGCM82633A004353").contains("VEHICLE:1HGCM82633A004353"))
+        #expect(!found("VIN 1HGCM82633A004353", threshold: 0.8).contains("VEHICLE:1HGCM82633A004353"))
+        #expect(found("code 1HGCM82633A004353").isEmpty)
+    }
+
+    @Test(arguments: ["the patient has a chart", "my member of staff", "serial killer movies", "license to drive"])
+    func contextWordsAloneFindNothing(_ text: String) {
+        #expect(found(text).isEmpty, "\(found(text))")
+    }
+}

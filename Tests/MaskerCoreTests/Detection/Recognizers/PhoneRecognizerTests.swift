@@ -1,0 +1,36 @@
+import Testing
+
+struct PhoneRecognizerTests {
+    @Test(arguments: [
+        ("call me at (415) 555-2671 please", "PHONE:(415) 555-2671"),
+        ("it's 415-555-2671", "PHONE:415-555-2671"),
+        ("415.555.2671", "PHONE:415.555.2671"),
+        ("+1 415 555 2671", "PHONE:+1 415 555 2671"),
+        ("1-800-555-0199", "PHONE:1-800-555-0199"),
+        ("my number is 4155552671", "PHONE:4155552671"),
+        ("four one five, five five five, two six seven one", "PHONE:four one five, five five five, two six seven one"),
+        ("my number is four one five five five five two six seven one", "PHONE:four one five five five five two six seven one"),
+        ("four one five uh five five five two six seven one", "PHONE:four one five uh five five five two six seven one"),
+        ("415 five five five 2671", "PHONE:415 five five five 2671"),
+        ("four one five, double five five, two six seven one", "PHONE:four one five, double five five, two six seven one"),
+        ("reach me at 415-555-2671 ext 204", "PHONE:415-555-2671 ext 204"),
+        ("call +44 20 7946 0958", "PHONE:+44 20 7946 0958"),
+        ("fax it to (206) 555-0199", "FAX:(206) 555-0199"),
+        ("our fax number is four one five five five five one two three four", "FAX:four one five five five five one two three four"),
+        ("my cell is 555-2671", "PHONE:555-2671"),
+    ])
+    func finds(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    @Test(arguments: [
+        "take 2 tablets 3 times a day",
+        "blood pressure 120 over 80",
+        "my area code is 1234567890 no", // starts with 1: not NANP
+        "the year 2024 and 2025",
+        "the count was 0123456789",
+    ])
+    func ignores(_ text: String) {
+        #expect(!found(text).contains { $0.hasPrefix("PHONE:") || $0.hasPrefix("FAX:") }, "\(found(text))")
+    }
+}
