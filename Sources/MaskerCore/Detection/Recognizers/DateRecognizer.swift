@@ -83,7 +83,8 @@ struct DateRecognizer: Recognizer {
         guard cursor < tokens.count, tokens[cursor].kind == .number, let value = Int(tokens[cursor].text) else { return nil }
         let word = tokens[index].lower
         // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
-        if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal, tokens[cursor].text.count != 4 { return nil }
+        if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal, tokens[cursor].text.count != 4,
+           !Self.yearFollows(tokens, cursor) { return nil }
         let ambiguous = ["may", "march", "mar", "jan", "dec", "aug", "sep", "oct", "nov", "jun", "jul", "apr", "feb"].contains(word)
         if tokens[cursor].text.count == 4, !tokens[cursor].ordinal {
             guard (1900...2100).contains(value) else { return nil }
@@ -130,6 +131,13 @@ struct DateRecognizer: Recognizer {
               let month = Int(digits.prefix(2)), let day = Int(digits.dropFirst(2).prefix(2)), let year = Int(digits.suffix(4)),
               (1900...2100).contains(year), Self.isValid(year: year, month: month, day: day) else { return nil }
         return (index, 0.9)
+    }
+
+    /// A four-digit year after the day, with or without a comma.
+    static func yearFollows(_ tokens: [Token], _ day: Int) -> Bool {
+        var next = day + 1
+        if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
+        return next < tokens.count && tokens[next].kind == .number && tokens[next].text.count == 4
     }
 
     static func isValid(year: Int, month: Int, day: Int) -> Bool {
