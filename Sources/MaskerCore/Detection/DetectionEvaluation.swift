@@ -25,6 +25,12 @@ public struct DetectionEvaluation: Sendable {
         public var predicted = 0
         public var truePositives = 0
 
+        public init(gold: Int = 0, predicted: Int = 0, truePositives: Int = 0) {
+            self.gold = gold
+            self.predicted = predicted
+            self.truePositives = truePositives
+        }
+
         public var precision: Double { predicted == 0 ? (gold == 0 ? 1 : 0) : Double(truePositives) / Double(predicted) }
         public var recall: Double { gold == 0 ? 1 : Double(min(truePositives, gold)) / Double(gold) }
         public var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }

@@ -76,33 +76,41 @@ struct DateRecognizer: Recognizer {
         return (index + 2, context ? 0.75 : 0.45)
     }
 
-    // April 12, 1990 / April 12th / April 1990 / april twelfth nineteen ninety
+    // April 12, 1990 / April 12th / April 1990 / july of nineteen ninety three / september first of ninety three
     private func monthFirst(_ tokens: [Token], _ index: Int, _ month: Int) -> (Int, Double)? {
         var cursor = index + 1
         if cursor < tokens.count, tokens[cursor].isPunct(".") { cursor += 1 } // "Apr."
-        guard cursor < tokens.count, tokens[cursor].kind == .number, let value = Int(tokens[cursor].text) else { return nil }
         let word = tokens[index].lower
-        // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
-        if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal, tokens[cursor].text.count != 4,
-           !Self.yearFollows(tokens, cursor) { return nil }
         let ambiguous = ["may", "march", "mar", "jan", "dec", "aug", "sep", "oct", "nov", "jun", "jul", "apr", "feb"].contains(word)
-        if tokens[cursor].text.count == 4, !tokens[cursor].ordinal {
-            guard (1900...2100).contains(value) else { return nil }
-            return (cursor, ambiguous ? 0.6 : 0.75) // April 1990
+        if let year = Self.year(tokens, from: cursor, allowOf: true) {
+            return (year, ambiguous ? 0.6 : 0.75) // April 1990, july of ninety three
         }
-        guard (1...31).contains(value), Self.isValid(year: 2000, month: month, day: value) else { return nil }
-        var end = cursor
-        var confidence = ambiguous && !tokens[cursor].ordinal ? 0.6 : 0.8
-        var next = cursor + 1
-        if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
-        if next < tokens.count, tokens[next].kind == .number, tokens[next].text.count == 4, let year = Int(tokens[next].text),
-           (1900...2100).contains(year) {
-            guard Self.isValid(year: year, month: month, day: value) else { return nil }
-            end = next
-            confidence = 0.9
+        guard cursor < tokens.count, tokens[cursor].kind == .number, let value = Int(tokens[cursor].text) else { return nil }
+        // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
+        if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal,
+           Self.year(tokens, from: cursor + 1, allowOf: true) == nil { return nil }
+        guard (1...31).contains(value), tokens[cursor].text.count <= 2, Self.isValid(year: 2000, month: month, day: value) else { return nil }
+        if let yearIndex = Self.year(tokens, from: cursor + 1, allowOf: true) {
+            guard let year = Int(tokens[yearIndex].text).map(Self.fullYear), Self.isValid(year: year, month: month, day: value) else { return nil }
+            return (yearIndex, 0.9)
         }
-        return (end, confidence)
+        return (cursor, ambiguous && !tokens[cursor].ordinal ? 0.6 : 0.8)
     }
+
+    /// The index of a year at `start` (after an optional comma, or "of"): four digits 1900–2100, or
+    /// two digits after "of" or an apostrophe ("of ninety three", "'93").
+    static func year(_ tokens: [Token], from start: Int, allowOf: Bool) -> Int? {
+        var cursor = start
+        var introduced = false
+        if cursor < tokens.count, tokens[cursor].isPunct(",") { cursor += 1 }
+        if allowOf, cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1; introduced = true }
+        if cursor < tokens.count, tokens[cursor].isPunct("'") || tokens[cursor].isPunct("\u{2019}") { cursor += 1; introduced = true }
+        guard cursor < tokens.count, tokens[cursor].kind == .number, !tokens[cursor].ordinal, let value = Int(tokens[cursor].text) else { return nil }
+        if tokens[cursor].text.count == 4 { return (1900...2100).contains(value) ? cursor : nil }
+        return introduced && tokens[cursor].text.count == 2 ? cursor : nil
+    }
+
+    static func fullYear(_ value: Int) -> Int { value >= 100 ? value : (value > 30 ? 1900 + value : 2000 + value) }
 
     // 12 April 1990 / the 12th of April
     private func dayFirst(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
@@ -111,17 +119,11 @@ struct DateRecognizer: Recognizer {
         if cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1 }
         guard cursor < tokens.count, let month = NumberWords.months[tokens[cursor].lower], tokens[cursor].lower != "may" || tokens[index].ordinal,
               Self.isValid(year: 2000, month: month, day: day) else { return nil }
-        var end = cursor
-        var confidence = 0.8
-        var next = cursor + 1
-        if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
-        if next < tokens.count, tokens[next].kind == .number, tokens[next].text.count == 4, let year = Int(tokens[next].text),
-           (1900...2100).contains(year) {
-            guard Self.isValid(year: year, month: month, day: day) else { return nil }
-            end = next
-            confidence = 0.9
+        if let yearIndex = Self.year(tokens, from: cursor + 1, allowOf: false) {
+            guard let year = Int(tokens[yearIndex].text).map(Self.fullYear), Self.isValid(year: year, month: month, day: day) else { return nil }
+            return (yearIndex, 0.9)
         }
-        return (end, confidence)
+        return (cursor, 0.8)
     }
 
     // "oh four one two nineteen ninety" after a birth phrase: MMDDYYYY
@@ -131,13 +133,6 @@ struct DateRecognizer: Recognizer {
               let month = Int(digits.prefix(2)), let day = Int(digits.dropFirst(2).prefix(2)), let year = Int(digits.suffix(4)),
               (1900...2100).contains(year), Self.isValid(year: year, month: month, day: day) else { return nil }
         return (index, 0.9)
-    }
-
-    /// A four-digit year after the day, with or without a comma.
-    static func yearFollows(_ tokens: [Token], _ day: Int) -> Bool {
-        var next = day + 1
-        if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
-        return next < tokens.count && tokens[next].kind == .number && tokens[next].text.count == 4
     }
 
     static func isValid(year: Int, month: Int, day: Int) -> Bool {

@@ -15,6 +15,11 @@ struct DateRecognizerTests {
         ("DOB 02/29/2000", "DOB:02/29/2000"),
         ("my birthday is oh four one two nineteen ninety", "DOB:oh four one two nineteen ninety"),
         ("d o b march third two thousand and one", "DOB:march third two thousand and one"),
+        ("until july of nineteen ninety three", "DATE:july of nineteen ninety three"),
+        ("from september of ninety three", "DATE:september of ninety three"),
+        ("on september first of nineteen ninety three", "DATE:september first of nineteen ninety three"),
+        ("since Aug '08", "DATE:Aug '08"),
+        ("my date of birth is may 25 1991", "DOB:may 25 1991"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")

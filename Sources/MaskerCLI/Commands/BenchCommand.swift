@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure each stage's speed over a corpus: turns/s, MB/s, p50/p99 per turn, peak RSS.",
+        discussion: """
+        CORPUS is JSON lines with a "text" field (gold files and batch files both work). Each stage \
+        runs over every line --rounds times after one warm-up round; per-turn times give p50 and p99 \
+        in microseconds, total bytes over total time gives MB/s. Build in release mode first \
+        (swift build -c release) and run .build/release/masker bench: debug builds are 10-50x slower.
+
+        Stages: normalize (tokenizing and spoken-form normalisation alone), detect (every pass the \
+        policy runs, normalisation included).
+
+        With --json: {"stages":[{"stage","turns","turns_per_s","mb_per_s","p50_us","p99_us"}], \
+        "peak_rss_mb"}.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var detection: DetectionArguments
+
+    @Option(name: .long, help: ArgumentHelp("Corpus file (JSON lines with \"text\").", valueName: "file"))
+    var corpus: String
+
+    @Option(name: .long, help: "Timed rounds over the corpus (default 5).")
+    var rounds = 5
+
+    private struct CorpusLine: Decodable { var text: String }
+
+    struct StageResult {
+        var stage: String
+        var turns: Int
+        var seconds: Double
+        var bytes: Int
+        var p50: Double
+        var p99: Double
+
+        var json: JSONValue {
+            .object([
+                ("stage", .string(stage)), ("turns", .int(turns)),
+                ("turns_per_s", .double((Double(turns) / seconds).rounded())),
+                ("mb_per_s", .double((Double(bytes) / seconds / 1_000_000 * 100).rounded() / 100)),
+                ("p50_us", .double((p50 * 10).rounded() / 10)), ("p99_us", .double((p99 * 10).rounded() / 10)),
+            ])
+        }
+    }
+
+    mutating func run() async throws {
+        guard rounds >= 1 else { throw CLIFailure(.usage, "--rounds must be at least 1") }
+        let context = try CommandContext(options: global)
+        let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        let texts = try Self.load(corpus)
+        guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }
+
+        let results = [
+            Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count },
+            Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count },
+        ]
+        let rss = Self.peakRSSMegabytes()
+        if global.json {
+            Console.out(JSONValue.object([("stages", .array(results.map(\.json))), ("peak_rss_mb", .double(rss))]).serialized(indent: 2))
+            return
+        }
+        var lines = ["STAGE        TURNS   TURNS/S     MB/S   P50 µs   P99 µs"]
+        for result in results {
+            lines.append(String(format: "%-10@ %7d %9.0f %8.2f %8.1f %8.1f", result.stage as NSString, result.turns,
+                                Double(result.turns) / result.seconds, Double(result.bytes) / result.seconds / 1_000_000,
+                                result.p50, result.p99))
+        }
+        lines.append(String(format: "peak RSS %.1f MB; %d lines, %d rounds", rss, texts.count, rounds))
+        Console.out(lines.joined(separator: "\n"))
+    }
+
+    static func load(_ path: String) throws -> [String] {
+        let reader = try ByteLineReader.open(path)
+        var texts: [String] = []
+        var number = 0
+        while let bytes = reader.next() {
+            number += 1
+            guard let raw = String(validating: bytes, as: UTF8.self) else { throw CLIFailure(.error, "\(path) line \(number) is not valid UTF-8") }
+            guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+            guard let line = try? JSONDecoder().decode(CorpusLine.self, from: Data(raw.utf8)) else {
+                throw CLIFailure(.error, "\(path) line \(number) is not a JSON object with a \"text\" string")
+            }
+            texts.append(line.text)
+        }
+        return texts
+    }
+
+    static func measure(_ stage: String, _ texts: [String], rounds: Int, _ work: (String) -> Void) -> StageResult {
+        for text in texts { work(text) } // warm-up
+        var samples: [UInt64] = []
+        samples.reserveCapacity(texts.count * rounds)
+        let started = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<rounds {
+            for text in texts {
+                let before = DispatchTime.now().uptimeNanoseconds
+                work(text)
+                samples.append(DispatchTime.now().uptimeNanoseconds - before)
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        samples.sort()
+        func percentile(_ p: Double) -> Double {
+            Double(samples[min(samples.count - 1, Int((Double(samples.count) * p).rounded(.down)))]) / 1000
+        }
+        return StageResult(stage: stage, turns: samples.count, seconds: seconds,
+                           bytes: texts.reduce(0) { $0 + $1.utf8.count } * rounds, p50: percentile(0.5), p99: percentile(0.99))
+    }
+
+    /// VmHWM from /proc/self/status: the process's peak resident set.
+    static func peakRSSMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return (kilobytes / 1024 * 10).rounded() / 10
+    }
+}

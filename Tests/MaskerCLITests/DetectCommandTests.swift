@@ -1,0 +1,97 @@
+import Foundation
+import MaskerTestSupport
+import Testing
+
+struct DetectCommandTests {
+    @Test func printsATableOrJSONEvents() throws {
+        let text = "my number is four one five, five five five, two six seven one"
+        let table = try MaskerProcess.run(["detect"], stdin: text)
+        #expect(table.code == 0, "\(table.all)")
+        #expect(table.stdout.contains("PHONE"))
+        let json = try MaskerProcess.run(["detect", "--json"], stdin: text)
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(events.count == 1)
+        #expect(events.first?["span"] as? [Int] == [13, 61])
+        #expect(events.first?["kind"] as? String == "PHONE")
+    }
+
+    @Test func offsetsContinueAcrossLines() throws {
+        let json = try MaskerProcess.run(["detect", "--json"], stdin: "first line\nSSN 219-45-6789\n")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(events.first?["span"] as? [Int] == [15, 26])
+    }
+
+    @Test func emptyInputHasNoEvents() throws {
+        let json = try MaskerProcess.run(["detect", "--json"], stdin: "")
+        #expect(json.code == 0)
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any])?.isEmpty == true)
+    }
+
+    @Test func invalidUTF8NamesTheLine() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("bad.txt")
+        try Data("fine\n".utf8 + [0xFF, 0xFE, 0x0A]).write(to: path)
+        let result = try MaskerProcess.run(["detect", "--input", path.path])
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("line 2 is not valid UTF-8"))
+    }
+
+    @Test func batchKeepsOrderAndContinuesPastBadLines() throws {
+        let input = """
+        {"id": "a", "text": "SSN 219-45-6789"}
+        not json
+        {"id": 7, "text": "nothing here"}
+        {"id": "c"}
+
+        {"id": "d", "text": "email sarah dot chen at gmail dot com"}
+        """
+        let result = try MaskerProcess.run(["detect", "--batch", "-"], stdin: input)
+        #expect(result.code == 0, "\(result.all)")
+        let lines = result.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 5)
+        #expect(lines[0]["id"] as? String == "a" && (lines[0]["events"] as? [Any])?.count == 1)
+        #expect(lines[1]["error"] as? String != nil)
+        #expect(lines[2]["id"] as? Int == 7 && (lines[2]["events"] as? [Any])?.isEmpty == true)
+        #expect(lines[3]["id"] as? String == "c" && (lines[3]["error"] as? String)?.contains("text") == true)
+        #expect(lines[4]["id"] as? String == "d")
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        #expect(try MaskerProcess.run(["detect", "--threshold", "1.5"], stdin: "x").code == 64)
+        let pass = try MaskerProcess.run(["detect", "--passes", "regx"], stdin: "x")
+        #expect(pass.code == 64)
+        #expect(pass.stderr.contains("did you mean \"regex\""))
+    }
+
+    @Test func evalPrintsPerKindFiguresAndJSON() throws {
+        let gold = """
+        {"text": "SSN 219-45-6789 and phone 415-555-2671", "spans": [{"kind": "SSN", "start": 4, "end": 15}, {"kind": "PHONE", "start": 26, "end": 38}]}
+        {"text": "my name is sarah", "spans": [{"kind": "NAME", "start": 11, "end": 16}]}
+        """
+        let table = try MaskerProcess.run(["eval", "-"], stdin: gold)
+        #expect(table.code == 0, "\(table.all)")
+        #expect(table.stdout.contains("leaked PHI characters: 17.86% (5 of 28"))
+        let json = try MaskerProcess.run(["eval", "--json", "-"], stdin: gold)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let overall = try #require(report["overall"] as? [String: Any])
+        #expect(overall["gold"] as? Int == 3 && overall["true_positives"] as? Int == 2)
+        #expect(report["leaked_characters"] as? Int == 5)
+    }
+
+    @Test func evalRejectsAMalformedGoldLine() throws {
+        let result = try MaskerProcess.run(["eval", "-"], stdin: "{\"text\": \"x\", \"spans\": [{\"kind\": \"PHNOE\", \"start\": 0, \"end\": 1}]}\n")
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("line 1"))
+    }
+
+    @Test func benchReportsEveryStageAsJSON() throws {
+        let corpus = "{\"text\": \"call four one five five five five two six seven one\"}\n{\"text\": \"nothing\"}\n"
+        let result = try MaskerProcess.run(["bench", "--json", "--rounds", "2", "--corpus", "-"], stdin: corpus)
+        #expect(result.code == 0, "\(result.all)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let stages = try #require(report["stages"] as? [[String: Any]])
+        #expect(stages.compactMap { $0["stage"] as? String } == ["normalize", "detect"])
+        #expect(stages.allSatisfy { $0["p50_us"] is Double && $0["p99_us"] is Double && $0["mb_per_s"] is Double && $0["turns"] as? Int == 4 })
+        #expect((report["peak_rss_mb"] as? Double ?? 0) > 0)
+    }
+}
