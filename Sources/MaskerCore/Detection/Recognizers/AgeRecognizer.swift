@@ -12,7 +12,7 @@ struct AgeRecognizer: Recognizer {
         let tokens = text.tokens
         var candidates: [Candidate] = []
         for (index, token) in tokens.enumerated() where token.kind == .number {
-            guard let age = Int(token.text), (90...125).contains(age), token.text.count <= 3 else { continue }
+            guard let age = Int(token.text), (90...125).contains(age), token.length <= 3 else { continue }
             if let end = yearsOld(tokens, after: index) {
                 candidates.append(Candidate(kind: .age, start: token.start, end: end, confidence: 0.9))
             } else if Self.before.precedes(tokens, index, window: 2) {

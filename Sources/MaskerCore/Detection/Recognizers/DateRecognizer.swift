@@ -61,7 +61,7 @@ struct DateRecognizer: Recognizer {
         let hasThird = index + 4 < tokens.count && tokens[index + 3].isPunct(separator.text) && !tokens[index + 3].spaceBefore
             && tokens[index + 4].kind == .number && !tokens[index + 4].spaceBefore
         if hasThird, let c = Int(tokens[index + 4].text) {
-            let widths = (tokens[index].text.count, tokens[index + 2].text.count, tokens[index + 4].text.count)
+            let widths = (tokens[index].length, tokens[index + 2].length, tokens[index + 4].length)
             if widths.0 == 4, Self.isValid(year: a, month: b, day: c) { return (index + 4, 0.9) } // ISO
             guard widths.2 == 4 || widths.2 == 2, widths.0 <= 2, widths.1 <= 2 else { return nil }
             let year = widths.2 == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c
@@ -70,7 +70,7 @@ struct DateRecognizer: Recognizer {
             if index + 5 < tokens.count, tokens[index + 5].isPunct(separator.text), !tokens[index + 5].spaceBefore { return nil }
             return (index + 4, separator.text == "." ? 0.75 : 0.85)
         }
-        guard separator.text == "/", tokens[index].text.count <= 2, tokens[index + 2].text.count <= 2,
+        guard separator.text == "/", tokens[index].length <= 2, tokens[index + 2].length <= 2,
               Self.isValid(year: 2000, month: a, day: b) else { return nil }
         let context = Self.dateContext.precedes(tokens, index, window: 3) || Self.birthContext.precedes(tokens, index, window: 7)
         return (index + 2, context ? 0.75 : 0.45)
@@ -89,7 +89,7 @@ struct DateRecognizer: Recognizer {
         // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
         if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal,
            Self.year(tokens, from: cursor + 1, allowOf: true) == nil { return nil }
-        guard (1...31).contains(value), tokens[cursor].text.count <= 2, Self.isValid(year: 2000, month: month, day: value) else { return nil }
+        guard (1...31).contains(value), tokens[cursor].length <= 2, Self.isValid(year: 2000, month: month, day: value) else { return nil }
         if let yearIndex = Self.year(tokens, from: cursor + 1, allowOf: true) {
             guard let year = Int(tokens[yearIndex].text).map(Self.fullYear), Self.isValid(year: year, month: month, day: value) else { return nil }
             return (yearIndex, 0.9)
@@ -106,15 +106,15 @@ struct DateRecognizer: Recognizer {
         if allowOf, cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1; introduced = true }
         if cursor < tokens.count, tokens[cursor].isPunct("'") || tokens[cursor].isPunct("\u{2019}") { cursor += 1; introduced = true }
         guard cursor < tokens.count, tokens[cursor].kind == .number, !tokens[cursor].ordinal, let value = Int(tokens[cursor].text) else { return nil }
-        if tokens[cursor].text.count == 4 { return (1900...2100).contains(value) ? cursor : nil }
-        return introduced && tokens[cursor].text.count == 2 ? cursor : nil
+        if tokens[cursor].length == 4 { return (1900...2100).contains(value) ? cursor : nil }
+        return introduced && tokens[cursor].length == 2 ? cursor : nil
     }
 
     static func fullYear(_ value: Int) -> Int { value >= 100 ? value : (value > 30 ? 1900 + value : 2000 + value) }
 
     // 12 April 1990 / the 12th of April
     private func dayFirst(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
-        guard let day = Int(tokens[index].text), (1...31).contains(day), tokens[index].text.count <= 2 else { return nil }
+        guard let day = Int(tokens[index].text), (1...31).contains(day), tokens[index].length <= 2 else { return nil }
         var cursor = index + 1
         if cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1 }
         guard cursor < tokens.count, let month = NumberWords.months[tokens[cursor].lower], tokens[cursor].lower != "may" || tokens[index].ordinal,

@@ -50,7 +50,7 @@ struct DigitRun: Sendable {
         let opened = index > 0 && tokens[index - 1].isPunct("(") && closeParenthesis
         let numberTokens = indices.map { tokens[$0] }
         return DigitRun(tokenIndices: indices, digits: numberTokens.map(\.text).joined(),
-                        groups: numberTokens.map { $0.text.count }, separators: separators,
+                        groups: numberTokens.map(\.length), separators: separators,
                         start: opened ? tokens[index - 1].start : tokens[index].start, end: end,
                         spoken: numberTokens.contains { $0.spoken }, openedWithParenthesis: opened)
     }
@@ -60,7 +60,7 @@ struct DigitRun: Sendable {
         let kept = Array(tokenIndices.prefix(count))
         let numberTokens = kept.map { tokens[$0] }
         return DigitRun(tokenIndices: kept, digits: numberTokens.map(\.text).joined(),
-                        groups: numberTokens.map { $0.text.count }, separators: separators,
+                        groups: numberTokens.map(\.length), separators: separators,
                         start: start, end: tokens[kept.last!].end, spoken: spoken,
                         openedWithParenthesis: openedWithParenthesis)
     }

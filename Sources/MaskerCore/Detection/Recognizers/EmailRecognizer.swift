@@ -29,7 +29,7 @@ struct EmailRecognizer: Recognizer {
                 if tokens[last + 1].isPunct(".") { labels += 1 }
                 last += 2
             }
-            guard labels >= 1, tokens[last].kind == .word, tokens[last].text.count >= 2,
+            guard labels >= 1, tokens[last].kind == .word, tokens[last].length >= 2,
                   tokens[last].text.allSatisfy(\.isLetter) else { continue }
             let spoken = tokens[first...last].contains { $0.spoken }
             candidates.append(Candidate(kind: .email, start: tokens[first].start, end: tokens[last].end,

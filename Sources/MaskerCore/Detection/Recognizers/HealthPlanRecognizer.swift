@@ -19,11 +19,11 @@ struct HealthPlanRecognizer: Recognizer {
         }
         // MBI anywhere: one token, or 4-3-4 joined by dashes.
         for (index, token) in tokens.enumerated() where token.kind == .word || token.kind == .number {
-            if token.text.count == 11, Checksums.mbi(token.text) {
+            if token.length == 11, Checksums.mbi(token.text) {
                 candidates.append(Candidate(kind: .healthPlan, start: token.start, end: token.end, confidence: 0.9))
-            } else if token.text.count == 4, index + 4 < tokens.count, tokens[index + 1].isPunct("-"), tokens[index + 3].isPunct("-") {
+            } else if token.length == 4, index + 4 < tokens.count, tokens[index + 1].isPunct("-"), tokens[index + 3].isPunct("-") {
                 let joined = token.text + tokens[index + 2].text + tokens[index + 4].text
-                if tokens[index + 2].text.count == 3, Checksums.mbi(joined) {
+                if tokens[index + 2].length == 3, Checksums.mbi(joined) {
                     candidates.append(Candidate(kind: .healthPlan, start: token.start, end: tokens[index + 4].end, confidence: 0.9))
                 }
             }

@@ -16,12 +16,15 @@ struct IPAddressRecognizer: Recognizer {
             // Gather a joined run of hex-ish words, numbers, '.' and ':'.
             guard tokens[index].isAlphanumeric || tokens[index].isPunct(":") else { index += 1; continue }
             var end = index
-            var text = tokens[index].text
+            var separators = tokens[index].kind == .punct ? 1 : 0
             while end + 1 < tokens.count, !tokens[end + 1].spaceBefore,
                   tokens[end + 1].isAlphanumeric || tokens[end + 1].isPunct(".") || tokens[end + 1].isPunct(":") {
                 end += 1
-                text += tokens[end].text
+                if tokens[end].kind == .punct { separators += 1 }
             }
+            // Only a run with at least two separators can be an address; skip building its text otherwise.
+            guard separators >= 2 else { index = end + 1; continue }
+            var text = tokens[index...end].map(\.text).joined()
             // Trailing sentence punctuation is not part of the address.
             while end > index, tokens[end].isPunct(".") || tokens[end].isPunct(":") {
                 text.removeLast()
@@ -36,8 +39,8 @@ struct IPAddressRecognizer: Recognizer {
     }
 
     static func confidence(of text: String) -> Double? {
-        if text.contains(":") {
-            guard text.filter({ $0 == ":" }).count >= 2, text.count >= 3 else { return nil }
+        if text.utf8.contains(58) { // ':'
+            guard text.utf8.filter({ $0 == 58 }).count >= 2, text.utf8.count >= 3 else { return nil }
             var address = in6_addr()
             return inet_pton(AF_INET6, text, &address) == 1 ? 0.9 : nil
         }

@@ -59,9 +59,9 @@ struct IdentifierAfterContext: Sendable {
             case .number: isPiece = true
             case .word:
                 let hasDigit = token.digitCount > 0
-                let shortPrefix = value.isEmpty && token.text.count <= 3 && cursor + 1 < tokens.count
+                let shortPrefix = value.isEmpty && token.length <= 3 && cursor + 1 < tokens.count
                     && (tokens[cursor + 1].kind == .number || (tokens[cursor + 1].isPunct("-") && cursor + 2 < tokens.count && tokens[cursor + 2].kind == .number))
-                let attachedLetters = !value.isEmpty && !token.spaceBefore && token.text.count <= 4
+                let attachedLetters = !value.isEmpty && !token.spaceBefore && token.length <= 4
                 isPiece = hasDigit || shortPrefix || attachedLetters
             case .punct:
                 // A hyphen or slash between two pieces: "SN-99812-X".
@@ -72,7 +72,7 @@ struct IdentifierAfterContext: Sendable {
                 }
                 isPiece = false
             }
-            guard isPiece, value.count + token.text.count <= maxLength else { break }
+            guard isPiece, value.count + token.length <= maxLength else { break }
             // A spaced-out piece must itself look like part of an id, not the next word of the sentence.
             if !value.isEmpty, token.spaceBefore, token.kind == .word, token.digitCount == 0 { break }
             value += token.text

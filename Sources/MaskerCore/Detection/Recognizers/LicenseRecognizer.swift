@@ -20,9 +20,9 @@ struct LicenseRecognizer: Recognizer {
             Candidate(kind: .license, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for (index, token) in tokens.enumerated() {
-            if token.kind == .word, token.text.count == 9, Checksums.dea(token.text) {
+            if token.kind == .word, token.length == 9, Checksums.dea(token.text) {
                 candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
-            } else if token.kind == .number, token.text.count == 10, Checksums.npi(token.text),
+            } else if token.kind == .number, token.length == 10, Checksums.npi(token.text),
                       Self.npiContext.precedes(tokens, index, window: 4) {
                 candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
             }

@@ -18,7 +18,7 @@ struct OtherIdentifierRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text.tokens).map {
             Candidate(kind: .otherID, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for token in text.tokens where token.kind == .number && token.text.count >= 8 {
+        for token in text.tokens where token.kind == .number && token.length >= 8 {
             candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.5))
         }
         return candidates

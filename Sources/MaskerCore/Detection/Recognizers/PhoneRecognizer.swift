@@ -83,13 +83,13 @@ struct PhoneRecognizer: Recognizer {
         if cursor < tokens.count, tokens[cursor].isPunct(",") { cursor += 1 }
         guard cursor < tokens.count else { return nil }
         let token = tokens[cursor]
-        if token.kind == .word, token.lower.hasPrefix("x"), token.lower.count > 1, token.lower.dropFirst().allSatisfy(\.isNumber) {
+        if token.kind == .word, token.lower.hasPrefix("x"), token.length > 1, token.lower.dropFirst().allSatisfy(\.isNumber) {
             return token.end
         }
         guard Self.extensionWords.contains(token.lower) else { return nil }
         var next = cursor + 1
         if next < tokens.count, tokens[next].isPunct(".") { next += 1 }
-        guard next < tokens.count, tokens[next].kind == .number, tokens[next].text.count <= 6 else { return nil }
+        guard next < tokens.count, tokens[next].kind == .number, tokens[next].length <= 6 else { return nil }
         return tokens[next].end
     }
 }

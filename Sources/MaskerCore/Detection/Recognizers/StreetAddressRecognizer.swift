@@ -43,8 +43,8 @@ struct StreetAddressRecognizer: Recognizer {
     private func street(_ tokens: [Token], _ index: Int) -> (Candidate, Int)? {
         let number = tokens[index]
         // House numbers: 1-6 digits, optionally with a letter ("12B").
-        guard number.kind == .number && number.text.count <= 6
-            || number.kind == .word && number.digitCount > 0 && number.letterCount == 1 && number.text.count <= 6 && number.text.first!.isNumber
+        guard number.kind == .number && number.length <= 6
+            || number.kind == .word && number.digitCount > 0 && number.letterCount == 1 && number.length <= 6 && number.text.first!.isNumber
         else { return nil }
         var cursor = index + 1
         var nameWords = 0
@@ -75,7 +75,7 @@ struct StreetAddressRecognizer: Recognizer {
         if next < tokens.count, Self.units.contains(tokens[next].lower) {
             var unit = next + 1
             if unit < tokens.count, tokens[unit].isPunct(".") || tokens[unit].isPunct("#") { unit += 1 }
-            if unit < tokens.count, tokens[unit].isAlphanumeric, tokens[unit].text.count <= 6 {
+            if unit < tokens.count, tokens[unit].isAlphanumeric, tokens[unit].length <= 6 {
                 end = unit
                 confidence = 0.9
             }
@@ -98,9 +98,9 @@ struct StreetAddressRecognizer: Recognizer {
             guard stateIndex < tokens.count, tokens[cursor..<min(cursor + cityWords, tokens.count)].allSatisfy({ $0.kind == .word }),
                   let length = USStates.length(at: stateIndex, in: tokens) else { continue }
             var last = stateIndex + length - 1
-            if last + 1 < tokens.count, tokens[last + 1].kind == .number, tokens[last + 1].text.count == 5 {
+            if last + 1 < tokens.count, tokens[last + 1].kind == .number, tokens[last + 1].length == 5 {
                 last += 1
-                if last + 2 < tokens.count, tokens[last + 1].isPunct("-"), tokens[last + 2].text.count == 4, tokens[last + 2].kind == .number {
+                if last + 2 < tokens.count, tokens[last + 1].isPunct("-"), tokens[last + 2].length == 4, tokens[last + 2].kind == .number {
                     last += 2
                 }
             }

@@ -3,9 +3,16 @@
 /// "date of birth" are both one entry.
 struct ContextPhrases: Sendable {
     let phrases: [[String]]
+    /// Phrases by their first word, and the set of last words: most tokens match neither, and one
+    /// hash lookup rules them out without comparing every phrase.
+    private let byFirstWord: [String: [[String]]]
+    private let lastWords: Set<String>
 
     init(_ phrases: [String]) {
-        self.phrases = phrases.map { $0.split(separator: " ").map(String.init) }
+        let split = phrases.map { $0.split(separator: " ").map(String.init) }
+        self.phrases = split
+        byFirstWord = Dictionary(grouping: split, by: { $0[0] })
+        lastWords = Set(split.map { $0[$0.count - 1] })
     }
 
     /// Whether a phrase ends within `window` tokens before `index` (punctuation does not count).
@@ -14,7 +21,7 @@ struct ContextPhrases: Sendable {
         var seen = 0
         while end >= 0, seen < window {
             if tokens[end].kind != .punct {
-                if matches(tokens, endingAt: end) { return true }
+                if lastWords.contains(tokens[end].lower), matches(tokens, endingAt: end) { return true }
                 seen += 1
             }
             end -= 1
@@ -27,8 +34,8 @@ struct ContextPhrases: Sendable {
         var start = index + 1
         var seen = 0
         while start < tokens.count, seen < window {
-            if tokens[start].kind != .punct {
-                if phrases.contains(where: { matches(tokens, $0, startingAt: start) }) { return true }
+            if tokens[start].kind != .punct, let candidates = byFirstWord[tokens[start].lower] {
+                if candidates.contains(where: { matches(tokens, $0, startingAt: start) }) { return true }
                 seen += 1
             }
             start += 1
@@ -38,10 +45,13 @@ struct ContextPhrases: Sendable {
 
     /// The index just past the phrase starting at `index`, if one does.
     func match(_ tokens: [Token], at index: Int) -> Int? {
-        for phrase in phrases {
-            if let end = matchEnd(tokens, phrase, startingAt: index) { return end }
+        guard let candidates = byFirstWord[tokens[index].lower] else { return nil }
+        // Longest phrase first, so "medical record number" wins over "medical record".
+        var best: Int?
+        for phrase in candidates {
+            if let end = matchEnd(tokens, phrase, startingAt: index), end > (best ?? -1) { best = end }
         }
-        return nil
+        return best
     }
 
     private func matches(_ tokens: [Token], endingAt end: Int) -> Bool {

@@ -10,15 +10,15 @@ struct ZipCodeRecognizer: Recognizer {
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
         var candidates: [Candidate] = []
-        for (index, token) in tokens.enumerated() where token.kind == .number && (token.text.count == 5 || token.text.count == 9) {
+        for (index, token) in tokens.enumerated() where token.kind == .number && (token.length == 5 || token.length == 9) {
             var end = token.end
-            if token.text.count == 5, index + 2 < tokens.count, tokens[index + 1].isPunct("-"),
-               tokens[index + 2].kind == .number, tokens[index + 2].text.count == 4 {
+            if token.length == 5, index + 2 < tokens.count, tokens[index + 1].isPunct("-"),
+               tokens[index + 2].kind == .number, tokens[index + 2].length == 4 {
                 end = tokens[index + 2].end
             }
             if Self.context.precedes(tokens, index, window: 3) {
                 candidates.append(Candidate(kind: .address, start: token.start, end: end, confidence: 0.9))
-            } else if token.text.count == 5, afterState(tokens, index) {
+            } else if token.length == 5, afterState(tokens, index) {
                 candidates.append(Candidate(kind: .address, start: token.start, end: end, confidence: 0.85))
             }
         }

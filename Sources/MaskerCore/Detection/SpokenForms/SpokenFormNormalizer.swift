@@ -23,7 +23,7 @@ public enum SpokenFormNormalizer {
     /// One spelled unit: a single letter, "X as in Word", or a single digit (word or numeral).
     private static func spelledUnit(_ tokens: [Token], _ index: Int) -> (text: String, isLetter: Bool, length: Int)? {
         let token = tokens[index]
-        if token.kind == .word, token.text.unicodeScalars.count == 1 {
+        if token.kind == .word, token.end - token.start == 1, token.length <= 4 {
             // "S as in Sam"
             if index + 3 < tokens.count, tokens[index + 1].lower == "as", tokens[index + 2].lower == "in",
                tokens[index + 3].kind == .word, tokens[index + 3].lower.first == token.lower.first {

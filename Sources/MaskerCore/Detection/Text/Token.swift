@@ -29,12 +29,27 @@ public struct Token: Sendable, Equatable {
     public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
         self.kind = kind
         self.text = text
-        self.lower = text.lowercased()
+        self.lower = Token.lowercase(text)
         self.start = start
         self.end = end
         self.spaceBefore = spaceBefore
         self.spoken = spoken
         self.ordinal = ordinal
+    }
+
+    /// Length in UTF-8 bytes: O(1), unlike `String.count`, which segments graphemes. Digits and
+    /// ASCII identifiers (everything the recognizers measure) have one byte per character.
+    public var length: Int { text.utf8.count }
+
+    /// Lowercasing allocates and consults Unicode tables; most tokens of a transcript are already
+    /// lowercase ASCII, so those skip it.
+    static func lowercase(_ text: String) -> String {
+        var needsWork = false
+        for byte in text.utf8 where byte >= 0x80 || (byte >= 65 && byte <= 90) {
+            needsWork = true
+            break
+        }
+        return needsWork ? text.lowercased() : text
     }
 
     public var isNumber: Bool { kind == .number }
