@@ -27,6 +27,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List missed spans and false positives (prints PHI).")
     var showErrors = false
 
+    @Option(name: .customLong("map"), help: ArgumentHelp("Score detections of kind FROM as kind TO, for gold sets with coarser labels (e.g. DOB=DATE, FAX=PHONE). Repeatable.", valueName: "FROM=TO"))
+    var mappings: [String] = []
+
     private struct GoldLine: Decodable {
         var text: String
         var spans: [GoldSpan]
@@ -35,6 +38,14 @@ struct EvalCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        var kindMap: [EntityKind: EntityKind] = [:]
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=").map(String.init)
+            guard parts.count == 2, let from = EntityKind(rawValue: parts[0]), let to = EntityKind(rawValue: parts[1]) else {
+                throw CLIFailure(.usage, "--map takes FROM=TO with two kinds, e.g. DOB=DATE; got '\(mapping)'")
+            }
+            kindMap[from] = to
+        }
         let reader = try ByteLineReader.open(gold)
         var evaluation = DetectionEvaluation()
         var lineNumber = 0
@@ -50,7 +61,11 @@ struct EvalCommand: AsyncParsableCommand {
             } catch {
                 throw CLIFailure(.error, "\(gold) line \(lineNumber) is not a gold line {\"text\", \"spans\":[{\"kind\",\"start\",\"end\"}]} with known kinds")
             }
-            let detections = pipeline.detect(line.text)
+            let detections = pipeline.detect(line.text).map { detection in
+                var mapped = detection
+                mapped.kind = kindMap[detection.kind] ?? detection.kind
+                return mapped
+            }
             evaluation.add(text: line.text, gold: line.spans, detections: detections)
             if showErrors { Self.printErrors(line: lineNumber, text: line.text, gold: line.spans, detections: detections) }
         }

@@ -31,7 +31,7 @@ extension Policy {
             .device: EntityRule(confidenceThreshold: 0.7),
             .url: EntityRule(ner: false, confidenceThreshold: 0.0),
             .ipAddress: EntityRule(ner: false, confidenceThreshold: 0.0, action: .redact),
-            .otherID: EntityRule(confidenceThreshold: 0.8),
+            .otherID: EntityRule(confidenceThreshold: 0.6),
         ]
     )
 }

@@ -65,6 +65,8 @@ struct SpokenFormNormalizerTests {
         ("a b one two three four", "ab1234"),
         ("a b", "a b"),
         ("I a m", "iam"),
+        ("four five i have", "45 i have"),          // the pronoun after digits is not spelling
+        ("a b c one two three a day", "abc123 a day"),
     ])
     func spelling(_ input: String, _ expected: String) {
         #expect(Self.canonical(input) == expected)

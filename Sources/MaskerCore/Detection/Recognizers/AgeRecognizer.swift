@@ -1,11 +1,18 @@
 /// AGE over 89 (Safe Harbor C): "92 years old", "a 95-year-old", "aged 91", "age: 90", "I'm 93",
-/// "ninety two year old". Younger ages are not identifying and are never reported. 0.9 with
-/// "years old"/"aged", 0.7 after "I'm"/"she is".
+/// "ninety two year old", "died at ninety one years of age". Younger ages are not identifying and are
+/// never reported, nor is a number followed by a unit ("not a hundred percent sure", "ninety pounds").
+/// 0.9 with "years old"/"aged", 0.7 after "I'm"/"she is".
 struct AgeRecognizer: Recognizer {
     let name = "age"
     let kinds: Set<EntityKind> = [.age]
 
-    static let before = ContextPhrases(["age", "aged", "age is", "ages"])
+    static let before = ContextPhrases(["age", "aged", "age is", "ages", "at age", "died at", "passed away at", "death at"])
+    /// A number followed by one of these measures something else ("a hundred percent", "ninety pounds").
+    static let units: Set<String> = [
+        "percent", "%", "pounds", "lbs", "lb", "mg", "ml", "dollars", "degrees", "points", "times", "minutes",
+        "seconds", "hours", "days", "weeks", "months", "miles", "kg", "kilos", "feet", "inches", "units", "beats",
+        "over", "by", "milligrams", "cc", "mmhg", "steps",
+    ]
     static let weakBefore = ContextPhrases(["i'm", "i am", "she's", "he's", "she is", "he is", "turned", "turning"])
 
     func recognize(_ text: ScannedText) -> [Candidate] {
@@ -13,6 +20,7 @@ struct AgeRecognizer: Recognizer {
         var candidates: [Candidate] = []
         for (index, token) in tokens.enumerated() where token.kind == .number {
             guard let age = Int(token.text), (90...125).contains(age), token.length <= 3 else { continue }
+            if index + 1 < tokens.count, Self.units.contains(tokens[index + 1].lower) { continue }
             if let end = yearsOld(tokens, after: index) {
                 candidates.append(Candidate(kind: .age, start: token.start, end: end, confidence: 0.9))
             } else if Self.before.precedes(tokens, index, window: 2) {
@@ -39,6 +47,8 @@ struct AgeRecognizer: Recognizer {
         guard word == "year" || word == "years" else { return nil }
         var next = cursor + 1
         if next < tokens.count, tokens[next].isPunct("-") { next += 1 }
+        // "years of age"
+        if next + 1 < tokens.count, tokens[next].lower == "of", tokens[next + 1].lower == "age" { return tokens[next + 1].end }
         guard next < tokens.count, tokens[next].lower == "old" else { return nil }
         return tokens[next].end
     }

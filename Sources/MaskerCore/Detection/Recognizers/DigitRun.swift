@@ -34,6 +34,14 @@ struct DigitRun: Sendable {
                 cursor += 1
                 continue
             }
+            // "(0)" inside an international number: +41 (0)27 240 04 99.
+            if token.isPunct("("), cursor + 2 < tokens.count, tokens[cursor + 1].kind == .number, tokens[cursor + 1].length <= 2,
+               tokens[cursor + 2].isPunct(")"), cursor + 3 < tokens.count, tokens[cursor + 3].kind == .number {
+                indices.append(cursor + 1)
+                separators.insert(" ")
+                cursor += 2
+                continue
+            }
             // One separator (or ") " / ")-") between groups.
             guard token.kind == .punct, joiners.contains(token.text), token.text != "/" || allowSlash else { break }
             var next = cursor + 1

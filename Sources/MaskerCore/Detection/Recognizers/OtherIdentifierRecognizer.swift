@@ -1,7 +1,8 @@
 /// OTHER_ID (Safe Harbor R, best effort): codes after "confirmation number", "reference number",
 /// "case number", "claim number", "ticket", "order number", "employee id", "student id",
-/// "passport number" (0.85), and long bare digit runs of eight or more (0.5: below the default
-/// threshold, reported only when a policy lowers it).
+/// "passport number" (0.85); digits read out one by one, seven or more of them (0.65: in a call, a
+/// long digit string read aloud is an identifier; more specific recognizers score higher and win the
+/// overlap); and long bare written digit runs of eight or more (0.5: below the default threshold).
 struct OtherIdentifierRecognizer: Recognizer {
     let name = "other_id"
     let kinds: Set<EntityKind> = [.otherID]
@@ -18,8 +19,13 @@ struct OtherIdentifierRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text.tokens).map {
             Candidate(kind: .otherID, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for token in text.tokens where token.kind == .number && token.length >= 8 {
-            candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.5))
+        for token in text.tokens where token.kind == .number {
+            if token.digitByDigit, token.length >= 7 {
+                // Spoken digit by digit ("seven three four …"), not a number word like "two thousand".
+                candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.65))
+            } else if token.length >= 8 {
+                candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.5))
+            }
         }
         return candidates
     }

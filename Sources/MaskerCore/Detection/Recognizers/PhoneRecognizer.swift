@@ -4,16 +4,23 @@
 /// A number is a FAX when "fax" comes shortly before it.
 ///
 /// Confidence: formatted NANP 0.9; spoken 0.8; ten bare digits 0.6 (0.85 with phone context);
-/// seven-digit local numbers 0.4 (0.7 with context); international 0.85. Area codes or exchanges
-/// starting with 0 or 1 are not NANP numbers and are dropped.
+/// seven-digit local numbers 0.4 (0.7 with context); international with `+` 0.85; national formats
+/// with a trunk 0 (`07700 316 475`) 0.7 (0.85 with context); 7–12 grouped digits after phone
+/// context 0.7. Ten digits that are not a valid NANP number (area code or exchange starting with 0
+/// or 1) are kept at 0.75 when written like a phone and 0.7 when spoken or after context; bare,
+/// they are dropped.
 struct PhoneRecognizer: Recognizer {
     let name = "phone"
     let kinds: Set<EntityKind> = [.phone, .fax]
 
+    /// Words that mean a telephone. "number" alone is weaker: it also introduces account,
+    /// member and record numbers, so it raises only numbers already shaped like phones.
     static let phoneContext = ContextPhrases([
-        "phone", "number", "call", "cell", "mobile", "telephone", "tel", "reach", "contact", "callback", "text",
-        "home", "work", "landline", "pager", "dial", "ph",
+        "phone", "call", "cell", "mobile", "telephone", "tel", "reach", "callback", "text", "landline", "pager",
+        "dial", "ph", "phone number", "cell number", "contact number", "call me", "call back", "answering",
+        "ring", "voicemail", "whatsapp",
     ])
+    static let numberContext = ContextPhrases(["number", "my number", "number is", "contact", "home", "work"])
     static let faxContext = ContextPhrases(["fax", "facsimile", "faxed", "fax number"])
     static let extensionWords: Set<String> = ["ext", "extension", "x"]
 
@@ -39,38 +46,49 @@ struct PhoneRecognizer: Recognizer {
         var run = run
         // A longer run may hold a phone followed by something else; keep the shortest token prefix
         // that reaches a complete number.
-        if run.digits.count > 11 {
+        if run.digits.count > 12 {
             guard let cut = (1...run.tokenIndices.count).first(where: { run.prefix(tokens: $0, in: tokens).digits.count >= 10 }) else { return nil }
             run = run.prefix(tokens: cut, in: tokens)
         }
         let digits = run.digits
         let start = international ? tokens[firstIndex - 1].start : run.start
-        let context = Self.phoneContext.precedes(tokens, firstIndex, window: 6)
+        let strongContext = Self.phoneContext.precedes(tokens, firstIndex, window: 6)
+        let context = strongContext || Self.numberContext.precedes(tokens, firstIndex, window: 3)
         let isFax = Self.faxContext.precedes(tokens, firstIndex, window: 6)
+        let grouped = run.groups.count > 1
+        let count = digits.count
+        let nanpShaped = !international && (count == 10 || (count == 11 && digits.first == "1"))
+            || international && count == 11 && digits.first == "1"
         var confidence: Double
-        switch digits.count {
-        case 10, 11:
-            let national = digits.count == 11 ? String(digits.dropFirst()) : digits
-            if digits.count == 11, digits.first != "1", !international { return nil }
-            if international, digits.count == 11, digits.first != "1" {
-                confidence = 0.85 // +44 20 7946 0958 and the like
-                break
-            }
-            guard Checksums.nanp(national) else { return nil }
+        if nanpShaped {
+            let national = count == 11 ? String(digits.dropFirst()) : digits
             let formatted = run.openedWithParenthesis || run.groups.suffix(3) == [3, 3, 4] && !run.separators.isEmpty
-            if international || formatted {
-                confidence = 0.9
-            } else if run.spoken {
-                confidence = context ? 0.9 : 0.8
+            if Checksums.nanp(national) {
+                if international || formatted { confidence = 0.9 }
+                else if run.spoken { confidence = context ? 0.9 : 0.8 }
+                else { confidence = context ? 0.85 : 0.6 }
+            } else if formatted || international {
+                // Not a dialable NANP number (exchange 0xx/1xx), but written exactly like one: mask it.
+                confidence = 0.75
+            } else if run.spoken || strongContext {
+                // Ten digits read out one by one are an identifier of some kind even when not a valid phone.
+                confidence = 0.7
+            } else if digits.first == "0", grouped {
+                confidence = 0.7 // a national format that happens to have ten digits: 05.06.52.16.25
             } else {
-                confidence = context ? 0.85 : 0.6
+                return nil
             }
-        case 7:
-            guard run.groups == [3, 4] || run.spoken || run.groups == [7], digits.first! >= "2" else { return nil }
-            confidence = context || isFax ? 0.7 : 0.4
-        case 8...15 where international:
+        } else if international, (8...15).contains(count) {
             confidence = 0.85
-        default:
+        } else if count == 7, run.groups == [3, 4] || run.spoken || run.groups == [7] {
+            guard digits.first! >= "2" else { return nil }
+            confidence = context || isFax ? 0.7 : 0.4
+        } else if (9...12).contains(count), digits.first == "0", grouped || strongContext || run.spoken {
+            // National formats outside NANP start with a trunk 0: 07700 316 475, 0380 7558505.
+            confidence = strongContext ? 0.85 : 0.7
+        } else if (7...12).contains(count), strongContext, grouped || run.spoken {
+            confidence = 0.7
+        } else {
             return nil
         }
         let end = extensionEnd(after: run.tokenIndices.last!, tokens: tokens) ?? run.end

@@ -52,7 +52,8 @@ struct URLRecognizer: Recognizer {
         guard top.count >= 2, top.allSatisfy(\.isLetter) else { return nil }
         if first == "www" { return 0.95 }
         let hasPath = cursor < end && tokens[cursor + 1].isPunct("/")
-        guard SpokenFormNormalizer.topLevelDomains.contains(top) else { return hasPath ? 0.7 : nil }
+        // Without a scheme or www, only a known top-level domain makes a URL: "EMERG.MIN/USD" is not one.
+        guard SpokenFormNormalizer.topLevelDomains.contains(top) else { return nil }
         return hasPath ? 0.8 : 0.6
     }
 }

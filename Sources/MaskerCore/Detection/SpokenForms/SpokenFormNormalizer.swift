@@ -58,6 +58,13 @@ public enum SpokenFormNormalizer {
                     break
                 }
             }
+            // A trailing "a" or "i" is the article or the pronoun after the spelled run ("… four five i
+            // have"), not part of it.
+            while units.count > 1, let lastUnit = units.last, lastUnit.isLetter, lastUnit.text == "a" || lastUnit.text == "i" {
+                units.removeLast()
+                last -= 1
+                while last > index, tokens[last].kind == .punct { last -= 1 }
+            }
             let letters = units.filter(\.isLetter).count
             let digits = units.count - letters
             // Three letters in a row, or letters mixed with digits in a run of four, are spelling;
@@ -127,8 +134,10 @@ public enum SpokenFormNormalizer {
                 }
             }
             if let digits = digits(for: words) {
-                output.append(Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
-                                    spaceBefore: tokens[index].spaceBefore, spoken: true))
+                var token = Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
+                                  spaceBefore: tokens[index].spaceBefore, spoken: true)
+                token.digitByDigit = words.allSatisfy { NumberWords.units[$0] != nil || NumberWords.repeaters[$0] != nil }
+                output.append(token)
             } else {
                 output.append(contentsOf: tokens[index...end])
             }
@@ -249,8 +258,13 @@ public enum SpokenFormNormalizer {
     // MARK: Email and URL
 
     static let topLevelDomains: Set<String> = [
-        "com", "org", "net", "edu", "gov", "mil", "io", "us", "co", "info", "biz", "me", "uk", "ca", "health",
-        "care", "app", "dev", "ai", "tv", "xyz", "online", "clinic", "de", "fr", "au", "in",
+        "com", "org", "net", "edu", "gov", "mil", "int", "io", "us", "co", "info", "biz", "me", "health", "care",
+        "app", "dev", "ai", "tv", "xyz", "online", "site", "clinic", "hospital", "doctor", "dental", "pharmacy",
+        // country codes in common use
+        "uk", "ca", "de", "fr", "au", "in", "nl", "be", "ch", "at", "se", "no", "dk", "fi", "ie", "es", "it", "pt",
+        "pl", "cz", "sk", "si", "hr", "hu", "ro", "bg", "gr", "tr", "ru", "ua", "il", "za", "ng", "ke", "eg",
+        "ma", "tn", "br", "mx", "ar", "cl", "pe", "jp", "cn", "kr", "tw", "hk", "sg", "my", "ph", "th", "vn",
+        "id", "nz", "pk", "bd", "lk", "ae", "sa", "qa",
     ]
     static let localPartConnectors: [String: String] = ["dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."]
     /// Words that precede a spoken "at" in ordinary speech and are never an email's local part.
@@ -264,6 +278,16 @@ public enum SpokenFormNormalizer {
         var output = tokens
         var index = 0
         while index < output.count {
+            // Spoken IPv4: number dot number dot number dot number.
+            if output[index].kind == .number, index + 6 < output.count,
+               (0..<3).allSatisfy({ output[index + 1 + 2 * $0].lower == "dot" && output[index + 2 + 2 * $0].kind == .number }) {
+                for part in 0..<3 {
+                    output[index + 1 + 2 * part] = punct(".", replacing: output[index + 1 + 2 * part])
+                    output[index + 2 + 2 * part].spaceBefore = false
+                }
+                index += 7
+                continue
+            }
             // A domain chain: label (dot label)+ ending in a top-level domain.
             guard output[index].isAlphanumeric, index + 2 < output.count, output[index + 1].lower == "dot" else {
                 index += 1

@@ -25,6 +25,9 @@ public struct Token: Sendable, Equatable {
     public var spoken: Bool = false
     /// An ordinal ("twelfth", "12th"), for dates.
     public var ordinal: Bool = false
+    /// Spoken one digit at a time ("seven three four"), as identifiers are read out, rather than as
+    /// a quantity ("two thousand", "nineteen ninety").
+    public var digitByDigit: Bool = false
 
     public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
         self.kind = kind

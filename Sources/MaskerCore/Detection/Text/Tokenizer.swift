@@ -29,10 +29,15 @@ public enum Tokenizer {
                         break
                     }
                 }
-                var view = String.UnicodeScalarView()
-                view.append(contentsOf: scalars[start..<index])
-                tokens.append(Token(kind: hasLetter ? .word : .number, text: String(view), start: start, end: index,
-                                    spaceBefore: sawSpace))
+                if hasLetter, let x = extensionSplit(scalars, start, index) {
+                    // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
+                    tokens.append(Token(kind: .number, text: string(scalars, start, x), start: start, end: x, spaceBefore: sawSpace))
+                    tokens.append(Token(kind: .word, text: "x", start: x, end: x + 1, spaceBefore: false))
+                    tokens.append(Token(kind: .number, text: string(scalars, x + 1, index), start: x + 1, end: index, spaceBefore: false))
+                } else {
+                    tokens.append(Token(kind: hasLetter ? .word : .number, text: string(scalars, start, index), start: start,
+                                        end: index, spaceBefore: sawSpace))
+                }
             } else {
                 tokens.append(Token(kind: .punct, text: String(Character(scalar)), start: index, end: index + 1,
                                     spaceBefore: sawSpace))
@@ -41,6 +46,27 @@ public enum Tokenizer {
             sawSpace = false
         }
         return tokens
+    }
+
+    static func string(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[start..<end])
+        return String(view)
+    }
+
+    /// The index of the 'x' in digits-x-digits, or nil.
+    static func extensionSplit(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> Int? {
+        var x: Int?
+        for index in start..<end {
+            let scalar = scalars[index]
+            if scalar == "x" || scalar == "X" {
+                guard x == nil, index > start, index < end - 1 else { return nil }
+                x = index
+            } else if !isDigit(scalar) {
+                return nil
+            }
+        }
+        return x
     }
 
     @inline(__always) static func isDigit(_ scalar: Unicode.Scalar) -> Bool {

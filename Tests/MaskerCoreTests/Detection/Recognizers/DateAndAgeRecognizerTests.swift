@@ -46,12 +46,15 @@ struct AgeRecognizerTests {
         ("she is 95-year-old", "AGE:95-year-old"),
         ("aged 91", "AGE:91"),
         ("I am ninety two years old", "AGE:ninety two years old"),
+        ("my dad died at ninety one years of age", "AGE:ninety one years of age"),
+        ("passed away at ninety two due to old age", "AGE:ninety two"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
     }
 
-    @Test(arguments: ["a 76 year old man", "seventy six years old", "aged 89", "heart rate 95"])
+    @Test(arguments: ["a 76 year old man", "seventy six years old", "aged 89", "heart rate 95",
+                      "I am not hundred percent sure", "I'm about one hundred ninety seven pounds"])
     func ignoresAgesUpTo89AndOtherNumbers(_ text: String) {
         #expect(!found(text).contains { $0.hasPrefix("AGE:") }, "\(found(text))")
     }

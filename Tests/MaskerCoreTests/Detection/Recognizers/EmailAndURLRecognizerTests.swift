@@ -24,12 +24,13 @@ struct URLRecognizerTests {
         ("www.mychart.org", "URL:www.mychart.org"),
         ("go to example dot com slash portal", "URL:example dot com slash portal"),
         ("portal.example.com/login", "URL:portal.example.com/login"),
+        ("https://www.CareerCue.tn/", "URL:https://www.CareerCue.tn/"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
     }
 
-    @Test(arguments: ["Dr.Smith said e.g. report.pdf", "vitamin b.12", "sarah.chen@gmail.com"])
+    @Test(arguments: ["Dr.Smith said e.g. report.pdf", "vitamin b.12", "sarah.chen@gmail.com", "EMERG.MIN/USD"])
     func ignores(_ text: String) {
         #expect(!found(text).contains { $0.hasPrefix("URL:") }, "\(found(text))")
     }
@@ -40,6 +41,7 @@ struct IPAddressRecognizerTests {
         ("from 192.168.1.20 today", "IP_ADDRESS:192.168.1.20"),
         ("host 2001:db8::8a2e:370:7334.", "IP_ADDRESS:2001:db8::8a2e:370:7334"),
         ("::1", "IP_ADDRESS:::1"),
+        ("address one nine two dot one six eight dot one dot twenty", "IP_ADDRESS:one nine two dot one six eight dot one dot twenty"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")

@@ -20,6 +20,7 @@ struct IdentifierRecognizerTests {
         ("pacemaker serial number PM-4471-2209", "DEVICE:PM-4471-2209"),
         ("IMEI 490154203237518", "DEVICE:490154203237518"),
         ("claim number 88172635", "OTHER_ID:88172635"),
+        ("it's seven three four seven four six three four okay", "OTHER_ID:seven three four seven four six three four"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -43,5 +44,13 @@ struct IdentifierRecognizerTests {
     @Test(arguments: ["the patient has a chart", "my member of staff", "serial killer movies", "license to drive"])
     func contextWordsAloneFindNothing(_ text: String) {
         #expect(found(text).isEmpty, "\(found(text))")
+    }
+}
+
+struct SpokenIdentifierTests {
+    @Test func numberWordsAreNotReadAsDigitStrings() {
+        // "two thousand five hundred" is a quantity, not an identifier read out digit by digit.
+        #expect(found("we paid two thousand five hundred and twelve dollars").isEmpty)
+        #expect(found("they were in the nineteen ninety one nineteen ninety two time frame").isEmpty)
     }
 }

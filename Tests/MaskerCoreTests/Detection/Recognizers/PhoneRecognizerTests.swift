@@ -18,6 +18,13 @@ struct PhoneRecognizerTests {
         ("fax it to (206) 555-0199", "FAX:(206) 555-0199"),
         ("our fax number is four one five five five five one two three four", "FAX:four one five five five five one two three four"),
         ("my cell is 555-2671", "PHONE:555-2671"),
+        ("phone 650-752-7354x549", "PHONE:650-752-7354x549"),
+        ("+41 (0)27 240 04 99", "PHONE:+41 (0)27 240 04 99"),
+        ("(894)134-3524", "PHONE:(894)134-3524"),             // exchange 1xx: not dialable, still written as a phone
+        ("07700 316 475", "PHONE:07700 316 475"),             // UK national format
+        ("05.06.52.16.25", "PHONE:05.06.52.16.25"),           // French national format
+        ("call me on zero six eight two two three seven seven four five i have questions",
+         "PHONE:zero six eight two two three seven seven four five"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -29,6 +36,8 @@ struct PhoneRecognizerTests {
         "my area code is 1234567890 no", // starts with 1: not NANP
         "the year 2024 and 2025",
         "the count was 0123456789",
+        "account number 000123456789",    // "number" alone does not make a phone
+        "order 8240084271 shipped",        // ten bare digits that are not a NANP number
     ])
     func ignores(_ text: String) {
         #expect(!found(text).contains { $0.hasPrefix("PHONE:") || $0.hasPrefix("FAX:") }, "\(found(text))")
