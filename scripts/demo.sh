@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Sets up Masker and runs it on embedded defaults. Today Masker's policy engine is what exists:
-# this builds the CLI, creates a throwaway key, validates and shows the default policy, and diffs
-# it against the seed's example. Detection, masking and the proxy extend this demo as they land.
+# Sets up Masker and runs it on embedded defaults: finds the PHI in a sample call transcript (as
+# speech recognition writes it), then validates, shows and diffs the default policy. Masking,
+# rehydration and the proxy extend this demo as they land.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --product masker
 masker=.build/debug/masker
 
-echo "== a throwaway key for kid K_HEALTHCARE (in production it comes from your secret store)"
+echo "== masker detect: PHI in a call transcript, spans on the original text"
+"$masker" detect --input scripts/sample-call.txt
+
+echo; echo "== a throwaway key for kid K_HEALTHCARE (in production it comes from your secret store)"
 # Exported, never printed: keys do not belong in terminals or logs.
 export "$("$masker" keys generate --kid K_HEALTHCARE)"
 echo "MASKER_KEY_K_HEALTHCARE is set"

@@ -67,6 +67,7 @@ struct SpokenFormNormalizerTests {
         ("I a m", "iam"),
         ("four five i have", "45 i have"),          // the pronoun after digits is not spelling
         ("a b c one two three a day", "abc123 a day"),
+        ("x j h four one one three oh and", "xjh41130 and"),
     ])
     func spelling(_ input: String, _ expected: String) {
         #expect(Self.canonical(input) == expected)

@@ -20,9 +20,11 @@ public enum SpokenFormNormalizer {
 
     // MARK: Spelling
 
-    /// One spelled unit: a single letter, "X as in Word", or a single digit (word or numeral).
-    private static func spelledUnit(_ tokens: [Token], _ index: Int) -> (text: String, isLetter: Bool, length: Int)? {
+    /// One spelled unit: a single letter, "X as in Word", or a single digit (word or numeral);
+    /// inside a run, "oh" is a zero ("… one one three oh").
+    private static func spelledUnit(_ tokens: [Token], _ index: Int, inRun: Bool = false) -> (text: String, isLetter: Bool, length: Int)? {
         let token = tokens[index]
+        if inRun, token.lower == "oh" { return ("0", false, 1) }
         if token.kind == .word, token.end - token.start == 1, token.length <= 4 {
             // "S as in Sam"
             if index + 3 < tokens.count, tokens[index + 1].lower == "as", tokens[index + 2].lower == "in",
@@ -44,7 +46,7 @@ public enum SpokenFormNormalizer {
             var units: [(text: String, isLetter: Bool)] = []
             var cursor = index
             var last = index
-            while cursor < tokens.count, let unit = spelledUnit(tokens, cursor) {
+            while cursor < tokens.count, let unit = spelledUnit(tokens, cursor, inRun: !units.isEmpty) {
                 units.append((unit.text, unit.isLetter))
                 last = cursor + unit.length - 1
                 cursor += unit.length
@@ -52,7 +54,7 @@ public enum SpokenFormNormalizer {
                 // inserts between spelled letters ("c-h-e-n").
                 guard cursor < tokens.count else { break }
                 if tokens[cursor].kind == .punct, ["-", ",", "."].contains(tokens[cursor].text),
-                   cursor + 1 < tokens.count, spelledUnit(tokens, cursor + 1) != nil {
+                   cursor + 1 < tokens.count, spelledUnit(tokens, cursor + 1, inRun: true) != nil {
                     cursor += 1
                 } else if !tokens[cursor].spaceBefore {
                     break
