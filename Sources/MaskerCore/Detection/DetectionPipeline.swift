@@ -40,7 +40,11 @@ public struct DetectionPipeline: Sendable {
             guard !thresholds.isEmpty else { continue }
             let available: [any Recognizer]
             switch pass.name {
-            case .regex: available = recognizers
+            case .regex:
+                // The policy's own shapes (`patterns:`) join the built-in recognizers.
+                available = recognizers + thresholds.keys.sorted().compactMap { kind in
+                    PolicyPatternRecognizer(kind: kind, patterns: policy.entities[kind]?.patterns ?? [])
+                }
             case .gemma: available = tagger.map { [$0] } ?? []
             case .diarize: available = []
             }

@@ -4,7 +4,7 @@ public struct PolicyChange: Equatable, Sendable, Encodable {
 
     /// What a reviewer cares about, so the summary can say "2 thresholds changed".
     public enum Category: String, CaseIterable, Sendable, Encodable {
-        case metadata, kid, scheme, epsilon, synthetic, passes, entity, flag, threshold, action, audit
+        case metadata, kid, scheme, epsilon, synthetic, passes, entity, flag, threshold, action, patterns, audit
     }
 
     public var path: String
@@ -60,6 +60,7 @@ public struct PolicyDiff: Sendable, Encodable {
                 compare("\(path).ner", .flag, .bool(a.ner), .bool(b.ner))
                 compare("\(path).confidence_threshold", .threshold, .double(a.confidenceThreshold), .double(b.confidenceThreshold))
                 compare("\(path).action", .action, .string(a.action.rawValue), .string(b.action.rawValue))
+                compare("\(path).patterns", .patterns, .array(a.patterns.map { .string($0) }), .array(b.patterns.map { .string($0) }))
             case (nil, nil):
                 break
             }
@@ -83,6 +84,7 @@ public struct PolicyDiff: Sendable, Encodable {
         count("threshold changed", "thresholds changed") { $0.category == .threshold }
         count("action changed", "actions changed") { $0.category == .action }
         count("flag changed", "flags changed") { $0.category == .flag }
+        count("pattern list changed", "pattern lists changed") { $0.category == .patterns }
         count("pass list changed", "pass lists changed") { $0.category == .passes }
         count("scheme changed", "schemes changed") { $0.category == .scheme }
         count("kid changed", "kids changed") { $0.category == .kid }

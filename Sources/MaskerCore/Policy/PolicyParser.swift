@@ -32,7 +32,7 @@ public enum PolicyParser {
                                "synthetic", "passes", "entities", "audit"]
     static let requiredKeys = ["name", "version", "kid", "tokenization", "passes", "entities"]
     static let syntheticKeys = ["seed", "preserve_locale", "k"]
-    static let entityKeys = ["enabled", "regex", "ner", "confidence_threshold", "action"]
+    static let entityKeys = ["enabled", "regex", "ner", "confidence_threshold", "action", "patterns"]
     static let auditKeys = ["log_events", "log_payloads", "retention_days"]
     static let passOptionKeys = ["entities"]
 }
@@ -382,7 +382,29 @@ private struct Reader {
                        fix: "use one of \(names.joined(separator: ", "))")
             }
         }
+        if let node = fields["patterns"].flatMap({ nonNull($0.value) }) {
+            rule.patterns = readPatterns(node, "\(path).patterns")
+        }
         return issues.errors.count == before ? rule : nil
+    }
+
+    mutating func readPatterns(_ node: YAMLNode, _ path: String) -> [String] {
+        guard case let .sequence(items) = node.value else {
+            report(.invalidType, path, node, "patterns must be a list of regular expressions, found \(node.shapeDescription)",
+                   fix: "write 'patterns: [\"MRN-\\\\d{7}\"]' or one '- ' item per line")
+            return []
+        }
+        var patterns: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let pattern = scalar(item, "\(path)[\(index)]") else { continue }
+            if let problem = PatternCompiler.problem(with: pattern) {
+                report(.invalidPattern, "\(path)[\(index)]", item, "pattern \"\(pattern)\" \(problem)",
+                       fix: "correct the regular expression (ICU syntax); single-quote it in YAML so backslashes stay as written")
+                continue
+            }
+            patterns.append(pattern)
+        }
+        return patterns
     }
 
     mutating func kind(named text: String, _ node: YAMLNode, _ path: String) -> EntityKind? {

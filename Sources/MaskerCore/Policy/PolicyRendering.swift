@@ -59,6 +59,10 @@ extension Policy {
                 "    confidence_threshold: \(rule.confidenceThreshold)",
                 "    action: \(rule.action.rawValue)",
             ]
+            if !rule.patterns.isEmpty {
+                lines.append("    patterns:")
+                lines += rule.patterns.map { "      - \(JSONValue.string($0).serialized())" }
+            }
         }
         lines += [
             "audit:",
@@ -72,10 +76,12 @@ extension Policy {
 
 extension EntityRule {
     public var jsonValue: JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("enabled", .bool(enabled)), ("regex", .bool(regex)), ("ner", .bool(ner)),
             ("confidence_threshold", .double(confidenceThreshold)), ("action", .string(action.rawValue)),
-        ])
+        ]
+        if !patterns.isEmpty { fields.append(("patterns", .array(patterns.map { .string($0) }))) }
+        return .object(fields)
     }
 }
 

@@ -29,6 +29,7 @@ struct PolicyParserTests {
         .init(fixture: "invalid_action", code: .invalidAction, path: "entities.PHONE.action", line: 9, column: 13),
         .init(fixture: "invalid_scheme", code: .invalidScheme, path: "tokenization", line: 4, column: 15),
         .init(fixture: "out_of_range", code: .outOfRange, path: "epsilon", line: 4, column: 10),
+        .init(fixture: "invalid_pattern", code: .invalidPattern, path: "entities.MRN.patterns[1]", line: 11, column: 9),
     ]
 
     @Test(arguments: errorCases)
@@ -218,5 +219,45 @@ struct PolicyParserTests {
         #expect(offsets == offsets.sorted())
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         #expect((object?["entities"] as? [String: Any])?.count == EntityKind.allCases.count)
+    }
+}
+
+struct PolicyPatternTests {
+    let yaml = """
+    name: site
+    version: 1
+    kid: K
+    tokenization: vault-deterministic
+    passes: [regex]
+    entities:
+      MRN:
+        patterns: ['H\\d{2}-\\d{5}', "ZZ[0-9]{6}"]
+    """
+
+    @Test func patternsLoadRoundTripAndDetect() throws {
+        let policy = try #require(PolicyParser.parse(yaml).policy)
+        #expect(policy.entities[.mrn]?.patterns == ["H\\d{2}-\\d{5}", "ZZ[0-9]{6}"])
+        #expect(PolicyParser.parse(policy.yamlText).policy == policy)
+        let found = DetectionPipeline(policy: policy).detect("seen h12-34567 and zz123456 é")
+        #expect(found.map(\.text) == ["h12-34567", "zz123456"])
+        #expect(found.allSatisfy { $0.kind == .mrn && $0.recognizer == "policy_pattern" })
+    }
+
+    @Test func spansAreScalarOffsetsEvenAfterSurrogatePairs() throws {
+        let policy = try #require(PolicyParser.parse(yaml).policy)
+        let found = try #require(DetectionPipeline(policy: policy).detect("🙂🙂 ZZ123456").first)
+        #expect(found.start == 3 && found.end == 11)
+    }
+
+    @Test func emptyAndEmptyMatchingPatternsAreRefused() {
+        let bad = yaml.replacingOccurrences(of: "['H\\d{2}-\\d{5}', \"ZZ[0-9]{6}\"]", with: "['', 'a*']")
+        #expect(PolicyParser.parse(bad).issues.errors.map(\.code) == [.invalidPattern, .invalidPattern])
+    }
+
+    @Test func aPatternChangeIsADiff() throws {
+        let before = try #require(PolicyParser.parse(yaml).policy)
+        var after = before
+        after.entities[.mrn]?.patterns.append("Q\\d{4}")
+        #expect(PolicyDiff(from: before, to: after).changes.map(\.category) == [.patterns])
     }
 }

@@ -1,10 +1,12 @@
 /// A turn prepared for detection: the original scalars (for slicing out span text) and the
 /// normalised tokens every recognizer scans.
 public struct ScannedText: Sendable {
+    public let string: String
     public let scalars: [Unicode.Scalar]
     public let tokens: [Token]
 
     public init(_ text: String) {
+        string = text
         let scalars = Array(text.unicodeScalars)
         self.scalars = scalars
         tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(scalars))
