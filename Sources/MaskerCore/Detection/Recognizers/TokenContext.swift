@@ -7,12 +7,16 @@ struct ContextPhrases: Sendable {
     /// hash lookup rules them out without comparing every phrase.
     private let byFirstWord: [String: [[String]]]
     private let lastWords: Set<String>
+    private let firstFilter: WordFilter
+    private let lastFilter: WordFilter
 
     init(_ phrases: [String]) {
         let split = phrases.map { $0.split(separator: " ").map(String.init) }
         self.phrases = split
         byFirstWord = Dictionary(grouping: split, by: { $0[0] })
         lastWords = Set(split.map { $0[$0.count - 1] })
+        firstFilter = WordFilter(byFirstWord.keys)
+        lastFilter = WordFilter(lastWords)
     }
 
     /// Whether a phrase ends within `window` tokens before `index` (punctuation does not count).
@@ -21,7 +25,8 @@ struct ContextPhrases: Sendable {
         var seen = 0
         while end >= 0, seen < window {
             if tokens[end].kind != .punct {
-                if lastWords.contains(tokens[end].lower), matches(tokens, endingAt: end) { return true }
+                if lastFilter.mightContain(tokens[end].hash), lastWords.contains(tokens[end].lower),
+                   matches(tokens, endingAt: end) { return true }
                 seen += 1
             }
             end -= 1
@@ -34,7 +39,8 @@ struct ContextPhrases: Sendable {
         var start = index + 1
         var seen = 0
         while start < tokens.count, seen < window {
-            if tokens[start].kind != .punct, let candidates = byFirstWord[tokens[start].lower] {
+            if tokens[start].kind != .punct, firstFilter.mightContain(tokens[start].hash),
+               let candidates = byFirstWord[tokens[start].lower] {
                 if candidates.contains(where: { matches(tokens, $0, startingAt: start) }) { return true }
                 seen += 1
             }
@@ -45,7 +51,7 @@ struct ContextPhrases: Sendable {
 
     /// The index just past the phrase starting at `index`, if one does.
     func match(_ tokens: [Token], at index: Int) -> Int? {
-        guard let candidates = byFirstWord[tokens[index].lower] else { return nil }
+        guard firstFilter.mightContain(tokens[index].hash), let candidates = byFirstWord[tokens[index].lower] else { return nil }
         // Longest phrase first, so "medical record number" wins over "medical record".
         var best: Int?
         for phrase in candidates {

@@ -28,10 +28,19 @@ enum NumberWords {
         "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
     ]
 
-    /// A single spoken digit (for letter-and-digit spelling runs).
-    static func singleDigit(_ word: String) -> Int? { units[word] }
+    /// Every word the normaliser looks up, so a token that is none of them costs no hashing.
+    static let filter = WordFilter(
+        Array(units.keys) + teens.keys + tens.keys + ordinals.keys + contextualZero + repeaters.keys + scales.keys
+            + fillers + months.keys + ["dot", "at", "slash", "underscore", "dash", "hyphen", "period", "and", "as", "in"])
 
-    static func isNumberWord(_ word: String) -> Bool {
-        units[word] != nil || teens[word] != nil || tens[word] != nil || scales[word] != nil || repeaters[word] != nil
+    /// A single spoken digit (for letter-and-digit spelling runs).
+    static func singleDigit(_ token: Token) -> Int? {
+        filter.mightContain(token.hash) ? units[token.lower] : nil
+    }
+
+    static func isNumberWord(_ token: Token) -> Bool {
+        guard filter.mightContain(token.hash) else { return false }
+        let word = token.lower
+        return units[word] != nil || teens[word] != nil || tens[word] != nil || scales[word] != nil || repeaters[word] != nil
     }
 }

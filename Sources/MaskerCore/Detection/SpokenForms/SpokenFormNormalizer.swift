@@ -33,7 +33,7 @@ public enum SpokenFormNormalizer {
             }
             return (token.lower, true, 1)
         }
-        if token.kind == .word, let digit = NumberWords.singleDigit(token.lower) { return (String(digit), false, 1) }
+        if token.kind == .word, let digit = NumberWords.singleDigit(token) { return (String(digit), false, 1) }
         if token.kind == .number, token.text.utf8.count == 1 { return (token.text, false, 1) }
         return nil
     }
@@ -87,18 +87,18 @@ public enum SpokenFormNormalizer {
     // MARK: Numbers
 
     private static func isZeroWord(_ tokens: [Token], _ index: Int) -> Bool {
-        guard NumberWords.contextualZero.contains(tokens[index].lower) else { return false }
+        guard tokens[index].length <= 2, NumberWords.contextualZero.contains(tokens[index].lower) else { return false }
         func numeric(_ i: Int) -> Bool {
             guard i >= 0, i < tokens.count else { return false }
             let token = tokens[i]
-            return token.kind == .number || NumberWords.isNumberWord(token.lower)
+            return token.kind == .number || NumberWords.isNumberWord(token)
         }
         return numeric(index - 1) || numeric(index + 1)
     }
 
     private static func isNumeric(_ tokens: [Token], _ index: Int) -> Bool {
-        let lower = tokens[index].lower
-        return tokens[index].kind == .word && (NumberWords.isNumberWord(lower) || isZeroWord(tokens, index))
+        tokens[index].kind == .word && NumberWords.filter.mightContain(tokens[index].hash)
+            && (NumberWords.isNumberWord(tokens[index]) || isZeroWord(tokens, index))
     }
 
     static func convertNumberWords(_ tokens: [Token]) -> [Token] {
@@ -108,7 +108,8 @@ public enum SpokenFormNormalizer {
         while index < tokens.count {
             guard isNumeric(tokens, index) else {
                 // A filler between two digit groups is dropped: "415 uh 555".
-                if NumberWords.fillers.contains(tokens[index].lower), let previous = output.last, previous.kind == .number,
+                if let previous = output.last, previous.kind == .number, NumberWords.filter.mightContain(tokens[index].hash),
+                   NumberWords.fillers.contains(tokens[index].lower),
                    index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(tokens, index + 1) {
                     index += 1
                     continue
@@ -218,7 +219,8 @@ public enum SpokenFormNormalizer {
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
             // and "first" are ordinary words everywhere else.
-            guard token.kind == .word, var value = NumberWords.ordinals[token.lower], nearMonth(tokens, index) else {
+            guard token.kind == .word, NumberWords.filter.mightContain(token.hash), var value = NumberWords.ordinals[token.lower],
+                  nearMonth(tokens, index) else {
                 output.append(token)
                 continue
             }
@@ -238,12 +240,13 @@ public enum SpokenFormNormalizer {
         return output
     }
 
+    /// "12th", "1st", "23rd": one or two digits and a suffix, checked on bytes (this runs on every word).
     private static func writtenOrdinal(_ lower: String) -> Int? {
-        for suffix in ["st", "nd", "rd", "th"] where lower.hasSuffix(suffix) {
-            let digits = lower.dropLast(2)
-            if !digits.isEmpty, digits.count <= 2, digits.allSatisfy(\.isASCIIDigitCharacter) { return Int(digits) }
-        }
-        return nil
+        let bytes = lower.utf8
+        guard bytes.count == 3 || bytes.count == 4, let first = bytes.first, first >= 48, first <= 57 else { return nil }
+        let suffix = String(lower.suffix(2))
+        guard ["st", "nd", "rd", "th"].contains(suffix), let value = Int(lower.dropLast(2)) else { return nil }
+        return value
     }
 
     /// A month name within three tokens. "may" counts only before the ordinal ("may first"),
@@ -251,6 +254,7 @@ public enum SpokenFormNormalizer {
     private static func nearMonth(_ tokens: [Token], _ index: Int) -> Bool {
         let window = max(0, index - 3)...min(tokens.count - 1, index + 3)
         return window.contains { position in
+            guard NumberWords.filter.mightContain(tokens[position].hash) else { return false }
             let word = tokens[position].lower
             guard NumberWords.months[word] != nil else { return false }
             return word != "may" || position < index

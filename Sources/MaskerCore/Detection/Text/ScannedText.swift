@@ -9,7 +9,7 @@ public struct ScannedText: Sendable {
         string = text
         let scalars = Array(text.unicodeScalars)
         self.scalars = scalars
-        tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(scalars))
+        tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text))
     }
 
     /// The original text of a span.

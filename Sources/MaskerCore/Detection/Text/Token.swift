@@ -15,7 +15,11 @@ public struct Token: Sendable, Equatable {
     /// Canonical text: the digits of a spoken number, `@` for a spoken "at", the original otherwise.
     public var text: String
     /// `text` lowercased, for matching keywords.
-    public var lower: String
+    public var lower: String {
+        didSet { hash = WordFilter.hash(lower) }
+    }
+    /// FNV-1a of `lower`, computed once, for `WordFilter` checks.
+    var hash: UInt64
     public var start: Int
     public var end: Int
     /// Whether whitespace separates this token from the previous one in canonical form. Spoken
@@ -32,7 +36,9 @@ public struct Token: Sendable, Equatable {
     public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
         self.kind = kind
         self.text = text
-        self.lower = Token.lowercase(text)
+        let lower = Token.lowercase(text)
+        self.lower = lower
+        self.hash = WordFilter.hash(lower)
         self.start = start
         self.end = end
         self.spaceBefore = spaceBefore

@@ -3,93 +3,97 @@
 /// Hand-written rather than a regex: it is the one pass over every byte of every turn, and a
 /// character-class loop is an order of magnitude faster than Swift `Regex` or NSRegularExpression.
 public enum Tokenizer {
-    public static func tokenize(_ scalars: [Unicode.Scalar]) -> [Token] {
+    /// Tokenizes UTF-8 bytes, counting Unicode scalars for the offsets. ASCII (almost every byte of
+    /// a transcript) takes a table-free fast path; other scalars are decoded to classify them.
+    public static func tokenize(_ text: String) -> [Token] {
         var tokens: [Token] = []
-        tokens.reserveCapacity(scalars.count / 4 + 1)
-        var index = 0
-        var sawSpace = true
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if isSpace(scalar) {
-                sawSpace = true
-                index += 1
-                continue
-            }
-            if isAlphanumeric(scalar) {
-                let start = index
+        var text = text
+        text.withUTF8 { bytes in
+            tokens.reserveCapacity(bytes.count / 4 + 1)
+            var byte = 0
+            var scalar = 0
+            var sawSpace = true
+            while byte < bytes.count {
+                let (value, width) = decode(bytes, byte)
+                if isSpace(value) {
+                    sawSpace = true
+                    byte += width
+                    scalar += 1
+                    continue
+                }
+                guard isAlphanumeric(value) else {
+                    tokens.append(Token(kind: .punct, text: String(decoding: bytes[byte..<byte + width], as: UTF8.self),
+                                        start: scalar, end: scalar + 1, spaceBefore: sawSpace))
+                    byte += width
+                    scalar += 1
+                    sawSpace = false
+                    continue
+                }
+                let startByte = byte, startScalar = scalar
                 var hasLetter = false
-                while index < scalars.count {
-                    let current = scalars[index]
+                var xByte = -1, xScalar = -1, letters = 0
+                while byte < bytes.count {
+                    let (current, currentWidth) = decode(bytes, byte)
                     if isAlphanumeric(current) {
-                        if !isDigit(current) { hasLetter = true }
-                        index += 1
-                    } else if isApostrophe(current), index + 1 < scalars.count, isLetter(scalars[index + 1]), hasLetter {
-                        index += 1 // o'brien, don't: one word
+                        if !isDigit(current) {
+                            hasLetter = true
+                            letters += 1
+                            if current == 0x78 || current == 0x58 { xByte = byte; xScalar = scalar } // x, X
+                        }
+                    } else if isApostrophe(current), hasLetter, byte + currentWidth < bytes.count,
+                              isLetter(decode(bytes, byte + currentWidth).0) {
+                        // o'brien, don't: one word
                     } else {
                         break
                     }
+                    byte += currentWidth
+                    scalar += 1
                 }
-                if hasLetter, let x = extensionSplit(scalars, start, index) {
+                let word = bytes[startByte..<byte]
+                if letters == 1, xByte > startByte, xByte < byte - 1,
+                   word.allSatisfy({ $0 == 0x78 || $0 == 0x58 || ($0 >= 48 && $0 <= 57) }) {
                     // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
-                    tokens.append(Token(kind: .number, text: string(scalars, start, x), start: start, end: x, spaceBefore: sawSpace))
-                    tokens.append(Token(kind: .word, text: "x", start: x, end: x + 1, spaceBefore: false))
-                    tokens.append(Token(kind: .number, text: string(scalars, x + 1, index), start: x + 1, end: index, spaceBefore: false))
+                    tokens.append(Token(kind: .number, text: String(decoding: bytes[startByte..<xByte], as: UTF8.self),
+                                        start: startScalar, end: xScalar, spaceBefore: sawSpace))
+                    tokens.append(Token(kind: .word, text: "x", start: xScalar, end: xScalar + 1, spaceBefore: false))
+                    tokens.append(Token(kind: .number, text: String(decoding: bytes[(xByte + 1)..<byte], as: UTF8.self),
+                                        start: xScalar + 1, end: scalar, spaceBefore: false))
                 } else {
-                    tokens.append(Token(kind: hasLetter ? .word : .number, text: string(scalars, start, index), start: start,
-                                        end: index, spaceBefore: sawSpace))
+                    tokens.append(Token(kind: hasLetter ? .word : .number, text: String(decoding: word, as: UTF8.self),
+                                        start: startScalar, end: scalar, spaceBefore: sawSpace))
                 }
-            } else {
-                tokens.append(Token(kind: .punct, text: String(Character(scalar)), start: index, end: index + 1,
-                                    spaceBefore: sawSpace))
-                index += 1
+                sawSpace = false
             }
-            sawSpace = false
         }
         return tokens
     }
 
-    static func string(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<end])
-        return String(view)
-    }
-
-    /// The index of the 'x' in digits-x-digits, or nil.
-    static func extensionSplit(_ scalars: [Unicode.Scalar], _ start: Int, _ end: Int) -> Int? {
-        var x: Int?
-        for index in start..<end {
-            let scalar = scalars[index]
-            if scalar == "x" || scalar == "X" {
-                guard x == nil, index > start, index < end - 1 else { return nil }
-                x = index
-            } else if !isDigit(scalar) {
-                return nil
-            }
+    /// The scalar value at `index` and its width in bytes. Input comes from a Swift String, so it is
+    /// valid UTF-8.
+    @inline(__always) static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> (UInt32, Int) {
+        let lead = bytes[index]
+        if lead < 0x80 { return (UInt32(lead), 1) }
+        if lead < 0xE0 { return ((UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F), 2) }
+        if lead < 0xF0 {
+            return ((UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F), 3)
         }
-        return x
+        return ((UInt32(lead & 0x07) << 18) | (UInt32(bytes[index + 1] & 0x3F) << 12)
+            | (UInt32(bytes[index + 2] & 0x3F) << 6) | UInt32(bytes[index + 3] & 0x3F), 4)
     }
 
-    @inline(__always) static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value >= 48 && scalar.value <= 57
-    }
+    @inline(__always) static func isDigit(_ value: UInt32) -> Bool { value >= 48 && value <= 57 }
 
-    @inline(__always) static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
+    @inline(__always) static func isLetter(_ value: UInt32) -> Bool {
         if value < 128 { return (value >= 65 && value <= 90) || (value >= 97 && value <= 122) }
-        return scalar.properties.isAlphabetic
+        return Unicode.Scalar(value)?.properties.isAlphabetic ?? false
     }
 
-    @inline(__always) static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-        isDigit(scalar) || isLetter(scalar)
-    }
+    @inline(__always) static func isAlphanumeric(_ value: UInt32) -> Bool { isDigit(value) || isLetter(value) }
 
-    @inline(__always) static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
+    @inline(__always) static func isSpace(_ value: UInt32) -> Bool {
         if value < 128 { return value == 32 || (value >= 9 && value <= 13) }
-        return scalar.properties.isWhitespace
+        return Unicode.Scalar(value)?.properties.isWhitespace ?? false
     }
 
-    @inline(__always) static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "'" || scalar == "\u{2019}"
-    }
+    @inline(__always) static func isApostrophe(_ value: UInt32) -> Bool { value == 0x27 || value == 0x2019 }
 }
