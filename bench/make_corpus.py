@@ -6,7 +6,8 @@ recognition writes it (lowercase, no punctuation but commas). About a third of t
 PHI, taken from the development-set generator (data/devset/generate.py) so they contain spoken
 digits, spelled names and written identifiers. Deterministic.
 
-    python3 bench/make_corpus.py [--data ../shared/data/mts-dialog] [--turns 2000]
+    python3 bench/make_corpus.py [--data ../shared/data/mts-dialog] [--turns 2000] [--min 100 --max 400 --out turns.jsonl]
+    python3 bench/make_corpus.py --min 180 --max 220 --out turns-200.jsonl   # the 200-byte figure
 """
 import argparse
 import csv
@@ -24,6 +25,9 @@ import generate  # noqa: E402  (the dev-set generator's PHI line builders)
 parser = argparse.ArgumentParser()
 parser.add_argument("--data", default=os.path.join(here, "..", "..", "shared", "data", "mts-dialog"))
 parser.add_argument("--turns", type=int, default=2000)
+parser.add_argument("--min", type=int, default=100)
+parser.add_argument("--max", type=int, default=400)
+parser.add_argument("--out", default="turns.jsonl")
 args = parser.parse_args()
 
 rng = random.Random(7)
@@ -41,16 +45,16 @@ if not utterances:
     sys.exit(f"no MTS-Dialog training set under {args.data}; pass --data")
 
 builders = [generate.call_line, generate.message_line, generate.clinical_line]
-with open(os.path.join(here, "corpus", "turns.jsonl"), "w") as out:
+with open(os.path.join(here, "corpus", args.out), "w") as out:
     for number in range(args.turns):
-        target = rng.randint(100, 400)
+        target = rng.randint(args.min, args.max)
         parts = []
         if rng.random() < 0.35:
             parts.append(rng.choice(builders)().text)
         while sum(len(p) + 1 for p in parts) < target:
             parts.insert(rng.randrange(len(parts) + 1), rng.choice(utterances))
         text = " ".join(parts)
-        if len(text) > 400:
-            text = text[:400].rsplit(" ", 1)[0]
+        if len(text) > args.max:
+            text = text[:args.max].rsplit(" ", 1)[0]
         out.write(json.dumps({"id": number + 1, "text": text}) + "\n")
-print(f"wrote {args.turns} turns to bench/corpus/turns.jsonl")
+print(f"wrote {args.turns} turns to bench/corpus/{args.out}")

@@ -65,7 +65,8 @@ public struct DetectionPipeline: Sendable {
     public func detect(_ scanned: ScannedText) -> [Detection] {
         var detections: [Detection] = []
         for stage in stages {
-            for recognizer in stage.recognizers {
+            for recognizer in stage.recognizers where scanned.digitCount >= recognizer.minimumDigits
+                && (recognizer.requiredSymbol.map { scanned.contains(symbol: $0) } ?? true) {
                 for candidate in recognizer.recognize(scanned) {
                     guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { continue }
                     detections.append(Detection(pass: stage.pass, kind: candidate.kind, start: candidate.start,

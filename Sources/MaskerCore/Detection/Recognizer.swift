@@ -24,10 +24,18 @@ public protocol Recognizer: Sendable {
     var name: String { get }
     /// The kinds it can emit; the pipeline runs it only when the policy wants one of them.
     var kinds: Set<EntityKind> { get }
+    /// The fewest digits a turn must hold for this recognizer to find anything (an SSN needs 9):
+    /// the pipeline skips it otherwise, which is most turns of a conversation.
+    var minimumDigits: Int { get }
+    /// A character the turn must contain (`@` for email), or nil.
+    var requiredSymbol: String? { get }
     func recognize(_ text: ScannedText) -> [Candidate]
 }
 
 extension Recognizer {
+    public var minimumDigits: Int { 0 }
+    public var requiredSymbol: String? { nil }
+
     /// Confidence raised by supporting context, never to certainty.
     static func boosted(_ base: Double, by context: Bool, to raised: Double) -> Double {
         context ? max(base, raised) : base

@@ -5,6 +5,7 @@
 struct AccountRecognizer: Recognizer {
     let name = "account"
     let kinds: Set<EntityKind> = [.account]
+    var minimumDigits: Int { 5 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "account", "acct", "account number", "account no", "bank account", "billing number", "billing account",
@@ -21,7 +22,7 @@ struct AccountRecognizer: Recognizer {
         while index < tokens.count {
             guard tokens[index].kind == .number, let run = DigitRun.starting(at: index, in: tokens) else { index += 1; continue }
             index = run.tokenIndices.last! + 1
-            guard (13...19).contains(run.digits.count), Checksums.luhn(run.digits), !run.separators.contains(".") else { continue }
+            guard (13...19).contains(run.digits.count), Checksums.luhn(run.digits), !run.separators.contains(.dot) else { continue }
             let grouped = run.groups.count > 1 && run.groups.dropLast().allSatisfy { $0 == 4 } || run.groups == [4, 6, 5]
             let context = Self.cardContext.precedes(tokens, run.tokenIndices[0], window: 5)
             candidates.append(Candidate(kind: .account, start: run.start, end: run.end,

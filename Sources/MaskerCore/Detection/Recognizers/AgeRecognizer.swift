@@ -5,6 +5,7 @@
 struct AgeRecognizer: Recognizer {
     let name = "age"
     let kinds: Set<EntityKind> = [.age]
+    var minimumDigits: Int { 2 }
 
     static let before = ContextPhrases(["age", "aged", "age is", "ages", "at age", "died at", "passed away at", "death at"])
     /// A number followed by one of these measures something else ("a hundred percent", "ninety pounds").

@@ -11,6 +11,7 @@
 struct DateRecognizer: Recognizer {
     let name = "date"
     let kinds: Set<EntityKind> = [.date, .dob]
+    var minimumDigits: Int { 1 }
 
     static let birthContext = ContextPhrases([
         "dob", "born", "birth", "birthday", "date of birth", "birthdate", "bday", "d.o.b",
@@ -43,7 +44,7 @@ struct DateRecognizer: Recognizer {
         let found: (Int, Double)?
         if token.kind == .number {
             found = numeric(tokens, index) ?? dayFirst(tokens, index) ?? spokenDigits(tokens, index)
-        } else if token.kind == .word, let month = NumberWords.months[token.lower] {
+        } else if token.kind == .word, NumberWords.monthFilter.mightContain(token.hash), let month = NumberWords.months[token.lower] {
             found = monthFirst(tokens, index, month)
         } else {
             found = nil
@@ -117,7 +118,8 @@ struct DateRecognizer: Recognizer {
         guard let day = Int(tokens[index].text), (1...31).contains(day), tokens[index].length <= 2 else { return nil }
         var cursor = index + 1
         if cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1 }
-        guard cursor < tokens.count, let month = NumberWords.months[tokens[cursor].lower], tokens[cursor].lower != "may" || tokens[index].ordinal,
+        guard cursor < tokens.count, NumberWords.monthFilter.mightContain(tokens[cursor].hash),
+              let month = NumberWords.months[tokens[cursor].lower], tokens[cursor].lower != "may" || tokens[index].ordinal,
               Self.isValid(year: 2000, month: month, day: day) else { return nil }
         if let yearIndex = Self.year(tokens, from: cursor + 1, allowOf: false) {
             guard let year = Int(tokens[yearIndex].text).map(Self.fullYear), Self.isValid(year: year, month: month, day: day) else { return nil }

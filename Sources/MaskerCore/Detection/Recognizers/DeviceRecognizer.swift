@@ -3,6 +3,7 @@
 struct DeviceRecognizer: Recognizer {
     let name = "device"
     let kinds: Set<EntityKind> = [.device]
+    var minimumDigits: Int { 2 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "serial", "serial number", "serial no", "sn", "s/n", "device id", "device identifier", "device number",

@@ -7,8 +7,30 @@ struct DigitRun: Sendable {
     var digits: String
     /// Digits per group, e.g. [3, 3, 4].
     var groups: [Int]
-    /// Separators used between groups (`-`, `.`, `,`, ` `).
-    var separators: Set<String>
+    /// Separators used between groups. A bit set, not a `Set<String>`: runs are built for every
+    /// number in a turn, and hashing strings for them showed in profiles.
+    struct Separators: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let space = Separators(rawValue: 1)
+        static let dash = Separators(rawValue: 2)
+        static let dot = Separators(rawValue: 4)
+        static let comma = Separators(rawValue: 8)
+        static let slash = Separators(rawValue: 16)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        init(_ symbol: String) {
+            switch symbol {
+            case "-": self = .dash
+            case ".": self = .dot
+            case ",": self = .comma
+            case "/": self = .slash
+            default: self = .space
+            }
+        }
+    }
+
+    var separators: Separators
     var start: Int
     var end: Int
     var spoken: Bool
@@ -20,7 +42,7 @@ struct DigitRun: Sendable {
     static func starting(at index: Int, in tokens: [Token], allowSlash: Bool = false) -> DigitRun? {
         guard tokens[index].kind == .number else { return nil }
         var indices = [index]
-        var separators = Set<String>()
+        var separators: Separators = []
         var cursor = index + 1
         var end = tokens[index].end
         var closeParenthesis = false
@@ -28,7 +50,7 @@ struct DigitRun: Sendable {
             let token = tokens[cursor]
             if token.kind == .number {
                 if !token.spaceBefore, tokens[cursor - 1].kind == .number { break }
-                separators.insert(" ")
+                separators.insert(.space)
                 indices.append(cursor)
                 end = token.end
                 cursor += 1
@@ -38,7 +60,7 @@ struct DigitRun: Sendable {
             if token.isPunct("("), cursor + 2 < tokens.count, tokens[cursor + 1].kind == .number, tokens[cursor + 1].length <= 2,
                tokens[cursor + 2].isPunct(")"), cursor + 3 < tokens.count, tokens[cursor + 3].kind == .number {
                 indices.append(cursor + 1)
-                separators.insert(" ")
+                separators.insert(.space)
                 cursor += 2
                 continue
             }
@@ -50,7 +72,7 @@ struct DigitRun: Sendable {
                 if next < tokens.count, tokens[next].kind == .punct, ["-", "."].contains(tokens[next].text) { next += 1 }
             }
             guard next < tokens.count, tokens[next].kind == .number, token.text != "(" else { break }
-            separators.insert(token.text == ")" ? " " : token.text)
+            separators.insert(Separators(token.text == ")" ? " " : token.text))
             indices.append(next)
             end = tokens[next].end
             cursor = next + 1

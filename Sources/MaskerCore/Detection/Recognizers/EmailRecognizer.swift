@@ -4,6 +4,7 @@
 struct EmailRecognizer: Recognizer {
     let name = "email"
     let kinds: Set<EntityKind> = [.email]
+    var requiredSymbol: String? { "@" }
 
     static let localSymbols: Set<String> = [".", "_", "-", "+"]
 

@@ -5,6 +5,7 @@
 struct HealthPlanRecognizer: Recognizer {
     let name = "health_plan"
     let kinds: Set<EntityKind> = [.healthPlan]
+    var minimumDigits: Int { 2 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "member id", "member number", "member", "policy number", "policy id", "policy", "subscriber id",

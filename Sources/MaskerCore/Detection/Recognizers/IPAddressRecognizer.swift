@@ -7,6 +7,7 @@ import Foundation
 struct IPAddressRecognizer: Recognizer {
     let name = "ip_address"
     let kinds: Set<EntityKind> = [.ipAddress]
+    var minimumDigits: Int { 1 }
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens

@@ -6,6 +6,7 @@
 struct LicenseRecognizer: Recognizer {
     let name = "license"
     let kinds: Set<EntityKind> = [.license]
+    var minimumDigits: Int { 3 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl",

@@ -4,6 +4,7 @@
 struct MRNRecognizer: Recognizer {
     let name = "mrn"
     let kinds: Set<EntityKind> = [.mrn]
+    var minimumDigits: Int { 4 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "mrn", "medical record", "medical record number", "record number", "chart number", "chart", "patient id",

@@ -6,6 +6,7 @@
 struct OtherIdentifierRecognizer: Recognizer {
     let name = "other_id"
     let kinds: Set<EntityKind> = [.otherID]
+    var minimumDigits: Int { 3 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "confirmation number", "confirmation code", "confirmation", "reference number", "reference", "ref",

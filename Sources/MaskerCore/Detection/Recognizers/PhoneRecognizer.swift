@@ -12,6 +12,7 @@
 struct PhoneRecognizer: Recognizer {
     let name = "phone"
     let kinds: Set<EntityKind> = [.phone, .fax]
+    var minimumDigits: Int { 7 }
 
     /// Words that mean a telephone. "number" alone is weaker: it also introduces account,
     /// member and record numbers, so it raises only numbers already shaped like phones.

@@ -6,6 +6,7 @@
 struct SSNRecognizer: Recognizer {
     let name = "ssn"
     let kinds: Set<EntityKind> = [.ssn]
+    var minimumDigits: Int { 9 }
 
     static let context = ContextPhrases([
         "ssn", "social", "social security", "social security number", "ss number", "ss#", "ss", "socsec",
@@ -22,7 +23,7 @@ struct SSNRecognizer: Recognizer {
                 continue
             }
             index = run.tokenIndices.last! + 1
-            guard run.digits.count == 9, Checksums.ssn(run.digits), !run.separators.contains(".") else { continue }
+            guard run.digits.count == 9, Checksums.ssn(run.digits), !run.separators.contains(.dot) else { continue }
             let context = Self.context.precedes(tokens, run.tokenIndices[0], window: 6)
             let grouped = run.groups == [3, 2, 4]
             guard grouped || context else { continue }

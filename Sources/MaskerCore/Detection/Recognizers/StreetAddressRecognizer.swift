@@ -7,6 +7,7 @@
 struct StreetAddressRecognizer: Recognizer {
     let name = "street_address"
     let kinds: Set<EntityKind> = [.address]
+    var minimumDigits: Int { 1 }
 
     static let suffixes: Set<String> = [
         "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",

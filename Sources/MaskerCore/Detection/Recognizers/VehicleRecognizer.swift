@@ -4,6 +4,7 @@
 struct VehicleRecognizer: Recognizer {
     let name = "vehicle"
     let kinds: Set<EntityKind> = [.vehicle]
+    var minimumDigits: Int { 1 }
 
     static let plate = IdentifierAfterContext(context: ContextPhrases([
         "plate", "plates", "license plate", "licence plate", "plate number", "tag number", "registration number",

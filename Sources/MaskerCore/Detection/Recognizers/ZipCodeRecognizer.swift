@@ -4,6 +4,7 @@
 struct ZipCodeRecognizer: Recognizer {
     let name = "zip"
     let kinds: Set<EntityKind> = [.address]
+    var minimumDigits: Int { 5 }
 
     static let context = ContextPhrases(["zip", "zip code", "zipcode", "postal code", "postcode", "zip is"])
 

@@ -28,19 +28,38 @@ enum NumberWords {
         "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
     ]
 
-    /// Every word the normaliser looks up, so a token that is none of them costs no hashing.
-    static let filter = WordFilter(
-        Array(units.keys) + teens.keys + tens.keys + ordinals.keys + contextualZero + repeaters.keys + scales.keys
-            + fillers + months.keys + ["dot", "at", "slash", "underscore", "dash", "hyphen", "period", "and", "as", "in"])
+    /// One small filter per set, so few bits are set in each and a token that is in none of them
+    /// costs no String hashing (one filter over every set would be mostly ones).
+    static let numberFilter = WordFilter(Array(units.keys) + teens.keys + tens.keys + repeaters.keys + scales.keys + contextualZero)
+    static let ordinalFilter = WordFilter(ordinals.keys)
+    static let monthFilter = WordFilter(months.keys)
+    static let fillerFilter = WordFilter(fillers)
+
+    /// What a number word means, looked up once per word.
+    enum Meaning: Equatable, Sendable {
+        case unit(Int), teen(Int), tens(Int), scale(Int), repeater(Int)
+    }
+
+    /// Every number word in one table: one hash lookup per word instead of one per category.
+    static let meanings: [String: Meaning] = {
+        var table: [String: Meaning] = [:]
+        for (word, value) in units { table[word] = .unit(value) }
+        for (word, value) in teens { table[word] = .teen(value) }
+        for (word, value) in tens { table[word] = .tens(value) }
+        for (word, value) in scales { table[word] = .scale(value) }
+        for (word, value) in repeaters { table[word] = .repeater(value) }
+        return table
+    }()
+
+    static func meaning(_ token: Token) -> Meaning? {
+        numberFilter.mightContain(token.hash) ? meanings[token.lower] : nil
+    }
 
     /// A single spoken digit (for letter-and-digit spelling runs).
     static func singleDigit(_ token: Token) -> Int? {
-        filter.mightContain(token.hash) ? units[token.lower] : nil
+        if case let .unit(digit)? = meaning(token) { return digit }
+        return nil
     }
 
-    static func isNumberWord(_ token: Token) -> Bool {
-        guard filter.mightContain(token.hash) else { return false }
-        let word = token.lower
-        return units[word] != nil || teens[word] != nil || tens[word] != nil || scales[word] != nil || repeaters[word] != nil
-    }
+    static func isNumberWord(_ token: Token) -> Bool { meaning(token) != nil }
 }

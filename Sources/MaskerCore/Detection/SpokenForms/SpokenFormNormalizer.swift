@@ -39,6 +39,14 @@ public enum SpokenFormNormalizer {
     }
 
     static func joinSpelledRuns(_ tokens: [Token]) -> [Token] {
+        // Most turns spell nothing: two spelled units in a row are needed before any copy is made.
+        func unitFollows(_ index: Int) -> Bool {
+            guard index + 1 < tokens.count else { return false }
+            if spelledUnit(tokens, index + 1) != nil { return true }
+            return index + 2 < tokens.count && tokens[index + 1].kind == .punct
+                && ["-", ",", "."].contains(tokens[index + 1].text) && spelledUnit(tokens, index + 2) != nil
+        }
+        guard tokens.indices.contains(where: { spelledUnit(tokens, $0) != nil && unitFollows($0) }) else { return tokens }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         var index = 0
@@ -97,18 +105,19 @@ public enum SpokenFormNormalizer {
     }
 
     private static func isNumeric(_ tokens: [Token], _ index: Int) -> Bool {
-        tokens[index].kind == .word && NumberWords.filter.mightContain(tokens[index].hash)
+        tokens[index].kind == .word && NumberWords.numberFilter.mightContain(tokens[index].hash)
             && (NumberWords.isNumberWord(tokens[index]) || isZeroWord(tokens, index))
     }
 
     static func convertNumberWords(_ tokens: [Token]) -> [Token] {
+        guard tokens.indices.contains(where: { isNumeric(tokens, $0) }) else { return tokens }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         var index = 0
         while index < tokens.count {
             guard isNumeric(tokens, index) else {
                 // A filler between two digit groups is dropped: "415 uh 555".
-                if let previous = output.last, previous.kind == .number, NumberWords.filter.mightContain(tokens[index].hash),
+                if let previous = output.last, previous.kind == .number, NumberWords.fillerFilter.mightContain(tokens[index].hash),
                    NumberWords.fillers.contains(tokens[index].lower),
                    index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(tokens, index + 1) {
                     index += 1
@@ -119,27 +128,35 @@ public enum SpokenFormNormalizer {
                 continue
             }
             // Collect the run: number words separated by spaces or hyphens ("twenty-one").
-            var words: [String] = []
+            var words: [NumberWords.Meaning] = []
             var end = index
             var cursor = index
             while cursor < tokens.count {
-                if isNumeric(tokens, cursor) {
-                    words.append(NumberWords.contextualZero.contains(tokens[cursor].lower) ? "zero" : tokens[cursor].lower)
-                    end = cursor
-                    cursor += 1
+                if let meaning = NumberWords.meaning(tokens[cursor]) {
+                    words.append(meaning)
+                } else if isZeroWord(tokens, cursor) {
+                    words.append(.unit(0))
                 } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(tokens, cursor + 1), !words.isEmpty {
                     cursor += 1
-                } else if tokens[cursor].lower == "and", let previous = words.last, NumberWords.scales[previous] != nil,
+                    continue
+                } else if tokens[cursor].lower == "and", case .scale? = words.last,
                           cursor + 1 < tokens.count, isNumeric(tokens, cursor + 1) {
                     cursor += 1
+                    continue
                 } else {
                     break
                 }
+                end = cursor
+                cursor += 1
             }
             if let digits = digits(for: words) {
                 var token = Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
                                   spaceBefore: tokens[index].spaceBefore, spoken: true)
-                token.digitByDigit = words.allSatisfy { NumberWords.units[$0] != nil || NumberWords.repeaters[$0] != nil }
+                token.digitByDigit = words.allSatisfy {
+                    if case .unit = $0 { return true }
+                    if case .repeater = $0 { return true }
+                    return false
+                }
                 output.append(token)
             } else {
                 output.append(contentsOf: tokens[index...end])
@@ -152,45 +169,49 @@ public enum SpokenFormNormalizer {
     /// Digits for a run of number words, reading them the way people say numbers aloud: each
     /// group is written out and the groups are concatenated ("five fifty five" → 555,
     /// "twenty twenty four" → 2024), while "hundred" and "thousand" multiply ("four hundred twelve" → 412).
-    static func digits(for words: [String]) -> String? {
+    static func digits(for words: [NumberWords.Meaning]) -> String? {
         var output = ""
         var index = 0
         func below100(_ i: inout Int) -> Int? {
             guard i < words.count else { return nil }
-            if let tens = NumberWords.tens[words[i]] {
+            switch words[i] {
+            case let .tens(tens):
                 i += 1
-                if i < words.count, let unit = NumberWords.units[words[i]], unit > 0 { i += 1; return tens + unit }
+                if i < words.count, case let .unit(unit) = words[i], unit > 0 { i += 1; return tens + unit }
                 return tens
+            case let .teen(teen): i += 1; return teen
+            case let .unit(unit): i += 1; return unit
+            default: return nil
             }
-            if let teen = NumberWords.teens[words[i]] { i += 1; return teen }
-            if let unit = NumberWords.units[words[i]] { i += 1; return unit }
-            return nil
+        }
+        func scale(_ i: Int) -> Int? {
+            guard i < words.count, case let .scale(value) = words[i] else { return nil }
+            return value
         }
         while index < words.count {
-            let word = words[index]
-            if let times = NumberWords.repeaters[word] {
-                guard index + 1 < words.count, let digit = NumberWords.units[words[index + 1]] else { return nil }
+            if case let .repeater(times) = words[index] {
+                guard index + 1 < words.count, case let .unit(digit) = words[index + 1] else { return nil }
                 output += String(repeating: String(digit), count: times)
                 index += 2
                 continue
             }
-            if word == "hundred" || word == "thousand" { // "a hundred" without its "a"
-                output += word == "hundred" ? "100" : "1000"
+            if let alone = scale(index) { // "a hundred" without its "a"
+                output += String(alone)
                 index += 1
                 continue
             }
             guard var value = below100(&index) else { return nil }
-            if index < words.count, words[index] == "hundred", value < 100 {
+            if scale(index) == 100, value < 100 {
                 value *= 100
                 index += 1
                 if let rest = below100(&index) { value += rest }
             }
-            if index < words.count, words[index] == "thousand" {
+            if scale(index) == 1000 {
                 value *= 1000
                 index += 1
                 var restIndex = index
                 if var rest = below100(&restIndex) {
-                    if restIndex < words.count, words[restIndex] == "hundred", rest < 100 {
+                    if scale(restIndex) == 100, rest < 100 {
                         rest *= 100
                         restIndex += 1
                         var tail = restIndex
@@ -208,6 +229,9 @@ public enum SpokenFormNormalizer {
     // MARK: Ordinals
 
     static func convertOrdinals(_ tokens: [Token]) -> [Token] {
+        guard tokens.contains(where: { $0.kind == .word && (NumberWords.ordinalFilter.mightContain($0.hash) || writtenOrdinal($0.lower) != nil) }) else {
+            return tokens
+        }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         for (index, token) in tokens.enumerated() {
@@ -219,7 +243,7 @@ public enum SpokenFormNormalizer {
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
             // and "first" are ordinary words everywhere else.
-            guard token.kind == .word, NumberWords.filter.mightContain(token.hash), var value = NumberWords.ordinals[token.lower],
+            guard token.kind == .word, NumberWords.ordinalFilter.mightContain(token.hash), var value = NumberWords.ordinals[token.lower],
                   nearMonth(tokens, index) else {
                 output.append(token)
                 continue
@@ -254,7 +278,7 @@ public enum SpokenFormNormalizer {
     private static func nearMonth(_ tokens: [Token], _ index: Int) -> Bool {
         let window = max(0, index - 3)...min(tokens.count - 1, index + 3)
         return window.contains { position in
-            guard NumberWords.filter.mightContain(tokens[position].hash) else { return false }
+            guard NumberWords.monthFilter.mightContain(tokens[position].hash) else { return false }
             let word = tokens[position].lower
             guard NumberWords.months[word] != nil else { return false }
             return word != "may" || position < index
@@ -281,6 +305,7 @@ public enum SpokenFormNormalizer {
     ]
 
     static func joinSpokenAddresses(_ tokens: [Token]) -> [Token] {
+        guard tokens.contains(where: { $0.kind == .word && $0.lower == "dot" }) else { return tokens }
         var output = tokens
         var index = 0
         while index < output.count {
