@@ -56,6 +56,23 @@ struct DetectCommandTests {
         #expect(lines[4]["id"] as? String == "d")
     }
 
+    @Test func aBatchLineLongerThanATextPieceStaysOneRecord() throws {
+        let long = String(repeating: "the patient is doing well today ", count: 5_000) + "SSN 219-45-6789"
+        let record = "{\"id\": 1, \"text\": \"\(long)\"}\n"
+        #expect(record.utf8.count > 1 << 17)
+        let result = try MaskerProcess.run(["detect", "--batch", "-"], stdin: record)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\"SSN\"") == true)
+    }
+
+    @Test func aHugeTextWithoutLineBreaksIsCutAtSpacesAndKeepsOffsets() throws {
+        let long = String(repeating: "word ", count: 30_000) + "SSN 219-45-6789"
+        let json = try MaskerProcess.run(["detect", "--json"], stdin: long)
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(events.first?["span"] as? [Int] == [150_004, 150_015])
+    }
+
     @Test func badOptionsAreUsageErrors() throws {
         #expect(try MaskerProcess.run(["detect", "--threshold", "1.5"], stdin: "x").code == 64)
         let pass = try MaskerProcess.run(["detect", "--passes", "regx"], stdin: "x")

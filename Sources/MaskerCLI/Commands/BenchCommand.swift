@@ -76,7 +76,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     static func load(_ path: String) throws -> [String] {
-        let reader = try ByteLineReader.open(path)
+        let reader = try ByteLineReader.open(path, records: true)
         var texts: [String] = []
         var number = 0
         while let bytes = reader.next() {

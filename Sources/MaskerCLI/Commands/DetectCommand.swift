@@ -63,12 +63,12 @@ struct DetectCommand: AsyncParsableCommand {
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
         if let batch {
-            try BatchRunner.run(reader: try ByteLineReader.open(batch)) { text in
+            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { text in
                 .array(pipeline.detect(text).map(\.event))
             } fieldName: { "events" }
             return
         }
-        let reader = try ByteLineReader.open(input)
+        let reader = try ByteLineReader.open(input, records: false)
         var offset = 0
         var line = 0
         var first = true

@@ -46,7 +46,7 @@ struct EvalCommand: AsyncParsableCommand {
             }
             kindMap[from] = to
         }
-        let reader = try ByteLineReader.open(gold)
+        let reader = try ByteLineReader.open(gold, records: true)
         var evaluation = DetectionEvaluation()
         var lineNumber = 0
         while let bytes = reader.next() {

@@ -8,32 +8,39 @@ final class ByteLineReader {
     private var buffer: [UInt8] = []
     private var position = 0
     private var finished = false
-    /// A line longer than this is returned in pieces, cut at whitespace where possible.
-    let maxLineBytes: Int
+    /// Plain text: a line longer than this is returned in pieces, cut at whitespace where possible,
+    /// so memory stays bounded even on input with no line breaks. nil for JSON lines, which must
+    /// never be cut (a cut record is no longer JSON).
+    let maxPieceBytes: Int?
 
-    init(handle: FileHandle, maxLineBytes: Int = 1 << 20) {
+    /// 64 KiB: far longer than any turn, small enough that one piece's tokens stay a few MB.
+    static let textPieceBytes = 1 << 16
+
+    init(handle: FileHandle, maxPieceBytes: Int?) {
         self.handle = handle
-        self.maxLineBytes = maxLineBytes
+        self.maxPieceBytes = maxPieceBytes
     }
 
-    static func open(_ path: String?) throws(CLIFailure) -> ByteLineReader {
-        guard let path, path != "-" else { return ByteLineReader(handle: .standardInput) }
+    /// `records: true` for JSON lines (never cut); false for plain text.
+    static func open(_ path: String?, records: Bool) throws(CLIFailure) -> ByteLineReader {
+        let limit = records ? nil : textPieceBytes
+        guard let path, path != "-" else { return ByteLineReader(handle: .standardInput, maxPieceBytes: limit) }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CLIFailure(.error, "cannot read \(path): no such file or not readable")
         }
-        return ByteLineReader(handle: handle)
+        return ByteLineReader(handle: handle, maxPieceBytes: limit)
     }
 
     /// The next piece: a line with its newline (if any), or a cut of an over-long line.
     func next() -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer[position...].firstIndex(of: 10), newline - position < maxLineBytes {
+            if let newline = buffer[position...].firstIndex(of: 10), newline - position < (maxPieceBytes ?? .max) {
                 defer { position = newline + 1 }
                 return buffer[position...newline]
             }
-            if buffer.count - position >= maxLineBytes {
+            if let maxPieceBytes, buffer.count - position >= maxPieceBytes {
                 // Cut at the last space inside the limit, and never inside a UTF-8 sequence.
-                var cut = position + maxLineBytes
+                var cut = position + maxPieceBytes
                 if let space = buffer[position..<cut].lastIndex(where: { $0 == 32 || $0 == 9 }), space > position {
                     cut = space + 1
                 } else {
