@@ -36,8 +36,4 @@ extension Recognizer {
     public var minimumDigits: Int { 0 }
     public var requiredSymbol: String? { nil }
 
-    /// Confidence raised by supporting context, never to certainty.
-    static func boosted(_ base: Double, by context: Bool, to raised: Double) -> Double {
-        context ? max(base, raised) : base
-    }
 }

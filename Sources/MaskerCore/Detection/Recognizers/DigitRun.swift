@@ -15,7 +15,6 @@ struct DigitRun: Sendable {
         static let dash = Separators(rawValue: 2)
         static let dot = Separators(rawValue: 4)
         static let comma = Separators(rawValue: 8)
-        static let slash = Separators(rawValue: 16)
 
         init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -24,7 +23,6 @@ struct DigitRun: Sendable {
             case "-": self = .dash
             case ".": self = .dot
             case ",": self = .comma
-            case "/": self = .slash
             default: self = .space
             }
         }
@@ -36,10 +34,11 @@ struct DigitRun: Sendable {
     var spoken: Bool
     var openedWithParenthesis: Bool
 
-    static let joiners: Set<String> = ["-", ".", ",", "(", ")", "/"]
+    /// Not '/': digits around a slash are a date or a fraction, never one number.
+    static let joiners: Set<String> = ["-", ".", ",", "(", ")"]
 
-    /// Longest run starting at `index` (a number token), not crossing `/` unless asked to.
-    static func starting(at index: Int, in tokens: [Token], allowSlash: Bool = false) -> DigitRun? {
+    /// Longest run starting at `index` (a number token).
+    static func starting(at index: Int, in tokens: [Token]) -> DigitRun? {
         guard tokens[index].kind == .number else { return nil }
         var indices = [index]
         var separators: Separators = []
@@ -65,7 +64,7 @@ struct DigitRun: Sendable {
                 continue
             }
             // One separator (or ") " / ")-") between groups.
-            guard token.kind == .punct, joiners.contains(token.text), token.text != "/" || allowSlash else { break }
+            guard token.kind == .punct, joiners.contains(token.text) else { break }
             var next = cursor + 1
             if token.text == ")" {
                 closeParenthesis = true
@@ -83,6 +82,21 @@ struct DigitRun: Sendable {
                         groups: numberTokens.map(\.length), separators: separators,
                         start: opened ? tokens[index - 1].start : tokens[index].start, end: end,
                         spoken: numberTokens.contains { $0.spoken }, openedWithParenthesis: opened)
+    }
+
+    /// Every maximal run in the tokens, left to right, each number token in at most one run.
+    static func all(in tokens: [Token]) -> [DigitRun] {
+        var runs: [DigitRun] = []
+        var index = 0
+        while index < tokens.count {
+            guard tokens[index].kind == .number, let run = starting(at: index, in: tokens) else {
+                index += 1
+                continue
+            }
+            runs.append(run)
+            index = run.tokenIndices.last! + 1
+        }
+        return runs
     }
 
     /// The sub-run of the first `count` tokens.

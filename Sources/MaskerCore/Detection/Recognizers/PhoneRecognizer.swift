@@ -27,20 +27,11 @@ struct PhoneRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        var candidates: [Candidate] = []
-        var index = 0
-        while index < tokens.count {
-            guard tokens[index].kind == .number, let run = DigitRun.starting(at: index, in: tokens) else {
-                index += 1
-                continue
-            }
-            let international = index > 0 && tokens[index - 1].isPunct("+") && !tokens[index].spaceBefore
-            if let candidate = phone(in: run, tokens: tokens, international: international, firstIndex: index) {
-                candidates.append(candidate)
-            }
-            index = run.tokenIndices.last! + 1
+        return DigitRun.all(in: tokens).compactMap { run in
+            let first = run.tokenIndices[0]
+            let international = first > 0 && tokens[first - 1].isPunct("+") && !tokens[first].spaceBefore
+            return phone(in: run, tokens: tokens, international: international, firstIndex: first)
         }
-        return candidates
     }
 
     private func phone(in run: DigitRun, tokens: [Token], international: Bool, firstIndex: Int) -> Candidate? {

@@ -15,21 +15,12 @@ struct SSNRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        var candidates: [Candidate] = []
-        var index = 0
-        while index < tokens.count {
-            guard tokens[index].kind == .number, let run = DigitRun.starting(at: index, in: tokens) else {
-                index += 1
-                continue
-            }
-            index = run.tokenIndices.last! + 1
-            guard run.digits.count == 9, Checksums.ssn(run.digits), !run.separators.contains(.dot) else { continue }
+        return DigitRun.all(in: tokens).compactMap { run in
+            guard run.digits.count == 9, Checksums.ssn(run.digits), !run.separators.contains(.dot) else { return nil }
             let context = Self.context.precedes(tokens, run.tokenIndices[0], window: 6)
             let grouped = run.groups == [3, 2, 4]
-            guard grouped || context else { continue }
-            candidates.append(Candidate(kind: .ssn, start: run.start, end: run.end,
-                                        confidence: grouped ? (context ? 0.95 : 0.85) : 0.9))
+            guard grouped || context else { return nil }
+            return Candidate(kind: .ssn, start: run.start, end: run.end, confidence: grouped ? (context ? 0.95 : 0.85) : 0.9)
         }
-        return candidates
     }
 }

@@ -34,21 +34,6 @@ struct ContextPhrases: Sendable {
         return false
     }
 
-    /// Whether a phrase starts within `window` tokens after `index`.
-    func follows(_ tokens: [Token], _ index: Int, window: Int) -> Bool {
-        var start = index + 1
-        var seen = 0
-        while start < tokens.count, seen < window {
-            if tokens[start].kind != .punct, firstFilter.mightContain(tokens[start].hash),
-               let candidates = byFirstWord[tokens[start].lower] {
-                if candidates.contains(where: { matches(tokens, $0, startingAt: start) }) { return true }
-                seen += 1
-            }
-            start += 1
-        }
-        return false
-    }
-
     /// The index just past the phrase starting at `index`, if one does.
     func match(_ tokens: [Token], at index: Int) -> Int? {
         guard firstFilter.mightContain(tokens[index].hash), let candidates = byFirstWord[tokens[index].lower] else { return nil }
@@ -70,10 +55,6 @@ struct ContextPhrases: Sendable {
             }
             return true
         }
-    }
-
-    private func matches(_ tokens: [Token], _ phrase: [String], startingAt start: Int) -> Bool {
-        matchEnd(tokens, phrase, startingAt: start) != nil
     }
 
     private func matchEnd(_ tokens: [Token], _ phrase: [String], startingAt start: Int) -> Int? {

@@ -367,7 +367,3 @@ public enum SpokenFormNormalizer {
         Token(kind: .punct, text: symbol, start: token.start, end: token.end, spaceBefore: false, spoken: true)
     }
 }
-
-extension Character {
-    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
-}

@@ -62,7 +62,6 @@ public struct Token: Sendable, Equatable {
     }
 
     public var isNumber: Bool { kind == .number }
-    public var isWord: Bool { kind == .word }
     public var isAlphanumeric: Bool { kind != .punct }
 
     public func isPunct(_ character: String) -> Bool { kind == .punct && text == character }
