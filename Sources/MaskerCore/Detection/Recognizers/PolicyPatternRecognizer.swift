@@ -52,12 +52,14 @@ struct PolicyPatternRecognizer: Recognizer, @unchecked Sendable {
         // UTF-16 offsets to scalar offsets: one walk over the text.
         var scalarAtUTF16 = [Int](repeating: 0, count: range.length + 1)
         var utf16Offset = 0
-        for (scalarOffset, scalar) in text.scalars.enumerated() {
+        var scalarCount = 0
+        for scalar in string.unicodeScalars {
             let width = scalar.utf16.count
-            for step in 0..<width { scalarAtUTF16[utf16Offset + step] = scalarOffset }
+            for step in 0..<width { scalarAtUTF16[utf16Offset + step] = scalarCount }
             utf16Offset += width
+            scalarCount += 1
         }
-        scalarAtUTF16[range.length] = text.scalars.count
+        scalarAtUTF16[range.length] = scalarCount
         return ranges.map {
             Candidate(kind: kind, start: scalarAtUTF16[$0.location], end: scalarAtUTF16[$0.location + $0.length], confidence: 0.9)
         }

@@ -104,22 +104,22 @@ public enum SpokenFormNormalizer {
         return numeric(index - 1) || numeric(index + 1)
     }
 
-    private static func isNumeric(_ tokens: [Token], _ index: Int) -> Bool {
-        tokens[index].kind == .word && NumberWords.numberFilter.mightContain(tokens[index].hash)
-            && (NumberWords.isNumberWord(tokens[index]) || isZeroWord(tokens, index))
-    }
-
     static func convertNumberWords(_ tokens: [Token]) -> [Token] {
-        guard tokens.indices.contains(where: { isNumeric(tokens, $0) }) else { return tokens }
+        // Each token's meaning, looked up once: the loop below asks about most tokens several times.
+        let meanings = tokens.map { $0.kind == .word ? NumberWords.meaning($0) : nil }
+        func isNumeric(_ index: Int) -> Bool {
+            meanings[index] != nil || (tokens[index].kind == .word && isZeroWord(tokens, index))
+        }
+        guard tokens.indices.contains(where: isNumeric) else { return tokens }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         var index = 0
         while index < tokens.count {
-            guard isNumeric(tokens, index) else {
+            guard isNumeric(index) else {
                 // A filler between two digit groups is dropped: "415 uh 555".
                 if let previous = output.last, previous.kind == .number, NumberWords.fillerFilter.mightContain(tokens[index].hash),
                    NumberWords.fillers.contains(tokens[index].lower),
-                   index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(tokens, index + 1) {
+                   index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(index + 1) {
                     index += 1
                     continue
                 }
@@ -132,15 +132,15 @@ public enum SpokenFormNormalizer {
             var end = index
             var cursor = index
             while cursor < tokens.count {
-                if let meaning = NumberWords.meaning(tokens[cursor]) {
+                if let meaning = meanings[cursor] {
                     words.append(meaning)
                 } else if isZeroWord(tokens, cursor) {
                     words.append(.unit(0))
-                } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(tokens, cursor + 1), !words.isEmpty {
+                } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(cursor + 1), !words.isEmpty {
                     cursor += 1
                     continue
                 } else if tokens[cursor].lower == "and", case .scale? = words.last,
-                          cursor + 1 < tokens.count, isNumeric(tokens, cursor + 1) {
+                          cursor + 1 < tokens.count, isNumeric(cursor + 1) {
                     cursor += 1
                     continue
                 } else {

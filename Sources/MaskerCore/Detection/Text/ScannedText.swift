@@ -1,18 +1,18 @@
-/// A turn prepared for detection: the original scalars (for slicing out span text) and the
-/// normalised tokens every recognizer scans.
+/// A turn prepared for detection: the original text (for slicing out span text) and the normalised
+/// tokens every recognizer scans.
 public struct ScannedText: Sendable {
     public let string: String
-    public let scalars: [Unicode.Scalar]
     public let tokens: [Token]
     /// Digits in the canonical tokens (spoken digits included), for skipping recognizers that need more.
     public let digitCount: Int
+    /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
+    private let isASCII: Bool
 
     public init(_ text: String) {
         string = text
-        let scalars = Array(text.unicodeScalars)
-        self.scalars = scalars
         tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text))
         digitCount = tokens.reduce(0) { $0 + $1.digitCount }
+        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// Whether any token is this punctuation character.
@@ -20,10 +20,18 @@ public struct ScannedText: Sendable {
         tokens.contains { $0.kind == .punct && $0.text == symbol }
     }
 
-    /// The original text of a span.
+    /// The original text of a span (scalar offsets). Called once per final detection, so non-ASCII
+    /// text walks its scalars here rather than every turn paying for a scalar array up front.
     public func text(_ start: Int, _ end: Int) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[max(0, start)..<min(end, scalars.count)])
-        return String(view)
+        if isASCII {
+            let utf8 = string.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: max(0, start), limitedBy: utf8.endIndex) ?? utf8.endIndex
+            let upper = utf8.index(utf8.startIndex, offsetBy: max(start, end), limitedBy: utf8.endIndex) ?? utf8.endIndex
+            return String(string[lower..<upper])
+        }
+        let scalars = string.unicodeScalars
+        let lower = scalars.index(scalars.startIndex, offsetBy: max(0, start), limitedBy: scalars.endIndex) ?? scalars.endIndex
+        let upper = scalars.index(lower, offsetBy: max(0, end - max(0, start)), limitedBy: scalars.endIndex) ?? scalars.endIndex
+        return String(scalars[lower..<upper])
     }
 }
