@@ -40,8 +40,12 @@ struct DetectCommand: AsyncParsableCommand {
         discussion: """
         Reads --input FILE or standard input and prints a table of detections, or with --json an \
         array of events {"pass","kind","span":[start,end],"text","confidence"}. Spans are half-open \
-        Unicode-scalar offsets into the input. The input is processed a line at a time, so files of \
-        any size use constant memory (a span never crosses a line break).
+        Unicode-scalar offsets into the input. The input is processed a line at a time (a line over \
+        64 KiB in pieces cut at a space), so files of any size use constant memory; a span never \
+        crosses a line break.
+
+        The regex pass finds every shaped identifier, written or spoken. The gemma (NER) pass has no \
+        back end in this release, so person names and free-standing place names are not found yet.
 
         --batch FILE|- reads JSON lines {"id","text"} and writes one line {"id","events":[...]} per \
         input line, in order; a line that cannot be read gets {"id","error"} and the run continues.
