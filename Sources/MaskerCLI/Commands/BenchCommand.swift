@@ -12,8 +12,8 @@ struct BenchCommand: AsyncParsableCommand {
         in microseconds, total bytes over total time gives MB/s. Build in release mode first \
         (swift build -c release) and run .build/release/masker bench: debug builds are 10-50x slower.
 
-        Stages: normalize (tokenizing and spoken-form normalisation alone), detect (every pass the \
-        policy runs, normalisation included).
+        Stages: tokenize (splitting into tokens alone), normalize (tokenizing plus spoken-form \
+        normalisation), detect (every pass the policy runs, normalisation included).
 
         With --json: {"stages":[{"stage","turns","turns_per_s","mb_per_s","p50_us","p99_us"}], \
         "peak_rss_mb"}.
@@ -57,6 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }
 
         let results = [
+            Self.measure("tokenize", texts, rounds: rounds) { _ = Tokenizer.tokenize($0).count },
             Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count },
             Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count },
         ]
