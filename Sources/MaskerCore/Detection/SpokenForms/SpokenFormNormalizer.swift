@@ -105,6 +105,10 @@ public enum SpokenFormNormalizer {
     }
 
     static func convertNumberWords(_ tokens: [Token]) -> [Token] {
+        // Most turns have no number word at all: the bit filter says so without any lookup.
+        guard tokens.contains(where: { $0.kind == .word && NumberWords.numberFilter.mightContain($0.hash) }) else {
+            return tokens
+        }
         // Each token's meaning, looked up once: the loop below asks about most tokens several times.
         let meanings = tokens.map { $0.kind == .word ? NumberWords.meaning($0) : nil }
         func isNumeric(_ index: Int) -> Bool {

@@ -10,9 +10,10 @@ public struct ScannedText: Sendable {
 
     public init(_ text: String) {
         string = text
-        tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text))
+        var isASCII = true
+        tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text, isASCII: &isASCII))
         digitCount = tokens.reduce(0) { $0 + $1.digitCount }
-        isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        self.isASCII = isASCII
     }
 
     /// Whether any token is this punctuation character.

@@ -6,8 +6,15 @@ public enum Tokenizer {
     /// Tokenizes UTF-8 bytes, counting Unicode scalars for the offsets. ASCII (almost every byte of
     /// a transcript) takes a table-free fast path; other scalars are decoded to classify them.
     public static func tokenize(_ text: String) -> [Token] {
+        var isASCII = true
+        return tokenize(text, isASCII: &isASCII)
+    }
+
+    /// Also reports whether every byte was ASCII (scalar offsets then equal byte offsets).
+    public static func tokenize(_ text: String, isASCII: inout Bool) -> [Token] {
         var tokens: [Token] = []
         var text = text
+        var sawNonASCII = false
         text.withUTF8 { bytes in
             tokens.reserveCapacity(bytes.count / 4 + 1)
             var byte = 0
@@ -15,6 +22,7 @@ public enum Tokenizer {
             var sawSpace = true
             while byte < bytes.count {
                 let (value, width) = decode(bytes, byte)
+                if width > 1 { sawNonASCII = true }
                 if isSpace(value) {
                     sawSpace = true
                     byte += width
@@ -65,6 +73,7 @@ public enum Tokenizer {
                 sawSpace = false
             }
         }
+        isASCII = !sawNonASCII
         return tokens
     }
 
