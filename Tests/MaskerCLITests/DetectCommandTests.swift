@@ -111,4 +111,13 @@ struct DetectCommandTests {
         #expect(stages.allSatisfy { $0["p50_us"] is Double && $0["p99_us"] is Double && $0["mb_per_s"] is Double && $0["turns"] as? Int == 4 })
         #expect((report["peak_rss_mb"] as? Double ?? 0) > 0)
     }
+
+    @Test func benchNamesItsSlowestLinesWithoutTheirText() throws {
+        let corpus = "{\"text\": \"SSN 219-45-6789\"}\n{\"text\": \"nothing\"}\n"
+        let result = try MaskerProcess.run(["bench", "--rounds", "1", "--slowest", "2", "--corpus", "-"], stdin: corpus)
+        #expect(result.code == 0, "\(result.all)")
+        let slow = result.stderr.split(separator: "\n").filter { $0.hasPrefix("slow: line ") }
+        #expect(slow.count == 2)
+        #expect(!result.all.contains("219-45-6789"))
+    }
 }

@@ -29,6 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Timed rounds over the corpus (default 5).")
     var rounds = 5
 
+    @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
+    var slowest = 0
+
     private struct CorpusLine: Decodable { var text: String }
 
     struct StageResult {
@@ -61,6 +64,23 @@ struct BenchCommand: AsyncParsableCommand {
             Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count },
             Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count },
         ]
+        if slowest > 0 {
+            // Median of each line over the rounds, so one scheduling hiccup does not rank a line.
+            var perLine: [(line: Int, micros: Double)] = []
+            for (index, text) in texts.enumerated() {
+                var samples: [UInt64] = []
+                for _ in 0..<max(rounds, 3) {
+                    let before = DispatchTime.now().uptimeNanoseconds
+                    _ = pipeline.detect(text).count
+                    samples.append(DispatchTime.now().uptimeNanoseconds - before)
+                }
+                samples.sort()
+                perLine.append((index + 1, Double(samples[samples.count / 2]) / 1000))
+            }
+            for entry in perLine.sorted(by: { $0.micros > $1.micros }).prefix(slowest) {
+                Console.err(String(format: "slow: line %d  %.1f µs  %d bytes", entry.line, entry.micros, texts[entry.line - 1].utf8.count))
+            }
+        }
         let rss = Self.peakRSSMegabytes()
         if global.json {
             Console.out(JSONValue.object([("stages", .array(results.map(\.json))), ("peak_rss_mb", .double(rss))]).serialized(indent: 2))
