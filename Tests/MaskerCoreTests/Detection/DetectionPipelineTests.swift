@@ -13,6 +13,16 @@ struct DetectionPipelineTests {
         #expect(String(String.UnicodeScalarView(scalars[detection.start..<detection.end])) == detection.text)
     }
 
+    @Test func spanTextIsRightAfterNonASCIIInsideWords() throws {
+        // "š" inside a word once left the text marked ASCII, and span text was sliced by bytes.
+        for input in ["Matuška 99 Derry Street", "Núñez lives at 12 Elm Court", "José 🙂 SSN 219-45-6789"] {
+            for detection in DetectionPipeline(policy: .healthcareDefault).detect(input) {
+                let scalars = Array(input.unicodeScalars)
+                #expect(detection.text == String(String.UnicodeScalarView(scalars[detection.start..<detection.end])), "\(input)")
+            }
+        }
+    }
+
     @Test func disabledKindsAndRegexFalseAreNotReported() {
         var policy = Policy.healthcareDefault
         policy.entities[.phone]?.enabled = false

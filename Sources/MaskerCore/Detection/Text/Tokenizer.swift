@@ -42,6 +42,7 @@ public enum Tokenizer {
                 var xByte = -1, xScalar = -1, letters = 0
                 while byte < bytes.count {
                     let (current, currentWidth) = decode(bytes, byte)
+                    if currentWidth > 1 { sawNonASCII = true }
                     if isAlphanumeric(current) {
                         if !isDigit(current) {
                             hasLetter = true
