@@ -1,0 +1,68 @@
+/// What happened to one detected span.
+public struct MaskReplacement: Sendable, Equatable {
+    public var detection: Detection
+    public var action: EntityAction
+    /// The token that replaced the span (`tokenize` only).
+    public var token: MaskToken?
+}
+
+/// The masked turn and what was done to each span.
+public struct MaskResult: Sendable {
+    public var masked: String
+    public var replacements: [MaskReplacement]
+}
+
+/// Applies a policy's actions to detected spans: `tokenize` mints a token, `redact` writes
+/// `[REDACTED:KIND]` and keeps nothing, `passthrough` leaves the text (the span is still reported).
+///
+/// Fails closed: if any token cannot be minted, the whole turn fails and nothing partial is returned,
+/// so unmasked PHI never goes on to the model because a key was missing.
+public struct Masker: Sendable {
+    public let policy: Policy
+    public let scheme: (any TokenScheme)?
+
+    public init(policy: Policy, scheme: (any TokenScheme)?) {
+        self.policy = policy
+        self.scheme = scheme
+    }
+
+    public static func redactionMarker(_ kind: String) -> String { "[REDACTED:\(kind)]" }
+
+    public func mask(_ text: String, detections: [Detection]) throws(TokenMintError) -> MaskResult {
+        var replacements: [MaskReplacement] = []
+        var pieces: [(start: Int, end: Int, replacement: String)] = []
+        var previousEnd = 0
+        for detection in detections.sorted(by: { $0.start < $1.start }) {
+            // The pipeline's spans never overlap; a caller's might. Keep the first of any overlap.
+            guard detection.start < detection.end, detection.start >= previousEnd else { continue }
+            previousEnd = detection.end
+            let action = policy.entities[detection.kind]?.action ?? .tokenize
+            switch action {
+            case .tokenize:
+                guard let scheme else { throw .missingKey(kid: policy.kid) }
+                let token = try scheme.mint(detection.text, kind: detection.kind)
+                replacements.append(MaskReplacement(detection: detection, action: action, token: token))
+                pieces.append((detection.start, detection.end, token.description))
+            case .redact:
+                replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
+                pieces.append((detection.start, detection.end, Self.redactionMarker(detection.kind.rawValue)))
+            case .passthrough:
+                replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
+            }
+        }
+        guard !pieces.isEmpty else { return MaskResult(masked: text, replacements: replacements) }
+        // Rebuild the text by Unicode-scalar offsets: each span's first scalar emits its replacement,
+        // the rest of the span is skipped, everything between spans is copied.
+        var output = String.UnicodeScalarView()
+        var next = 0
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            if next < pieces.count, index >= pieces[next].start {
+                if index == pieces[next].start { output.append(contentsOf: pieces[next].replacement.unicodeScalars) }
+                if index == pieces[next].end - 1 { next += 1 }
+                continue
+            }
+            output.append(scalar)
+        }
+        return MaskResult(masked: String(output), replacements: replacements)
+    }
+}

@@ -1,0 +1,50 @@
+import Crypto
+import CryptoExtras
+
+/// `reversible-aead` (`MSK1`): the body is AES-256-GCM-SIV of the original text, `nonce ‖
+/// ciphertext ‖ tag` in base32, with the token's scheme, kind and kid as associated data. No state:
+/// any replica holding the key restores it.
+///
+/// GCM-SIV rather than GCM: a repeated random nonce (the 96-bit birthday bound) leaks only whether
+/// two plaintexts were equal, instead of the keystream. Minting uses a fresh random nonce, so one
+/// value gives a different token each time; the vault scheme is the one that is deterministic.
+public struct ReversibleAEADScheme: TokenScheme {
+    public let id = TokenSchemeID.aead
+    public let kid: String
+    public let keyRing: KeyRing
+
+    public init(kid: String, keyRing: KeyRing) {
+        self.kid = kid
+        self.keyRing = keyRing
+    }
+
+    public func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken {
+        guard let key = keyRing.currentKey(for: kid) else { throw .missingKey(kid: kid) }
+        var token = MaskToken(scheme: .aead, kind: kind, kid: kid, body: "")
+        do {
+            let sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: key, authenticating: token.associatedData)
+            token.body = Base32.encode(sealed.combined)
+        } catch {
+            throw .cryptoFailure(kid: kid)
+        }
+        return token
+    }
+
+    /// Tries the kid's current key, then its previous one (`MASKER_KEY_<kid>_OLD`), so tokens
+    /// minted before a rotation still restore during the grace period.
+    public func restore(_ token: MaskToken) -> Result<String, RehydrationFailure> {
+        guard token.scheme == .aead else { return .failure(.unsupportedScheme) }
+        let keys = [keyRing.currentKey(for: token.kid), keyRing.previousKey(for: token.kid)].compactMap { $0 }
+        guard !keys.isEmpty else { return .failure(.unknownKid) }
+        guard let bytes = Base32.decode(token.body), let box = try? AES.GCM._SIV.SealedBox(combined: bytes) else {
+            return .failure(.tampered)
+        }
+        for key in keys {
+            if let plaintext = try? AES.GCM._SIV.open(box, using: key, authenticating: token.associatedData),
+               let text = String(validating: plaintext, as: UTF8.self) {
+                return .success(text)
+            }
+        }
+        return .failure(.tampered)
+    }
+}

@@ -1,0 +1,38 @@
+/// Why a token could not be minted. Names the kid, never the value or key.
+public enum TokenMintError: Error, Equatable, Sendable, CustomStringConvertible {
+    case missingKey(kid: String)
+    case cryptoFailure(kid: String)
+
+    public var description: String {
+        switch self {
+        case let .missingKey(kid):
+            return "no key for kid \(kid): set \(KeyRing.variableName(for: kid)) (masker keys generate), or run with MASKER_DEV=1"
+        case let .cryptoFailure(kid):
+            return "could not encrypt with the key of kid \(kid)"
+        }
+    }
+}
+
+/// Why a token found in model output could not be restored. Stable codes for the
+/// `rehydration_failed` event.
+public enum RehydrationFailure: String, Error, Sendable, Equatable {
+    /// Token-shaped text whose kind or kid is not valid.
+    case malformed
+    /// No current or previous key for the token's kid (unknown, or rotated out).
+    case unknownKid = "unknown_kid"
+    /// The body does not authenticate under any key of the kid: altered, or from another deployment.
+    case tampered
+    /// The scheme is not configured in this process (e.g. an MSKV1 token with no vault).
+    case unsupportedScheme = "unsupported_scheme"
+    /// A vault token the vault does not hold (never minted here, or purged).
+    case unknownToken = "unknown_token"
+}
+
+/// One reversible tokenization scheme (SPEC section 4). Each scheme lives in its own file.
+public protocol TokenScheme: Sendable {
+    var id: TokenSchemeID { get }
+    /// A token standing for `value`, the original surface text of a detected span.
+    func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken
+    /// The original surface text a token stands for.
+    func restore(_ token: MaskToken) -> Result<String, RehydrationFailure>
+}
