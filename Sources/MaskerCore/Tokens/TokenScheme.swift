@@ -2,6 +2,8 @@
 public enum TokenMintError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingKey(kid: String)
     case cryptoFailure(kid: String)
+    /// The vault could not store the entry; the turn must not proceed.
+    case vaultUnavailable(String)
 
     public var description: String {
         switch self {
@@ -9,6 +11,8 @@ public enum TokenMintError: Error, Equatable, Sendable, CustomStringConvertible 
             return "no key for kid \(kid): set \(KeyRing.variableName(for: kid)) (masker keys generate), or run with MASKER_DEV=1"
         case let .cryptoFailure(kid):
             return "could not encrypt with the key of kid \(kid)"
+        case let .vaultUnavailable(reason):
+            return "the vault is unavailable (\(reason)); nothing was masked"
         }
     }
 }
@@ -26,6 +30,8 @@ public enum RehydrationFailure: String, Error, Sendable, Equatable {
     case unsupportedScheme = "unsupported_scheme"
     /// A vault token the vault does not hold (never minted here, or purged).
     case unknownToken = "unknown_token"
+    /// The vault could not be read.
+    case vaultUnavailable = "vault_unavailable"
 }
 
 /// One reversible tokenization scheme (SPEC section 4). Each scheme lives in its own file.

@@ -1,0 +1,55 @@
+/// The normalised value a vault-deterministic token is derived from, so one person's one value gets
+/// one token however it was said or written: "415-555-2671", "(415) 555 2671" and "four one five
+/// five five five two six seven one" are all `+14155552671`.
+///
+/// Built on the detection normaliser's canonical tokens, so spoken and written forms meet.
+public enum ValueNormalizer {
+    public static func normalize(_ value: String, kind: EntityKind) -> String {
+        let tokens = ScannedText(value).tokens
+        switch kind {
+        case .phone, .fax:
+            var digits = tokens.filter(\.isNumber).map(\.text).joined()
+            if digits.count == 11, digits.hasPrefix("1") { digits.removeFirst() }
+            if digits.count == 10 { return "+1" + digits }
+            return digits.isEmpty ? folded(tokens) : "+" + digits
+        case .ssn, .account, .mrn, .healthPlan, .license, .vehicle, .device, .otherID, .age:
+            // Identifiers: letters and digits only, upper case ("1EG4-TE5-MK73" = "1eg4te5mk73").
+            let alphanumerics = tokens.filter(\.isAlphanumeric).map(\.text).joined().uppercased()
+            return alphanumerics.isEmpty ? folded(tokens) : alphanumerics
+        case .email, .url, .ipAddress:
+            return tokens.map(\.lower).joined()
+        case .dob, .date:
+            return isoDate(tokens) ?? folded(tokens)
+        case .name, .address:
+            return folded(tokens)
+        }
+    }
+
+    /// Lower case, punctuation dropped, single spaces: "Sarah  CHEN" = "sarah chen".
+    static func folded(_ tokens: [Token]) -> String {
+        tokens.filter(\.isAlphanumeric).map(\.lower).joined(separator: " ")
+    }
+
+    /// `YYYY-MM-DD` for the common shapes (numeric m/d/y, ISO, month-name day year, day month-name
+    /// year); nil when the date has no year or another shape.
+    static func isoDate(_ tokens: [Token]) -> String? {
+        let words = tokens.filter(\.isAlphanumeric)
+        var month: Int?, day: Int?, year: Int?
+        var numbers: [Token] = []
+        for token in words {
+            if token.kind == .word, let value = NumberWords.months[token.lower] { month = value } else if token.kind == .number {
+                numbers.append(token)
+            }
+        }
+        if month != nil {
+            for token in numbers {
+                guard let value = Int(token.text) else { continue }
+                if token.length == 4 { year = value } else if day == nil, (1...31).contains(value) { day = value } else if token.length == 2 { year = 1900 + value }
+            }
+        } else if numbers.count == 3, let a = Int(numbers[0].text), let b = Int(numbers[1].text), let c = Int(numbers[2].text) {
+            if numbers[0].length == 4 { (year, month, day) = (a, b, c) } else { (month, day, year) = (a, b, numbers[2].length == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c) }
+        }
+        guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+}

@@ -1,0 +1,83 @@
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// `vault-deterministic` (`MSKV1`): the body is base32 of the first 16 bytes of
+/// HMAC-SHA256(kid key, kind ‖ scope ‖ normalised value), so one value gives one token within its
+/// scope (a call session by default: tokens cannot be correlated across calls). The vault keeps
+/// token → original surface text, encrypted.
+///
+/// Three keys are derived from the kid's key with HKDF, one per purpose (token MAC, entry
+/// encryption, subject hash), so no key is used for two things.
+public struct VaultDeterministicScheme: TokenScheme {
+    public let id = TokenSchemeID.vault
+    public let kid: String
+    public let keyRing: KeyRing
+    public let store: any VaultStore
+    public let scope: String
+
+    public init(kid: String, keyRing: KeyRing, store: any VaultStore, scope: String) {
+        self.kid = kid
+        self.keyRing = keyRing
+        self.store = store
+        self.scope = scope
+    }
+
+    static func derived(_ key: SymmetricKey, _ purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("masker vault \(purpose) v1".utf8), outputByteCount: 32)
+    }
+
+    /// The token a value would get, without touching the vault (and the subject hash for erasure).
+    func token(for normalized: String, kind: EntityKind, key: SymmetricKey) -> MaskToken {
+        // Unit separators keep the fields unambiguous: ("AB", "C") and ("A", "BC") differ.
+        let message = Data("\(kind.rawValue)\u{1F}\(scope)\u{1F}\(normalized)".utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: Self.derived(key, "token"))
+        return MaskToken(scheme: .vault, kind: kind, kid: kid, body: Base32.encode(Array(mac).prefix(16)))
+    }
+
+    public static func subjectHash(_ normalized: String, kind: EntityKind, key: SymmetricKey) -> [UInt8] {
+        let message = Data("\(kind.rawValue)\u{1F}\(normalized)".utf8)
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: derived(key, "subject")))
+    }
+
+    public func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken {
+        guard let key = keyRing.currentKey(for: kid) else { throw .missingKey(kid: kid) }
+        let normalized = ValueNormalizer.normalize(value, kind: kind)
+        let token = token(for: normalized, kind: kind, key: key)
+        let sealed: AES.GCM._SIV.SealedBox
+        do {
+            sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: Self.derived(key, "entry"),
+                                           authenticating: Array(token.description.utf8))
+        } catch {
+            throw .cryptoFailure(kid: kid)
+        }
+        let entry = VaultEntry(token: token.description, kind: kind, kid: kid, scope: scope, ciphertext: Array(sealed.combined),
+                               subjectHash: Self.subjectHash(normalized, kind: kind, key: key), createdAt: Date())
+        do {
+            _ = try store.insertIfAbsent(entry)
+        } catch {
+            throw .vaultUnavailable(error.reason)
+        }
+        return token
+    }
+
+    public func restore(_ token: MaskToken) -> Result<String, RehydrationFailure> {
+        guard token.scheme == .vault else { return .failure(.unsupportedScheme) }
+        let keys = [keyRing.currentKey(for: token.kid), keyRing.previousKey(for: token.kid)].compactMap { $0 }
+        guard !keys.isEmpty else { return .failure(.unknownKid) }
+        let entry: VaultEntry?
+        do {
+            entry = try store.entry(forToken: token.description)
+        } catch {
+            return .failure(.vaultUnavailable)
+        }
+        guard let entry, let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return .failure(.unknownToken) }
+        for key in keys {
+            if let plaintext = try? AES.GCM._SIV.open(box, using: Self.derived(key, "entry"), authenticating: Array(token.description.utf8)),
+               let text = String(validating: plaintext, as: UTF8.self) {
+                return .success(text)
+            }
+        }
+        return .failure(.tampered)
+    }
+}

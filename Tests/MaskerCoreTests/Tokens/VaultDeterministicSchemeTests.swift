@@ -1,0 +1,91 @@
+import Foundation
+import MaskerCore
+import Testing
+
+struct ValueNormalizerTests {
+    @Test func oneValueHoweverItIsSaidOrWritten() {
+        let phones = ["415-555-2671", "(415) 555 2671", "+1 415.555.2671", "four one five five five five two six seven one",
+                      "four one five, double five five, two six seven one"]
+        #expect(Set(phones.map { ValueNormalizer.normalize($0, kind: .phone) }) == ["+14155552671"])
+        #expect(ValueNormalizer.normalize("219-45-6789", kind: .ssn) == ValueNormalizer.normalize("two one nine four five six seven eight nine", kind: .ssn))
+        #expect(ValueNormalizer.normalize("Sarah.Chen@Gmail.com", kind: .email) == ValueNormalizer.normalize("sarah dot chen at gmail dot com", kind: .email))
+        #expect(ValueNormalizer.normalize("Sarah  CHEN", kind: .name) == "sarah chen")
+        #expect(ValueNormalizer.normalize("1EG4-TE5-MK73", kind: .healthPlan) == "1EG4TE5MK73")
+    }
+
+    @Test(arguments: ["April 12, 1990", "4/12/1990", "1990-04-12", "april twelfth nineteen ninety", "12 April 1990", "the twelfth of april nineteen ninety"])
+    func datesBecomeISO(_ date: String) {
+        #expect(ValueNormalizer.normalize(date, kind: .dob) == "1990-04-12")
+    }
+}
+
+struct VaultDeterministicSchemeTests {
+    let ring = keyRing(["MASKER_KEY_K": testKey])
+
+    func scheme(_ store: InMemoryVaultStore, scope: String = "call-1", ring: KeyRing? = nil) -> VaultDeterministicScheme {
+        VaultDeterministicScheme(kid: "K", keyRing: ring ?? self.ring, store: store, scope: scope)
+    }
+
+    @Test func oneTokenPerValueWithinAScopeAndTheFirstSurfaceTextIsRestored() throws {
+        let store = InMemoryVaultStore()
+        let vault = scheme(store)
+        let spoken = try vault.mint("four one five, five five five, two six seven one", kind: .phone)
+        let written = try vault.mint("(415) 555-2671", kind: .phone)
+        #expect(spoken == written)
+        #expect(spoken.description.hasPrefix("MSKV1.PHONE.K."))
+        #expect(Base32.decode(spoken.body)?.count == 16)
+        #expect(store.count == 1)
+        #expect(try vault.restore(written).get() == "four one five, five five five, two six seven one")
+    }
+
+    @Test func scopesAndKindsSeparateTokens() throws {
+        let store = InMemoryVaultStore()
+        let first = try scheme(store, scope: "call-1").mint("415-555-2671", kind: .phone)
+        let second = try scheme(store, scope: "call-2").mint("415-555-2671", kind: .phone)
+        let asFax = try scheme(store, scope: "call-1").mint("415-555-2671", kind: .fax)
+        #expect(first.body != second.body && first.body != asFax.body)
+        // Any scope restores any token: the scope only decides which token a value gets.
+        #expect(try scheme(store, scope: "other").restore(second).get() == "415-555-2671")
+    }
+
+    @Test func unknownForgedAndRotatedTokens() throws {
+        let store = InMemoryVaultStore()
+        let vault = scheme(store)
+        let token = try vault.mint("219-45-6789", kind: .ssn)
+        var forged = token
+        forged.body = Base32.encode([UInt8](repeating: 7, count: 16))
+        #expect(vault.restore(forged) == .failure(.unknownToken))
+        var otherKid = token
+        otherKid.kid = "K2"
+        #expect(vault.restore(otherKid) == .failure(.unknownKid))
+        let rotated = scheme(store, ring: keyRing(["MASKER_KEY_K": otherKey, "MASKER_KEY_K_OLD": testKey]))
+        #expect(try rotated.restore(token).get() == "219-45-6789")
+        let foreign = scheme(store, ring: keyRing(["MASKER_KEY_K": otherKey]))
+        #expect(foreign.restore(token) == .failure(.tampered))
+    }
+
+    @Test func nothingReadableIsStored() throws {
+        let store = InMemoryVaultStore()
+        let token = try scheme(store).mint("sarah.chen@gmail.com", kind: .email)
+        let entry = try #require(try store.entry(forToken: token.description))
+        let stored = Data(entry.ciphertext + entry.subjectHash)
+        #expect(stored.range(of: Data("sarah".utf8)) == nil)
+        #expect(entry.subjectHash == VaultDeterministicScheme.subjectHash("sarah.chen@gmail.com", kind: .email, key: ring.currentKey(for: "K")!))
+    }
+
+    @Test func theDevelopmentSetRoundTripsThroughTheVault() throws {
+        struct Line: Decodable { var text: String }
+        var policy = Policy.healthcareDefault
+        policy.kid = "K"
+        policy.entities[.ipAddress]?.action = .tokenize
+        let store = InMemoryVaultStore()
+        let pipeline = DetectionPipeline(policy: policy)
+        for (number, raw) in try Fixture.repositoryText("data/devset/devset.jsonl").split(separator: "\n").enumerated() {
+            let text = try JSONDecoder().decode(Line.self, from: Data(raw.utf8)).text
+            let vault = scheme(store, scope: "line-\(number)")
+            let result = try Masker(policy: policy, scheme: vault).mask(text, detections: pipeline.detect(text))
+            #expect(Rehydrator(schemes: [vault]).rehydrate(result.masked).text == text)
+        }
+        #expect(store.count > 300)
+    }
+}
