@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // Pure domain logic: policy, keys, (later) detection, tokens, synthesis, audit chain.
@@ -30,7 +31,7 @@ let package = Package(
             ]
         ),
         // Everything that touches disk or a database: data directory, dev keys, (later) vault.
-        .target(name: "MaskerStore", dependencies: ["MaskerCore"]),
+        .target(name: "MaskerStore", dependencies: ["MaskerCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "MaskerServer", dependencies: ["MaskerCore", "MaskerStore"]),
         .target(name: "MaskerVoice", dependencies: ["MaskerCore"]),
         // The `masker` command tree as a library, so tests can drive it in-process.

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import MaskerCore
+
+/// The default vault: one SQLite file (`MASKER_VAULT_PATH`, default `<data dir>/vault.sqlite`)
+/// through GRDB's `DatabasePool`: WAL mode, so readers never wait for the writer.
+public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
+    // DatabasePool is thread-safe; the class holds nothing else mutable.
+    private let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws(VaultUnavailable) {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5) // wait out another writer instead of failing at once
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw VaultUnavailable("cannot open SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    /// The vault path for a data directory, or `MASKER_VAULT_PATH`.
+    public static func defaultPath(environment: [String: String], dataDirectory: DataDirectory) -> String {
+        if let path = environment["MASKER_VAULT_PATH"], !path.isEmpty { return path }
+        return dataDirectory.url.appendingPathComponent("vault.sqlite").path
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "vault_entry") { table in
+                table.primaryKey("token", .text)
+                table.column("kind", .text).notNull()
+                table.column("kid", .text).notNull()
+                table.column("scope", .text).notNull()
+                table.column("ciphertext", .blob).notNull()
+                table.column("subject_hash", .blob).notNull().indexed()
+                table.column("created_at", .datetime).notNull().indexed()
+            }
+        }
+        return migrator
+    }
+
+    public func insertIfAbsent(_ entry: VaultEntry) throws(VaultUnavailable) -> VaultEntry {
+        do {
+            return try pool.write { db in
+                // One statement, so concurrent writers of one token leave exactly one row.
+                try db.execute(sql: """
+                    INSERT INTO vault_entry (token, kind, kid, scope, ciphertext, subject_hash, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token) DO NOTHING
+                    """, arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope, Data(entry.ciphertext),
+                                     Data(entry.subjectHash), entry.createdAt])
+                return try Self.fetch(db, entry.token) ?? entry
+            }
+        } catch {
+            throw VaultUnavailable("cannot write SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    public func entry(forToken token: String) throws(VaultUnavailable) -> VaultEntry? {
+        do {
+            return try pool.read { db in try Self.fetch(db, token) }
+        } catch {
+            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    public func count() throws(VaultUnavailable) -> Int {
+        do {
+            return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_entry") ?? 0 }
+        } catch {
+            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    static func fetch(_ db: Database, _ token: String) throws -> VaultEntry? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vault_entry WHERE token = ?", arguments: [token]),
+              let kind = EntityKind(rawValue: row["kind"]) else { return nil }
+        let ciphertext: Data = row["ciphertext"]
+        let subjectHash: Data = row["subject_hash"]
+        return VaultEntry(token: row["token"], kind: kind, kid: row["kid"], scope: row["scope"], ciphertext: Array(ciphertext),
+                          subjectHash: Array(subjectHash), createdAt: row["created_at"])
+    }
+
+    /// SQLite's own message (locked, disk full, not a database): it never contains row values.
+    static func reason(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "SQLite error \(error.resultCode.rawValue)" }
+        return "\(error)"
+    }
+}
