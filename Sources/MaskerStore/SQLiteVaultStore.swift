@@ -18,6 +18,10 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
             configuration.busyMode = .timeout(5) // wait out another writer instead of failing at once
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            // Owner-only, like the directory: the rows are encrypted, but their number and timing are not.
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
         } catch {
             throw VaultUnavailable("cannot open SQLite vault \(path): \(Self.reason(error))")
         }

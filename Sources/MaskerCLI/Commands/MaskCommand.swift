@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+
+struct MaskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mask",
+        abstract: "Replace the PHI in text with tokens (or redaction markers) as the policy says.",
+        discussion: """
+        Reads --input FILE or standard input, a line at a time, and writes the masked text. With \\
+        --json: {"masked", "events":[{"pass","kind","span","confidence","action"}], "policy_name", \\
+        "policy_version"}; events never carry the PHI or the token.
+
+        Tokens are scoped to --session (default: a new random session per run, so runs cannot be \\
+        correlated). vault-deterministic stores originals, encrypted, in the SQLite vault \\
+        (MASKER_VAULT_PATH, default $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault. \\
+        The kid's key comes from MASKER_KEY_<kid>; with MASKER_DEV=1 a development key is generated.
+
+        Exit codes: 0 ok, 2 with --require-match when nothing was found, 3 when the policy is invalid \\
+        or its key is missing, 1 when the vault is unusable (nothing is written then).
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var detection: DetectionArguments
+
+    @Option(name: .long, help: ArgumentHelp("Text file to mask (default: standard input).", valueName: "file"))
+    var input: String?
+
+    @Option(name: .long, help: ArgumentHelp("vault-deterministic or reversible-aead (default: the policy's).", valueName: "scheme"))
+    var scheme: String?
+
+    @Option(name: .long, help: ArgumentHelp("Session that scopes the tokens (e.g. the call id).", valueName: "id"))
+    var session: String?
+
+    @Flag(name: .long, help: "Exit 2 when no PHI was found.")
+    var requireMatch = false
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let policy = try context.loadPolicy().policy
+        let tokenization = try scheme.map(Self.parseScheme) ?? policy.tokenization
+        let schemes = try TokenSchemes(policy: policy, context: context)
+        let minting = try schemes.minting(tokenization, kid: policy.kid, scope: session ?? "cli-\(UUID().uuidString)")
+        let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
+        let masker = Masker(policy: policy, scheme: minting)
+
+        let reader = try ByteLineReader.open(input, records: false)
+        var masked = ""
+        var events: [JSONValue] = []
+        var offset = 0
+        var line = 0
+        var found = false
+        while let bytes = reader.next() {
+            line += 1
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw CLIFailure(.error, "input line \(line) is not valid UTF-8; convert the file to UTF-8")
+            }
+            let result: MaskResult
+            do {
+                result = try masker.mask(text, detections: pipeline.detect(text))
+            } catch {
+                throw CLIFailure(error.isMissingKey ? .policyInvalid : .error, "\(error.description); nothing was written")
+            }
+            found = found || !result.replacements.isEmpty
+            if global.json {
+                masked += result.masked
+                events += result.replacements.map { Self.event($0, offset: offset) }
+            } else {
+                Console.write(result.masked)
+            }
+            offset += text.unicodeScalars.count
+        }
+        if global.json {
+            Console.out(JSONValue.object([
+                ("masked", .string(masked)), ("events", .array(events)),
+                ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
+            ]).serialized(indent: 2))
+        }
+        if requireMatch, !found { throw ExitCode(CLIExitCode.commandSpecific.rawValue) }
+    }
+
+    static func parseScheme(_ text: String) throws(CLIFailure) -> TokenizationScheme {
+        guard let scheme = TokenizationScheme(rawValue: text) else {
+            let names = TokenizationScheme.allCases.map(\.rawValue)
+            throw CLIFailure(.usage, "unknown --scheme '\(text)'\(Suggestion.hint(for: text, in: names)); use \(names.joined(separator: ", "))")
+        }
+        return scheme
+    }
+
+    /// An event without the PHI and without the token.
+    static func event(_ replacement: MaskReplacement, offset: Int) -> JSONValue {
+        let detection = replacement.detection
+        return .object([
+            ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
+            ("span", .array([.int(detection.start + offset), .int(detection.end + offset)])),
+            ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
+            ("action", .string(replacement.action.rawValue)),
+        ])
+    }
+}
+
+extension TokenMintError {
+    var isMissingKey: Bool {
+        if case .missingKey = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+
+struct RehydrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rehydrate",
+        abstract: "Put the original text back in place of the tokens in a model's answer.",
+        discussion: """
+        Reads --input FILE or standard input and writes it with every token restored. A token that \\
+        cannot be restored (unknown, tampered, from a rotated-out key, purged) becomes \\
+        [REDACTED:KIND]: never the token itself. With --json: {"text", "events":[{"kind","scheme",\\
+        "outcome","reason"}]}. Both schemes are understood: MSK1 needs the key, MSKV1 the key and the \\
+        vault.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Text file to rehydrate (default: standard input).", valueName: "file"))
+    var input: String?
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let policy = try context.loadPolicy().policy
+        let rehydrator = Rehydrator(schemes: try TokenSchemes(policy: policy, context: context).restoring(kid: policy.kid))
+        let reader = try ByteLineReader.open(input, records: false)
+        var restored = ""
+        var events: [JSONValue] = []
+        var line = 0
+        while let bytes = reader.next() {
+            line += 1
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw CLIFailure(.error, "input line \(line) is not valid UTF-8")
+            }
+            let result = rehydrator.rehydrate(text)
+            if global.json {
+                restored += result.text
+                events += result.events.map(Self.event)
+            } else {
+                Console.write(result.text)
+            }
+        }
+        if global.json {
+            Console.out(JSONValue.object([("text", .string(restored)), ("events", .array(events))]).serialized(indent: 2))
+        }
+    }
+
+    static func event(_ event: RehydrationEvent) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("kind", event.kind.map { .string($0.rawValue) } ?? .null), ("scheme", .string(event.scheme)),
+        ]
+        switch event.outcome {
+        case .restored: fields.append(("outcome", .string("rehydration")))
+        case let .failed(reason): fields += [("outcome", .string("rehydration_failed")), ("reason", .string(reason.rawValue))]
+        }
+        return .object(fields)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import MaskerCore
+import MaskerStore
+
+/// Builds the token schemes a command needs from the policy, the key ring and the vault, with the
+/// failures mapped to the documented exit codes: a missing or malformed key is an invalid policy
+/// for this environment (3, `unknown_kid` / `invalid_key`), an unusable vault an error (1).
+struct TokenSchemes {
+    let keyRing: KeyRing
+    let context: CommandContext
+
+    init(policy: Policy, context: CommandContext) throws {
+        self.context = context
+        let (ring, errors) = try context.keyRingLoader.load(requiredKids: [policy.kid], generateMissing: true, logger: context.logger)
+        let issues = PolicyKeyCheck.issues(for: policy, kidLocation: .start, keyRing: ring, keyErrors: errors, devMode: context.devMode)
+        if !issues.errors.isEmpty {
+            throw PolicyInvalid(source: context.policyPath ?? "built-in healthcare-default", issues: issues)
+        }
+        keyRing = ring
+    }
+
+    func vault() throws(CLIFailure) -> SQLiteVaultStore {
+        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
+        do {
+            return try SQLiteVaultStore(path: path)
+        } catch {
+            throw CLIFailure(.error, "\(error.description); set MASKER_VAULT_PATH or MASKER_DATA_DIR to a writable location")
+        }
+    }
+
+    /// The scheme that mints tokens for `masker mask`.
+    func minting(_ scheme: TokenizationScheme, kid: String, scope: String) throws(CLIFailure) -> any TokenScheme {
+        switch scheme {
+        case .reversibleAEAD: return ReversibleAEADScheme(kid: kid, keyRing: keyRing)
+        case .vaultDeterministic: return VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try vault(), scope: scope)
+        case .synthetic:
+            throw CLIFailure(.error, "tokenization 'synthetic' is not available in this release; use --scheme vault-deterministic or reversible-aead")
+        }
+    }
+
+    /// Every reversible scheme, for rehydration: a token is restored by the scheme its prefix names.
+    func restoring(kid: String) throws(CLIFailure) -> [any TokenScheme] {
+        [ReversibleAEADScheme(kid: kid, keyRing: keyRing),
+         VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try vault(), scope: "")]
+    }
+}

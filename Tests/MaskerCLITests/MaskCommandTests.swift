@@ -1,0 +1,94 @@
+import Foundation
+import MaskerTestSupport
+import Testing
+
+struct MaskCommandTests {
+    let call = "my number is four one five, five five five, two six seven one and my SSN is 219-45-6789\n"
+
+    func devEnvironment(_ scratch: ScratchDirectory) -> [String: String] {
+        ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]
+    }
+
+    @Test func maskThenRehydrateRestoresTheTextWithTheVault() throws {
+        let scratch = try ScratchDirectory()
+        let environment = devEnvironment(scratch)
+        let masked = try MaskerProcess.run(["mask"], environment: environment, stdin: call)
+        #expect(masked.code == 0, "\(masked.all)")
+        #expect(masked.stdout.contains("MSKV1.PHONE.K_HEALTHCARE."))
+        #expect(!masked.stdout.contains("219-45-6789") && !masked.stdout.contains("four one five"))
+        #expect(masked.stderr.contains("generated a development key"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: scratch.url.appendingPathComponent("vault.sqlite").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let restored = try MaskerProcess.run(["rehydrate"], environment: environment, stdin: masked.stdout)
+        #expect(restored.code == 0, "\(restored.all)")
+        #expect(restored.stdout == call)
+    }
+
+    @Test func reversibleAEADNeedsNoVault() throws {
+        let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
+        let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead"], environment: environment, stdin: call)
+        #expect(masked.code == 0, "\(masked.all)")
+        #expect(masked.stdout.contains("MSK1.SSN.K_HEALTHCARE."))
+        // Rehydration opens the vault for MSKV1 tokens too, so point it somewhere usable.
+        let scratch = try ScratchDirectory()
+        let restored = try MaskerProcess.run(["rehydrate"], environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+                                                                       "MASKER_DATA_DIR": scratch.url.path], stdin: masked.stdout)
+        #expect(restored.stdout == call)
+    }
+
+    @Test func jsonEventsCarryNeitherPHINorTokens() throws {
+        let scratch = try ScratchDirectory()
+        let result = try MaskerProcess.run(["mask", "--json"], environment: devEnvironment(scratch), stdin: call)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["policy_name"] as? String == "healthcare-default")
+        let events = try #require(object["events"] as? [[String: Any]])
+        #expect(events.map { $0["kind"] as? String } == ["PHONE", "SSN"])
+        #expect(events.allSatisfy { Set($0.keys) == ["pass", "kind", "span", "confidence", "action"] })
+        let eventText = String(data: try JSONSerialization.data(withJSONObject: events), encoding: .utf8) ?? ""
+        #expect(!eventText.contains("219") && !eventText.contains("MSKV1"))
+    }
+
+    @Test func requireMatchExits2WhenNothingIsFound() throws {
+        let scratch = try ScratchDirectory()
+        let result = try MaskerProcess.run(["mask", "--require-match"], environment: devEnvironment(scratch), stdin: "no phi here\n")
+        #expect(result.code == 2)
+        #expect(result.stdout == "no phi here\n")
+    }
+
+    @Test func aMissingKeyRefusesWithUnknownKidAndWritesNothing() throws {
+        let scratch = try ScratchDirectory()
+        let result = try MaskerProcess.run(["mask"], environment: ["MASKER_DATA_DIR": scratch.url.path], stdin: call)
+        #expect(result.code == 3)
+        #expect(result.stderr.contains("unknown_kid"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func anUnusableVaultFailsClosed() throws {
+        let result = try MaskerProcess.run(["mask"], environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+                                                                  "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"], stdin: call)
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("vault"))
+        #expect(!result.stdout.contains("219-45-6789"))
+    }
+
+    @Test func badSchemesAreRefused() throws {
+        let scratch = try ScratchDirectory()
+        let typo = try MaskerProcess.run(["mask", "--scheme", "reversible-aed"], environment: devEnvironment(scratch), stdin: call)
+        #expect(typo.code == 64)
+        #expect(typo.stderr.contains("did you mean \"reversible-aead\""))
+        let synthetic = try MaskerProcess.run(["mask", "--scheme", "synthetic"], environment: devEnvironment(scratch), stdin: call)
+        #expect(synthetic.code == 1)
+        #expect(synthetic.stderr.contains("not available"))
+    }
+
+    @Test func unrestorableTokensBecomeRedactionMarkers() throws {
+        let scratch = try ScratchDirectory()
+        let answer = "Your number MSKV1.PHONE.K_HEALTHCARE.AAAAAAAAAAAAAAAAAAAAAAAAAA is on file.\n"
+        let result = try MaskerProcess.run(["rehydrate", "--json"], environment: devEnvironment(scratch), stdin: answer)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["text"] as? String == "Your number [REDACTED:PHONE] is on file.\n")
+        let events = try #require(object["events"] as? [[String: Any]])
+        #expect(events.first?["outcome"] as? String == "rehydration_failed")
+        #expect(events.first?["reason"] as? String == "unknown_token")
+    }
+}
