@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up Masker and runs it on embedded defaults: finds the PHI in a sample call transcript (as
-# speech recognition writes it), then validates, shows and diffs the default policy. Masking,
-# rehydration and the proxy extend this demo as they land.
+# Sets up Masker and runs its main job on embedded defaults: a sample call transcript (as speech
+# recognition writes it) is masked with the default policy (development key generated on first use,
+# SQLite vault in a throwaway data directory), the masked text is what a model would see, and
+# rehydration restores it. Then the policy tools. The proxy server extends this demo when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,6 +11,18 @@ masker=.build/debug/masker
 
 echo "== masker detect: PHI in a call transcript, spans on the original text"
 "$masker" detect --input scripts/sample-call.txt
+
+echo; echo "== masker mask: what the model sees (dev mode: a generated key and a vault in a temporary directory)"
+demo_data=$(mktemp -d)
+trap 'rm -rf "$demo_data"' EXIT
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" mask --quiet --session demo-call --input scripts/sample-call.txt > "$demo_data/masked.txt"
+cat "$demo_data/masked.txt"
+
+echo; echo "== masker rehydrate: the model's words with the caller's own values back"
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input "$demo_data/masked.txt"
+if MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input "$demo_data/masked.txt" | cmp -s - scripts/sample-call.txt; then
+  echo "(identical to the original, byte for byte)"
+fi
 
 echo; echo "== a throwaway key for kid K_HEALTHCARE (in production it comes from your secret store)"
 # Exported, never printed: keys do not belong in terminals or logs.
