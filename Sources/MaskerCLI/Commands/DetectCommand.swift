@@ -74,14 +74,9 @@ struct DetectCommand: AsyncParsableCommand {
         }
         let reader = try ByteLineReader.open(input, records: false)
         var offset = 0
-        var line = 0
         var first = true
         if global.json { Console.write("[") } else { Console.write("KIND         PASS   SPAN          CONF  TEXT\n") }
-        while let bytes = reader.next() {
-            line += 1
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CLIFailure(.error, "input line \(line) is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8)")
-            }
+        while let text = try reader.nextText() {
             for var detection in pipeline.detect(text) {
                 detection.start += offset
                 detection.end += offset

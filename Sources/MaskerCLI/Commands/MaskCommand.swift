@@ -49,13 +49,8 @@ struct MaskCommand: AsyncParsableCommand {
         var masked = ""
         var events: [JSONValue] = []
         var offset = 0
-        var line = 0
         var found = false
-        while let bytes = reader.next() {
-            line += 1
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CLIFailure(.error, "input line \(line) is not valid UTF-8; convert the file to UTF-8")
-            }
+        while let text = try reader.nextText() {
             let result: MaskResult
             do {
                 result = try masker.mask(text, detections: pipeline.detect(text))

@@ -27,12 +27,7 @@ struct RehydrateCommand: AsyncParsableCommand {
         let reader = try ByteLineReader.open(input, records: false)
         var restored = ""
         var events: [JSONValue] = []
-        var line = 0
-        while let bytes = reader.next() {
-            line += 1
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CLIFailure(.error, "input line \(line) is not valid UTF-8")
-            }
+        while let text = try reader.nextText() {
             let result = rehydrator.rehydrate(text)
             if global.json {
                 restored += result.text

@@ -31,8 +31,26 @@ final class ByteLineReader {
         return ByteLineReader(handle: handle, maxPieceBytes: limit)
     }
 
+    /// Pieces returned so far, for error messages.
+    private(set) var piecesRead = 0
+
+    /// The next piece as text, refusing invalid UTF-8 with the line it is on and the fix.
+    func nextText() throws(CLIFailure) -> String? {
+        guard let bytes = next() else { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CLIFailure(.error, "input line \(piecesRead) is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8)")
+        }
+        return text
+    }
+
     /// The next piece: a line with its newline (if any), or a cut of an over-long line.
     func next() -> ArraySlice<UInt8>? {
+        let piece = readPiece()
+        if piece != nil { piecesRead += 1 }
+        return piece
+    }
+
+    private func readPiece() -> ArraySlice<UInt8>? {
         while true {
             if let newline = buffer[position...].firstIndex(of: 10), newline - position < (maxPieceBytes ?? .max) {
                 defer { position = newline + 1 }
