@@ -24,6 +24,15 @@ struct MaskCommandTests {
         #expect(restored.stdout == call)
     }
 
+    @Test func streamingRehydrationGivesTheSameText() throws {
+        let scratch = try ScratchDirectory()
+        let environment = devEnvironment(scratch)
+        let masked = try MaskerProcess.run(["mask"], environment: environment, stdin: call + call)
+        let streamed = try MaskerProcess.run(["rehydrate", "--stream"], environment: environment, stdin: masked.stdout)
+        #expect(streamed.code == 0, "\(streamed.all)")
+        #expect(streamed.stdout == call + call)
+    }
+
     @Test func reversibleAEADNeedsNoVault() throws {
         let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
         let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead"], environment: environment, stdin: call)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskerCore
+import MaskerStore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,11 @@ struct BenchCommand: AsyncParsableCommand {
         (swift build -c release) and run .build/release/masker bench: debug builds are 10-50x slower.
 
         Stages: tokenize (splitting into tokens alone), normalize (tokenizing plus spoken-form \
-        normalisation), detect (every pass the policy runs, normalisation included).
+        normalisation), detect (every pass the policy runs, normalisation included), mask (detect plus \
+        vault-deterministic tokens written to a throwaway SQLite vault with a throwaway key; repeated \
+        rounds find their rows already stored, as repeated values in one call do), rehydrate (the \
+        masked turns restored), rehydrate_stream (the masked turns fed in 16-byte chunks; its unit is \
+        a chunk, not a turn).
 
         With --json: {"stages":[{"stage","turns","turns_per_s","mb_per_s","p50_us","p99_us"}], \
         "peak_rss_mb"}.
@@ -59,11 +64,12 @@ struct BenchCommand: AsyncParsableCommand {
         let texts = try Self.load(corpus)
         guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }
 
-        let results = [
+        var results = [
             Self.measure("tokenize", texts, rounds: rounds) { _ = Tokenizer.tokenize($0).count },
             Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count },
             Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count },
         ]
+        results += try Self.tokenStages(texts, pipeline: pipeline, rounds: rounds)
         if slowest > 0 {
             // Median of each line over the rounds, so one scheduling hiccup does not rank a line.
             var perLine: [(line: Int, micros: Double)] = []
@@ -86,14 +92,45 @@ struct BenchCommand: AsyncParsableCommand {
             Console.out(JSONValue.object([("stages", .array(results.map(\.json))), ("peak_rss_mb", .double(rss))]).serialized(indent: 2))
             return
         }
-        var lines = ["STAGE        TURNS   TURNS/S     MB/S   P50 µs   P99 µs"]
+        var lines = ["STAGE              TURNS   TURNS/S     MB/S   P50 µs   P99 µs"]
         for result in results {
-            lines.append(String(format: "%-10@ %7d %9.0f %8.2f %8.1f %8.1f", result.stage as NSString, result.turns,
+            // Padded by hand: "%-16@" does not pad on Linux.
+            let stage = result.stage.padding(toLength: 16, withPad: " ", startingAt: 0)
+            lines.append(stage + String(format: " %7d %9.0f %8.2f %8.1f %8.1f", result.turns,
                                 Double(result.turns) / result.seconds, Double(result.bytes) / result.seconds / 1_000_000,
                                 result.p50, result.p99))
         }
         lines.append(String(format: "peak RSS %.1f MB; %d lines, %d rounds", rss, texts.count, rounds))
         Console.out(lines.joined(separator: "\n"))
+    }
+
+    /// mask, rehydrate and rehydrate_stream, against a throwaway vault and key.
+    static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int) throws -> [StageResult] {
+        let policy = pipeline.policy
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ring = KeyRing.fromEnvironment([KeyRing.variableName(for: policy.kid): KeyRing.generateEncodedKey()]).ring
+        let store: SQLiteVaultStore
+        do {
+            store = try SQLiteVaultStore(path: directory.appendingPathComponent("vault.sqlite").path)
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+        let vault = VaultDeterministicScheme(kid: policy.kid, keyRing: ring, store: store, scope: "bench")
+        let masker = Masker(policy: policy, scheme: vault)
+        let rehydrator = Rehydrator(schemes: [vault])
+        let masked = try texts.map { try masker.mask($0, detections: pipeline.detect($0)).masked }
+        let mask = measure("mask", texts, rounds: rounds) { _ = try? masker.mask($0, detections: pipeline.detect($0)) }
+        let rehydrate = measure("rehydrate", masked, rounds: rounds) { _ = rehydrator.rehydrate($0).text }
+        // Per chunk: each masked turn cut into 16-byte chunks, each feed timed on its own.
+        let chunks = masked.flatMap { text -> [[UInt8]] in
+            let bytes = Array(text.utf8)
+            return stride(from: 0, to: bytes.count, by: 16).map { Array(bytes[$0..<min($0 + 16, bytes.count)]) }
+        }
+        var streaming = StreamingRehydrator(rehydrator: rehydrator)
+        let stream = measure("rehydrate_stream", chunks, rounds: rounds) { _ = streaming.feed($0) }
+        _ = streaming.finish()
+        return [mask, rehydrate, stream]
     }
 
     static func load(_ path: String) throws -> [String] {
@@ -113,6 +150,14 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     static func measure(_ stage: String, _ texts: [String], rounds: Int, _ work: (String) -> Void) -> StageResult {
+        measure(stage, texts, bytes: { $0.utf8.count }, rounds: rounds, work)
+    }
+
+    static func measure(_ stage: String, _ chunks: [[UInt8]], rounds: Int, _ work: ([UInt8]) -> Void) -> StageResult {
+        measure(stage, chunks, bytes: { $0.count }, rounds: rounds, work)
+    }
+
+    static func measure<Item>(_ stage: String, _ texts: [Item], bytes: (Item) -> Int, rounds: Int, _ work: (Item) -> Void) -> StageResult {
         for text in texts { work(text) } // warm-up
         var samples: [UInt64] = []
         samples.reserveCapacity(texts.count * rounds)
@@ -130,7 +175,7 @@ struct BenchCommand: AsyncParsableCommand {
             Double(samples[min(samples.count - 1, Int((Double(samples.count) * p).rounded(.down)))]) / 1000
         }
         return StageResult(stage: stage, turns: samples.count, seconds: seconds,
-                           bytes: texts.reduce(0) { $0 + $1.utf8.count } * rounds, p50: percentile(0.5), p99: percentile(0.99))
+                           bytes: texts.reduce(0) { $0 + bytes($1) } * rounds, p50: percentile(0.5), p99: percentile(0.99))
     }
 
     /// VmHWM from /proc/self/status: the process's peak resident set.

@@ -12,6 +12,10 @@ struct RehydrateCommand: AsyncParsableCommand {
         [REDACTED:KIND]: never the token itself. With --json: {"text", "events":[{"kind","scheme",\\
         "outcome","reason"}]}. Both schemes are understood: MSK1 needs the key, MSKV1 the key and the \\
         vault.
+
+        --stream reads its input as it arrives and writes restored text at once, holding back only \
+        what could still be part of a token (for piping a model's streamed answer); a token cut off \
+        by the end of the input becomes [REDACTED:KIND].
         """
     )
 
@@ -20,10 +24,17 @@ struct RehydrateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Text file to rehydrate (default: standard input).", valueName: "file"))
     var input: String?
 
+    @Flag(name: .long, help: "Write restored text as input arrives.")
+    var stream = false
+
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
         let rehydrator = Rehydrator(schemes: try TokenSchemes(policy: policy, context: context).restoring(kid: policy.kid))
+        if stream {
+            try Self.stream(input: input, rehydrator: rehydrator)
+            return
+        }
         let reader = try ByteLineReader.open(input, records: false)
         var restored = ""
         var events: [JSONValue] = []
@@ -39,6 +50,28 @@ struct RehydrateCommand: AsyncParsableCommand {
         if global.json {
             Console.out(JSONValue.object([("text", .string(restored)), ("events", .array(events))]).serialized(indent: 2))
         }
+    }
+
+    /// Reads whatever bytes are available and writes what can be released, until end of input.
+    static func stream(input: String?, rehydrator: Rehydrator) throws {
+        let handle: FileHandle
+        if let input, input != "-" {
+            guard let file = FileHandle(forReadingAtPath: input) else {
+                throw CLIFailure(.error, "cannot read \(input): no such file or not readable")
+            }
+            handle = file
+        } else {
+            handle = .standardInput
+        }
+        var streaming = StreamingRehydrator(rehydrator: rehydrator)
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            let ready = streaming.feed(chunk)
+            if !ready.isEmpty { FileHandle.standardOutput.write(Data(ready)) }
+        }
+        let rest = streaming.finish()
+        if !rest.isEmpty { FileHandle.standardOutput.write(Data(rest)) }
     }
 
     static func event(_ event: RehydrationEvent) -> JSONValue {
