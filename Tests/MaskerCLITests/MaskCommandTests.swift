@@ -33,6 +33,32 @@ struct MaskCommandTests {
         #expect(streamed.stdout == call + call)
     }
 
+    @Test func batchMaskAndRehydrateKeepOrderSessionsAndGoOnPastBadLines() throws {
+        let scratch = try ScratchDirectory()
+        let environment = devEnvironment(scratch)
+        let input = """
+        {"id": 1, "text": "call 415-555-2671", "session": "call-a"}
+        {"id": 2, "text": "call 415-555-2671", "session": "call-a"}
+        {"id": 3, "text": "call 415-555-2671", "session": "call-b"}
+        not json
+        {"id": 5, "text": "nothing here"}
+        """
+        let masked = try MaskerProcess.run(["mask", "--batch", "-"], environment: environment, stdin: input)
+        #expect(masked.code == 0, "\(masked.all)")
+        let lines = masked.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == 5)
+        let tokens = lines.prefix(3).map { $0["masked"] as? String ?? "" }
+        #expect(tokens[0] == tokens[1])          // one session: one token for one value
+        #expect(tokens[0] != tokens[2])          // another session: another token
+        #expect(!masked.stdout.contains("415-555-2671"))
+        #expect(lines[3]["error"] is String)
+        #expect(lines[4]["masked"] as? String == "nothing here")
+        let back = lines.prefix(3).enumerated().map { "{\"id\": \($0.offset), \"text\": \"\($0.element["masked"] as! String)\"}" }.joined(separator: "\n")
+        let restored = try MaskerProcess.run(["rehydrate", "--batch", "-"], environment: environment, stdin: back)
+        let texts = restored.stdout.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["text"] as? String }
+        #expect(texts == ["call 415-555-2671", "call 415-555-2671", "call 415-555-2671"])
+    }
+
     @Test func reversibleAEADNeedsNoVault() throws {
         let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
         let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead"], environment: environment, stdin: call)

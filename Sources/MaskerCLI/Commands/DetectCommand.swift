@@ -67,9 +67,9 @@ struct DetectCommand: AsyncParsableCommand {
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
         if let batch {
-            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { text in
-                .array(pipeline.detect(text).map(\.event))
-            } fieldName: { "events" }
+            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
+                [("events", .array(pipeline.detect(record.text).map(\.event)))]
+            }
             return
         }
         let reader = try ByteLineReader.open(input, records: false)

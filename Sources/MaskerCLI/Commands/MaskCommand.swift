@@ -16,6 +16,10 @@ struct MaskCommand: AsyncParsableCommand {
         (MASKER_VAULT_PATH, default $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault. \\
         The kid's key comes from MASKER_KEY_<kid>; with MASKER_DEV=1 a development key is generated.
 
+        --batch FILE|- reads JSON lines {"id","text","session"?} and writes {"id","masked","events"} \
+        per line, in order; a line that cannot be read or masked gets {"id","error"} and the run \
+        continues (nothing of that line is written).
+
         Exit codes: 0 ok, 2 with --require-match when nothing was found, 3 when the policy is invalid \\
         or its key is missing, 1 when the vault is unusable (nothing is written then).
         """
@@ -36,14 +40,32 @@ struct MaskCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit 2 when no PHI was found.")
     var requireMatch = false
 
+    @Option(name: .long, help: ArgumentHelp("JSON-lines file of {\"id\",\"text\",\"session\"?} to mask, or - for standard input.", valueName: "file"))
+    var batch: String?
+
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
         let tokenization = try scheme.map(Self.parseScheme) ?? policy.tokenization
         let schemes = try TokenSchemes(policy: policy, context: context)
-        let minting = try schemes.minting(tokenization, kid: policy.kid, scope: session ?? "cli-\(UUID().uuidString)")
+        let runScope = session ?? "cli-\(UUID().uuidString)"
+        let minting = try schemes.minting(tokenization, kid: policy.kid, scope: runScope)
         let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
         let masker = Masker(policy: policy, scheme: minting)
+        if let batch {
+            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
+                do {
+                    let scheme = try schemes.minting(tokenization, kid: policy.kid, scope: record.session ?? runScope)
+                    let result = try Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
+                    return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { Self.event($0, offset: 0) }))]
+                } catch let error as TokenMintError {
+                    throw BatchRunner.RecordFailure(message: error.description)
+                } catch {
+                    throw BatchRunner.RecordFailure(message: "\(error)")
+                }
+            }
+            return
+        }
 
         let reader = try ByteLineReader.open(input, records: false)
         var masked = ""

@@ -13,6 +13,8 @@ struct RehydrateCommand: AsyncParsableCommand {
         "outcome","reason"}]}. Both schemes are understood: MSK1 needs the key, MSKV1 the key and the \\
         vault.
 
+        --batch FILE|- reads JSON lines {"id","text"} and writes {"id","text"} per line, in order.
+
         --stream reads its input as it arrives and writes restored text at once, holding back only \
         what could still be part of a token (for piping a model's streamed answer); a token cut off \
         by the end of the input becomes [REDACTED:KIND].
@@ -27,12 +29,21 @@ struct RehydrateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Write restored text as input arrives.")
     var stream = false
 
+    @Option(name: .long, help: ArgumentHelp("JSON-lines file of {\"id\",\"text\"} to rehydrate, or - for standard input.", valueName: "file"))
+    var batch: String?
+
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
         let rehydrator = Rehydrator(schemes: try TokenSchemes(policy: policy, context: context).restoring(kid: policy.kid))
         if stream {
             try Self.stream(input: input, rehydrator: rehydrator)
+            return
+        }
+        if let batch {
+            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
+                [("text", .string(rehydrator.rehydrate(record.text).text))]
+            }
             return
         }
         let reader = try ByteLineReader.open(input, records: false)

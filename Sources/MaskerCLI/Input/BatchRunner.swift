@@ -1,22 +1,38 @@
 import Foundation
 import MaskerCore
 
-/// Runs a per-text operation over JSON lines `{"id", "text"}` and writes one JSON line per input
-/// line, in order, as it goes: `{"id", <field>: …}`, or `{"id", "error"}` for a line that cannot be
-/// read (the run continues). Blank lines are skipped.
+/// One input record of a batch: `{"id", "text", "session"?}`.
+struct BatchLine {
+    var id: JSONValue
+    var text: String
+    var session: String?
+}
+
+/// Runs a per-record operation over JSON lines `{"id", "text", "session"?}` and writes one JSON line
+/// per input line, in order, as it goes: `{"id", <fields the operation returns>}`, or
+/// `{"id", "error"}` for a line that cannot be read or processed (the run continues). Blank lines
+/// are skipped.
 enum BatchRunner {
-    static func run(reader: ByteLineReader, _ operation: (String) throws -> JSONValue,
-                    fieldName: () -> String) throws {
+    /// A record-level failure whose message is safe to print (it names no PHI).
+    struct RecordFailure: Error {
+        var message: String
+    }
+
+    static func run(reader: ByteLineReader, _ operation: (BatchLine) throws(RecordFailure) -> [(String, JSONValue)]) throws {
         var line = 0
         while let bytes = reader.next() {
             line += 1
             var id = JSONValue.null
             let output: JSONValue
             do {
-                let (parsedID, text) = try parse(bytes, line: line)
+                let (parsedID, text, session) = try parse(bytes, line: line)
                 id = parsedID
                 guard let text else { continue }
-                output = .object([("id", id), (fieldName(), try operation(text))])
+                do {
+                    output = .object([("id", id)] + (try operation(BatchLine(id: id, text: text, session: session))))
+                } catch {
+                    output = .object([("id", id), ("error", .string("line \(line): \(error.message)"))])
+                }
             } catch let error as BatchLineError {
                 if case let .withID(knownID, _) = error { id = knownID }
                 output = .object([("id", id), ("error", .string(error.message))])
@@ -35,13 +51,13 @@ enum BatchRunner {
         }
     }
 
-    /// The line's id and text; nil text for a blank line.
-    static func parse(_ bytes: ArraySlice<UInt8>, line: Int) throws(BatchLineError) -> (JSONValue, String?) {
+    /// The line's id, text and session; nil text for a blank line.
+    static func parse(_ bytes: ArraySlice<UInt8>, line: Int) throws(BatchLineError) -> (JSONValue, String?, String?) {
         guard let raw = String(validating: bytes, as: UTF8.self) else {
             throw .plain("line \(line): not valid UTF-8")
         }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return (.null, nil) }
+        if trimmed.isEmpty { return (.null, nil, nil) }
         let data = Data(trimmed.utf8)
         guard trimmed.hasPrefix("{"), let header = try? JSONDecoder().decode(LineHeader.self, from: data) else {
             throw .plain("line \(line): not a JSON object with a string or numeric \"id\"; expected {\"id\": …, \"text\": \"…\"}")
@@ -50,7 +66,7 @@ enum BatchRunner {
         guard let text = header.text else {
             throw .withID(id, "line \(line): missing string field \"text\"")
         }
-        return (id, text)
+        return (id, text, header.session)
     }
 }
 
@@ -58,8 +74,9 @@ enum BatchRunner {
 private struct LineHeader: Decodable {
     var id: JSONValue?
     var text: String?
+    var session: String?
 
-    enum CodingKeys: String, CodingKey { case id, text }
+    enum CodingKeys: String, CodingKey { case id, text, session }
 
     init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -71,5 +88,6 @@ private struct LineHeader: Decodable {
             throw DecodingError.dataCorruptedError(forKey: .id, in: container, debugDescription: "id must be a string or an integer")
         }
         text = try? container.decode(String.self, forKey: .text)
+        session = try? container.decode(String.self, forKey: .session)
     }
 }
