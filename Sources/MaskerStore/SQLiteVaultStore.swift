@@ -81,6 +81,77 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
+    /// Counts by kind, oldest and newest entry, file size: nothing about any value.
+    public struct Stats: Sendable {
+        public var entries: Int
+        public var byKind: [(kind: String, count: Int)]
+        public var oldest: Date?
+        public var newest: Date?
+        public var fileBytes: Int
+    }
+
+    public func stats() throws(VaultUnavailable) -> Stats {
+        do {
+            return try pool.read { db in
+                let byKind = try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM vault_entry GROUP BY kind ORDER BY kind")
+                    .map { (kind: $0["kind"] as String, count: $0["n"] as Int) }
+                let range = try Row.fetchOne(db, sql: "SELECT MIN(created_at) AS oldest, MAX(created_at) AS newest FROM vault_entry")
+                let files = [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+                return Stats(entries: byKind.reduce(0) { $0 + $1.count }, byKind: byKind, oldest: range?["oldest"],
+                             newest: range?["newest"], fileBytes: files.reduce(0, +))
+            }
+        } catch {
+            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    /// How many entries a purge would delete, for the confirmation prompt.
+    public func count(createdBefore date: Date) throws(VaultUnavailable) -> Int {
+        try readCount("SELECT COUNT(*) FROM vault_entry WHERE created_at < ?", [date])
+    }
+
+    public func count(subjectHashes: [[UInt8]]) throws(VaultUnavailable) -> Int {
+        guard !subjectHashes.isEmpty else { return 0 }
+        return try readCount("SELECT COUNT(*) FROM vault_entry WHERE subject_hash IN (\(Self.placeholders(subjectHashes.count)))",
+                             StatementArguments(subjectHashes.map { Data($0) }))
+    }
+
+    /// Deletes entries created before `date`; their tokens then rehydrate as `[REDACTED:KIND]`.
+    @discardableResult
+    public func purge(createdBefore date: Date) throws(VaultUnavailable) -> Int {
+        try delete("DELETE FROM vault_entry WHERE created_at < ?", [date])
+    }
+
+    /// Erasure of one person: deletes every entry whose subject hash matches, so none of their
+    /// tokens can ever be restored again.
+    @discardableResult
+    public func purge(subjectHashes: [[UInt8]]) throws(VaultUnavailable) -> Int {
+        guard !subjectHashes.isEmpty else { return 0 }
+        return try delete("DELETE FROM vault_entry WHERE subject_hash IN (\(Self.placeholders(subjectHashes.count)))",
+                          StatementArguments(subjectHashes.map { Data($0) }))
+    }
+
+    private func readCount(_ sql: String, _ arguments: StatementArguments) throws(VaultUnavailable) -> Int {
+        do {
+            return try pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+        } catch {
+            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    private func delete(_ sql: String, _ arguments: StatementArguments) throws(VaultUnavailable) -> Int {
+        do {
+            return try pool.write { db in
+                try db.execute(sql: sql, arguments: arguments)
+                return db.changesCount
+            }
+        } catch {
+            throw VaultUnavailable("cannot write SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+
     static func fetch(_ db: Database, _ token: String) throws -> VaultEntry? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vault_entry WHERE token = ?", arguments: [token]),
               let kind = EntityKind(rawValue: row["kind"]) else { return nil }

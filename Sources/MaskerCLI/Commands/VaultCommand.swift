@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+import MaskerStore
+
+struct VaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vault",
+        abstract: "Inspect and purge the token vault.",
+        subcommands: [VaultStatsCommand.self, VaultPurgeCommand.self]
+    )
+}
+
+struct VaultStatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Entries by kind, oldest and newest, size on disk (never any value).")
+
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIFailure(.error, "no vault at \(path): nothing has been masked with vault-deterministic yet (or set MASKER_VAULT_PATH)")
+        }
+        let stats: SQLiteVaultStore.Stats
+        do {
+            stats = try SQLiteVaultStore(path: path).stats()
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+        let formatter = ISO8601DateFormatter()
+        if global.json {
+            Console.out(JSONValue.object([
+                ("path", .string(path)), ("entries", .int(stats.entries)),
+                ("by_kind", .object(stats.byKind.map { ($0.kind, .int($0.count)) })),
+                ("oldest", stats.oldest.map { .string(formatter.string(from: $0)) } ?? .null),
+                ("newest", stats.newest.map { .string(formatter.string(from: $0)) } ?? .null),
+                ("size_bytes", .int(stats.fileBytes)),
+            ]).serialized(indent: 2))
+            return
+        }
+        var lines = ["vault \(path): \(stats.entries) entries, \(stats.fileBytes) bytes"]
+        lines += stats.byKind.map { "  \($0.kind.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.count)" }
+        if let oldest = stats.oldest, let newest = stats.newest {
+            lines.append("  from \(formatter.string(from: oldest)) to \(formatter.string(from: newest))")
+        }
+        Console.out(lines.joined(separator: "\n"))
+    }
+}
+
+struct VaultPurgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete vault entries: by age, or every entry of one person (erasure).",
+        discussion: """
+        --before DATE (YYYY-MM-DD) deletes entries created before that day. --subject VALUE deletes \\
+        every entry whose value is VALUE once normalised (any spelling: "415-555-2671" and "four one \\
+        five …" are one subject), in every kind or only --kind. Afterwards those tokens rehydrate as \\
+        [REDACTED:KIND], permanently. VALUE is PHI: prefer --subject - to read it from standard input, \\
+        so it does not appear in the process list or shell history. Asks for confirmation unless \\
+        --yes; without a terminal, --yes is required.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Delete entries created before this day (YYYY-MM-DD).", valueName: "date"))
+    var before: String?
+
+    @Option(help: ArgumentHelp("Delete every entry of this value (- reads it from standard input).", valueName: "value"))
+    var subject: String?
+
+    @Option(help: ArgumentHelp("With --subject: only this kind.", valueName: "kind"))
+    var kind: String?
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    mutating func run() async throws {
+        guard (before == nil) != (subject == nil) else {
+            throw CLIFailure(.usage, "give exactly one of --before DATE or --subject VALUE")
+        }
+        let context = try CommandContext(options: global)
+        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIFailure(.error, "no vault at \(path); nothing to purge (or set MASKER_VAULT_PATH)")
+        }
+        let store: SQLiteVaultStore
+        do { store = try SQLiteVaultStore(path: path) } catch { throw CLIFailure(.error, error.description) }
+
+        let count: Int
+        let action: () throws(VaultUnavailable) -> Int
+        if let before {
+            guard let date = Self.day(before) else { throw CLIFailure(.usage, "--before takes a day as YYYY-MM-DD, got '\(before)'") }
+            count = try Self.unavailable { () throws(VaultUnavailable) in try store.count(createdBefore: date) }
+            action = { () throws(VaultUnavailable) in try store.purge(createdBefore: date) }
+        } else {
+            let hashes = try subjectHashes(context: context)
+            count = try Self.unavailable { () throws(VaultUnavailable) in try store.count(subjectHashes: hashes) }
+            action = { () throws(VaultUnavailable) in try store.purge(subjectHashes: hashes) }
+        }
+        guard count > 0 else {
+            Console.out("nothing to purge: no matching entries")
+            return
+        }
+        try confirm("Delete \(count) vault \(count == 1 ? "entry" : "entries")? Their tokens will never be restored again.")
+        let deleted = try Self.unavailable(action)
+        Console.out("purged \(deleted) \(deleted == 1 ? "entry" : "entries")")
+    }
+
+    /// The subject's hash under every key of the policy's kid (current and previous), in each kind.
+    private func subjectHashes(context: CommandContext) throws -> [[UInt8]] {
+        var value = subject ?? ""
+        if value == "-" {
+            value = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard !value.isEmpty else { throw CLIFailure(.usage, "--subject needs a value (or - and the value on standard input)") }
+        let kinds: [EntityKind]
+        if let kind {
+            guard let parsed = EntityKind(rawValue: kind) else {
+                throw CLIFailure(.usage, "unknown --kind '\(kind)'\(Suggestion.hint(for: kind, in: EntityKind.allCases.map(\.rawValue)))")
+            }
+            kinds = [parsed]
+        } else {
+            kinds = EntityKind.allCases
+        }
+        let policy = try context.loadPolicy().policy
+        let ring = try TokenSchemes(policy: policy, context: context).keyRing
+        let keys = [ring.currentKey(for: policy.kid), ring.previousKey(for: policy.kid)].compactMap { $0 }
+        return kinds.flatMap { kind in
+            keys.map { VaultDeterministicScheme.subjectHash(ValueNormalizer.normalize(value, kind: kind), kind: kind, key: $0) }
+        }
+    }
+
+    private func confirm(_ question: String) throws {
+        if yes { return }
+        guard isatty(STDIN_FILENO) == 1, subject != "-" else {
+            throw CLIFailure(.usage, "\(question) Refusing without --yes: there is no terminal to confirm on")
+        }
+        Console.err("\(question) [y/N] ")
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+            throw CLIFailure(.error, "not confirmed; nothing was deleted")
+        }
+    }
+
+    static func day(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.date(from: text)
+    }
+
+    static func unavailable<T>(_ body: () throws(VaultUnavailable) -> T) throws(CLIFailure) -> T {
+        do { return try body() } catch { throw CLIFailure(.error, error.description) }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import MaskerTestSupport
+import Testing
+
+struct VaultCommandTests {
+    @Test func statsThenErasureOfOneSubjectByAnySpelling() throws {
+        let scratch = try ScratchDirectory()
+        let environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]
+        let first = try MaskerProcess.run(["mask", "--session", "a"], environment: environment,
+                                          stdin: "call 415-555-2671, SSN 219-45-6789\n")
+        _ = try MaskerProcess.run(["mask", "--session", "b"], environment: environment, stdin: "call (415) 555 2671\n")
+        _ = try MaskerProcess.run(["mask", "--session", "a"], environment: environment, stdin: "call 206-555-0143\n")
+
+        let stats = try MaskerProcess.run(["vault", "stats", "--json"], environment: environment)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect(object["entries"] as? Int == 4)
+        #expect((object["by_kind"] as? [String: Int]) == ["PHONE": 3, "SSN": 1])
+
+        // Without a terminal and without --yes, nothing is deleted.
+        let refused = try MaskerProcess.run(["vault", "purge", "--subject", "4155552671"], environment: environment)
+        #expect(refused.code == 64)
+        #expect(refused.stderr.contains("--yes"))
+
+        let spoken = "four one five five five five two six seven one"
+        let purge = try MaskerProcess.run(["vault", "purge", "--subject", "-", "--yes"], environment: environment, stdin: spoken)
+        #expect(purge.code == 0, "\(purge.all)")
+        #expect(purge.stdout.contains("purged 2 entries"))
+        #expect(!purge.all.contains("415") && !purge.all.contains(spoken))
+
+        let restored = try MaskerProcess.run(["rehydrate"], environment: environment, stdin: first.stdout)
+        #expect(restored.stdout == "call [REDACTED:PHONE], SSN 219-45-6789\n")
+
+        let byAge = try MaskerProcess.run(["vault", "purge", "--before", "2999-01-01", "--yes"], environment: environment)
+        #expect(byAge.stdout.contains("purged 2 entries"))
+        let empty = try MaskerProcess.run(["vault", "stats"], environment: environment)
+        #expect(empty.stdout.contains("0 entries"))
+    }
+
+    @Test func purgeArgumentsAreChecked() throws {
+        let scratch = try ScratchDirectory()
+        let environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]
+        #expect(try MaskerProcess.run(["vault", "purge", "--yes"], environment: environment).code == 64)
+        #expect(try MaskerProcess.run(["vault", "stats"], environment: environment).code == 1) // no vault yet
+        _ = try MaskerProcess.run(["mask"], environment: environment, stdin: "SSN 219-45-6789\n")
+        #expect(try MaskerProcess.run(["vault", "purge", "--before", "yesterday", "--yes"], environment: environment).code == 64)
+        let kind = try MaskerProcess.run(["vault", "purge", "--subject", "x", "--kind", "PHNOE", "--yes"], environment: environment)
+        #expect(kind.code == 64)
+        #expect(kind.stderr.contains("did you mean \"PHONE\""))
+    }
+}
