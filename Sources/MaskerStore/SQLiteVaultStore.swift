@@ -58,6 +58,8 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token) DO NOTHING
                     """, arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope, Data(entry.ciphertext),
                                      Data(entry.subjectHash), entry.createdAt])
+                // Inserted: ours is the row. Otherwise another writer was first: read theirs.
+                if db.changesCount == 1 { return entry }
                 return try Self.fetch(db, entry.token) ?? entry
             }
         } catch {

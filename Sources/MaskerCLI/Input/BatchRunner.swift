@@ -33,7 +33,7 @@ enum BatchRunner {
                 } catch {
                     output = .object([("id", id), ("error", .string("line \(line): \(error.message)"))])
                 }
-            } catch let error as BatchLineError {
+            } catch {
                 if case let .withID(knownID, _) = error { id = knownID }
                 output = .object([("id", id), ("error", .string(error.message))])
             }
