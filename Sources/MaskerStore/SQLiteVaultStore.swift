@@ -133,6 +133,34 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                           StatementArguments(subjectHashes.map { Data($0) }))
     }
 
+    /// Re-keys every entry of `oldKid` in one transaction: all or nothing. `transform` returns the
+    /// re-encrypted entry, or nil when an entry cannot be opened (the rotation then fails untouched).
+    public func rekey(from oldKid: String, _ transform: (VaultEntry) -> VaultEntry?) throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) {
+        do {
+            return try pool.write { db in
+                let tokens = try String.fetchAll(db, sql: "SELECT token FROM vault_entry WHERE kid = ?", arguments: [oldKid])
+                var updated: [VaultEntry] = []
+                var failed = 0
+                for token in tokens {
+                    guard let entry = try Self.fetch(db, token), let rekeyed = transform(entry) else { failed += 1; continue }
+                    updated.append(rekeyed)
+                }
+                guard failed == 0 else { return (0, failed) }
+                for entry in updated {
+                    try db.execute(sql: "UPDATE vault_entry SET kid = ?, ciphertext = ?, subject_hash = ? WHERE token = ?",
+                                   arguments: [entry.kid, Data(entry.ciphertext), Data(entry.subjectHash), entry.token])
+                }
+                return (updated.count, 0)
+            }
+        } catch {
+            throw VaultUnavailable("cannot write SQLite vault \(path): \(Self.reason(error))")
+        }
+    }
+
+    public func count(kid: String) throws(VaultUnavailable) -> Int {
+        try readCount("SELECT COUNT(*) FROM vault_entry WHERE kid = ?", [kid])
+    }
+
     private func readCount(_ sql: String, _ arguments: StatementArguments) throws(VaultUnavailable) -> Int {
         do {
             return try pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }

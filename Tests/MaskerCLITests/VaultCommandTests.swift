@@ -36,6 +36,33 @@ struct VaultCommandTests {
         #expect(empty.stdout.contains("0 entries"))
     }
 
+    @Test func rotateKeyMovesEntriesSoTheOldKeyCanBeRetired() throws {
+        let scratch = try ScratchDirectory()
+        let oldKey = MaskerProcess.validKey
+        let newKey = Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString()
+        let v1 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_HEALTHCARE": oldKey]
+        let masked = try MaskerProcess.run(["mask"], environment: v1, stdin: "SSN 219-45-6789, call 415-555-2671\n")
+        #expect(masked.code == 0, "\(masked.all)")
+
+        let missingNew = try MaskerProcess.run(["vault", "rotate-key", "--new-kid", "K_2027", "--yes"], environment: v1)
+        #expect(missingNew.code == 3)
+        #expect(!missingNew.all.contains(oldKey))
+
+        let both = v1.merging(["MASKER_KEY_K_2027": newKey]) { $1 }
+        let rotated = try MaskerProcess.run(["vault", "rotate-key", "--new-kid", "K_2027", "--yes"], environment: both)
+        #expect(rotated.code == 0, "\(rotated.all)")
+        #expect(rotated.stdout.contains("re-encrypted 2 entries"))
+
+        // The old key is gone; tokens that carry the old kid still restore through their entries.
+        let policy = try scratch.write("p.yaml", "name: p\nversion: 1\nkid: K_2027\ntokenization: vault-deterministic\npasses: [regex]\nentities:\n  SSN:\n  PHONE:\n")
+        let v2 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_2027": newKey]
+        let restored = try MaskerProcess.run(["rehydrate", "--policy", policy], environment: v2, stdin: masked.stdout)
+        #expect(restored.stdout == "SSN 219-45-6789, call 415-555-2671\n", "\(restored.all)")
+        // Erasure keeps working under the new key.
+        let purge = try MaskerProcess.run(["vault", "purge", "--policy", policy, "--subject", "219-45-6789", "--yes"], environment: v2)
+        #expect(purge.stdout.contains("purged 1 entry"), "\(purge.all)")
+    }
+
     @Test func purgeArgumentsAreChecked() throws {
         let scratch = try ScratchDirectory()
         let environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]

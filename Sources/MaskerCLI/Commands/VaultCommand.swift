@@ -7,7 +7,7 @@ struct VaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
         abstract: "Inspect and purge the token vault.",
-        subcommands: [VaultStatsCommand.self, VaultPurgeCommand.self]
+        subcommands: [VaultStatsCommand.self, VaultPurgeCommand.self, VaultRotateKeyCommand.self]
     )
 }
 
@@ -155,5 +155,68 @@ struct VaultPurgeCommand: AsyncParsableCommand {
 
     static func unavailable<T>(_ body: () throws(VaultUnavailable) -> T) throws(CLIFailure) -> T {
         do { return try body() } catch { throw CLIFailure(.error, error.description) }
+    }
+}
+
+struct VaultRotateKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-key",
+        abstract: "Re-encrypt every vault entry of the policy's kid under a new kid's key.",
+        discussion: """
+        Needs the current kid's key (MASKER_KEY_<kid> or _OLD) and MASKER_KEY_<new-kid>. In one \
+        transaction, every entry is re-encrypted under the new key and its subject hash recomputed; \
+        token texts do not change, so tokens already given out keep restoring, and the old key can be \
+        retired. Then set the policy's kid to the new kid. MSK1 (reversible-aead) tokens hold no \
+        vault entry: they need the old key kept as MASKER_KEY_<kid>_OLD while they are in use.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("new-kid"), help: ArgumentHelp("The kid whose key entries move to.", valueName: "kid"))
+    var newKid: String
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    mutating func run() async throws {
+        if let problem = KeyID.problem(with: newKid) { throw CLIFailure(.usage, "\(problem); choose another --new-kid") }
+        let context = try CommandContext(options: global)
+        let policy = try context.loadPolicy().policy
+        guard newKid != policy.kid else { throw CLIFailure(.usage, "--new-kid is already the policy's kid (\(policy.kid))") }
+        let (ring, _) = try context.keyRingLoader.load(requiredKids: [policy.kid, newKid], generateMissing: context.devMode,
+                                                       logger: context.logger)
+        guard ring.currentKey(for: newKid) != nil else {
+            throw CLIFailure(.policyInvalid, "no \(KeyRing.variableName(for: newKid)): generate it with `masker keys generate --kid \(newKid)`")
+        }
+        guard ring.currentKey(for: policy.kid) ?? ring.previousKey(for: policy.kid) != nil else {
+            throw CLIFailure(.policyInvalid, "no key for the current kid \(policy.kid): set \(KeyRing.variableName(for: policy.kid)) or its _OLD")
+        }
+        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIFailure(.error, "no vault at \(path); nothing to rotate") }
+        let store: SQLiteVaultStore
+        do { store = try SQLiteVaultStore(path: path) } catch { throw CLIFailure(.error, error.description) }
+        let count = try VaultPurgeCommand.unavailable { () throws(VaultUnavailable) in try store.count(kid: policy.kid) }
+        guard count > 0 else {
+            Console.out("nothing to rotate: no entries under kid \(policy.kid)")
+            return
+        }
+        if !yes {
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw CLIFailure(.usage, "Re-encrypt \(count) entries from \(policy.kid) to \(newKid)? Refusing without --yes: there is no terminal to confirm on")
+            }
+            Console.err("Re-encrypt \(count) entries from \(policy.kid) to \(newKid)? [y/N] ")
+            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                throw CLIFailure(.error, "not confirmed; nothing was changed")
+            }
+        }
+        let kid = newKid
+        let result = try VaultPurgeCommand.unavailable { () throws(VaultUnavailable) in
+            try store.rekey(from: policy.kid) { VaultDeterministicScheme.rekeyed($0, to: kid, keyRing: ring) }
+        }
+        guard result.failed == 0 else {
+            throw CLIFailure(.error, "\(result.failed) entries did not open under the keys of \(policy.kid); nothing was changed")
+        }
+        Console.out("re-encrypted \(result.rekeyed) entries from \(policy.kid) to \(newKid); now set the policy's kid to \(newKid)")
     }
 }

@@ -35,6 +35,26 @@ public struct VaultDeterministicScheme: TokenScheme {
         return MaskToken(scheme: .vault, kind: kind, kid: kid, body: Base32.encode(Array(mac).prefix(16)))
     }
 
+    /// The entry re-encrypted under `newKid`'s key, with its subject hash recomputed, for key
+    /// rotation. nil when the entry does not open under any key of its current kid.
+    public static func rekeyed(_ entry: VaultEntry, to newKid: String, keyRing: KeyRing) -> VaultEntry? {
+        guard let newKey = keyRing.currentKey(for: newKid),
+              let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return nil }
+        let oldKeys = [keyRing.currentKey(for: entry.kid), keyRing.previousKey(for: entry.kid)].compactMap { $0 }
+        for key in oldKeys {
+            guard let plaintext = try? AES.GCM._SIV.open(box, using: derived(key, "entry"), authenticating: Array(entry.token.utf8)),
+                  let value = String(validating: plaintext, as: UTF8.self),
+                  let sealed = try? AES.GCM._SIV.seal(plaintext, using: derived(newKey, "entry"), authenticating: Array(entry.token.utf8))
+            else { continue }
+            var rekeyed = entry
+            rekeyed.kid = newKid
+            rekeyed.ciphertext = Array(sealed.combined)
+            rekeyed.subjectHash = subjectHash(ValueNormalizer.normalize(value, kind: entry.kind), kind: entry.kind, key: newKey)
+            return rekeyed
+        }
+        return nil
+    }
+
     public static func subjectHash(_ normalized: String, kind: EntityKind, key: SymmetricKey) -> [UInt8] {
         let message = Data("\(kind.rawValue)\u{1F}\(normalized)".utf8)
         return Array(HMAC<SHA256>.authenticationCode(for: message, using: derived(key, "subject")))
@@ -61,17 +81,23 @@ public struct VaultDeterministicScheme: TokenScheme {
         return token
     }
 
+    /// Decrypts with the keys of the *entry's* kid: after `vault rotate-key` a row is re-encrypted
+    /// under the new kid while its token text keeps the old one, so the old key can be retired.
     public func restore(_ token: MaskToken) -> Result<String, RehydrationFailure> {
         guard token.scheme == .vault else { return .failure(.unsupportedScheme) }
-        let keys = [keyRing.currentKey(for: token.kid), keyRing.previousKey(for: token.kid)].compactMap { $0 }
-        guard !keys.isEmpty else { return .failure(.unknownKid) }
         let entry: VaultEntry?
         do {
             entry = try store.entry(forToken: token.description)
         } catch {
             return .failure(.vaultUnavailable)
         }
-        guard let entry, let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return .failure(.unknownToken) }
+        guard let entry else {
+            return keyRing.currentKey(for: token.kid) ?? keyRing.previousKey(for: token.kid) == nil
+                ? .failure(.unknownKid) : .failure(.unknownToken)
+        }
+        let keys = [keyRing.currentKey(for: entry.kid), keyRing.previousKey(for: entry.kid)].compactMap { $0 }
+        guard !keys.isEmpty else { return .failure(.unknownKid) }
+        guard let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return .failure(.tampered) }
         for key in keys {
             if let plaintext = try? AES.GCM._SIV.open(box, using: Self.derived(key, "entry"), authenticating: Array(token.description.utf8)),
                let text = String(validating: plaintext, as: UTF8.self) {
