@@ -59,6 +59,16 @@ struct MaskCommandTests {
         #expect(texts == ["call 415-555-2671", "call 415-555-2671", "call 415-555-2671"])
     }
 
+    @Test func aGlobalScopePolicyGivesOneTokenAcrossSessions() throws {
+        let scratch = try ScratchDirectory()
+        let shipped = try String(contentsOf: Repository.url("configs/mask_policy.yaml"), encoding: .utf8)
+        let policy = try scratch.write("global.yaml", shipped.replacingOccurrences(of: "scope: session", with: "scope: global"))
+        let environment = devEnvironment(scratch)
+        let a = try MaskerProcess.run(["mask", "--policy", policy, "--session", "a"], environment: environment, stdin: "SSN 219-45-6789\n")
+        let b = try MaskerProcess.run(["mask", "--policy", policy, "--session", "b"], environment: environment, stdin: "SSN 219-45-6789\n")
+        #expect(a.code == 0 && a.stdout == b.stdout, "\(a.all) \(b.all)")
+    }
+
     @Test func reversibleAEADNeedsNoVault() throws {
         let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
         let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead"], environment: environment, stdin: call)

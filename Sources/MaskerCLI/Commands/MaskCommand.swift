@@ -48,14 +48,16 @@ struct MaskCommand: AsyncParsableCommand {
         let policy = try context.loadPolicy().policy
         let tokenization = try scheme.map(Self.parseScheme) ?? policy.tokenization
         let schemes = try TokenSchemes(policy: policy, context: context)
-        let runScope = session ?? "cli-\(UUID().uuidString)"
+        // scope: global gives one token per value everywhere; otherwise the session decides.
+        let runScope = policy.scope == .global ? "global" : (session ?? "cli-\(UUID().uuidString)")
         let minting = try schemes.minting(tokenization, kid: policy.kid, scope: runScope)
         let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
         let masker = Masker(policy: policy, scheme: minting)
         if let batch {
             try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
                 do {
-                    let scheme = try schemes.minting(tokenization, kid: policy.kid, scope: record.session ?? runScope)
+                    let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
+                    let scheme = try schemes.minting(tokenization, kid: policy.kid, scope: scope)
                     let result = try Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
                     return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { Self.event($0, offset: 0) }))]
                 } catch let error as TokenMintError {

@@ -16,11 +16,18 @@ public struct Policy: Equatable, Sendable {
     public var passes: [DetectionPass]
     public var entities: [EntityKind: EntityRule]
     public var audit: AuditSettings
+    /// What vault-deterministic tokens are scoped to: the call session (default: tokens cannot be
+    /// correlated across calls) or `global` (one token per value everywhere, for analytics joins).
+    public var scope: TokenScope
+
+    public enum TokenScope: String, CaseIterable, Sendable {
+        case session, global
+    }
 
     public init(name: String, version: Int = Policy.currentVersion, description: String = "", kid: String,
                 epsilon: Double = Policy.defaultEpsilon, tokenization: TokenizationScheme,
                 synthetic: SyntheticSettings = SyntheticSettings(), passes: [DetectionPass],
-                entities: [EntityKind: EntityRule], audit: AuditSettings = AuditSettings()) {
+                entities: [EntityKind: EntityRule], audit: AuditSettings = AuditSettings(), scope: TokenScope = .session) {
         self.name = name
         self.version = version
         self.description = description
@@ -31,6 +38,7 @@ public struct Policy: Equatable, Sendable {
         self.passes = passes
         self.entities = entities
         self.audit = audit
+        self.scope = scope
     }
 
     /// Declared kinds in canonical order.

@@ -41,6 +41,7 @@ public struct PolicyDiff: Sendable, Encodable {
         compare("description", .metadata, .string(old.description), .string(new.description))
         compare("kid", .kid, .string(old.kid), .string(new.kid))
         compare("tokenization", .scheme, .string(old.tokenization.rawValue), .string(new.tokenization.rawValue))
+        compare("scope", .scheme, .string(old.scope.rawValue), .string(new.scope.rawValue))
         compare("epsilon", .epsilon, .double(old.epsilon), .double(new.epsilon))
         compare("synthetic.seed", .synthetic, old.synthetic.seed.map(JSONValue.uint) ?? .null, new.synthetic.seed.map(JSONValue.uint) ?? .null)
         compare("synthetic.preserve_locale", .synthetic, .bool(old.synthetic.preserveLocale), .bool(new.synthetic.preserveLocale))

@@ -29,7 +29,7 @@ public enum PolicyParser {
     }
 
     static let topLevelKeys = ["name", "version", "description", "kid", "epsilon", "tokenization",
-                               "synthetic", "passes", "entities", "audit"]
+                               "synthetic", "passes", "entities", "audit", "scope"]
     static let requiredKeys = ["name", "version", "kid", "tokenization", "passes", "entities"]
     static let syntheticKeys = ["seed", "preserve_locale", "k"]
     static let entityKeys = ["enabled", "regex", "ner", "confidence_threshold", "action", "patterns"]
@@ -91,11 +91,12 @@ private struct Reader {
         let passes = fields["passes"].flatMap { nonNull($0.value) }.flatMap { readPasses($0) }
         let entities = fields["entities"].flatMap { nonNull($0.value) }.flatMap { readEntities($0) }
         let audit = fields["audit"].flatMap { nonNull($0.value) }.map { readAudit($0) } ?? AuditSettings()
+        let scope = fields["scope"].flatMap { nonNull($0.value) }.flatMap { readScope($0) } ?? .session
 
         guard let name, let version, let kid, let tokenization, let passes, let entities else { return nil }
         let policy = Policy(name: name, version: version, description: description, kid: kid, epsilon: epsilon,
                             tokenization: tokenization, synthetic: synthetic, passes: passes.map(\.pass),
-                            entities: entities.rules, audit: audit)
+                            entities: entities.rules, audit: audit, scope: scope)
         crossCheck(policy, passes: passes, entities: entities, fields: fields)
         return policy
     }
@@ -154,6 +155,17 @@ private struct Reader {
             return nil
         }
         return scheme
+    }
+
+    mutating func readScope(_ node: YAMLNode) -> Policy.TokenScope? {
+        guard let text = scalar(node, "scope") else { return nil }
+        guard let scope = Policy.TokenScope(rawValue: text) else {
+            let names = Policy.TokenScope.allCases.map(\.rawValue)
+            report(.outOfRange, "scope", node, "unknown scope \"\(text)\"\(Suggestion.hint(for: text, in: names))",
+                   fix: "use session (the default: tokens differ between calls) or global")
+            return nil
+        }
+        return scope
     }
 
     mutating func readSynthetic(_ node: YAMLNode) -> SyntheticSettings {

@@ -15,6 +15,7 @@ extension Policy {
             ("kid", .string(kid)),
             ("epsilon", .double(epsilon)),
             ("tokenization", .string(tokenization.rawValue)),
+            ("scope", .string(scope.rawValue)),
             ("synthetic", .object(synthetic)),
             ("passes", .array(passes.map(\.jsonValue))),
             ("entities", .object(declaredKinds.map { ($0.rawValue, entities[$0]!.jsonValue) })),
@@ -37,6 +38,7 @@ extension Policy {
             "kid: \(kid)",
             "epsilon: \(epsilon)",
             "tokenization: \(tokenization.rawValue)",
+            "scope: \(scope.rawValue)",
             "synthetic:",
         ]
         if let seed = synthetic.seed { lines.append("  seed: \(seed)") }

@@ -136,6 +136,15 @@ struct PolicyParserTests {
         #expect(policy.entities[.name]?.regex == false)
     }
 
+    @Test func scopeIsSessionByDefaultAndGlobalWhenAsked() throws {
+        let yaml = try Fixture.text("policies/minimal.yaml")
+        #expect(PolicyParser.parse(yaml).policy?.scope == .session)
+        #expect(PolicyParser.parse(yaml + "scope: global\n").policy?.scope == .global)
+        let bad = PolicyParser.parse(yaml + "scope: globel\n")
+        #expect(bad.issues.errors.map(\.code) == [.outOfRange])
+        #expect(bad.issues.errors.first?.message.contains("did you mean \"global\"") == true)
+    }
+
     @Test func aPassMayBeRestrictedToKinds() throws {
         let yaml = try Fixture.text("policies/minimal.yaml")
             .replacingOccurrences(of: "  - gemma\n", with: "  - gemma: {entities: [NAME]}\n")
