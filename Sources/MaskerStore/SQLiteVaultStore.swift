@@ -157,6 +157,16 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
+    /// Visits every entry in token order through a cursor: constant memory however large the vault.
+    public func forEachEntry(_ body: (VaultEntry) throws -> Void) throws {
+        try pool.read { db in
+            let tokens = try String.fetchCursor(db, sql: "SELECT token FROM vault_entry ORDER BY token")
+            while let token = try tokens.next() {
+                if let entry = try Self.fetch(db, token) { try body(entry) }
+            }
+        }
+    }
+
     public func count(kid: String) throws(VaultUnavailable) -> Int {
         try readCount("SELECT COUNT(*) FROM vault_entry WHERE kid = ?", [kid])
     }

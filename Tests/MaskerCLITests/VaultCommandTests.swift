@@ -63,6 +63,26 @@ struct VaultCommandTests {
         #expect(purge.stdout.contains("purged 1 entry"), "\(purge.all)")
     }
 
+    @Test func exportWritesEncryptedEntriesOwnerOnlyAndNeverOverwrites() throws {
+        let scratch = try ScratchDirectory()
+        let environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]
+        _ = try MaskerProcess.run(["mask"], environment: environment, stdin: "SSN 219-45-6789, sarah.chen@gmail.com\n")
+        let out = scratch.url.appendingPathComponent("export.jsonl").path
+        let export = try MaskerProcess.run(["vault", "export", "--out", out], environment: environment)
+        #expect(export.code == 0, "\(export.all)")
+        #expect(export.stdout.contains("exported 2 entries"))
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 2)
+        #expect(!text.contains("219-45-6789") && !text.contains("sarah"))
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(text.split(separator: "\n")[0].utf8)) as? [String: Any])
+        #expect(Set(line.keys) == ["token", "kind", "kid", "scope", "ciphertext", "subject_hash", "created_at"])
+        let mode = (try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        let again = try MaskerProcess.run(["vault", "export", "--out", out], environment: environment)
+        #expect(again.code == 1)
+        #expect(again.stderr.contains("already exists"))
+    }
+
     @Test func purgeArgumentsAreChecked() throws {
         let scratch = try ScratchDirectory()
         let environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]

@@ -7,7 +7,7 @@ struct VaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
         abstract: "Inspect and purge the token vault.",
-        subcommands: [VaultStatsCommand.self, VaultPurgeCommand.self, VaultRotateKeyCommand.self]
+        subcommands: [VaultStatsCommand.self, VaultExportCommand.self, VaultPurgeCommand.self, VaultRotateKeyCommand.self]
     )
 }
 
@@ -218,5 +218,56 @@ struct VaultRotateKeyCommand: AsyncParsableCommand {
             throw CLIFailure(.error, "\(result.failed) entries did not open under the keys of \(policy.kid); nothing was changed")
         }
         Console.out("re-encrypted \(result.rekeyed) entries from \(policy.kid) to \(newKid); now set the policy's kid to \(newKid)")
+    }
+}
+
+struct VaultExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every vault entry to a file, still encrypted (for backup or migration).",
+        discussion: """
+        Writes JSON lines {"token","kind","kid","scope","ciphertext","subject_hash","created_at"}, the \
+        two binary fields in base64. Originals stay AES-GCM-SIV ciphertext under the kid's key: the \
+        file is useless without MASKER_KEY_<kid>, and holds no readable PHI. Created with mode 0600; an \
+        existing file is never overwritten.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("File to create.", valueName: "file"))
+    var out: String
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIFailure(.error, "no vault at \(path); nothing to export") }
+        let store: SQLiteVaultStore
+        do { store = try SQLiteVaultStore(path: path) } catch { throw CLIFailure(.error, error.description) }
+        let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "it already exists (export never overwrites)" : String(cString: strerror(errno))
+            throw CLIFailure(.error, "cannot create \(out): \(reason)")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        let formatter = ISO8601DateFormatter()
+        var written = 0
+        do {
+            try store.forEachEntry { entry in
+                let line = JSONValue.object([
+                    ("token", .string(entry.token)), ("kind", .string(entry.kind.rawValue)), ("kid", .string(entry.kid)),
+                    ("scope", .string(entry.scope)), ("ciphertext", .string(Data(entry.ciphertext).base64EncodedString())),
+                    ("subject_hash", .string(Data(entry.subjectHash).base64EncodedString())),
+                    ("created_at", .string(formatter.string(from: entry.createdAt))),
+                ]).serialized() + "\n"
+                try handle.write(contentsOf: Data(line.utf8))
+                written += 1
+            }
+            try handle.synchronize()
+        } catch {
+            unlink(out)
+            throw CLIFailure(.error, "export to \(out) failed (\(error.localizedDescription)); the partial file was removed")
+        }
+        Console.out("exported \(written) entries to \(out)")
     }
 }
