@@ -6,9 +6,34 @@ import MaskerStore
 struct VaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault",
-        abstract: "Inspect and purge the token vault.",
+        abstract: "Inspect, export, purge and re-key the token vault.",
         subcommands: [VaultStatsCommand.self, VaultExportCommand.self, VaultPurgeCommand.self, VaultRotateKeyCommand.self]
     )
+
+    /// The vault the administration commands work on; it must already exist (they never create one).
+    static func openExisting(_ context: CommandContext, toDo purpose: String) throws(CLIFailure) -> SQLiteVaultStore {
+        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIFailure(.error, "no vault at \(path); nothing to \(purpose) (nothing has been masked with vault-deterministic yet, or set MASKER_VAULT_PATH)")
+        }
+        return try unavailable { () throws(VaultUnavailable) in try SQLiteVaultStore(path: path) }
+    }
+
+    static func unavailable<T>(_ body: () throws(VaultUnavailable) -> T) throws(CLIFailure) -> T {
+        do { return try body() } catch { throw CLIFailure(.error, error.description) }
+    }
+
+    /// Asks on the terminal unless `--yes`; refuses when there is no terminal to ask on.
+    static func confirm(_ question: String, yes: Bool, canPrompt: Bool = true, declined: String) throws(CLIFailure) {
+        if yes { return }
+        guard canPrompt, isatty(STDIN_FILENO) == 1 else {
+            throw CLIFailure(.usage, "\(question) Refusing without --yes: there is no terminal to confirm on")
+        }
+        Console.err("\(question) [y/N] ")
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+            throw CLIFailure(.error, "not confirmed; \(declined)")
+        }
+    }
 }
 
 struct VaultStatsCommand: AsyncParsableCommand {
@@ -19,16 +44,9 @@ struct VaultStatsCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIFailure(.error, "no vault at \(path): nothing has been masked with vault-deterministic yet (or set MASKER_VAULT_PATH)")
-        }
-        let stats: SQLiteVaultStore.Stats
-        do {
-            stats = try SQLiteVaultStore(path: path).stats()
-        } catch {
-            throw CLIFailure(.error, error.description)
-        }
+        let store = try VaultCommand.openExisting(context, toDo: "show")
+        let path = store.path
+        let stats = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.stats() }
         let formatter = ISO8601DateFormatter()
         if global.json {
             Console.out(JSONValue.object([
@@ -82,30 +100,26 @@ struct VaultPurgeCommand: AsyncParsableCommand {
             throw CLIFailure(.usage, "give exactly one of --before DATE or --subject VALUE")
         }
         let context = try CommandContext(options: global)
-        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIFailure(.error, "no vault at \(path); nothing to purge (or set MASKER_VAULT_PATH)")
-        }
-        let store: SQLiteVaultStore
-        do { store = try SQLiteVaultStore(path: path) } catch { throw CLIFailure(.error, error.description) }
-
+        let store = try VaultCommand.openExisting(context, toDo: "purge")
         let count: Int
         let action: () throws(VaultUnavailable) -> Int
         if let before {
             guard let date = Self.day(before) else { throw CLIFailure(.usage, "--before takes a day as YYYY-MM-DD, got '\(before)'") }
-            count = try Self.unavailable { () throws(VaultUnavailable) in try store.count(createdBefore: date) }
+            count = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.count(createdBefore: date) }
             action = { () throws(VaultUnavailable) in try store.purge(createdBefore: date) }
         } else {
             let hashes = try subjectHashes(context: context)
-            count = try Self.unavailable { () throws(VaultUnavailable) in try store.count(subjectHashes: hashes) }
+            count = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.count(subjectHashes: hashes) }
             action = { () throws(VaultUnavailable) in try store.purge(subjectHashes: hashes) }
         }
         guard count > 0 else {
             Console.out("nothing to purge: no matching entries")
             return
         }
-        try confirm("Delete \(count) vault \(count == 1 ? "entry" : "entries")? Their tokens will never be restored again.")
-        let deleted = try Self.unavailable(action)
+        // With --subject -, standard input held the value: there is no terminal left to ask on.
+        try VaultCommand.confirm("Delete \(count) vault \(count == 1 ? "entry" : "entries")? Their tokens will never be restored again.",
+                                 yes: yes, canPrompt: subject != "-", declined: "nothing was deleted")
+        let deleted = try VaultCommand.unavailable(action)
         Console.out("purged \(deleted) \(deleted == 1 ? "entry" : "entries")")
     }
 
@@ -134,27 +148,12 @@ struct VaultPurgeCommand: AsyncParsableCommand {
         }
     }
 
-    private func confirm(_ question: String) throws {
-        if yes { return }
-        guard isatty(STDIN_FILENO) == 1, subject != "-" else {
-            throw CLIFailure(.usage, "\(question) Refusing without --yes: there is no terminal to confirm on")
-        }
-        Console.err("\(question) [y/N] ")
-        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-            throw CLIFailure(.error, "not confirmed; nothing was deleted")
-        }
-    }
-
     static func day(_ text: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd"
         return formatter.date(from: text)
-    }
-
-    static func unavailable<T>(_ body: () throws(VaultUnavailable) -> T) throws(CLIFailure) -> T {
-        do { return try body() } catch { throw CLIFailure(.error, error.description) }
     }
 }
 
@@ -192,26 +191,15 @@ struct VaultRotateKeyCommand: AsyncParsableCommand {
         guard ring.currentKey(for: policy.kid) ?? ring.previousKey(for: policy.kid) != nil else {
             throw CLIFailure(.policyInvalid, "no key for the current kid \(policy.kid): set \(KeyRing.variableName(for: policy.kid)) or its _OLD")
         }
-        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIFailure(.error, "no vault at \(path); nothing to rotate") }
-        let store: SQLiteVaultStore
-        do { store = try SQLiteVaultStore(path: path) } catch { throw CLIFailure(.error, error.description) }
-        let count = try VaultPurgeCommand.unavailable { () throws(VaultUnavailable) in try store.count(kid: policy.kid) }
+        let store = try VaultCommand.openExisting(context, toDo: "rotate")
+        let count = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.count(kid: policy.kid) }
         guard count > 0 else {
             Console.out("nothing to rotate: no entries under kid \(policy.kid)")
             return
         }
-        if !yes {
-            guard isatty(STDIN_FILENO) == 1 else {
-                throw CLIFailure(.usage, "Re-encrypt \(count) entries from \(policy.kid) to \(newKid)? Refusing without --yes: there is no terminal to confirm on")
-            }
-            Console.err("Re-encrypt \(count) entries from \(policy.kid) to \(newKid)? [y/N] ")
-            guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-                throw CLIFailure(.error, "not confirmed; nothing was changed")
-            }
-        }
+        try VaultCommand.confirm("Re-encrypt \(count) entries from \(policy.kid) to \(newKid)?", yes: yes, declined: "nothing was changed")
         let kid = newKid
-        let result = try VaultPurgeCommand.unavailable { () throws(VaultUnavailable) in
+        let result = try VaultCommand.unavailable { () throws(VaultUnavailable) in
             try store.rekey(from: policy.kid) { VaultDeterministicScheme.rekeyed($0, to: kid, keyRing: ring) }
         }
         guard result.failed == 0 else {
@@ -240,10 +228,7 @@ struct VaultExportCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIFailure(.error, "no vault at \(path); nothing to export") }
-        let store: SQLiteVaultStore
-        do { store = try SQLiteVaultStore(path: path) } catch { throw CLIFailure(.error, error.description) }
+        let store = try VaultCommand.openExisting(context, toDo: "export")
         let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "it already exists (export never overwrites)" : String(cString: strerror(errno))
