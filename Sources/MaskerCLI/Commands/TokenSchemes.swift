@@ -5,9 +5,12 @@ import MaskerStore
 /// Builds the token schemes a command needs from the policy, the key ring and the vault, with the
 /// failures mapped to the documented exit codes: a missing or malformed key is an invalid policy
 /// for this environment (3, `unknown_kid` / `invalid_key`), an unusable vault an error (1).
-struct TokenSchemes {
+final class TokenSchemes {
     let keyRing: KeyRing
     let context: CommandContext
+    /// Opened on first use and kept: a batch mints for many records, and each open is a new
+    /// connection pool and migration check.
+    private var openedVault: SQLiteVaultStore?
 
     init(policy: Policy, context: CommandContext) throws {
         self.context = context
@@ -20,9 +23,12 @@ struct TokenSchemes {
     }
 
     func vault() throws(CLIFailure) -> SQLiteVaultStore {
+        if let openedVault { return openedVault }
         let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
         do {
-            return try SQLiteVaultStore(path: path)
+            let store = try SQLiteVaultStore(path: path)
+            openedVault = store
+            return store
         } catch {
             throw CLIFailure(.error, "\(error.description); set MASKER_VAULT_PATH or MASKER_DATA_DIR to a writable location")
         }

@@ -16,63 +16,91 @@ public struct VaultDeterministicScheme: TokenScheme {
     public let store: any VaultStore
     public let scope: String
 
+    /// The three keys derived from one kid key.
+    struct DerivedKeys: Sendable {
+        let token: SymmetricKey
+        let entry: SymmetricKey
+        let subject: SymmetricKey
+
+        init(_ key: SymmetricKey) {
+            token = VaultDeterministicScheme.derived(key, "token")
+            entry = VaultDeterministicScheme.derived(key, "entry")
+            subject = VaultDeterministicScheme.derived(key, "subject")
+        }
+    }
+
+    /// Derived once here rather than three HKDF runs per token: the current key mints, current and
+    /// previous restore this kid's entries.
+    private let mintingKeys: DerivedKeys?
+    private let restoringKeys: [DerivedKeys]
+
     public init(kid: String, keyRing: KeyRing, store: any VaultStore, scope: String) {
         self.kid = kid
         self.keyRing = keyRing
         self.store = store
         self.scope = scope
+        mintingKeys = keyRing.currentKey(for: kid).map(DerivedKeys.init)
+        restoringKeys = Self.keys(of: kid, in: keyRing)
     }
 
     static func derived(_ key: SymmetricKey, _ purpose: String) -> SymmetricKey {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("masker vault \(purpose) v1".utf8), outputByteCount: 32)
     }
 
-    /// The token a value would get, without touching the vault (and the subject hash for erasure).
-    func token(for normalized: String, kind: EntityKind, key: SymmetricKey) -> MaskToken {
+    /// A kid's current and previous keys, derived.
+    static func keys(of kid: String, in keyRing: KeyRing) -> [DerivedKeys] {
+        [keyRing.currentKey(for: kid), keyRing.previousKey(for: kid)].compactMap { $0 }.map(DerivedKeys.init)
+    }
+
+    /// The token a value would get, without touching the vault.
+    func token(for normalized: String, kind: EntityKind, keys: DerivedKeys) -> MaskToken {
         // Unit separators keep the fields unambiguous: ("AB", "C") and ("A", "BC") differ.
         let message = Data("\(kind.rawValue)\u{1F}\(scope)\u{1F}\(normalized)".utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: Self.derived(key, "token"))
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: keys.token)
         return MaskToken(scheme: .vault, kind: kind, kid: kid, body: Base32.encode(Array(mac).prefix(16)))
     }
 
     /// The entry re-encrypted under `newKid`'s key, with its subject hash recomputed, for key
     /// rotation. nil when the entry does not open under any key of its current kid.
     public static func rekeyed(_ entry: VaultEntry, to newKid: String, keyRing: KeyRing) -> VaultEntry? {
-        guard let newKey = keyRing.currentKey(for: newKid),
+        guard let newKey = keyRing.currentKey(for: newKid).map(DerivedKeys.init),
               let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return nil }
-        let oldKeys = [keyRing.currentKey(for: entry.kid), keyRing.previousKey(for: entry.kid)].compactMap { $0 }
-        for key in oldKeys {
-            guard let plaintext = try? AES.GCM._SIV.open(box, using: derived(key, "entry"), authenticating: Array(entry.token.utf8)),
+        for keys in Self.keys(of: entry.kid, in: keyRing) {
+            guard let plaintext = try? AES.GCM._SIV.open(box, using: keys.entry, authenticating: Array(entry.token.utf8)),
                   let value = String(validating: plaintext, as: UTF8.self),
-                  let sealed = try? AES.GCM._SIV.seal(plaintext, using: derived(newKey, "entry"), authenticating: Array(entry.token.utf8))
+                  let sealed = try? AES.GCM._SIV.seal(plaintext, using: newKey.entry, authenticating: Array(entry.token.utf8))
             else { continue }
             var rekeyed = entry
             rekeyed.kid = newKid
             rekeyed.ciphertext = Array(sealed.combined)
-            rekeyed.subjectHash = subjectHash(ValueNormalizer.normalize(value, kind: entry.kind), kind: entry.kind, key: newKey)
+            rekeyed.subjectHash = subjectHash(ValueNormalizer.normalize(value, kind: entry.kind), kind: entry.kind, subjectKey: newKey.subject)
             return rekeyed
         }
         return nil
     }
 
     public static func subjectHash(_ normalized: String, kind: EntityKind, key: SymmetricKey) -> [UInt8] {
+        subjectHash(normalized, kind: kind, subjectKey: derived(key, "subject"))
+    }
+
+    static func subjectHash(_ normalized: String, kind: EntityKind, subjectKey: SymmetricKey) -> [UInt8] {
         let message = Data("\(kind.rawValue)\u{1F}\(normalized)".utf8)
-        return Array(HMAC<SHA256>.authenticationCode(for: message, using: derived(key, "subject")))
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: subjectKey))
     }
 
     public func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken {
-        guard let key = keyRing.currentKey(for: kid) else { throw .missingKey(kid: kid) }
+        guard let keys = mintingKeys else { throw .missingKey(kid: kid) }
         let normalized = ValueNormalizer.normalize(value, kind: kind)
-        let token = token(for: normalized, kind: kind, key: key)
+        let token = token(for: normalized, kind: kind, keys: keys)
         let sealed: AES.GCM._SIV.SealedBox
         do {
-            sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: Self.derived(key, "entry"),
+            sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: keys.entry,
                                            authenticating: Array(token.description.utf8))
         } catch {
             throw .cryptoFailure(kid: kid)
         }
         let entry = VaultEntry(token: token.description, kind: kind, kid: kid, scope: scope, ciphertext: Array(sealed.combined),
-                               subjectHash: Self.subjectHash(normalized, kind: kind, key: key), createdAt: Date())
+                               subjectHash: Self.subjectHash(normalized, kind: kind, subjectKey: keys.subject), createdAt: Date())
         do {
             _ = try store.insertIfAbsent(entry)
         } catch {
@@ -95,11 +123,12 @@ public struct VaultDeterministicScheme: TokenScheme {
             return keyRing.currentKey(for: token.kid) ?? keyRing.previousKey(for: token.kid) == nil
                 ? .failure(.unknownKid) : .failure(.unknownToken)
         }
-        let keys = [keyRing.currentKey(for: entry.kid), keyRing.previousKey(for: entry.kid)].compactMap { $0 }
+        // Entries of this scheme's kid use the keys derived at init; only rotated entries derive here.
+        let keys = entry.kid == kid ? restoringKeys : Self.keys(of: entry.kid, in: keyRing)
         guard !keys.isEmpty else { return .failure(.unknownKid) }
         guard let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return .failure(.tampered) }
         for key in keys {
-            if let plaintext = try? AES.GCM._SIV.open(box, using: Self.derived(key, "entry"), authenticating: Array(token.description.utf8)),
+            if let plaintext = try? AES.GCM._SIV.open(box, using: key.entry, authenticating: Array(token.description.utf8)),
                let text = String(validating: plaintext, as: UTF8.self) {
                 return .success(text)
             }
