@@ -34,7 +34,7 @@ public struct Rehydrator: Sendable {
         var cursor = 0
         for match in matches {
             output.append(contentsOf: bytes[cursor..<match.start])
-            let scheme = String(decoding: bytes[match.start..<(bytes[match.start...].firstIndex(of: 46) ?? match.end)], as: UTF8.self)
+            let scheme = match.scheme.rawValue
             let outcome: Result<String, RehydrationFailure>
             if let token = match.token {
                 outcome = schemes[token.scheme].map { $0.restore(token) } ?? .failure(.unsupportedScheme)

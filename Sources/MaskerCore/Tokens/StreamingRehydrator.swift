@@ -69,13 +69,12 @@ public struct StreamingRehydrator: Sendable {
     /// The start of the last place where a token could begin and is not yet closed: a partial
     /// `MSK…` prefix at the end, or a token whose body runs to the end of the text.
     static func tokenStart(in bytes: [UInt8]) -> Int? {
-        let prefixes = [Array("MSKV1.".utf8), Array("MSK1.".utf8)]
         var index = max(0, bytes.count - maxTokenBytes)
         var candidate: Int?
         while index < bytes.count {
             if bytes[index] == 77, index == 0 || !TokenScanner.isWordByte(bytes[index - 1]) { // "M"
                 let tail = Array(bytes[index...])
-                let isPrefixOfScheme = prefixes.contains { tail.count < $0.count && Array($0.prefix(tail.count)) == tail }
+                let isPrefixOfScheme = schemePrefixes.contains { tail.count < $0.count && $0.starts(with: tail) }
                 if isPrefixOfScheme || couldStillGrow(tail) {
                     candidate = index
                     break
@@ -88,7 +87,7 @@ public struct StreamingRehydrator: Sendable {
 
     /// A scheme followed by fields whose last one reaches the end of the text.
     static func couldStillGrow(_ tail: [UInt8]) -> Bool {
-        guard tail.starts(with: Array("MSKV1.".utf8)) || tail.starts(with: Array("MSK1.".utf8)) else { return false }
+        guard schemePrefixes.contains(where: { tail.starts(with: $0) }) else { return false }
         // Every byte after the scheme must belong to the token alphabet (fields and dots).
         return tail.allSatisfy { TokenScanner.isWordByte($0) || $0 == 46 } && tail.count < maxTokenBytes
     }
@@ -96,6 +95,9 @@ public struct StreamingRehydrator: Sendable {
     /// Longer than any token (an MSK1 body for a 2,000-byte value is about 3,300 characters), so a
     /// token is never released half-way; past it, held text is released as plain text.
     static let maxTokenBytes = 4096
+
+    /// `MSKV1.` and `MSK1.`, from the scheme list rather than spelled out again.
+    static let schemePrefixes = TokenSchemeID.allCases.map { Array(($0.rawValue + ".").utf8) }
 
     static func partialKind(_ tail: [UInt8]) -> String? {
         let parts = tail.split(separator: 46, omittingEmptySubsequences: false)

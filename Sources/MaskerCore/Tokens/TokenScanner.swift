@@ -8,6 +8,7 @@ public enum TokenScanner {
         /// UTF-8 byte offsets into the scanned text.
         public var start: Int
         public var end: Int
+        public var scheme: TokenSchemeID
         /// nil when the text has the token shape but a field is invalid (unknown kind, bad kid):
         /// rehydration treats it as a failed token, never as plain text.
         public var token: MaskToken?
@@ -62,7 +63,7 @@ public enum TokenScanner {
         if let kind = EntityKind(rawValue: kindText), KeyID.problem(with: kid) == nil {
             token = MaskToken(scheme: scheme, kind: kind, kid: kid, body: body)
         }
-        return Match(start: start, end: cursor, token: token, kindText: EntityKind(rawValue: kindText)?.rawValue)
+        return Match(start: start, end: cursor, scheme: scheme, token: token, kindText: EntityKind(rawValue: kindText)?.rawValue)
     }
 
     @inline(__always) static func isUpperOrDigit(_ byte: UInt8) -> Bool { (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) }
