@@ -38,13 +38,17 @@ public enum SpokenFormNormalizer {
         return nil
     }
 
+    /// A hyphen, comma or period that ASR puts between spelled letters ("c-h-e-n"), followed by a unit.
+    private static func separatorThenUnit(_ tokens: [Token], _ index: Int) -> Bool {
+        index + 1 < tokens.count && tokens[index].kind == .punct && ["-", ",", "."].contains(tokens[index].text)
+            && spelledUnit(tokens, index + 1, inRun: true) != nil
+    }
+
     static func joinSpelledRuns(_ tokens: [Token]) -> [Token] {
         // Most turns spell nothing: two spelled units in a row are needed before any copy is made.
         func unitFollows(_ index: Int) -> Bool {
             guard index + 1 < tokens.count else { return false }
-            if spelledUnit(tokens, index + 1) != nil { return true }
-            return index + 2 < tokens.count && tokens[index + 1].kind == .punct
-                && ["-", ",", "."].contains(tokens[index + 1].text) && spelledUnit(tokens, index + 2) != nil
+            return spelledUnit(tokens, index + 1) != nil || separatorThenUnit(tokens, index + 1)
         }
         guard tokens.indices.contains(where: { spelledUnit(tokens, $0) != nil && unitFollows($0) }) else { return tokens }
         var output: [Token] = []
@@ -61,8 +65,7 @@ public enum SpokenFormNormalizer {
                 // The next unit follows after a space, or after a hyphen, comma or period that ASR
                 // inserts between spelled letters ("c-h-e-n").
                 guard cursor < tokens.count else { break }
-                if tokens[cursor].kind == .punct, ["-", ",", "."].contains(tokens[cursor].text),
-                   cursor + 1 < tokens.count, spelledUnit(tokens, cursor + 1, inRun: true) != nil {
+                if separatorThenUnit(tokens, cursor) {
                     cursor += 1
                 } else if !tokens[cursor].spaceBefore {
                     break
@@ -192,6 +195,16 @@ public enum SpokenFormNormalizer {
             guard i < words.count, case let .scale(value) = words[i] else { return nil }
             return value
         }
+        // "four hundred twelve", "nineteen hundred": a group below 100, optionally times a hundred plus a rest.
+        func belowThousand(_ i: inout Int) -> Int? {
+            guard var value = below100(&i) else { return nil }
+            if scale(i) == 100, value < 100 {
+                value *= 100
+                i += 1
+                if let rest = below100(&i) { value += rest }
+            }
+            return value
+        }
         while index < words.count {
             if case let .repeater(times) = words[index] {
                 guard index + 1 < words.count, case let .unit(digit) = words[index + 1] else { return nil }
@@ -204,23 +217,12 @@ public enum SpokenFormNormalizer {
                 index += 1
                 continue
             }
-            guard var value = below100(&index) else { return nil }
-            if scale(index) == 100, value < 100 {
-                value *= 100
-                index += 1
-                if let rest = below100(&index) { value += rest }
-            }
+            guard var value = belowThousand(&index) else { return nil }
             if scale(index) == 1000 {
                 value *= 1000
                 index += 1
                 var restIndex = index
-                if var rest = below100(&restIndex) {
-                    if scale(restIndex) == 100, rest < 100 {
-                        rest *= 100
-                        restIndex += 1
-                        var tail = restIndex
-                        if let more = below100(&tail) { rest += more; restIndex = tail }
-                    }
+                if let rest = belowThousand(&restIndex) {
                     value += rest
                     index = restIndex
                 }
@@ -316,10 +318,7 @@ public enum SpokenFormNormalizer {
             // Spoken IPv4: number dot number dot number dot number.
             if output[index].kind == .number, index + 6 < output.count,
                (0..<3).allSatisfy({ output[index + 1 + 2 * $0].lower == "dot" && output[index + 2 + 2 * $0].kind == .number }) {
-                for part in 0..<3 {
-                    output[index + 1 + 2 * part] = punct(".", replacing: output[index + 1 + 2 * part])
-                    output[index + 2 + 2 * part].spaceBefore = false
-                }
+                for part in 0..<3 { joinConnector(&output, at: index + 1 + 2 * part, as: ".") }
                 index += 7
                 continue
             }
@@ -338,27 +337,21 @@ public enum SpokenFormNormalizer {
                 index += 1
                 continue
             }
-            for label in labels.dropFirst() {
-                output[label - 1] = punct(".", replacing: output[label - 1])
-                output[label].spaceBefore = false
-            }
+            for label in labels.dropFirst() { joinConnector(&output, at: label - 1, as: ".") }
             // "slash path" after the domain.
             var tail = last + 1
             while tail + 1 < output.count, output[tail].lower == "slash", output[tail + 1].isAlphanumeric {
-                output[tail] = punct("/", replacing: output[tail])
-                output[tail + 1].spaceBefore = false
+                joinConnector(&output, at: tail, as: "/")
                 tail += 2
             }
             // "local at domain": the word before "at" (and any "dot"/"underscore"-joined words before it).
             let atIndex = index - 1
             if atIndex >= 1, output[atIndex].lower == "at", output[atIndex - 1].isAlphanumeric,
                !notLocalParts.contains(output[atIndex - 1].lower) {
-                output[atIndex] = punct("@", replacing: output[atIndex])
-                output[index].spaceBefore = false
+                joinConnector(&output, at: atIndex, as: "@")
                 var local = atIndex - 1
                 while local >= 2, let symbol = localPartConnectors[output[local - 1].lower], output[local - 2].isAlphanumeric {
-                    output[local - 1] = punct(symbol, replacing: output[local - 1])
-                    output[local].spaceBefore = false
+                    joinConnector(&output, at: local - 1, as: symbol)
                     local -= 2
                 }
             }
@@ -367,7 +360,11 @@ public enum SpokenFormNormalizer {
         return output
     }
 
-    private static func punct(_ symbol: String, replacing token: Token) -> Token {
-        Token(kind: .punct, text: symbol, start: token.start, end: token.end, spaceBefore: false, spoken: true)
+    /// Turns the spoken connector at `index` ("dot", "at", "slash") into its symbol and joins it to
+    /// the token after it, as the written form would be.
+    private static func joinConnector(_ tokens: inout [Token], at index: Int, as symbol: String) {
+        let word = tokens[index]
+        tokens[index] = Token(kind: .punct, text: symbol, start: word.start, end: word.end, spaceBefore: false, spoken: true)
+        tokens[index + 1].spaceBefore = false
     }
 }
