@@ -70,11 +70,16 @@ public struct DetectionPipeline: Sendable {
                 for candidate in recognizer.recognize(scanned) {
                     guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { continue }
                     detections.append(Detection(pass: stage.pass, kind: candidate.kind, start: candidate.start,
-                                                end: candidate.end, text: scanned.text(candidate.start, candidate.end),
-                                                confidence: candidate.confidence, recognizer: recognizer.name))
+                                                end: candidate.end, text: "", confidence: candidate.confidence,
+                                                recognizer: recognizer.name))
                 }
             }
         }
-        return SpanMerger.merge(detections)
+        // Span text is sliced only for the spans the merge keeps, not for every candidate.
+        return SpanMerger.merge(detections).map { detection in
+            var kept = detection
+            kept.text = scanned.text(detection.start, detection.end)
+            return kept
+        }
     }
 }
