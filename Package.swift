@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // Pure domain logic: policy, keys, (later) detection, tokens, synthesis, audit chain.
@@ -31,7 +32,10 @@ let package = Package(
             ]
         ),
         // Everything that touches disk or a database: data directory, dev keys, (later) vault.
-        .target(name: "MaskerStore", dependencies: ["MaskerCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "MaskerStore", dependencies: [
+            "MaskerCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "MaskerServer", dependencies: ["MaskerCore", "MaskerStore"]),
         .target(name: "MaskerVoice", dependencies: ["MaskerCore"]),
         // The `masker` command tree as a library, so tests can drive it in-process.

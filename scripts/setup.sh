@@ -10,9 +10,10 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
-# System packages the build and tests need. None yet beyond the toolchain; the list grows with the
-# vault (postgresql), voice (libpocketsphinx-dev pocketsphinx-en-us flite sox) and portal issues.
-APT_PACKAGES=()
+# System packages the build and tests need: the PostgreSQL server for the vault tests (scripts/
+# postgres.sh starts a throwaway cluster on loopback). Voice (libpocketsphinx-dev pocketsphinx-en-us
+# flite sox) and portal packages join this list with their issues.
+APT_PACKAGES=(postgresql)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -9,13 +9,14 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     private let pool: DatabasePool
     public let path: String
 
-    public init(path: String) throws(VaultUnavailable) {
+    /// `busyTimeout`: how long a write waits for another writer (another process) before failing.
+    public init(path: String, busyTimeout: TimeInterval = 5) throws(VaultUnavailable) {
         self.path = path
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
-            configuration.busyMode = .timeout(5) // wait out another writer instead of failing at once
+            configuration.busyMode = .timeout(busyTimeout) // wait out another writer instead of failing at once
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             // Owner-only, like the directory: the rows are encrypted, but their number and timing are not.
@@ -49,152 +50,152 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         return migrator
     }
 
-    public func insertIfAbsent(_ entry: VaultEntry) throws(VaultUnavailable) -> VaultEntry {
+    public var location: String { path }
+
+    public func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
+        guard !entries.isEmpty else { return }
         do {
-            return try pool.write { db in
-                // One statement, so concurrent writers of one token leave exactly one row.
-                try db.execute(sql: """
+            try await pool.write { db in
+                // One statement per row inside one transaction: a turn is one commit (one fsync of
+                // the WAL), and ON CONFLICT keeps the first writer's row for a value written twice.
+                let statement = try db.cachedStatement(sql: """
                     INSERT INTO vault_entry (token, kind, kid, scope, ciphertext, subject_hash, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token) DO NOTHING
-                    """, arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope, Data(entry.ciphertext),
-                                     Data(entry.subjectHash), entry.createdAt])
-                // Inserted: ours is the row. Otherwise another writer was first: read theirs.
-                if db.changesCount == 1 { return entry }
-                return try Self.fetch(db, entry.token) ?? entry
-            }
-        } catch {
-            throw VaultUnavailable("cannot write SQLite vault \(path): \(Self.reason(error))")
-        }
-    }
-
-    public func entry(forToken token: String) throws(VaultUnavailable) -> VaultEntry? {
-        do {
-            return try pool.read { db in try Self.fetch(db, token) }
-        } catch {
-            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
-        }
-    }
-
-    public func count() throws(VaultUnavailable) -> Int {
-        do {
-            return try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_entry") ?? 0 }
-        } catch {
-            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
-        }
-    }
-
-    /// Counts by kind, oldest and newest entry, file size: nothing about any value.
-    public struct Stats: Sendable {
-        public var entries: Int
-        public var byKind: [(kind: String, count: Int)]
-        public var oldest: Date?
-        public var newest: Date?
-        public var fileBytes: Int
-    }
-
-    public func stats() throws(VaultUnavailable) -> Stats {
-        do {
-            return try pool.read { db in
-                let byKind = try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM vault_entry GROUP BY kind ORDER BY kind")
-                    .map { (kind: $0["kind"] as String, count: $0["n"] as Int) }
-                let range = try Row.fetchOne(db, sql: "SELECT MIN(created_at) AS oldest, MAX(created_at) AS newest FROM vault_entry")
-                let files = [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
-                return Stats(entries: byKind.reduce(0) { $0 + $1.count }, byKind: byKind, oldest: range?["oldest"],
-                             newest: range?["newest"], fileBytes: files.reduce(0, +))
-            }
-        } catch {
-            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
-        }
-    }
-
-    /// How many entries a purge would delete, for the confirmation prompt.
-    public func count(createdBefore date: Date) throws(VaultUnavailable) -> Int {
-        try readCount("SELECT COUNT(*) FROM vault_entry WHERE created_at < ?", [date])
-    }
-
-    public func count(subjectHashes: [[UInt8]]) throws(VaultUnavailable) -> Int {
-        guard !subjectHashes.isEmpty else { return 0 }
-        return try readCount("SELECT COUNT(*) FROM vault_entry WHERE subject_hash IN (\(Self.placeholders(subjectHashes.count)))",
-                             StatementArguments(subjectHashes.map { Data($0) }))
-    }
-
-    /// Deletes entries created before `date`; their tokens then rehydrate as `[REDACTED:KIND]`.
-    @discardableResult
-    public func purge(createdBefore date: Date) throws(VaultUnavailable) -> Int {
-        try delete("DELETE FROM vault_entry WHERE created_at < ?", [date])
-    }
-
-    /// Erasure of one person: deletes every entry whose subject hash matches, so none of their
-    /// tokens can ever be restored again.
-    @discardableResult
-    public func purge(subjectHashes: [[UInt8]]) throws(VaultUnavailable) -> Int {
-        guard !subjectHashes.isEmpty else { return 0 }
-        return try delete("DELETE FROM vault_entry WHERE subject_hash IN (\(Self.placeholders(subjectHashes.count)))",
-                          StatementArguments(subjectHashes.map { Data($0) }))
-    }
-
-    /// Re-keys every entry of `oldKid` in one transaction: all or nothing. `transform` returns the
-    /// re-encrypted entry, or nil when an entry cannot be opened (the rotation then fails untouched).
-    public func rekey(from oldKid: String, _ transform: (VaultEntry) -> VaultEntry?) throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) {
-        do {
-            return try pool.write { db in
-                let tokens = try String.fetchAll(db, sql: "SELECT token FROM vault_entry WHERE kid = ?", arguments: [oldKid])
-                var updated: [VaultEntry] = []
-                var failed = 0
-                for token in tokens {
-                    guard let entry = try Self.fetch(db, token), let rekeyed = transform(entry) else { failed += 1; continue }
-                    updated.append(rekeyed)
+                    """)
+                for entry in entries {
+                    try statement.execute(arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope,
+                                                      Data(entry.ciphertext), Data(entry.subjectHash), entry.createdAt])
                 }
-                guard failed == 0 else { return (0, failed) }
+            }
+        } catch {
+            throw unavailable("write", error)
+        }
+    }
+
+    public func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
+        guard !tokens.isEmpty else { return [:] }
+        do {
+            return try await pool.read { db in
+                var found: [String: VaultEntry] = [:]
+                let statement = try db.cachedStatement(sql: "SELECT * FROM vault_entry WHERE token = ?")
+                for token in Set(tokens) {
+                    if let entry = try Row.fetchOne(statement, arguments: [token]).flatMap(Self.entry) { found[token] = entry }
+                }
+                return found
+            }
+        } catch {
+            throw unavailable("read", error)
+        }
+    }
+
+    public func stats() async throws(VaultUnavailable) -> VaultStats {
+        let files = [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+        do {
+            return try await pool.read { db in
+                let byKind = try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM vault_entry GROUP BY kind ORDER BY kind")
+                    .map { VaultStats.KindCount(kind: $0["kind"], count: $0["n"]) }
+                let range = try Row.fetchOne(db, sql: "SELECT MIN(created_at) AS oldest, MAX(created_at) AS newest FROM vault_entry")
+                return VaultStats(entries: byKind.reduce(0) { $0 + $1.count }, byKind: byKind, oldest: range?["oldest"],
+                                  newest: range?["newest"], storedBytes: files.reduce(0, +))
+            }
+        } catch {
+            throw unavailable("read", error)
+        }
+    }
+
+    public func count(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int {
+        let (condition, arguments) = Self.whereClause(selection)
+        do {
+            return try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_entry WHERE \(condition)", arguments: arguments) ?? 0
+            }
+        } catch {
+            throw unavailable("read", error)
+        }
+    }
+
+    public func purge(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int {
+        let (condition, arguments) = Self.whereClause(selection)
+        do {
+            return try await pool.write { db in
+                try db.execute(sql: "DELETE FROM vault_entry WHERE \(condition)", arguments: arguments)
+                return db.changesCount
+            }
+        } catch {
+            throw unavailable("write", error)
+        }
+    }
+
+    public func rekey(from oldKid: String, _ transform: @escaping @Sendable (VaultEntry) -> VaultEntry?)
+        async throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) {
+        do {
+            return try await pool.write { db in
+                let entries = try Row.fetchAll(db, sql: "SELECT * FROM vault_entry WHERE kid = ?", arguments: [oldKid]).compactMap(Self.entry)
+                let updated = entries.compactMap(transform)
+                guard updated.count == entries.count else { return (0, entries.count - updated.count) }
+                let statement = try db.cachedStatement(sql: "UPDATE vault_entry SET kid = ?, ciphertext = ?, subject_hash = ? WHERE token = ?")
                 for entry in updated {
-                    try db.execute(sql: "UPDATE vault_entry SET kid = ?, ciphertext = ?, subject_hash = ? WHERE token = ?",
-                                   arguments: [entry.kid, Data(entry.ciphertext), Data(entry.subjectHash), entry.token])
+                    try statement.execute(arguments: [entry.kid, Data(entry.ciphertext), Data(entry.subjectHash), entry.token])
                 }
                 return (updated.count, 0)
             }
         } catch {
-            throw VaultUnavailable("cannot write SQLite vault \(path): \(Self.reason(error))")
+            throw unavailable("write", error)
         }
     }
 
-    /// Visits every entry in token order through a cursor: constant memory however large the vault.
-    public func forEachEntry(_ body: (VaultEntry) throws -> Void) throws {
-        try pool.read { db in
-            let tokens = try String.fetchCursor(db, sql: "SELECT token FROM vault_entry ORDER BY token")
-            while let token = try tokens.next() {
-                if let entry = try Self.fetch(db, token) { try body(entry) }
+    public func forEachEntry(_ body: (VaultEntry) throws -> Void) async throws {
+        var after = ""
+        while true {
+            let start = after
+            let page = try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM vault_entry WHERE token > ? ORDER BY token LIMIT ?",
+                                 arguments: [start, Self.pageSize]).compactMap(Self.entry)
             }
+            for entry in page { try body(entry) }
+            guard let last = page.last, page.count == Self.pageSize else { return }
+            after = last.token
         }
     }
 
-    public func count(kid: String) throws(VaultUnavailable) -> Int {
-        try readCount("SELECT COUNT(*) FROM vault_entry WHERE kid = ?", [kid])
-    }
+    static let pageSize = 500
 
-    private func readCount(_ sql: String, _ arguments: StatementArguments) throws(VaultUnavailable) -> Int {
+    /// Holds the write lock (an open exclusive transaction) while `body` runs: how tests play
+    /// another process that has the vault locked.
+    public func holdingWriteLock(_ body: () async throws -> Void) async throws {
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true // the point: a transaction left open across calls
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        try connection.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
         do {
-            return try pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+            try await body()
         } catch {
-            throw VaultUnavailable("cannot read SQLite vault \(path): \(Self.reason(error))")
+            try? connection.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+            throw error
+        }
+        try connection.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+    }
+
+    /// The SQL condition of a selection and its arguments.
+    static func whereClause(_ selection: VaultSelection) -> (String, StatementArguments) {
+        switch selection {
+        case .all: return ("1", [])
+        case let .createdBefore(date): return ("created_at < ?", [date])
+        case let .subjects(hashes) where hashes.isEmpty: return ("0", [])
+        case let .subjects(hashes):
+            return ("subject_hash IN (\(placeholders(hashes.count)))", StatementArguments(hashes.map { Data($0) }))
+        case let .kid(kid): return ("kid = ?", [kid])
         }
     }
 
-    private func delete(_ sql: String, _ arguments: StatementArguments) throws(VaultUnavailable) -> Int {
-        do {
-            return try pool.write { db in
-                try db.execute(sql: sql, arguments: arguments)
-                return db.changesCount
-            }
-        } catch {
-            throw VaultUnavailable("cannot write SQLite vault \(path): \(Self.reason(error))")
-        }
+    private func unavailable(_ operation: String, _ error: Error) -> VaultUnavailable {
+        VaultUnavailable("cannot \(operation) SQLite vault \(path): \(Self.reason(error))")
     }
 
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 
-    static func fetch(_ db: Database, _ token: String) throws -> VaultEntry? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vault_entry WHERE token = ?", arguments: [token]),
-              let kind = EntityKind(rawValue: row["kind"]) else { return nil }
+    static func entry(_ row: Row) -> VaultEntry? {
+        guard let kind = EntityKind(rawValue: row["kind"]) else { return nil }
         let ciphertext: Data = row["ciphertext"]
         let subjectHash: Data = row["subject_hash"]
         return VaultEntry(token: row["token"], kind: kind, kid: row["kid"], scope: row["scope"], ciphertext: Array(ciphertext),

@@ -34,6 +34,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Timed rounds over the corpus (default 5).")
     var rounds = 5
 
+    @Option(name: .long, help: ArgumentHelp("Vault for the token stages: sqlite (a throwaway file) or postgres (a throwaway schema in MASKER_DATABASE_URL's database).", valueName: "kind"))
+    var vault: BenchVault = .sqlite
+
     @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
     var slowest = 0
 
@@ -46,6 +49,20 @@ struct BenchCommand: AsyncParsableCommand {
         var bytes: Int
         var p50: Double
         var p99: Double
+
+        init(stage: String, samples: [UInt64], seconds: Double, bytes: Int) {
+            let sorted = samples.sorted()
+            func percentile(_ p: Double) -> Double {
+                guard !sorted.isEmpty else { return 0 }
+                return Double(sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))]) / 1000
+            }
+            self.stage = stage
+            turns = samples.count
+            self.seconds = seconds
+            self.bytes = bytes
+            p50 = percentile(0.5)
+            p99 = percentile(0.99)
+        }
 
         var json: JSONValue {
             .object([
@@ -69,7 +86,7 @@ struct BenchCommand: AsyncParsableCommand {
             Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count },
             Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count },
         ]
-        results += try Self.tokenStages(texts, pipeline: pipeline, rounds: rounds)
+        results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
         if slowest > 0 {
             // Median of each line over the rounds, so one scheduling hiccup does not rank a line.
             var perLine: [(line: Int, micros: Double)] = []
@@ -104,36 +121,87 @@ struct BenchCommand: AsyncParsableCommand {
         Console.out(lines.joined(separator: "\n"))
     }
 
-    /// mask, rehydrate and rehydrate_stream, against a throwaway vault and key.
-    static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int) throws -> [StageResult] {
+    /// mask, rehydrate, rehydrate_stream and the vault insert stages, against a throwaway vault
+    /// (SQLite in a temporary directory, or a throwaway schema of MASKER_DATABASE_URL) and key.
+    static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, vault location: BenchVault,
+                            environment: [String: String]) async throws -> [StageResult] {
         let policy = pipeline.policy
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ring = KeyRing.fromEnvironment([KeyRing.variableName(for: policy.kid): KeyRing.generateEncodedKey()]).ring
-        let store: SQLiteVaultStore
+        let store = try await location.open(environment: environment, directory: directory)
         do {
-            store = try SQLiteVaultStore(path: directory.appendingPathComponent("vault.sqlite").path)
+            let results = try await tokenStages(texts, pipeline: pipeline, rounds: rounds, store: store)
+            await location.discard(store)
+            return results
         } catch {
-            throw CLIFailure(.error, error.description)
+            await location.discard(store)
+            throw error
         }
+    }
+
+    private static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, store: any VaultStore) async throws -> [StageResult] {
+        let policy = pipeline.policy
+        let ring = KeyRing.fromEnvironment([KeyRing.variableName(for: policy.kid): KeyRing.generateEncodedKey()]).ring
         let vault = VaultDeterministicScheme(kid: policy.kid, keyRing: ring, store: store, scope: "bench")
         let masker = Masker(policy: policy, scheme: vault)
         let rehydrator = Rehydrator(schemes: [vault])
-        let masked = try texts.map { try masker.mask($0, detections: pipeline.detect($0)).masked }
-        let mask = measure("mask", texts, rounds: rounds) { _ = try? masker.mask($0, detections: pipeline.detect($0)) }
-        let rehydrate = measure("rehydrate", masked, rounds: rounds) { _ = rehydrator.rehydrate($0).text }
+        var masked: [String] = []
+        for text in texts {
+            do {
+                masked.append(try await masker.mask(text, detections: pipeline.detect(text)).masked)
+            } catch {
+                throw CLIFailure(.error, error.description)
+            }
+        }
+        let mask = await measure("mask", texts, rounds: rounds) { _ = try? await masker.mask($0, detections: pipeline.detect($0)) }
+        let rehydrate = await measure("rehydrate", masked, rounds: rounds) { _ = await rehydrator.rehydrate($0).text }
+        // The same runs, each turn's time divided by the tokens in it (turns without tokens left out).
+        let withTokens = masked.filter { TokenScanner.mayContainToken(Array($0.utf8)) }
+        let perToken = await measure("rehydrate/token", withTokens, bytes: { $0.utf8.count },
+                                     units: { TokenScanner.matches(in: $0).count }, rounds: rounds) { _ = await rehydrator.rehydrate($0).text }
         // Per chunk: each masked turn cut into 16-byte chunks, each feed timed on its own.
         let chunks = masked.flatMap { text -> [[UInt8]] in
             let bytes = Array(text.utf8)
             return stride(from: 0, to: bytes.count, by: 16).map { Array(bytes[$0..<min($0 + 16, bytes.count)]) }
         }
         var streaming = StreamingRehydrator(rehydrator: rehydrator)
-        let stream = measure("rehydrate_stream", chunks, rounds: rounds) { _ = streaming.feed($0) }
-        _ = streaming.finish()
-        // New tokens only: every value distinct, so each mint is an insert (one transaction each).
-        let fresh = (0..<max(texts.count, 1000)).map { "415-555-\(String(format: "%04d", $0 % 10000))-\($0)" }
-        let insert = measure("vault_insert", fresh, rounds: 1) { _ = try? vault.mint($0, kind: .otherID) }
-        return [mask, rehydrate, stream, insert]
+        let stream = await measure("rehydrate_stream", chunks, bytes: { $0.count }, rounds: rounds) { _ = await streaming.feed($0) }
+        _ = await streaming.finish()
+        let insert = try await insertStage("vault_insert", store: store, scheme: vault, writers: 1)
+        let concurrent = try await insertStage("vault_insert_x16", store: store, scheme: vault, writers: 16)
+        return [mask, rehydrate, perToken, stream, insert, concurrent]
+    }
+
+    /// New tokens only, a turn of `tokensPerTurn` distinct values at a time (one transaction each),
+    /// from `writers` concurrent tasks. Its unit is a token: turns/s is new tokens per second.
+    static func insertStage(_ stage: String, store: any VaultStore, scheme: VaultDeterministicScheme, writers: Int,
+                            turnsPerWriter: Int = 500, tokensPerTurn: Int = 4) async throws -> StageResult {
+        let run = UUID().uuidString.prefix(8)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let samples = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    var samples: [UInt64] = []
+                    for turn in 0..<turnsPerWriter {
+                        let requests = (0..<tokensPerTurn).map {
+                            MintRequest("\(run)-\(writer)-\(turn)-\($0)@example.org", kind: .email)
+                        }
+                        let before = DispatchTime.now().uptimeNanoseconds
+                        do {
+                            _ = try await scheme.mint(requests)
+                        } catch {
+                            throw CLIFailure(.error, "\(stage): \(error)")
+                        }
+                        let elapsed = (DispatchTime.now().uptimeNanoseconds - before) / UInt64(tokensPerTurn)
+                        samples += Array(repeating: elapsed, count: tokensPerTurn)
+                    }
+                    return samples
+                }
+            }
+            return try await group.reduce(into: [UInt64]()) { $0 += $1 }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return StageResult(stage: stage, samples: samples, seconds: seconds, bytes: 0)
     }
 
     static func load(_ path: String) throws -> [String] {
@@ -153,14 +221,6 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     static func measure(_ stage: String, _ texts: [String], rounds: Int, _ work: (String) -> Void) -> StageResult {
-        measure(stage, texts, bytes: { $0.utf8.count }, rounds: rounds, work)
-    }
-
-    static func measure(_ stage: String, _ chunks: [[UInt8]], rounds: Int, _ work: ([UInt8]) -> Void) -> StageResult {
-        measure(stage, chunks, bytes: { $0.count }, rounds: rounds, work)
-    }
-
-    static func measure<Item>(_ stage: String, _ texts: [Item], bytes: (Item) -> Int, rounds: Int, _ work: (Item) -> Void) -> StageResult {
         for text in texts { work(text) } // warm-up
         var samples: [UInt64] = []
         samples.reserveCapacity(texts.count * rounds)
@@ -173,12 +233,34 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        samples.sort()
-        func percentile(_ p: Double) -> Double {
-            Double(samples[min(samples.count - 1, Int((Double(samples.count) * p).rounded(.down)))]) / 1000
+        return StageResult(stage: stage, samples: samples, seconds: seconds, bytes: texts.reduce(0) { $0 + $1.utf8.count } * rounds)
+    }
+
+    static func measure(_ stage: String, _ texts: [String], rounds: Int, _ work: (String) async -> Void) async -> StageResult {
+        await measure(stage, texts, bytes: { $0.utf8.count }, rounds: rounds, work)
+    }
+
+    /// Times `work` on each item, `rounds` times after a warm-up. With `units`, each sample is the
+    /// item's time divided by its units (tokens in a turn), and the unit count is what is reported.
+    /// A separate function from the synchronous one: awaiting costs a little even when nothing
+    /// suspends, and the detection stages should not pay it.
+    static func measure<Item>(_ stage: String, _ items: [Item], bytes: (Item) -> Int, units: (Item) -> Int = { _ in 1 }, rounds: Int,
+                              _ work: (Item) async -> Void) async -> StageResult {
+        for item in items { await work(item) } // warm-up
+        var samples: [UInt64] = []
+        samples.reserveCapacity(items.count * rounds)
+        let started = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<rounds {
+            for item in items {
+                let before = DispatchTime.now().uptimeNanoseconds
+                await work(item)
+                let count = max(units(item), 1)
+                let elapsed = (DispatchTime.now().uptimeNanoseconds - before) / UInt64(count)
+                samples += Array(repeating: elapsed, count: count)
+            }
         }
-        return StageResult(stage: stage, turns: samples.count, seconds: seconds,
-                           bytes: texts.reduce(0) { $0 + bytes($1) } * rounds, p50: percentile(0.5), p99: percentile(0.99))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return StageResult(stage: stage, samples: samples, seconds: seconds, bytes: items.reduce(0) { $0 + bytes($1) } * rounds)
     }
 
     /// VmHWM from /proc/self/status: the process's peak resident set.
@@ -187,5 +269,34 @@ struct BenchCommand: AsyncParsableCommand {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
               let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return (kilobytes / 1024 * 10).rounded() / 10
+    }
+}
+
+/// The vault `masker bench` measures the token stages against. Always a throwaway one: a bench
+/// must never write into a real vault.
+enum BenchVault: String, ExpressibleByArgument, CaseIterable {
+    case sqlite, postgres
+
+    func open(environment: [String: String], directory: URL) async throws(CLIFailure) -> any VaultStore {
+        do {
+            switch self {
+            case .sqlite:
+                return try SQLiteVaultStore(path: directory.appendingPathComponent("vault.sqlite").path)
+            case .postgres:
+                guard let url = environment["MASKER_DATABASE_URL"], !url.isEmpty else {
+                    throw CLIFailure(.usage, "--vault postgres needs MASKER_DATABASE_URL (postgres://user:password@host/database)")
+                }
+                return try await PostgresVaultStore(url: url, schema: "masker_bench_\(UInt32.random(in: 0...UInt32.max))")
+            }
+        } catch let error as CLIFailure {
+            throw error
+        } catch {
+            throw CLIFailure(.error, "\(error)")
+        }
+    }
+
+    func discard(_ store: any VaultStore) async {
+        if let postgres = store as? PostgresVaultStore { try? await postgres.dropSchema() }
+        await store.close()
     }
 }

@@ -67,7 +67,7 @@ struct DetectCommand: AsyncParsableCommand {
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
         if let batch {
-            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
+            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
                 [("events", .array(pipeline.detect(record.text).map(\.event)))]
             }
             return

@@ -48,17 +48,23 @@ struct MaskCommand: AsyncParsableCommand {
         let policy = try context.loadPolicy().policy
         let tokenization = try scheme.map(Self.parseScheme) ?? policy.tokenization
         let schemes = try TokenSchemes(policy: policy, context: context)
+        try await schemes.closing { () async throws in
+            try await mask(policy: policy, tokenization: tokenization, schemes: schemes)
+        }
+    }
+
+    private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes) async throws {
         // scope: global gives one token per value everywhere; otherwise the session decides.
         let runScope = policy.scope == .global ? "global" : (session ?? "cli-\(UUID().uuidString)")
-        let minting = try schemes.minting(tokenization, kid: policy.kid, scope: runScope)
+        let minting = try await schemes.minting(tokenization, kid: policy.kid, scope: runScope)
         let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
         let masker = Masker(policy: policy, scheme: minting)
         if let batch {
-            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
+            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
                 do {
                     let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
-                    let scheme = try schemes.minting(tokenization, kid: policy.kid, scope: scope)
-                    let result = try Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
+                    let scheme = try await schemes.minting(tokenization, kid: policy.kid, scope: scope)
+                    let result = try await Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
                     return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { Self.event($0, offset: 0) }))]
                 } catch let error as TokenMintError {
                     throw BatchRunner.RecordFailure(message: error.description)
@@ -77,7 +83,7 @@ struct MaskCommand: AsyncParsableCommand {
         while let text = try reader.nextText() {
             let result: MaskResult
             do {
-                result = try masker.mask(text, detections: pipeline.detect(text))
+                result = try await masker.mask(text, detections: pipeline.detect(text))
             } catch {
                 throw CLIFailure(error.isMissingKey ? .policyInvalid : .error, "\(error.description); nothing was written")
             }

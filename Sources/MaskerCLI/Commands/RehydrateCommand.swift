@@ -35,14 +35,20 @@ struct RehydrateCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
-        let rehydrator = Rehydrator(schemes: try TokenSchemes(policy: policy, context: context).restoring(kid: policy.kid))
+        let schemes = try TokenSchemes(policy: policy, context: context)
+        try await schemes.closing { () async throws in
+            try await rehydrate(Rehydrator(schemes: try await schemes.restoring(kid: policy.kid)))
+        }
+    }
+
+    private func rehydrate(_ rehydrator: Rehydrator) async throws {
         if stream {
-            try Self.stream(input: input, rehydrator: rehydrator)
+            try await Self.stream(input: input, rehydrator: rehydrator)
             return
         }
         if let batch {
-            try BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
-                [("text", .string(rehydrator.rehydrate(record.text).text))]
+            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
+                [("text", .string(await rehydrator.rehydrate(record.text).text))]
             }
             return
         }
@@ -50,7 +56,7 @@ struct RehydrateCommand: AsyncParsableCommand {
         var restored = ""
         var events: [JSONValue] = []
         while let text = try reader.nextText() {
-            let result = rehydrator.rehydrate(text)
+            let result = await rehydrator.rehydrate(text)
             if global.json {
                 restored += result.text
                 events += result.events.map(Self.event)
@@ -64,7 +70,7 @@ struct RehydrateCommand: AsyncParsableCommand {
     }
 
     /// Reads whatever bytes are available and writes what can be released, until end of input.
-    static func stream(input: String?, rehydrator: Rehydrator) throws {
+    static func stream(input: String?, rehydrator: Rehydrator) async throws {
         let handle: FileHandle
         if let input, input != "-" {
             guard let file = FileHandle(forReadingAtPath: input) else {
@@ -78,10 +84,10 @@ struct RehydrateCommand: AsyncParsableCommand {
         while true {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
-            let ready = streaming.feed(chunk)
+            let ready = await streaming.feed(chunk)
             if !ready.isEmpty { FileHandle.standardOutput.write(Data(ready)) }
         }
-        let rest = streaming.finish()
+        let rest = await streaming.finish()
         if !rest.isEmpty { FileHandle.standardOutput.write(Data(rest)) }
     }
 

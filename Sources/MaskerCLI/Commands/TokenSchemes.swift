@@ -10,7 +10,7 @@ final class TokenSchemes {
     let context: CommandContext
     /// Opened on first use and kept: a batch mints for many records, and each open is a new
     /// connection pool and migration check.
-    private var openedVault: SQLiteVaultStore?
+    private var openedVault: (any VaultStore)?
 
     init(policy: Policy, context: CommandContext) throws {
         self.context = context
@@ -22,31 +22,45 @@ final class TokenSchemes {
         keyRing = ring
     }
 
-    func vault() throws(CLIFailure) -> SQLiteVaultStore {
+    func vault() async throws(CLIFailure) -> any VaultStore {
         if let openedVault { return openedVault }
-        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
         do {
-            let store = try SQLiteVaultStore(path: path)
+            let location = try VaultLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
+            let store = try await location.open(logger: context.logger)
             openedVault = store
             return store
         } catch {
-            throw CLIFailure(.error, "\(error.description); set MASKER_VAULT_PATH or MASKER_DATA_DIR to a writable location")
+            throw CLIFailure(.error, "\(error.description); \(Self.vaultHint)")
+        }
+    }
+
+    static let vaultHint = "set MASKER_DATABASE_URL to a reachable postgres:// URL, or unset it and set MASKER_VAULT_PATH or MASKER_DATA_DIR to a writable location"
+
+    /// Runs `body`, then closes the vault's connections (if one was opened) however it ended.
+    func closing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await openedVault?.close()
+            return result
+        } catch {
+            await openedVault?.close()
+            throw error
         }
     }
 
     /// The scheme that mints tokens for `masker mask`.
-    func minting(_ scheme: TokenizationScheme, kid: String, scope: String) throws(CLIFailure) -> any TokenScheme {
+    func minting(_ scheme: TokenizationScheme, kid: String, scope: String) async throws(CLIFailure) -> any TokenScheme {
         switch scheme {
         case .reversibleAEAD: return ReversibleAEADScheme(kid: kid, keyRing: keyRing)
-        case .vaultDeterministic: return VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try vault(), scope: scope)
+        case .vaultDeterministic: return VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try await vault(), scope: scope)
         case .synthetic:
             throw CLIFailure(.error, "tokenization 'synthetic' is not available in this release; use --scheme vault-deterministic or reversible-aead")
         }
     }
 
     /// Every reversible scheme, for rehydration: a token is restored by the scheme its prefix names.
-    func restoring(kid: String) throws(CLIFailure) -> [any TokenScheme] {
+    func restoring(kid: String) async throws(CLIFailure) -> [any TokenScheme] {
         [ReversibleAEADScheme(kid: kid, keyRing: keyRing),
-         VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try vault(), scope: "")]
+         VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try await vault(), scope: "")]
     }
 }

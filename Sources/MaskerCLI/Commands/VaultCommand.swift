@@ -10,17 +10,38 @@ struct VaultCommand: AsyncParsableCommand {
         subcommands: [VaultStatsCommand.self, VaultExportCommand.self, VaultPurgeCommand.self, VaultRotateKeyCommand.self]
     )
 
-    /// The vault the administration commands work on; it must already exist (they never create one).
-    static func openExisting(_ context: CommandContext, toDo purpose: String) throws(CLIFailure) -> SQLiteVaultStore {
-        let path = SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIFailure(.error, "no vault at \(path); nothing to \(purpose) (nothing has been masked with vault-deterministic yet, or set MASKER_VAULT_PATH)")
+    /// Runs `body` on the vault the administration commands work on, then closes it. A SQLite vault
+    /// must already exist: these commands never create one.
+    static func withExisting<T>(_ context: CommandContext, toDo purpose: String,
+                                _ body: (any VaultStore) async throws -> T) async throws -> T {
+        let location = try unavailable { () throws(VaultUnavailable) in
+            try VaultLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
         }
-        return try unavailable { () throws(VaultUnavailable) in try SQLiteVaultStore(path: path) }
+        guard location.mayExist else {
+            throw CLIFailure(.error, "no vault at \(location); nothing to \(purpose) (nothing has been masked with vault-deterministic yet, or set MASKER_VAULT_PATH)")
+        }
+        let store: any VaultStore
+        do {
+            store = try await location.open(logger: context.logger)
+        } catch {
+            throw CLIFailure(.error, "\(error.description); \(TokenSchemes.vaultHint)")
+        }
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     static func unavailable<T>(_ body: () throws(VaultUnavailable) -> T) throws(CLIFailure) -> T {
         do { return try body() } catch { throw CLIFailure(.error, error.description) }
+    }
+
+    static func unavailable<T>(_ body: () async throws(VaultUnavailable) -> T) async throws(CLIFailure) -> T {
+        do { return try await body() } catch { throw CLIFailure(.error, error.description) }
     }
 
     /// Asks on the terminal unless `--yes`; refuses when there is no terminal to ask on.
@@ -44,9 +65,13 @@ struct VaultStatsCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let store = try VaultCommand.openExisting(context, toDo: "show")
-        let path = store.path
-        let stats = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.stats() }
+        try await VaultCommand.withExisting(context, toDo: "show") { store in
+            let stats = try await VaultCommand.unavailable { () async throws(VaultUnavailable) in try await store.stats() }
+            show(stats, location: store.location)
+        }
+    }
+
+    private func show(_ stats: VaultStats, location path: String) {
         let formatter = ISO8601DateFormatter()
         if global.json {
             Console.out(JSONValue.object([
@@ -54,11 +79,11 @@ struct VaultStatsCommand: AsyncParsableCommand {
                 ("by_kind", .object(stats.byKind.map { ($0.kind, .int($0.count)) })),
                 ("oldest", stats.oldest.map { .string(formatter.string(from: $0)) } ?? .null),
                 ("newest", stats.newest.map { .string(formatter.string(from: $0)) } ?? .null),
-                ("size_bytes", .int(stats.fileBytes)),
+                ("size_bytes", .int(stats.storedBytes)),
             ]).serialized(indent: 2))
             return
         }
-        var lines = ["vault \(path): \(stats.entries) entries, \(stats.fileBytes) bytes"]
+        var lines = ["vault \(path): \(stats.entries) entries, \(stats.storedBytes) bytes"]
         lines += stats.byKind.map { "  \($0.kind.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.count)" }
         if let oldest = stats.oldest, let newest = stats.newest {
             lines.append("  from \(formatter.string(from: oldest)) to \(formatter.string(from: newest))")
@@ -100,27 +125,26 @@ struct VaultPurgeCommand: AsyncParsableCommand {
             throw CLIFailure(.usage, "give exactly one of --before DATE or --subject VALUE")
         }
         let context = try CommandContext(options: global)
-        let store = try VaultCommand.openExisting(context, toDo: "purge")
-        let count: Int
-        let action: () throws(VaultUnavailable) -> Int
+        let selection: VaultSelection
         if let before {
             guard let date = Self.day(before) else { throw CLIFailure(.usage, "--before takes a day as YYYY-MM-DD, got '\(before)'") }
-            count = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.count(createdBefore: date) }
-            action = { () throws(VaultUnavailable) in try store.purge(createdBefore: date) }
+            selection = .createdBefore(date)
         } else {
-            let hashes = try subjectHashes(context: context)
-            count = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.count(subjectHashes: hashes) }
-            action = { () throws(VaultUnavailable) in try store.purge(subjectHashes: hashes) }
+            selection = .subjects(try subjectHashes(context: context))
         }
-        guard count > 0 else {
-            Console.out("nothing to purge: no matching entries")
-            return
+        let canPrompt = subject != "-", yes = yes
+        try await VaultCommand.withExisting(context, toDo: "purge") { store in
+            let count = try await VaultCommand.unavailable { () async throws(VaultUnavailable) in try await store.count(selection) }
+            guard count > 0 else {
+                Console.out("nothing to purge: no matching entries")
+                return
+            }
+            // With --subject -, standard input held the value: there is no terminal left to ask on.
+            try VaultCommand.confirm("Delete \(count) vault \(count == 1 ? "entry" : "entries")? Their tokens will never be restored again.",
+                                     yes: yes, canPrompt: canPrompt, declined: "nothing was deleted")
+            let deleted = try await VaultCommand.unavailable { () async throws(VaultUnavailable) in try await store.purge(selection) }
+            Console.out("purged \(deleted) \(deleted == 1 ? "entry" : "entries")")
         }
-        // With --subject -, standard input held the value: there is no terminal left to ask on.
-        try VaultCommand.confirm("Delete \(count) vault \(count == 1 ? "entry" : "entries")? Their tokens will never be restored again.",
-                                 yes: yes, canPrompt: subject != "-", declined: "nothing was deleted")
-        let deleted = try VaultCommand.unavailable(action)
-        Console.out("purged \(deleted) \(deleted == 1 ? "entry" : "entries")")
     }
 
     /// The subject's hash under every key of the policy's kid (current and previous), in each kind.
@@ -191,21 +215,22 @@ struct VaultRotateKeyCommand: AsyncParsableCommand {
         guard ring.currentKey(for: policy.kid) ?? ring.previousKey(for: policy.kid) != nil else {
             throw CLIFailure(.policyInvalid, "no key for the current kid \(policy.kid): set \(KeyRing.variableName(for: policy.kid)) or its _OLD")
         }
-        let store = try VaultCommand.openExisting(context, toDo: "rotate")
-        let count = try VaultCommand.unavailable { () throws(VaultUnavailable) in try store.count(kid: policy.kid) }
-        guard count > 0 else {
-            Console.out("nothing to rotate: no entries under kid \(policy.kid)")
-            return
+        let kid = newKid, yes = yes
+        try await VaultCommand.withExisting(context, toDo: "rotate") { store in
+            let count = try await VaultCommand.unavailable { () async throws(VaultUnavailable) in try await store.count(.kid(policy.kid)) }
+            guard count > 0 else {
+                Console.out("nothing to rotate: no entries under kid \(policy.kid)")
+                return
+            }
+            try VaultCommand.confirm("Re-encrypt \(count) entries from \(policy.kid) to \(kid)?", yes: yes, declined: "nothing was changed")
+            let result = try await VaultCommand.unavailable { () async throws(VaultUnavailable) in
+                try await store.rekey(from: policy.kid) { VaultDeterministicScheme.rekeyed($0, to: kid, keyRing: ring) }
+            }
+            guard result.failed == 0 else {
+                throw CLIFailure(.error, "\(result.failed) entries did not open under the keys of \(policy.kid); nothing was changed")
+            }
+            Console.out("re-encrypted \(result.rekeyed) entries from \(policy.kid) to \(kid); now set the policy's kid to \(kid)")
         }
-        try VaultCommand.confirm("Re-encrypt \(count) entries from \(policy.kid) to \(newKid)?", yes: yes, declined: "nothing was changed")
-        let kid = newKid
-        let result = try VaultCommand.unavailable { () throws(VaultUnavailable) in
-            try store.rekey(from: policy.kid) { VaultDeterministicScheme.rekeyed($0, to: kid, keyRing: ring) }
-        }
-        guard result.failed == 0 else {
-            throw CLIFailure(.error, "\(result.failed) entries did not open under the keys of \(policy.kid); nothing was changed")
-        }
-        Console.out("re-encrypted \(result.rekeyed) entries from \(policy.kid) to \(newKid); now set the policy's kid to \(newKid)")
     }
 }
 
@@ -228,7 +253,10 @@ struct VaultExportCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let store = try VaultCommand.openExisting(context, toDo: "export")
+        try await VaultCommand.withExisting(context, toDo: "export") { store in try await export(store) }
+    }
+
+    private func export(_ store: any VaultStore) async throws {
         let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "it already exists (export never overwrites)" : String(cString: strerror(errno))
@@ -238,7 +266,7 @@ struct VaultExportCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         var written = 0
         do {
-            try store.forEachEntry { entry in
+            try await store.forEachEntry { entry in
                 let line = JSONValue.object([
                     ("token", .string(entry.token)), ("kind", .string(entry.kind.rawValue)), ("kid", .string(entry.kid)),
                     ("scope", .string(entry.scope)), ("ciphertext", .string(Data(entry.ciphertext).base64EncodedString())),

@@ -18,7 +18,7 @@ enum BatchRunner {
         var message: String
     }
 
-    static func run(reader: ByteLineReader, _ operation: (BatchLine) throws(RecordFailure) -> [(String, JSONValue)]) throws {
+    static func run(reader: ByteLineReader, _ operation: (BatchLine) async throws(RecordFailure) -> [(String, JSONValue)]) async throws {
         var line = 0
         while let bytes = reader.next() {
             line += 1
@@ -29,7 +29,7 @@ enum BatchRunner {
                 id = parsedID
                 guard let text else { continue }
                 do {
-                    output = .object([("id", id)] + (try operation(BatchLine(id: id, text: text, session: session))))
+                    output = .object([("id", id)] + (try await operation(BatchLine(id: id, text: text, session: session))))
                 } catch {
                     output = .object([("id", id), ("error", .string("line \(line): \(error.message)"))])
                 }

@@ -28,31 +28,47 @@ public struct Masker: Sendable {
 
     public static func redactionMarker(_ kind: String) -> String { "[REDACTED:\(kind)]" }
 
-    public func mask(_ text: String, detections: [Detection]) throws(TokenMintError) -> MaskResult {
+    /// All of the turn's tokens are minted in one call, so a vault stores them in one transaction.
+    public func mask(_ text: String, detections: [Detection]) async throws(TokenMintError) -> MaskResult {
         var replacements: [MaskReplacement] = []
         var pieces: [(start: Int, end: Int, replacement: String)] = []
+        var requests: [MintRequest] = []
         var previousEnd = 0
         for detection in detections.sorted(by: { $0.start < $1.start }) {
             // The pipeline's spans never overlap; a caller's might. Keep the first of any overlap.
             guard detection.start < detection.end, detection.start >= previousEnd else { continue }
             previousEnd = detection.end
             let action = policy.entities[detection.kind]?.action ?? .tokenize
+            replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
             switch action {
             case .tokenize:
-                guard let scheme else { throw .missingKey(kid: policy.kid) }
-                let token = try scheme.mint(detection.text, kind: detection.kind)
-                replacements.append(MaskReplacement(detection: detection, action: action, token: token))
-                pieces.append((detection.start, detection.end, token.description))
+                requests.append(MintRequest(detection.text, kind: detection.kind))
+                pieces.append((detection.start, detection.end, "")) // filled in once minted
             case .redact:
-                replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
                 pieces.append((detection.start, detection.end, Self.redactionMarker(detection.kind.rawValue)))
             case .passthrough:
-                replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
+                break
             }
         }
         guard !pieces.isEmpty else { return MaskResult(masked: text, replacements: replacements) }
-        // Rebuild the text by Unicode-scalar offsets: each span's first scalar emits its replacement,
-        // the rest of the span is skipped, everything between spans is copied.
+        if !requests.isEmpty {
+            guard let scheme else { throw .missingKey(kid: policy.kid) }
+            var tokens = try await scheme.mint(requests).makeIterator()
+            var pieceIndex = 0
+            for index in replacements.indices where replacements[index].action != .passthrough {
+                if replacements[index].action == .tokenize, let token = tokens.next() {
+                    replacements[index].token = token
+                    pieces[pieceIndex].replacement = token.description
+                }
+                pieceIndex += 1
+            }
+        }
+        return MaskResult(masked: Self.replacing(pieces, in: text), replacements: replacements)
+    }
+
+    /// Rebuilds the text by Unicode-scalar offsets: each span's first scalar emits its replacement,
+    /// the rest of the span is skipped, everything between spans is copied.
+    static func replacing(_ pieces: [(start: Int, end: Int, replacement: String)], in text: String) -> String {
         var output = String.UnicodeScalarView()
         var next = 0
         for (index, scalar) in text.unicodeScalars.enumerated() {
@@ -63,6 +79,6 @@ public struct Masker: Sendable {
             }
             output.append(scalar)
         }
-        return MaskResult(masked: String(output), replacements: replacements)
+        return String(output)
     }
 }

@@ -24,23 +24,33 @@ public struct Rehydrator: Sendable {
         self.schemes = table
     }
 
-    public func rehydrate(_ text: String) -> (text: String, events: [RehydrationEvent]) {
+    /// Restores all of a text's tokens with one call per scheme (one vault query for an answer).
+    public func rehydrate(_ text: String) async -> (text: String, events: [RehydrationEvent]) {
         let matches = TokenScanner.matches(in: text)
         guard !matches.isEmpty else { return (text, []) }
+        var outcomes = [Result<String, RehydrationFailure>](repeating: .failure(.malformed), count: matches.count)
+        var positionsByScheme: [TokenSchemeID: [Int]] = [:]
+        for (position, match) in matches.enumerated() {
+            guard let token = match.token else { continue }
+            if schemes[token.scheme] == nil {
+                outcomes[position] = .failure(.unsupportedScheme)
+            } else {
+                positionsByScheme[token.scheme, default: []].append(position)
+            }
+        }
+        for (schemeID, positions) in positionsByScheme {
+            guard let scheme = schemes[schemeID] else { continue }
+            let restored = await scheme.restore(positions.compactMap { matches[$0].token })
+            for (position, outcome) in zip(positions, restored) { outcomes[position] = outcome }
+        }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var events: [RehydrationEvent] = []
         var cursor = 0
-        for match in matches {
+        for (match, outcome) in zip(matches, outcomes) {
             output.append(contentsOf: bytes[cursor..<match.start])
             let scheme = match.scheme.rawValue
-            let outcome: Result<String, RehydrationFailure>
-            if let token = match.token {
-                outcome = schemes[token.scheme].map { $0.restore(token) } ?? .failure(.unsupportedScheme)
-            } else {
-                outcome = .failure(.malformed)
-            }
             switch outcome {
             case let .success(original):
                 output.append(contentsOf: original.utf8)

@@ -18,7 +18,18 @@ public struct ReversibleAEADScheme: TokenScheme {
         self.keyRing = keyRing
     }
 
-    public func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken {
+    public func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken] {
+        var tokens: [MaskToken] = []
+        tokens.reserveCapacity(requests.count)
+        for request in requests { tokens.append(try mintOne(request.value, kind: request.kind)) }
+        return tokens
+    }
+
+    public func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>] {
+        tokens.map(restoreOne)
+    }
+
+    func mintOne(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken {
         guard let key = keyRing.currentKey(for: kid) else { throw .missingKey(kid: kid) }
         var token = MaskToken(scheme: .aead, kind: kind, kid: kid, body: "")
         do {
@@ -32,7 +43,7 @@ public struct ReversibleAEADScheme: TokenScheme {
 
     /// Tries the kid's current key, then its previous one (`MASKER_KEY_<kid>_OLD`), so tokens
     /// minted before a rotation still restore during the grace period.
-    public func restore(_ token: MaskToken) -> Result<String, RehydrationFailure> {
+    func restoreOne(_ token: MaskToken) -> Result<String, RehydrationFailure> {
         guard token.scheme == .aead else { return .failure(.unsupportedScheme) }
         let keys = [keyRing.currentKey(for: token.kid), keyRing.previousKey(for: token.kid)].compactMap { $0 }
         guard !keys.isEmpty else { return .failure(.unknownKid) }

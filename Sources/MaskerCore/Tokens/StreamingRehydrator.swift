@@ -16,23 +16,23 @@ public struct StreamingRehydrator: Sendable {
     }
 
     /// Bytes that can be released now.
-    public mutating func feed(_ chunk: some Sequence<UInt8>) -> [UInt8] {
+    public mutating func feed(_ chunk: some Sequence<UInt8>) async -> [UInt8] {
         pending.append(contentsOf: chunk)
         let keep = Self.holdBackStart(pending)
         guard keep > 0 else { return [] }
         let ready = Array(pending[..<keep])
         pending.removeFirst(keep)
-        return process(ready)
+        return await process(ready)
     }
 
     /// Everything still held, resolved. Call once when the stream ends.
-    public mutating func finish() -> [UInt8] {
+    public mutating func finish() async -> [UInt8] {
         let rest = pending
         pending = []
         guard !rest.isEmpty else { return [] }
         // A token cut off by the end of the stream must not be spoken as token text.
         if let start = Self.tokenStart(in: rest), TokenScanner.match(rest, at: start) == nil {
-            let prefix = process(Array(rest[..<start]))
+            let prefix = await process(Array(rest[..<start]))
             let kind = Self.partialKind(Array(rest[start...]))
             if let kind {
                 events.append(RehydrationEvent(kind: EntityKind(rawValue: kind), scheme: "MSK", outcome: .failed(.malformed)))
@@ -40,13 +40,15 @@ public struct StreamingRehydrator: Sendable {
             }
             return prefix
         }
-        return process(rest)
+        return await process(rest)
     }
 
-    private mutating func process(_ bytes: [UInt8]) -> [UInt8] {
+    private mutating func process(_ bytes: [UInt8]) async -> [UInt8] {
         guard !bytes.isEmpty else { return [] }
+        // Most chunks of an answer hold no token: pass them through without decoding.
+        if !TokenScanner.mayContainToken(bytes) { return bytes }
         // Invalid UTF-8 from the model is repaired rather than passed on; it cannot form a token.
-        let result = rehydrator.rehydrate(String(decoding: bytes, as: UTF8.self))
+        let result = await rehydrator.rehydrate(String(decoding: bytes, as: UTF8.self))
         events += result.events
         return Array(result.text.utf8)
     }

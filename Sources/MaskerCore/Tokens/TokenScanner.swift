@@ -34,6 +34,16 @@ public enum TokenScanner {
         return matches
     }
 
+    /// Whether "MSK" occurs at all: the cheap test that lets token-free text skip the scan.
+    public static func mayContainToken(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        while index + 2 < bytes.count {
+            if bytes[index] == 77, bytes[index + 1] == 83, bytes[index + 2] == 75 { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// A token starting at `start`, if the text there has the token's shape.
     static func match(_ bytes: [UInt8], at start: Int) -> Match? {
         // scheme

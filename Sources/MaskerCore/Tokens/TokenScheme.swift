@@ -34,11 +34,36 @@ public enum RehydrationFailure: String, Error, Sendable, Equatable {
     case vaultUnavailable = "vault_unavailable"
 }
 
+/// One value of a turn to be replaced by a token.
+public struct MintRequest: Sendable, Equatable {
+    /// The original surface text of the detected span.
+    public var value: String
+    public var kind: EntityKind
+
+    public init(_ value: String, kind: EntityKind) {
+        self.value = value
+        self.kind = kind
+    }
+}
+
 /// One reversible tokenization scheme (SPEC section 4). Each scheme lives in its own file.
+///
+/// Both directions take a whole turn at once: a vault scheme then stores a turn's entries in one
+/// transaction and reads an answer's tokens in one query, instead of one round trip per token.
 public protocol TokenScheme: Sendable {
     var id: TokenSchemeID { get }
-    /// A token standing for `value`, the original surface text of a detected span.
-    func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken
-    /// The original surface text a token stands for.
-    func restore(_ token: MaskToken) -> Result<String, RehydrationFailure>
+    /// One token per request, in order; all or nothing.
+    func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken]
+    /// The original surface text of each token, in order.
+    func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>]
+}
+
+extension TokenScheme {
+    public func mint(_ value: String, kind: EntityKind) async throws(TokenMintError) -> MaskToken {
+        try await mint([MintRequest(value, kind: kind)])[0]
+    }
+
+    public func restore(_ token: MaskToken) async -> Result<String, RehydrationFailure> {
+        await restore([token])[0]
+    }
 }

@@ -88,37 +88,58 @@ public struct VaultDeterministicScheme: TokenScheme {
         return Array(HMAC<SHA256>.authenticationCode(for: message, using: subjectKey))
     }
 
-    public func mint(_ value: String, kind: EntityKind) throws(TokenMintError) -> MaskToken {
+    /// Computes every token and entry first, then stores the turn's entries in one transaction: if
+    /// the vault fails, no token of the turn is returned.
+    public func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken] {
         guard let keys = mintingKeys else { throw .missingKey(kid: kid) }
-        let normalized = ValueNormalizer.normalize(value, kind: kind)
-        let token = token(for: normalized, kind: kind, keys: keys)
-        let sealed: AES.GCM._SIV.SealedBox
-        do {
-            sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: keys.entry,
-                                           authenticating: Array(token.description.utf8))
-        } catch {
-            throw .cryptoFailure(kid: kid)
+        var tokens: [MaskToken] = []
+        var entries: [VaultEntry] = []
+        var seen = Set<String>()
+        let now = Date()
+        for request in requests {
+            let normalized = ValueNormalizer.normalize(request.value, kind: request.kind)
+            let token = token(for: normalized, kind: request.kind, keys: keys)
+            tokens.append(token)
+            let text = token.description
+            // A value repeated within the turn is stored once, with its first surface text.
+            guard seen.insert(text).inserted else { continue }
+            let sealed: AES.GCM._SIV.SealedBox
+            do {
+                sealed = try AES.GCM._SIV.seal(Array(request.value.utf8), using: keys.entry, authenticating: Array(text.utf8))
+            } catch {
+                throw .cryptoFailure(kid: kid)
+            }
+            entries.append(VaultEntry(token: text, kind: request.kind, kid: kid, scope: scope, ciphertext: Array(sealed.combined),
+                                      subjectHash: Self.subjectHash(normalized, kind: request.kind, subjectKey: keys.subject),
+                                      createdAt: now))
         }
-        let entry = VaultEntry(token: token.description, kind: kind, kid: kid, scope: scope, ciphertext: Array(sealed.combined),
-                               subjectHash: Self.subjectHash(normalized, kind: kind, subjectKey: keys.subject), createdAt: Date())
+        guard !entries.isEmpty else { return tokens }
         do {
-            _ = try store.insertIfAbsent(entry)
+            try await store.insert(entries)
         } catch {
             throw .vaultUnavailable(error.reason)
         }
-        return token
+        return tokens
     }
 
-    /// Decrypts with the keys of the *entry's* kid: after `vault rotate-key` a row is re-encrypted
-    /// under the new kid while its token text keeps the old one, so the old key can be retired.
-    public func restore(_ token: MaskToken) -> Result<String, RehydrationFailure> {
-        guard token.scheme == .vault else { return .failure(.unsupportedScheme) }
-        let entry: VaultEntry?
+    /// Reads all the vault tokens in one query, then decrypts each with the keys of the *entry's*
+    /// kid: after `vault rotate-key` a row is re-encrypted under the new kid while its token text
+    /// keeps the old one, so the old key can be retired.
+    public func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>] {
+        let wanted = tokens.filter { $0.scheme == .vault }.map(\.description)
+        let found: [String: VaultEntry]
         do {
-            entry = try store.entry(forToken: token.description)
+            found = wanted.isEmpty ? [:] : try await store.entries(forTokens: wanted)
         } catch {
-            return .failure(.vaultUnavailable)
+            return tokens.map { $0.scheme == .vault ? .failure(.vaultUnavailable) : .failure(.unsupportedScheme) }
         }
+        return tokens.map { token in
+            guard token.scheme == .vault else { return .failure(.unsupportedScheme) }
+            return open(found[token.description], for: token)
+        }
+    }
+
+    func open(_ entry: VaultEntry?, for token: MaskToken) -> Result<String, RehydrationFailure> {
         guard let entry else {
             return keyRing.currentKey(for: token.kid) ?? keyRing.previousKey(for: token.kid) == nil
                 ? .failure(.unknownKid) : .failure(.unknownToken)

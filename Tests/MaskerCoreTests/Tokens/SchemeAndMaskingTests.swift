@@ -11,47 +11,47 @@ let otherKey = Data((0..<32).map { UInt8(200 - $0) }).base64EncodedString()
 struct ReversibleAEADSchemeTests {
     let scheme = ReversibleAEADScheme(kid: "K", keyRing: keyRing(["MASKER_KEY_K": testKey]))
 
-    @Test func roundTripsAnyText() throws {
+    @Test func roundTripsAnyText() async throws {
         for value in ["415-555-2671", "José Núñez 🙂", "", "a\nb", String(repeating: "x", count: 500)] {
-            let token = try scheme.mint(value, kind: .name)
+            let token = try await scheme.mint(value, kind: .name)
             #expect(MaskToken.parse(token.description) == token)
-            #expect(try scheme.restore(token).get() == value)
+            #expect(try await scheme.restore(token).get() == value)
         }
     }
 
-    @Test func theSameValueGivesDifferentTokens() throws {
-        #expect(try scheme.mint("sarah", kind: .name) != (try scheme.mint("sarah", kind: .name)))
+    @Test func theSameValueGivesDifferentTokens() async throws {
+        #expect(try await scheme.mint("sarah", kind: .name) != (try scheme.mint("sarah", kind: .name)))
     }
 
-    @Test func aTamperedBodyOrMovedKindFailsToOpen() throws {
-        let token = try scheme.mint("415-555-2671", kind: .phone)
+    @Test func aTamperedBodyOrMovedKindFailsToOpen() async throws {
+        let token = try await scheme.mint("415-555-2671", kind: .phone)
         var flipped = token
         let first = flipped.body.first == "A" ? "B" : "A"
         flipped.body = first + flipped.body.dropFirst()
-        #expect(scheme.restore(flipped) == .failure(.tampered))
+        #expect(await scheme.restore(flipped) == .failure(.tampered))
         var moved = token
         moved.kind = .ssn // the associated data binds the kind
-        #expect(scheme.restore(moved) == .failure(.tampered))
+        #expect(await scheme.restore(moved) == .failure(.tampered))
     }
 
-    @Test func unknownKidsAndForeignKeysFail() throws {
-        var token = try scheme.mint("x", kind: .phone)
+    @Test func unknownKidsAndForeignKeysFail() async throws {
+        var token = try await scheme.mint("x", kind: .phone)
         token.kid = "K2"
-        #expect(scheme.restore(token) == .failure(.unknownKid))
+        #expect(await scheme.restore(token) == .failure(.unknownKid))
         let foreign = ReversibleAEADScheme(kid: "K", keyRing: keyRing(["MASKER_KEY_K": otherKey]))
-        #expect(foreign.restore(try scheme.mint("x", kind: .phone)) == .failure(.tampered))
+        #expect(await foreign.restore(try await scheme.mint("x", kind: .phone)) == .failure(.tampered))
     }
 
-    @Test func theOldKeyStillRestoresAfterRotation() throws {
-        let before = try scheme.mint("415-555-2671", kind: .phone)
+    @Test func theOldKeyStillRestoresAfterRotation() async throws {
+        let before = try await scheme.mint("415-555-2671", kind: .phone)
         let rotated = ReversibleAEADScheme(kid: "K", keyRing: keyRing(["MASKER_KEY_K": otherKey, "MASKER_KEY_K_OLD": testKey]))
-        #expect(try rotated.restore(before).get() == "415-555-2671")
+        #expect(try await rotated.restore(before).get() == "415-555-2671")
     }
 
-    @Test func mintingWithoutAKeyNamesTheKidNotAKey() {
+    @Test func mintingWithoutAKeyNamesTheKidNotAKey() async {
         let noKey = ReversibleAEADScheme(kid: "K_MISSING", keyRing: KeyRing())
         do {
-            _ = try noKey.mint("x", kind: .phone)
+            _ = try await noKey.mint("x", kind: .phone)
             Issue.record("expected missingKey")
         } catch {
             #expect(error == .missingKey(kid: "K_MISSING"))
@@ -63,17 +63,17 @@ struct ReversibleAEADSchemeTests {
 struct MaskerTests {
     let text = "call (415) 555-2671 from 192.168.1.20 about José 🙂 SSN 219-45-6789"
 
-    func maskedAndRestored(_ policy: Policy) throws -> (MaskResult, String) {
+    func maskedAndRestored(_ policy: Policy) async throws -> (MaskResult, String) {
         let scheme = ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing(["MASKER_KEY_\(policy.kid)": testKey]))
         let detections = DetectionPipeline(policy: policy).detect(text)
-        let result = try Masker(policy: policy, scheme: scheme).mask(text, detections: detections)
-        return (result, Rehydrator(schemes: [scheme]).rehydrate(result.masked).text)
+        let result = try await Masker(policy: policy, scheme: scheme).mask(text, detections: detections)
+        return (result, await Rehydrator(schemes: [scheme]).rehydrate(result.masked).text)
     }
 
-    @Test func tokenizeRedactAndPassthrough() throws {
+    @Test func tokenizeRedactAndPassthrough() async throws {
         var policy = Policy.healthcareDefault
         policy.entities[.ssn]?.action = .passthrough
-        let (result, restored) = try maskedAndRestored(policy)
+        let (result, restored) = try await maskedAndRestored(policy)
         #expect(!result.masked.contains("555-2671"))
         #expect(result.masked.contains("[REDACTED:IP_ADDRESS]"))         // IP_ADDRESS redacts by default
         #expect(result.masked.contains("219-45-6789"))                   // passthrough leaves it
@@ -83,13 +83,13 @@ struct MaskerTests {
         #expect(restored == text.replacingOccurrences(of: "192.168.1.20", with: "[REDACTED:IP_ADDRESS]"))
     }
 
-    @Test func failsClosedWithoutAKey() {
+    @Test func failsClosedWithoutAKey() async {
         let detections = DetectionPipeline(policy: .healthcareDefault).detect(text)
         let masker = Masker(policy: .healthcareDefault, scheme: ReversibleAEADScheme(kid: "K_HEALTHCARE", keyRing: KeyRing()))
-        #expect(throws: TokenMintError.self) { try masker.mask(text, detections: detections) }
+        await #expect(throws: TokenMintError.self) { try await masker.mask(text, detections: detections) }
     }
 
-    @Test func overlappingCallerSpansKeepTheFirst() throws {
+    @Test func overlappingCallerSpansKeepTheFirst() async throws {
         let scheme = ReversibleAEADScheme(kid: "K", keyRing: keyRing(["MASKER_KEY_K": testKey]))
         var policy = Policy.healthcareDefault
         policy.kid = "K"
@@ -97,29 +97,29 @@ struct MaskerTests {
             Detection(pass: .regex, kind: .phone, start: 0, end: 4, text: "abcd", confidence: 1, recognizer: "t"),
             Detection(pass: .regex, kind: .phone, start: 2, end: 6, text: "cdef", confidence: 1, recognizer: "t"),
         ]
-        let result = try Masker(policy: policy, scheme: scheme).mask("abcdefgh", detections: spans)
+        let result = try await Masker(policy: policy, scheme: scheme).mask("abcdefgh", detections: spans)
         #expect(result.replacements.count == 1)
-        #expect(Rehydrator(schemes: [scheme]).rehydrate(result.masked).text == "abcdefgh")
+        #expect(await Rehydrator(schemes: [scheme]).rehydrate(result.masked).text == "abcdefgh")
     }
 }
 
 struct RehydratorTests {
     let scheme = ReversibleAEADScheme(kid: "K", keyRing: keyRing(["MASKER_KEY_K": testKey]))
 
-    @Test func unrestorableTokensBecomeRedactionMarkersNeverTokenText() throws {
-        let good = try scheme.mint("415-555-2671", kind: .phone)
-        var tampered = try scheme.mint("sarah", kind: .name)
+    @Test func unrestorableTokensBecomeRedactionMarkersNeverTokenText() async throws {
+        let good = try await scheme.mint("415-555-2671", kind: .phone)
+        var tampered = try await scheme.mint("sarah", kind: .name)
         tampered.body = String(tampered.body.reversed())
         let answer = "Sure \(good), and \(tampered). Also MSKV1.EMAIL.K.AAAA and MSK1.PHNOE.K.AAAA."
-        let (text, events) = Rehydrator(schemes: [scheme]).rehydrate(answer)
+        let (text, events) = await Rehydrator(schemes: [scheme]).rehydrate(answer)
         #expect(text == "Sure 415-555-2671, and [REDACTED:NAME]. Also [REDACTED:EMAIL] and [REDACTED:UNKNOWN].")
         #expect(!text.contains("MSK"))
         #expect(events.map(\.outcome) == [.restored, .failed(.tampered), .failed(.unsupportedScheme), .failed(.malformed)])
     }
 
-    @Test func textWithoutTokensIsUntouched() {
+    @Test func textWithoutTokensIsUntouched() async {
         let text = "Nothing to see, MSK alone, and José 🙂"
-        let result = Rehydrator(schemes: [scheme]).rehydrate(text)
+        let result = await Rehydrator(schemes: [scheme]).rehydrate(text)
         #expect(result.text == text && result.events.isEmpty)
     }
 }
@@ -127,7 +127,7 @@ struct RehydratorTests {
 /// SPEC section 4 round trip: for every labelled line, rehydrate(mask(text)) == text, byte for byte.
 struct RoundTripTests {
     @Test(arguments: ["data/devset/devset.jsonl", "data/external/presidio-written.jsonl", "data/external/presidio-spoken.jsonl"])
-    func maskThenRehydrateRestoresEveryLine(_ file: String) throws {
+    func maskThenRehydrateRestoresEveryLine(_ file: String) async throws {
         struct Line: Decodable { var text: String }
         var policy = Policy.healthcareDefault
         policy.entities[.ipAddress]?.action = .tokenize // redact is one-way by design
@@ -138,10 +138,10 @@ struct RoundTripTests {
         var masked = 0
         for raw in try Fixture.repositoryText(file).split(separator: "\n") {
             let text = try JSONDecoder().decode(Line.self, from: Data(raw.utf8)).text
-            let result = try masker.mask(text, detections: pipeline.detect(text))
+            let result = try await masker.mask(text, detections: pipeline.detect(text))
             masked += result.replacements.count
             for replacement in result.replacements { #expect(!result.masked.contains(replacement.detection.text)) }
-            let restored = rehydrator.rehydrate(result.masked)
+            let restored = await rehydrator.rehydrate(result.masked)
             #expect(Array(restored.text.utf8) == Array(text.utf8), "\(file)")
             #expect(restored.events.allSatisfy { $0.outcome == .restored })
         }

@@ -3,7 +3,7 @@ import MaskerCore
 import Testing
 
 struct ValueNormalizerTests {
-    @Test func oneValueHoweverItIsSaidOrWritten() {
+    @Test func oneValueHoweverItIsSaidOrWritten() async {
         let phones = ["415-555-2671", "(415) 555 2671", "+1 415.555.2671", "four one five five five five two six seven one",
                       "four one five, double five five, two six seven one"]
         #expect(Set(phones.map { ValueNormalizer.normalize($0, kind: .phone) }) == ["+14155552671"])
@@ -14,7 +14,7 @@ struct ValueNormalizerTests {
     }
 
     @Test(arguments: ["April 12, 1990", "4/12/1990", "1990-04-12", "april twelfth nineteen ninety", "12 April 1990", "the twelfth of april nineteen ninety"])
-    func datesBecomeISO(_ date: String) {
+    func datesBecomeISO(_ date: String) async {
         #expect(ValueNormalizer.normalize(date, kind: .dob) == "1990-04-12")
     }
 }
@@ -26,54 +26,54 @@ struct VaultDeterministicSchemeTests {
         VaultDeterministicScheme(kid: "K", keyRing: ring ?? self.ring, store: store, scope: scope)
     }
 
-    @Test func oneTokenPerValueWithinAScopeAndTheFirstSurfaceTextIsRestored() throws {
+    @Test func oneTokenPerValueWithinAScopeAndTheFirstSurfaceTextIsRestored() async throws {
         let store = InMemoryVaultStore()
         let vault = scheme(store)
-        let spoken = try vault.mint("four one five, five five five, two six seven one", kind: .phone)
-        let written = try vault.mint("(415) 555-2671", kind: .phone)
+        let spoken = try await vault.mint("four one five, five five five, two six seven one", kind: .phone)
+        let written = try await vault.mint("(415) 555-2671", kind: .phone)
         #expect(spoken == written)
         #expect(spoken.description.hasPrefix("MSKV1.PHONE.K."))
         #expect(Base32.decode(spoken.body)?.count == 16)
         #expect(store.count == 1)
-        #expect(try vault.restore(written).get() == "four one five, five five five, two six seven one")
+        #expect(try await vault.restore(written).get() == "four one five, five five five, two six seven one")
     }
 
-    @Test func scopesAndKindsSeparateTokens() throws {
+    @Test func scopesAndKindsSeparateTokens() async throws {
         let store = InMemoryVaultStore()
-        let first = try scheme(store, scope: "call-1").mint("415-555-2671", kind: .phone)
-        let second = try scheme(store, scope: "call-2").mint("415-555-2671", kind: .phone)
-        let asFax = try scheme(store, scope: "call-1").mint("415-555-2671", kind: .fax)
+        let first = try await scheme(store, scope: "call-1").mint("415-555-2671", kind: .phone)
+        let second = try await scheme(store, scope: "call-2").mint("415-555-2671", kind: .phone)
+        let asFax = try await scheme(store, scope: "call-1").mint("415-555-2671", kind: .fax)
         #expect(first.body != second.body && first.body != asFax.body)
         // Any scope restores any token: the scope only decides which token a value gets.
-        #expect(try scheme(store, scope: "other").restore(second).get() == "415-555-2671")
+        #expect(try await scheme(store, scope: "other").restore(second).get() == "415-555-2671")
     }
 
-    @Test func unknownForgedAndRotatedTokens() throws {
+    @Test func unknownForgedAndRotatedTokens() async throws {
         let store = InMemoryVaultStore()
         let vault = scheme(store)
-        let token = try vault.mint("219-45-6789", kind: .ssn)
+        let token = try await vault.mint("219-45-6789", kind: .ssn)
         var forged = token
         forged.body = Base32.encode([UInt8](repeating: 7, count: 16))
-        #expect(vault.restore(forged) == .failure(.unknownToken))
+        #expect(await vault.restore(forged) == .failure(.unknownToken))
         var otherKid = token
         otherKid.kid = "K2"
-        #expect(vault.restore(otherKid) == .failure(.unknownKid))
+        #expect(await vault.restore(otherKid) == .failure(.unknownKid))
         let rotated = scheme(store, ring: keyRing(["MASKER_KEY_K": otherKey, "MASKER_KEY_K_OLD": testKey]))
-        #expect(try rotated.restore(token).get() == "219-45-6789")
+        #expect(try await rotated.restore(token).get() == "219-45-6789")
         let foreign = scheme(store, ring: keyRing(["MASKER_KEY_K": otherKey]))
-        #expect(foreign.restore(token) == .failure(.tampered))
+        #expect(await foreign.restore(token) == .failure(.tampered))
     }
 
-    @Test func nothingReadableIsStored() throws {
+    @Test func nothingReadableIsStored() async throws {
         let store = InMemoryVaultStore()
-        let token = try scheme(store).mint("sarah.chen@gmail.com", kind: .email)
-        let entry = try #require(try store.entry(forToken: token.description))
+        let token = try await scheme(store).mint("sarah.chen@gmail.com", kind: .email)
+        let entry = try #require(try await store.entry(forToken: token.description))
         let stored = Data(entry.ciphertext + entry.subjectHash)
         #expect(stored.range(of: Data("sarah".utf8)) == nil)
         #expect(entry.subjectHash == VaultDeterministicScheme.subjectHash("sarah.chen@gmail.com", kind: .email, key: ring.currentKey(for: "K")!))
     }
 
-    @Test func theDevelopmentSetRoundTripsThroughTheVault() throws {
+    @Test func theDevelopmentSetRoundTripsThroughTheVault() async throws {
         struct Line: Decodable { var text: String }
         var policy = Policy.healthcareDefault
         policy.kid = "K"
@@ -83,8 +83,8 @@ struct VaultDeterministicSchemeTests {
         for (number, raw) in try Fixture.repositoryText("data/devset/devset.jsonl").split(separator: "\n").enumerated() {
             let text = try JSONDecoder().decode(Line.self, from: Data(raw.utf8)).text
             let vault = scheme(store, scope: "line-\(number)")
-            let result = try Masker(policy: policy, scheme: vault).mask(text, detections: pipeline.detect(text))
-            #expect(Rehydrator(schemes: [vault]).rehydrate(result.masked).text == text)
+            let result = try await Masker(policy: policy, scheme: vault).mask(text, detections: pipeline.detect(text))
+            #expect(await Rehydrator(schemes: [vault]).rehydrate(result.masked).text == text)
         }
         #expect(store.count > 300)
     }

@@ -1,0 +1,54 @@
+import Foundation
+import MaskerCore
+import MaskerStore
+import MaskerTestSupport
+import Testing
+
+/// What only the SQLite store has: a file, its permissions, its failure modes. The behaviour both
+/// stores share is in `VaultStoreContractTests`.
+struct SQLiteVaultStoreTests {
+    @Test func theFileIsCreatedOwnerOnlyInAMissingDirectory() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("nested/vault.sqlite").path
+        let store = try SQLiteVaultStore(path: path)
+        try await store.insert([entry("MSKV1.PHONE.K.AAAA")])
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func anUnusablePathIsAClearError() throws {
+        let scratch = try ScratchDirectory()
+        let blocker = scratch.url.appendingPathComponent("file")
+        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        do {
+            _ = try SQLiteVaultStore(path: blocker.appendingPathComponent("vault.sqlite").path)
+            Issue.record("expected VaultUnavailable")
+        } catch {
+            #expect(error.description.contains("cannot open SQLite vault"))
+        }
+        let corrupt = scratch.url.appendingPathComponent("corrupt.sqlite")
+        try Data(repeating: 0x41, count: 4096).write(to: corrupt)
+        #expect(throws: VaultUnavailable.self) { try SQLiteVaultStore(path: corrupt.path) }
+    }
+
+    @Test func aLockedVaultIsAClearErrorAndNothingIsMasked() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("vault.sqlite").path
+        let store = try SQLiteVaultStore(path: path, busyTimeout: 0.05)
+        // Another process holding the write lock looks the same: the busy timeout runs out and the
+        // write fails with SQLite's reason, and the turn is not masked.
+        let holder = try SQLiteVaultStore(path: path)
+        try await holder.holdingWriteLock {
+            let scheme = VaultDeterministicScheme(kid: "K", keyRing: VaultStoreContractTests.ring, store: store, scope: "call")
+            await #expect(throws: TokenMintError.self) { try await scheme.mint("415-555-2671", kind: .phone) }
+            do {
+                try await store.insert([entry("MSKV1.PHONE.K.A")])
+                Issue.record("expected VaultUnavailable")
+            } catch let error as VaultUnavailable {
+                #expect(error.description.contains("locked"))
+                #expect(error.description.contains(path))
+            }
+        }
+        #expect(try await store.count(.all) == 0)
+    }
+}
