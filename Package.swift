@@ -33,7 +33,7 @@ let package = Package(
         ),
         // Everything that touches disk or a database: data directory, dev keys, (later) vault.
         .target(name: "MaskerStore", dependencies: [
-            "MaskerCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            "MaskerCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MaskerServer", dependencies: ["MaskerCore", "MaskerStore"]),

@@ -7,17 +7,22 @@ import MaskerCore
 public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     // DatabasePool is thread-safe; the class holds nothing else mutable.
     private let pool: DatabasePool
+    private let reader: SQLiteTokenReader
+    private let committer: GroupCommitter
     public let path: String
 
     /// `busyTimeout`: how long a write waits for another writer (another process) before failing.
     public init(path: String, busyTimeout: TimeInterval = 5) throws(VaultUnavailable) {
         self.path = path
+        reader = SQLiteTokenReader(path: path)
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout) // wait out another writer instead of failing at once
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            self.pool = pool
+            committer = GroupCommitter { entries in try Self.commit(entries, to: pool) }
             try Self.migrator.migrate(pool)
             // Owner-only, like the directory: the rows are encrypted, but their number and timing are not.
             for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
@@ -55,36 +60,33 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     public func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
         guard !entries.isEmpty else { return }
         do {
-            try await pool.write { db in
-                // One statement per row inside one transaction: a turn is one commit (one fsync of
-                // the WAL), and ON CONFLICT keeps the first writer's row for a value written twice.
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO vault_entry (token, kind, kid, scope, ciphertext, subject_hash, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token) DO NOTHING
-                    """)
-                for entry in entries {
-                    try statement.execute(arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope,
-                                                      Data(entry.ciphertext), Data(entry.subjectHash), entry.createdAt])
-                }
-            }
+            try await committer.write(entries)
         } catch {
             throw unavailable("write", error)
+        }
+    }
+
+    /// One transaction for everything the group committer collected. ON CONFLICT keeps the first
+    /// writer's row for a value written twice, here or by another process.
+    private static func commit(_ entries: [VaultEntry], to pool: DatabasePool) throws {
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO vault_entry (token, kind, kid, scope, ciphertext, subject_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token) DO NOTHING
+                """)
+            for entry in entries {
+                try statement.execute(arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope,
+                                                  Data(entry.ciphertext), Data(entry.subjectHash), entry.createdAt])
+            }
         }
     }
 
     public func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
         guard !tokens.isEmpty else { return [:] }
         do {
-            return try await pool.read { db in
-                var found: [String: VaultEntry] = [:]
-                let statement = try db.cachedStatement(sql: "SELECT * FROM vault_entry WHERE token = ?")
-                for token in Set(tokens) {
-                    if let entry = try Row.fetchOne(statement, arguments: [token]).flatMap(Self.entry) { found[token] = entry }
-                }
-                return found
-            }
+            return try reader.entries(for: tokens)
         } catch {
-            throw unavailable("read", error)
+            throw VaultUnavailable("cannot read SQLite vault \(path): \(error.message)")
         }
     }
 
@@ -130,7 +132,7 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         async throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) {
         do {
             return try await pool.write { db in
-                let entries = try Row.fetchAll(db, sql: "SELECT * FROM vault_entry WHERE kid = ?", arguments: [oldKid]).compactMap(Self.entry)
+                let entries = try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM vault_entry WHERE kid = ?", arguments: [oldKid]).compactMap(Self.entry)
                 let updated = entries.compactMap(transform)
                 guard updated.count == entries.count else { return (0, entries.count - updated.count) }
                 let statement = try db.cachedStatement(sql: "UPDATE vault_entry SET kid = ?, ciphertext = ?, subject_hash = ? WHERE token = ?")
@@ -149,7 +151,7 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         while true {
             let start = after
             let page = try await pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM vault_entry WHERE token > ? ORDER BY token LIMIT ?",
+                try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM vault_entry WHERE token > ? ORDER BY token LIMIT ?",
                                  arguments: [start, Self.pageSize]).compactMap(Self.entry)
             }
             for entry in page { try body(entry) }
@@ -194,12 +196,15 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
 
     static func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
 
+    /// The columns `entry(_:)` reads, in its order.
+    static let columns = "token, kind, kid, scope, ciphertext, subject_hash, created_at"
+
     static func entry(_ row: Row) -> VaultEntry? {
-        guard let kind = EntityKind(rawValue: row["kind"]) else { return nil }
-        let ciphertext: Data = row["ciphertext"]
-        let subjectHash: Data = row["subject_hash"]
-        return VaultEntry(token: row["token"], kind: kind, kid: row["kid"], scope: row["scope"], ciphertext: Array(ciphertext),
-                          subjectHash: Array(subjectHash), createdAt: row["created_at"])
+        guard let kind = EntityKind(rawValue: row[1]) else { return nil }
+        let ciphertext: Data = row[4]
+        let subjectHash: Data = row[5]
+        return VaultEntry(token: row[0], kind: kind, kid: row[2], scope: row[3], ciphertext: Array(ciphertext),
+                          subjectHash: Array(subjectHash), createdAt: row[6])
     }
 
     /// SQLite's own message (locked, disk full, not a database): it never contains row values.

@@ -16,16 +16,18 @@ public struct VaultDeterministicScheme: TokenScheme {
     public let store: any VaultStore
     public let scope: String
 
-    /// The three keys derived from one kid key.
+    /// The three keys derived from one kid key. The two MAC keys are kept as HMAC states already
+    /// keyed: copying one and finishing it skips the key set-up (two SHA-256 blocks) per token.
+    /// HMAC is a value type whose digest state is copied on write, so copies never share state.
     struct DerivedKeys: Sendable {
-        let token: SymmetricKey
+        let tokenMAC: HMAC<SHA256>
         let entry: SymmetricKey
-        let subject: SymmetricKey
+        let subjectMAC: HMAC<SHA256>
 
         init(_ key: SymmetricKey) {
-            token = VaultDeterministicScheme.derived(key, "token")
+            tokenMAC = HMAC(key: VaultDeterministicScheme.derived(key, "token"))
             entry = VaultDeterministicScheme.derived(key, "entry")
-            subject = VaultDeterministicScheme.derived(key, "subject")
+            subjectMAC = HMAC(key: VaultDeterministicScheme.derived(key, "subject"))
         }
     }
 
@@ -56,7 +58,9 @@ public struct VaultDeterministicScheme: TokenScheme {
     func token(for normalized: String, kind: EntityKind, keys: DerivedKeys) -> MaskToken {
         // Unit separators keep the fields unambiguous: ("AB", "C") and ("A", "BC") differ.
         let message = Data("\(kind.rawValue)\u{1F}\(scope)\u{1F}\(normalized)".utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: keys.token)
+        var hmac = keys.tokenMAC
+        hmac.update(data: message)
+        let mac = hmac.finalize()
         return MaskToken(scheme: .vault, kind: kind, kid: kid, body: Base32.encode(Array(mac).prefix(16)))
     }
 
@@ -73,19 +77,20 @@ public struct VaultDeterministicScheme: TokenScheme {
             var rekeyed = entry
             rekeyed.kid = newKid
             rekeyed.ciphertext = Array(sealed.combined)
-            rekeyed.subjectHash = subjectHash(ValueNormalizer.normalize(value, kind: entry.kind), kind: entry.kind, subjectKey: newKey.subject)
+            rekeyed.subjectHash = subjectHash(ValueNormalizer.normalize(value, kind: entry.kind), kind: entry.kind, subjectMAC: newKey.subjectMAC)
             return rekeyed
         }
         return nil
     }
 
     public static func subjectHash(_ normalized: String, kind: EntityKind, key: SymmetricKey) -> [UInt8] {
-        subjectHash(normalized, kind: kind, subjectKey: derived(key, "subject"))
+        subjectHash(normalized, kind: kind, subjectMAC: HMAC(key: derived(key, "subject")))
     }
 
-    static func subjectHash(_ normalized: String, kind: EntityKind, subjectKey: SymmetricKey) -> [UInt8] {
-        let message = Data("\(kind.rawValue)\u{1F}\(normalized)".utf8)
-        return Array(HMAC<SHA256>.authenticationCode(for: message, using: subjectKey))
+    static func subjectHash(_ normalized: String, kind: EntityKind, subjectMAC: HMAC<SHA256>) -> [UInt8] {
+        var hmac = subjectMAC
+        hmac.update(data: Data("\(kind.rawValue)\u{1F}\(normalized)".utf8))
+        return Array(hmac.finalize())
     }
 
     /// Computes every token and entry first, then stores the turn's entries in one transaction: if
@@ -110,7 +115,7 @@ public struct VaultDeterministicScheme: TokenScheme {
                 throw .cryptoFailure(kid: kid)
             }
             entries.append(VaultEntry(token: text, kind: request.kind, kid: kid, scope: scope, ciphertext: Array(sealed.combined),
-                                      subjectHash: Self.subjectHash(normalized, kind: request.kind, subjectKey: keys.subject),
+                                      subjectHash: Self.subjectHash(normalized, kind: request.kind, subjectMAC: keys.subjectMAC),
                                       createdAt: now))
         }
         guard !entries.isEmpty else { return tokens }

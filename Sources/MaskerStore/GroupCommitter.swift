@@ -1,0 +1,58 @@
+import Dispatch
+import Foundation
+import MaskerCore
+
+/// Group commit for the SQLite vault: turns that arrive while a commit is running are written
+/// together in the next one, so N concurrent calls cost one transaction instead of N.
+///
+/// SQLite has one writer; without this, each turn waits for the writer in turn and pays its own
+/// BEGIN/COMMIT and thread hops. The commits run on one dedicated thread (a serial queue), not on
+/// Swift's cooperative pool, because a commit blocks on the file system. Hand-written: GRDB has
+/// no batching across callers.
+final class GroupCommitter: @unchecked Sendable {
+    typealias Commit = ([VaultEntry]) throws -> Void
+
+    // `pending` and `committing` are guarded by `lock`.
+    private let lock = NSLock()
+    private var pending: [(entries: [VaultEntry], done: CheckedContinuation<Void, any Error>)] = []
+    private var committing = false
+    private let queue = DispatchQueue(label: "masker.vault.commit")
+    private let commit: Commit
+
+    init(_ commit: @escaping Commit) {
+        self.commit = commit
+    }
+
+    /// Returns once `entries` are committed (with whatever else was waiting), or throws the
+    /// commit's error: every turn of a failed commit fails, none proceeds unmasked.
+    func write(_ entries: [VaultEntry]) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let start = lock.withLock { () -> Bool in
+                pending.append((entries, done))
+                if committing { return false }
+                committing = true
+                return true
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    /// Commits everything waiting, again and again, until nothing is.
+    private func drain() {
+        while true {
+            let batch = lock.withLock { () -> [(entries: [VaultEntry], done: CheckedContinuation<Void, any Error>)] in
+                let taken = pending
+                pending = []
+                if taken.isEmpty { committing = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                try commit(batch.flatMap(\.entries))
+                for waiter in batch { waiter.done.resume() }
+            } catch {
+                for waiter in batch { waiter.done.resume(throwing: error) }
+            }
+        }
+    }
+}
