@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "MaskerServerTests", dependencies: ["MaskerServer"]),
         .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice"]),
         // Depends on the executables so `swift test` builds the binaries these tests run.
-        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerTestSupport", "masker", "masker-voice"]),
+        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerStore", "MaskerTestSupport", "masker", "masker-voice"]),
     ]
 )

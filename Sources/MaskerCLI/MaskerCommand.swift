@@ -41,6 +41,9 @@ public struct MaskerCommand: AsyncParsableCommand {
         } catch let failure as CLIFailure {
             Console.err("masker: \(failure.message)")
             return failure.code.rawValue
+        } catch let setting as KeyRotationGrace.SettingError {
+            Console.err("masker: \(setting.description)")
+            return CLIExitCode.error.rawValue
         } catch let invalid as PolicyInvalid {
             if wantsJSON, let json = try? Console.json(ValidationReport(file: invalid.source, policy: nil, issues: invalid.issues)) {
                 Console.out(json)

@@ -23,8 +23,9 @@ public struct KeyRingLoader: Sendable {
 
     /// - Parameter generateMissing: in dev mode, create a key for a required kid that has none.
     ///   `policy validate` passes false: checking a policy must not write keys.
-    public func load(requiredKids: [String], generateMissing: Bool, logger: Logger) throws -> (ring: KeyRing, errors: [KeyRingError]) {
+    public func load(requiredKids: [String], generateMissing: Bool, logger: Logger, now: Date = Date()) throws -> (ring: KeyRing, errors: [KeyRingError]) {
         var (ring, errors) = KeyRing.fromEnvironment(environment)
+        ring = try retiringExpiredOldKeys(ring, now: now, logger: logger)
         guard isDevMode else { return (ring, errors) }
         let store = DevKeyStore(dataDirectory: dataDirectory)
         for kid in requiredKids where !ring.hasCurrentKey(for: kid)
@@ -42,5 +43,32 @@ public struct KeyRingLoader: Sendable {
             }
         }
         return (ring, errors)
+    }
+
+    /// Applies the rotation grace period: an `_OLD` key past it is dropped, with a warning that
+    /// names the variable to remove (never the key).
+    func retiringExpiredOldKeys(_ ring: KeyRing, now: Date, logger: Logger) throws(KeyRotationGrace.SettingError) -> KeyRing {
+        let grace = try KeyRotationGrace.fromEnvironment(environment)
+        let fingerprints = Dictionary(uniqueKeysWithValues: ring.kids.compactMap { kid in
+            ring.previousKey(for: kid).map { (kid, SymmetricKeyFingerprint(KeyRing.fingerprint(of: $0))) }
+        })
+        guard !fingerprints.isEmpty else { return ring }
+        var recorded: [String: Date] = [:]
+        if grace.started == nil {
+            let (dates, problems) = KeyRotationRecord(dataDirectory: dataDirectory).firstSeen(fingerprints, now: now)
+            recorded = dates
+            for problem in problems { logger.warning("\(problem)") }
+        }
+        let (retired, outcomes) = grace.apply(to: ring, now: now) { kid, _ in recorded[kid] ?? now }
+        let format = ISO8601DateFormatter()
+        for outcome in outcomes {
+            let variable = KeyRing.variableName(for: outcome.kid, previous: true)
+            if outcome.expired {
+                logger.warning("\(variable) is past its \(grace.days)-day rotation grace period (since \(format.string(from: outcome.started))); it is ignored and tokens only it can open rehydrate as [REDACTED:KIND]. Remove it.")
+            } else {
+                logger.info("\(variable) restores old tokens until \(format.string(from: outcome.ends)) (\(KeyRotationGrace.daysVariable)=\(grace.days))")
+            }
+        }
+        return retired
     }
 }

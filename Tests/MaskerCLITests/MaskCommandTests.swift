@@ -116,6 +116,21 @@ struct MaskCommandTests {
         #expect(!result.stdout.contains("219-45-6789"))
     }
 
+    @Test func anUnreachablePostgreSQLVaultFailsClosedWithoutShowingThePassword() throws {
+        let result = try MaskerProcess.run(["mask"], environment: [
+            "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+            "MASKER_DATABASE_URL": "postgres://masker:pw-that-must-not-show@127.0.0.1:9/vault?sslmode=disable",
+        ], stdin: call)
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("PostgreSQL vault postgres://masker@127.0.0.1:9/vault"))
+        #expect(result.stdout.isEmpty)
+        #expect(!result.all.contains("pw-that-must-not-show"))
+        let wrongScheme = try MaskerProcess.run(["mask"], environment: [
+            "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_DATABASE_URL": "mysql://u:p@h/db",
+        ], stdin: call)
+        #expect(wrongScheme.code == 1 && wrongScheme.stderr.contains("must be a postgres:// URL"))
+    }
+
     @Test func badSchemesAreRefused() throws {
         let scratch = try ScratchDirectory()
         let typo = try MaskerProcess.run(["mask", "--scheme", "reversible-aed"], environment: devEnvironment(scratch), stdin: call)

@@ -1,11 +1,22 @@
 import Foundation
+import MaskerStore
 import MaskerTestSupport
 import Testing
 
 struct VaultCommandTests {
-    @Test func statsThenErasureOfOneSubjectByAnySpelling() throws {
+    enum Vault: String, CaseIterable { case sqlite, postgres }
+
+    /// The same commands against the SQLite file and, through MASKER_DATABASE_URL, PostgreSQL.
+    @Test(arguments: Vault.allCases)
+    func statsThenErasureOfOneSubjectByAnySpelling(_ vault: Vault) async throws {
         let scratch = try ScratchDirectory()
-        let environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]
+        var environment = ["MASKER_DEV": "1", "MASKER_DATA_DIR": scratch.url.path]
+        var schema: String?
+        if vault == .postgres {
+            schema = TestPostgres.freshSchema("masker_cli")
+            environment["MASKER_DATABASE_URL"] = try TestPostgres.url() + "&schema=\(schema!)"
+        }
+
         let first = try MaskerProcess.run(["mask", "--session", "a"], environment: environment,
                                           stdin: "call 415-555-2671, SSN 219-45-6789\n")
         _ = try MaskerProcess.run(["mask", "--session", "b"], environment: environment, stdin: "call (415) 555 2671\n")
@@ -34,6 +45,14 @@ struct VaultCommandTests {
         #expect(byAge.stdout.contains("purged 2 entries"))
         let empty = try MaskerProcess.run(["vault", "stats"], environment: environment)
         #expect(empty.stdout.contains("0 entries"))
+        if let schema {
+            let password = try #require(URLComponents(string: try TestPostgres.url())?.password)
+            #expect(empty.stdout.contains("postgres://postgres@127.0.0.1"))
+            #expect(![first, stats, refused, purge, restored, byAge, empty].contains { $0.all.contains(password) })
+            let store = try await PostgresVaultStore(url: try TestPostgres.url(), schema: schema)
+            try await store.dropSchema()
+            await store.close()
+        }
     }
 
     @Test func rotateKeyMovesEntriesSoTheOldKeyCanBeRetired() throws {

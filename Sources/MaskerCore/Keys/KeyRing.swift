@@ -32,7 +32,7 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     public static let variablePrefix = "MASKER_KEY_"
     public static let previousSuffix = "_OLD"
     /// Environment variables that share the key prefix but are settings, not keys.
-    public static let reservedVariables: Set<String> = ["MASKER_KEY_ROTATION_GRACE_DAYS"]
+    public static let reservedVariables: Set<String> = ["MASKER_KEY_ROTATION_GRACE_DAYS", "MASKER_KEY_ROTATION_STARTED"]
 
     public struct Entry: Sendable {
         public var current: SymmetricKey?
@@ -88,6 +88,19 @@ public struct KeyRing: Sendable, CustomStringConvertible {
 
     public mutating func setCurrentKey(_ key: SymmetricKey, for kid: String) {
         entries[kid, default: Entry()].current = key
+    }
+
+    /// Retires a kid's previous key: its grace period is over.
+    public mutating func removePreviousKey(for kid: String) {
+        entries[kid]?.previous = nil
+    }
+
+    /// A short, stable name for a key that reveals nothing about it: the first 8 bytes of
+    /// HMAC-SHA256 keyed by the key over a fixed label. Lets a record say "this _OLD key was first
+    /// seen on …" without storing the key.
+    public static func fingerprint(of key: SymmetricKey) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("masker key fingerprint v1".utf8), using: key)
+        return mac.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     public var kids: [String] { entries.keys.sorted() }

@@ -75,4 +75,26 @@ struct StreamingRehydratorTests {
         }
         #expect(checked > 3_000)
     }
+
+    /// The AsyncSequence transform: a stream of byte chunks in, restored chunks out, the cut-off
+    /// token at the end failing closed.
+    @Test func anAsyncStreamOfChunksIsRehydratedAsItArrives() async throws {
+        let token = try await scheme.mint("219-45-6789", kind: .ssn).description
+        let answer = Array("Your SSN is \(token), right? And MSK1.SSN.K".utf8)
+        let chunks = AsyncStream<[UInt8]> { continuation in
+            for start in stride(from: 0, to: answer.count, by: 7) {
+                continuation.yield(Array(answer[start..<min(start + 7, answer.count)]))
+            }
+            continuation.finish()
+        }
+        var output: [UInt8] = []
+        var pieces = 0
+        for try await piece in chunks.rehydrated(by: Rehydrator(schemes: [scheme])) {
+            #expect(!piece.isEmpty)
+            output += piece
+            pieces += 1
+        }
+        #expect(String(decoding: output, as: UTF8.self) == "Your SSN is 219-45-6789, right? And [REDACTED:SSN]")
+        #expect(pieces > 3) // released as it went, not all at the end
+    }
 }

@@ -18,23 +18,7 @@ final class TestVault: @unchecked Sendable {
     private let scratch: ScratchDirectory?
     private let schema: String?
 
-    /// The PostgreSQL server the tests use. `scripts/test.sh` starts one on loopback and sets it;
-    /// without it the PostgreSQL cases fail (they never skip: a vault suite that silently ran on one
-    /// store would prove nothing about the other).
-    static let postgresVariable = "MASKER_TEST_DATABASE_URL"
-
-    static func postgresURL() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment[postgresVariable], !url.isEmpty else {
-            throw MissingPostgres()
-        }
-        return url
-    }
-
-    struct MissingPostgres: Error, CustomStringConvertible {
-        var description: String {
-            "\(TestVault.postgresVariable) is not set: run the suite with scripts/test.sh, which starts PostgreSQL on loopback and sets it"
-        }
-    }
+    static func postgresURL() throws -> String { try TestPostgres.url() }
 
     private init(store: any VaultStore, scratch: ScratchDirectory?, schema: String?) {
         self.store = store
@@ -51,7 +35,7 @@ final class TestVault: @unchecked Sendable {
             return TestVault(store: try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path),
                              scratch: scratch, schema: nil)
         case .postgres:
-            let schema = "masker_test_\(UInt64.random(in: 0...UInt64.max))"
+            let schema = TestPostgres.freshSchema("masker_test")
             return TestVault(store: try await PostgresVaultStore(url: try postgresURL(), schema: schema), scratch: nil, schema: schema)
         }
     }
