@@ -12,7 +12,9 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     public let path: String
 
     /// `busyTimeout`: how long a write waits for another writer (another process) before failing.
-    public init(path: String, busyTimeout: TimeInterval = 5) throws(VaultUnavailable) {
+    /// `maximumPages`: a cap on the file's size in 4 KiB pages (SQLite's `max_page_count`); a write
+    /// past it fails as a full disk would, so the tests can exercise that path.
+    public init(path: String, busyTimeout: TimeInterval = 5, maximumPages: Int? = nil) throws(VaultUnavailable) {
         self.path = path
         reader = SQLiteTokenReader(path: path)
         do {
@@ -20,6 +22,9 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                                                     withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout) // wait out another writer instead of failing at once
+            if let maximumPages {
+                configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
+            }
             let pool = try DatabasePool(path: path, configuration: configuration)
             self.pool = pool
             committer = GroupCommitter { entries in try Self.commit(entries, to: pool) }
@@ -74,9 +79,17 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                 INSERT INTO vault_entry (token, kind, kid, scope, ciphertext, subject_hash, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token) DO NOTHING
                 """)
+            // A turn's entries share one creation time; GRDB formats a Date through DateFormatter
+            // (about a fifth of an insert), so format each distinct time once.
+            var lastDate: Date?
+            var lastValue = DatabaseValue.null
             for entry in entries {
+                if entry.createdAt != lastDate {
+                    lastDate = entry.createdAt
+                    lastValue = entry.createdAt.databaseValue
+                }
                 try statement.execute(arguments: [entry.token, entry.kind.rawValue, entry.kid, entry.scope,
-                                                  Data(entry.ciphertext), Data(entry.subjectHash), entry.createdAt])
+                                                  Data(entry.ciphertext), Data(entry.subjectHash), lastValue])
             }
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import MaskerCore
+@testable import MaskerCore
 import Testing
 
 struct ValueNormalizerTests {
@@ -87,5 +87,32 @@ struct VaultDeterministicSchemeTests {
             #expect(await Rehydrator(schemes: [vault]).rehydrate(result.masked).text == text)
         }
         #expect(store.count > 300)
+    }
+}
+
+/// The written-form shortcut must never change a token: for every labelled span of the three sets,
+/// the shortcut (where it applies) gives what the general path gives.
+struct ValueNormalizerShortcutTests {
+    @Test func theShortcutAgreesWithTheGeneralPathOnEveryLabelledSpan() throws {
+        struct Span: Decodable { var kind: String; var start: Int; var end: Int }
+        struct Line: Decodable { var text: String; var spans: [Span]? }
+        var compared = 0
+        for file in ["data/devset/devset.jsonl", "data/external/presidio-written.jsonl", "data/external/presidio-spoken.jsonl"] {
+            for raw in try Fixture.repositoryText(file).split(separator: "\n") {
+                let line = try JSONDecoder().decode(Line.self, from: Data(raw.utf8))
+                let scalars = Array(line.text.unicodeScalars)
+                for span in line.spans ?? [] {
+                    guard let kind = EntityKind(rawValue: span.kind), span.end <= scalars.count else { continue }
+                    let value = String(String.UnicodeScalarView(scalars[span.start..<span.end]))
+                    // Every single word of the value too, so written pieces of spoken values count.
+                    for candidate in [value] + value.split(separator: " ").map(String.init) {
+                        guard let quick = ValueNormalizer.writtenForm(candidate, kind: kind) else { continue }
+                        #expect(quick == ValueNormalizer.spokenOrMixed(candidate, kind: kind), "\(kind) \(file)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared > 100)
     }
 }

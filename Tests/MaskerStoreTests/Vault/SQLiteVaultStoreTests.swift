@@ -51,4 +51,22 @@ struct SQLiteVaultStoreTests {
         }
         #expect(try await store.count(.all) == 0)
     }
+
+    @Test func aFullDiskIsAClearErrorAndTheTurnIsNotMasked() async throws {
+        let scratch = try ScratchDirectory()
+        let store = try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path, maximumPages: 12)
+        let scheme = VaultDeterministicScheme(kid: "K", keyRing: VaultStoreContractTests.ring, store: store, scope: "call")
+        var failure: TokenMintError?
+        for turn in 0..<500 where failure == nil {
+            do {
+                _ = try await scheme.mint((0..<8).map { MintRequest("patient\(turn)-\($0)@example.org", kind: .email) })
+            } catch {
+                failure = error
+            }
+        }
+        let error = try #require(failure)
+        #expect(error.description.contains("full"))
+        #expect(error.description.contains("nothing was masked"))
+        #expect(!error.description.contains("@example.org"))
+    }
 }
