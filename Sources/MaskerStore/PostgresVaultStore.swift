@@ -210,21 +210,19 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
-    public func forEachEntry(_ body: (VaultEntry) throws -> Void) async throws {
-        var after = ""
-        while true {
+    public func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry] {
+        do {
             var page: [VaultEntry] = []
             let rows = try await client.query(
-                "SELECT \(unescaped: Self.columns) FROM \(unescaped: table) WHERE token > \(after) ORDER BY token LIMIT \(Self.pageSize)",
+                "SELECT \(unescaped: Self.columns) FROM \(unescaped: table) WHERE token > \(token) ORDER BY token LIMIT \(limit)",
                 logger: Self.silent)
             for try await entry in Self.entries(rows) { page.append(entry) }
-            for entry in page { try body(entry) }
-            guard let last = page.last, page.count == Self.pageSize else { return }
-            after = last.token
+            return page
+        } catch {
+            throw unavailable("read", error)
         }
     }
 
-    static let pageSize = 500
     static let columns = "token, kind, kid, scope, ciphertext, subject_hash, created_at"
 
     /// `before`, the selection's condition with its values bound (never spliced in as text), `after`.

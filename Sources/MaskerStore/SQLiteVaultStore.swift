@@ -159,21 +159,17 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
-    public func forEachEntry(_ body: (VaultEntry) throws -> Void) async throws {
-        var after = ""
-        while true {
-            let start = after
-            let page = try await pool.read { db in
+    public func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry] {
+        do {
+            return try await pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM vault_entry WHERE token > ? ORDER BY token LIMIT ?",
-                                 arguments: [start, Self.pageSize]).compactMap(Self.entry)
+                                 arguments: [token, limit]).compactMap(Self.entry)
             }
-            for entry in page { try body(entry) }
-            guard let last = page.last, page.count == Self.pageSize else { return }
-            after = last.token
+        } catch {
+            throw unavailable("read", error)
         }
     }
 
-    static let pageSize = 500
 
     /// Holds the write lock (an open exclusive transaction) while `body` runs: how tests play
     /// another process that has the vault locked.

@@ -90,8 +90,8 @@ public protocol VaultStore: Sendable {
     func rekey(from oldKid: String, _ transform: @escaping @Sendable (VaultEntry) -> VaultEntry?)
         async throws(VaultUnavailable) -> (rekeyed: Int, failed: Int)
 
-    /// Visits every entry in token order, in pages: constant memory however large the vault.
-    func forEachEntry(_ body: (VaultEntry) throws -> Void) async throws
+    /// Up to `limit` entries whose tokens sort after `token`, in token order: a page of an export.
+    func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry]
 
     /// Releases connections; the store is unusable afterwards.
     func close() async
@@ -116,6 +116,17 @@ extension VaultStore {
     }
 
     public func close() async {}
+
+    /// Visits every entry in token order, a page at a time: constant memory however large the vault.
+    public func forEachEntry(pageSize: Int = 500, _ body: (VaultEntry) throws -> Void) async throws {
+        var after = ""
+        while true {
+            let page = try await entries(after: after, limit: pageSize)
+            for entry in page { try body(entry) }
+            guard let last = page.last, page.count == pageSize else { return }
+            after = last.token
+        }
+    }
 }
 
 /// A vault in memory, for tests and one-shot runs. Thread-safe.
@@ -175,9 +186,8 @@ public final class InMemoryVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
-    public func forEachEntry(_ body: (VaultEntry) throws -> Void) async throws {
-        let sorted = lock.withLock { entries.values.sorted { $0.token < $1.token } }
-        for entry in sorted { try body(entry) }
+    public func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry] {
+        lock.withLock { Array(entries.values.filter { $0.token > token }.sorted { $0.token < $1.token }.prefix(limit)) }
     }
 
     public var count: Int { lock.withLock { entries.count } }
