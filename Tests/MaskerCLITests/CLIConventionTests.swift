@@ -24,6 +24,16 @@ struct CLIConventionTests {
         #expect(try MaskerProcess.run(["policy", "validate", "--help"]).code == 0)
     }
 
+    /// A doubled backslash at the end of a line in a discussion string prints a literal "\" in the
+    /// help instead of joining the lines.
+    @Test(arguments: ["detect", "mask", "rehydrate", "eval", "bench", "vault stats", "vault export", "vault purge",
+                      "vault rotate-key", "policy validate", "policy diff", "policy show", "keys generate"])
+    func helpTextHasNoStrayLineContinuations(_ command: String) throws {
+        let help = try MaskerProcess.run(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(help.code == 0)
+        #expect(!help.stdout.split(separator: "\n").contains { $0.hasSuffix("\\") }, "\(command)")
+    }
+
     @Test func globalOptionsWorkBeforeAndAfterTheSubcommand() throws {
         let minimal = Repository.policyFixture("minimal.yaml")
         let before = try MaskerProcess.run(["--json", "--policy", minimal, "policy", "show"])

@@ -7,20 +7,21 @@ struct MaskCommand: AsyncParsableCommand {
         commandName: "mask",
         abstract: "Replace the PHI in text with tokens (or redaction markers) as the policy says.",
         discussion: """
-        Reads --input FILE or standard input, a line at a time, and writes the masked text. With \\
-        --json: {"masked", "events":[{"pass","kind","span","confidence","action"}], "policy_name", \\
+        Reads --input FILE or standard input, a line at a time, and writes the masked text. With \
+        --json: {"masked", "events":[{"pass","kind","span","confidence","action"}], "policy_name", \
         "policy_version"}; events never carry the PHI or the token.
 
-        Tokens are scoped to --session (default: a new random session per run, so runs cannot be \\
-        correlated). vault-deterministic stores originals, encrypted, in the SQLite vault \\
-        (MASKER_VAULT_PATH, default $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault. \\
+        Tokens are scoped to --session (default: a new random session per run, so runs cannot be \
+        correlated). vault-deterministic stores originals, encrypted, in the vault: PostgreSQL when \
+        MASKER_DATABASE_URL is a postgres:// URL, else the SQLite file MASKER_VAULT_PATH (default \
+        $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault. \
         The kid's key comes from MASKER_KEY_<kid>; with MASKER_DEV=1 a development key is generated.
 
         --batch FILE|- reads JSON lines {"id","text","session"?} and writes {"id","masked","events"} \
         per line, in order; a line that cannot be read or masked gets {"id","error"} and the run \
         continues (nothing of that line is written).
 
-        Exit codes: 0 ok, 2 with --require-match when nothing was found, 3 when the policy is invalid \\
+        Exit codes: 0 ok, 2 with --require-match when nothing was found, 3 when the policy is invalid \
         or its key is missing, 1 when the vault is unusable (nothing is written then).
         """
     )

@@ -7,10 +7,10 @@ struct RehydrateCommand: AsyncParsableCommand {
         commandName: "rehydrate",
         abstract: "Put the original text back in place of the tokens in a model's answer.",
         discussion: """
-        Reads --input FILE or standard input and writes it with every token restored. A token that \\
-        cannot be restored (unknown, tampered, from a rotated-out key, purged) becomes \\
-        [REDACTED:KIND]: never the token itself. With --json: {"text", "events":[{"kind","scheme",\\
-        "outcome","reason"}]}. Both schemes are understood: MSK1 needs the key, MSKV1 the key and the \\
+        Reads --input FILE or standard input and writes it with every token restored. A token that \
+        cannot be restored (unknown, tampered, from a rotated-out key, purged) becomes \
+        [REDACTED:KIND]: never the token itself. With --json: {"text", "events":[{"kind","scheme",\
+        "outcome","reason"}]}. Both schemes are understood: MSK1 needs the key, MSKV1 the key and the \
         vault.
 
         --batch FILE|- reads JSON lines {"id","text"} and writes {"id","text"} per line, in order.

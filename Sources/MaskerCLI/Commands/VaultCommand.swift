@@ -97,11 +97,11 @@ struct VaultPurgeCommand: AsyncParsableCommand {
         commandName: "purge",
         abstract: "Delete vault entries: by age, or every entry of one person (erasure).",
         discussion: """
-        --before DATE (YYYY-MM-DD) deletes entries created before that day. --subject VALUE deletes \\
-        every entry whose value is VALUE once normalised (any spelling: "415-555-2671" and "four one \\
-        five …" are one subject), in every kind or only --kind. Afterwards those tokens rehydrate as \\
-        [REDACTED:KIND], permanently. VALUE is PHI: prefer --subject - to read it from standard input, \\
-        so it does not appear in the process list or shell history. Asks for confirmation unless \\
+        --before DATE (YYYY-MM-DD) deletes entries created before that day. --subject VALUE deletes \
+        every entry whose value is VALUE once normalised (any spelling: "415-555-2671" and "four one \
+        five …" are one subject), in every kind or only --kind. Afterwards those tokens rehydrate as \
+        [REDACTED:KIND], permanently. VALUE is PHI: prefer --subject - to read it from standard input, \
+        so it does not appear in the process list or shell history. Asks for confirmation unless \
         --yes; without a terminal, --yes is required.
         """
     )
