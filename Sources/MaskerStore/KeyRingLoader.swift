@@ -49,17 +49,16 @@ public struct KeyRingLoader: Sendable {
     /// names the variable to remove (never the key).
     func retiringExpiredOldKeys(_ ring: KeyRing, now: Date, logger: Logger) throws(KeyRotationGrace.SettingError) -> KeyRing {
         let grace = try KeyRotationGrace.fromEnvironment(environment)
-        let fingerprints = Dictionary(uniqueKeysWithValues: ring.kids.compactMap { kid in
-            ring.previousKey(for: kid).map { (kid, SymmetricKeyFingerprint(KeyRing.fingerprint(of: $0))) }
-        })
-        guard !fingerprints.isEmpty else { return ring }
+        let oldKeys = ring.kids.compactMap { kid in ring.previousKey(for: kid).map { (kid, $0) } }
+        guard !oldKeys.isEmpty else { return ring }
         var recorded: [String: Date] = [:]
         if grace.started == nil {
+            let fingerprints = Dictionary(uniqueKeysWithValues: oldKeys.map { ($0.0, SymmetricKeyFingerprint(KeyRing.fingerprint(of: $0.1))) })
             let (dates, problems) = KeyRotationRecord(dataDirectory: dataDirectory).firstSeen(fingerprints, now: now)
             recorded = dates
             for problem in problems { logger.warning("\(problem)") }
         }
-        let (retired, outcomes) = grace.apply(to: ring, now: now) { kid, _ in recorded[kid] ?? now }
+        let (retired, outcomes) = grace.apply(to: ring, now: now, firstSeen: recorded)
         let format = ISO8601DateFormatter()
         for outcome in outcomes {
             let variable = KeyRing.variableName(for: outcome.kid, previous: true)

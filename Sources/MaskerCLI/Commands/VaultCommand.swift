@@ -127,7 +127,7 @@ struct VaultPurgeCommand: AsyncParsableCommand {
         let context = try CommandContext(options: global)
         let selection: VaultSelection
         if let before {
-            guard let date = Self.day(before) else { throw CLIFailure(.usage, "--before takes a day as YYYY-MM-DD, got '\(before)'") }
+            guard let date = CalendarDay.parse(before) else { throw CLIFailure(.usage, "--before takes a day as YYYY-MM-DD, got '\(before)'") }
             selection = .createdBefore(date)
         } else {
             selection = .subjects(try subjectHashes(context: context))
@@ -170,14 +170,6 @@ struct VaultPurgeCommand: AsyncParsableCommand {
         return kinds.flatMap { kind in
             keys.map { VaultDeterministicScheme.subjectHash(ValueNormalizer.normalize(value, kind: kind), kind: kind, key: $0) }
         }
-    }
-
-    static func day(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: text)
     }
 }
 

@@ -35,7 +35,7 @@ public struct KeyRotationGrace: Sendable, Equatable {
             grace.days = days
         }
         if let text = environment[startedVariable], !text.isEmpty {
-            guard let date = day(text) else {
+            guard let date = CalendarDay.parse(text.trimmingCharacters(in: .whitespaces)) else {
                 throw SettingError(description: "\(startedVariable) must be a day as YYYY-MM-DD, got '\(text)'")
             }
             grace.started = date
@@ -52,27 +52,19 @@ public struct KeyRotationGrace: Sendable, Equatable {
     }
 
     /// The ring with every expired previous key removed, and one outcome per previous key.
-    /// `firstSeen(kid, key)` gives the recorded start for a key when no explicit start is set.
-    public func apply(to ring: KeyRing, now: Date, firstSeen: (String, SymmetricKeyFingerprint) -> Date) -> (KeyRing, [Outcome]) {
+    /// `firstSeen` gives the recorded start per kid, used when no explicit start is set; a kid
+    /// without one starts now.
+    public func apply(to ring: KeyRing, now: Date, firstSeen: [String: Date]) -> (KeyRing, [Outcome]) {
         var ring = ring
         var outcomes: [Outcome] = []
-        for kid in ring.kids {
-            guard let previous = ring.previousKey(for: kid) else { continue }
-            let start = started ?? firstSeen(kid, SymmetricKeyFingerprint(KeyRing.fingerprint(of: previous)))
+        for kid in ring.kids where ring.previousKey(for: kid) != nil {
+            let start = started ?? firstSeen[kid] ?? now
             let ends = start.addingTimeInterval(TimeInterval(days) * 86_400)
             let expired = now >= ends
             if expired { ring.removePreviousKey(for: kid) }
             outcomes.append(Outcome(kid: kid, started: start, ends: ends, expired: expired))
         }
         return (ring, outcomes)
-    }
-
-    static func day(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
     }
 }
 

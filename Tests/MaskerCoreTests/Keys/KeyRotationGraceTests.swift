@@ -10,12 +10,12 @@ struct KeyRotationGraceTests {
     @Test func theOldKeyRestoresDuringTheGracePeriodAndNotAfter() async throws {
         let before = try await ReversibleAEADScheme(kid: "K", keyRing: keyRing(["MASKER_KEY_K": testKey])).mint("415-555-2671", kind: .phone)
         let grace = KeyRotationGrace(days: 30)
-        let (during, duringOutcomes) = grace.apply(to: ring, now: start.addingTimeInterval(29 * day)) { _, _ in start }
+        let (during, duringOutcomes) = grace.apply(to: ring, now: start.addingTimeInterval(29 * day), firstSeen: ["K": start])
         #expect(duringOutcomes.map(\.kid) == ["K"] && duringOutcomes.map(\.expired) == [false])
         #expect(duringOutcomes.first?.ends == start.addingTimeInterval(30 * day))
         #expect(try await ReversibleAEADScheme(kid: "K", keyRing: during).restore(before).get() == "415-555-2671")
 
-        let (after, afterOutcomes) = grace.apply(to: ring, now: start.addingTimeInterval(30 * day)) { _, _ in start }
+        let (after, afterOutcomes) = grace.apply(to: ring, now: start.addingTimeInterval(30 * day), firstSeen: ["K": start])
         #expect(afterOutcomes.map(\.expired) == [true])
         #expect(after.previousKey(for: "K") == nil)
         #expect(after.currentKey(for: "K") != nil && after.currentKey(for: "OTHER") != nil) // only the old key goes
@@ -24,7 +24,7 @@ struct KeyRotationGraceTests {
 
     @Test func anExplicitStartWinsOverTheRecordedOne() {
         let grace = KeyRotationGrace(days: 7, started: start)
-        let (_, outcomes) = grace.apply(to: ring, now: start.addingTimeInterval(8 * day)) { _, _ in Date.distantFuture }
+        let (_, outcomes) = grace.apply(to: ring, now: start.addingTimeInterval(8 * day), firstSeen: ["K": .distantFuture])
         #expect(outcomes.map(\.expired) == [true])
     }
 
