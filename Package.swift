@@ -64,7 +64,7 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "MaskerCoreTests", dependencies: ["MaskerCore", "MaskerTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore", "MaskerTestSupport"]),
+        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore", "MaskerTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MaskerServerTests", dependencies: ["MaskerServer"]),
         .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice"]),
         // Depends on the executables so `swift test` builds the binaries these tests run.

@@ -61,7 +61,8 @@ final class SQLiteTokenReader: @unchecked Sendable {
                 throw Failure(message: message)
             }
             sqlite3_busy_timeout(database, 5_000)
-            let sql = "SELECT token, kind, kid, scope, ciphertext, subject_hash, created_at FROM vault_entry WHERE token = ?"
+            // The store's column list, in the order `entry(_:)` below reads them.
+            let sql = "SELECT \(SQLiteVaultStore.columns) FROM vault_entry WHERE token = ?"
             guard sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK else {
                 let message = String(cString: sqlite3_errmsg(database))
                 sqlite3_close(database)

@@ -5,7 +5,8 @@ import MaskerCore
 /// The default vault: one SQLite file (`MASKER_VAULT_PATH`, default `<data dir>/vault.sqlite`)
 /// through GRDB's `DatabasePool`: WAL mode, so readers never wait for the writer.
 public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
-    // DatabasePool is thread-safe; the class holds nothing else mutable.
+    // Every stored property is immutable and thread-safe itself (the pool, the reader's and the
+    // committer's own locks).
     private let pool: DatabasePool
     private let reader: SQLiteTokenReader
     private let committer: GroupCommitter
@@ -170,22 +171,6 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
-
-    /// Holds the write lock (an open exclusive transaction) while `body` runs: how tests play
-    /// another process that has the vault locked.
-    public func holdingWriteLock(_ body: () async throws -> Void) async throws {
-        var configuration = Configuration()
-        configuration.allowsUnsafeTransactions = true // the point: a transaction left open across calls
-        let connection = try DatabaseQueue(path: path, configuration: configuration)
-        try connection.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
-        do {
-            try await body()
-        } catch {
-            try? connection.inDatabase { db in try db.execute(sql: "ROLLBACK") }
-            throw error
-        }
-        try connection.inDatabase { db in try db.execute(sql: "ROLLBACK") }
-    }
 
     /// The SQL condition of a selection and its arguments.
     static func whereClause(_ selection: VaultSelection) -> (String, StatementArguments) {

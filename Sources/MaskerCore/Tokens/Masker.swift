@@ -31,19 +31,27 @@ public struct Masker: Sendable {
     /// All of the turn's tokens are minted in one call, so a vault stores them in one transaction.
     public func mask(_ text: String, detections: [Detection]) async throws(TokenMintError) -> MaskResult {
         var replacements: [MaskReplacement] = []
-        var pieces: [(start: Int, end: Int, replacement: String)] = []
-        var requests: [MintRequest] = []
         var previousEnd = 0
         for detection in detections.sorted(by: { $0.start < $1.start }) {
             // The pipeline's spans never overlap; a caller's might. Keep the first of any overlap.
             guard detection.start < detection.end, detection.start >= previousEnd else { continue }
             previousEnd = detection.end
-            let action = policy.entities[detection.kind]?.action ?? .tokenize
-            replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
-            switch action {
+            replacements.append(MaskReplacement(detection: detection, action: policy.entities[detection.kind]?.action ?? .tokenize, token: nil))
+        }
+        let requests = replacements.filter { $0.action == .tokenize }.map { MintRequest($0.detection.text, kind: $0.detection.kind) }
+        var tokens: IndexingIterator<[MaskToken]> = [].makeIterator()
+        if !requests.isEmpty {
+            guard let scheme else { throw .missingKey(kid: policy.kid) }
+            tokens = try await scheme.mint(requests).makeIterator()
+        }
+        var pieces: [(start: Int, end: Int, replacement: String)] = []
+        for index in replacements.indices {
+            let detection = replacements[index].detection
+            switch replacements[index].action {
             case .tokenize:
-                requests.append(MintRequest(detection.text, kind: detection.kind))
-                pieces.append((detection.start, detection.end, "")) // filled in once minted
+                guard let token = tokens.next() else { continue } // a scheme returns one token per request
+                replacements[index].token = token
+                pieces.append((detection.start, detection.end, token.description))
             case .redact:
                 pieces.append((detection.start, detection.end, Self.redactionMarker(detection.kind.rawValue)))
             case .passthrough:
@@ -51,18 +59,6 @@ public struct Masker: Sendable {
             }
         }
         guard !pieces.isEmpty else { return MaskResult(masked: text, replacements: replacements) }
-        if !requests.isEmpty {
-            guard let scheme else { throw .missingKey(kid: policy.kid) }
-            var tokens = try await scheme.mint(requests).makeIterator()
-            var pieceIndex = 0
-            for index in replacements.indices where replacements[index].action != .passthrough {
-                if replacements[index].action == .tokenize, let token = tokens.next() {
-                    replacements[index].token = token
-                    pieces[pieceIndex].replacement = token.description
-                }
-                pieceIndex += 1
-            }
-        }
         return MaskResult(masked: Self.replacing(pieces, in: text), replacements: replacements)
     }
 

@@ -22,7 +22,7 @@ public enum TokenScanner {
         let bytes = Array(text.utf8)
         var index = 0
         while index + 4 < bytes.count {
-            guard bytes[index] == 77, bytes[index + 1] == 83, bytes[index + 2] == 75, // "MSK"
+            guard startsWithMSK(bytes, at: index),
                   index == 0 || !isWordByte(bytes[index - 1]),
                   let match = match(bytes, at: index) else {
                 index += 1
@@ -38,10 +38,15 @@ public enum TokenScanner {
     public static func mayContainToken(_ bytes: [UInt8]) -> Bool {
         var index = 0
         while index + 2 < bytes.count {
-            if bytes[index] == 77, bytes[index + 1] == 83, bytes[index + 2] == 75 { return true }
+            if startsWithMSK(bytes, at: index) { return true }
             index += 1
         }
         return false
+    }
+
+    /// "MSK" at `index`; the caller keeps `index + 2` in bounds.
+    @inline(__always) static func startsWithMSK(_ bytes: [UInt8], at index: Int) -> Bool {
+        bytes[index] == 77 && bytes[index + 1] == 83 && bytes[index + 2] == 75
     }
 
     /// A token starting at `start`, if the text there has the token's shape.

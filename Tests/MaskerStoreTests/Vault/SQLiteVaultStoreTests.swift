@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MaskerCore
 import MaskerStore
 import MaskerTestSupport
@@ -37,8 +38,7 @@ struct SQLiteVaultStoreTests {
         let store = try SQLiteVaultStore(path: path, busyTimeout: 0.05)
         // Another process holding the write lock looks the same: the busy timeout runs out and the
         // write fails with SQLite's reason, and the turn is not masked.
-        let holder = try SQLiteVaultStore(path: path)
-        try await holder.holdingWriteLock {
+        try await Self.holdingWriteLock(path) {
             let scheme = VaultDeterministicScheme(kid: "K", keyRing: VaultStoreContractTests.ring, store: store, scope: "call")
             await #expect(throws: TokenMintError.self) { try await scheme.mint("415-555-2671", kind: .phone) }
             do {
@@ -68,5 +68,21 @@ struct SQLiteVaultStoreTests {
         #expect(error.description.contains("full"))
         #expect(error.description.contains("nothing was masked"))
         #expect(!error.description.contains("@example.org"))
+    }
+
+    /// Holds the write lock (an open exclusive transaction on a second connection) while `body`
+    /// runs: another process that has the vault locked.
+    static func holdingWriteLock(_ path: String, _ body: () async throws -> Void) async throws {
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true // the point: a transaction left open across calls
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        try connection.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+        do {
+            try await body()
+        } catch {
+            try? connection.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+            throw error
+        }
+        try connection.inDatabase { db in try db.execute(sql: "ROLLBACK") }
     }
 }
