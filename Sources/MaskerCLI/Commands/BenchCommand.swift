@@ -125,7 +125,6 @@ struct BenchCommand: AsyncParsableCommand {
     /// (SQLite in a temporary directory, or a throwaway schema of MASKER_DATABASE_URL) and key.
     static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, vault location: BenchVault,
                             environment: [String: String]) async throws -> [StageResult] {
-        let policy = pipeline.policy
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await location.open(environment: environment, directory: directory)
