@@ -28,12 +28,12 @@ public protocol Recognizer: Sendable {
     /// the pipeline skips it otherwise, which is most turns of a conversation.
     var minimumDigits: Int { get }
     /// A character the turn must contain (`@` for email), or nil.
-    var requiredSymbol: String? { get }
+    var requiredSymbol: StaticString? { get }
     func recognize(_ text: ScannedText) -> [Candidate]
 }
 
 extension Recognizer {
     public var minimumDigits: Int { 0 }
-    public var requiredSymbol: String? { nil }
+    public var requiredSymbol: StaticString? { nil }
 
 }

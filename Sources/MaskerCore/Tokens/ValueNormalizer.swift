@@ -31,29 +31,33 @@ public enum ValueNormalizer {
     }
 
     static func spokenOrMixed(_ value: String, kind: EntityKind) -> String {
-        let tokens = ScannedText(value).tokens
+        let scanned = ScannedText(value)
+        let tokens = scanned.tokens
+        // Whole token text: a token longer than `TokenText.capacity` keeps only a prefix, and two
+        // values must never share a normalised form (they would share a token).
+        func text(_ token: Token) -> String { scanned.fullText(of: token) }
         switch kind {
         case .phone, .fax:
-            var digits = tokens.filter(\.isNumber).map(\.text).joined()
+            var digits = tokens.filter(\.isNumber).map(text).joined()
             if digits.count == 11, digits.hasPrefix("1") { digits.removeFirst() }
             if digits.count == 10 { return "+1" + digits }
-            return digits.isEmpty ? folded(tokens) : "+" + digits
+            return digits.isEmpty ? folded(tokens, text) : "+" + digits
         case .ssn, .account, .mrn, .healthPlan, .license, .vehicle, .device, .otherID, .age:
             // Identifiers: letters and digits only, upper case ("1EG4-TE5-MK73" = "1eg4te5mk73").
-            let alphanumerics = tokens.filter(\.isAlphanumeric).map(\.text).joined().uppercased()
-            return alphanumerics.isEmpty ? folded(tokens) : alphanumerics
+            let alphanumerics = tokens.filter(\.isAlphanumeric).map(text).joined().uppercased()
+            return alphanumerics.isEmpty ? folded(tokens, text) : alphanumerics
         case .email, .url, .ipAddress:
-            return tokens.map(\.lower).joined()
+            return tokens.map(text).joined()
         case .dob, .date:
-            return isoDate(tokens) ?? folded(tokens)
+            return isoDate(tokens) ?? folded(tokens, text)
         case .name, .address:
-            return folded(tokens)
+            return folded(tokens, text)
         }
     }
 
     /// Lower case, punctuation dropped, single spaces: "Sarah  CHEN" = "sarah chen".
-    static func folded(_ tokens: [Token]) -> String {
-        tokens.filter(\.isAlphanumeric).map(\.lower).joined(separator: " ")
+    static func folded(_ tokens: [Token], _ text: (Token) -> String) -> String {
+        tokens.filter(\.isAlphanumeric).map(text).joined(separator: " ")
     }
 
     /// `YYYY-MM-DD` for the common shapes (numeric m/d/y, ISO, month-name day year, day month-name
@@ -63,16 +67,17 @@ public enum ValueNormalizer {
         var month: Int?, day: Int?, year: Int?
         var numbers: [Token] = []
         for token in words {
-            if token.kind == .word, let value = NumberWords.months[token.lower] { month = value } else if token.kind == .number {
+            if token.kind == .word, let value = NumberWords.months[token.text] { month = value } else if token.kind == .number {
                 numbers.append(token)
             }
         }
         if month != nil {
             for token in numbers {
-                guard let value = Int(token.text) else { continue }
+                guard let value = token.text.integerValue else { continue }
                 if token.length == 4 { year = value } else if day == nil, (1...31).contains(value) { day = value } else if token.length == 2 { year = 1900 + value }
             }
-        } else if numbers.count == 3, let a = Int(numbers[0].text), let b = Int(numbers[1].text), let c = Int(numbers[2].text) {
+        } else if numbers.count == 3, let a = numbers[0].text.integerValue, let b = numbers[1].text.integerValue,
+                  let c = numbers[2].text.integerValue {
             if numbers[0].length == 4 { (year, month, day) = (a, b, c) } else { (month, day, year) = (a, b, numbers[2].length == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c) }
         }
         guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day) else { return nil }

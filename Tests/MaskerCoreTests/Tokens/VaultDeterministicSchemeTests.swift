@@ -13,6 +13,16 @@ struct ValueNormalizerTests {
         #expect(ValueNormalizer.normalize("1EG4-TE5-MK73", kind: .healthPlan) == "1EG4TE5MK73")
     }
 
+    /// Detection keeps only a prefix of very long tokens; normalised values must still use every
+    /// character, or two different values would share one token.
+    @Test func longValuesDifferingPastTheTokenPrefixStayDifferent() {
+        let stem = "portal.example.com/" + String(repeating: "a", count: 40)
+        #expect(ValueNormalizer.normalize(stem + "1", kind: .url) != ValueNormalizer.normalize(stem + "2", kind: .url))
+        #expect(ValueNormalizer.normalize(stem + "1", kind: .url) == (stem + "1"))
+        let id = String(repeating: "7", count: 40)
+        #expect(ValueNormalizer.normalize(id + "1", kind: .account) != ValueNormalizer.normalize(id + "2", kind: .account))
+    }
+
     @Test(arguments: ["April 12, 1990", "4/12/1990", "1990-04-12", "april twelfth nineteen ninety", "12 April 1990", "the twelfth of april nineteen ninety"])
     func datesBecomeISO(_ date: String) async {
         #expect(ValueNormalizer.normalize(date, kind: .dob) == "1990-04-12")

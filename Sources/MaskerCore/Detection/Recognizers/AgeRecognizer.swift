@@ -9,7 +9,7 @@ struct AgeRecognizer: Recognizer {
 
     static let before = ContextPhrases(["age", "aged", "age is", "ages", "at age", "died at", "passed away at", "death at"])
     /// A number followed by one of these measures something else ("a hundred percent", "ninety pounds").
-    static let units: Set<String> = [
+    static let units: WordSet = [
         "percent", "%", "pounds", "lbs", "lb", "mg", "ml", "dollars", "degrees", "points", "times", "minutes",
         "seconds", "hours", "days", "weeks", "months", "miles", "kg", "kilos", "feet", "inches", "units", "beats",
         "over", "by", "milligrams", "cc", "mmhg", "steps",
@@ -20,8 +20,8 @@ struct AgeRecognizer: Recognizer {
         let tokens = text.tokens
         var candidates: [Candidate] = []
         for (index, token) in tokens.enumerated() where token.kind == .number {
-            guard let age = Int(token.text), (90...125).contains(age), token.length <= 3 else { continue }
-            if index + 1 < tokens.count, Self.units.contains(tokens[index + 1].lower) { continue }
+            guard let age = token.text.integerValue, (90...125).contains(age), token.length <= 3 else { continue }
+            if index + 1 < tokens.count, Self.units.contains(tokens[index + 1].text) { continue }
             if let end = yearsOld(tokens, after: index) {
                 candidates.append(Candidate(kind: .age, start: token.start, end: end, confidence: 0.9))
             } else if Self.before.precedes(tokens, index, window: 2) {
@@ -38,19 +38,19 @@ struct AgeRecognizer: Recognizer {
         var cursor = index + 1
         if cursor < tokens.count, tokens[cursor].isPunct("-") { cursor += 1 }
         guard cursor < tokens.count else { return nil }
-        let word = tokens[cursor].lower
-        if word == "yo" || word == "yrs" && cursor + 1 < tokens.count && tokens[cursor + 1].lower == "old" {
+        let word = tokens[cursor].text
+        if word == "yo" || word == "yrs" && cursor + 1 < tokens.count && tokens[cursor + 1].text == "old" {
             return tokens[word == "yo" ? cursor : cursor + 1].end
         }
-        if word == "y", cursor + 2 < tokens.count, tokens[cursor + 1].isPunct("/"), tokens[cursor + 2].lower == "o" {
+        if word == "y", cursor + 2 < tokens.count, tokens[cursor + 1].isPunct("/"), tokens[cursor + 2].text == "o" {
             return tokens[cursor + 2].end
         }
         guard word == "year" || word == "years" else { return nil }
         var next = cursor + 1
         if next < tokens.count, tokens[next].isPunct("-") { next += 1 }
         // "years of age"
-        if next + 1 < tokens.count, tokens[next].lower == "of", tokens[next + 1].lower == "age" { return tokens[next + 1].end }
-        guard next < tokens.count, tokens[next].lower == "old" else { return nil }
+        if next + 1 < tokens.count, tokens[next].text == "of", tokens[next + 1].text == "age" { return tokens[next + 1].end }
+        guard next < tokens.count, tokens[next].text == "old" else { return nil }
         return tokens[next].end
     }
 }

@@ -2,9 +2,9 @@
 /// means "not this kind of identifier": recognizers drop the candidate rather than lower it.
 enum Checksums {
     /// Luhn (ISO/IEC 7812): payment cards, IMEI, NPI.
-    static func luhn(_ digits: String) -> Bool {
-        let values = digits.compactMap(\.wholeNumberValue)
-        guard values.count == digits.count, values.count >= 2 else { return false }
+    static func luhn(_ digits: TokenText) -> Bool {
+        guard digits.count >= 2, !digits.isTruncated, digits.isDigits() else { return false }
+        let values = digits.withBytes { $0.map { Int($0) - 48 } }
         var sum = 0
         for (offset, value) in values.reversed().enumerated() {
             if offset % 2 == 1 {
@@ -18,8 +18,11 @@ enum Checksums {
     }
 
     /// NPI: Luhn over "80840" + the 10 digits (CMS, NPI check digit standard).
-    static func npi(_ digits: String) -> Bool {
-        digits.count == 10 && (digits.first == "1" || digits.first == "2") && luhn("80840" + digits)
+    static func npi(_ digits: TokenText) -> Bool {
+        guard digits.count == 10, digits.first == UInt8(ascii: "1") || digits.first == UInt8(ascii: "2") else { return false }
+        var prefixed = TokenText("80840")
+        prefixed.append(digits)
+        return luhn(prefixed)
     }
 
     /// DEA registration number: two letters and seven digits; (d1+d3+d5) + 2·(d2+d4+d6) ends in d7.
@@ -59,11 +62,11 @@ enum Checksums {
 
     /// SSA rules: area 001–899 except 666, group 01–99, serial 0001–9999; and the numbers the SSA
     /// voided after they were published in advertising.
-    static func ssn(_ digits: String) -> Bool {
-        guard digits.count == 9, let area = Int(digits.prefix(3)), let group = Int(digits.dropFirst(3).prefix(2)),
-              let serial = Int(digits.suffix(4)) else { return false }
+    static func ssn(_ digits: TokenText) -> Bool {
+        guard digits.count == 9, let area = digits.integerValue(from: 0, length: 3), let group = digits.integerValue(from: 3, length: 2),
+              let serial = digits.integerValue(from: 5, length: 4) else { return false }
         guard area != 0, area != 666, area < 900, group != 0, serial != 0 else { return false }
-        return !["078051120", "219099999", "123456789"].contains(digits)
+        return !(digits == "078051120" || digits == "219099999" || digits == "123456789")
     }
 
     /// Medicare Beneficiary Identifier (CMS format): C A AN N A AN N A A N N, letters excluding
@@ -82,9 +85,8 @@ enum Checksums {
     }
 
     /// NANP: area code and exchange start with 2–9.
-    static func nanp(_ tenDigits: String) -> Bool {
-        let characters = Array(tenDigits)
-        guard characters.count == 10, characters.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        return characters[0] >= "2" && characters[3] >= "2"
+    static func nanp(_ tenDigits: TokenText) -> Bool {
+        guard tenDigits.count == 10, tenDigits.isDigits() else { return false }
+        return tenDigits.byte(at: 0) >= UInt8(ascii: "2") && tenDigits.byte(at: 3) >= UInt8(ascii: "2")
     }
 }

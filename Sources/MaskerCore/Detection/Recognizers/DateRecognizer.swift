@@ -21,6 +21,9 @@ struct DateRecognizer: Recognizer {
         "seen", "scheduled", "surgery", "last", "next", "by", "before", "after",
     ])
 
+    /// Month words that are also ordinary words or abbreviations ("may", "march", "dec"): lower confidence alone.
+    static let ambiguousMonths: WordSet = ["may", "march", "mar", "jan", "dec", "aug", "sep", "oct", "nov", "jun", "jul", "apr", "feb"]
+
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
         var candidates: [Candidate] = []
@@ -44,7 +47,7 @@ struct DateRecognizer: Recognizer {
         let found: (Int, Double)?
         if token.kind == .number {
             found = numeric(tokens, index) ?? dayFirst(tokens, index) ?? spokenDigits(tokens, index)
-        } else if token.kind == .word, NumberWords.monthFilter.mightContain(token.hash), let month = NumberWords.months[token.lower] {
+        } else if token.kind == .word, let month = NumberWords.months[token.text] {
             found = monthFirst(tokens, index, month)
         } else {
             found = nil
@@ -56,19 +59,20 @@ struct DateRecognizer: Recognizer {
     private func numeric(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
         guard index + 2 < tokens.count else { return nil }
         let separator = tokens[index + 1]
-        guard separator.kind == .punct, ["/", "-", "."].contains(separator.text), !separator.spaceBefore,
+        guard separator.isPunct("/") || separator.isPunct("-") || separator.isPunct("."), !separator.spaceBefore,
               tokens[index + 2].kind == .number, !tokens[index + 2].spaceBefore,
-              let a = Int(tokens[index].text), let b = Int(tokens[index + 2].text) else { return nil }
-        let hasThird = index + 4 < tokens.count && tokens[index + 3].isPunct(separator.text) && !tokens[index + 3].spaceBefore
+              let a = tokens[index].text.integerValue, let b = tokens[index + 2].text.integerValue else { return nil }
+        let hasThird = index + 4 < tokens.count && tokens[index + 3].kind == .punct && tokens[index + 3].text == separator.text && !tokens[index + 3].spaceBefore
             && tokens[index + 4].kind == .number && !tokens[index + 4].spaceBefore
-        if hasThird, let c = Int(tokens[index + 4].text) {
+        if hasThird, let c = tokens[index + 4].text.integerValue {
             let widths = (tokens[index].length, tokens[index + 2].length, tokens[index + 4].length)
             if widths.0 == 4, Self.isValid(year: a, month: b, day: c) { return (index + 4, 0.9) } // ISO
             guard widths.2 == 4 || widths.2 == 2, widths.0 <= 2, widths.1 <= 2 else { return nil }
             let year = widths.2 == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c
             guard Self.isValid(year: year, month: a, day: b) || Self.isValid(year: year, month: b, day: a) else { return nil }
             // A trailing fourth group ("1.2.3.4") is a version or address, not a date.
-            if index + 5 < tokens.count, tokens[index + 5].isPunct(separator.text), !tokens[index + 5].spaceBefore { return nil }
+            if index + 5 < tokens.count, tokens[index + 5].kind == .punct, tokens[index + 5].text == separator.text,
+               !tokens[index + 5].spaceBefore { return nil }
             return (index + 4, separator.text == "." ? 0.75 : 0.85)
         }
         guard separator.text == "/", tokens[index].length <= 2, tokens[index + 2].length <= 2,
@@ -81,18 +85,18 @@ struct DateRecognizer: Recognizer {
     private func monthFirst(_ tokens: [Token], _ index: Int, _ month: Int) -> (Int, Double)? {
         var cursor = index + 1
         if cursor < tokens.count, tokens[cursor].isPunct(".") { cursor += 1 } // "Apr."
-        let word = tokens[index].lower
-        let ambiguous = ["may", "march", "mar", "jan", "dec", "aug", "sep", "oct", "nov", "jun", "jul", "apr", "feb"].contains(word)
+        let word = tokens[index].text
+        let ambiguous = Self.ambiguousMonths.contains(word)
         if let year = Self.year(tokens, from: cursor, allowOf: true) {
             return (year, ambiguous ? 0.6 : 0.75) // April 1990, july of ninety three
         }
-        guard cursor < tokens.count, tokens[cursor].kind == .number, let value = Int(tokens[cursor].text) else { return nil }
+        guard cursor < tokens.count, tokens[cursor].kind == .number, let value = tokens[cursor].text.integerValue else { return nil }
         // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
-        if word == "may", tokens[index].text == "may", !tokens[cursor].ordinal,
+        if word == "may", !tokens[index].isCapitalized, !tokens[cursor].ordinal,
            Self.year(tokens, from: cursor + 1, allowOf: true) == nil { return nil }
         guard (1...31).contains(value), tokens[cursor].length <= 2, Self.isValid(year: 2000, month: month, day: value) else { return nil }
         if let yearIndex = Self.year(tokens, from: cursor + 1, allowOf: true) {
-            guard let year = Int(tokens[yearIndex].text).map(Self.fullYear), Self.isValid(year: year, month: month, day: value) else { return nil }
+            guard let year = tokens[yearIndex].text.integerValue.map(Self.fullYear), Self.isValid(year: year, month: month, day: value) else { return nil }
             return (yearIndex, 0.9)
         }
         return (cursor, ambiguous && !tokens[cursor].ordinal ? 0.6 : 0.8)
@@ -104,9 +108,9 @@ struct DateRecognizer: Recognizer {
         var cursor = start
         var introduced = false
         if cursor < tokens.count, tokens[cursor].isPunct(",") { cursor += 1 }
-        if allowOf, cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1; introduced = true }
+        if allowOf, cursor < tokens.count, tokens[cursor].text == "of" { cursor += 1; introduced = true }
         if cursor < tokens.count, tokens[cursor].isPunct("'") || tokens[cursor].isPunct("\u{2019}") { cursor += 1; introduced = true }
-        guard cursor < tokens.count, tokens[cursor].kind == .number, !tokens[cursor].ordinal, let value = Int(tokens[cursor].text) else { return nil }
+        guard cursor < tokens.count, tokens[cursor].kind == .number, !tokens[cursor].ordinal, let value = tokens[cursor].text.integerValue else { return nil }
         if tokens[cursor].length == 4 { return (1900...2100).contains(value) ? cursor : nil }
         return introduced && tokens[cursor].length == 2 ? cursor : nil
     }
@@ -115,14 +119,13 @@ struct DateRecognizer: Recognizer {
 
     // 12 April 1990 / the 12th of April
     private func dayFirst(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
-        guard let day = Int(tokens[index].text), (1...31).contains(day), tokens[index].length <= 2 else { return nil }
+        guard let day = tokens[index].text.integerValue, (1...31).contains(day), tokens[index].length <= 2 else { return nil }
         var cursor = index + 1
-        if cursor < tokens.count, tokens[cursor].lower == "of" { cursor += 1 }
-        guard cursor < tokens.count, NumberWords.monthFilter.mightContain(tokens[cursor].hash),
-              let month = NumberWords.months[tokens[cursor].lower], tokens[cursor].lower != "may" || tokens[index].ordinal,
+        if cursor < tokens.count, tokens[cursor].text == "of" { cursor += 1 }
+        guard cursor < tokens.count, let month = NumberWords.months[tokens[cursor].text], tokens[cursor].text != "may" || tokens[index].ordinal,
               Self.isValid(year: 2000, month: month, day: day) else { return nil }
         if let yearIndex = Self.year(tokens, from: cursor + 1, allowOf: false) {
-            guard let year = Int(tokens[yearIndex].text).map(Self.fullYear), Self.isValid(year: year, month: month, day: day) else { return nil }
+            guard let year = tokens[yearIndex].text.integerValue.map(Self.fullYear), Self.isValid(year: year, month: month, day: day) else { return nil }
             return (yearIndex, 0.9)
         }
         return (cursor, 0.8)
@@ -132,7 +135,8 @@ struct DateRecognizer: Recognizer {
     private func spokenDigits(_ tokens: [Token], _ index: Int) -> (Int, Double)? {
         let digits = tokens[index].text
         guard digits.count == 8, Self.birthContext.precedes(tokens, index, window: 7),
-              let month = Int(digits.prefix(2)), let day = Int(digits.dropFirst(2).prefix(2)), let year = Int(digits.suffix(4)),
+              let month = digits.integerValue(from: 0, length: 2), let day = digits.integerValue(from: 2, length: 2),
+              let year = digits.integerValue(from: 4, length: 4),
               (1900...2100).contains(year), Self.isValid(year: year, month: month, day: day) else { return nil }
         return (index, 0.9)
     }

@@ -4,7 +4,7 @@
 struct DigitRun: Sendable {
     /// Indices of the number tokens, in order.
     var tokenIndices: [Int]
-    var digits: String
+    var digits: TokenText
     /// Digits per group, e.g. [3, 3, 4].
     var groups: [Int]
     /// Separators used between groups. A bit set, not a `Set<String>`: runs are built for every
@@ -18,12 +18,11 @@ struct DigitRun: Sendable {
 
         init(rawValue: UInt8) { self.rawValue = rawValue }
 
-        init(_ symbol: String) {
-            switch symbol {
-            case "-": self = .dash
-            case ".": self = .dot
-            case ",": self = .comma
-            default: self = .space
+        init(_ symbol: Token) {
+            if symbol.isPunct("-") { self = .dash } else if symbol.isPunct(".") { self = .dot } else if symbol.isPunct(",") {
+                self = .comma
+            } else {
+                self = .space
             }
         }
     }
@@ -35,7 +34,9 @@ struct DigitRun: Sendable {
     var openedWithParenthesis: Bool
 
     /// Not '/': digits around a slash are a date or a fraction, never one number.
-    static let joiners: Set<String> = ["-", ".", ",", "(", ")"]
+    static func isJoiner(_ token: Token) -> Bool {
+        token.isPunct("-") || token.isPunct(".") || token.isPunct(",") || token.isPunct("(") || token.isPunct(")")
+    }
 
     /// Longest run starting at `index` (a number token).
     static func starting(at index: Int, in tokens: [Token]) -> DigitRun? {
@@ -64,24 +65,23 @@ struct DigitRun: Sendable {
                 continue
             }
             // One separator (or ") " / ")-") between groups.
-            guard token.kind == .punct, joiners.contains(token.text) else { break }
+            guard isJoiner(token) else { break }
             var next = cursor + 1
-            if token.text == ")" {
+            if token.isPunct(")") {
                 closeParenthesis = true
-                if next < tokens.count, tokens[next].kind == .punct, ["-", "."].contains(tokens[next].text) { next += 1 }
+                if next < tokens.count, tokens[next].isPunct("-") || tokens[next].isPunct(".") { next += 1 }
             }
-            guard next < tokens.count, tokens[next].kind == .number, token.text != "(" else { break }
-            separators.insert(Separators(token.text == ")" ? " " : token.text))
+            guard next < tokens.count, tokens[next].kind == .number, !token.isPunct("(") else { break }
+            separators.insert(Separators(token))
             indices.append(next)
             end = tokens[next].end
             cursor = next + 1
         }
         let opened = index > 0 && tokens[index - 1].isPunct("(") && closeParenthesis
-        let numberTokens = indices.map { tokens[$0] }
-        return DigitRun(tokenIndices: indices, digits: numberTokens.map(\.text).joined(),
-                        groups: numberTokens.map(\.length), separators: separators,
+        return DigitRun(tokenIndices: indices, digits: joinedDigits(indices, tokens),
+                        groups: indices.map { tokens[$0].length }, separators: separators,
                         start: opened ? tokens[index - 1].start : tokens[index].start, end: end,
-                        spoken: numberTokens.contains { $0.spoken }, openedWithParenthesis: opened)
+                        spoken: indices.contains { tokens[$0].spoken }, openedWithParenthesis: opened)
     }
 
     /// Every maximal run in the tokens, left to right, each number token in at most one run.
@@ -102,10 +102,15 @@ struct DigitRun: Sendable {
     /// The sub-run of the first `count` tokens.
     func prefix(tokens count: Int, in tokens: [Token]) -> DigitRun {
         let kept = Array(tokenIndices.prefix(count))
-        let numberTokens = kept.map { tokens[$0] }
-        return DigitRun(tokenIndices: kept, digits: numberTokens.map(\.text).joined(),
-                        groups: numberTokens.map(\.length), separators: separators,
+        return DigitRun(tokenIndices: kept, digits: DigitRun.joinedDigits(kept, tokens),
+                        groups: kept.map { tokens[$0].length }, separators: separators,
                         start: start, end: tokens[kept.last!].end, spoken: spoken,
                         openedWithParenthesis: openedWithParenthesis)
+    }
+
+    private static func joinedDigits(_ indices: [Int], _ tokens: [Token]) -> TokenText {
+        var digits = TokenText()
+        for index in indices { digits.append(tokens[index].text) }
+        return digits
     }
 }

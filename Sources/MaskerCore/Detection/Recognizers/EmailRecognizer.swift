@@ -4,9 +4,9 @@
 struct EmailRecognizer: Recognizer {
     let name = "email"
     let kinds: Set<EntityKind> = [.email]
-    var requiredSymbol: String? { "@" }
+    var requiredSymbol: StaticString? { "@" }
 
-    static let localSymbols: Set<String> = [".", "_", "-", "+"]
+    static let localSymbols: WordSet = [".", "_", "-", "+"]
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
@@ -31,7 +31,7 @@ struct EmailRecognizer: Recognizer {
                 last += 2
             }
             guard labels >= 1, tokens[last].kind == .word, tokens[last].length >= 2,
-                  tokens[last].text.allSatisfy(\.isLetter) else { continue }
+                  tokens[last].text.isLetters else { continue }
             let spoken = tokens[first...last].contains { $0.spoken }
             candidates.append(Candidate(kind: .email, start: tokens[first].start, end: tokens[last].end,
                                         confidence: spoken ? 0.9 : 0.95))

@@ -20,10 +20,10 @@ struct HealthPlanRecognizer: Recognizer {
         }
         // MBI anywhere: one token, or 4-3-4 joined by dashes.
         for (index, token) in tokens.enumerated() where token.kind == .word || token.kind == .number {
-            if token.length == 11, Checksums.mbi(token.text) {
+            if token.length == 11, Checksums.mbi(token.text.string) {
                 candidates.append(Candidate(kind: .healthPlan, start: token.start, end: token.end, confidence: 0.9))
             } else if token.length == 4, index + 4 < tokens.count, tokens[index + 1].isPunct("-"), tokens[index + 3].isPunct("-") {
-                let joined = token.text + tokens[index + 2].text + tokens[index + 4].text
+                let joined = token.text.string + tokens[index + 2].text.string + tokens[index + 4].text.string
                 if tokens[index + 2].length == 3, Checksums.mbi(joined) {
                     candidates.append(Candidate(kind: .healthPlan, start: token.start, end: tokens[index + 4].end, confidence: 0.9))
                 }

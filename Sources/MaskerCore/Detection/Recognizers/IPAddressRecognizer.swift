@@ -25,7 +25,7 @@ struct IPAddressRecognizer: Recognizer {
             }
             // Only a run with at least two separators can be an address; skip building its text otherwise.
             guard separators >= 2 else { index = end + 1; continue }
-            var text = tokens[index...end].map(\.text).joined()
+            var text = tokens[index...end].map(\.text.string).joined()
             // Trailing sentence punctuation is not part of the address.
             while end > index, tokens[end].isPunct(".") || tokens[end].isPunct(":") {
                 text.removeLast()

@@ -17,10 +17,12 @@ struct IdentifierAfterContext: Sendable {
     /// Tokens allowed between the phrase and the identifier.
     var maxGap = 4
 
-    static let gapWords: Set<String> = [
+    static let gapWords: WordSet = [
         "is", "number", "numbers", "num", "no", "id", "it's", "its", "it", "the", "my", "was", "of", "a", "an",
         "uh", "um", "s", "should", "be", "will", "that", "this", "on", "file", "reads", "ends", "with", "code", "#",
     ]
+
+    static let gapSymbols: WordSet = [":", "#", "-", ",", "."]
 
     func matches(in tokens: [Token]) -> [Match] {
         var matches: [Match] = []
@@ -31,8 +33,8 @@ struct IdentifierAfterContext: Sendable {
             var gap = 0
             while cursor < tokens.count, gap <= maxGap {
                 let token = tokens[cursor]
-                if token.kind == .punct, [":", "#", "-", ",", "."].contains(token.text) { cursor += 1; continue }
-                if token.kind == .word, Self.gapWords.contains(token.lower) { cursor += 1; gap += 1; continue }
+                if token.kind == .punct, Self.gapSymbols.contains(token.text) { cursor += 1; continue }
+                if token.kind == .word, Self.gapWords.contains(token.text) { cursor += 1; gap += 1; continue }
                 break
             }
             if cursor < tokens.count, let match = identifier(in: tokens, from: cursor) {
@@ -65,7 +67,7 @@ struct IdentifierAfterContext: Sendable {
                 isPiece = hasDigit || shortPrefix || attachedLetters
             case .punct:
                 // A hyphen or slash between two pieces: "SN-99812-X".
-                if ["-", "/"].contains(token.text), !value.isEmpty, cursor + 1 < tokens.count,
+                if token.isPunct("-") || token.isPunct("/"), !value.isEmpty, cursor + 1 < tokens.count,
                    tokens[cursor + 1].kind != .punct, !tokens[cursor + 1].spaceBefore {
                     cursor += 1
                     continue
@@ -75,7 +77,7 @@ struct IdentifierAfterContext: Sendable {
             guard isPiece, value.count + token.length <= maxLength else { break }
             // A spaced-out piece must itself look like part of an id, not the next word of the sentence.
             if !value.isEmpty, token.spaceBefore, token.kind == .word, token.digitCount == 0 { break }
-            value += token.text
+            value += token.text.string
             spoken = spoken || token.spoken
             end = cursor
             cursor += 1

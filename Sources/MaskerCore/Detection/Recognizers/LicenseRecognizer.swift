@@ -21,7 +21,7 @@ struct LicenseRecognizer: Recognizer {
             Candidate(kind: .license, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for (index, token) in tokens.enumerated() {
-            if token.kind == .word, token.length == 9, Checksums.dea(token.text) {
+            if token.kind == .word, token.length == 9, Checksums.dea(token.text.string) {
                 candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
             } else if token.kind == .number, token.length == 10, Checksums.npi(token.text),
                       Self.npiContext.precedes(tokens, index, window: 4) {

@@ -15,8 +15,8 @@ struct MRNRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text.tokens).map {
             Candidate(kind: .mrn, start: $0.start, end: $0.end, confidence: 0.9)
         }
-        for token in text.tokens where token.kind == .word && token.lower.hasPrefix("mrn") && token.digitCount >= 5
-            && token.lower.dropFirst(3).allSatisfy(\.isNumber) {
+        for token in text.tokens where token.kind == .word && token.text.hasPrefix("mrn") && token.digitCount >= 5
+            && token.text.isDigits(from: 3) {
             candidates.append(Candidate(kind: .mrn, start: token.start, end: token.end, confidence: 0.9))
         }
         return candidates

@@ -23,7 +23,7 @@ struct PhoneRecognizer: Recognizer {
     ])
     static let numberContext = ContextPhrases(["number", "my number", "number is", "contact", "home", "work"])
     static let faxContext = ContextPhrases(["fax", "facsimile", "faxed", "fax number"])
-    static let extensionWords: Set<String> = ["ext", "extension", "x"]
+    static let extensionWords: WordSet = ["ext", "extension", "x"]
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
@@ -49,11 +49,12 @@ struct PhoneRecognizer: Recognizer {
         let isFax = Self.faxContext.precedes(tokens, firstIndex, window: 6)
         let grouped = run.groups.count > 1
         let count = digits.count
-        let nanpShaped = !international && (count == 10 || (count == 11 && digits.first == "1"))
-            || international && count == 11 && digits.first == "1"
+        let leadingOne = digits.first == UInt8(ascii: "1"), leadingZero = digits.first == UInt8(ascii: "0")
+        let nanpShaped = !international && (count == 10 || (count == 11 && leadingOne))
+            || international && count == 11 && leadingOne
         var confidence: Double
         if nanpShaped {
-            let national = count == 11 ? String(digits.dropFirst()) : digits
+            let national = count == 11 ? digits.dropping(first: 1) : digits
             let formatted = run.openedWithParenthesis || run.groups.suffix(3) == [3, 3, 4] && !run.separators.isEmpty
             if Checksums.nanp(national) {
                 if international || formatted { confidence = 0.9 }
@@ -65,7 +66,7 @@ struct PhoneRecognizer: Recognizer {
             } else if run.spoken || strongContext {
                 // Ten digits read out one by one are an identifier of some kind even when not a valid phone.
                 confidence = 0.7
-            } else if digits.first == "0", grouped {
+            } else if leadingZero, grouped {
                 confidence = 0.7 // a national format that happens to have ten digits: 05.06.52.16.25
             } else {
                 return nil
@@ -73,9 +74,9 @@ struct PhoneRecognizer: Recognizer {
         } else if international, (8...15).contains(count) {
             confidence = 0.85
         } else if count == 7, run.groups == [3, 4] || run.spoken || run.groups == [7] {
-            guard digits.first! >= "2" else { return nil }
+            guard let first = digits.first, first >= UInt8(ascii: "2") else { return nil }
             confidence = context || isFax ? 0.7 : 0.4
-        } else if (9...12).contains(count), digits.first == "0", grouped || strongContext || run.spoken {
+        } else if (9...12).contains(count), leadingZero, grouped || strongContext || run.spoken {
             // National formats outside NANP start with a trunk 0: 07700 316 475, 0380 7558505.
             confidence = strongContext ? 0.85 : 0.7
         } else if (7...12).contains(count), strongContext, grouped || run.spoken {
@@ -93,10 +94,10 @@ struct PhoneRecognizer: Recognizer {
         if cursor < tokens.count, tokens[cursor].isPunct(",") { cursor += 1 }
         guard cursor < tokens.count else { return nil }
         let token = tokens[cursor]
-        if token.kind == .word, token.lower.hasPrefix("x"), token.length > 1, token.lower.dropFirst().allSatisfy(\.isNumber) {
+        if token.kind == .word, token.text.hasPrefix("x"), token.length > 1, token.text.isDigits(from: 1) {
             return token.end
         }
-        guard Self.extensionWords.contains(token.lower) else { return nil }
+        guard Self.extensionWords.contains(token.text) else { return nil }
         var next = cursor + 1
         if next < tokens.count, tokens[next].isPunct(".") { next += 1 }
         guard next < tokens.count, tokens[next].kind == .number, tokens[next].length <= 6 else { return nil }

@@ -9,22 +9,22 @@ struct StreetAddressRecognizer: Recognizer {
     let kinds: Set<EntityKind> = [.address]
     var minimumDigits: Int { 1 }
 
-    static let suffixes: Set<String> = [
+    static let suffixes: WordSet = [
         "street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr",
         "court", "ct", "way", "place", "pl", "terrace", "ter", "circle", "cir", "highway", "hwy", "parkway",
         "pkwy", "square", "sq", "trail", "trl", "plaza", "loop", "alley", "crescent", "row", "pike", "route",
         "rte", "expressway", "freeway", "turnpike", "close", "walk", "path", "run", "crossing", "point",
     ]
-    static let units: Set<String> = ["apt", "apartment", "suite", "ste", "unit", "floor", "fl", "room", "rm", "building", "bldg", "#"]
+    static let units: WordSet = ["apt", "apartment", "suite", "ste", "unit", "floor", "fl", "room", "rm", "building", "bldg", "#"]
     /// Words that never form part of a street name; they mean the number counts something else
     /// ("walked 3 blocks down the street").
-    static let notStreetNames: Set<String> = [
+    static let notStreetNames: WordSet = [
         "the", "a", "an", "to", "of", "in", "on", "at", "down", "up", "across", "from", "for", "and", "or", "with",
         "by", "my", "your", "his", "her", "our", "their", "this", "that", "blocks", "block", "miles", "mile",
         "minutes", "times", "days", "weeks", "years", "is", "was", "are", "i", "we", "you", "he", "she", "it",
         "they", "off", "onto", "into", "near", "past", "along", "over", "cross", "crossed", "crossing",
     ]
-    static let directions: Set<String> = ["n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"]
+    static let directions: WordSet = ["n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"]
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
@@ -45,7 +45,7 @@ struct StreetAddressRecognizer: Recognizer {
         let number = tokens[index]
         // House numbers: 1-6 digits, optionally with a letter ("12B").
         guard number.kind == .number && number.length <= 6
-            || number.kind == .word && number.digitCount > 0 && number.letterCount == 1 && number.length <= 6 && number.text.first!.isNumber
+            || number.kind == .word && number.digitCount > 0 && number.letterCount == 1 && number.length <= 6 && number.text.integerValue(from: 0, length: 1) != nil
         else { return nil }
         var cursor = index + 1
         var nameWords = 0
@@ -54,17 +54,17 @@ struct StreetAddressRecognizer: Recognizer {
             let token = tokens[cursor]
             if token.isPunct(".") { cursor += 1; continue }
             guard token.kind == .word || (token.kind == .number && token.ordinal) else { break }
-            if Self.suffixes.contains(token.lower), nameWords >= 1 {
+            if Self.suffixes.contains(token.text), nameWords >= 1 {
                 suffixIndex = cursor
                 // "Main Street West" / "Main St. NW"
                 var next = cursor + 1
                 if next < tokens.count, tokens[next].isPunct(".") { next += 1 }
-                if next < tokens.count, Self.directions.contains(tokens[next].lower), tokens[next].kind == .word {
+                if next < tokens.count, Self.directions.contains(tokens[next].text), tokens[next].kind == .word {
                     suffixIndex = next
                 }
                 break
             }
-            if Self.notStreetNames.contains(token.lower) { return nil }
+            if Self.notStreetNames.contains(token.text) { return nil }
             nameWords += 1
             cursor += 1
         }
@@ -73,7 +73,7 @@ struct StreetAddressRecognizer: Recognizer {
         // Unit: "Apt 4B", "Suite 200", "#12"
         var next = end + 1
         if next < tokens.count, tokens[next].isPunct(",") { next += 1 }
-        if next < tokens.count, Self.units.contains(tokens[next].lower) {
+        if next < tokens.count, Self.units.contains(tokens[next].text) {
             var unit = next + 1
             if unit < tokens.count, tokens[unit].isPunct(".") || tokens[unit].isPunct("#") { unit += 1 }
             if unit < tokens.count, tokens[unit].isAlphanumeric, tokens[unit].length <= 6 {
@@ -112,16 +112,16 @@ struct StreetAddressRecognizer: Recognizer {
 
     private func poBox(_ tokens: [Token], _ index: Int) -> (Candidate, Int)? {
         var cursor = index
-        let lower = tokens[index].lower
+        let lower = tokens[index].text
         if lower == "po" || lower == "p" {
             cursor += 1
-            while cursor < tokens.count, tokens[cursor].isPunct(".") || tokens[cursor].lower == "o" { cursor += 1 }
-        } else if lower == "post", index + 2 < tokens.count, tokens[index + 1].lower == "office" {
+            while cursor < tokens.count, tokens[cursor].isPunct(".") || tokens[cursor].text == "o" { cursor += 1 }
+        } else if lower == "post", index + 2 < tokens.count, tokens[index + 1].text == "office" {
             cursor += 2
         } else {
             return nil
         }
-        guard cursor + 1 < tokens.count, tokens[cursor].lower == "box", tokens[cursor + 1].kind == .number else { return nil }
+        guard cursor + 1 < tokens.count, tokens[cursor].text == "box", tokens[cursor + 1].kind == .number else { return nil }
         var end = cursor + 1
         if let tail = cityStateZip(tokens, after: end) { end = tail }
         return (Candidate(kind: .address, start: tokens[index].start, end: tokens[end].end, confidence: 0.85), end)

@@ -2,21 +2,15 @@
 /// lowercased tokens. Phrases are lists of words so "d o b" (spelled, normalised to `dob`) and
 /// "date of birth" are both one entry.
 struct ContextPhrases: Sendable {
-    let phrases: [[String]]
-    /// Phrases by their first word, and the set of last words: most tokens match neither, and one
-    /// hash lookup rules them out without comparing every phrase.
-    private let byFirstWord: [String: [[String]]]
-    private let lastWords: Set<String>
-    private let firstFilter: WordFilter
-    private let lastFilter: WordFilter
+    /// Phrases by their first word, and by their last: most tokens match neither, and one table
+    /// probe rules them out without comparing every phrase.
+    private let byFirstWord: WordTable<[[TokenText]]>
+    private let byLastWord: WordTable<[[TokenText]]>
 
     init(_ phrases: [String]) {
-        let split = phrases.map { $0.split(separator: " ").map(String.init) }
-        self.phrases = split
-        byFirstWord = Dictionary(grouping: split, by: { $0[0] })
-        lastWords = Set(split.map { $0[$0.count - 1] })
-        firstFilter = WordFilter(byFirstWord.keys)
-        lastFilter = WordFilter(lastWords)
+        let split = phrases.map { $0.split(separator: " ").map { String($0) } }
+        byFirstWord = WordTable(Dictionary(grouping: split, by: { $0[0] }).mapValues { $0.map { $0.map { TokenText($0) } } })
+        byLastWord = WordTable(Dictionary(grouping: split, by: { $0[$0.count - 1] }).mapValues { $0.map { $0.map { TokenText($0) } } })
     }
 
     /// Whether a phrase ends within `window` tokens before `index` (punctuation does not count).
@@ -25,8 +19,7 @@ struct ContextPhrases: Sendable {
         var seen = 0
         while end >= 0, seen < window {
             if tokens[end].kind != .punct {
-                if lastFilter.mightContain(tokens[end].hash), lastWords.contains(tokens[end].lower),
-                   matches(tokens, endingAt: end) { return true }
+                if let candidates = byLastWord[tokens[end].text], matches(tokens, candidates, endingAt: end) { return true }
                 seen += 1
             }
             end -= 1
@@ -36,7 +29,7 @@ struct ContextPhrases: Sendable {
 
     /// The index just past the phrase starting at `index`, if one does.
     func match(_ tokens: [Token], at index: Int) -> Int? {
-        guard firstFilter.mightContain(tokens[index].hash), let candidates = byFirstWord[tokens[index].lower] else { return nil }
+        guard let candidates = byFirstWord[tokens[index].text] else { return nil }
         // Longest phrase first, so "medical record number" wins over "medical record".
         var best: Int?
         for phrase in candidates {
@@ -45,24 +38,24 @@ struct ContextPhrases: Sendable {
         return best
     }
 
-    private func matches(_ tokens: [Token], endingAt end: Int) -> Bool {
-        phrases.contains { phrase in
+    private func matches(_ tokens: [Token], _ candidates: [[TokenText]], endingAt end: Int) -> Bool {
+        candidates.contains { phrase in
             var position = end
             for word in phrase.reversed() {
                 while position >= 0, tokens[position].kind == .punct, tokens[position].text != "#" { position -= 1 }
-                guard position >= 0, tokens[position].lower == word else { return false }
+                guard position >= 0, tokens[position].text == word else { return false }
                 position -= 1
             }
             return true
         }
     }
 
-    private func matchEnd(_ tokens: [Token], _ phrase: [String], startingAt start: Int) -> Int? {
+    private func matchEnd(_ tokens: [Token], _ phrase: [TokenText], startingAt start: Int) -> Int? {
         var position = start
         for word in phrase {
             // Apostrophes and hyphens inside a phrase ("driver's", "e-mail") arrive as separate tokens.
             while position < tokens.count, tokens[position].kind == .punct, tokens[position].text != "#" { position += 1 }
-            guard position < tokens.count, tokens[position].lower == word else { return nil }
+            guard position < tokens.count, tokens[position].text == word else { return nil }
             position += 1
         }
         return position

@@ -6,7 +6,10 @@ struct URLRecognizer: Recognizer {
     let name = "url"
     let kinds: Set<EntityKind> = [.url]
 
-    static let pathSymbols: Set<String> = ["/", ".", "-", "_", "?", "=", "&", "%", "#", "~", ":", "+", "@"]
+    static let pathSymbols: WordSet = ["/", ".", "-", "_", "?", "=", "&", "%", "#", "~", ":", "+", "@"]
+
+    /// Sentence punctuation after a URL, not part of it.
+    static let trailingSymbols: WordSet = [".", ",", ":", "?", "!", "#"]
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
@@ -23,7 +26,7 @@ struct URLRecognizer: Recognizer {
                   tokens[end + 1].isAlphanumeric || (tokens[end + 1].kind == .punct && Self.pathSymbols.contains(tokens[end + 1].text)) {
                 end += 1
             }
-            while end > index, tokens[end].kind == .punct, [".", ",", ":", "?", "!", "#"].contains(tokens[end].text) { end -= 1 }
+            while end > index, tokens[end].kind == .punct, Self.trailingSymbols.contains(tokens[end].text) { end -= 1 }
             if let confidence = confidence(tokens, index, end) {
                 candidates.append(Candidate(kind: .url, start: tokens[index].start, end: tokens[end].end, confidence: confidence))
             }
@@ -35,7 +38,7 @@ struct URLRecognizer: Recognizer {
     private func confidence(_ tokens: [Token], _ start: Int, _ end: Int) -> Double? {
         let run = tokens[start...end]
         guard !run.contains(where: { $0.isPunct("@") }) || run.contains(where: { $0.isPunct("/") }) else { return nil } // an email
-        let first = tokens[start].lower
+        let first = tokens[start].text
         if (first == "http" || first == "https" || first == "ftp"), start + 3 <= end, tokens[start + 1].isPunct(":"),
            tokens[start + 2].isPunct("/") {
             return 0.95
@@ -48,8 +51,8 @@ struct URLRecognizer: Recognizer {
             cursor += 2
         }
         guard labels >= 2 else { return nil }
-        let top = tokens[cursor].lower
-        guard top.count >= 2, top.allSatisfy(\.isLetter) else { return nil }
+        let top = tokens[cursor].text
+        guard top.count >= 2, top.isLetters else { return nil }
         if first == "www" { return 0.95 }
         let hasPath = cursor < end && tokens[cursor + 1].isPunct("/")
         // Without a scheme or www, only a known top-level domain makes a URL: "EMERG.MIN/USD" is not one.

@@ -17,7 +17,7 @@ struct VehicleRecognizer: Recognizer {
             Candidate(kind: .vehicle, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for (index, token) in tokens.enumerated() where token.isAlphanumeric && token.length == 17 {
-            let upper = token.text.uppercased()
+            let upper = token.text.string.uppercased()
             guard upper.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }), !upper.contains(where: { "IOQ".contains($0) }),
                   token.digitCount >= 3 else { continue }
             if Checksums.vin(upper) {

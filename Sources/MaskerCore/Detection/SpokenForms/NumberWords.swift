@@ -10,49 +10,42 @@ enum NumberWords {
     static let tens: [String: Int] = [
         "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     ]
-    static let ordinals: [String: Int] = [
+    static let ordinals = WordTable([
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
         "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
         "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-    ]
+    ])
     /// Words that stand for zero only next to other digits ("nineteen oh five", "four o two").
-    static let contextualZero: Set<String> = ["oh", "o"]
+    static let contextualZero: WordSet = ["oh", "o"]
     static let repeaters: [String: Int] = ["double": 2, "triple": 3]
     static let scales: [String: Int] = ["hundred": 100, "thousand": 1000]
     /// Hesitations dropped between digit groups: "four one five, uh, five five five".
-    static let fillers: Set<String> = ["uh", "um", "uhm", "umm", "er", "erm", "ah", "hmm", "mm"]
+    static let fillers: WordSet = ["uh", "um", "uhm", "umm", "er", "erm", "ah", "hmm", "mm"]
 
-    static let months: [String: Int] = [
+    static let months = WordTable([
         "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
         "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
         "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-    ]
-
-    /// One small filter per set, so few bits are set in each and a token that is in none of them
-    /// costs no String hashing (one filter over every set would be mostly ones).
-    static let numberFilter = WordFilter(Array(units.keys) + teens.keys + tens.keys + repeaters.keys + scales.keys + contextualZero)
-    static let ordinalFilter = WordFilter(ordinals.keys)
-    static let monthFilter = WordFilter(months.keys)
-    static let fillerFilter = WordFilter(fillers)
+    ])
 
     /// What a number word means, looked up once per word.
     enum Meaning: Equatable, Sendable {
         case unit(Int), teen(Int), tens(Int), scale(Int), repeater(Int)
     }
 
-    /// Every number word in one table: one hash lookup per word instead of one per category.
-    static let meanings: [String: Meaning] = {
+    /// Every number word in one table: one lookup per word instead of one per category.
+    static let meanings: WordTable<Meaning> = {
         var table: [String: Meaning] = [:]
         for (word, value) in units { table[word] = .unit(value) }
         for (word, value) in teens { table[word] = .teen(value) }
         for (word, value) in tens { table[word] = .tens(value) }
         for (word, value) in scales { table[word] = .scale(value) }
         for (word, value) in repeaters { table[word] = .repeater(value) }
-        return table
+        return WordTable(table)
     }()
 
-    static func meaning(_ token: Token) -> Meaning? {
-        numberFilter.mightContain(token.hash) ? meanings[token.lower] : nil
+    @inline(__always) static func meaning(_ token: Token) -> Meaning? {
+        token.kind == .word ? meanings[token.text] : nil
     }
 
     /// A single spoken digit (for letter-and-digit spelling runs).

@@ -22,25 +22,25 @@ public enum SpokenFormNormalizer {
 
     /// One spelled unit: a single letter, "X as in Word", or a single digit (word or numeral);
     /// inside a run, "oh" is a zero ("… one one three oh").
-    private static func spelledUnit(_ tokens: [Token], _ index: Int, inRun: Bool = false) -> (text: String, isLetter: Bool, length: Int)? {
+    private static func spelledUnit(_ tokens: [Token], _ index: Int, inRun: Bool = false) -> (text: TokenText, isLetter: Bool, length: Int)? {
         let token = tokens[index]
-        if inRun, token.lower == "oh" { return ("0", false, 1) }
+        if inRun, token.text == "oh" { return (TokenText(decimal: 0), false, 1) }
         if token.kind == .word, token.end - token.start == 1, token.length <= 4 {
             // "S as in Sam"
-            if index + 3 < tokens.count, tokens[index + 1].lower == "as", tokens[index + 2].lower == "in",
-               tokens[index + 3].kind == .word, tokens[index + 3].lower.first == token.lower.first {
-                return (token.lower, true, 4)
+            if index + 3 < tokens.count, tokens[index + 1].text == "as", tokens[index + 2].text == "in",
+               tokens[index + 3].kind == .word, tokens[index + 3].text.first == token.text.first {
+                return (token.text, true, 4)
             }
-            return (token.lower, true, 1)
+            return (token.text, true, 1)
         }
-        if token.kind == .word, let digit = NumberWords.singleDigit(token) { return (String(digit), false, 1) }
-        if token.kind == .number, token.text.utf8.count == 1 { return (token.text, false, 1) }
+        if token.kind == .word, let digit = NumberWords.singleDigit(token) { return (TokenText(decimal: digit), false, 1) }
+        if token.kind == .number, token.length == 1 { return (token.text, false, 1) }
         return nil
     }
 
     /// A hyphen, comma or period that ASR puts between spelled letters ("c-h-e-n"), followed by a unit.
     private static func separatorThenUnit(_ tokens: [Token], _ index: Int) -> Bool {
-        index + 1 < tokens.count && tokens[index].kind == .punct && ["-", ",", "."].contains(tokens[index].text)
+        index + 1 < tokens.count && (tokens[index].isPunct("-") || tokens[index].isPunct(",") || tokens[index].isPunct("."))
             && spelledUnit(tokens, index + 1, inRun: true) != nil
     }
 
@@ -55,7 +55,7 @@ public enum SpokenFormNormalizer {
         output.reserveCapacity(tokens.count)
         var index = 0
         while index < tokens.count {
-            var units: [(text: String, isLetter: Bool)] = []
+            var units: [(text: TokenText, isLetter: Bool)] = []
             var cursor = index
             var last = index
             while cursor < tokens.count, let unit = spelledUnit(tokens, cursor, inRun: !units.isEmpty) {
@@ -84,7 +84,9 @@ public enum SpokenFormNormalizer {
             // fewer could be ordinary words ("a", "I") next to a number.
             let isSpelling = (digits == 0 && letters >= 3) || (letters >= 1 && digits >= 1 && units.count >= 4)
             if isSpelling {
-                output.append(Token(kind: .word, text: units.map(\.text).joined(), start: tokens[index].start,
+                var joined = TokenText()
+                for unit in units { joined.append(unit.text) }
+                output.append(Token(kind: .word, text: joined, start: tokens[index].start,
                                     end: tokens[last].end, spaceBefore: tokens[index].spaceBefore, spoken: true))
                 index = last + 1
             } else {
@@ -98,7 +100,7 @@ public enum SpokenFormNormalizer {
     // MARK: Numbers
 
     private static func isZeroWord(_ tokens: [Token], _ index: Int) -> Bool {
-        guard tokens[index].length <= 2, NumberWords.contextualZero.contains(tokens[index].lower) else { return false }
+        guard tokens[index].length <= 2, NumberWords.contextualZero.contains(tokens[index].text) else { return false }
         func numeric(_ i: Int) -> Bool {
             guard i >= 0, i < tokens.count else { return false }
             let token = tokens[i]
@@ -108,12 +110,8 @@ public enum SpokenFormNormalizer {
     }
 
     static func convertNumberWords(_ tokens: [Token]) -> [Token] {
-        // Most turns have no number word at all: the bit filter says so without any lookup.
-        guard tokens.contains(where: { $0.kind == .word && NumberWords.numberFilter.mightContain($0.hash) }) else {
-            return tokens
-        }
         // Each token's meaning, looked up once: the loop below asks about most tokens several times.
-        let meanings = tokens.map { $0.kind == .word ? NumberWords.meaning($0) : nil }
+        let meanings = tokens.map { NumberWords.meaning($0) }
         func isNumeric(_ index: Int) -> Bool {
             meanings[index] != nil || (tokens[index].kind == .word && isZeroWord(tokens, index))
         }
@@ -124,8 +122,7 @@ public enum SpokenFormNormalizer {
         while index < tokens.count {
             guard isNumeric(index) else {
                 // A filler between two digit groups is dropped: "415 uh 555".
-                if let previous = output.last, previous.kind == .number, NumberWords.fillerFilter.mightContain(tokens[index].hash),
-                   NumberWords.fillers.contains(tokens[index].lower),
+                if let previous = output.last, previous.kind == .number, NumberWords.fillers.contains(tokens[index].text),
                    index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(index + 1) {
                     index += 1
                     continue
@@ -146,7 +143,7 @@ public enum SpokenFormNormalizer {
                 } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(cursor + 1), !words.isEmpty {
                     cursor += 1
                     continue
-                } else if tokens[cursor].lower == "and", case .scale? = words.last,
+                } else if tokens[cursor].text == "and", case .scale? = words.last,
                           cursor + 1 < tokens.count, isNumeric(cursor + 1) {
                     cursor += 1
                     continue
@@ -176,8 +173,8 @@ public enum SpokenFormNormalizer {
     /// Digits for a run of number words, reading them the way people say numbers aloud: each
     /// group is written out and the groups are concatenated ("five fifty five" → 555,
     /// "twenty twenty four" → 2024), while "hundred" and "thousand" multiply ("four hundred twelve" → 412).
-    static func digits(for words: [NumberWords.Meaning]) -> String? {
-        var output = ""
+    static func digits(for words: [NumberWords.Meaning]) -> TokenText? {
+        var output = TokenText()
         var index = 0
         func below100(_ i: inout Int) -> Int? {
             guard i < words.count else { return nil }
@@ -208,12 +205,12 @@ public enum SpokenFormNormalizer {
         while index < words.count {
             if case let .repeater(times) = words[index] {
                 guard index + 1 < words.count, case let .unit(digit) = words[index + 1] else { return nil }
-                output += String(repeating: String(digit), count: times)
+                for _ in 0..<times { output.append(decimal: digit) }
                 index += 2
                 continue
             }
             if let alone = scale(index) { // "a hundred" without its "a"
-                output += String(alone)
+                output.append(decimal: alone)
                 index += 1
                 continue
             }
@@ -227,7 +224,7 @@ public enum SpokenFormNormalizer {
                     index = restIndex
                 }
             }
-            output += String(value)
+            output.append(decimal: value)
         }
         return output.isEmpty ? nil : output
     }
@@ -235,21 +232,21 @@ public enum SpokenFormNormalizer {
     // MARK: Ordinals
 
     static func convertOrdinals(_ tokens: [Token]) -> [Token] {
-        guard tokens.contains(where: { $0.kind == .word && (NumberWords.ordinalFilter.mightContain($0.hash) || writtenOrdinal($0.lower) != nil) }) else {
+        guard tokens.contains(where: { $0.kind == .word && (NumberWords.ordinals[$0.text] != nil || writtenOrdinal($0.text) != nil) }) else {
             return tokens
         }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         for (index, token) in tokens.enumerated() {
             // Written ordinals: "12th", "1st", "23rd".
-            if token.kind == .word, let value = writtenOrdinal(token.lower) {
-                output.append(Token(kind: .number, text: String(value), start: token.start, end: token.end,
+            if token.kind == .word, let value = writtenOrdinal(token.text) {
+                output.append(Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
                                     spaceBefore: token.spaceBefore, spoken: token.spoken, ordinal: true))
                 continue
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
             // and "first" are ordinary words everywhere else.
-            guard token.kind == .word, NumberWords.ordinalFilter.mightContain(token.hash), var value = NumberWords.ordinals[token.lower],
+            guard token.kind == .word, var value = NumberWords.ordinals[token.text],
                   nearMonth(tokens, index) else {
                 output.append(token)
                 continue
@@ -258,25 +255,24 @@ public enum SpokenFormNormalizer {
             var spaceBefore = token.spaceBefore
             // "twenty first" arrives as the number 20 followed by "first": one ordinal, 21.
             if let previous = output.last, previous.kind == .number, previous.spoken, value < 10,
-               let tens = Int(previous.text), tens == 20 || tens == 30 {
+               let tens = previous.text.integerValue, tens == 20 || tens == 30 {
                 value += tens
                 start = previous.start
                 spaceBefore = previous.spaceBefore
                 output.removeLast()
             }
-            output.append(Token(kind: .number, text: String(value), start: start, end: token.end,
+            output.append(Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
                                 spaceBefore: spaceBefore, spoken: true, ordinal: true))
         }
         return output
     }
 
     /// "12th", "1st", "23rd": one or two digits and a suffix, checked on bytes (this runs on every word).
-    private static func writtenOrdinal(_ lower: String) -> Int? {
-        let bytes = lower.utf8
-        guard bytes.count == 3 || bytes.count == 4, let first = bytes.first, first >= 48, first <= 57 else { return nil }
-        let suffix = String(lower.suffix(2))
-        guard ["st", "nd", "rd", "th"].contains(suffix), let value = Int(lower.dropLast(2)) else { return nil }
-        return value
+    private static func writtenOrdinal(_ text: TokenText) -> Int? {
+        guard text.count == 3 || text.count == 4, let first = text.first, first >= 48, first <= 57 else { return nil }
+        let suffix = (text.byte(at: text.count - 2), text.byte(at: text.count - 1))
+        let isSuffix = suffix == (0x73, 0x74) || suffix == (0x6E, 0x64) || suffix == (0x72, 0x64) || suffix == (0x74, 0x68) // st nd rd th
+        return isSuffix ? text.integerValue(from: 0, length: text.count - 2) : nil
     }
 
     /// A month name within three tokens. "may" counts only before the ordinal ("may first"),
@@ -284,8 +280,7 @@ public enum SpokenFormNormalizer {
     private static func nearMonth(_ tokens: [Token], _ index: Int) -> Bool {
         let window = max(0, index - 3)...min(tokens.count - 1, index + 3)
         return window.contains { position in
-            guard NumberWords.monthFilter.mightContain(tokens[position].hash) else { return false }
-            let word = tokens[position].lower
+            let word = tokens[position].text
             guard NumberWords.months[word] != nil else { return false }
             return word != "may" || position < index
         }
@@ -293,7 +288,7 @@ public enum SpokenFormNormalizer {
 
     // MARK: Email and URL
 
-    static let topLevelDomains: Set<String> = [
+    static let topLevelDomains: WordSet = [
         "com", "org", "net", "edu", "gov", "mil", "int", "io", "us", "co", "info", "biz", "me", "health", "care",
         "app", "dev", "ai", "tv", "xyz", "online", "site", "clinic", "hospital", "doctor", "dental", "pharmacy",
         // country codes in common use
@@ -302,55 +297,55 @@ public enum SpokenFormNormalizer {
         "ma", "tn", "br", "mx", "ar", "cl", "pe", "jp", "cn", "kr", "tw", "hk", "sg", "my", "ph", "th", "vn",
         "id", "nz", "pk", "bd", "lk", "ae", "sa", "qa",
     ]
-    static let localPartConnectors: [String: String] = ["dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."]
+    static let localPartConnectors = WordTable<StaticString>(["dot": ".", "underscore": "_", "dash": "-", "hyphen": "-", "period": "."])
     /// Words that precede a spoken "at" in ordinary speech and are never an email's local part.
-    static let notLocalParts: Set<String> = [
+    static let notLocalParts: WordSet = [
         "us", "me", "him", "her", "them", "it", "look", "looking", "here", "there", "home", "work", "back", "you",
         "we", "i", "is", "was", "be", "arrive", "arrived", "call", "calling", "staying", "stay", "live", "lives",
         "living", "seen", "see", "office", "clinic", "the", "a", "an", "and", "or", "but", "then", "that", "this",
     ]
 
     static func joinSpokenAddresses(_ tokens: [Token]) -> [Token] {
-        guard tokens.contains(where: { $0.kind == .word && $0.lower == "dot" }) else { return tokens }
+        guard tokens.contains(where: { $0.kind == .word && $0.text == "dot" }) else { return tokens }
         var output = tokens
         var index = 0
         while index < output.count {
             // Spoken IPv4: number dot number dot number dot number.
             if output[index].kind == .number, index + 6 < output.count,
-               (0..<3).allSatisfy({ output[index + 1 + 2 * $0].lower == "dot" && output[index + 2 + 2 * $0].kind == .number }) {
+               (0..<3).allSatisfy({ output[index + 1 + 2 * $0].text == "dot" && output[index + 2 + 2 * $0].kind == .number }) {
                 for part in 0..<3 { joinConnector(&output, at: index + 1 + 2 * part, as: ".") }
                 index += 7
                 continue
             }
             // A domain chain: label (dot label)+ ending in a top-level domain.
-            guard output[index].isAlphanumeric, index + 2 < output.count, output[index + 1].lower == "dot" else {
+            guard output[index].isAlphanumeric, index + 2 < output.count, output[index + 1].text == "dot" else {
                 index += 1
                 continue
             }
             var labels = [index]
             var cursor = index + 1
-            while cursor + 1 < output.count, output[cursor].lower == "dot", output[cursor + 1].isAlphanumeric {
+            while cursor + 1 < output.count, output[cursor].text == "dot", output[cursor + 1].isAlphanumeric {
                 labels.append(cursor + 1)
                 cursor += 2
             }
-            guard labels.count >= 2, let last = labels.last, topLevelDomains.contains(output[last].lower) else {
+            guard labels.count >= 2, let last = labels.last, topLevelDomains.contains(output[last].text) else {
                 index += 1
                 continue
             }
             for label in labels.dropFirst() { joinConnector(&output, at: label - 1, as: ".") }
             // "slash path" after the domain.
             var tail = last + 1
-            while tail + 1 < output.count, output[tail].lower == "slash", output[tail + 1].isAlphanumeric {
+            while tail + 1 < output.count, output[tail].text == "slash", output[tail + 1].isAlphanumeric {
                 joinConnector(&output, at: tail, as: "/")
                 tail += 2
             }
             // "local at domain": the word before "at" (and any "dot"/"underscore"-joined words before it).
             let atIndex = index - 1
-            if atIndex >= 1, output[atIndex].lower == "at", output[atIndex - 1].isAlphanumeric,
-               !notLocalParts.contains(output[atIndex - 1].lower) {
+            if atIndex >= 1, output[atIndex].text == "at", output[atIndex - 1].isAlphanumeric,
+               !notLocalParts.contains(output[atIndex - 1].text) {
                 joinConnector(&output, at: atIndex, as: "@")
                 var local = atIndex - 1
-                while local >= 2, let symbol = localPartConnectors[output[local - 1].lower], output[local - 2].isAlphanumeric {
+                while local >= 2, let symbol = localPartConnectors[output[local - 1].text], output[local - 2].isAlphanumeric {
                     joinConnector(&output, at: local - 1, as: symbol)
                     local -= 2
                 }
@@ -362,9 +357,9 @@ public enum SpokenFormNormalizer {
 
     /// Turns the spoken connector at `index` ("dot", "at", "slash") into its symbol and joins it to
     /// the token after it, as the written form would be.
-    private static func joinConnector(_ tokens: inout [Token], at index: Int, as symbol: String) {
+    private static func joinConnector(_ tokens: inout [Token], at index: Int, as symbol: StaticString) {
         let word = tokens[index]
-        tokens[index] = Token(kind: .punct, text: symbol, start: word.start, end: word.end, spaceBefore: false, spoken: true)
+        tokens[index] = Token(kind: .punct, text: TokenText(symbol), start: word.start, end: word.end, spaceBefore: false, spoken: true)
         tokens[index + 1].spaceBefore = false
     }
 }

@@ -17,8 +17,15 @@ public struct ScannedText: Sendable {
     }
 
     /// Whether any token is this punctuation character.
-    public func contains(symbol: String) -> Bool {
-        tokens.contains { $0.kind == .punct && $0.text == symbol }
+    public func contains(symbol: StaticString) -> Bool {
+        tokens.contains { $0.isPunct(symbol) }
+    }
+
+    /// A token's whole canonical text. `token.text` keeps a prefix of anything longer than
+    /// `TokenText.capacity`; for such a token this returns its original text, lowercased, so values
+    /// that differ only past the prefix stay different.
+    public func fullText(of token: Token) -> String {
+        token.text.isTruncated ? text(token.start, token.end).lowercased() : token.text.string
     }
 
     /// The original text of a span (scalar offsets). Called once per final detection, so non-ASCII

@@ -1,8 +1,10 @@
 /// One token of a turn, after spoken-form normalisation. `start`/`end` are Unicode-scalar offsets
 /// into the *original* text, so a token that came from several spoken words ("four one five")
 /// covers all of them and every recognizer reports spans on the original text without a map.
+///
+/// A plain value (no `String`, no references): see `TokenText` for why.
 public struct Token: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable, Equatable {
         /// Letters, possibly with digits or apostrophes: `sarah`, `db8`, `o'brien`.
         case word
         /// Digits only. Spoken numbers become this kind too.
@@ -12,14 +14,9 @@ public struct Token: Sendable, Equatable {
     }
 
     public var kind: Kind
-    /// Canonical text: the digits of a spoken number, `@` for a spoken "at", the original otherwise.
-    public var text: String
-    /// `text` lowercased, for matching keywords.
-    public var lower: String {
-        didSet { hash = WordFilter.hash(lower) }
-    }
-    /// FNV-1a of `lower`, computed once, for `WordFilter` checks.
-    var hash: UInt64
+    /// Canonical text, lowercased: the digits of a spoken number, `@` for a spoken "at", the
+    /// original word otherwise. Span text always comes from the original, never from here.
+    public var text: TokenText
     public var start: Int
     public var end: Int
     /// Whether whitespace separates this token from the previous one in canonical form. Spoken
@@ -32,41 +29,46 @@ public struct Token: Sendable, Equatable {
     /// Spoken one digit at a time ("seven three four"), as identifiers are read out, rather than as
     /// a quantity ("two thousand", "nineteen ninety").
     public var digitByDigit: Bool = false
+    /// How the original was capitalised (`text` is lowercase).
+    var caseShape = CaseShape()
+    /// ASCII digits in `text`, counted once when the token is made.
+    public private(set) var digitCount: Int
 
-    public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
+    public init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
         self.kind = kind
         self.text = text
-        let lower = Token.lowercase(text)
-        self.lower = lower
-        self.hash = WordFilter.hash(lower)
         self.start = start
         self.end = end
         self.spaceBefore = spaceBefore
         self.spoken = spoken
         self.ordinal = ordinal
+        digitCount = kind == .punct ? 0 : (kind == .number ? min(text.count, TokenText.capacity) : text.digitCount)
     }
 
-    /// Length in UTF-8 bytes: O(1), unlike `String.count`, which segments graphemes. Digits and
-    /// ASCII identifiers (everything the recognizers measure) have one byte per character.
-    public var length: Int { text.utf8.count }
-
-    /// Lowercasing allocates and consults Unicode tables; most tokens of a transcript are already
-    /// lowercase ASCII, so those skip it.
-    static func lowercase(_ text: String) -> String {
-        var needsWork = false
-        for byte in text.utf8 where byte >= 0x80 || (byte >= 65 && byte <= 90) {
-            needsWork = true
-            break
-        }
-        return needsWork ? text.lowercased() : text
+    /// For tests and slow paths: the text is lowercased, and its capitals remembered.
+    public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
+        self.init(kind: kind, text: TokenText(text), start: start, end: end, spaceBefore: spaceBefore, spoken: spoken, ordinal: ordinal)
+        caseShape = CaseShape(original: text)
     }
+
+    /// Length in UTF-8 bytes. Digits and ASCII identifiers (everything the recognizers measure)
+    /// have one byte per character.
+    public var length: Int { text.count }
 
     public var isNumber: Bool { kind == .number }
     public var isAlphanumeric: Bool { kind != .punct }
+    /// The original word was written in capitals only ("IN", "WA").
+    public var isAllCapitals: Bool { caseShape.allCapitals }
+    /// The original word began with a capital ("May").
+    public var isCapitalized: Bool { caseShape.firstIsCapital }
 
-    public func isPunct(_ character: String) -> Bool { kind == .punct && text == character }
+    @inline(__always) public func isPunct(_ symbol: StaticString) -> Bool { kind == .punct && text == symbol }
 
-    /// Digits in `text` (a number token's whole text; a mixed word's digits).
-    public var digitCount: Int { text.utf8.reduce(0) { $0 + (($1 >= 48 && $1 <= 57) ? 1 : 0) } }
-    public var letterCount: Int { text.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) } }
+    /// Whether this is a keyword: a word token whose text is the given lowercase literal.
+    @inline(__always) public func `is`(_ word: StaticString) -> Bool { text == word }
+
+    public var letterCount: Int {
+        guard kind == .word else { return 0 }
+        return text.withBytes { bytes in bytes.reduce(0) { $0 + ((($1 >= 97 && $1 <= 122) || $1 >= 0xC0) ? 1 : 0) } }
+    }
 }

@@ -30,8 +30,7 @@ public enum Tokenizer {
                     continue
                 }
                 guard isAlphanumeric(value) else {
-                    tokens.append(Token(kind: .punct, text: String(decoding: bytes[byte..<byte + width], as: UTF8.self),
-                                        start: scalar, end: scalar + 1, spaceBefore: sawSpace))
+                    tokens.append(make(.punct, bytes, byte..<byte + width, start: scalar, end: scalar + 1, spaceBefore: sawSpace))
                     byte += width
                     scalar += 1
                     sawSpace = false
@@ -62,20 +61,27 @@ public enum Tokenizer {
                 if letters == 1, xByte > startByte, xByte < byte - 1,
                    word.allSatisfy({ $0 == 0x78 || $0 == 0x58 || ($0 >= 48 && $0 <= 57) }) {
                     // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
-                    tokens.append(Token(kind: .number, text: String(decoding: bytes[startByte..<xByte], as: UTF8.self),
-                                        start: startScalar, end: xScalar, spaceBefore: sawSpace))
-                    tokens.append(Token(kind: .word, text: "x", start: xScalar, end: xScalar + 1, spaceBefore: false))
-                    tokens.append(Token(kind: .number, text: String(decoding: bytes[(xByte + 1)..<byte], as: UTF8.self),
-                                        start: xScalar + 1, end: scalar, spaceBefore: false))
+                    tokens.append(make(.number, bytes, startByte..<xByte, start: startScalar, end: xScalar, spaceBefore: sawSpace))
+                    tokens.append(make(.word, bytes, xByte..<xByte + 1, start: xScalar, end: xScalar + 1, spaceBefore: false))
+                    tokens.append(make(.number, bytes, (xByte + 1)..<byte, start: xScalar + 1, end: scalar, spaceBefore: false))
                 } else {
-                    tokens.append(Token(kind: hasLetter ? .word : .number, text: String(decoding: word, as: UTF8.self),
-                                        start: startScalar, end: scalar, spaceBefore: sawSpace))
+                    tokens.append(make(hasLetter ? .word : .number, bytes, startByte..<byte, start: startScalar, end: scalar,
+                                       spaceBefore: sawSpace))
                 }
                 sawSpace = false
             }
         }
         isASCII = !sawNonASCII
         return tokens
+    }
+
+    @inline(__always) private static func make(_ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                               start: Int, end: Int, spaceBefore: Bool) -> Token {
+        var shape = CaseShape()
+        var token = Token(kind: kind, text: TokenText(lowercasing: bytes, range, shape: &shape), start: start, end: end,
+                          spaceBefore: spaceBefore)
+        token.caseShape = shape
+        return token
     }
 
     /// The scalar value at `index` and its width in bytes. Input comes from a Swift String, so it is

@@ -1,0 +1,248 @@
+/// A token's text, lowercased, stored inline: a plain value with no heap storage and no reference
+/// counting.
+///
+/// Why not `String`: every turn becomes ~50 tokens that the normaliser copies and sixteen
+/// recognizers read. With two `String`s per token, retain/release, value-witness copies and
+/// SipHash lookups were most of detection's time. Inline bytes make a token a trivially copyable
+/// value, keyword checks a length-and-bytes compare, and set lookups a probe on a hash computed
+/// once, while the token is cut.
+///
+/// Up to `capacity` bytes are kept. A longer token (a URL path, a run of 40 digits) keeps its
+/// first `capacity` bytes, its full `count` and a hash of every byte: equality stays exact in
+/// practice, and no recognizer reads past the prefix of anything that long (the longest
+/// identifier it validates, a VIN, has 17 characters).
+public struct TokenText: Sendable, Hashable, CustomStringConvertible {
+    public static let capacity = 32
+
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// Length in UTF-8 bytes of the whole text, including any bytes beyond `capacity`.
+    public private(set) var count: Int = 0
+    /// FNV-1a over every byte: the key of `WordTable` lookups, computed as the bytes arrive.
+    public private(set) var hash: UInt64 = TokenText.fnvOffset
+
+    static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+
+    public init() {}
+
+    /// Lowercases as it copies. ASCII is folded byte by byte; text with other scalars goes through
+    /// `String.lowercased()` (rare in transcripts, and the only correct way for "É" and friends).
+    public init(_ string: String) {
+        var isASCII = true
+        for byte in string.utf8 where byte >= 0x80 { isASCII = false; break }
+        if isASCII {
+            for byte in string.utf8 { append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
+        } else {
+            for byte in string.lowercased().utf8 { append(byte) }
+        }
+    }
+
+    /// A literal, taken as written (literals in this module are lowercase already).
+    public init(_ literal: StaticString) {
+        for byte in UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount) { append(byte) }
+    }
+
+    /// The decimal digits of a non-negative number: what a spoken number becomes.
+    public init(decimal value: Int) { append(decimal: value) }
+
+    public mutating func append(decimal value: Int) {
+        guard value > 0 else { append(48); return }
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 {
+            append(UInt8(48 + (value / divisor) % 10))
+            divisor /= 10
+        }
+    }
+
+    /// From a tokenizer's slice of UTF-8; `shape` learns whether the original had capitals.
+    init(lowercasing bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, shape: inout CaseShape) {
+        var letters = 0, capitals = 0
+        for index in range {
+            let byte = bytes[index]
+            if byte >= 0x80 {
+                self = TokenText(String(decoding: bytes[range], as: UTF8.self))
+                shape = CaseShape(original: String(decoding: bytes[range], as: UTF8.self))
+                return
+            }
+            if byte >= 65, byte <= 90 {
+                capitals += 1
+                letters += 1
+                append(byte | 0x20)
+            } else {
+                if byte >= 97, byte <= 122 { letters += 1 }
+                append(byte)
+            }
+        }
+        shape = CaseShape(firstIsCapital: range.isEmpty ? false : (bytes[range.lowerBound] >= 65 && bytes[range.lowerBound] <= 90),
+                          allCapitals: letters > 0 && capitals == letters)
+    }
+
+    @inline(__always) public mutating func append(_ byte: UInt8) {
+        if count < TokenText.capacity {
+            withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+        }
+        count += 1
+        hash ^= UInt64(byte)
+        hash &*= TokenText.fnvPrime
+    }
+
+    public mutating func append(_ other: TokenText) {
+        other.withBytes { for byte in $0 { append(byte) } }
+        // Bytes past the other's prefix are not visible; keep the count and hash honest about them.
+        for _ in min(other.count, TokenText.capacity)..<other.count { count += 1; hash &*= TokenText.fnvPrime }
+    }
+
+    /// The stored bytes (all of them unless `isTruncated`).
+    @inline(__always) public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: storage) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<Swift.min(count, TokenText.capacity)])) }
+    }
+
+    public var isTruncated: Bool { count > TokenText.capacity }
+    public var isEmpty: Bool { count == 0 }
+
+    @inline(__always) public func byte(at index: Int) -> UInt8 {
+        withUnsafeBytes(of: storage) { $0[index] }
+    }
+
+    public var first: UInt8? { count > 0 ? byte(at: 0) : nil }
+
+    /// Compares with a lowercase literal without building anything: length, then bytes.
+    @inline(__always) public static func == (text: TokenText, literal: StaticString) -> Bool {
+        guard text.count == literal.utf8CodeUnitCount else { return false }
+        return text.withBytes { bytes in
+            let other = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+            return bytes.elementsEqual(other)
+        }
+    }
+
+    @inline(__always) public static func != (text: TokenText, literal: StaticString) -> Bool { !(text == literal) }
+
+    public static func == (lhs: TokenText, rhs: TokenText) -> Bool {
+        lhs.count == rhs.count && lhs.hash == rhs.hash && lhs.storage == rhs.storage
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    public func hasPrefix(_ literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        guard count >= length, length <= TokenText.capacity else { return false }
+        return withBytes { bytes in
+            bytes[0..<length].elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: length))
+        }
+    }
+
+    /// The stored bytes from `offset` on, all ASCII digits.
+    public func isDigits(from offset: Int = 0) -> Bool {
+        withBytes { bytes in offset < bytes.count && bytes[offset...].allSatisfy { $0 >= 48 && $0 <= 57 } }
+    }
+
+    /// All ASCII letters.
+    public var isLetters: Bool {
+        !isTruncated && withBytes { bytes in !bytes.isEmpty && bytes.allSatisfy { $0 >= 97 && $0 <= 122 } }
+    }
+
+    public var digitCount: Int {
+        withBytes { bytes in bytes.reduce(0) { $0 + (($1 >= 48 && $1 <= 57) ? 1 : 0) } }
+    }
+
+    /// The value of a digit string of at most 18 digits, as `Int(text)` would give it.
+    public var integerValue: Int? { integerValue(from: 0, length: count) }
+
+    /// The value of `length` digits from `offset` ("04121990": month, day and year).
+    public func integerValue(from offset: Int, length: Int) -> Int? {
+        guard length > 0, length <= 18, offset >= 0, offset + length <= Swift.min(count, TokenText.capacity) else { return nil }
+        return withBytes { bytes in
+            var value = 0
+            for byte in bytes[offset..<(offset + length)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+    }
+
+    /// A copy without its first `prefix` bytes (stored bytes only).
+    public func dropping(first prefix: Int) -> TokenText {
+        var result = TokenText()
+        withBytes { bytes in for byte in bytes.dropFirst(prefix) { result.append(byte) } }
+        return result
+    }
+
+    /// The stored bytes as a String: for slow paths (checksums, span values), never per token.
+    public var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
+
+    public var description: String { string }
+}
+
+/// How the original word was capitalised, kept because the canonical text is lowercase: "May" is
+/// more likely the month than "may", and "IN" is Indiana where "in" is a preposition.
+struct CaseShape: Sendable, Equatable {
+    var firstIsCapital = false
+    var allCapitals = false
+
+    init(firstIsCapital: Bool = false, allCapitals: Bool = false) {
+        self.firstIsCapital = firstIsCapital
+        self.allCapitals = allCapitals
+    }
+
+    init(original: String) {
+        let letters = original.unicodeScalars.filter(\.properties.isAlphabetic)
+        firstIsCapital = original.unicodeScalars.first?.properties.isUppercase ?? false
+        allCapitals = !letters.isEmpty && letters.allSatisfy(\.properties.isUppercase)
+    }
+}
+
+/// Keyword sets and maps keyed by `TokenText`, probed with the hash the token already carries.
+///
+/// Why not `Set<String>` / `Dictionary`: those hash the key again (SipHash) on every lookup, and
+/// every token of every turn is looked up in several of them. Open addressing on the precomputed
+/// FNV hash costs one multiply-free mask and, for most tokens, one empty-slot check. Tables are
+/// built once, from literal word lists, and never change.
+public struct WordTable<Value: Sendable>: Sendable {
+    private var keys: [TokenText?]
+    private var values: [Value?]
+    private let mask: Int
+
+    public init<S: Sequence>(_ pairs: S) where S.Element == (String, Value) {
+        let list = Array(pairs)
+        var size = 16
+        while size < list.count * 4 { size *= 2 } // at most a quarter full: probes stay short
+        keys = Array(repeating: nil, count: size)
+        values = Array(repeating: nil, count: size)
+        mask = size - 1
+        for (word, value) in list {
+            let key = TokenText(word)
+            var slot = Int(truncatingIfNeeded: key.hash) & mask
+            while let existing = keys[slot], existing != key { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = value
+        }
+    }
+
+    public init(_ dictionary: [String: Value]) { self.init(dictionary.map { ($0.key, $0.value) }) }
+
+    @inline(__always) public subscript(_ text: TokenText) -> Value? {
+        var slot = Int(truncatingIfNeeded: text.hash) & mask
+        while let key = keys[slot] {
+            if key == text { return values[slot] }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    public var words: [String] { keys.compactMap { $0?.string } }
+}
+
+/// A set of lowercase words (see `WordTable`).
+public struct WordSet: Sendable, ExpressibleByArrayLiteral {
+    private let table: WordTable<Bool>
+
+    public init<S: Sequence>(_ words: S) where S.Element == String { table = WordTable(words.map { ($0, true) }) }
+    public init(arrayLiteral words: String...) { self.init(words) }
+
+    @inline(__always) public func contains(_ text: TokenText) -> Bool { table[text] != nil }
+    public func contains(_ word: String) -> Bool { table[TokenText(word)] != nil }
+
+    public var words: [String] { table.words }
+}
