@@ -37,6 +37,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Vault for the token stages: sqlite (a throwaway file) or postgres (a throwaway schema in MASKER_DATABASE_URL's database).", valueName: "kind"))
     var vault: BenchVault = .sqlite
 
+    @Option(name: .long, help: ArgumentHelp("Run only these stages (comma-separated names from the list above), e.g. detect for profiling.", valueName: "list"))
+    var stages: String?
+
+    static let detectionStages = ["tokenize", "normalize", "detect"]
+    static let tokenStageNames = ["mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16"]
+
     @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
     var slowest = 0
 
@@ -78,15 +84,18 @@ struct BenchCommand: AsyncParsableCommand {
         guard rounds >= 1 else { throw CLIFailure(.usage, "--rounds must be at least 1") }
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        let wanted = try selectedStages()
         let texts = try Self.load(corpus)
         guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }
 
-        var results = [
-            Self.measure("tokenize", texts, rounds: rounds) { _ = Tokenizer.tokenize($0).count },
-            Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count },
-            Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count },
-        ]
-        results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
+        var results: [StageResult] = []
+        if wanted.contains("tokenize") { results.append(Self.measure("tokenize", texts, rounds: rounds) { _ = Tokenizer.tokenize($0).count }) }
+        if wanted.contains("normalize") { results.append(Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count }) }
+        if wanted.contains("detect") { results.append(Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count }) }
+        if !wanted.isDisjoint(with: Self.tokenStageNames) {
+            results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
+                .filter { wanted.contains($0.stage) }
+        }
         if slowest > 0 {
             // Median of each line over the rounds, so one scheduling hiccup does not rank a line.
             var perLine: [(line: Int, micros: Double)] = []
@@ -119,6 +128,17 @@ struct BenchCommand: AsyncParsableCommand {
         }
         lines.append(String(format: "peak RSS %.1f MB; %d lines, %d rounds", rss, texts.count, rounds))
         Console.out(lines.joined(separator: "\n"))
+    }
+
+    private func selectedStages() throws -> Set<String> {
+        let known = Self.detectionStages + Self.tokenStageNames
+        guard let stages else { return Set(known) }
+        let names = stages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let unknown = names.first(where: { !known.contains($0) }) {
+            throw CLIFailure(.usage, "--stages: no stage named \"\(unknown)\"; choose from \(known.joined(separator: ", "))")
+        }
+        guard !names.isEmpty else { throw CLIFailure(.usage, "--stages needs at least one stage name") }
+        return Set(names)
     }
 
     /// mask, rehydrate, rehydrate_stream and the vault insert stages, against a throwaway vault

@@ -28,6 +28,20 @@ enum NumberWords {
         "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
     ])
 
+    /// Every word the normaliser reacts to, with its roles: the tokenizer looks each word up here
+    /// once, and the normaliser's passes read the roles instead of probing their own tables for
+    /// every token (and skip themselves when no token of the turn has their role).
+    static let lexicon: WordTable<SpokenRole> = {
+        var roles: [String: SpokenRole] = [:]
+        for word in Array(units.keys) + teens.keys + tens.keys + scales.keys + repeaters.keys { roles[word, default: []].insert(.numberWord) }
+        for word in contextualZero.words { roles[word, default: []].insert(.zeroWord) }
+        for word in ordinals.words { roles[word, default: []].insert(.ordinal) }
+        for word in months.words { roles[word, default: []].insert(.month) }
+        for word in fillers.words { roles[word, default: []].insert(.filler) }
+        roles["dot", default: []].insert(.dot)
+        return WordTable(roles)
+    }()
+
     /// What a number word means, looked up once per word.
     enum Meaning: Equatable, Sendable {
         case unit(Int), teen(Int), tens(Int), scale(Int), repeater(Int)
@@ -45,7 +59,7 @@ enum NumberWords {
     }()
 
     @inline(__always) static func meaning(_ token: Token) -> Meaning? {
-        token.kind == .word ? meanings[token.text] : nil
+        token.roles.contains(.numberWord) ? meanings[token.text] : nil
     }
 
     /// A single spoken digit (for letter-and-digit spelling runs).
@@ -55,4 +69,24 @@ enum NumberWords {
     }
 
     static func isNumberWord(_ token: Token) -> Bool { meaning(token) != nil }
+}
+
+/// The parts a word can play in spoken forms (see `NumberWords.lexicon`).
+public struct SpokenRole: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// "five", "twenty", "hundred", "double".
+    public static let numberWord = SpokenRole(rawValue: 1)
+    /// "oh", "o": zero beside other digits.
+    public static let zeroWord = SpokenRole(rawValue: 2)
+    /// "first" … "thirtieth".
+    public static let ordinal = SpokenRole(rawValue: 4)
+    /// "12th", "1st": set by the tokenizer from the word's shape.
+    public static let writtenOrdinal = SpokenRole(rawValue: 8)
+    public static let month = SpokenRole(rawValue: 16)
+    /// "uh", "um" between digit groups.
+    public static let filler = SpokenRole(rawValue: 32)
+    /// "dot" in spoken emails, URLs and IP addresses.
+    public static let dot = SpokenRole(rawValue: 64)
 }

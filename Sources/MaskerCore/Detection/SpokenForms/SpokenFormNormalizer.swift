@@ -12,9 +12,16 @@
 public enum SpokenFormNormalizer {
     public static func normalize(_ tokens: [Token]) -> [Token] {
         var result = joinSpelledRuns(tokens)
-        result = convertNumberWords(result)
-        result = convertOrdinals(result)
-        result = joinSpokenAddresses(result)
+        // Each later pass runs only when some token has the role it rewrites: most turns need none or one.
+        var roles: SpokenRole = []
+        var numbers = false
+        for token in result {
+            roles.formUnion(token.roles)
+            if token.kind == .number { numbers = true }
+        }
+        if roles.contains(.numberWord) || roles.contains(.zeroWord) && numbers { result = convertNumberWords(result) }
+        if roles.contains(.writtenOrdinal) || roles.contains(.ordinal) && roles.contains(.month) { result = convertOrdinals(result) }
+        if roles.contains(.dot) { result = joinSpokenAddresses(result) }
         return result
     }
 
@@ -45,7 +52,19 @@ public enum SpokenFormNormalizer {
     }
 
     static func joinSpelledRuns(_ tokens: [Token]) -> [Token] {
-        // Most turns spell nothing: two spelled units in a row are needed before any copy is made.
+        // Most turns spell nothing: two possible units in a row (perhaps with a separator between)
+        // are needed before the real check, and before any copy is made.
+        func mayBeUnit(_ token: Token) -> Bool {
+            token.kind == .word ? (token.end - token.start == 1 || token.roles.contains(.numberWord)) : token.kind == .number && token.length == 1
+        }
+        var previousMayBeUnit = false, beforeThatMayBeUnit = false, found = false
+        for token in tokens {
+            let current = mayBeUnit(token)
+            if current, previousMayBeUnit || beforeThatMayBeUnit { found = true; break }
+            beforeThatMayBeUnit = previousMayBeUnit && token.kind == .punct
+            previousMayBeUnit = current
+        }
+        guard found else { return tokens }
         func unitFollows(_ index: Int) -> Bool {
             guard index + 1 < tokens.count else { return false }
             return spelledUnit(tokens, index + 1) != nil || separatorThenUnit(tokens, index + 1)
@@ -100,7 +119,7 @@ public enum SpokenFormNormalizer {
     // MARK: Numbers
 
     private static func isZeroWord(_ tokens: [Token], _ index: Int) -> Bool {
-        guard tokens[index].length <= 2, NumberWords.contextualZero.contains(tokens[index].text) else { return false }
+        guard tokens[index].roles.contains(.zeroWord) else { return false }
         func numeric(_ i: Int) -> Bool {
             guard i >= 0, i < tokens.count else { return false }
             let token = tokens[i]
@@ -232,21 +251,18 @@ public enum SpokenFormNormalizer {
     // MARK: Ordinals
 
     static func convertOrdinals(_ tokens: [Token]) -> [Token] {
-        guard tokens.contains(where: { $0.kind == .word && (NumberWords.ordinals[$0.text] != nil || writtenOrdinal($0.text) != nil) }) else {
-            return tokens
-        }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         for (index, token) in tokens.enumerated() {
             // Written ordinals: "12th", "1st", "23rd".
-            if token.kind == .word, let value = writtenOrdinal(token.text) {
+            if token.roles.contains(.writtenOrdinal), let value = writtenOrdinal(token.text) {
                 output.append(Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
                                     spaceBefore: token.spaceBefore, spoken: token.spoken, ordinal: true))
                 continue
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
             // and "first" are ordinary words everywhere else.
-            guard token.kind == .word, var value = NumberWords.ordinals[token.text],
+            guard token.roles.contains(.ordinal), var value = NumberWords.ordinals[token.text],
                   nearMonth(tokens, index) else {
                 output.append(token)
                 continue
@@ -268,7 +284,7 @@ public enum SpokenFormNormalizer {
     }
 
     /// "12th", "1st", "23rd": one or two digits and a suffix, checked on bytes (this runs on every word).
-    private static func writtenOrdinal(_ text: TokenText) -> Int? {
+    static func writtenOrdinal(_ text: TokenText) -> Int? {
         guard text.count == 3 || text.count == 4, let first = text.first, first >= 48, first <= 57 else { return nil }
         let suffix = (text.byte(at: text.count - 2), text.byte(at: text.count - 1))
         let isSuffix = suffix == (0x73, 0x74) || suffix == (0x6E, 0x64) || suffix == (0x72, 0x64) || suffix == (0x74, 0x68) // st nd rd th
@@ -280,9 +296,8 @@ public enum SpokenFormNormalizer {
     private static func nearMonth(_ tokens: [Token], _ index: Int) -> Bool {
         let window = max(0, index - 3)...min(tokens.count - 1, index + 3)
         return window.contains { position in
-            let word = tokens[position].text
-            guard NumberWords.months[word] != nil else { return false }
-            return word != "may" || position < index
+            guard tokens[position].roles.contains(.month) else { return false }
+            return tokens[position].text != "may" || position < index
         }
     }
 
@@ -306,7 +321,6 @@ public enum SpokenFormNormalizer {
     ]
 
     static func joinSpokenAddresses(_ tokens: [Token]) -> [Token] {
-        guard tokens.contains(where: { $0.kind == .word && $0.text == "dot" }) else { return tokens }
         var output = tokens
         var index = 0
         while index < output.count {

@@ -29,6 +29,8 @@ public struct Token: Sendable, Equatable {
     /// Spoken one digit at a time ("seven three four"), as identifiers are read out, rather than as
     /// a quantity ("two thousand", "nineteen ninety").
     public var digitByDigit: Bool = false
+    /// What the word means to the spoken-form normaliser, looked up once by the tokenizer.
+    public var roles: SpokenRole = []
     /// How the original was capitalised (`text` is lowercase).
     var caseShape = CaseShape()
     /// ASCII digits in `text`, counted once when the token is made.
@@ -43,6 +45,12 @@ public struct Token: Sendable, Equatable {
         self.spoken = spoken
         self.ordinal = ordinal
         digitCount = kind == .punct ? 0 : (kind == .number ? min(text.count, TokenText.capacity) : text.digitCount)
+        if kind == .word {
+            roles = NumberWords.lexicon[text] ?? []
+            if digitCount > 0, let first = text.first, first >= 48, first <= 57, SpokenFormNormalizer.writtenOrdinal(text) != nil {
+                roles.insert(.writtenOrdinal)
+            }
+        }
     }
 
     /// For tests and slow paths: the text is lowercased, and its capitals remembered.

@@ -200,7 +200,10 @@ struct CaseShape: Sendable, Equatable {
 /// FNV hash costs one multiply-free mask and, for most tokens, one empty-slot check. Tables are
 /// built once, from literal word lists, and never change.
 public struct WordTable<Value: Sendable>: Sendable {
-    private var keys: [TokenText?]
+    /// Each slot's key hash, 0 for an empty slot (a word hashing to 0 is stored as 1): probing reads
+    /// this dense array and touches a key only when the hash matches.
+    private var hashes: [UInt64]
+    private var keys: [TokenText]
     private var values: [Value?]
     private let mask: Int
 
@@ -208,13 +211,16 @@ public struct WordTable<Value: Sendable>: Sendable {
         let list = Array(pairs)
         var size = 16
         while size < list.count * 4 { size *= 2 } // at most a quarter full: probes stay short
-        keys = Array(repeating: nil, count: size)
+        hashes = Array(repeating: 0, count: size)
+        keys = Array(repeating: TokenText(), count: size)
         values = Array(repeating: nil, count: size)
         mask = size - 1
         for (word, value) in list {
             let key = TokenText(word)
-            var slot = Int(truncatingIfNeeded: key.hash) & mask
-            while let existing = keys[slot], existing != key { slot = (slot + 1) & mask }
+            let hash = WordTable.slotHash(key)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while hashes[slot] != 0, keys[slot] != key { slot = (slot + 1) & mask }
+            hashes[slot] = hash
             keys[slot] = key
             values[slot] = value
         }
@@ -222,16 +228,20 @@ public struct WordTable<Value: Sendable>: Sendable {
 
     public init(_ dictionary: [String: Value]) { self.init(dictionary.map { ($0.key, $0.value) }) }
 
+    @inline(__always) private static func slotHash(_ text: TokenText) -> UInt64 { text.hash == 0 ? 1 : text.hash }
+
     @inline(__always) public subscript(_ text: TokenText) -> Value? {
-        var slot = Int(truncatingIfNeeded: text.hash) & mask
-        while let key = keys[slot] {
-            if key == text { return values[slot] }
+        let hash = WordTable.slotHash(text)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let stored = hashes[slot]
+            if stored == 0 { return nil }
+            if stored == hash, keys[slot] == text { return values[slot] }
             slot = (slot + 1) & mask
         }
-        return nil
     }
 
-    public var words: [String] { keys.compactMap { $0?.string } }
+    public var words: [String] { zip(hashes, keys).filter { $0.0 != 0 }.map { $0.1.string } }
 }
 
 /// A set of lowercase words (see `WordTable`).
