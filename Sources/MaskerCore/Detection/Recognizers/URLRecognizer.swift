@@ -27,7 +27,8 @@ struct URLRecognizer: Recognizer {
                 end += 1
             }
             while end > index, tokens[end].kind == .punct, Self.trailingSymbols.contains(tokens[end].text) { end -= 1 }
-            if let confidence = confidence(tokens, index, end) {
+            // A URL has at least a scheme's ':' or a domain's '.': a lone word (most runs) is never one.
+            if end > index, let confidence = confidence(tokens, index, end) {
                 candidates.append(Candidate(kind: .url, start: tokens[index].start, end: tokens[end].end, confidence: confidence))
             }
             index = end + 1
