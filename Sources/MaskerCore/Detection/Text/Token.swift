@@ -72,9 +72,6 @@ public struct Token: Sendable, Equatable {
 
     @inline(__always) public func isPunct(_ symbol: StaticString) -> Bool { kind == .punct && text == symbol }
 
-    /// Whether this is a keyword: a word token whose text is the given lowercase literal.
-    @inline(__always) public func `is`(_ word: StaticString) -> Bool { text == word }
-
     public var letterCount: Int {
         guard kind == .word else { return 0 }
         return text.withBytes { bytes in bytes.reduce(0) { $0 + ((($1 >= 97 && $1 <= 122) || $1 >= 0xC0) ? 1 : 0) } }

@@ -252,7 +252,6 @@ public struct WordSet: Sendable, ExpressibleByArrayLiteral {
     public init(arrayLiteral words: String...) { self.init(words) }
 
     @inline(__always) public func contains(_ text: TokenText) -> Bool { table[text] != nil }
-    public func contains(_ word: String) -> Bool { table[TokenText(word)] != nil }
 
     public var words: [String] { table.words }
 }
