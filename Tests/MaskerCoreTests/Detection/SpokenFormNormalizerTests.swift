@@ -62,6 +62,8 @@ struct SpokenFormNormalizerTests {
         ("c h e n", "chen"),
         ("that's c-h-e-n", "that's chen"),
         ("S as in Sam, M as in Mary, I T H", "smith"),
+        ("S as in Sam, M as in Mary, T as in Tom", "smt"),
+        ("it's k as in kilo l as in lima e as in echo", "it's kle"),
         ("a b one two three four", "ab1234"),
         ("a b", "a b"),
         ("I a m", "iam"),

@@ -52,24 +52,16 @@ public enum SpokenFormNormalizer {
     }
 
     static func joinSpelledRuns(_ tokens: [Token]) -> [Token] {
-        // Most turns spell nothing: two possible units in a row (perhaps with a separator between)
-        // are needed before the real check, and before any copy is made.
-        func mayBeUnit(_ token: Token) -> Bool {
-            token.kind == .word ? (token.end - token.start == 1 || token.roles.contains(.numberWord)) : token.kind == .number && token.length == 1
+        // Most turns spell nothing: two spelled units in a row are needed before any copy is made.
+        // (Cheap since number words carry their role: `spelledUnit` probes no table for other words.)
+        // A unit can span several tokens ("S as in Sam"), so the next one starts after all of them.
+        func startsTwoUnits(_ index: Int) -> Bool {
+            guard let unit = spelledUnit(tokens, index) else { return false }
+            let next = index + unit.length
+            guard next < tokens.count else { return false }
+            return spelledUnit(tokens, next) != nil || separatorThenUnit(tokens, next)
         }
-        var previousMayBeUnit = false, beforeThatMayBeUnit = false, found = false
-        for token in tokens {
-            let current = mayBeUnit(token)
-            if current, previousMayBeUnit || beforeThatMayBeUnit { found = true; break }
-            beforeThatMayBeUnit = previousMayBeUnit && token.kind == .punct
-            previousMayBeUnit = current
-        }
-        guard found else { return tokens }
-        func unitFollows(_ index: Int) -> Bool {
-            guard index + 1 < tokens.count else { return false }
-            return spelledUnit(tokens, index + 1) != nil || separatorThenUnit(tokens, index + 1)
-        }
-        guard tokens.indices.contains(where: { spelledUnit(tokens, $0) != nil && unitFollows($0) }) else { return tokens }
+        guard tokens.indices.contains(where: startsTwoUnits) else { return tokens }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
         var index = 0
