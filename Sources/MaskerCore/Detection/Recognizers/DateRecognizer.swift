@@ -62,7 +62,7 @@ struct DateRecognizer: Recognizer {
         guard separator.isPunct("/") || separator.isPunct("-") || separator.isPunct("."), !separator.spaceBefore,
               tokens[index + 2].kind == .number, !tokens[index + 2].spaceBefore,
               let a = tokens[index].text.integerValue, let b = tokens[index + 2].text.integerValue else { return nil }
-        let hasThird = index + 4 < tokens.count && tokens[index + 3].kind == .punct && tokens[index + 3].text == separator.text && !tokens[index + 3].spaceBefore
+        let hasThird = index + 4 < tokens.count && tokens[index + 3].isPunct(separator.text) && !tokens[index + 3].spaceBefore
             && tokens[index + 4].kind == .number && !tokens[index + 4].spaceBefore
         if hasThird, let c = tokens[index + 4].text.integerValue {
             let widths = (tokens[index].length, tokens[index + 2].length, tokens[index + 4].length)
@@ -71,8 +71,7 @@ struct DateRecognizer: Recognizer {
             let year = widths.2 == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c
             guard Self.isValid(year: year, month: a, day: b) || Self.isValid(year: year, month: b, day: a) else { return nil }
             // A trailing fourth group ("1.2.3.4") is a version or address, not a date.
-            if index + 5 < tokens.count, tokens[index + 5].kind == .punct, tokens[index + 5].text == separator.text,
-               !tokens[index + 5].spaceBefore { return nil }
+            if index + 5 < tokens.count, tokens[index + 5].isPunct(separator.text), !tokens[index + 5].spaceBefore { return nil }
             return (index + 4, separator.text == "." ? 0.75 : 0.85)
         }
         guard separator.text == "/", tokens[index].length <= 2, tokens[index + 2].length <= 2,

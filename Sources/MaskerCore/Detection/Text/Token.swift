@@ -71,6 +71,8 @@ public struct Token: Sendable, Equatable {
     public var isCapitalized: Bool { caseShape.firstIsCapital }
 
     @inline(__always) public func isPunct(_ symbol: StaticString) -> Bool { kind == .punct && text == symbol }
+    /// The same symbol as another token's ("4/12/1990": both separators are '/').
+    @inline(__always) public func isPunct(_ symbol: TokenText) -> Bool { kind == .punct && text == symbol }
 
     public var letterCount: Int {
         guard kind == .word else { return 0 }
