@@ -89,7 +89,9 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
 
     public mutating func append(_ other: TokenText) {
         other.withBytes { for byte in $0 { append(byte) } }
-        // Bytes past the other's prefix are not visible; keep the count and hash honest about them.
+        // Bytes past the other's prefix are not visible. The count stays right (length checks read
+        // it); the hash can no longer equal the whole text's, so a joined text that long never
+        // equals anything, which is the safe way to be wrong.
         for _ in min(other.count, TokenText.capacity)..<other.count { count += 1; hash &*= TokenText.fnvPrime }
     }
 
