@@ -21,8 +21,14 @@ struct MaskCommand: AsyncParsableCommand {
         per line, in order; a line that cannot be read or masked gets {"id","error"} and the run \
         continues (nothing of that line is written).
 
+        Every masked span is recorded as a redaction event in the audit log (MASKER_AUDIT_LOG_PATH, \
+        default $MASKER_DATA_DIR/audit.jsonl) before the line is written, when the policy's \
+        audit.log_events is on; the log is chained with MASKER_AUDIT_HMAC_KEY (generated in dev mode). \
+        With audit.log_payloads the masked text is also kept, encrypted, beside the log.
+
         Exit codes: 0 ok, 2 with --require-match when nothing was found, 3 when the policy is invalid \
-        or its key is missing, 1 when the vault is unusable (nothing is written then).
+        or its key is missing, 1 when the vault or the audit log is unusable (the line it failed on, \
+        and everything after it, is not written).
         """
     )
 
@@ -49,14 +55,17 @@ struct MaskCommand: AsyncParsableCommand {
         let policy = try context.loadPolicy().policy
         let tokenization = try scheme.map(Self.parseScheme) ?? policy.tokenization
         let schemes = try TokenSchemes(policy: policy, context: context)
+        let runSession = session ?? "cli-\(UUID().uuidString)"
+        let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
         try await schemes.closing { () async throws in
-            try await mask(policy: policy, tokenization: tokenization, schemes: schemes)
+            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, session: runSession, audit: audit)
         }
     }
 
-    private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes) async throws {
+    private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes, session runSession: String,
+                      audit: AuditTrail) async throws {
         // scope: global gives one token per value everywhere; otherwise the session decides.
-        let runScope = policy.scope == .global ? "global" : (session ?? "cli-\(UUID().uuidString)")
+        let runScope = policy.scope == .global ? "global" : runSession
         let minting = try await schemes.minting(tokenization, kid: policy.kid, scope: runScope)
         let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
         let masker = Masker(policy: policy, scheme: minting)
@@ -66,7 +75,16 @@ struct MaskCommand: AsyncParsableCommand {
                     let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
                     let scheme = try await schemes.minting(tokenization, kid: policy.kid, scope: scope)
                     let result = try await Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
+                    var recordAudit = audit
+                    recordAudit.scope.sessionID = record.session ?? runSession
+                    do {
+                        try await recordAudit.record(recordAudit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
+                    } catch let error as CLIFailure {
+                        throw BatchRunner.RecordFailure(message: error.message, stopsRun: true)
+                    }
                     return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { Self.event($0, offset: 0) }))]
+                } catch let error as BatchRunner.RecordFailure {
+                    throw error
                 } catch let error as TokenMintError {
                     throw BatchRunner.RecordFailure(message: error.description)
                 } catch {
@@ -88,6 +106,9 @@ struct MaskCommand: AsyncParsableCommand {
             } catch {
                 throw CLIFailure(error.isMissingKey ? .policyInvalid : .error, "\(error.description); nothing was written")
             }
+            // Recorded before anything of this line is released: if the audit log cannot take the
+            // events, the run stops here (fail closed).
+            try await audit.record(audit.scope.redactions(result, tokenization: tokenization, offset: offset), payload: result.masked)
             found = found || !result.replacements.isEmpty
             if global.json {
                 masked += result.masked

@@ -18,6 +18,10 @@ struct RehydrateCommand: AsyncParsableCommand {
         --stream reads its input as it arrives and writes restored text at once, holding back only \
         what could still be part of a token (for piping a model's streamed answer); a token cut off \
         by the end of the input becomes [REDACTED:KIND].
+
+        Each token met is recorded (rehydration or rehydration_failed, with its kind and scheme, never \
+        the token or the original) in the audit log before the text around it is written, when the \
+        policy's audit.log_events is on; if the log cannot be written the run stops with exit 1.
         """
     )
 
@@ -32,23 +36,35 @@ struct RehydrateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("JSON-lines file of {\"id\",\"text\"} to rehydrate, or - for standard input.", valueName: "file"))
     var batch: String?
 
+    @Option(name: .long, help: ArgumentHelp("Session the answer belongs to, for the audit log (default: a new id per run).", valueName: "id"))
+    var session: String?
+
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
         let schemes = try TokenSchemes(policy: policy, context: context)
+        let audit = try AuditTrail(context: context, policy: policy, sessionID: session ?? "cli-\(UUID().uuidString)")
         try await schemes.closing { () async throws in
-            try await rehydrate(Rehydrator(schemes: try await schemes.restoring(kid: policy.kid)))
+            try await rehydrate(Rehydrator(schemes: try await schemes.restoring(kid: policy.kid)), audit: audit)
         }
     }
 
-    private func rehydrate(_ rehydrator: Rehydrator) async throws {
+    private func rehydrate(_ rehydrator: Rehydrator, audit: AuditTrail) async throws {
         if stream {
-            try await Self.stream(input: input, rehydrator: rehydrator)
+            try await Self.stream(input: input, rehydrator: rehydrator, audit: audit)
             return
         }
         if let batch {
-            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
-                [("text", .string(await rehydrator.rehydrate(record.text).text))]
+            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
+                let result = await rehydrator.rehydrate(record.text)
+                var recordAudit = audit
+                recordAudit.scope.sessionID = record.session ?? audit.scope.sessionID
+                do {
+                    try await recordAudit.record(recordAudit.scope.rehydrations(result.events))
+                } catch {
+                    throw BatchRunner.RecordFailure(message: (error as? CLIFailure)?.message ?? "\(error)", stopsRun: true)
+                }
+                return [("text", .string(result.text))]
             }
             return
         }
@@ -57,6 +73,7 @@ struct RehydrateCommand: AsyncParsableCommand {
         var events: [JSONValue] = []
         while let text = try reader.nextText() {
             let result = await rehydrator.rehydrate(text)
+            try await audit.record(audit.scope.rehydrations(result.events))
             if global.json {
                 restored += result.text
                 events += result.events.map(Self.event)
@@ -70,7 +87,7 @@ struct RehydrateCommand: AsyncParsableCommand {
     }
 
     /// Reads whatever bytes are available and writes what can be released, until end of input.
-    static func stream(input: String?, rehydrator: Rehydrator) async throws {
+    static func stream(input: String?, rehydrator: Rehydrator, audit: AuditTrail) async throws {
         let handle: FileHandle
         if let input, input != "-" {
             guard let file = FileHandle(forReadingAtPath: input) else {
@@ -81,14 +98,21 @@ struct RehydrateCommand: AsyncParsableCommand {
             handle = .standardInput
         }
         var streaming = StreamingRehydrator(rehydrator: rehydrator)
+        var recorded = 0
+        // The events of a chunk's tokens are recorded before the chunk is written.
+        func release(_ bytes: [UInt8]) async throws {
+            if streaming.events.count > recorded {
+                try await audit.record(audit.scope.rehydrations(Array(streaming.events[recorded...])))
+                recorded = streaming.events.count
+            }
+            if !bytes.isEmpty { FileHandle.standardOutput.write(Data(bytes)) }
+        }
         while true {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
-            let ready = await streaming.feed(chunk)
-            if !ready.isEmpty { FileHandle.standardOutput.write(Data(ready)) }
+            try await release(await streaming.feed(chunk))
         }
-        let rest = await streaming.finish()
-        if !rest.isEmpty { FileHandle.standardOutput.write(Data(rest)) }
+        try await release(await streaming.finish())
     }
 
     static func event(_ event: RehydrationEvent) -> JSONValue {

@@ -16,6 +16,9 @@ enum BatchRunner {
     /// A record-level failure whose message is safe to print (it names no PHI).
     struct RecordFailure: Error {
         var message: String
+        /// A failure of the whole run rather than of this record (the audit log cannot be
+        /// written): the run stops with exit 1 and this record's output is not written.
+        var stopsRun = false
     }
 
     static func run(reader: ByteLineReader, _ operation: (BatchLine) async throws(RecordFailure) -> [(String, JSONValue)]) async throws {
@@ -24,6 +27,7 @@ enum BatchRunner {
             line += 1
             var id = JSONValue.null
             let output: JSONValue
+            var stop: RecordFailure?
             do {
                 let (parsedID, text, session) = try parse(bytes, line: line)
                 id = parsedID
@@ -31,12 +35,14 @@ enum BatchRunner {
                 do {
                     output = .object([("id", id)] + (try await operation(BatchLine(id: id, text: text, session: session))))
                 } catch {
+                    stop = error.stopsRun ? error : nil
                     output = .object([("id", id), ("error", .string("line \(line): \(error.message)"))])
                 }
             } catch {
                 if case let .withID(knownID, _) = error { id = knownID }
                 output = .object([("id", id), ("error", .string(error.message))])
             }
+            if let stop { throw CLIFailure(.error, stop.message) }
             Console.write(output.serialized() + "\n")
         }
     }

@@ -9,6 +9,16 @@ public struct RehydrationEvent: Sendable, Equatable {
     public var kind: EntityKind?
     public var scheme: String
     public var outcome: Outcome
+    /// The token's kid as written. Trust it only when restored: a failed token's kid is whatever
+    /// the model wrote.
+    public var kid: String?
+
+    public init(kind: EntityKind?, scheme: String, outcome: Outcome, kid: String? = nil) {
+        self.kind = kind
+        self.scheme = scheme
+        self.outcome = outcome
+        self.kid = kid
+    }
 }
 
 /// Restores the original text for every token in a model's answer. A token that cannot be restored
@@ -54,10 +64,10 @@ public struct Rehydrator: Sendable {
             switch outcome {
             case let .success(original):
                 output.append(contentsOf: original.utf8)
-                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .restored))
+                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .restored, kid: match.token?.kid))
             case let .failure(reason):
                 output.append(contentsOf: Masker.redactionMarker(match.kindText ?? "UNKNOWN").utf8)
-                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .failed(reason)))
+                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .failed(reason), kid: match.token?.kid))
             }
             cursor = match.end
         }

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import MaskerCore
+import MaskerStore
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify the audit log's chain and enforce its retention.",
+        discussion: """
+        The audit log (MASKER_AUDIT_LOG_PATH, default $MASKER_DATA_DIR/audit.jsonl) is JSON lines, \
+        one event per line, each chained to the one before with HMAC-SHA256 under \
+        MASKER_AUDIT_HMAC_KEY. docs/audit.md defines the record, the canonical JSON and the chain, \
+        with a Python script that checks a log independently.
+        """,
+        subcommands: [AuditVerifyCommand.self, AuditPurgeCommand.self]
+    )
+
+    /// The chain key for reading a log: never generated here, since a new key could only call an
+    /// existing log broken.
+    static func readingKey(_ context: CommandContext) throws(CLIFailure) -> SymmetricKey {
+        let configuration = context.auditConfiguration
+        if let text = context.environment[AuditConfiguration.hmacKeyVariable], !text.isEmpty {
+            switch KeyRing.decode(text, variable: AuditConfiguration.hmacKeyVariable) {
+            case let .success(key): return key
+            case let .failure(error): throw CLIFailure(.error, AuditLogError.invalidKey(reason: error.description).description)
+            }
+        }
+        if context.devMode, let key = try? DevKeyStore(dataDirectory: configuration.dataDirectory).existingKey(for: "audit-hmac") {
+            return key
+        }
+        throw CLIFailure(.error, AuditLogError.missingKey.description)
+    }
+}
+
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that the audit log's chain holds; name the first broken record.",
+        discussion: """
+        Recomputes every record's hash from its content and checks each record follows the one \
+        before. It finds edited, deleted, inserted and reordered records, records deleted from the \
+        start (unless a retention checkpoint accounts for them), and a last record cut short. \
+        Records cut from the end leave a shorter chain that is still valid: keep the root this \
+        command prints and pass it later with --expect-root, which fails unless that root is still \
+        in the chain.
+
+        Prints the record count and root hash and exits 0 when the chain holds; otherwise prints \
+        the line and reason of the first break and exits 1. With --json: {"file","holds","records",\
+        "root","start","expected_root_line","first_break":{"line","reason"}|null}.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Audit log to check (default: the configured log).", valueName: "file"))
+    var file: String?
+
+    @Option(name: .customLong("expect-root"), help: ArgumentHelp("A root hash taken earlier that the chain must still contain.", valueName: "hash"))
+    var expectRoot: String?
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let path = file ?? context.auditConfiguration.logPath
+        if let expectRoot, expectRoot.count != 64 || !expectRoot.allSatisfy(\.isHexDigit) {
+            throw CLIFailure(.usage, "--expect-root takes the 64 hex characters `masker audit verify` printed as the root")
+        }
+        let key = try AuditCommand.readingKey(context)
+        var reader: AuditLogReader
+        do {
+            reader = try AuditLogReader(path: path)
+        } catch {
+            throw CLIFailure(.error, "\(error); give the log's path, or set MASKER_AUDIT_LOG_PATH / MASKER_DATA_DIR")
+        }
+        defer { reader.close() }
+        var verifier = AuditChainVerifier(key: key, expectedRoot: expectRoot)
+        while let (bytes, terminated) = try reader.next() {
+            if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
+        }
+        let outcome = verifier.finish()
+        if global.json {
+            Console.out(JSONValue.object([
+                ("file", .string(path)), ("holds", .bool(outcome.holds)), ("records", .int(outcome.records)),
+                ("root", .string(outcome.root)), ("start", .string(outcome.start)),
+                ("expected_root_line", outcome.expectedRootLine.map(JSONValue.int) ?? .null),
+                ("first_break", outcome.firstBreak.map { .object([("line", .int($0.line)), ("reason", .string($0.reason))]) } ?? .null),
+            ]).serialized(indent: 2))
+        } else if let failure = outcome.firstBreak {
+            Console.out("\(path): chain broken at line \(failure.line): \(failure.reason)")
+            Console.out("records verified before it: \(outcome.records)")
+        } else {
+            Console.out("\(path): chain holds, \(outcome.records) \(outcome.records == 1 ? "record" : "records")")
+            Console.out("root \(outcome.root)")
+            if outcome.start != AuditChain.genesis { Console.out("starts after a retention checkpoint at \(outcome.start)") }
+            if let line = outcome.expectedRootLine { Console.out("expected root found at line \(line)") }
+        }
+        if !outcome.holds { throw ExitCode(CLIExitCode.error.rawValue) }
+    }
+}
+
+struct AuditPurgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Drop audit records older than the retention period, keeping the rest verifiable.",
+        discussion: """
+        Drops the records stamped before the cutoff from the start of the log (and the kept \
+        payloads before it), then appends a retention_checkpoint record carrying the hash of the \
+        dropped prefix, so `masker audit verify` still accepts the log. The cutoff is --before DAY, \
+        else --retention-days N days ago, else the policy's audit.retention_days (default 2555). \
+        Refuses to touch a log whose chain does not verify. Takes the log's writer lock, so it waits \
+        for (or fails on) a running writer.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Drop records before this day (YYYY-MM-DD, UTC).", valueName: "day"))
+    var before: String?
+
+    @Option(name: .customLong("retention-days"), help: ArgumentHelp("Keep this many days (default: the policy's audit.retention_days).", valueName: "n"))
+    var retentionDays: Int?
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let policy = try context.loadPolicy().policy
+        let cutoff: Date
+        var days: Int?
+        if let before {
+            guard let day = CalendarDay.parse(before) else { throw CLIFailure(.usage, "--before takes a day as YYYY-MM-DD, got '\(before)'") }
+            guard retentionDays == nil else { throw CLIFailure(.usage, "give --before or --retention-days, not both") }
+            cutoff = day
+        } else {
+            let keep = retentionDays ?? policy.audit.retentionDays
+            guard keep >= 0 else { throw CLIFailure(.usage, "--retention-days must be 0 or more") }
+            days = keep
+            cutoff = Date().addingTimeInterval(-Double(keep) * 86_400)
+        }
+        let log = try AuditTrail.open(context)
+        let outcome: AuditLog.PurgeOutcome
+        do {
+            outcome = try await log.purge(before: cutoff, retentionDays: days, scope: AuditScope(sessionID: nil, agentID: nil, policy: policy))
+        } catch {
+            throw CLIFailure(.error, "\(error)")
+        }
+        let cutoffText = UTCTimestamp.format(cutoff)
+        if global.json {
+            Console.out(JSONValue.object([
+                ("cutoff", .string(cutoffText)), ("dropped_records", .int(outcome.droppedRecords)),
+                ("kept_records", .int(outcome.keptRecords)), ("dropped_root", outcome.droppedRoot.map(JSONValue.string) ?? .null),
+                ("dropped_payloads", .int(outcome.droppedPayloads)), ("root", .string(log.root)),
+            ]).serialized(indent: 2))
+        } else if outcome.droppedRecords == 0 {
+            Console.out("nothing to purge: no records before \(cutoffText)" + (outcome.droppedPayloads > 0 ? " (dropped \(outcome.droppedPayloads) payloads)" : ""))
+        } else {
+            Console.out("dropped \(outcome.droppedRecords) records before \(cutoffText) and \(outcome.droppedPayloads) payloads; \(outcome.keptRecords) remain, ending in a retention checkpoint")
+            Console.out("root \(log.root)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Which audit records a report covers: one call, one agent, or everything since a moment; the
+/// filters combine. `until` is when the report was made.
+public struct ReportScope: Sendable, Equatable {
+    public var sessionID: String?
+    public var agentID: String?
+    public var since: Date?
+    public var until: Date
+
+    public init(sessionID: String? = nil, agentID: String? = nil, since: Date? = nil, until: Date = Date()) {
+        self.sessionID = sessionID
+        self.agentID = agentID
+        self.since = since
+        self.until = until
+    }
+
+    public func includes(timestamp: String?, sessionID: String?, agentID: String?) -> Bool {
+        if let wanted = self.sessionID, wanted != sessionID { return false }
+        if let wanted = self.agentID, wanted != agentID { return false }
+        guard let timestamp else { return self.since == nil }
+        if let since, timestamp < UTCTimestamp.format(since) { return false }
+        return timestamp <= UTCTimestamp.format(until)
+    }
+
+    /// Reads a window like `7d`, `12h`, `30m` (days, hours, minutes).
+    public static func parseWindow(_ text: String) -> TimeInterval? {
+        guard let unit = text.last, let count = Double(text.dropLast()), count >= 0 else { return nil }
+        switch unit {
+        case "d": return count * 86_400
+        case "h": return count * 3_600
+        case "m": return count * 60
+        default: return nil
+        }
+    }
+
+    var jsonValue: JSONValue {
+        .object([
+            ("session_id", sessionID.map(JSONValue.string) ?? .null), ("agent_id", agentID.map(JSONValue.string) ?? .null),
+            ("since", since.map { .string(UTCTimestamp.format($0)) } ?? .null), ("until", .string(UTCTimestamp.format(until))),
+        ])
+    }
+}
