@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MaskerCore
 import MaskerStore
+import Crypto
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,10 @@ struct BenchCommand: AsyncParsableCommand {
         vault-deterministic tokens written to a throwaway SQLite vault with a throwaway key; repeated \
         rounds find their rows already stored, as repeated values in one call do), rehydrate (the \
         masked turns restored), rehydrate_stream (the masked turns fed in 16-byte chunks; its unit is \
-        a chunk, not a turn), vault_insert (new tokens only, each a vault insert: turns/s is tokens/s).
+        a chunk, not a turn), vault_insert (new tokens only, each a vault insert: turns/s is tokens/s), \
+        audit_append and audit_append_x32 (each turn's redaction events appended to a throwaway audit \
+        log and made durable, from 1 and 32 concurrent tasks; the unit is an event, so turns/s is \
+        events/s).
 
         With --json: {"stages":[{"stage","turns","turns_per_s","mb_per_s","p50_us","p99_us"}], \
         "peak_rss_mb"}.
@@ -42,6 +46,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     static let detectionStages = ["tokenize", "normalize", "detect"]
     static let tokenStageNames = ["mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16"]
+    static let auditStageNames = ["audit_append", "audit_append_x32"]
 
     @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
     var slowest = 0
@@ -96,6 +101,9 @@ struct BenchCommand: AsyncParsableCommand {
             results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
                 .filter { wanted.contains($0.stage) }
         }
+        if !wanted.isDisjoint(with: Self.auditStageNames) {
+            results += try await Self.auditStages(texts, pipeline: pipeline, rounds: rounds).filter { wanted.contains($0.stage) }
+        }
         if slowest > 0 {
             // Median of each line over the rounds, so one scheduling hiccup does not rank a line.
             var perLine: [(line: Int, micros: Double)] = []
@@ -131,7 +139,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func selectedStages() throws -> Set<String> {
-        let known = Self.detectionStages + Self.tokenStageNames
+        let known = Self.detectionStages + Self.tokenStageNames + Self.auditStageNames
         guard let stages else { return Set(known) }
         let names = stages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if let unknown = names.first(where: { !known.contains($0) }) {
@@ -221,6 +229,56 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return StageResult(stage: stage, samples: samples, seconds: seconds, bytes: 0)
+    }
+
+    /// The audit log's group commit under load: every turn's redaction events appended as one call
+    /// that returns once they are durable, from `writers` tasks at once.
+    static func auditStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int) async throws -> [StageResult] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log: AuditLog
+        do {
+            log = try AuditLog(path: directory.appendingPathComponent("audit.jsonl").path, key: SymmetricKey(size: .bits256))
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+        let scope = AuditScope(sessionID: "bench", agentID: nil, policy: pipeline.policy)
+        let turns: [[AuditEvent]] = texts.map { text in
+            pipeline.detect(text).map { detection in
+                AuditEvent(kind: .redaction, sessionID: scope.sessionID, pass: detection.pass.rawValue, entityKind: detection.kind.rawValue,
+                           span: (detection.start, detection.end), confidence: detection.confidence, tokenKind: "vault-deterministic",
+                           kid: scope.kid, policyName: scope.policyName, policyVersion: scope.policyVersion)
+            }
+        }.filter { !$0.isEmpty }
+        guard !turns.isEmpty else { return [] }
+        var results: [StageResult] = []
+        for (stage, writers) in [("audit_append", 1), ("audit_append_x32", 32)] {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let samples = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        var samples: [UInt64] = []
+                        for round in 0..<rounds {
+                            for index in stride(from: (writer + round) % writers, to: turns.count, by: writers) {
+                                let before = DispatchTime.now().uptimeNanoseconds
+                                do {
+                                    try await log.append(turns[index])
+                                } catch {
+                                    throw CLIFailure(.error, "\(stage): \(error)")
+                                }
+                                let elapsed = DispatchTime.now().uptimeNanoseconds - before
+                                samples += Array(repeating: elapsed / UInt64(turns[index].count), count: turns[index].count)
+                            }
+                        }
+                        return samples
+                    }
+                }
+                return try await group.reduce(into: [UInt64]()) { $0 += $1 }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            results.append(StageResult(stage: stage, samples: samples, seconds: seconds, bytes: 0))
+        }
+        return results
     }
 
     static func load(_ path: String) throws -> [String] {

@@ -13,21 +13,58 @@ public enum AuditChain {
     /// The written line (canonical JSON of the record, `this_hash` included; no newline) and the
     /// record's hash.
     public struct Sealed: Sendable {
-        public var line: String
+        /// UTF-8 of the line.
+        public var bytes: [UInt8]
         public var hash: String
+        public var line: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     public static func seal(_ event: AuditEvent, timestamp: String, eventID: String, previousHash: String,
                             key: SymmetricKey) -> Sealed {
-        let fields = event.fields(timestamp: timestamp, eventID: eventID, previousHash: previousHash)
-        let hash = self.hash(previousHash: previousHash, canonicalFields: fields.canonical, key: key)
-        guard case var .object(pairs) = fields else { preconditionFailure("an event's fields are an object") }
-        pairs.append(("this_hash", .string(hash)))
-        return Sealed(line: JSONValue.object(pairs).canonical, hash: hash)
+        seal(event, timestamp: timestamp, eventID: eventID, previousHash: previousHash, mac: HMAC<SHA256>(key: key))
+    }
+
+    /// `mac` is a fresh HMAC for the log's key, set up once and copied per record: HMAC is a value
+    /// type, and keying it costs as much as hashing a record.
+    public static func seal(_ event: AuditEvent, timestamp: String, eventID: String, previousHash: String,
+                            mac: HMAC<SHA256>) -> Sealed {
+        guard case let .object(pairs) = event.fields(timestamp: timestamp, eventID: eventID, previousHash: previousHash) else {
+            preconditionFailure("an event's fields are an object")
+        }
+        // The fields come in canonical order, so the canonical text is written straight out, noting
+        // where `this_hash` belongs; the line is then that text with the hash spliced in, rather
+        // than a second serialisation (this is the audit log's hot path).
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(600)
+        var splice = 0
+        for (index, (key, value)) in pairs.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if splice == 0, !JSONValue.codePointOrder(key, "this_hash") { splice = bytes.count }
+            JSONValue.writeCanonicalString(key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            value.writeCanonical(to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        if splice == 0 { splice = bytes.count - 1 }
+        var keyed = mac
+        keyed.update(data: Array(previousHash.utf8))
+        keyed.update(data: bytes)
+        let hash = Data(keyed.finalize()).hexString
+        let member = Array("\"this_hash\":\"\(hash)\"".utf8)
+        if bytes[splice] == UInt8(ascii: "}") {
+            bytes.insert(contentsOf: [UInt8(ascii: ",")] + member, at: splice)
+        } else {
+            bytes.insert(contentsOf: member + [UInt8(ascii: ",")], at: splice)
+        }
+        return Sealed(bytes: bytes, hash: hash)
     }
 
     public static func hash(previousHash: String, canonicalFields: String, key: SymmetricKey) -> String {
-        var mac = HMAC<SHA256>(key: key)
+        hash(previousHash: previousHash, canonicalFields: canonicalFields, mac: HMAC<SHA256>(key: key))
+    }
+
+    public static func hash(previousHash: String, canonicalFields: String, mac: HMAC<SHA256>) -> String {
+        var mac = mac
         mac.update(data: Array(previousHash.utf8))
         mac.update(data: Array(canonicalFields.utf8))
         return Data(mac.finalize()).hexString

@@ -47,18 +47,20 @@ public struct AuditEvent: Sendable, Equatable {
     /// does not apply, so every record has the same keys; `detail` only when there is one.
     public func fields(timestamp: String, eventID: String, previousHash: String) -> JSONValue {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        // In canonical (sorted) order, so canonicalising needs no reordering.
         var pairs: [(String, JSONValue)] = [
-            ("ts", .string(timestamp)), ("event_id", .string(eventID)),
-            ("session_id", text(sessionID)), ("agent_id", text(agentID)),
-            ("kind", .string(kind.rawValue)), ("pass", text(pass)), ("entity_kind", text(entityKind)),
-            ("span", span.map { .array([.int($0.start), .int($0.end)]) } ?? .null),
+            ("agent_id", text(agentID)),
             // Three decimals: enough to read a threshold against, and a short, stable number form.
             ("confidence", confidence.map { .double(($0 * 1000).rounded() / 1000) } ?? .null),
-            ("token_kind", text(tokenKind)), ("kid", text(kid)),
-            ("policy_name", text(policyName)), ("policy_version", policyVersion.map(JSONValue.int) ?? .null),
-            ("prev_hash", .string(previousHash)),
         ]
         if !detail.isEmpty { pairs.append(("detail", .object(detail))) }
+        pairs += [
+            ("entity_kind", text(entityKind)), ("event_id", .string(eventID)), ("kid", text(kid)),
+            ("kind", .string(kind.rawValue)), ("pass", text(pass)), ("policy_name", text(policyName)),
+            ("policy_version", policyVersion.map(JSONValue.int) ?? .null), ("prev_hash", .string(previousHash)),
+            ("session_id", text(sessionID)), ("span", span.map { .array([.int($0.start), .int($0.end)]) } ?? .null),
+            ("token_kind", text(tokenKind)), ("ts", .string(timestamp)),
+        ]
         return .object(pairs)
     }
 }

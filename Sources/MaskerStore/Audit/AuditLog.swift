@@ -27,6 +27,7 @@ import MaskerCore
 public final class AuditLog: @unchecked Sendable {
     public let path: String
     private let key: SymmetricKey
+    private let mac: HMAC<SHA256>
     private let lock: AuditLogLock
     private let queue = DispatchQueue(label: "masker.audit.append")
     private let logger: Logger
@@ -70,6 +71,7 @@ public final class AuditLog: @unchecked Sendable {
                 logger: Logger = Logger(label: "masker.audit")) throws(AuditLogError) {
         self.path = path
         self.key = key
+        mac = HMAC<SHA256>(key: key)
         self.logger = logger
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -123,7 +125,9 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     private func drain() {
+        var lastBatchSize = 1
         while true {
+            gather(expecting: lastBatchSize)
             let batch = pendingLock.withLock { () -> [Pending] in
                 let taken = pending
                 pending = []
@@ -131,6 +135,7 @@ public final class AuditLog: @unchecked Sendable {
                 return taken
             }
             if batch.isEmpty { return }
+            lastBatchSize = batch.count
             do {
                 try commit(batch.flatMap(\.events), payloads: batch.compactMap(\.payload))
                 for waiter in batch { waiter.done.resume() }
@@ -139,6 +144,20 @@ public final class AuditLog: @unchecked Sendable {
             }
         }
     }
+
+    /// Under load, callers released by one commit come back one by one; committing whatever has
+    /// arrived at once would split them into many small groups, each paying a sync. So when the
+    /// last group held several callers, wait up to `gatherWindow` for as many to be waiting again.
+    /// A lone caller (last group of one) never waits.
+    private func gather(expecting count: Int) {
+        guard count > 1 else { return }
+        let deadline = DispatchTime.now().uptimeNanoseconds + Self.gatherWindowNanoseconds
+        while pendingLock.withLock({ pending.count }) < count, DispatchTime.now().uptimeNanoseconds < deadline {
+            usleep(20)
+        }
+    }
+
+    static let gatherWindowNanoseconds: UInt64 = 500_000
 
     /// Runs on `queue`.
     private func commit(_ events: [AuditEvent], payloads: [Payload]) throws(AuditLogError) {
@@ -151,8 +170,8 @@ public final class AuditLog: @unchecked Sendable {
         bytes.reserveCapacity(events.count * 480)
         for event in events {
             let sealed = AuditChain.seal(event, timestamp: timestamp, eventID: ids.next(prefix: "evt", now: now),
-                                         previousHash: hash, key: key)
-            bytes.append(contentsOf: sealed.line.utf8)
+                                         previousHash: hash, mac: mac)
+            bytes.append(contentsOf: sealed.bytes)
             bytes.append(0x0A)
             hash = sealed.hash
         }
