@@ -71,13 +71,15 @@ struct MaskCommandTests {
 
     @Test func reversibleAEADNeedsNoVault() throws {
         let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
+            .merging(MaskerProcess.productionAudit()) { $1 }
         let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead"], environment: environment, stdin: call)
         #expect(masked.code == 0, "\(masked.all)")
         #expect(masked.stdout.contains("MSK1.SSN.K_HEALTHCARE."))
         // Rehydration opens the vault for MSKV1 tokens too, so point it somewhere usable.
         let scratch = try ScratchDirectory()
         let restored = try MaskerProcess.run(["rehydrate"], environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
-                                                                       "MASKER_DATA_DIR": scratch.url.path], stdin: masked.stdout)
+                                                                       "MASKER_DATA_DIR": scratch.url.path, "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey],
+                                             stdin: masked.stdout)
         #expect(restored.stdout == call)
     }
 
@@ -110,7 +112,8 @@ struct MaskCommandTests {
 
     @Test func anUnusableVaultFailsClosed() throws {
         let result = try MaskerProcess.run(["mask"], environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
-                                                                  "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"], stdin: call)
+                                                                  "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
+                                                .merging(MaskerProcess.productionAudit()) { $1 }, stdin: call)
         #expect(result.code == 1)
         #expect(result.stderr.contains("vault"))
         #expect(!result.stdout.contains("219-45-6789"))
@@ -120,14 +123,14 @@ struct MaskCommandTests {
         let result = try MaskerProcess.run(["mask"], environment: [
             "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
             "MASKER_DATABASE_URL": "postgres://masker:pw-that-must-not-show@127.0.0.1:9/vault?sslmode=disable",
-        ], stdin: call)
+        ].merging(MaskerProcess.productionAudit()) { $1 }, stdin: call)
         #expect(result.code == 1)
         #expect(result.stderr.contains("PostgreSQL vault postgres://masker@127.0.0.1:9/vault"))
         #expect(result.stdout.isEmpty)
         #expect(!result.all.contains("pw-that-must-not-show"))
         let wrongScheme = try MaskerProcess.run(["mask"], environment: [
             "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_DATABASE_URL": "mysql://u:p@h/db",
-        ], stdin: call)
+        ].merging(MaskerProcess.productionAudit()) { $1 }, stdin: call)
         #expect(wrongScheme.code == 1 && wrongScheme.stderr.contains("must be a postgres:// URL"))
     }
 

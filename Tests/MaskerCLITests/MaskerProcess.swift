@@ -48,4 +48,12 @@ struct MaskerProcess {
     }
 
     static let validKey = Data((0..<32).map { UInt8($0 * 3) }).base64EncodedString()
+    static let auditKey = Data((0..<32).map { UInt8(200 - $0) }).base64EncodedString()
+
+    /// What production (no MASKER_DEV) needs for the audit log, with the log in a fresh directory
+    /// so tests never share one (each log has one writer).
+    static func productionAudit() -> [String: String] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-test-\(UUID().uuidString)")
+        return ["MASKER_AUDIT_HMAC_KEY": auditKey, "MASKER_AUDIT_LOG_PATH": directory.appendingPathComponent("audit.jsonl").path]
+    }
 }

@@ -59,7 +59,7 @@ struct VaultCommandTests {
         let scratch = try ScratchDirectory()
         let oldKey = MaskerProcess.validKey
         let newKey = Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString()
-        let v1 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_HEALTHCARE": oldKey]
+        let v1 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_HEALTHCARE": oldKey, "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey]
         let masked = try MaskerProcess.run(["mask"], environment: v1, stdin: "SSN 219-45-6789, call 415-555-2671\n")
         #expect(masked.code == 0, "\(masked.all)")
 
@@ -74,7 +74,7 @@ struct VaultCommandTests {
 
         // The old key is gone; tokens that carry the old kid still restore through their entries.
         let policy = try scratch.write("p.yaml", "name: p\nversion: 1\nkid: K_2027\ntokenization: vault-deterministic\npasses: [regex]\nentities:\n  SSN:\n  PHONE:\n")
-        let v2 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_2027": newKey]
+        let v2 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_2027": newKey, "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey]
         let restored = try MaskerProcess.run(["rehydrate", "--policy", policy], environment: v2, stdin: masked.stdout)
         #expect(restored.stdout == "SSN 219-45-6789, call 415-555-2671\n", "\(restored.all)")
         // Erasure keeps working under the new key.

@@ -6,6 +6,11 @@ public enum MeasuredRecall {
     public struct Counts: Sendable, Equatable {
         public var gold: Int
         public var found: Int
+
+        public init(gold: Int, found: Int) {
+            self.gold = gold
+            self.found = found
+        }
     }
 
     public struct LabelledSet: Sendable {
