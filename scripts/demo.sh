@@ -2,7 +2,7 @@
 # Sets up Masker and runs its main job on embedded defaults: a sample call transcript (as speech
 # recognition writes it) is masked with the default policy (development key generated on first use,
 # SQLite vault in a throwaway data directory), the masked text is what a model would see, and
-# rehydration restores it. Then the policy tools. The proxy server extends this demo when it lands.
+# rehydration restores it; the audit log is verified and a signed report made. Then the policy tools. The proxy server extends this demo when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,6 +23,12 @@ MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input "$
 if MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input "$demo_data/masked.txt" | cmp -s - scripts/sample-call.txt; then
   echo "(identical to the original, byte for byte)"
 fi
+
+echo; echo "== masker audit verify: every masked span and restored token was logged, chained, without PHI"
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" audit verify
+echo "first record:"; head -1 "$demo_data/audit.jsonl"
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" report --quiet --session-id demo-call --output "$demo_data/report.json"
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" report verify "$demo_data/report.json"
 
 echo; echo "== a throwaway key for kid K_HEALTHCARE (in production it comes from your secret store)"
 # Exported, never printed: keys do not belong in terminals or logs.

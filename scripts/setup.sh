@@ -10,11 +10,12 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
-# System packages the build and tests need: SQLite's headers (GRDB and the vault's token reader
+# System packages the build and tests need: python3 (the audit tests run the auditors' check
+# script, scripts/verify-audit-log.py), SQLite's headers (GRDB and the vault's token reader
 # link libsqlite3) and the PostgreSQL server for the vault tests (scripts/
 # postgres.sh starts a throwaway cluster on loopback). Voice (libpocketsphinx-dev pocketsphinx-en-us
 # flite sox) and portal packages join this list with their issues.
-APT_PACKAGES=(postgresql libsqlite3-dev)
+APT_PACKAGES=(postgresql libsqlite3-dev python3)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
