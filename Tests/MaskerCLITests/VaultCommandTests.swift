@@ -80,6 +80,11 @@ struct VaultCommandTests {
         // Erasure keeps working under the new key.
         let purge = try MaskerProcess.run(["vault", "purge", "--policy", policy, "--subject", "219-45-6789", "--yes"], environment: v2)
         #expect(purge.stdout.contains("purged 1 entry"), "\(purge.all)")
+        // Both administrative changes are in the audit log, without the subject.
+        let audit = try String(contentsOfFile: scratch.url.appendingPathComponent("audit.jsonl").path, encoding: .utf8)
+        #expect(audit.contains("\"kind\":\"vault_key_rotated\"") && audit.contains("\"to_kid\":\"K_2027\""))
+        #expect(audit.contains("\"kind\":\"vault_purge\"") && audit.contains("\"deleted\":1"))
+        #expect(!audit.contains("219-45-6789"))
     }
 
     @Test func exportWritesEncryptedEntriesOwnerOnlyAndNeverOverwrites() throws {

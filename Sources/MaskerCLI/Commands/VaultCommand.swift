@@ -45,6 +45,18 @@ struct VaultCommand: AsyncParsableCommand {
     }
 
     /// Asks on the terminal unless `--yes`; refuses when there is no terminal to ask on.
+    /// Records an administrative change in the audit log once it is done. The change cannot be
+    /// undone if this fails, so the failure says so (exit 1) rather than passing silently.
+    static func record(_ kind: AuditEventKind, context: CommandContext, detail: [(String, JSONValue)]) async throws {
+        let policy = try context.loadPolicy().policy
+        do {
+            let audit = try AuditTrail(context: context, policy: policy, sessionID: nil)
+            try await audit.record([audit.scope.administrative(kind, detail: detail)])
+        } catch let failure as CLIFailure {
+            throw CLIFailure(.error, "the change was made but could not be recorded in the audit log: \(failure.message)")
+        }
+    }
+
     static func confirm(_ question: String, yes: Bool, canPrompt: Bool = true, declined: String) throws(CLIFailure) {
         if yes { return }
         guard canPrompt, isatty(STDIN_FILENO) == 1 else {
@@ -144,6 +156,9 @@ struct VaultPurgeCommand: AsyncParsableCommand {
                                      yes: yes, canPrompt: canPrompt, declined: "nothing was deleted")
             let deleted = try await VaultCommand.unavailable { () async throws(VaultUnavailable) in try await store.purge(selection) }
             Console.out("purged \(deleted) \(deleted == 1 ? "entry" : "entries")")
+            try await VaultCommand.record(.vaultPurge, context: context, detail: [
+                ("selection", .string(before == nil ? "subject" : "before")), ("deleted", .int(deleted)),
+            ])
         }
     }
 
@@ -222,6 +237,9 @@ struct VaultRotateKeyCommand: AsyncParsableCommand {
                 throw CLIFailure(.error, "\(result.failed) entries did not open under the keys of \(policy.kid); nothing was changed")
             }
             Console.out("re-encrypted \(result.rekeyed) entries from \(policy.kid) to \(kid); now set the policy's kid to \(kid)")
+            try await VaultCommand.record(.vaultKeyRotated, context: context, detail: [
+                ("from_kid", .string(policy.kid)), ("to_kid", .string(kid)), ("entries", .int(result.rekeyed)),
+            ])
         }
     }
 }
