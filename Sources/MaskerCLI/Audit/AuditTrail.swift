@@ -36,7 +36,15 @@ struct AuditTrail {
         }
     }
 
-    /// Appends, or throws the failure as exit 1 with `what` said about the output.
+    /// The same trail for a batch record that names its own session (nil keeps the run's).
+    func session(_ id: String?) -> AuditTrail {
+        var trail = self
+        if let id { trail.scope.sessionID = id }
+        return trail
+    }
+
+    /// Appends (events and, when the policy keeps payloads, the masked text), or throws the
+    /// failure as exit 1.
     func record(_ events: [AuditEvent], payload masked: String? = nil) async throws(CLIFailure) {
         guard let log else { return }
         let payload = keepPayloads ? masked.map { AuditLog.Payload(masked: $0, sessionID: scope.sessionID, agentID: scope.agentID) } : nil

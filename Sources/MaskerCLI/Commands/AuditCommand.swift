@@ -20,17 +20,13 @@ struct AuditCommand: AsyncParsableCommand {
     /// The chain key for reading a log: never generated here, since a new key could only call an
     /// existing log broken.
     static func readingKey(_ context: CommandContext) throws(CLIFailure) -> SymmetricKey {
-        let configuration = context.auditConfiguration
-        if let text = context.environment[AuditConfiguration.hmacKeyVariable], !text.isEmpty {
-            switch KeyRing.decode(text, variable: AuditConfiguration.hmacKeyVariable) {
-            case let .success(key): return key
-            case let .failure(error): throw CLIFailure(.error, AuditLogError.invalidKey(reason: error.description).description)
-            }
+        do {
+            return try context.auditConfiguration.hmacKey(generate: false).key
+        } catch let error as AuditLogError {
+            throw CLIFailure(.error, error.description)
+        } catch {
+            throw CLIFailure(.error, "\(error)")
         }
-        if context.devMode, let key = try? DevKeyStore(dataDirectory: configuration.dataDirectory).existingKey(for: "audit-hmac") {
-            return key
-        }
-        throw CLIFailure(.error, AuditLogError.missingKey.description)
     }
 }
 

@@ -243,12 +243,10 @@ struct BenchCommand: AsyncParsableCommand {
             throw CLIFailure(.error, error.description)
         }
         let scope = AuditScope(sessionID: "bench", agentID: nil, policy: pipeline.policy)
+        // The events `masker mask` would record for each turn, tokens aside (events never carry them).
         let turns: [[AuditEvent]] = texts.map { text in
-            pipeline.detect(text).map { detection in
-                AuditEvent(kind: .redaction, sessionID: scope.sessionID, pass: detection.pass.rawValue, entityKind: detection.kind.rawValue,
-                           span: (detection.start, detection.end), confidence: detection.confidence, tokenKind: "vault-deterministic",
-                           kid: scope.kid, policyName: scope.policyName, policyVersion: scope.policyVersion)
-            }
+            let replacements = pipeline.detect(text).map { MaskReplacement(detection: $0, action: .tokenize) }
+            return scope.redactions(MaskResult(masked: text, replacements: replacements), tokenization: .vaultDeterministic)
         }.filter { !$0.isEmpty }
         guard !turns.isEmpty else { return [] }
         var results: [StageResult] = []

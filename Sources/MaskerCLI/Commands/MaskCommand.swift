@@ -75,8 +75,7 @@ struct MaskCommand: AsyncParsableCommand {
                     let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
                     let scheme = try await schemes.minting(tokenization, kid: policy.kid, scope: scope)
                     let result = try await Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
-                    var recordAudit = audit
-                    recordAudit.scope.sessionID = record.session ?? runSession
+                    let recordAudit = audit.session(record.session)
                     do {
                         try await recordAudit.record(recordAudit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
                     } catch let error as CLIFailure {

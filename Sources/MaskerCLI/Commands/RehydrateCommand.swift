@@ -57,8 +57,7 @@ struct RehydrateCommand: AsyncParsableCommand {
         if let batch {
             try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
                 let result = await rehydrator.rehydrate(record.text)
-                var recordAudit = audit
-                recordAudit.scope.sessionID = record.session ?? audit.scope.sessionID
+                let recordAudit = audit.session(record.session)
                 do {
                     try await recordAudit.record(recordAudit.scope.rehydrations(result.events))
                 } catch {

@@ -111,8 +111,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     static func chainVerified(_ report: JSONValue) -> Bool {
-        guard case let .object(pairs) = report, case let .object(chain)? = pairs.first(where: { $0.0 == "chain" })?.1 else { return false }
-        return chain.first(where: { $0.0 == "verified" })?.1 == .bool(true)
+        report["chain"]?["verified"] == .bool(true)
     }
 
     static func write(_ text: String, to path: String) throws(CLIFailure) {

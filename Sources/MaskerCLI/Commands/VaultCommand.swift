@@ -52,7 +52,7 @@ struct VaultCommand: AsyncParsableCommand {
         do {
             let audit = try AuditTrail(context: context, policy: policy, sessionID: nil)
             try await audit.record([audit.scope.administrative(kind, detail: detail)])
-        } catch let failure as CLIFailure {
+        } catch let failure {
             throw CLIFailure(.error, "the change was made but could not be recorded in the audit log: \(failure.message)")
         }
     }

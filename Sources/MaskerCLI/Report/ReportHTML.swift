@@ -25,7 +25,7 @@ enum ReportHTML {
     private static func field(_ value: JSONValue, _ path: String...) -> JSONValue {
         var current = value
         for key in path {
-            guard case let .object(pairs) = current, let next = pairs.first(where: { $0.0 == key })?.1 else { return .null }
+            guard let next = current[key] else { return .null }
             current = next
         }
         return current

@@ -46,10 +46,7 @@ public enum AuditChain {
         }
         bytes.append(UInt8(ascii: "}"))
         if splice == 0 { splice = bytes.count - 1 }
-        var keyed = mac
-        keyed.update(data: Array(previousHash.utf8))
-        keyed.update(data: bytes)
-        let hash = Data(keyed.finalize()).hexString
+        let hash = self.hash(previousHash: previousHash, canonicalFields: bytes, mac: mac)
         let member = Array("\"this_hash\":\"\(hash)\"".utf8)
         if bytes[splice] == UInt8(ascii: "}") {
             bytes.insert(contentsOf: [UInt8(ascii: ",")] + member, at: splice)
@@ -59,14 +56,11 @@ public enum AuditChain {
         return Sealed(bytes: bytes, hash: hash)
     }
 
-    public static func hash(previousHash: String, canonicalFields: String, key: SymmetricKey) -> String {
-        hash(previousHash: previousHash, canonicalFields: canonicalFields, mac: HMAC<SHA256>(key: key))
-    }
-
-    public static func hash(previousHash: String, canonicalFields: String, mac: HMAC<SHA256>) -> String {
+    /// The chain rule itself; `mac` is the log's keyed HMAC, copied here, never updated in place.
+    public static func hash(previousHash: String, canonicalFields: [UInt8], mac: HMAC<SHA256>) -> String {
         var mac = mac
         mac.update(data: Array(previousHash.utf8))
-        mac.update(data: Array(canonicalFields.utf8))
+        mac.update(data: canonicalFields)
         return Data(mac.finalize()).hexString
     }
 }

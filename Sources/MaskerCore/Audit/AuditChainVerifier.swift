@@ -37,17 +37,22 @@ public struct AuditChainVerifier {
     public static let requiredFields = ["ts", "event_id", "session_id", "agent_id", "kind", "pass", "entity_kind", "span",
                                         "confidence", "token_kind", "kid", "policy_name", "policy_version", "prev_hash", "this_hash"]
 
-    private let key: SymmetricKey
+    /// Keyed once: keying an HMAC costs as much as hashing a record.
+    private let mac: HMAC<SHA256>
     private let expectedRoot: String?
     private var records = 0
-    private var previousHash = AuditChain.genesis
+    /// The `this_hash` of the last record that verified (genesis before any).
+    public private(set) var previousHash = AuditChain.genesis
+    /// The last record that verified, parsed, so callers that also read the records (retention,
+    /// reports) need not parse each line a second time.
+    public private(set) var lastRecord: JSONValue = .null
     private var start = AuditChain.genesis
     private var checkpointRoots: Set<String> = []
     private var expectedRootLine: Int?
     private var firstBreak: Break?
 
     public init(key: SymmetricKey, expectedRoot: String? = nil) {
-        self.key = key
+        mac = HMAC<SHA256>(key: key)
         self.expectedRoot = expectedRoot?.lowercased()
     }
 
@@ -69,16 +74,15 @@ public struct AuditChainVerifier {
         } catch {
             return fail("not a JSON record (\(error.description))")
         }
-        guard case var .object(pairs) = value else { return fail("not a JSON object") }
-        for field in Self.requiredFields where !pairs.contains(where: { $0.0 == field }) {
+        guard case let .object(pairs) = value else { return fail("not a JSON object") }
+        for field in Self.requiredFields where value[field] == nil {
             return fail("missing field \"\(field)\"")
         }
-        guard let thisIndex = pairs.firstIndex(where: { $0.0 == "this_hash" }), case let .string(thisHash) = pairs[thisIndex].1,
-              case let .string(prevHash)? = pairs.first(where: { $0.0 == "prev_hash" })?.1 else {
+        guard let thisHash = value["this_hash"]?.stringValue, let prevHash = value["prev_hash"]?.stringValue else {
             return fail("prev_hash and this_hash must be strings")
         }
-        pairs.remove(at: thisIndex)
-        let expected = AuditChain.hash(previousHash: prevHash, canonicalFields: JSONValue.object(pairs).canonical, key: key)
+        let hashed = JSONValue.object(pairs.filter { $0.0 != "this_hash" })
+        let expected = AuditChain.hash(previousHash: prevHash, canonicalFields: hashed.canonicalBytes, mac: mac)
         guard expected == thisHash else {
             return fail("this_hash does not match the record's content: the record was edited, or written with another MASKER_AUDIT_HMAC_KEY")
         }
@@ -87,13 +91,13 @@ public struct AuditChainVerifier {
         } else if prevHash != previousHash {
             return fail("prev_hash does not match the previous record's this_hash: a record before this one was deleted, or records were inserted or reordered")
         }
-        if case .string(AuditEventKind.retentionCheckpoint.rawValue)? = pairs.first(where: { $0.0 == "kind" })?.1,
-           case let .object(detail)? = pairs.first(where: { $0.0 == "detail" })?.1,
-           case let .string(root)? = detail.first(where: { $0.0 == "dropped_root" })?.1 {
+        if value["kind"]?.stringValue == AuditEventKind.retentionCheckpoint.rawValue,
+           let root = value["detail"]?["dropped_root"]?.stringValue {
             checkpointRoots.insert(root)
         }
         records += 1
         previousHash = thisHash
+        lastRecord = value
         if thisHash == expectedRoot { expectedRootLine = number }
         return true
     }

@@ -14,11 +14,14 @@
 /// stack promises byte-identical output with Python (Foundation's `.sortedKeys` sorts differently
 /// and escapes `/`).
 extension JSONValue {
-    public var canonical: String {
+    public var canonical: String { String(decoding: canonicalBytes, as: UTF8.self) }
+
+    /// The canonical form as UTF-8, which is what is hashed and signed.
+    public var canonicalBytes: [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(512)
         writeCanonical(to: &output)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// Written into bytes rather than a `String`: appending scalar by scalar to a `String` cost

@@ -73,6 +73,25 @@ public indirect enum JSONValue: Equatable, Sendable, Encodable, CustomStringConv
 }
 
 extension JSONValue {
+    /// The value of an object's member (the first, were a key repeated); nil for a missing key
+    /// or a value that is not an object.
+    public subscript(key: String) -> JSONValue? {
+        guard case let .object(pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    public var stringValue: String? {
+        if case let .string(value) = self { return value }
+        return nil
+    }
+
+    public var intValue: Int? {
+        if case let .int(value) = self { return value }
+        return nil
+    }
+}
+
+extension JSONValue {
     /// JSON text with keys in their stored order. `indent` nil gives one line.
     public func serialized(indent: Int? = nil) -> String {
         var output = ""

@@ -4,12 +4,23 @@ public struct MaskReplacement: Sendable, Equatable {
     public var action: EntityAction
     /// The token that replaced the span (`tokenize` only).
     public var token: MaskToken?
+
+    public init(detection: Detection, action: EntityAction, token: MaskToken? = nil) {
+        self.detection = detection
+        self.action = action
+        self.token = token
+    }
 }
 
 /// The masked turn and what was done to each span.
 public struct MaskResult: Sendable {
     public var masked: String
     public var replacements: [MaskReplacement]
+
+    public init(masked: String, replacements: [MaskReplacement]) {
+        self.masked = masked
+        self.replacements = replacements
+    }
 }
 
 /// Applies a policy's actions to detected spans: `tokenize` mints a token, `redact` writes

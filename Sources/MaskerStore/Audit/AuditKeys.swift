@@ -39,12 +39,14 @@ public struct AuditConfiguration: Sendable {
         (path.hasSuffix(".jsonl") ? String(path.dropLast(6)) : path) + ".payloads.jsonl"
     }
 
-    public func hmacKey() throws -> (key: SymmetricKey, generated: Bool) {
-        try key(variable: Self.hmacKeyVariable, devName: "audit-hmac")
+    /// - Parameter generate: in dev mode, create the key if there is none. Readers (verify,
+    ///   report) pass false: a new key could only call an existing log broken.
+    public func hmacKey(generate: Bool = true) throws -> (key: SymmetricKey, generated: Bool) {
+        try key(variable: Self.hmacKeyVariable, devName: "audit-hmac", generate: generate)
     }
 
     public func signingKey() throws -> (key: Curve25519.Signing.PrivateKey, generated: Bool) {
-        let (key, generated) = try self.key(variable: Self.signingKeyVariable, devName: "report-signing")
+        let (key, generated) = try self.key(variable: Self.signingKeyVariable, devName: "report-signing", generate: true)
         do {
             return (try key.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: Data($0)) }, generated)
         } catch {
@@ -52,7 +54,7 @@ public struct AuditConfiguration: Sendable {
         }
     }
 
-    private func key(variable: String, devName: String) throws -> (key: SymmetricKey, generated: Bool) {
+    private func key(variable: String, devName: String, generate: Bool) throws -> (key: SymmetricKey, generated: Bool) {
         if let text = environment[variable], !text.isEmpty {
             switch KeyRing.decode(text, variable: variable) {
             case let .success(key): return (key, false)
@@ -63,7 +65,12 @@ public struct AuditConfiguration: Sendable {
             if variable == Self.hmacKeyVariable { throw AuditLogError.missingKey }
             throw AuditLogError.invalidKey(reason: "\(variable) is not set; set it to base64 of 32 random bytes (e.g. `openssl rand -base64 32`), or run with MASKER_DEV=1 to use a generated development key")
         }
-        let (key, created) = try DevKeyStore(dataDirectory: dataDirectory).loadOrCreate(kid: devName)
+        let store = DevKeyStore(dataDirectory: dataDirectory)
+        if !generate {
+            guard let key = try store.existingKey(for: devName) else { throw AuditLogError.missingKey }
+            return (key, false)
+        }
+        let (key, created) = try store.loadOrCreate(kid: devName)
         return (key, created)
     }
 }

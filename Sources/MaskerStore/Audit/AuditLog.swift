@@ -28,6 +28,7 @@ public final class AuditLog: @unchecked Sendable {
     public let path: String
     private let key: SymmetricKey
     private let mac: HMAC<SHA256>
+    private let payloadKey: SymmetricKey
     private let lock: AuditLogLock
     private let queue = DispatchQueue(label: "masker.audit.append")
     private let logger: Logger
@@ -72,6 +73,7 @@ public final class AuditLog: @unchecked Sendable {
         self.path = path
         self.key = key
         mac = HMAC<SHA256>(key: key)
+        payloadKey = PayloadLog.key(from: key)
         self.logger = logger
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -185,23 +187,12 @@ public final class AuditLog: @unchecked Sendable {
         previousHash = hash
     }
 
-    /// All of `bytes` or nothing: a partial write (disk full) is cut back off the file so the log
-    /// never keeps half a record that no caller was told about.
+    /// All of `bytes` or nothing: after a failed write (disk full) whatever part did land is cut back
+    /// off the file, so the log never keeps half a record that no caller was told about.
     private func write(_ bytes: [UInt8]) throws(AuditLogError) {
         var written = 0
-        var failure: String?
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                written += result
-            }
-        }
-        guard let failure else { return }
+        guard !FileRewrite.writeAll(descriptor, bytes[...], written: &written) else { return }
+        let failure = String(cString: strerror(errno))
         if written > 0, ftruncate(descriptor, size) != 0 {
             poisonedReason = failure + "; and the partial record could not be removed"
         }
@@ -221,10 +212,9 @@ public final class AuditLog: @unchecked Sendable {
             payloadDescriptor = fd
         }
         var bytes: [UInt8] = []
-        let key = PayloadLog.key(from: key)
         for payload in payloads {
             guard let line = try? PayloadLog.line(masked: payload.masked, timestamp: timestamp, sessionID: payload.sessionID,
-                                                  agentID: payload.agentID, key: key) else {
+                                                  agentID: payload.agentID, key: payloadKey) else {
                 throw .appendFailed(path: payloadPath, reason: "cannot encrypt a payload")
             }
             bytes += Array(line.utf8) + [0x0A]
@@ -265,12 +255,8 @@ public final class AuditLog: @unchecked Sendable {
             throw .unreadableTail(path: path, reason: "its last line is longer than \(tailWindow) bytes, which no record is")
         }
         var verifier = AuditChainVerifier(key: key)
-        guard verifier.check(line: body[lineStart...], number: 1, terminated: true),
-              case let .object(pairs) = (try? JSONParser.parse(Array(body[lineStart...]))) ?? .null,
-              case let .string(hash)? = pairs.first(where: { $0.0 == "this_hash" })?.1 else {
-            throw .tailDoesNotVerify(path: path)
-        }
-        return (size, hash)
+        guard verifier.check(line: body[lineStart...], number: 1, terminated: true) else { throw .tailDoesNotVerify(path: path) }
+        return (size, verifier.previousHash)
     }
 
     static let tailWindow = 1 << 16
@@ -321,10 +307,9 @@ public final class AuditLog: @unchecked Sendable {
             guard keepFrom == nil else { continue }
             // Records are stamped in file order, so the old ones are a prefix: stop at the first
             // that is recent enough (text comparison works on the fixed-width timestamps).
-            if case let .object(pairs) = try JSONParser.parse(Array(bytes)), case let .string(ts)? = pairs.first(where: { $0.0 == "ts" })?.1,
-               ts < cutoffText, case let .string(hash)? = pairs.first(where: { $0.0 == "this_hash" })?.1 {
+            if let ts = verifier.lastRecord["ts"]?.stringValue, ts < cutoffText {
                 dropped += 1
-                droppedRoot = hash
+                droppedRoot = verifier.previousHash
             } else {
                 keepFrom = reader.lineOffset
             }

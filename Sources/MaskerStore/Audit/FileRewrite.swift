@@ -35,17 +35,27 @@ enum FileRewrite {
 
     static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Bool {
         var written = 0
-        return bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = write(fd, buffer.baseAddress! + written, buffer.count - written)
+        return writeAll(fd, bytes, written: &written)
+    }
+
+    /// Writes all of `bytes`, retrying short writes and EINTR. On failure (errno set) `written`
+    /// says how much did land.
+    static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, written: inout Int) -> Bool {
+        written = 0
+        var done = 0
+        let complete = bytes.withUnsafeBytes { buffer in
+            while done < buffer.count {
+                let result = write(fd, buffer.baseAddress! + done, buffer.count - done)
                 if result < 0 {
                     if errno == EINTR { continue }
                     return false
                 }
-                written += result
+                done += result
             }
             return true
         }
+        written = done
+        return complete
     }
 
     /// A rename is durable only once the directory entry is synced.

@@ -16,7 +16,7 @@ public enum PayloadLog {
 
     static func line(masked: String, timestamp: String, sessionID: String?, agentID: String?, key: SymmetricKey) throws -> String {
         let header = fields(timestamp: timestamp, sessionID: sessionID, agentID: agentID)
-        let sealed = try AES.GCM.seal(Array(masked.utf8), using: key, authenticating: Array(JSONValue.object(header).canonical.utf8))
+        let sealed = try AES.GCM.seal(Array(masked.utf8), using: key, authenticating: JSONValue.object(header).canonicalBytes)
         guard let combined = sealed.combined else { throw AuditLogError.appendFailed(path: "payloads", reason: "cannot seal a payload") }
         return JSONValue.object(header + [("sealed", .string(combined.base64EncodedString()))]).canonical
     }
@@ -44,18 +44,13 @@ public enum PayloadLog {
         var payloads: [Payload] = []
         var unreadable = 0
         while payloads.count < limit, let (bytes, _) = try reader.next() {
-            guard case let .object(pairs) = try? JSONParser.parse(Array(bytes)),
-                  case let .string(ts)? = pairs.first(where: { $0.0 == "ts" })?.1,
-                  case let .string(sealed)? = pairs.first(where: { $0.0 == "sealed" })?.1 else { unreadable += 1; continue }
-            func text(_ name: String) -> String? {
-                if case let .string(value)? = pairs.first(where: { $0.0 == name })?.1 { return value }
-                return nil
-            }
-            let session = text("session_id"), agent = text("agent_id")
+            let record = (try? JSONParser.parse(Array(bytes))) ?? .null
+            guard let ts = record["ts"]?.stringValue, let sealed = record["sealed"]?.stringValue else { unreadable += 1; continue }
+            let session = record["session_id"]?.stringValue, agent = record["agent_id"]?.stringValue
             guard include(ts, session, agent) else { continue }
             let header = fields(timestamp: ts, sessionID: session, agentID: agent)
             guard let data = Data(base64Encoded: sealed), let box = try? AES.GCM.SealedBox(combined: data),
-                  let plain = try? AES.GCM.open(box, using: key, authenticating: Array(JSONValue.object(header).canonical.utf8)) else {
+                  let plain = try? AES.GCM.open(box, using: key, authenticating: JSONValue.object(header).canonicalBytes) else {
                 unreadable += 1
                 continue
             }
@@ -72,8 +67,7 @@ public enum PayloadLog {
         var dropped = 0
         var keepFrom: UInt64?
         while let (bytes, _) = try reader.next() {
-            guard case let .object(pairs) = try? JSONParser.parse(Array(bytes)),
-                  case let .string(ts)? = pairs.first(where: { $0.0 == "ts" })?.1, ts < cutoff else {
+            guard let ts = ((try? JSONParser.parse(Array(bytes))) ?? .null)["ts"]?.stringValue, ts < cutoff else {
                 keepFrom = reader.lineOffset
                 break
             }

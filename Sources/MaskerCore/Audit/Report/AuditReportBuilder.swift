@@ -24,12 +24,9 @@ public struct AuditReportBuilder {
     }
 
     public mutating func add(line: ArraySlice<UInt8>, number: Int, terminated: Bool) {
-        guard verifier.check(line: line, number: number, terminated: terminated),
-              case let .object(pairs) = (try? JSONParser.parse(Array(line))) ?? .null else { return }
-        func text(_ name: String) -> String? {
-            if case let .string(value)? = pairs.first(where: { $0.0 == name })?.1 { return value }
-            return nil
-        }
+        guard verifier.check(line: line, number: number, terminated: terminated) else { return }
+        let record = verifier.lastRecord
+        func text(_ name: String) -> String? { record[name]?.stringValue }
         let session = text("session_id"), agent = text("agent_id"), ts = text("ts")
         guard scope.includes(timestamp: ts, sessionID: session, agentID: agent) else { return }
         inScope += 1
@@ -39,9 +36,7 @@ public struct AuditReportBuilder {
         byEventKind[kind, default: 0] += 1
         if let session { sessions.insert(session) }
         if let name = text("policy_name") {
-            var version = ""
-            if case let .int(number)? = pairs.first(where: { $0.0 == "policy_version" })?.1 { version = " v\(number)" }
-            policiesSeen.insert(name + version)
+            policiesSeen.insert(name + (record["policy_version"]?.intValue.map { " v\($0)" } ?? ""))
         }
         if kind == AuditEventKind.redaction.rawValue {
             let entity = text("entity_kind") ?? "unknown", pass = text("pass") ?? "unknown"

@@ -3,24 +3,29 @@ import Foundation
 /// Which audit records a report covers: one call, one agent, or everything since a moment; the
 /// filters combine. `until` is when the report was made.
 public struct ReportScope: Sendable, Equatable {
-    public var sessionID: String?
-    public var agentID: String?
-    public var since: Date?
-    public var until: Date
+    public let sessionID: String?
+    public let agentID: String?
+    public let since: Date?
+    public let until: Date
+    /// The bounds as the log writes times, formatted once: `includes` runs for every record.
+    private let sinceText: String?
+    private let untilText: String
 
     public init(sessionID: String? = nil, agentID: String? = nil, since: Date? = nil, until: Date = Date()) {
         self.sessionID = sessionID
         self.agentID = agentID
         self.since = since
         self.until = until
+        sinceText = since.map(UTCTimestamp.format)
+        untilText = UTCTimestamp.format(until)
     }
 
     public func includes(timestamp: String?, sessionID: String?, agentID: String?) -> Bool {
         if let wanted = self.sessionID, wanted != sessionID { return false }
         if let wanted = self.agentID, wanted != agentID { return false }
-        guard let timestamp else { return self.since == nil }
-        if let since, timestamp < UTCTimestamp.format(since) { return false }
-        return timestamp <= UTCTimestamp.format(until)
+        guard let timestamp else { return sinceText == nil }
+        if let sinceText, timestamp < sinceText { return false }
+        return timestamp <= untilText
     }
 
     /// Reads a window like `7d`, `12h`, `30m` (days, hours, minutes).
@@ -37,7 +42,7 @@ public struct ReportScope: Sendable, Equatable {
     var jsonValue: JSONValue {
         .object([
             ("session_id", sessionID.map(JSONValue.string) ?? .null), ("agent_id", agentID.map(JSONValue.string) ?? .null),
-            ("since", since.map { .string(UTCTimestamp.format($0)) } ?? .null), ("until", .string(UTCTimestamp.format(until))),
+            ("since", sinceText.map(JSONValue.string) ?? .null), ("until", .string(untilText)),
         ])
     }
 }

@@ -11,7 +11,7 @@ public enum ReportSignature {
     public static func sign(_ report: JSONValue, with key: Curve25519.Signing.PrivateKey) throws -> JSONValue {
         guard case let .object(pairs) = report else { return report }
         let unsigned = pairs.filter { $0.0 != "signature" }
-        let signature = try key.signature(for: Array(JSONValue.object(unsigned).canonical.utf8))
+        let signature = try key.signature(for: JSONValue.object(unsigned).canonicalBytes)
         return .object(unsigned + [("signature", .object([
             ("algorithm", .string(algorithm)),
             ("public_key", .string(key.publicKey.rawRepresentation.base64EncodedString())),
@@ -37,13 +37,8 @@ public enum ReportSignature {
 
     /// The signer's public key (base64) when the signature holds.
     public static func verify(_ report: JSONValue, trusting trusted: String? = nil) throws(Failure) -> String {
-        guard case let .object(pairs) = report, case let .object(signature)? = pairs.first(where: { $0.0 == "signature" })?.1 else {
-            throw .unsigned
-        }
-        func field(_ name: String) -> String? {
-            if case let .string(value)? = signature.first(where: { $0.0 == name })?.1 { return value }
-            return nil
-        }
+        guard case let .object(pairs) = report, let signature = report["signature"] else { throw .unsigned }
+        func field(_ name: String) -> String? { signature[name]?.stringValue }
         guard field("algorithm") == algorithm else { throw .malformed("algorithm is not \(algorithm)") }
         guard let publicText = field("public_key"), let publicData = Data(base64Encoded: publicText),
               let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: publicData) else {
@@ -51,8 +46,8 @@ public enum ReportSignature {
         }
         guard let value = field("value"), let signatureData = Data(base64Encoded: value) else { throw .malformed("value is not base64") }
         if let trusted, Data(base64Encoded: trusted) != publicData { throw .untrustedKey }
-        let unsigned = JSONValue.object(pairs.filter { $0.0 != "signature" }).canonical
-        guard publicKey.isValidSignature(signatureData, for: Array(unsigned.utf8)) else { throw .mismatch }
+        let unsigned = JSONValue.object(pairs.filter { $0.0 != "signature" }).canonicalBytes
+        guard publicKey.isValidSignature(signatureData, for: unsigned) else { throw .mismatch }
         return publicText
     }
 }
