@@ -53,6 +53,23 @@ public struct Token: Sendable, Equatable {
         }
     }
 
+    /// The tokenizer's fast path, which has counted the digits and seen the capitals already.
+    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, digitCount: Int, caseShape: CaseShape) {
+        self.kind = kind
+        self.text = text
+        self.start = start
+        self.end = end
+        self.spaceBefore = spaceBefore
+        self.digitCount = digitCount
+        self.caseShape = caseShape
+        if kind == .word {
+            roles = NumberWords.lexicon[text] ?? []
+            if digitCount > 0, let first = text.first, first >= 48, first <= 57, SpokenFormNormalizer.writtenOrdinal(text) != nil {
+                roles.insert(.writtenOrdinal)
+            }
+        }
+    }
+
     /// For tests and slow paths: the text is lowercased, and its capitals remembered.
     public init(kind: Kind, text: String, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
         self.init(kind: kind, text: TokenText(text), start: start, end: end, spaceBefore: spaceBefore, spoken: spoken, ordinal: ordinal)

@@ -1,0 +1,54 @@
+@testable import MaskerCore
+import Foundation
+import MaskerTestSupport
+import Testing
+
+/// The ASCII fast path exists only for speed: it must cut exactly the tokens the general,
+/// scalar-decoding path cuts, down to case shape, digit counts and spoken roles.
+struct TokenizerTests {
+    static let edgeCases = [
+        "", " ", "a", "A", "7354x549", "7354X549", "x549", "549x", "12x34x56", "o'brien", "DON'T", "it's'", "'quote'",
+        "Call (415) 555-2671 ext. 22", "MRN: AB-99812-X", "sarah.chen@gmail.com", "DOB 4/12/1990", "21st twenty-first",
+        "\tline\none\r\n", String(repeating: "A1", count: 40), String(repeating: "9", count: 50) + "th", "I-95 NE",
+    ]
+
+    static func both(_ text: String) -> (fast: [Token], general: [Token], fastHandled: Bool) {
+        var text = text
+        return text.withUTF8 { bytes in
+            var fast: [Token] = [], general: [Token] = []
+            let handled = Tokenizer.tokenizeASCII(bytes, into: &fast)
+            _ = Tokenizer.tokenizeDecoding(bytes, into: &general)
+            return (fast, general, handled)
+        }
+    }
+
+    @Test(arguments: edgeCases)
+    func fastPathMatchesGeneralPath(_ text: String) {
+        let result = Self.both(text)
+        #expect(result.fastHandled)
+        #expect(result.fast == result.general)
+    }
+
+    @Test func fastPathMatchesGeneralPathOnTheWholeDevelopmentSet() throws {
+        let lines = try String(contentsOf: Repository.root.appendingPathComponent("data/devset/devset.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        var checked = 0
+        for line in lines {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let text = object["text"] as? String else { continue }
+            let result = Self.both(text)
+            guard result.fastHandled else { continue }
+            #expect(result.fast == result.general, "\(text)")
+            checked += 1
+        }
+        #expect(checked > 100)
+    }
+
+    @Test func nonASCIITextFallsBackToScalarOffsets() {
+        var isASCII = true
+        let tokens = Tokenizer.tokenize("café 415 555", isASCII: &isASCII)
+        #expect(!isASCII)
+        #expect(tokens.map(\.start) == [0, 5, 9])
+        #expect(tokens.map(\.text.string) == ["café", "415", "555"])
+    }
+}
