@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // Pure domain logic: policy, keys, (later) detection, tokens, synthesis, audit chain.
@@ -35,9 +40,22 @@ let package = Package(
         // Everything that touches disk or a database: data directory, dev keys, (later) vault.
         .target(name: "MaskerStore", dependencies: [
             "MaskerCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "MaskerServer", dependencies: ["MaskerCore", "MaskerStore"]),
+        // `masker serve`: the OpenAI-compatible proxy, the REST API, auth, health and metrics.
+        .target(name: "MaskerServer", dependencies: [
+            "MaskerCore", "MaskerStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "MaskerVoice", dependencies: ["MaskerCore"]),
         // The `masker` command tree as a library, so tests can drive it in-process.
         .target(
@@ -68,7 +86,11 @@ let package = Package(
         ),
         .testTarget(name: "MaskerCoreTests", dependencies: ["MaskerCore", "MaskerTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore", "MaskerTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "MaskerServerTests", dependencies: ["MaskerServer"]),
+        .testTarget(name: "MaskerServerTests", dependencies: [
+            "MaskerServer", "MaskerTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice"]),
         // Depends on the executables so `swift test` builds the binaries these tests run.
         .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerStore", "MaskerTestSupport", "masker", "masker-voice"]),

@@ -26,12 +26,30 @@ public struct RehydrationEvent: Sendable, Equatable {
 /// event says why: never an exception, and never the token text itself, which the caller must not
 /// hear read out.
 public struct Rehydrator: Sendable {
-    let schemes: [TokenSchemeID: any TokenScheme]
+    /// How a restored original is written into the text around it.
+    public enum Encoding: Sendable {
+        /// As it is: the text is what a person reads.
+        case plain
+        /// Escaped as the inside of a JSON string: the text is JSON being streamed piece by piece
+        /// (a model's tool-call arguments), where a restored `"` or `\` would otherwise break it.
+        case jsonStringContent
+    }
 
-    public init(schemes: [any TokenScheme]) {
+    let schemes: [TokenSchemeID: any TokenScheme]
+    public var encoding: Encoding
+
+    public init(schemes: [any TokenScheme], encoding: Encoding = .plain) {
         var table: [TokenSchemeID: any TokenScheme] = [:]
         for scheme in schemes { table[scheme.id] = scheme }
         self.schemes = table
+        self.encoding = encoding
+    }
+
+    /// The same schemes, writing restored values with another encoding.
+    public func encoding(_ encoding: Encoding) -> Rehydrator {
+        var copy = self
+        copy.encoding = encoding
+        return copy
     }
 
     /// Restores all of a text's tokens with one call per scheme (one vault query for an answer).
@@ -63,7 +81,12 @@ public struct Rehydrator: Sendable {
             let scheme = match.scheme.rawValue
             switch outcome {
             case let .success(original):
-                output.append(contentsOf: original.utf8)
+                switch encoding {
+                case .plain: output.append(contentsOf: original.utf8)
+                case .jsonStringContent:
+                    let quoted = JSONValue.string(original).serialized()
+                    output.append(contentsOf: quoted.utf8.dropFirst().dropLast())
+                }
                 events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .restored, kid: match.token?.kid))
             case let .failure(reason):
                 output.append(contentsOf: Masker.redactionMarker(match.kindText ?? "UNKNOWN").utf8)

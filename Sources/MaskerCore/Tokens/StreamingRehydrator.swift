@@ -15,6 +15,13 @@ public struct StreamingRehydrator: Sendable {
         self.rehydrator = rehydrator
     }
 
+    /// The events recorded since the last call, handed over once (a long stream's caller records
+    /// them as it goes rather than keeping them all).
+    public mutating func takeEvents() -> [RehydrationEvent] {
+        defer { events = [] }
+        return events
+    }
+
     /// Bytes that can be released now.
     public mutating func feed(_ chunk: some Sequence<UInt8>) async -> [UInt8] {
         pending.append(contentsOf: chunk)

@@ -105,6 +105,12 @@ public final class AuditLog: @unchecked Sendable {
         queue.sync { previousHash }
     }
 
+    /// Why the log refuses appends after a failed `fdatasync`, or nil while it is healthy
+    /// (`/health` reports it).
+    public var poisoned: String? {
+        queue.sync { poisonedReason }
+    }
+
     /// Appends `events` in order, contiguously, and returns once they are durable. Throws when they
     /// could not be written; the caller must then fail its operation and release nothing.
     public func append(_ events: [AuditEvent], payload: Payload? = nil) async throws(AuditLogError) {

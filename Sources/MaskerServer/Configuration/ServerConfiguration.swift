@@ -1,0 +1,73 @@
+import Foundation
+
+/// Everything `masker serve` reads from its environment, parsed once at start-up so a bad value
+/// stops the server with a message naming the variable, instead of failing the first request.
+public struct ServerConfiguration: Sendable {
+    public var listen: ListenAddress = .default
+    /// `MASKER_UPSTREAM_TIMEOUT_MS` (default 30 s): how long the proxy waits for the model's answer
+    /// (its first byte when streaming) before answering 504 `upstream_timeout`.
+    public var upstreamTimeout: Duration = .seconds(30)
+    /// `MASKER_OPENAI_BASE_URL`: any OpenAI-compatible server (default OpenAI's).
+    public var openAIBaseURL = "https://api.openai.com/v1"
+    /// `MASKER_OPENAI_API_KEY`: used when the caller sends no `Authorization` of its own.
+    public var openAIAPIKey: String?
+    /// `MASKER_VAPI_WEBHOOK_SECRET`: when set, proxy requests must carry an HMAC-SHA256 of the body.
+    public var webhookSecret: String?
+    /// `MASKER_PUBLIC_URL`: how clients reach this server (proxy URLs printed for agents).
+    public var publicURL: String?
+    /// `MASKER_MAX_BODY_BYTES` (default 4 MiB): larger request bodies are refused with 413.
+    public var maxBodyBytes = 4 * 1024 * 1024
+    /// `MASKER_RATE_LIMIT_PER_MINUTE` (default 600): proxied requests per agent per minute; 0 turns it off.
+    public var rateLimitPerMinute = 600
+
+    public init() {}
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func from(environment: [String: String]) throws(Invalid) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        do {
+            configuration.listen = try ListenAddress.fromEnvironment(environment)
+        } catch {
+            throw Invalid(description: error.description)
+        }
+        if let text = value("MASKER_UPSTREAM_TIMEOUT_MS", environment) {
+            guard let millis = Int(text), millis > 0 else {
+                throw Invalid(description: "MASKER_UPSTREAM_TIMEOUT_MS \"\(text)\" is not a positive number of milliseconds (e.g. 30000)")
+            }
+            configuration.upstreamTimeout = .milliseconds(millis)
+        }
+        if let text = value("MASKER_OPENAI_BASE_URL", environment) {
+            guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw Invalid(description: "MASKER_OPENAI_BASE_URL \"\(text)\" is not an http(s) URL (e.g. https://api.openai.com/v1)")
+            }
+            configuration.openAIBaseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        configuration.openAIAPIKey = value("MASKER_OPENAI_API_KEY", environment)
+        configuration.webhookSecret = value("MASKER_VAPI_WEBHOOK_SECRET", environment)
+        configuration.publicURL = value("MASKER_PUBLIC_URL", environment).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        if let text = value("MASKER_MAX_BODY_BYTES", environment) {
+            guard let bytes = Int(text), bytes >= 1024 else {
+                throw Invalid(description: "MASKER_MAX_BODY_BYTES \"\(text)\" must be a number of bytes, at least 1024")
+            }
+            configuration.maxBodyBytes = bytes
+        }
+        if let text = value("MASKER_RATE_LIMIT_PER_MINUTE", environment) {
+            guard let limit = Int(text), limit >= 0 else {
+                throw Invalid(description: "MASKER_RATE_LIMIT_PER_MINUTE \"\(text)\" must be a whole number (0 turns the limit off)")
+            }
+            configuration.rateLimitPerMinute = limit
+        }
+        return configuration
+    }
+
+    private static func value(_ name: String, _ environment: [String: String]) -> String? {
+        guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// The base URL clients use to reach this server.
+    public var baseURL: String { publicURL ?? "http://\(listen)" }
+}

@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import MaskerCore
+import MaskerStore
+
+/// What a running server is made of; `masker serve` builds it from the environment, tests build it
+/// from scratch directories.
+public struct ServerDependencies: Sendable {
+    public var runtime: MaskingRuntime
+    public var store: ServerStore
+    public var configuration: ServerConfiguration
+    public var metrics: ServerMetrics
+    /// The audit log's path and key, when the server keeps one.
+    public var auditLog: (path: String, key: SymmetricKey)?
+    public var vaultPath: String?
+    public var logger: Logger
+
+    public init(runtime: MaskingRuntime, store: ServerStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
+                auditLog: (path: String, key: SymmetricKey)?, vaultPath: String?, logger: Logger) {
+        self.runtime = runtime
+        self.store = store
+        self.configuration = configuration
+        self.metrics = metrics
+        self.auditLog = auditLog
+        self.vaultPath = vaultPath
+        self.logger = logger
+    }
+}
+
+/// Routes and application: the one place that says which URL does what.
+public enum MaskerServerApp {
+    public static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient) -> Router<MaskerRequestContext> {
+        let router = Router(context: MaskerRequestContext.self)
+        router.add(middleware: ErrorEnvelopeMiddleware(metrics: dependencies.metrics))
+        router.add(middleware: AccountAuthenticator(store: dependencies.store))
+        HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics,
+                     auditPath: dependencies.auditLog?.path, vaultPath: dependencies.vaultPath).register(router)
+
+        let proxy = ProxyService(runtime: dependencies.runtime, store: dependencies.store, configuration: dependencies.configuration,
+                                 metrics: dependencies.metrics, httpClient: httpClient,
+                                 rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute))
+        router.post("proxy/{agent}/v1/chat/completions") { request, context in
+            try await proxy.chatCompletions(request, context: context, agentID: try context.parameters.require("agent"))
+        }
+        router.get("proxy/{agent}/v1/models") { _, context in
+            try proxy.models(agentID: try context.parameters.require("agent"))
+        }
+
+        let api = router.group("api/v1")
+        AgentRoutes(store: dependencies.store, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
+        SessionRoutes(store: dependencies.store).register(api)
+        TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
+        AdminRoutes(runtime: dependencies.runtime, auditLog: dependencies.auditLog).register(api)
+        return router
+    }
+
+    /// Runs until SIGTERM/SIGINT, then lets requests in flight finish (service-lifecycle's
+    /// graceful shutdown). `onReady` gets the bound port (useful with port 0).
+    public static func run(_ dependencies: ServerDependencies, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let listen = dependencies.configuration.listen
+        let app = Application(
+            router: router(dependencies, httpClient: httpClient),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "masker"),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? listen.port) },
+            logger: dependencies.logger
+        )
+        do {
+            try await app.runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+}

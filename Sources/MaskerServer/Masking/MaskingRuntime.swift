@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import MaskerCore
+import MaskerStore
+import Synchronization
+
+/// The masking machinery a running server shares between requests: the policy in force (swapped
+/// atomically on reload: a request holds the `PolicyState` it started with to its end), each
+/// agent's own policy, the key ring, the vault and the audit log.
+public final class MaskingRuntime: Sendable {
+    /// One policy with its detection pipeline, built once and shared read-only.
+    public struct PolicyState: Sendable {
+        public let policy: Policy
+        public let pipeline: DetectionPipeline
+
+        public init(_ policy: Policy) {
+            self.policy = policy
+            pipeline = DetectionPipeline(policy: policy)
+        }
+    }
+
+    /// Reads and validates the server's policy again (`/api/v1/admin/policy/reload`).
+    public typealias PolicyLoader = @Sendable () throws -> Policy
+
+    private let current: Mutex<PolicyState>
+    /// Agents with their own `policy_yaml`, parsed once: keyed by agent id.
+    private let agentStates = Mutex<[String: PolicyState]>([:])
+    private let loader: PolicyLoader
+    public let keyRing: KeyRing
+    public let devMode: Bool
+    public let vault: (any VaultStore)?
+    public let audit: AuditLog?
+    let logger: Logger
+
+    public init(policy: Policy, loader: @escaping PolicyLoader, keyRing: KeyRing, devMode: Bool, vault: (any VaultStore)?,
+                audit: AuditLog?, logger: Logger) {
+        current = Mutex(PolicyState(policy))
+        self.loader = loader
+        self.keyRing = keyRing
+        self.devMode = devMode
+        self.vault = vault
+        self.audit = audit
+        self.logger = logger
+    }
+
+    public var policyState: PolicyState { current.withLock { $0 } }
+
+    /// Loads the policy again and swaps it in; requests already running finish on the old one.
+    /// The reload is recorded as a `policy_reloaded` event (names and versions only).
+    @discardableResult
+    public func reload() async throws -> Policy {
+        let policy = try loader()
+        let issues = PolicyKeyCheck.issues(for: policy, kidLocation: .start, keyRing: keyRing, keyErrors: [], devMode: devMode)
+        if !issues.errors.isEmpty { throw PolicyInvalid(source: "reloaded policy", issues: issues) }
+        let previous = current.withLock { state -> Policy in
+            let previous = state.policy
+            state = PolicyState(policy)
+            return previous
+        }
+        let scope = AuditScope(sessionID: nil, agentID: nil, policy: policy)
+        try await record([scope.administrative(.policyReloaded, detail: [
+            ("previous_policy_name", .string(previous.name)), ("previous_policy_version", .int(previous.version)),
+        ])], policy: policy, payload: nil)
+        return policy
+    }
+
+    /// The policy an agent's turns run under: its own document, a named built-in one, or the server's.
+    public func policyState(for agent: Agent) throws(APIError) -> PolicyState {
+        if let yaml = agent.policyYAML {
+            if let cached = agentStates.withLock({ $0[agent.id] }) { return cached }
+            let parsed = PolicyParser.parse(yaml)
+            guard let policy = parsed.policy, parsed.issues.errors.isEmpty else {
+                throw APIError(.internalServerError, "agent_policy_invalid", "the agent's stored policy no longer validates; replace the agent")
+            }
+            let state = PolicyState(policy)
+            agentStates.withLock { $0[agent.id] = state }
+            return state
+        }
+        if agent.policyName == Policy.healthcareDefault.name { return PolicyState(.healthcareDefault) }
+        return policyState
+    }
+
+    /// Problems with a policy document an agent is being created with (structure, then keys).
+    public func issues(inAgentPolicy yaml: String) -> [PolicyIssue] {
+        let parsed = PolicyParser.parse(yaml)
+        guard let policy = parsed.policy else { return parsed.issues }
+        return parsed.issues + PolicyKeyCheck.issues(for: policy, kidLocation: parsed.kidLocation, keyRing: keyRing, keyErrors: [],
+                                                     devMode: devMode)
+    }
+
+    public func forget(agentID: String) {
+        _ = agentStates.withLock { $0.removeValue(forKey: agentID) }
+    }
+
+    /// The scheme that mints this turn's tokens.
+    public func minting(_ tokenization: TokenizationScheme, policy: Policy, scope: String) throws(APIError) -> any TokenScheme {
+        switch tokenization {
+        case .reversibleAEAD:
+            return ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing)
+        case .vaultDeterministic:
+            guard let vault else {
+                throw APIError(.serviceUnavailable, "vault_unavailable", "the vault is not open; check MASKER_DATABASE_URL / MASKER_VAULT_PATH")
+            }
+            return VaultDeterministicScheme(kid: policy.kid, keyRing: keyRing, store: vault, scope: scope)
+        case .synthetic:
+            throw APIError(.unprocessableContent, "tokenization_unsupported",
+                           "tokenization 'synthetic' is not available in this release; use vault-deterministic or reversible-aead")
+        }
+    }
+
+    /// Every reversible scheme: a token is restored by the scheme its prefix names.
+    public func rehydrator(kid: String, encoding: Rehydrator.Encoding = .plain) -> Rehydrator {
+        var schemes: [any TokenScheme] = [ReversibleAEADScheme(kid: kid, keyRing: keyRing)]
+        if let vault { schemes.append(VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: vault, scope: "")) }
+        return Rehydrator(schemes: schemes, encoding: encoding)
+    }
+
+    /// Appends events when the policy records them; a failure is 503 and the caller stops (fail
+    /// closed: nothing goes upstream, nothing goes back, unless it is on the record).
+    public func record(_ events: [AuditEvent], policy: Policy, payload: AuditLog.Payload?) async throws(APIError) {
+        guard policy.audit.logEvents, let audit, !events.isEmpty || payload != nil else { return }
+        do {
+            try await audit.append(events, payload: policy.audit.logPayloads ? payload : nil)
+        } catch {
+            logger.error("audit log append failed: \(error.description)")
+            throw APIError(.serviceUnavailable, "audit_unavailable",
+                           "the audit log cannot record this turn, so it was not processed; check the server log and disk")
+        }
+    }
+}

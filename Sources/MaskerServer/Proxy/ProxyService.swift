@@ -1,0 +1,307 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `POST /proxy/{agent_id}/v1/chat/completions`: mask the request, forward it to the agent's
+/// upstream, rehydrate the answer (streamed or whole), and record the turn.
+///
+/// Fails closed at every step: if masking, the vault or the audit log fails, nothing is sent
+/// upstream; if the answer's events cannot be recorded, the answer is not released.
+struct ProxyService: Sendable {
+    let runtime: MaskingRuntime
+    let store: ServerStore
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+    let httpClient: HTTPClient
+    let rateLimiter: RateLimiter
+
+    static let sessionHeader = HTTPField.Name("Masker-Session-Id")!
+
+    func models(agentID: String) throws -> Response {
+        let agent = try agentOrThrow(agentID)
+        let model = try upstream(for: agent).model
+        return JSONResponse.make(.object([("object", .string("list")), ("data", .array([.object([
+            ("id", .string(model)), ("object", .string("model")), ("created", .int(0)), ("owned_by", .string("masker")),
+        ])]))]))
+    }
+
+    func chatCompletions(_ request: Request, context: MaskerRequestContext, agentID: String) async throws -> Response {
+        let agent = try agentOrThrow(agentID)
+        do {
+            let response = try await proxy(request, context: context, agent: agent)
+            metrics.request(agent: agent.id, status: Int(response.status.code))
+            return response
+        } catch let error as APIError {
+            metrics.request(agent: agent.id, status: Int(error.status.code))
+            throw error
+        }
+    }
+
+    private func proxy(_ request: Request, context: MaskerRequestContext, agent: Agent) async throws -> Response {
+        if let wait = rateLimiter.check(agent.id) {
+            var error = APIError(.tooManyRequests, "rate_limited", "this agent is over MASKER_RATE_LIMIT_PER_MINUTE; retry after \(wait) s")
+            error.headers[.retryAfter] = String(wait)
+            throw error
+        }
+        var request = request
+        let bytes = try await request.collectedBytes(limit: configuration.maxBodyBytes)
+        try checkSignature(request, body: bytes)
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(bytes)
+        } catch {
+            throw APIError.badJSON(error)
+        }
+        guard case .object = body else { throw APIError(.badRequest, "invalid_json", "the request body must be a JSON object") }
+        let upstream = try upstream(for: agent)
+        if case let .openAI(model)? = UpstreamName(agent.upstream), let asked = body["model"]?.stringValue, !asked.isEmpty, asked != model {
+            throw APIError(.unprocessableContent, "model_not_allowed",
+                           "this agent forwards to model \(model) only; send \"model\": \"\(model)\" or omit it")
+        }
+        let state = try runtime.policyState(for: agent)
+        let policy = state.policy
+        let tokenization = agent.tokenization.flatMap(TokenizationScheme.init(rawValue:)) ?? policy.tokenization
+        let externalID = try sessionID(request)
+        let scope = policy.scope == .global ? "global" : "\(agent.id):\(externalID ?? context.requestID)"
+        let scheme = try runtime.minting(tokenization, policy: policy, scope: scope)
+        let masker = Masker(policy: policy, scheme: scheme)
+        let audit = AuditScope(sessionID: externalID ?? context.requestID, agentID: agent.id, policy: policy)
+
+        // Mask every PHI-bearing string of the request.
+        let clock = ContinuousClock()
+        let timings = StageTimings()
+        let collected = Collected()
+        let masked: JSONValue
+        do {
+            masked = try await ChatRequestRewriter.rewrite(body) { text in
+                let detectStart = clock.now
+                let detections = state.pipeline.detect(text)
+                timings.add("detect", clock.now - detectStart)
+                let tokenizeStart = clock.now
+                let result = try await masker.mask(text, detections: detections)
+                timings.add("tokenize", clock.now - tokenizeStart)
+                collected.add(result)
+                return result.masked
+            }
+        } catch let error as TokenMintError {
+            runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
+            throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
+        }
+        let results = collected.results
+        var events: [AuditEvent] = []
+        for result in results { events += audit.redactions(result, tokenization: tokenization) }
+        try await runtime.record(events, policy: policy,
+                                 payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
+                                                           agentID: agent.id))
+        for result in results {
+            for replacement in result.replacements {
+                metrics.redaction(kind: replacement.detection.kind.rawValue, pass: replacement.detection.pass.rawValue)
+            }
+        }
+
+        // Forward with the agent's model.
+        var forwarded = masked
+        if case let .object(fields) = forwarded {
+            forwarded = .object(fields.filter { $0.0 != "model" } + [("model", .string(upstream.model))])
+        }
+        let stream = body["stream"] == .bool(true)
+        let authorization = request.headers[.authorization]
+        let upstreamStart = clock.now
+        let answer: UpstreamResponse
+        do {
+            answer = try await upstream.send(UpstreamRequest(body: forwarded, stream: stream, authorization: authorization,
+                                                             timeout: configuration.upstreamTimeout))
+        } catch {
+            try recordTurn(agent: agent, externalID: externalID, status: error.apiError.code, results: results, timings: timings)
+            throw error.apiError
+        }
+        timings.add("upstream", clock.now - upstreamStart)
+        let rehydrator = runtime.rehydrator(kid: policy.kid)
+
+        switch answer {
+        case let .complete(status, answerBytes):
+            guard (200..<300).contains(status) else {
+                try recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                throw APIError(.badGateway, "upstream_error", "the model answered with HTTP \(status); check the agent's upstream and key")
+            }
+            guard let answerJSON = try? JSONParser.parse(answerBytes) else {
+                try recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                throw APIError(.badGateway, "upstream_error", "the model's answer was not JSON")
+            }
+            let rehydrateStart = clock.now
+            var restorer = ChatResponseRehydrator(rehydrator)
+            let restored = await restorer.rehydrate(answerJSON)
+            timings.add("rehydrate", clock.now - rehydrateStart)
+            try await runtime.record(audit.rehydrations(restorer.events), policy: policy, payload: nil)
+            let sessionID = try recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
+            var response = JSONResponse.make(restored)
+            response.headers[Self.sessionHeader] = sessionID
+            return response
+        case let .stream(chunks):
+            let sessionID = try recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
+            let runtime = runtime
+            let metrics = metrics
+            let requestID = context.requestID
+            let body = ResponseBody { writer in
+                var parser = ServerSentEventParser()
+                var restorer = ChatStreamRehydrator(rehydrator)
+                let streamStart = ContinuousClock.now
+                do {
+                    for try await chunk in chunks {
+                        for data in parser.feed(chunk) {
+                            try await Self.forward(event: data, restorer: &restorer, writer: &writer)
+                        }
+                        // Events are recorded as they arise: nothing restored is written out
+                        // before its rehydration event is on the record.
+                        try await runtime.record(audit.rehydrations(restorer.takeEvents()), policy: policy, payload: nil)
+                    }
+                    if let data = parser.finish() { try await Self.forward(event: data, restorer: &restorer, writer: &writer) }
+                } catch is CancellationError {
+                    return
+                } catch let error as APIError {
+                    runtime.logger.error("stream stopped: \(error.code)", metadata: ["request_id": .string(requestID)])
+                    try await writer.write(ByteBuffer(string: "data: \(Self.streamError(error, requestID: requestID))\n\n"))
+                } catch {
+                    // The upstream connection broke mid-answer: say so in-band, as OpenAI does.
+                    runtime.logger.warning("upstream stream failed: \(String(describing: type(of: error)))", metadata: ["request_id": .string(requestID)])
+                    let failure = APIError(.badGateway, "upstream_error", "the model's stream ended early")
+                    try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
+                }
+                if let closing = await restorer.finishStream() {
+                    try await writer.write(ByteBuffer(string: "data: \(closing.serialized())\n\n"))
+                }
+                try await runtime.record(audit.rehydrations(restorer.takeEvents()), policy: policy, payload: nil)
+                metrics.stage("stream", ContinuousClock.now - streamStart)
+                try await writer.finish(nil)
+            }
+            var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+            headers[Self.sessionHeader] = sessionID
+            return Response(status: .ok, headers: headers, body: body)
+        }
+    }
+
+    /// One upstream event, rehydrated and written (`[DONE]` first releases anything still held).
+    private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter) async throws {
+        if data == "[DONE]" {
+            if let closing = await restorer.finishStream() {
+                try await writer.write(ByteBuffer(string: "data: \(closing.serialized())\n\n"))
+            }
+            try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+            return
+        }
+        guard let chunk = try? JSONParser.parse(data) else { return } // not JSON: nothing a client could use
+        let restored = await restorer.rehydrate(chunk: chunk)
+        try await writer.write(ByteBuffer(string: "data: \(restored.serialized())\n\n"))
+    }
+
+    private static func streamError(_ error: APIError, requestID: String) -> String {
+        JSONValue.object([("error", .object([("code", .string(error.code)), ("message", .string(error.message)),
+                                             ("type", .string(error.type)), ("request_id", .string(requestID))]))]).serialized()
+    }
+
+    @discardableResult
+    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: StageTimings) throws -> String {
+        var kinds: [String: Int] = [:]
+        for result in results { for replacement in result.replacements { kinds[replacement.detection.kind.rawValue, default: 0] += 1 } }
+        let durations = timings.snapshot
+        for (stage, duration) in durations { metrics.stage(stage, duration) }
+        let millis = durations.mapValues { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+        do {
+            return try store.recordTurn(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
+                                        turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
+        } catch {
+            throw APIError(.serviceUnavailable, "db_unavailable", "the session could not be recorded; see the server log")
+        }
+    }
+
+    private func agentOrThrow(_ id: String) throws -> Agent {
+        let agent: Agent?
+        do {
+            agent = try store.agent(id: id)
+        } catch {
+            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+        }
+        guard let agent else {
+            throw APIError(.notFound, "agent_not_found", "no agent with this id; create one with POST /api/v1/agents or masker agents create")
+        }
+        return agent
+    }
+
+    func upstream(for agent: Agent) throws -> any Upstream {
+        switch UpstreamName(agent.upstream) {
+        case .stub?: return StubUpstream()
+        case let .openAI(model)?:
+            return OpenAIUpstream(model: model, baseURL: configuration.openAIBaseURL, apiKey: configuration.openAIAPIKey, client: httpClient)
+        case nil:
+            throw APIError(.internalServerError, "agent_misconfigured", UpstreamName.help)
+        }
+    }
+
+    /// `Masker-Session-Id`, checked: it names a call, so it must be short and printable.
+    private func sessionID(_ request: Request) throws -> String? {
+        guard let value = request.headers[Self.sessionHeader], !value.isEmpty else { return nil }
+        guard value.count <= 200, value.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
+            throw APIError(.badRequest, "invalid_session_id", "Masker-Session-Id must be 1-200 printable ASCII characters without spaces")
+        }
+        return value
+    }
+
+    /// With `MASKER_VAPI_WEBHOOK_SECRET` set, the body must come with its HMAC-SHA256 (hex) in
+    /// `X-Vapi-Signature` or `X-Masker-Signature`.
+    private func checkSignature(_ request: Request, body: [UInt8]) throws {
+        guard let secret = configuration.webhookSecret else { return }
+        let given = request.headers[HTTPField.Name("X-Vapi-Signature")!] ?? request.headers[HTTPField.Name("X-Masker-Signature")!]
+        let expected = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
+        let expectedHex = expected.map { String(format: "%02x", $0) }.joined()
+        guard let given, Self.constantTimeEqual(Array(given.lowercased().utf8), Array(expectedHex.utf8)) else {
+            throw APIError(.unauthorized, "bad_signature", "the body's HMAC-SHA256 signature is missing or wrong; sign with MASKER_VAPI_WEBHOOK_SECRET")
+        }
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+/// Stage durations of one request, added to from the masking closure.
+final class StageTimings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var durations: [String: Duration] = [:]
+
+    func add(_ stage: String, _ duration: Duration) {
+        lock.lock()
+        durations[stage, default: .zero] += duration
+        lock.unlock()
+    }
+
+    var snapshot: [String: Duration] {
+        lock.lock()
+        defer { lock.unlock() }
+        return durations
+    }
+}
+
+/// The mask results of one request, in the order the strings were met.
+final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [MaskResult] = []
+
+    func add(_ result: MaskResult) {
+        lock.lock()
+        stored.append(result)
+        lock.unlock()
+    }
+
+    var results: [MaskResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}

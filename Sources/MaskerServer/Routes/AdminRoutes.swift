@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `/api/v1/me`, `/admin/policy/reload` and `/audit/verify`.
+struct AdminRoutes {
+    let runtime: MaskingRuntime
+    /// The audit log and its key, for verification (nil when the server keeps no log).
+    let auditLog: (path: String, key: SymmetricKey)?
+
+    func register(_ group: RouterGroup<MaskerRequestContext>) {
+        group.get("me") { _, context in
+            let account = try context.requireAccount()
+            return JSONResponse.make(.object([("account_id", .string(account.id)), ("account_name", .string(account.name))]))
+        }
+        group.post("admin/policy/reload") { _, context in
+            _ = try context.requireAccount()
+            do {
+                let policy = try await runtime.reload()
+                return JSONResponse.make(.object([("policy_name", .string(policy.name)), ("policy_version", .int(policy.version))]))
+            } catch let error as PolicyInvalid {
+                var failure = APIError(.unprocessableContent, "policy_invalid",
+                                       "the policy file has \(error.issues.errors.count) error(s); the previous policy stays in force")
+                failure.details = [("issues", .array(error.issues.errors.map { .object([
+                    ("code", .string($0.code.rawValue)), ("line", .int($0.line)), ("message", .string($0.message)),
+                ]) }))]
+                throw failure
+            } catch let error as APIError {
+                throw error
+            } catch {
+                throw APIError(.unprocessableContent, "policy_unreadable", "the policy could not be read; the previous policy stays in force")
+            }
+        }
+        group.post("audit/verify") { _, context in
+            _ = try context.requireAccount()
+            guard let auditLog else {
+                throw APIError(.notFound, "audit_disabled", "this server keeps no audit log (audit.log_events is off)")
+            }
+            var reader: AuditLogReader
+            do {
+                reader = try AuditLogReader(path: auditLog.path)
+            } catch {
+                throw APIError(.notFound, "audit_log_missing", "the audit log does not exist yet; it is created with the first event")
+            }
+            defer { reader.close() }
+            var verifier = AuditChainVerifier(key: auditLog.key)
+            while let (bytes, terminated) = try reader.next() {
+                if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
+            }
+            let outcome = verifier.finish()
+            return JSONResponse.make(.object([
+                ("holds", .bool(outcome.holds)), ("records", .int(outcome.records)), ("root", .string(outcome.root)),
+                ("start", .string(outcome.start)),
+                ("first_break", outcome.firstBreak.map { .object([("line", .int($0.line)), ("reason", .string($0.reason))]) } ?? .null),
+            ]))
+        }
+    }
+}

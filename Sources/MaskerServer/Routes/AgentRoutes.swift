@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `/api/v1/agents`: create, list, show, delete. Every call is scoped to the caller's account;
+/// another account's agent answers 404, exactly like one that does not exist.
+struct AgentRoutes {
+    let store: ServerStore
+    let runtime: MaskingRuntime
+    let configuration: ServerConfiguration
+
+    func register(_ group: RouterGroup<MaskerRequestContext>) {
+        group.post("agents") { request, context in try await create(request, context) }
+        group.get("agents") { _, context in try list(context) }
+        group.get("agents/{id}") { _, context in try show(context) }
+        group.delete("agents/{id}") { _, context in try delete(context) }
+    }
+
+    private func create(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        var request = request
+        let (body, _) = try await request.jsonObject(limit: configuration.maxBodyBytes)
+        guard let name = body["name"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 100 else {
+            throw APIError(.unprocessableContent, "invalid_agent", "name is required: a string of 1-100 characters")
+        }
+        guard let upstream = body["upstream"]?.stringValue, UpstreamName(upstream) != nil else {
+            throw APIError(.unprocessableContent, "invalid_agent", UpstreamName.help)
+        }
+        let tokenization = body["tokenization"]?.stringValue
+        if let tokenization, TokenizationScheme(rawValue: tokenization) == nil {
+            let names = TokenizationScheme.allCases.map(\.rawValue).joined(separator: ", ")
+            throw APIError(.unprocessableContent, "invalid_agent", "tokenization must be one of \(names)")
+        }
+        let policyName = body["policy_name"]?.stringValue
+        let policyYAML = body["policy_yaml"]?.stringValue
+        if policyName != nil, policyYAML != nil {
+            throw APIError(.unprocessableContent, "invalid_agent", "give policy_name or policy_yaml, not both")
+        }
+        if let policyName, policyName != Policy.healthcareDefault.name {
+            throw APIError(.unprocessableContent, "unknown_policy",
+                           "policy_name must name a built-in policy (\(Policy.healthcareDefault.name)); send your own as policy_yaml")
+        }
+        if let policyYAML {
+            let errors = runtime.issues(inAgentPolicy: policyYAML).errors
+            if !errors.isEmpty {
+                var error = APIError(.unprocessableContent, "policy_invalid",
+                                     "policy_yaml has \(errors.count) error(s); fix them (masker policy validate shows the same list)")
+                error.details = [("issues", .array(errors.map { issue in
+                    .object([("code", .string(issue.code.rawValue)), ("path", .string(issue.path)), ("line", .int(issue.line)),
+                             ("column", .int(issue.column)), ("message", .string(issue.message)), ("fix", .string(issue.fix))])
+                }))]
+                throw error
+            }
+        }
+        do {
+            let agent = try store.createAgent(accountID: account.id, name: name, upstream: upstream, tokenization: tokenization,
+                                              policyName: policyName, policyYAML: policyYAML)
+            return JSONResponse.make(json(agent), status: .created)
+        } catch .nameTaken {
+            throw APIError(.conflict, "name_taken", "an agent named \"\(name)\" already exists in this account; choose another name")
+        } catch {
+            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+        }
+    }
+
+    private func list(_ context: MaskerRequestContext) throws -> Response {
+        let account = try context.requireAccount()
+        let agents = try dbCall { try store.agents(accountID: account.id) }
+        return JSONResponse.make(.object([("data", .array(agents.map(json))), ("next_cursor", .null)]))
+    }
+
+    private func show(_ context: MaskerRequestContext) throws -> Response {
+        let account = try context.requireAccount()
+        let id = try context.parameters.require("id")
+        guard let agent = try dbCall({ try store.agent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
+        return JSONResponse.make(json(agent))
+    }
+
+    private func delete(_ context: MaskerRequestContext) throws -> Response {
+        let account = try context.requireAccount()
+        let id = try context.parameters.require("id")
+        guard try dbCall({ try store.deleteAgent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
+        runtime.forget(agentID: id)
+        return Response(status: .noContent)
+    }
+
+    func json(_ agent: Agent) -> JSONValue {
+        .object([
+            ("id", .string(agent.id)), ("name", .string(agent.name)), ("upstream", .string(agent.upstream)),
+            ("tokenization", agent.tokenization.map(JSONValue.string) ?? .null),
+            ("policy_name", agent.policyName.map(JSONValue.string) ?? .null),
+            ("has_policy_yaml", .bool(agent.policyYAML != nil)),
+            ("proxy_url", .string("\(configuration.baseURL)/proxy/\(agent.id)/v1")),
+            ("created_at", .string(UTCTimestamp.format(agent.createdAt))),
+        ])
+    }
+}
+
+/// Runs a store call, mapping its failure to 503 (the reason goes to the log, not the client).
+func dbCall<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `/health` (no auth: load balancers call it) and `/metrics` (Prometheus text).
+struct HealthRoutes {
+    let runtime: MaskingRuntime
+    let store: ServerStore
+    let metrics: ServerMetrics
+    let auditPath: String?
+    let vaultPath: String?
+
+    func register(_ router: Router<MaskerRequestContext>) {
+        router.get("health") { _, _ in await health() }
+        router.get("metrics") { _, _ in
+            if let vaultPath { metrics.vaultSize.set(to: Double(Self.fileSize(vaultPath))) }
+            var buffer = ByteBuffer()
+            buffer.writeString(metrics.exposition())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: buffer))
+        }
+    }
+
+    private func health() async -> Response {
+        var components: [(String, JSONValue)] = []
+        var degraded = false
+        func component(_ name: String, _ ok: Bool, _ detail: String) {
+            degraded = degraded || !ok
+            components.append((name, .object([("status", .string(ok ? "ok" : "down")), ("detail", .string(detail))])))
+        }
+        component("db", store.ping(), "server database")
+        if let vault = runtime.vault {
+            let reachable = (try? await vault.entries(forTokens: [])) != nil
+            component("vault", reachable, vault.location.contains("@") || vault.location.contains("postgres") ? "postgresql" : "sqlite")
+        } else {
+            component("vault", true, "not used (reversible-aead)")
+        }
+        if let auditPath {
+            let directory = (auditPath as NSString).deletingLastPathComponent
+            let poisoned = runtime.audit?.poisoned != nil
+            component("audit_log", !poisoned && FileManager.default.isWritableFile(atPath: directory),
+                      poisoned ? "a write failed; fix the disk and restart" : "appending")
+        } else {
+            component("audit_log", true, "disabled by policy")
+        }
+        component("upstream", true, "checked per request (stub or openai)")
+        component("ner_model", true, "not loaded in this release (regex pass only)")
+        let policy = runtime.policyState.policy
+        let body = JSONValue.object([
+            ("status", .string(degraded ? "degraded" : "ok")), ("components", .object(components)),
+            ("policy", .object([("name", .string(policy.name)), ("version", .int(policy.version))])),
+        ])
+        return JSONResponse.make(body, status: degraded ? .serviceUnavailable : .ok)
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        [path, path + "-wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+}

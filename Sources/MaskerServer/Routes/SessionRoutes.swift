@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `/api/v1/sessions` (filters `agent_id`, `status`; cursor pagination) and `/sessions/{id}`.
+struct SessionRoutes {
+    let store: ServerStore
+
+    func register(_ group: RouterGroup<MaskerRequestContext>) {
+        group.get("sessions") { request, context in try list(request, context) }
+        group.get("sessions/{id}") { _, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            guard let session = try dbCall({ try store.session(id: id, accountID: account.id) }) else { throw APIError.notFound("session") }
+            return JSONResponse.make(Self.json(session))
+        }
+    }
+
+    private func list(_ request: Request, _ context: MaskerRequestContext) throws -> Response {
+        let account = try context.requireAccount()
+        let query = request.uri.queryParameters
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(String(text)), (1...500).contains(value) else {
+                throw APIError(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 500")
+            }
+            limit = value
+        }
+        let page = try dbCall {
+            try store.sessions(accountID: account.id, agentID: query["agent_id"].map(String.init), status: query["status"].map(String.init),
+                               limit: limit + 1, cursor: query["cursor"].map(String.init))
+        }
+        let shown = Array(page.prefix(limit))
+        let next: JSONValue = page.count > limit ? .string(shown.last!.id) : .null
+        return JSONResponse.make(.object([("data", .array(shown.map(Self.json))), ("next_cursor", next)]))
+    }
+
+    static func json(_ session: ProxySession) -> JSONValue {
+        .object([
+            ("id", .string(session.id)), ("agent_id", .string(session.agentID)),
+            ("external_id", session.externalID.map(JSONValue.string) ?? .null),
+            ("started_at", .string(UTCTimestamp.format(session.startedAt))), ("updated_at", .string(UTCTimestamp.format(session.updatedAt))),
+            ("turns", .int(session.turns)), ("status", .string(session.status)),
+            ("redactions", .object(session.redactionsByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("stage_ms", .object(session.stageMillis.sorted { $0.key < $1.key }.map { ($0.key, .double(($0.value * 1000).rounded() / 1000)) })),
+        ])
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import MaskerCore
+
+/// `/api/v1/detect`, `/mask`, `/rehydrate`: the CLI's text commands over HTTP, under the server's
+/// policy. Request `{"text", "session"?}`; events carry kinds and spans, never the PHI.
+struct TextRoutes {
+    let runtime: MaskingRuntime
+    let configuration: ServerConfiguration
+
+    func register(_ group: RouterGroup<MaskerRequestContext>) {
+        group.post("detect") { request, context in try await detect(request, context) }
+        group.post("mask") { request, context in try await mask(request, context) }
+        group.post("rehydrate") { request, context in try await rehydrate(request, context) }
+        group.post("synthesize") { _, context -> Response in
+            _ = try context.requireAccount()
+            throw APIError(.notImplemented, "not_implemented",
+                           "synthetic mode is not available in this release; use /api/v1/mask with vault-deterministic or reversible-aead")
+        }
+    }
+
+    private func text(_ request: Request, _ context: MaskerRequestContext) async throws -> (text: String, body: JSONValue) {
+        _ = try context.requireAccount()
+        var request = request
+        let (body, _) = try await request.jsonObject(limit: configuration.maxBodyBytes)
+        guard let text = body["text"]?.stringValue else {
+            throw APIError(.unprocessableContent, "invalid_request", "send {\"text\": \"...\"}")
+        }
+        return (text, body)
+    }
+
+    private func detect(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let (text, _) = try await text(request, context)
+        let detections = runtime.policyState.pipeline.detect(text)
+        return JSONResponse.make(.object([("events", .array(detections.map { detection in
+            .object([("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
+                     ("span", .array([.int(detection.start), .int(detection.end)])),
+                     ("confidence", .double((detection.confidence * 1000).rounded() / 1000))])
+        }))]))
+    }
+
+    private func mask(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let (text, body) = try await text(request, context)
+        let state = runtime.policyState
+        let policy = state.policy
+        let session = body["session"]?.stringValue ?? context.requestID
+        let scope = policy.scope == .global ? "global" : "\(account.id):\(session)"
+        let scheme = try runtime.minting(policy.tokenization, policy: policy, scope: scope)
+        let result: MaskResult
+        do {
+            result = try await Masker(policy: policy, scheme: scheme).mask(text, detections: state.pipeline.detect(text))
+        } catch {
+            throw APIError(.serviceUnavailable, "masking_failed", "the text could not be masked: \(error.description)")
+        }
+        let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
+        try await runtime.record(audit.redactions(result, tokenization: policy.tokenization), policy: policy,
+                                 payload: .init(masked: result.masked, sessionID: session, agentID: nil))
+        return JSONResponse.make(.object([
+            ("masked", .string(result.masked)),
+            ("events", .array(result.replacements.map { replacement in
+                .object([("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
+                         ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
+                         ("action", .string(replacement.action.rawValue))])
+            })),
+            ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
+        ]))
+    }
+
+    private func rehydrate(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let (text, body) = try await text(request, context)
+        let policy = runtime.policyState.policy
+        let result = await runtime.rehydrator(kid: policy.kid).rehydrate(text)
+        let audit = AuditScope(sessionID: body["session"]?.stringValue, agentID: nil, policy: policy)
+        try await runtime.record(audit.rehydrations(result.events), policy: policy, payload: nil)
+        let failed = result.events.filter { if case .failed = $0.outcome { return true } else { return false } }.count
+        return JSONResponse.make(.object([
+            ("text", .string(result.text)), ("restored", .int(result.events.count - failed)), ("failed", .int(failed)),
+        ]))
+    }
+}

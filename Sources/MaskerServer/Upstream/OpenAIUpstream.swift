@@ -1,0 +1,84 @@
+import AsyncHTTPClient
+import Foundation
+import MaskerCore
+import NIOCore
+import NIOHTTP1
+
+/// Any OpenAI-compatible chat-completions server (`MASKER_OPENAI_BASE_URL`), through
+/// async-http-client: the answer streams through as it arrives.
+struct OpenAIUpstream: Upstream {
+    let model: String
+    let baseURL: String
+    let apiKey: String?
+    let client: HTTPClient
+
+    func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
+        var outgoing = HTTPClientRequest(url: baseURL + "/chat/completions")
+        outgoing.method = .POST
+        outgoing.headers.add(name: "Content-Type", value: "application/json")
+        if request.stream { outgoing.headers.add(name: "Accept", value: "text/event-stream") }
+        if let authorization = request.authorization {
+            outgoing.headers.add(name: "Authorization", value: authorization)
+        } else if let apiKey {
+            outgoing.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        }
+        outgoing.body = .bytes(ByteBuffer(string: request.body.serialized()))
+        let response: HTTPClientResponse
+        let prepared = outgoing
+        do {
+            response = try await Self.withTimeout(request.timeout) { [client] in
+                try await client.execute(prepared, timeout: .hours(1))
+            }
+        } catch let failure as UpstreamFailure {
+            throw failure
+        } catch {
+            throw .unreachable(Self.describe(error))
+        }
+        let status = Int(response.status.code)
+        if !request.stream || !(200..<300).contains(status) {
+            do {
+                let body = try await Self.withTimeout(request.timeout) {
+                    try await response.body.collect(upTo: 16 * 1024 * 1024)
+                }
+                return .complete(status: status, body: Array(body.readableBytesView))
+            } catch let failure as UpstreamFailure {
+                throw failure
+            } catch {
+                throw .unreachable(Self.describe(error))
+            }
+        }
+        let body = response.body
+        return .stream(AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await buffer in body { continuation.yield(Array(buffer.readableBytesView)) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            // The client went away: stop reading, which cancels the upstream request.
+            continuation.onTermination = { _ in task.cancel() }
+        })
+    }
+
+    /// Runs `body`, or throws `.timeout` when it takes longer than `limit` (and cancels it).
+    static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw UpstreamFailure.timeout
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw UpstreamFailure.timeout }
+            return first
+        }
+    }
+
+    /// A reason safe to show: the kind of failure, never a URL with credentials or a body.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError { return "\(error)" }
+        return String(describing: type(of: error))
+    }
+}

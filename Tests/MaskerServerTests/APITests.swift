@@ -1,0 +1,78 @@
+import Foundation
+import MaskerCore
+import MaskerServer
+import MaskerTestSupport
+import Testing
+
+@Suite(.serialized)
+struct APITests {
+    @Test func agentsNeedATokenAndStayInsideTheirAccount() async throws {
+        let server = try await TestServer()
+        let alice = try server.token(account: "alice"), bob = try server.token(account: "bob")
+        let body = JSONValue.object([("name", .string("desk")), ("upstream", .string("stub"))])
+
+        #expect(try await server.call(.POST, "/api/v1/agents", json: body).status == 401)
+        #expect(try await server.call(.GET, "/api/v1/agents", token: "mk_wrong").status == 401)
+
+        let created = try await server.call(.POST, "/api/v1/agents", json: body, token: alice)
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"]?.stringValue)
+        #expect(id.hasPrefix("agt_"))
+        #expect(created.json["proxy_url"]?.stringValue?.hasSuffix("/proxy/\(id)/v1") == true)
+
+        let duplicate = try await server.call(.POST, "/api/v1/agents", json: body, token: alice)
+        #expect(duplicate.status == 409)
+        #expect(duplicate.json["error"]?["code"]?.stringValue == "name_taken")
+        // The same name in another account is fine.
+        #expect(try await server.call(.POST, "/api/v1/agents", json: body, token: bob).status == 201)
+
+        #expect(try await server.call(.GET, "/api/v1/agents/\(id)", token: bob).status == 404)
+        #expect(try await server.call(.DELETE, "/api/v1/agents/\(id)", token: bob).status == 404)
+        let bobsList = try await server.call(.GET, "/api/v1/agents", token: bob)
+        #expect(!bobsList.text.contains(id))
+        #expect(try await server.call(.GET, "/api/v1/agents/\(id)", token: alice).status == 200)
+        #expect(try await server.call(.DELETE, "/api/v1/agents/\(id)", token: alice).status == 204)
+        #expect(try await server.call(.GET, "/api/v1/agents/\(id)", token: alice).status == 404)
+        try await server.stop()
+    }
+
+    @Test func invalidAgentsAreRefusedWithReasons() async throws {
+        let server = try await TestServer()
+        let token = try server.token()
+        let badUpstream = try await server.call(.POST, "/api/v1/agents", json: .object([("name", .string("x")), ("upstream", .string("gpt"))]), token: token)
+        #expect(badUpstream.status == 422)
+        let badPolicy = try await server.call(.POST, "/api/v1/agents", json: .object([
+            ("name", .string("x")), ("upstream", .string("stub")), ("policy_yaml", .string("version: 1\nname: p\nentities:\n  SSN: {action: shred}\n")),
+        ]), token: token)
+        #expect(badPolicy.status == 422)
+        #expect(badPolicy.json["error"]?["code"]?.stringValue == "policy_invalid")
+        guard case let .array(issues)? = badPolicy.json["error"]?["issues"] else { Issue.record("no issues"); return }
+        #expect(!issues.isEmpty)
+        #expect(issues.allSatisfy { $0["code"]?.stringValue?.isEmpty == false })
+        let notJSON = try await server.call(.POST, "/api/v1/agents", raw: "[1,2", token: token)
+        #expect(notJSON.status == 400)
+        #expect(notJSON.json["error"]?["code"]?.stringValue == "invalid_json")
+        try await server.stop()
+    }
+
+    @Test func textEndpointsMaskAndRestore() async throws {
+        let server = try await TestServer()
+        let token = try server.token()
+        let text = "date of birth april twelfth nineteen ninety, phone 415-555-2671"
+        let detected = try await server.call(.POST, "/api/v1/detect", json: .object([("text", .string(text))]), token: token)
+        #expect(detected.status == 200)
+        #expect(!detected.text.contains("415-555-2671"))
+        let masked = try await server.call(.POST, "/api/v1/mask", json: .object([("text", .string(text))]), token: token)
+        let maskedText = try #require(masked.json["masked"]?.stringValue)
+        #expect(!maskedText.contains("415-555-2671"))
+        let restored = try await server.call(.POST, "/api/v1/rehydrate", json: .object([("text", .string(maskedText))]), token: token)
+        #expect(restored.json["text"]?.stringValue == text)
+        #expect(try await server.call(.POST, "/api/v1/mask", json: .object([("text", .string(text))])).status == 401)
+        let me = try await server.call(.GET, "/api/v1/me", token: token)
+        #expect(me.json["account_name"]?.stringValue == "admin")
+        let health = try await server.call(.GET, "/health")
+        #expect(health.status == 200)
+        #expect(health.json["components"]?["vault"]?["status"]?.stringValue == "ok")
+        try await server.stop()
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import MaskerCore
+import MaskerServer
+import MaskerTestSupport
+import Testing
+
+/// The proxy end to end over loopback: a real server, a fake upstream that records every byte.
+@Suite(.serialized)
+struct ProxyTests {
+    /// Development-set turns whose PHI the regex pass finds (NAME and most ADDRESS need the NER
+    /// pass of issue 4): the values that must never reach the upstream.
+    static func corpus() throws -> [(text: String, values: [String])] {
+        let pipeline = DetectionPipeline(policy: .healthcareDefault)
+        var turns: [(String, [String])] = []
+        for line in try Repository.text("data/devset/devset.jsonl").split(separator: "\n") {
+            guard let text = (try JSONParser.parse(String(line)))["text"]?.stringValue else { continue }
+            let values = pipeline.detect(text).map(\.text).filter { $0.count >= 4 }
+            if !values.isEmpty { turns.append((text, values)) }
+        }
+        return turns
+    }
+
+    static func sse(_ body: String) -> (content: String, arguments: String, chunks: Int) {
+        var content = "", arguments = "", chunks = 0
+        for event in body.components(separatedBy: "\n\n") where event.hasPrefix("data: ") {
+            let data = String(event.dropFirst(6))
+            guard data != "[DONE]", let chunk = try? JSONParser.parse(data), case let .array(choices)? = chunk["choices"] else { continue }
+            chunks += 1
+            for choice in choices {
+                content += choice["delta"]?["content"]?.stringValue ?? ""
+                if case let .array(calls)? = choice["delta"]?["tool_calls"] {
+                    for call in calls { arguments += call["function"]?["arguments"]?.stringValue ?? "" }
+                }
+            }
+        }
+        return (content, arguments, chunks)
+    }
+
+    @Test func noDetectedPHIReachesTheUpstreamAndAnswersComeBackByteForByte() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }
+        let token = try server.token()
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
+        let turns = try Self.corpus().prefix(60)
+        #expect(turns.count >= 40)
+        for (index, turn) in turns.enumerated() {
+            let stream = index % 2 == 1
+            let request = JSONValue.object([
+                ("model", .string("fake-model")), ("stream", .bool(stream)), ("x_unknown_field", .object([("kept", .bool(true))])),
+                ("messages", .array([
+                    .object([("role", .string("system")), ("content", .string("You are a scheduling assistant."))]),
+                    .object([("role", .string("user")), ("content", .string(turn.text))]),
+                ])),
+            ])
+            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: request,
+                                              headers: ["Masker-Session-Id": "call-\(index)"])
+            #expect(reply.status == 200, "\(reply.text)")
+            let answer = stream ? Self.sse(reply.text).content : reply.json["choices"]?[0]?["message"]?["content"]?.stringValue
+            #expect(answer == "You said: " + turn.text)
+        }
+        let seen = upstream.receivedText
+        for turn in turns {
+            for value in turn.values {
+                #expect(!seen.contains(value), "a detected value reached the upstream")
+            }
+        }
+        #expect(seen.contains("\"x_unknown_field\":{\"kept\":true}"))
+        #expect(seen.contains("MSK"))
+        try await server.stop()
+        await upstream.stop()
+    }
+
+    @Test func toolCallsAndToolDescriptionsAreMaskedAndArgumentsRestoredAsValidJSON() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
+        let token = try server.token()
+        let agent = try await server.createAgent(.object([("name", .string("tools")), ("upstream", .string("openai:fake-model"))]), token: token)
+        let phi = "call \"me\" at 415-555-2671, email sarah.chen@gmail.com"
+        for stream in [false, true] {
+            let request = JSONValue.object([
+                ("stream", .bool(stream)),
+                ("messages", .array([
+                    .object([("role", .string("user")), ("content", .array([.object([("type", .string("text")), ("text", .string(phi))])]))]),
+                    .object([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([.object([
+                        ("id", .string("call_0")), ("type", .string("function")),
+                        ("function", .object([("name", .string("lookup")), ("arguments", .string("{\"phone\":\"(212) 555-0143\"}"))])),
+                    ])]))]),
+                    .object([("role", .string("user")), ("content", .string(phi))]),
+                ])),
+                ("tools", .array([.object([("type", .string("function")), ("function", .object([
+                    ("name", .string("book")), ("description", .string("books for patient at 617-555-0199")),
+                    ("parameters", .object([("type", .string("object")), ("properties", .object([("text", .object([
+                        ("type", .string("string")), ("description", .string("ssn 536-22-1234 for example")),
+                    ]))]))])),
+                ]))])])),
+            ])
+            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: request)
+            #expect(reply.status == 200, "\(reply.text)")
+            let arguments = stream ? Self.sse(reply.text).arguments
+                : reply.json["choices"]?[0]?["message"]?["tool_calls"]?[0]?["function"]?["arguments"]?.stringValue ?? ""
+            let parsed = try JSONParser.parse(arguments)
+            #expect(parsed["text"]?.stringValue == phi)
+        }
+        let seen = upstream.receivedText
+        for value in ["415-555-2671", "sarah.chen@gmail.com", "(212) 555-0143", "617-555-0199", "536-22-1234"] {
+            #expect(!seen.contains(value), "\(value) reached the upstream")
+        }
+        try await server.stop()
+        await upstream.stop()
+    }
+
+    @Test func errorsUseOpenAIsShapeAndDocumentedCodes() async throws {
+        let failing = try await FakeUpstream(mode: .fail(500))
+        let stalling = try await FakeUpstream(mode: .stall)
+        let server = try await TestServer {
+            $0.openAIBaseURL = failing.baseURL
+            $0.rateLimitPerMinute = 2
+            $0.upstreamTimeout = .milliseconds(300)
+        }
+        let token = try server.token()
+        let body = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("hi"))])]))])
+
+        let missing = try await server.call(.POST, "/proxy/agt_nope/v1/chat/completions", json: body)
+        #expect(missing.status == 404)
+        #expect(missing.json["error"]?["code"]?.stringValue == "agent_not_found")
+        #expect(missing.json["error"]?["request_id"]?.stringValue?.hasPrefix("req_") == true)
+
+        let agent = try await server.createAgent(.object([("name", .string("a")), ("upstream", .string("openai:m1"))]), token: token)
+        let wrongModel = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions",
+                                               json: .object([("model", .string("other"))] + (body.objectFields)))
+        #expect(wrongModel.status == 422)
+        #expect(wrongModel.json["error"]?["code"]?.stringValue == "model_not_allowed")
+
+        let badGateway = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: body)
+        #expect(badGateway.status == 502)
+        #expect(badGateway.json["error"]?["code"]?.stringValue == "upstream_error")
+
+        let limited = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: body)
+        #expect(limited.status == 429)
+        #expect(limited.json["error"]?["code"]?.stringValue == "rate_limited")
+        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
+
+        let badJSON = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: "{not json")
+        #expect([400, 429].contains(badJSON.status))
+        try await server.stop()
+
+        let slow = try await TestServer { $0.openAIBaseURL = stalling.baseURL; $0.upstreamTimeout = .milliseconds(300) }
+        let slowAgent = try await slow.createAgent(.object([("name", .string("s")), ("upstream", .string("openai:m"))]), token: try slow.token())
+        let timeout = try await slow.call(.POST, "/proxy/\(slowAgent)/v1/chat/completions", json: body)
+        #expect(timeout.status == 504)
+        #expect(timeout.json["error"]?["code"]?.stringValue == "upstream_timeout")
+        try await slow.stop()
+        await failing.stop()
+        await stalling.stop()
+    }
+
+    @Test func signaturesAreCheckedWhenASecretIsSet() async throws {
+        let server = try await TestServer { $0.webhookSecret = "s3cret" }
+        let agent = try await server.createAgent(.object([("name", .string("v")), ("upstream", .string("stub"))]), token: try server.token())
+        let body = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("hello"))])]))]).serialized()
+        let unsigned = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: body)
+        #expect(unsigned.status == 401)
+        #expect(unsigned.json["error"]?["code"]?.stringValue == "bad_signature")
+        let mac = HMACHex.sign(body, secret: "s3cret")
+        let signed = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: body, headers: ["X-Vapi-Signature": mac])
+        #expect(signed.status == 200)
+        try await server.stop()
+    }
+
+    @Test func turnsAreRecordedAsSessionsAndTheAuditLogHoldsNoPHI() async throws {
+        let server = try await TestServer()
+        let token = try server.token()
+        let agent = try await server.createAgent(.object([("name", .string("rec")), ("upstream", .string("stub"))]), token: token)
+        let phi = "my number is four one five five five five two six seven one and ssn 536-22-1234"
+        for _ in 0..<2 {
+            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions",
+                                              json: .object([("messages", .array([.object([("role", .string("user")), ("content", .string(phi))])]))]),
+                                              headers: ["Masker-Session-Id": "call-42"])
+            #expect(reply.status == 200)
+        }
+        let sessions = try await server.call(.GET, "/api/v1/sessions?agent_id=\(agent)", token: token)
+        #expect(sessions.status == 200)
+        guard case let .array(data)? = sessions.json["data"] else { Issue.record("no data"); return }
+        #expect(data.count == 1)
+        #expect(data.first?["turns"]?.intValue == 2)
+        #expect(data.first?["redactions"]?["PHONE"]?.intValue == 2)
+        #expect(data.first?["stage_ms"]?["upstream"] != nil)
+
+        let verify = try await server.call(.POST, "/api/v1/audit/verify", token: token)
+        #expect(verify.json["holds"] == .bool(true))
+        #expect((verify.json["records"]?.intValue ?? 0) >= 4)
+        let log = try String(contentsOfFile: server.auditPath, encoding: .utf8)
+        #expect(log.contains("\"agent_id\":\"\(agent)\""))
+        for value in ["536-22-1234", "four one five", "MSK"] { #expect(!log.contains(value)) }
+        for line in server.logs.lines { #expect(!line.contains("536-22-1234") && !line.contains("four one five")) }
+
+        let metrics = try await server.call(.GET, "/metrics")
+        #expect(metrics.text.contains("masker_requests_total{agent=\"\(agent)\",status=\"200\"} 2"))
+        #expect(metrics.text.contains("masker_redactions_total{kind=\"SSN\",pass=\"regex\"} 2"))
+        #expect(metrics.text.contains("masker_request_duration_seconds_bucket{stage=\"detect\""))
+        try await server.stop()
+    }
+}
+
+extension JSONValue {
+    var objectFields: [(String, JSONValue)] {
+        if case let .object(fields) = self { return fields }
+        return []
+    }
+
+    subscript(index: Int) -> JSONValue? {
+        if case let .array(items) = self, items.indices.contains(index) { return items[index] }
+        return nil
+    }
+}
+
+import Crypto
+
+enum HMACHex {
+    static func sign(_ body: String, secret: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+}

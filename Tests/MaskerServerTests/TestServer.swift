@@ -1,0 +1,212 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import MaskerCore
+import MaskerServer
+import MaskerStore
+import MaskerTestSupport
+import NIOCore
+import Synchronization
+
+/// A real `masker serve` stack on a loopback port (port 0: the kernel picks), built in a scratch
+/// directory with development keys, plus helpers to call it.
+final class TestServer: @unchecked Sendable {
+    let scratch: ScratchDirectory
+    let port: Int
+    let store: ServerStore
+    let auditPath: String
+    let auditKey: SymmetricKey
+    let logs: LogCapture
+    private let task: Task<Void, any Error>
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault) async throws {
+        scratch = try ScratchDirectory()
+        let dataDirectory = DataDirectory(url: scratch.url)
+        logs = LogCapture()
+        let logger = logs.logger
+        let (ring, _) = try KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: dataDirectory)
+            .load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
+        let vault = try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
+        auditKey = SymmetricKey(size: .bits256)
+        auditPath = scratch.url.appendingPathComponent("audit.jsonl").path
+        let audit = try AuditLog(path: auditPath, key: auditKey, logger: logger)
+        store = try ServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
+        var configuration = ServerConfiguration()
+        configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
+        configure(&configuration)
+        let runtime = MaskingRuntime(policy: policy, loader: { policy }, keyRing: ring, devMode: true, vault: vault, audit: audit, logger: logger)
+        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration,
+                                              auditLog: (auditPath, auditKey), vaultPath: vault.path, logger: logger)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        task = Task { try await MaskerServerApp.run(dependencies) { port in continuation.yield(port) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("server did not start") }
+        self.port = port
+    }
+
+    func stop() async throws {
+        task.cancel()
+        _ = await task.result
+        try await client.shutdown()
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// An admin token for a new (or existing) account.
+    func token(account: String = "admin") throws -> String {
+        try store.issueToken(accountID: store.account(named: account).id)
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: JSONValue { (try? JSONParser.parse(body)) ?? .null }
+    }
+
+    enum Method: String { case GET, POST, DELETE }
+
+    func call(_ method: Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
+              headers: [String: String] = [:]) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .init(rawValue: method.rawValue)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body = raw ?? json?.serialized() {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return Reply(status: Int(response.status.code), headers: fields, body: Array(body.readableBytesView))
+    }
+
+    func createAgent(_ body: JSONValue, token: String) async throws -> String {
+        let reply = try await call(.POST, "/api/v1/agents", json: body, token: token)
+        guard reply.status == 201, let id = reply.json["id"]?.stringValue else { throw TestFailure("agent not created: \(reply.text)") }
+        return id
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An OpenAI-compatible upstream started by the tests: it records every byte it receives and
+/// answers like `stub` (echoing the last user message, or calling the first tool with it), as a
+/// whole answer or as server-sent events in 5-byte pieces. `mode` makes it fail or stall.
+final class FakeUpstream: @unchecked Sendable {
+    enum Mode: Sendable { case echo, fail(Int), stall }
+
+    let received = Mutex<[[UInt8]]>([])
+    let authorizations = Mutex<[String]>([])
+    let mode: Mode
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    init(mode: Mode = .echo) async throws {
+        self.mode = mode
+        let router = Router()
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let holder = Holder()
+        router.post("v1/chat/completions") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+            let bytes = Array(body.readableBytesView)
+            holder.upstream?.received.withLock { $0.append(bytes) }
+            holder.upstream?.authorizations.withLock { $0.append(request.headers[.authorization] ?? "") }
+            switch mode {
+            case let .fail(status):
+                return Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(string: "{\"error\":{\"message\":\"boom\"}}")))
+            case .stall:
+                try await Task.sleep(for: .seconds(5))
+                return Response(status: .ok)
+            case .echo:
+                return FakeUpstream.echo(try JSONParser.parse(bytes))
+            }
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
+                              logger: Logger(label: "fake-upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
+        task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        port = await iterator.next() ?? 0
+        holder.upstream = self
+    }
+
+    final class Holder: @unchecked Sendable { weak var upstream: FakeUpstream? }
+
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    var receivedText: String { received.withLock { $0.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n") } }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    static func echo(_ request: JSONValue) -> Response {
+        var prompt = ""
+        if case let .array(messages)? = request["messages"] {
+            for message in messages where message["role"]?.stringValue == "user" { prompt = message["content"]?.stringValue ?? prompt }
+        }
+        let tool: String? = {
+            guard case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
+            return first["function"]?["name"]?.stringValue
+        }()
+        let arguments = JSONValue.object([("text", .string(prompt))]).serialized()
+        if request["stream"] != .bool(true) {
+            let message: JSONValue = tool.map { name in
+                .object([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([.object([
+                    ("id", .string("call_1")), ("type", .string("function")),
+                    ("function", .object([("name", .string(name)), ("arguments", .string(arguments))])),
+                ])]))])
+            } ?? .object([("role", .string("assistant")), ("content", .string("You said: " + prompt))])
+            let body = JSONValue.object([
+                ("id", .string("chatcmpl-fake")), ("object", .string("chat.completion")), ("created", .int(1)), ("model", request["model"] ?? .null),
+                ("choices", .array([.object([("index", .int(0)), ("message", message), ("finish_reason", .string(tool == nil ? "stop" : "tool_calls"))])])),
+            ])
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body.serialized())))
+        }
+        func chunk(_ delta: JSONValue, _ finish: String? = nil) -> String {
+            let value = JSONValue.object([
+                ("id", .string("chatcmpl-fake")), ("object", .string("chat.completion.chunk")), ("created", .int(1)), ("model", request["model"] ?? .null),
+                ("choices", .array([.object([("index", .int(0)), ("delta", delta), ("finish_reason", finish.map(JSONValue.string) ?? .null)])])),
+            ])
+            return "data: \(value.serialized())\n\n"
+        }
+        var events: [String] = []
+        let text = tool == nil ? "You said: " + prompt : arguments
+        let scalars = Array(text.unicodeScalars)
+        var pieces: [String] = []
+        var index = 0
+        while index < scalars.count {
+            var piece = String.UnicodeScalarView()
+            piece.append(contentsOf: scalars[index..<min(index + 5, scalars.count)])
+            pieces.append(String(piece))
+            index += 5
+        }
+        if let tool {
+            events.append(chunk(.object([("role", .string("assistant")), ("tool_calls", .array([.object([
+                ("index", .int(0)), ("id", .string("call_1")), ("type", .string("function")),
+                ("function", .object([("name", .string(tool)), ("arguments", .string(""))])),
+            ])]))])))
+            for piece in pieces {
+                events.append(chunk(.object([("tool_calls", .array([.object([("index", .int(0)), ("function", .object([("arguments", .string(piece))]))])]))])))
+            }
+            events.append(chunk(.object([]), "tool_calls"))
+        } else {
+            events.append(chunk(.object([("role", .string("assistant")), ("content", .string(""))])))
+            for piece in pieces { events.append(chunk(.object([("content", .string(piece))]))) }
+            events.append(chunk(.object([]), "stop"))
+        }
+        events.append("data: [DONE]\n\n")
+        let buffers = events.map { ByteBuffer(string: $0) }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init(contentsOf: buffers))
+    }
+}
