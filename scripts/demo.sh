@@ -2,7 +2,8 @@
 # Sets up Masker and runs its main job on embedded defaults: a sample call transcript (as speech
 # recognition writes it) is masked with the default policy (development key generated on first use,
 # SQLite vault in a throwaway data directory), the masked text is what a model would see, and
-# rehydration restores it; the audit log is verified and a signed report made. Then the policy tools. The proxy server extends this demo when it lands.
+# rehydration restores it; the audit log is verified and a signed report made. Then the proxy:
+# `masker serve` with the stub upstream, called as a voice platform would. Then the policy tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -29,6 +30,32 @@ MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" audit verify
 echo "first record:"; head -1 "$demo_data/audit.jsonl"
 MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" report --quiet --session-id demo-call --output "$demo_data/report.json"
 MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" report verify "$demo_data/report.json"
+
+echo; echo "== masker serve: the OpenAI-compatible proxy, with the stub upstream (it echoes what the model would see)"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" MASKER_LISTEN_ADDR="127.0.0.1:$port" "$masker" serve --quiet > "$demo_data/serve.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; rm -rf "$demo_data"' EXIT
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.2; done
+token=$(MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" admin token --quiet | tail -1)
+agent=$(curl -sf -H "Authorization: Bearer $token" -d '{"name":"front desk","upstream":"stub"}' "http://127.0.0.1:$port/api/v1/agents" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+echo "agent $agent; a voice platform's custom-LLM URL: http://127.0.0.1:$port/proxy/$agent/v1"
+turn='{"messages":[{"role":"user","content":"hi this is about my appointment, my number is four one five five five five two six seven one and my email is sarah dot chen at gmail dot com"}]}'
+echo "-- the answer the caller hears (rehydrated):"
+curl -sf -H 'Masker-Session-Id: demo-call-2' -d "$turn" "http://127.0.0.1:$port/proxy/$agent/v1/chat/completions" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["message"]["content"])'
+echo "-- the same turn streamed (server-sent events, tokens restored across chunk boundaries):"
+curl -sfN -d "${turn%\}}"',"stream":true}' "http://127.0.0.1:$port/proxy/$agent/v1/chat/completions" \
+  | python3 -c 'import json,sys
+out=""
+for line in sys.stdin:
+    if line.startswith("data: {"):
+        for c in json.loads(line[6:])["choices"]: out+=c["delta"].get("content") or ""
+print(out)'
+echo "-- what the model was sent is in the audit log only as counts; the session:"
+curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/sessions?agent_id=$agent" | python3 -m json.tool | sed -n 1,30p
+kill -TERM "$server_pid"; wait "$server_pid" || true
 
 echo; echo "== a throwaway key for kid K_HEALTHCARE (in production it comes from your secret store)"
 # Exported, never printed: keys do not belong in terminals or logs.

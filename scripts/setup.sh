@@ -14,8 +14,8 @@ fi
 # script, scripts/verify-audit-log.py), SQLite's headers (GRDB and the vault's token reader
 # link libsqlite3) and the PostgreSQL server for the vault tests (scripts/
 # postgres.sh starts a throwaway cluster on loopback). Voice (libpocketsphinx-dev pocketsphinx-en-us
-# flite sox) and portal packages join this list with their issues.
-APT_PACKAGES=(postgresql libsqlite3-dev python3)
+# flite sox) and portal packages join this list with their issues. curl: the demo calls the proxy.
+APT_PACKAGES=(postgresql libsqlite3-dev python3 curl)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
