@@ -47,3 +47,19 @@ public struct SortableIDGenerator: Sendable {
         return String(decoding: characters, as: UTF8.self)
     }
 }
+
+/// One generator shared by concurrent callers (request tasks, store writes): ids stay unique and
+/// monotonic across them.
+public final class SharedSortableIDGenerator: @unchecked Sendable {
+    // `generator` is only touched under `lock`.
+    private let lock = NSLock()
+    private var generator = SortableIDGenerator()
+
+    public init() {}
+
+    public func next(prefix: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return generator.next(prefix: prefix)
+    }
+}

@@ -25,20 +25,9 @@ public struct MaskerRequestContext: RequestContext {
 
 /// `req_` ids, sortable like every other id.
 enum RequestIDs {
-    private static let generator = LockedGenerator()
+    private static let generator = SharedSortableIDGenerator()
 
-    static func next() -> String { generator.next("req") }
-
-    final class LockedGenerator: @unchecked Sendable {
-        private let lock = NSLock()
-        private var generator = SortableIDGenerator()
-
-        func next(_ prefix: String) -> String {
-            lock.lock()
-            defer { lock.unlock() }
-            return generator.next(prefix: prefix)
-        }
-    }
+    static func next() -> String { generator.next(prefix: "req") }
 }
 
 /// Turns thrown `APIError`s (and anything else) into the error envelope, sets `X-Request-Id`,

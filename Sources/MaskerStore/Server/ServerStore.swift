@@ -8,9 +8,9 @@ import MaskerCore
 ///
 /// API tokens are stored as SHA-256 hashes: the database never holds a usable credential.
 public final class ServerStore: @unchecked Sendable {
-    // The pool is thread-safe; the id generator is guarded by its own lock.
+    // The pool and the id generator are thread-safe.
     private let pool: DatabasePool
-    private let ids = IDSource()
+    private let ids = SharedSortableIDGenerator()
     public let path: String
 
     public init(path: String) throws(ServerStoreError) {
@@ -78,7 +78,7 @@ public final class ServerStore: @unchecked Sendable {
         return migrator
     }
 
-    public func newID(_ prefix: String) -> String { ids.next(prefix) }
+    public func newID(_ prefix: String) -> String { ids.next(prefix: prefix) }
 
     // MARK: Accounts and tokens
 
@@ -262,17 +262,5 @@ public final class ServerStore: @unchecked Sendable {
         } catch {
             throw .unavailable("\(error)")
         }
-    }
-}
-
-/// Sortable ids for a store shared by many request tasks.
-private final class IDSource: @unchecked Sendable {
-    private let lock = NSLock()
-    private var generator = SortableIDGenerator()
-
-    func next(_ prefix: String) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return generator.next(prefix: prefix)
     }
 }
