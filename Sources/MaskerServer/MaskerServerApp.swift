@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -13,19 +12,14 @@ public struct ServerDependencies: Sendable {
     public var store: ServerStore
     public var configuration: ServerConfiguration
     public var metrics: ServerMetrics
-    /// The audit log's path and key, when the server keeps one.
-    public var auditLog: (path: String, key: SymmetricKey)?
-    public var vaultPath: String?
     public var logger: Logger
 
     public init(runtime: MaskingRuntime, store: ServerStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
-                auditLog: (path: String, key: SymmetricKey)?, vaultPath: String?, logger: Logger) {
+                logger: Logger) {
         self.runtime = runtime
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
-        self.auditLog = auditLog
-        self.vaultPath = vaultPath
         self.logger = logger
     }
 }
@@ -34,10 +28,9 @@ public struct ServerDependencies: Sendable {
 public enum MaskerServerApp {
     public static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient) -> Router<MaskerRequestContext> {
         let router = Router(context: MaskerRequestContext.self)
-        router.add(middleware: ErrorEnvelopeMiddleware(metrics: dependencies.metrics))
+        router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: AccountAuthenticator(store: dependencies.store))
-        HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics,
-                     auditPath: dependencies.auditLog?.path, vaultPath: dependencies.vaultPath).register(router)
+        HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics).register(router)
 
         let proxy = ProxyService(runtime: dependencies.runtime, store: dependencies.store, configuration: dependencies.configuration,
                                  metrics: dependencies.metrics, httpClient: httpClient,
@@ -53,7 +46,7 @@ public enum MaskerServerApp {
         AgentRoutes(store: dependencies.store, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
-        AdminRoutes(runtime: dependencies.runtime, auditLog: dependencies.auditLog).register(api)
+        AdminRoutes(runtime: dependencies.runtime).register(api)
         return router
     }
 

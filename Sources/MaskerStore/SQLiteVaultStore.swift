@@ -104,15 +104,20 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
+    /// Bytes on disk: the database file and its write-ahead log.
+    public var fileBytes: Int {
+        [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }.reduce(0, +)
+    }
+
     public func stats() async throws(VaultUnavailable) -> VaultStats {
-        let files = [path, path + "-wal"].compactMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
+        let storedBytes = fileBytes
         do {
             return try await pool.read { db in
                 let byKind = try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM vault_entry GROUP BY kind ORDER BY kind")
                     .map { VaultStats.KindCount(kind: $0["kind"], count: $0["n"]) }
                 let range = try Row.fetchOne(db, sql: "SELECT MIN(created_at) AS oldest, MAX(created_at) AS newest FROM vault_entry")
                 return VaultStats(entries: byKind.reduce(0) { $0 + $1.count }, byKind: byKind, oldest: range?["oldest"],
-                                  newest: range?["newest"], storedBytes: files.reduce(0, +))
+                                  newest: range?["newest"], storedBytes: storedBytes)
             }
         } catch {
             throw unavailable("read", error)

@@ -17,7 +17,6 @@ final class TestServer: @unchecked Sendable {
     let port: Int
     let store: ServerStore
     let auditPath: String
-    let auditKey: SymmetricKey
     let logs: LogCapture
     private let task: Task<Void, any Error>
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -30,16 +29,14 @@ final class TestServer: @unchecked Sendable {
         let (ring, _) = try KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: dataDirectory)
             .load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
         let vault = try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
-        auditKey = SymmetricKey(size: .bits256)
         auditPath = scratch.url.appendingPathComponent("audit.jsonl").path
-        let audit = try AuditLog(path: auditPath, key: auditKey, logger: logger)
+        let audit = try AuditLog(path: auditPath, key: SymmetricKey(size: .bits256), logger: logger)
         store = try ServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
         var configuration = ServerConfiguration()
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&configuration)
         let runtime = MaskingRuntime(policy: policy, loader: { policy }, keyRing: ring, devMode: true, vault: vault, audit: audit, logger: logger)
-        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration,
-                                              auditLog: (auditPath, auditKey), vaultPath: vault.path, logger: logger)
+        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         task = Task { try await MaskerServerApp.run(dependencies) { port in continuation.yield(port) } }
         var iterator = ports.makeAsyncIterator()

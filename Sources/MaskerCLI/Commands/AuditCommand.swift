@@ -63,18 +63,13 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             throw CLIFailure(.usage, "--expect-root takes the 64 hex characters `masker audit verify` printed as the root")
         }
         let key = try AuditCommand.readingKey(context)
-        var reader: AuditLogReader
+        let outcome: AuditChainVerifier.Outcome
         do {
-            reader = try AuditLogReader(path: path)
-        } catch {
+            outcome = try AuditLogReader.verify(path: path, key: key, expectedRoot: expectRoot)
+        } catch let error as AuditLogError {
+            guard case .cannotOpen = error else { throw error }
             throw CLIFailure(.error, "\(error); give the log's path, or set MASKER_AUDIT_LOG_PATH / MASKER_DATA_DIR")
         }
-        defer { reader.close() }
-        var verifier = AuditChainVerifier(key: key, expectedRoot: expectRoot)
-        while let (bytes, terminated) = try reader.next() {
-            if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
-        }
-        let outcome = verifier.finish()
         if global.json {
             Console.out(JSONValue.object([
                 ("file", .string(path)), ("holds", .bool(outcome.holds)), ("records", .int(outcome.records)),

@@ -45,7 +45,7 @@ struct RehydrateCommand: AsyncParsableCommand {
         let schemes = try TokenSchemes(policy: policy, context: context)
         let audit = try AuditTrail(context: context, policy: policy, sessionID: session ?? "cli-\(UUID().uuidString)")
         try await schemes.closing { () async throws in
-            try await rehydrate(Rehydrator(schemes: try await schemes.restoring(kid: policy.kid)), audit: audit)
+            try await rehydrate(try await schemes.restoring(kid: policy.kid), audit: audit)
         }
     }
 

@@ -36,18 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
         let schemes = try TokenSchemes(policy: policy, context: context)
         let vault: (any VaultStore)? = policy.tokenization == .reversibleAEAD && context.environment["MASKER_DATABASE_URL"] == nil
             ? nil : try await schemes.vault()
-        let auditConfiguration = context.auditConfiguration
         let audit: AuditLog? = policy.audit.logEvents ? try AuditTrail.open(context) : nil
-        let auditKey = policy.audit.logEvents ? try? auditConfiguration.hmacKey(generate: false).key : nil
         let store = try mapped { () throws in
             try ServerStore(path: ServerStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory))
         }
         let loaderContext = context
         let runtime = MaskingRuntime(policy: policy, loader: { try loaderContext.loadPolicy().policy }, keyRing: schemes.keyRing,
                                      devMode: context.devMode, vault: vault, audit: audit, logger: logger)
-        let vaultPath = vault.map { _ in SQLiteVaultStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory) }
-        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration,
-                                              auditLog: auditKey.map { (auditConfiguration.logPath, $0) }, vaultPath: vaultPath, logger: logger)
+        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger)
         do {
             try await MaskerServerApp.run(dependencies) { port in
                 logger.notice("masker serve listening on http://\(configuration.listen.host):\(port) (policy \(policy.name) v\(policy.version))")

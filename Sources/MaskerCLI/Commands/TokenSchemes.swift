@@ -59,8 +59,7 @@ final class TokenSchemes {
     }
 
     /// Every reversible scheme, for rehydration: a token is restored by the scheme its prefix names.
-    func restoring(kid: String) async throws(CLIFailure) -> [any TokenScheme] {
-        [ReversibleAEADScheme(kid: kid, keyRing: keyRing),
-         VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try await vault(), scope: "")]
+    func restoring(kid: String) async throws(CLIFailure) -> Rehydrator {
+        Rehydrator(kid: kid, keyRing: keyRing, vault: try await vault())
     }
 }

@@ -89,6 +89,26 @@ extension JSONValue {
         if case let .int(value) = self { return value }
         return nil
     }
+
+    /// The same object with each member's value replaced by `transform(key, value)`, keys and
+    /// their order kept; any other value unchanged. For rewriting a few known fields of a document
+    /// while passing every unknown one through.
+    public func mappingMembers(_ transform: (String, JSONValue) async throws -> JSONValue) async rethrows -> JSONValue {
+        guard case let .object(pairs) = self else { return self }
+        var output: [(String, JSONValue)] = []
+        output.reserveCapacity(pairs.count)
+        for (key, value) in pairs { output.append((key, try await transform(key, value))) }
+        return .object(output)
+    }
+
+    /// The same array with each element replaced by `transform(element)`; any other value unchanged.
+    public func mappingElements(_ transform: (JSONValue) async throws -> JSONValue) async rethrows -> JSONValue {
+        guard case let .array(items) = self else { return self }
+        var output: [JSONValue] = []
+        output.reserveCapacity(items.count)
+        for item in items { output.append(try await transform(item)) }
+        return .array(output)
+    }
 }
 
 extension JSONValue {

@@ -45,6 +45,14 @@ public struct Rehydrator: Sendable {
         self.encoding = encoding
     }
 
+    /// Every reversible scheme for a kid: a token is restored by the scheme its prefix names.
+    /// Without a vault, vault tokens fail as `unsupported_scheme`.
+    public init(kid: String, keyRing: KeyRing, vault: (any VaultStore)?, encoding: Encoding = .plain) {
+        var schemes: [any TokenScheme] = [ReversibleAEADScheme(kid: kid, keyRing: keyRing)]
+        if let vault { schemes.append(VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: vault, scope: "")) }
+        self.init(schemes: schemes, encoding: encoding)
+    }
+
     /// The same schemes, writing restored values with another encoding.
     public func encoding(_ encoding: Encoding) -> Rehydrator {
         var copy = self

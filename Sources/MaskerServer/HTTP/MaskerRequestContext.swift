@@ -35,7 +35,6 @@ enum RequestIDs {
 /// value that could carry PHI or a key.
 struct ErrorEnvelopeMiddleware: RouterMiddleware {
     typealias Context = MaskerRequestContext
-    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -57,7 +56,7 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
         context.logger.info("request", metadata: [
             "request_id": .string(context.requestID), "method": .string(request.method.rawValue),
             "route": .string(context.endpointPath ?? "unmatched"), "status": .stringConvertible(response.status.code),
-            "ms": .stringConvertible((Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000).rounded()),
+            "ms": .stringConvertible(elapsed.milliseconds.rounded()),
         ])
         return response
     }

@@ -109,10 +109,8 @@ public final class MaskingRuntime: Sendable {
     }
 
     /// Every reversible scheme: a token is restored by the scheme its prefix names.
-    public func rehydrator(kid: String, encoding: Rehydrator.Encoding = .plain) -> Rehydrator {
-        var schemes: [any TokenScheme] = [ReversibleAEADScheme(kid: kid, keyRing: keyRing)]
-        if let vault { schemes.append(VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: vault, scope: "")) }
-        return Rehydrator(schemes: schemes, encoding: encoding)
+    public func rehydrator(kid: String) -> Rehydrator {
+        Rehydrator(kid: kid, keyRing: keyRing, vault: vault)
     }
 
     /// Appends events when the policy records them; a failure is 503 and the caller stops (fail

@@ -11,136 +11,98 @@ import MaskerCore
 enum ChatRequestRewriter {
     typealias Transform = (String) async throws -> String
 
-    static func rewrite(_ request: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
-        guard case let .object(fields) = request else { return request }
-        var output: [(String, JSONValue)] = []
-        output.reserveCapacity(fields.count)
-        for (key, value) in fields {
-            switch (key, value) {
-            case let ("messages", .array(messages)):
-                var rewritten: [JSONValue] = []
-                for message in messages { rewritten.append(try await rewriteMessage(message, transform)) }
-                output.append((key, .array(rewritten)))
-            case let ("tools", .array(tools)):
-                var rewritten: [JSONValue] = []
-                for tool in tools {
-                    rewritten.append(try await rewriteFields(tool, ["function": { try await rewriteFunctionDefinition($0, transform) }]))
+    static func rewrite(_ request: JSONValue, _ transform: Transform) async throws -> JSONValue {
+        try await request.mappingMembers { key, value in
+            switch key {
+            case "messages":
+                return try await value.mappingElements { try await rewriteMessage($0, transform) }
+            case "tools":
+                return try await value.mappingElements { tool in
+                    try await tool.mappingMembers { key, function in
+                        key == "function" ? try await rewriteFunctionDefinition(function, transform) : function
+                    }
                 }
-                output.append((key, .array(rewritten)))
-            case let ("functions", .array(functions)):
-                var rewritten: [JSONValue] = []
-                for function in functions { rewritten.append(try await rewriteFunctionDefinition(function, transform)) }
-                output.append((key, .array(rewritten)))
+            case "functions":
+                return try await value.mappingElements { try await rewriteFunctionDefinition($0, transform) }
             default:
-                output.append((key, value))
+                return value
             }
         }
-        return .object(output)
     }
 
-    private static func rewriteMessage(_ message: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
-        try await rewriteFields(message, [
-            "content": { content in
-                switch content {
-                case let .string(text): return .string(try await transform(text))
-                case let .array(parts):
-                    var rewritten: [JSONValue] = []
-                    for part in parts {
-                        if part["type"]?.stringValue == "text" {
-                            rewritten.append(try await rewriteFields(part, ["text": { try await rewriteString($0, transform) }]))
-                        } else {
-                            rewritten.append(part)
-                        }
+    private static func rewriteMessage(_ message: JSONValue, _ transform: Transform) async throws -> JSONValue {
+        try await message.mappingMembers { key, value in
+            switch (key, value) {
+            case let ("content", .string(text)):
+                return .string(try await transform(text))
+            case ("content", .array):
+                return try await value.mappingElements { part in
+                    guard part["type"]?.stringValue == "text" else { return part }
+                    return try await part.mappingMembers { key, text in key == "text" ? try await rewriteString(text, transform) : text }
+                }
+            case ("tool_calls", _):
+                return try await value.mappingElements { call in
+                    try await call.mappingMembers { key, function in
+                        key == "function" ? try await rewriteFunctionCall(function, transform) : function
                     }
-                    return .array(rewritten)
-                default: return content
                 }
-            },
-            "tool_calls": { calls in
-                guard case let .array(items) = calls else { return calls }
-                var rewritten: [JSONValue] = []
-                for call in items {
-                    rewritten.append(try await rewriteFields(call, ["function": { try await rewriteFunctionCall($0, transform) }]))
-                }
-                return .array(rewritten)
-            },
-            "function_call": { try await rewriteFunctionCall($0, transform) },
-        ])
+            case ("function_call", _):
+                return try await rewriteFunctionCall(value, transform)
+            default:
+                return value
+            }
+        }
     }
 
-    private static func rewriteFunctionCall(_ call: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
-        try await rewriteFields(call, ["arguments": { arguments in
-            guard case let .string(text) = arguments else { return arguments }
+    private static func rewriteFunctionCall(_ call: JSONValue, _ transform: Transform) async throws -> JSONValue {
+        try await call.mappingMembers { key, arguments in
+            guard key == "arguments", case let .string(text) = arguments else { return arguments }
             return .string(try await rewriteArguments(text, transform))
-        }])
+        }
     }
 
     /// Tool-call arguments are JSON in a string: rewrite the values inside, keep it valid JSON.
-    static func rewriteArguments(_ text: String, _ transform: @escaping Transform) async throws -> String {
+    static func rewriteArguments(_ text: String, _ transform: Transform) async throws -> String {
         guard let document = try? JSONParser.parse(text) else { return try await transform(text) }
         return try await rewriteStringValues(document, transform).serialized()
     }
 
-    private static func rewriteStringValues(_ value: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
+    private static func rewriteStringValues(_ value: JSONValue, _ transform: Transform) async throws -> JSONValue {
         switch value {
         case let .string(text): return .string(try await transform(text))
-        case let .array(items):
-            var rewritten: [JSONValue] = []
-            for item in items { rewritten.append(try await rewriteStringValues(item, transform)) }
-            return .array(rewritten)
-        case let .object(fields):
-            var rewritten: [(String, JSONValue)] = []
-            for (key, item) in fields { rewritten.append((key, try await rewriteStringValues(item, transform))) }
-            return .object(rewritten)
+        case .array: return try await value.mappingElements { try await rewriteStringValues($0, transform) }
+        case .object: return try await value.mappingMembers { _, item in try await rewriteStringValues(item, transform) }
         default: return value
         }
     }
 
-    private static func rewriteFunctionDefinition(_ function: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
-        try await rewriteFields(function, [
-            "description": { try await rewriteString($0, transform) },
-            "parameters": { try await rewriteDescriptions($0, transform) },
-        ])
+    private static func rewriteFunctionDefinition(_ function: JSONValue, _ transform: Transform) async throws -> JSONValue {
+        try await function.mappingMembers { key, value in
+            switch key {
+            case "description": return try await rewriteString(value, transform)
+            case "parameters": return try await rewriteDescriptions(value, transform)
+            default: return value
+            }
+        }
     }
 
     /// Every `description` string anywhere inside a JSON schema.
-    private static func rewriteDescriptions(_ value: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
+    private static func rewriteDescriptions(_ value: JSONValue, _ transform: Transform) async throws -> JSONValue {
         switch value {
-        case let .object(fields):
-            var rewritten: [(String, JSONValue)] = []
-            for (key, item) in fields {
-                if key == "description", case let .string(text) = item {
-                    rewritten.append((key, .string(try await transform(text))))
-                } else {
-                    rewritten.append((key, try await rewriteDescriptions(item, transform)))
-                }
+        case .object:
+            return try await value.mappingMembers { key, item in
+                if key == "description", case let .string(text) = item { return .string(try await transform(text)) }
+                return try await rewriteDescriptions(item, transform)
             }
-            return .object(rewritten)
-        case let .array(items):
-            var rewritten: [JSONValue] = []
-            for item in items { rewritten.append(try await rewriteDescriptions(item, transform)) }
-            return .array(rewritten)
-        default: return value
+        case .array:
+            return try await value.mappingElements { try await rewriteDescriptions($0, transform) }
+        default:
+            return value
         }
     }
 
-    private static func rewriteString(_ value: JSONValue, _ transform: @escaping Transform) async throws -> JSONValue {
+    private static func rewriteString(_ value: JSONValue, _ transform: Transform) async throws -> JSONValue {
         guard case let .string(text) = value else { return value }
         return .string(try await transform(text))
-    }
-
-    /// Rewrites the named fields of an object in place; other fields and their order are kept.
-    private static func rewriteFields(_ value: JSONValue, _ rewriters: [String: (JSONValue) async throws -> JSONValue]) async throws -> JSONValue {
-        guard case let .object(fields) = value else { return value }
-        var output: [(String, JSONValue)] = []
-        output.reserveCapacity(fields.count)
-        for (key, item) in fields {
-            if let rewriter = rewriters[key] {
-                output.append((key, try await rewriter(item)))
-            } else {
-                output.append((key, item))
-            }
-        }
-        return .object(output)
     }
 }

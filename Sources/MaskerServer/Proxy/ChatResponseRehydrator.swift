@@ -2,7 +2,7 @@ import MaskerCore
 
 /// Restores the originals in a model's answer: `choices[*].message.content`, and the tool-call
 /// arguments, whose restored values are written JSON-escaped so the arguments stay valid JSON.
-/// Works on whole answers and, through `StreamState`, on streamed chunks whose tokens may be split
+/// Whole answers only; `ChatStreamRehydrator` handles streamed chunks, whose tokens may be split
 /// anywhere.
 struct ChatResponseRehydrator {
     let plain: Rehydrator
@@ -16,60 +16,38 @@ struct ChatResponseRehydrator {
 
     /// A whole (non-streaming) answer.
     mutating func rehydrate(_ response: JSONValue) async -> JSONValue {
-        guard case let .object(fields) = response else { return response }
-        var output: [(String, JSONValue)] = []
-        for (key, value) in fields {
-            guard key == "choices", case let .array(choices) = value else { output.append((key, value)); continue }
-            var rewritten: [JSONValue] = []
-            for choice in choices { rewritten.append(await rehydrateChoice(choice)) }
-            output.append((key, .array(rewritten)))
-        }
-        return .object(output)
-    }
-
-    private mutating func rehydrateChoice(_ choice: JSONValue) async -> JSONValue {
-        guard case let .object(fields) = choice else { return choice }
-        var output: [(String, JSONValue)] = []
-        for (key, value) in fields {
-            guard key == "message", case let .object(messageFields) = value else { output.append((key, value)); continue }
-            var message: [(String, JSONValue)] = []
-            for (messageKey, item) in messageFields {
-                switch (messageKey, item) {
-                case let ("content", .string(text)):
-                    message.append((messageKey, .string(await rehydrate(text, with: plain))))
-                case let ("tool_calls", .array(calls)):
-                    var rewritten: [JSONValue] = []
-                    for call in calls {
-                        guard case let .object(callFields) = call else { rewritten.append(call); continue }
-                        var callOutput: [(String, JSONValue)] = []
-                        for (callKey, function) in callFields {
-                            callOutput.append((callKey, callKey == "function" ? await rehydrateFunction(function) : function))
-                        }
-                        rewritten.append(.object(callOutput))
-                    }
-                    message.append((messageKey, .array(rewritten)))
-                case ("function_call", _):
-                    message.append((messageKey, await rehydrateFunction(item)))
-                default:
-                    message.append((messageKey, item))
+        await response.mappingMembers { key, choices in
+            guard key == "choices" else { return choices }
+            return await choices.mappingElements { choice in
+                await choice.mappingMembers { key, message in
+                    key == "message" ? await rehydrateMessage(message) : message
                 }
             }
-            output.append((key, .object(message)))
         }
-        return .object(output)
+    }
+
+    private mutating func rehydrateMessage(_ message: JSONValue) async -> JSONValue {
+        await message.mappingMembers { key, value in
+            switch (key, value) {
+            case let ("content", .string(text)):
+                return .string(await rehydrate(text, with: plain))
+            case ("tool_calls", _):
+                return await value.mappingElements { call in
+                    await call.mappingMembers { key, function in key == "function" ? await rehydrateFunction(function) : function }
+                }
+            case ("function_call", _):
+                return await rehydrateFunction(value)
+            default:
+                return value
+            }
+        }
     }
 
     private mutating func rehydrateFunction(_ function: JSONValue) async -> JSONValue {
-        guard case let .object(fields) = function else { return function }
-        var output: [(String, JSONValue)] = []
-        for (key, value) in fields {
-            if key == "arguments", case let .string(text) = value {
-                output.append((key, .string(await rehydrate(text, with: json))))
-            } else {
-                output.append((key, value))
-            }
+        await function.mappingMembers { key, value in
+            guard key == "arguments", case let .string(text) = value else { return value }
+            return .string(await rehydrate(text, with: json))
         }
-        return .object(output)
     }
 
     private mutating func rehydrate(_ text: String, with rehydrator: Rehydrator) async -> String {
@@ -98,15 +76,9 @@ struct ChatStreamRehydrator {
     /// One chunk, rewritten: its deltas carry what can be released so far.
     mutating func rehydrate(chunk: JSONValue) async -> JSONValue {
         lastChunk = chunk
-        guard case let .object(fields) = chunk else { return chunk }
-        var output: [(String, JSONValue)] = []
-        for (key, value) in fields {
-            guard key == "choices", case let .array(choices) = value else { output.append((key, value)); continue }
-            var rewritten: [JSONValue] = []
-            for choice in choices { rewritten.append(await rehydrateChoice(choice)) }
-            output.append((key, .array(rewritten)))
+        return await chunk.mappingMembers { key, choices in
+            key == "choices" ? await choices.mappingElements { await rehydrateChoice($0) } : choices
         }
-        return .object(output)
     }
 
     private mutating func rehydrateChoice(_ choice: JSONValue) async -> JSONValue {
@@ -169,25 +141,17 @@ struct ChatStreamRehydrator {
     }
 
     private mutating func rehydrateToolCall(_ call: JSONValue, choice: Int) async -> JSONValue {
-        guard case let .object(fields) = call else { return call }
         let index = call["index"]?.intValue ?? 0
-        var output: [(String, JSONValue)] = []
-        for (key, value) in fields {
-            guard key == "function", case let .object(functionFields) = value else { output.append((key, value)); continue }
-            var function: [(String, JSONValue)] = []
-            for (functionKey, item) in functionFields {
-                if functionKey == "arguments", case let .string(text) = item {
-                    var state = arguments[choice]?[index] ?? StreamingRehydrator(rehydrator: json)
-                    let released = await Self.feed(&state, text, into: &events)
-                    arguments[choice, default: [:]][index] = state
-                    function.append((functionKey, .string(released)))
-                } else {
-                    function.append((functionKey, item))
-                }
+        return await call.mappingMembers { key, function in
+            guard key == "function" else { return function }
+            return await function.mappingMembers { key, value in
+                guard key == "arguments", case let .string(text) = value else { return value }
+                var state = arguments[choice]?[index] ?? StreamingRehydrator(rehydrator: json)
+                let released = await Self.feed(&state, text, into: &events)
+                arguments[choice, default: [:]][index] = state
+                return .string(released)
             }
-            output.append((key, .object(function)))
         }
-        return .object(output)
     }
 
     /// Whatever the tool calls of a finishing choice still hold, as tool-call deltas.

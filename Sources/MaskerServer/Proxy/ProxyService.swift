@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import MaskerCore
 import MaskerStore
+import Synchronization
 
 /// `POST /proxy/{agent_id}/v1/chat/completions`: mask the request, forward it to the agent's
 /// upstream, rehydrate the answer (streamed or whole), and record the turn.
@@ -73,25 +74,27 @@ struct ProxyService: Sendable {
 
         // Mask every PHI-bearing string of the request.
         let clock = ContinuousClock()
-        let timings = StageTimings()
-        let collected = Collected()
+        let timings = Shared<[String: Duration]>([:])
+        let collected = Shared<[MaskResult]>([])
         let masked: JSONValue
         do {
             masked = try await ChatRequestRewriter.rewrite(body) { text in
                 let detectStart = clock.now
                 let detections = state.pipeline.detect(text)
-                timings.add("detect", clock.now - detectStart)
+                let detectTime = clock.now - detectStart
+                timings.update { $0["detect", default: .zero] += detectTime }
                 let tokenizeStart = clock.now
                 let result = try await masker.mask(text, detections: detections)
-                timings.add("tokenize", clock.now - tokenizeStart)
-                collected.add(result)
+                let tokenizeTime = clock.now - tokenizeStart
+                timings.update { $0["tokenize", default: .zero] += tokenizeTime }
+                collected.update { $0.append(result) }
                 return result.masked
             }
         } catch let error as TokenMintError {
             runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
         }
-        let results = collected.results
+        let results = collected.value
         var events: [AuditEvent] = []
         for result in results { events += audit.redactions(result, tokenization: tokenization) }
         try await runtime.record(events, policy: policy,
@@ -119,7 +122,8 @@ struct ProxyService: Sendable {
             try recordTurn(agent: agent, externalID: externalID, status: error.apiError.code, results: results, timings: timings)
             throw error.apiError
         }
-        timings.add("upstream", clock.now - upstreamStart)
+        let upstreamTime = clock.now - upstreamStart
+        timings.update { $0["upstream"] = upstreamTime }
         let rehydrator = runtime.rehydrator(kid: policy.kid)
 
         switch answer {
@@ -135,7 +139,8 @@ struct ProxyService: Sendable {
             let rehydrateStart = clock.now
             var restorer = ChatResponseRehydrator(rehydrator)
             let restored = await restorer.rehydrate(answerJSON)
-            timings.add("rehydrate", clock.now - rehydrateStart)
+            let rehydrateTime = clock.now - rehydrateStart
+            timings.update { $0["rehydrate"] = rehydrateTime }
             try await runtime.record(audit.rehydrations(restorer.events), policy: policy, payload: nil)
             let sessionID = try recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
@@ -204,12 +209,12 @@ struct ProxyService: Sendable {
     }
 
     @discardableResult
-    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: StageTimings) throws -> String {
+    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: Shared<[String: Duration]>) throws -> String {
         var kinds: [String: Int] = [:]
         for result in results { for replacement in result.replacements { kinds[replacement.detection.kind.rawValue, default: 0] += 1 } }
-        let durations = timings.snapshot
+        let durations = timings.value
         for (stage, duration) in durations { metrics.stage(stage, duration) }
-        let millis = durations.mapValues { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+        let millis = durations.mapValues(\.milliseconds)
         do {
             return try store.recordTurn(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
                                         turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
@@ -270,38 +275,14 @@ struct ProxyService: Sendable {
     }
 }
 
-/// Stage durations of one request, added to from the masking closure.
-final class StageTimings: @unchecked Sendable {
-    private let lock = NSLock()
-    private var durations: [String: Duration] = [:]
+/// A value shared between a request's handler and the masking closure it hands to the request
+/// rewriter (stage durations, the mask results in the order the strings were met).
+final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
 
-    func add(_ stage: String, _ duration: Duration) {
-        lock.lock()
-        durations[stage, default: .zero] += duration
-        lock.unlock()
-    }
+    init(_ value: Value) { mutex = Mutex(value) }
 
-    var snapshot: [String: Duration] {
-        lock.lock()
-        defer { lock.unlock() }
-        return durations
-    }
-}
+    func update(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
 
-/// The mask results of one request, in the order the strings were met.
-final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [MaskResult] = []
-
-    func add(_ result: MaskResult) {
-        lock.lock()
-        stored.append(result)
-        lock.unlock()
-    }
-
-    var results: [MaskResult] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
+    var value: Value { mutex.withLock { $0 } }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Hummingbird
 import MaskerCore
@@ -7,8 +6,6 @@ import MaskerStore
 /// `/api/v1/me`, `/admin/policy/reload` and `/audit/verify`.
 struct AdminRoutes {
     let runtime: MaskingRuntime
-    /// The audit log and its key, for verification (nil when the server keeps no log).
-    let auditLog: (path: String, key: SymmetricKey)?
 
     func register(_ group: RouterGroup<MaskerRequestContext>) {
         group.get("me") { _, context in
@@ -35,21 +32,16 @@ struct AdminRoutes {
         }
         group.post("audit/verify") { _, context in
             _ = try context.requireAccount()
-            guard let auditLog else {
+            guard let audit = runtime.audit else {
                 throw APIError(.notFound, "audit_disabled", "this server keeps no audit log (audit.log_events is off)")
             }
-            var reader: AuditLogReader
+            let outcome: AuditChainVerifier.Outcome
             do {
-                reader = try AuditLogReader(path: auditLog.path)
-            } catch {
+                outcome = try audit.verify()
+            } catch let error as AuditLogError {
+                guard case .cannotOpen = error else { throw error }
                 throw APIError(.notFound, "audit_log_missing", "the audit log does not exist yet; it is created with the first event")
             }
-            defer { reader.close() }
-            var verifier = AuditChainVerifier(key: auditLog.key)
-            while let (bytes, terminated) = try reader.next() {
-                if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
-            }
-            let outcome = verifier.finish()
             return JSONResponse.make(.object([
                 ("holds", .bool(outcome.holds)), ("records", .int(outcome.records)), ("root", .string(outcome.root)),
                 ("start", .string(outcome.start)),

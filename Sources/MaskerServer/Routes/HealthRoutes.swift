@@ -8,13 +8,11 @@ struct HealthRoutes {
     let runtime: MaskingRuntime
     let store: ServerStore
     let metrics: ServerMetrics
-    let auditPath: String?
-    let vaultPath: String?
 
     func register(_ router: Router<MaskerRequestContext>) {
         router.get("health") { _, _ in await health() }
         router.get("metrics") { _, _ in
-            if let vaultPath { metrics.vaultSize.set(to: Double(Self.fileSize(vaultPath))) }
+            if let vault = runtime.vault as? SQLiteVaultStore { metrics.vaultSize.set(to: Double(vault.fileBytes)) }
             var buffer = ByteBuffer()
             buffer.writeString(metrics.exposition())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: buffer))
@@ -30,14 +28,15 @@ struct HealthRoutes {
         }
         component("db", store.ping(), "server database")
         if let vault = runtime.vault {
-            let reachable = (try? await vault.entries(forTokens: [])) != nil
-            component("vault", reachable, vault.location.contains("@") || vault.location.contains("postgres") ? "postgresql" : "sqlite")
+            // A lookup of a token that cannot exist: a real read (an empty list is answered without one).
+            let reachable = (try? await vault.entries(forTokens: ["health-probe"])) != nil
+            component("vault", reachable, vault is SQLiteVaultStore ? "sqlite" : "postgresql")
         } else {
             component("vault", true, "not used (reversible-aead)")
         }
-        if let auditPath {
-            let directory = (auditPath as NSString).deletingLastPathComponent
-            let poisoned = runtime.audit?.poisoned != nil
+        if let audit = runtime.audit {
+            let directory = (audit.path as NSString).deletingLastPathComponent
+            let poisoned = audit.poisoned != nil
             component("audit_log", !poisoned && FileManager.default.isWritableFile(atPath: directory),
                       poisoned ? "a write failed; fix the disk and restart" : "appending")
         } else {
@@ -51,11 +50,5 @@ struct HealthRoutes {
             ("policy", .object([("name", .string(policy.name)), ("version", .int(policy.version))])),
         ])
         return JSONResponse.make(body, status: degraded ? .serviceUnavailable : .ok)
-    }
-
-    static func fileSize(_ path: String) -> Int {
-        [path, path + "-wal"].reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
-        }
     }
 }

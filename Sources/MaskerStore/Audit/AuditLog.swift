@@ -105,6 +105,11 @@ public final class AuditLog: @unchecked Sendable {
         queue.sync { previousHash }
     }
 
+    /// This log's chain, checked with its own key (the server's `/api/v1/audit/verify`).
+    public func verify() throws -> AuditChainVerifier.Outcome {
+        try AuditLogReader.verify(path: path, key: key)
+    }
+
     /// Why the log refuses appends after a failed `fdatasync`, or nil while it is healthy
     /// (`/health` reports it).
     public var poisoned: String? {

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import MaskerCore
 
 /// Reads an audit log line by line in fixed-size chunks, so verifying or reporting on a log of any
 /// size takes constant memory. Each line comes with whether a newline ended it: a last line
@@ -19,6 +21,18 @@ public struct AuditLogReader {
             throw AuditLogError.cannotOpen(path: path, reason: reason)
         }
         self.handle = handle
+    }
+
+    /// Walks a whole log through the chain check (`masker audit verify`, `/api/v1/audit/verify`),
+    /// stopping at the first break. Throws `AuditLogError.cannotOpen` when there is no readable log.
+    public static func verify(path: String, key: SymmetricKey, expectedRoot: String? = nil) throws -> AuditChainVerifier.Outcome {
+        var reader = try AuditLogReader(path: path)
+        defer { reader.close() }
+        var verifier = AuditChainVerifier(key: key, expectedRoot: expectedRoot)
+        while let (bytes, terminated) = try reader.next() {
+            if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
+        }
+        return verifier.finish()
     }
 
     public mutating func next() throws -> (bytes: ArraySlice<UInt8>, terminated: Bool)? {
