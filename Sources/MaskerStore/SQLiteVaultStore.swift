@@ -19,21 +19,14 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         self.path = path
         reader = SQLiteTokenReader(path: path)
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout) // wait out another writer instead of failing at once
             if let maximumPages {
                 configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
             }
-            let pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try PrivateSQLiteDatabase.open(path: path, configuration: configuration, migrator: Self.migrator)
             self.pool = pool
             committer = GroupCommitter { entries in try Self.commit(entries, to: pool) }
-            try Self.migrator.migrate(pool)
-            // Owner-only, like the directory: the rows are encrypted, but their number and timing are not.
-            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
-            }
         } catch {
             throw VaultUnavailable("cannot open SQLite vault \(path): \(Self.reason(error))")
         }

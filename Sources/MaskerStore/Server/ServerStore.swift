@@ -16,15 +16,9 @@ public final class ServerStore: @unchecked Sendable {
     public init(path: String) throws(ServerStoreError) {
         self.path = path
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
-            }
+            pool = try PrivateSQLiteDatabase.open(path: path, configuration: configuration, migrator: Self.migrator)
         } catch {
             throw .unavailable("cannot open \(path): \(error)")
         }
