@@ -9,12 +9,12 @@ import MaskerStore
 /// from scratch directories.
 public struct ServerDependencies: Sendable {
     public var runtime: MaskingRuntime
-    public var store: ServerStore
+    public var store: any ServerStore
     public var configuration: ServerConfiguration
     public var metrics: ServerMetrics
     public var logger: Logger
 
-    public init(runtime: MaskingRuntime, store: ServerStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
+    public init(runtime: MaskingRuntime, store: any ServerStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
                 logger: Logger) {
         self.runtime = runtime
         self.store = store
@@ -39,10 +39,11 @@ public enum MaskerServerApp {
             try await proxy.chatCompletions(request, context: context, agentID: try context.parameters.require("agent"))
         }
         router.get("proxy/{agent}/v1/models") { _, context in
-            try proxy.models(agentID: try context.parameters.require("agent"))
+            try await proxy.models(agentID: try context.parameters.require("agent"))
         }
 
         let api = router.group("api/v1")
+        AuthRoutes(store: dependencies.store, configuration: dependencies.configuration).register(api)
         AgentRoutes(store: dependencies.store, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)

@@ -24,41 +24,13 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
     /// `VaultUnavailable` naming host and cause, never the password.
     public init(url: String, schema: String? = nil, timeout: Duration = .seconds(10),
                 logger: Logger = Logger(label: "masker.vault")) async throws(VaultUnavailable) {
-        var settings = try PostgresURL(url)
-        if let schema {
-            guard PostgresURL.isValidSchema(schema) else { throw VaultUnavailable("schema names are lowercase letters, digits and _") }
-            settings.schema = schema
-        }
+        let pool = try await PostgresPool.open(url: url, schema: schema, timeout: timeout, logger: logger, what: "vault")
+        let settings = pool.settings
         self.schema = settings.schema
         location = settings.redacted
         table = settings.schema.map { "\"\($0)\".vault_entry" } ?? "vault_entry"
-        var configuration: PostgresClient.Configuration
-        if let socket = settings.socketPath {
-            configuration = .init(unixSocketPath: socket, username: settings.user, password: settings.password, database: settings.database)
-        } else {
-            configuration = .init(host: settings.host, port: settings.port, username: settings.user, password: settings.password,
-                                  database: settings.database, tls: settings.tls)
-        }
-        configuration.options.connectTimeout = timeout
-        configuration.options.maximumConnections = 32
-        // The pool retries a failing connection forever and logs each attempt: one direct
-        // connection first turns "refused" or "password authentication failed" into this error.
-        do {
-            let probe = try settings.connectionConfiguration(timeout: timeout)
-            try await Self.withTimeout(timeout) {
-                let connection = try await PostgresConnection.connect(on: PostgresClient.defaultEventLoopGroup.any(), configuration: probe,
-                                                                      id: 0, logger: Self.silent).get()
-                try await connection.close()
-            }
-        } catch {
-            throw VaultUnavailable("cannot open PostgreSQL vault \(settings.redacted): \(Self.reason(error))")
-        }
-        // Connection retries are news only when asked for (-v); they never carry values.
-        var background = logger
-        if background.logLevel > .debug { background.logLevel = .critical }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
-        self.client = client
-        runTask = Task { await client.run() }
+        client = pool.client
+        runTask = pool.runTask
         do {
             try await migrate(schema: settings.schema)
         } catch {
@@ -246,125 +218,11 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
         }
     }
 
-    /// Query logs would carry bound values (ciphertext, subject hashes): never log queries.
-    static let silent = Logger(label: "masker.vault.silent", factory: { _ in SwiftLogNoOpLogHandler() })
-
     private func unavailable(_ operation: String, _ error: Error) -> VaultUnavailable {
         VaultUnavailable("cannot \(operation) PostgreSQL vault \(location): \(Self.reason(error))")
     }
 
-    /// The server's message and SQLSTATE, or the connection failure. Never `String(reflecting:)`:
-    /// that includes the query and its bound values.
-    static func reason(_ error: Error) -> String {
-        if let error = error as? VaultTimeout { return "no answer within \(error.seconds) s (is the server up and reachable?)" }
-        guard let error = error as? PSQLError else { return "\(type(of: error))" }
-        if let message = error.serverInfo?[.message] {
-            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
-        }
-        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
-        return "\(error.code)"
-    }
-
-    struct VaultTimeout: Error {
-        var seconds: Int64
-    }
-
-    /// Runs `body`, failing with `VaultTimeout` after `timeout`: an unreachable server must be a
-    /// clear error, not a command that hangs while the pool retries.
-    static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw VaultTimeout(seconds: timeout.components.seconds)
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw VaultTimeout(seconds: timeout.components.seconds) }
-            return first
-        }
-    }
-}
-
-/// `MASKER_DATABASE_URL`: `postgres://user:password@host:port/database?sslmode=…&schema=…`, or
-/// `?host=/run/postgresql` for a Unix socket. Parsed here so a bad URL is reported before any
-/// connection attempt, and so messages can show it with the password removed.
-struct PostgresURL {
-    var user: String
-    var password: String?
-    var host: String
-    var port: Int
-    var database: String?
-    var socketPath: String?
-    var schema: String?
-    var sslMode: SSLMode
-
-    enum SSLMode { case disable, prefer, require }
-
-    var tls: PostgresClient.Configuration.TLS {
-        switch sslMode {
-        case .disable: return .disable
-        case .prefer: return .prefer(.makeClientConfiguration())
-        case .require: return .require(.makeClientConfiguration())
-        }
-    }
-
-    init(_ text: String) throws(VaultUnavailable) {
-        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
-            throw VaultUnavailable("MASKER_DATABASE_URL is not a postgres:// URL; expected postgres://user:password@host:5432/database")
-        }
-        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
-        user = components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? "postgres"
-        password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
-        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
-        port = components.port ?? 5432
-        let path = components.path.drop { $0 == "/" }
-        database = path.isEmpty ? nil : String(path)
-        if let socket = query["host"], socket.hasPrefix("/") {
-            // libpq's convention: the directory holding the socket file.
-            socketPath = socket.hasSuffix(".sock") || socket.contains(".s.PGSQL.") ? socket : "\(socket)/.s.PGSQL.\(port)"
-        }
-        if let schema = query["schema"] {
-            guard Self.isValidSchema(schema) else {
-                throw VaultUnavailable("MASKER_DATABASE_URL schema must be lowercase letters, digits and _")
-            }
-            self.schema = schema
-        }
-        switch query["sslmode"] ?? "prefer" {
-        case "disable": sslMode = .disable
-        case "prefer", "allow": sslMode = .prefer
-        // verify-*: makeClientConfiguration verifies the certificate and host name.
-        case "require", "verify-ca", "verify-full": sslMode = .require
-        case let other:
-            throw VaultUnavailable("MASKER_DATABASE_URL sslmode '\(other)' is not one of disable, prefer, require, verify-full")
-        }
-    }
-
-    /// The same settings for one direct connection (the start-up probe).
-    func connectionConfiguration(timeout: Duration) throws -> PostgresConnection.Configuration {
-        var configuration: PostgresConnection.Configuration
-        if let socketPath {
-            configuration = .init(unixSocketPath: socketPath, username: user, password: password, database: database)
-        } else {
-            let mode: PostgresConnection.Configuration.TLS
-            switch sslMode {
-            case .disable: mode = .disable
-            case .prefer: mode = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: mode = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
-            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: mode)
-        }
-        configuration.options.connectTimeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
-        return configuration
-    }
-
-    /// Spliced into SQL as an identifier, so held to a safe alphabet.
-    static func isValidSchema(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 63 && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-    }
-
-    /// The URL without its password, for messages.
-    var redacted: String {
-        let target = socketPath.map { "\($0)" } ?? "\(host):\(port)"
-        return "postgres://\(user)@\(target)/\(database ?? "")"
-    }
+    /// Query logs would carry bound values (ciphertext, subject hashes): never log queries.
+    static let silent = PostgresPool.silent
+    static func reason(_ error: Error) -> String { PostgresPool.reason(error) }
 }

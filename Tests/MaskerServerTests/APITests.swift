@@ -8,7 +8,7 @@ import Testing
 struct APITests {
     @Test func agentsNeedATokenAndStayInsideTheirAccount() async throws {
         let server = try await TestServer()
-        let alice = try server.token(account: "alice"), bob = try server.token(account: "bob")
+        let alice = try await server.token(account: "alice"), bob = try await server.token(account: "bob")
         let body = JSONValue.object([("name", .string("desk")), ("upstream", .string("stub"))])
 
         #expect(try await server.call(.POST, "/api/v1/agents", json: body).status == 401)
@@ -38,7 +38,7 @@ struct APITests {
 
     @Test func invalidAgentsAreRefusedWithReasons() async throws {
         let server = try await TestServer()
-        let token = try server.token()
+        let token = try await server.token()
         let badUpstream = try await server.call(.POST, "/api/v1/agents", json: .object([("name", .string("x")), ("upstream", .string("gpt"))]), token: token)
         #expect(badUpstream.status == 422)
         let badPolicy = try await server.call(.POST, "/api/v1/agents", json: .object([
@@ -57,7 +57,7 @@ struct APITests {
 
     @Test func textEndpointsMaskAndRestore() async throws {
         let server = try await TestServer()
-        let token = try server.token()
+        let token = try await server.token()
         let text = "date of birth april twelfth nineteen ninety, phone 415-555-2671"
         let detected = try await server.call(.POST, "/api/v1/detect", json: .object([("text", .string(text))]), token: token)
         #expect(detected.status == 200)

@@ -39,7 +39,7 @@ struct ProxyTests {
     @Test func noDetectedPHIReachesTheUpstreamAndAnswersComeBackByteForByte() async throws {
         let upstream = try await FakeUpstream()
         let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }
-        let token = try server.token()
+        let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
         let turns = try Self.corpus().prefix(60)
         #expect(turns.count >= 40)
@@ -73,7 +73,7 @@ struct ProxyTests {
     @Test func toolCallsAndToolDescriptionsAreMaskedAndArgumentsRestoredAsValidJSON() async throws {
         let upstream = try await FakeUpstream()
         let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
-        let token = try server.token()
+        let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("tools")), ("upstream", .string("openai:fake-model"))]), token: token)
         let phi = "call \"me\" at 415-555-2671, email sarah.chen@gmail.com"
         for stream in [false, true] {
@@ -117,7 +117,7 @@ struct ProxyTests {
             $0.rateLimitPerMinute = 2
             $0.upstreamTimeout = .milliseconds(300)
         }
-        let token = try server.token()
+        let token = try await server.token()
         let body = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("hi"))])]))])
 
         let missing = try await server.call(.POST, "/proxy/agt_nope/v1/chat/completions", json: body)
@@ -145,7 +145,7 @@ struct ProxyTests {
         try await server.stop()
 
         let slow = try await TestServer { $0.openAIBaseURL = stalling.baseURL; $0.upstreamTimeout = .milliseconds(300) }
-        let slowAgent = try await slow.createAgent(.object([("name", .string("s")), ("upstream", .string("openai:m"))]), token: try slow.token())
+        let slowAgent = try await slow.createAgent(.object([("name", .string("s")), ("upstream", .string("openai:m"))]), token: try await slow.token())
         let timeout = try await slow.call(.POST, "/proxy/\(slowAgent)/v1/chat/completions", json: body)
         #expect(timeout.status == 504)
         #expect(timeout.json["error"]?["code"]?.stringValue == "upstream_timeout")
@@ -156,7 +156,7 @@ struct ProxyTests {
 
     @Test func signaturesAreCheckedWhenASecretIsSet() async throws {
         let server = try await TestServer { $0.webhookSecret = "s3cret" }
-        let agent = try await server.createAgent(.object([("name", .string("v")), ("upstream", .string("stub"))]), token: try server.token())
+        let agent = try await server.createAgent(.object([("name", .string("v")), ("upstream", .string("stub"))]), token: try await server.token())
         let body = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("hello"))])]))]).serialized()
         let unsigned = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: body)
         #expect(unsigned.status == 401)
@@ -169,7 +169,7 @@ struct ProxyTests {
 
     @Test func turnsAreRecordedAsSessionsAndTheAuditLogHoldsNoPHI() async throws {
         let server = try await TestServer()
-        let token = try server.token()
+        let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("rec")), ("upstream", .string("stub"))]), token: token)
         let phi = "my number is four one five five five five two six seven one and ssn 536-22-1234"
         for _ in 0..<2 {

@@ -15,13 +15,18 @@ import Synchronization
 final class TestServer: @unchecked Sendable {
     let scratch: ScratchDirectory
     let port: Int
-    let store: ServerStore
+    let store: any ServerStore
     let auditPath: String
     let logs: LogCapture
     private let task: Task<Void, any Error>
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault) async throws {
+    /// Where the server keeps its records: the SQLite default, or a throwaway schema of the test
+    /// PostgreSQL server.
+    enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
+
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault,
+         database: Database = .sqlite) async throws {
         scratch = try ScratchDirectory()
         let dataDirectory = DataDirectory(url: scratch.url)
         logs = LogCapture()
@@ -31,7 +36,10 @@ final class TestServer: @unchecked Sendable {
         let vault = try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
         auditPath = scratch.url.appendingPathComponent("audit.jsonl").path
         let audit = try AuditLog(path: auditPath, key: SymmetricKey(size: .bits256), logger: logger)
-        store = try ServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
+        switch database {
+        case .sqlite: store = try SQLiteServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
+        case .postgres: store = try await PostgresServerStore(url: try TestPostgres.url(), schema: TestPostgres.freshSchema("masker_srv"))
+        }
         var configuration = ServerConfiguration()
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&configuration)
@@ -47,14 +55,24 @@ final class TestServer: @unchecked Sendable {
     func stop() async throws {
         task.cancel()
         _ = await task.result
+        if let postgres = store as? PostgresServerStore { try? await postgres.dropSchema() }
+        await store.close()
         try await client.shutdown()
     }
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// An admin token for a new (or existing) account.
-    func token(account: String = "admin") throws -> String {
-        try store.issueToken(accountID: store.account(named: account).id)
+    func token(account: String = "admin") async throws -> String {
+        try await store.issueToken(accountID: store.account(named: account).id)
+    }
+
+    /// A user who can log in. Hashed with cheap scrypt settings (the settings travel in the hash), so
+    /// the suite does not spend seconds on key stretching.
+    func createUser(_ username: String, password: String, account: String = "admin") async throws {
+        let owner = try await store.account(named: account)
+        try await store.createUser(User(id: ServerIDs.next("usr"), accountID: owner.id, username: username, role: "admin", createdAt: Date()),
+                                   passwordHash: PasswordHasher(logRounds: 10, blockSize: 8, parallelism: 1).hash(password))
     }
 
     struct Reply {

@@ -10,6 +10,9 @@ public final class LogCapture: @unchecked Sendable {
 
     public var entries: [(level: Logger.Level, message: String)] { lock.withLock { storage } }
     public var lines: [String] { entries.map(\.message) }
+    /// Every line with its metadata (`key=value`), joined: what a PHI or secret check must search.
+    public var text: String { lock.withLock { rendered.joined(separator: "\n") } }
+    private var rendered: [String] = []
 
     public var logger: Logger {
         Logger(label: "test") { _ in Handler(capture: self) }
@@ -26,7 +29,12 @@ public final class LogCapture: @unchecked Sendable {
         }
 
         func log(event: LogEvent) {
-            capture.lock.withLock { capture.storage.append((event.level, event.message.description)) }
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let line = ([event.message.description] + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+            capture.lock.withLock {
+                capture.storage.append((event.level, event.message.description))
+                capture.rendered.append(line)
+            }
         }
     }
 }

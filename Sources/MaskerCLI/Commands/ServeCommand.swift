@@ -10,15 +10,18 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the OpenAI-compatible masking proxy and the REST API.",
         discussion: """
         Listens on MASKER_LISTEN_ADDR (default 127.0.0.1:8080) with its data in MASKER_DATA_DIR: the \
-        server database (agents, API tokens, sessions; MASKER_SERVER_DB_PATH, default server.sqlite), \
+        server database (accounts, users, API tokens, agents, sessions: MASKER_SERVER_DB_PATH, default \
+        server.sqlite, or the PostgreSQL database of MASKER_DATABASE_URL, beside the vault), \
         the vault and the audit log. SIGTERM or SIGINT stops it gracefully: requests in flight finish.
 
         Voice platforms point their custom-LLM URL at http://HOST/proxy/<agent_id>/v1. Create an agent \
-        with POST /api/v1/agents, authenticating with a token from `masker admin token`.
+        with `masker agents create` or POST /api/v1/agents, authenticating with a token from `masker admin \
+        token`; people log in with users made by `masker users create`.
 
         Environment: MASKER_UPSTREAM_TIMEOUT_MS (30000), MASKER_OPENAI_BASE_URL, MASKER_OPENAI_API_KEY, \
-        MASKER_VAPI_WEBHOOK_SECRET, MASKER_PUBLIC_URL, MASKER_MAX_BODY_BYTES, MASKER_RATE_LIMIT_PER_MINUTE \
-        (600), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text.
+        MASKER_VAPI_WEBHOOK_SECRET, MASKER_PUBLIC_URL (https there makes the log-in cookie Secure), \
+        MASKER_MAX_BODY_BYTES, MASKER_RATE_LIMIT_PER_MINUTE (600), MASKER_LOGIN_ATTEMPTS_PER_MINUTE (10), \
+        MASKER_LOGIN_TTL_HOURS (12), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text.
 
         Exit codes: 0 after a graceful stop, 1 when the server cannot start (a port in use, an unusable \
         vault, audit log or database), 3 when the policy is invalid or its key is missing.
@@ -37,8 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
         let vault: (any VaultStore)? = policy.tokenization == .reversibleAEAD && context.environment["MASKER_DATABASE_URL"] == nil
             ? nil : try await schemes.vault()
         let audit: AuditLog? = policy.audit.logEvents ? try AuditTrail.open(context) : nil
-        let store = try mapped { () throws in
-            try ServerStore(path: ServerStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory))
+        let location = ServerStoreLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
+        let store: any ServerStore
+        do {
+            store = try await location.open(logger: logger)
+        } catch {
+            await vault?.close()
+            throw CLIFailure(.error, "\(error); check MASKER_DATABASE_URL or MASKER_SERVER_DB_PATH")
         }
         let loaderContext = context
         let runtime = MaskingRuntime(policy: policy, loader: { try loaderContext.loadPolicy().policy }, keyRing: schemes.keyRing,
@@ -50,9 +58,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch {
             await vault?.close()
+            await store.close()
             throw CLIFailure(.error, "the server stopped: \(error); if the port is in use, set MASKER_LISTEN_ADDR")
         }
         await vault?.close()
+        await store.close()
     }
 
     private func mapped<T>(_ body: () throws -> T) throws(CLIFailure) -> T {
@@ -62,45 +72,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw failure
         } catch {
             throw CLIFailure(.error, "\(error)")
-        }
-    }
-}
-
-struct AdminCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "admin",
-        abstract: "Administer a server from its own machine.",
-        subcommands: [AdminTokenCommand.self]
-    )
-}
-
-struct AdminTokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "token",
-        abstract: "Print a new API token for an account (created if missing) as the last line.",
-        discussion: """
-        Run on the server's machine with the same MASKER_DATA_DIR (or MASKER_SERVER_DB_PATH): it writes \
-        to the server database directly, so it is the bootstrap for a fresh install. Send the token as \
-        Authorization: Bearer <token>. Only its hash is stored; a lost token cannot be shown again.
-        """
-    )
-
-    @OptionGroup var global: GlobalOptions
-
-    @Option(name: .long, help: ArgumentHelp("Account the token belongs to.", valueName: "name"))
-    var account = "admin"
-
-    mutating func run() async throws {
-        let context = try CommandContext(options: global)
-        let path = ServerStore.defaultPath(environment: context.environment, dataDirectory: context.dataDirectory)
-        do {
-            let store = try ServerStore(path: path)
-            let owner = try store.account(named: account)
-            let token = try store.issueToken(accountID: owner.id)
-            if !global.quiet { FileHandle.standardError.write(Data("new API token for account \(owner.name) (\(owner.id)):\n".utf8)) }
-            Console.out(token)
-        } catch {
-            throw CLIFailure(.error, "\(error); run this on the server's machine with its MASKER_DATA_DIR")
         }
     }
 }

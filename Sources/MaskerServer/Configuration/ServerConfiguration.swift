@@ -19,8 +19,16 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 * 1024 * 1024
     /// `MASKER_RATE_LIMIT_PER_MINUTE` (default 600): proxied requests per agent per minute; 0 turns it off.
     public var rateLimitPerMinute = 600
+    /// `MASKER_LOGIN_ATTEMPTS_PER_MINUTE` (default 10): log-in attempts per user name, and per client
+    /// address, per minute.
+    public var loginAttemptsPerMinute = 10
+    /// `MASKER_LOGIN_TTL_HOURS` (default 12): how long a browser stays logged in.
+    public var loginLifetime: Duration = .seconds(12 * 3600)
 
     public init() {}
+
+    /// Session cookies are marked Secure when clients reach the server over HTTPS.
+    public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") == true }
 
     public struct Invalid: Error, CustomStringConvertible {
         public var description: String
@@ -59,6 +67,18 @@ public struct ServerConfiguration: Sendable {
                 throw Invalid(description: "MASKER_RATE_LIMIT_PER_MINUTE \"\(text)\" must be a whole number (0 turns the limit off)")
             }
             configuration.rateLimitPerMinute = limit
+        }
+        if let text = value("MASKER_LOGIN_ATTEMPTS_PER_MINUTE", environment) {
+            guard let limit = Int(text), limit >= 1 else {
+                throw Invalid(description: "MASKER_LOGIN_ATTEMPTS_PER_MINUTE \"\(text)\" must be a whole number, at least 1")
+            }
+            configuration.loginAttemptsPerMinute = limit
+        }
+        if let text = value("MASKER_LOGIN_TTL_HOURS", environment) {
+            guard let hours = Int(text), (1...720).contains(hours) else {
+                throw Invalid(description: "MASKER_LOGIN_TTL_HOURS \"\(text)\" must be a whole number of hours from 1 to 720")
+            }
+            configuration.loginLifetime = .seconds(hours * 3600)
         }
         return configuration
     }

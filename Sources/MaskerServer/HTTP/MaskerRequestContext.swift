@@ -1,19 +1,32 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import NIOCore
 import MaskerCore
 import MaskerStore
 
-/// Per-request state: the request id every response and log line carries, and the account the
-/// caller authenticated as (nil until `AccountAuthenticator` ran).
-public struct MaskerRequestContext: RequestContext {
+/// Per-request state: the request id every response and log line carries, and who the caller
+/// authenticated as (nil until `AccountAuthenticator` ran).
+public struct MaskerRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String
     public var account: Account?
+    public var credential: Credential?
+    public var remoteAddress: SocketAddress?
+
+    /// How the caller proved who it is.
+    public enum Credential: Sendable {
+        /// `Authorization: Bearer mk_…` (the CLI, automation): no CSRF check, browsers never send it by themselves.
+        case apiToken
+        /// The `masker_session` cookie of a logged-in user; writes must echo its CSRF token.
+        case login(LoginSession)
+    }
 
     public init(source: Source) {
         coreContext = .init(source: source)
         requestID = RequestIDs.next()
         account = nil
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// The authenticated account, or 401.
@@ -62,22 +75,47 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
     }
 }
 
-/// Resolves `Authorization: Bearer <token>` to its account. Routes that need one call
-/// `context.requireAccount()`.
+/// Resolves the caller to an account: `Authorization: Bearer <token>` first, else the
+/// `masker_session` cookie. Routes that need one call `context.requireAccount()`.
+///
+/// Cookie-authenticated writes (anything but GET, HEAD, OPTIONS) must carry the session's CSRF
+/// token in `X-CSRF-Token`, or get 403 `csrf_failed`: a browser sends the cookie along with a
+/// forged cross-site form post, but the other site cannot read the token to add it.
 struct AccountAuthenticator: RouterMiddleware {
     typealias Context = MaskerRequestContext
-    let store: ServerStore
+    let store: any ServerStore
+
+    static let cookieName = "masker_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-            do {
-                context.account = try store.account(forToken: secret)
-            } catch {
-                throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+        do {
+            if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+                let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+                context.account = try await store.account(forToken: secret)
+                if context.account != nil { context.credential = .apiToken }
+            } else if let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty,
+                      let session = try await store.loginSession(hash: ServerSecrets.hash(cookie), now: Date()) {
+                if ![.get, .head, .options].contains(request.method), request.uri.path != "/api/v1/auth/login" {
+                    let sent = request.headers[Self.csrfHeader] ?? ""
+                    guard Self.equalInConstantTime(sent, session.csrfToken) else {
+                        throw APIError(.forbidden, "csrf_failed",
+                                       "this write came with the session cookie but without its CSRF token; send the csrf_token from the login answer (or /api/v1/me) as X-CSRF-Token")
+                    }
+                }
+                context.account = session.account
+                context.credential = .login(session)
             }
+        } catch is ServerStoreError {
+            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
         }
         return try await next(request, context)
+    }
+
+    static func equalInConstantTime(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8), right = Array(b.utf8)
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -14,7 +14,7 @@ import Synchronization
 /// upstream; if the answer's events cannot be recorded, the answer is not released.
 struct ProxyService: Sendable {
     let runtime: MaskingRuntime
-    let store: ServerStore
+    let store: any ServerStore
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
     let httpClient: HTTPClient
@@ -22,8 +22,8 @@ struct ProxyService: Sendable {
 
     static let sessionHeader = HTTPField.Name("Masker-Session-Id")!
 
-    func models(agentID: String) throws -> Response {
-        let agent = try agentOrThrow(agentID)
+    func models(agentID: String) async throws -> Response {
+        let agent = try await agentOrThrow(agentID)
         let model = try upstream(for: agent).model
         return JSONResponse.make(.object([("object", .string("list")), ("data", .array([.object([
             ("id", .string(model)), ("object", .string("model")), ("created", .int(0)), ("owned_by", .string("masker")),
@@ -31,7 +31,7 @@ struct ProxyService: Sendable {
     }
 
     func chatCompletions(_ request: Request, context: MaskerRequestContext, agentID: String) async throws -> Response {
-        let agent = try agentOrThrow(agentID)
+        let agent = try await agentOrThrow(agentID)
         do {
             let response = try await proxy(request, context: context, agent: agent)
             metrics.request(agent: agent.id, status: Int(response.status.code))
@@ -119,7 +119,7 @@ struct ProxyService: Sendable {
             answer = try await upstream.send(UpstreamRequest(body: forwarded, stream: stream, authorization: authorization,
                                                              timeout: configuration.upstreamTimeout))
         } catch {
-            try recordTurn(agent: agent, externalID: externalID, status: error.apiError.code, results: results, timings: timings)
+            try await recordTurn(agent: agent, externalID: externalID, status: error.apiError.code, results: results, timings: timings)
             throw error.apiError
         }
         let upstreamTime = clock.now - upstreamStart
@@ -129,11 +129,11 @@ struct ProxyService: Sendable {
         switch answer {
         case let .complete(status, answerBytes):
             guard (200..<300).contains(status) else {
-                try recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                try await recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
                 throw APIError(.badGateway, "upstream_error", "the model answered with HTTP \(status); check the agent's upstream and key")
             }
             guard let answerJSON = try? JSONParser.parse(answerBytes) else {
-                try recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                try await recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
                 throw APIError(.badGateway, "upstream_error", "the model's answer was not JSON")
             }
             let rehydrateStart = clock.now
@@ -142,12 +142,12 @@ struct ProxyService: Sendable {
             let rehydrateTime = clock.now - rehydrateStart
             timings.update { $0["rehydrate"] = rehydrateTime }
             try await runtime.record(audit.rehydrations(restorer.events), policy: policy, payload: nil)
-            let sessionID = try recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
+            let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
             response.headers[Self.sessionHeader] = sessionID
             return response
         case let .stream(chunks):
-            let sessionID = try recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
+            let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             let runtime = runtime
             let metrics = metrics
             let requestID = context.requestID
@@ -209,24 +209,24 @@ struct ProxyService: Sendable {
     }
 
     @discardableResult
-    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: Shared<[String: Duration]>) throws -> String {
+    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: Shared<[String: Duration]>) async throws -> String {
         var kinds: [String: Int] = [:]
         for result in results { for replacement in result.replacements { kinds[replacement.detection.kind.rawValue, default: 0] += 1 } }
         let durations = timings.value
         for (stage, duration) in durations { metrics.stage(stage, duration) }
         let millis = durations.mapValues(\.milliseconds)
         do {
-            return try store.recordTurn(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
-                                        turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
+            return try await store.recordTurn(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
+                                              turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis), now: Date())
         } catch {
             throw APIError(.serviceUnavailable, "db_unavailable", "the session could not be recorded; see the server log")
         }
     }
 
-    private func agentOrThrow(_ id: String) throws -> Agent {
+    private func agentOrThrow(_ id: String) async throws -> Agent {
         let agent: Agent?
         do {
-            agent = try store.agent(id: id)
+            agent = try await store.agent(id: id, accountID: nil)
         } catch {
             throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
         }

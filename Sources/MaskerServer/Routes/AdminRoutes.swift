@@ -10,7 +10,17 @@ struct AdminRoutes {
     func register(_ group: RouterGroup<MaskerRequestContext>) {
         group.get("me") { _, context in
             let account = try context.requireAccount()
-            return JSONResponse.make(.object([("account_id", .string(account.id)), ("account_name", .string(account.name))]))
+            var fields: [(String, JSONValue)] = [("account_id", .string(account.id)), ("account_name", .string(account.name))]
+            switch context.credential {
+            case let .login(session)?:
+                // A page that lost the token from the log-in answer can fetch it again here.
+                fields += [("auth", .string("session")), ("csrf_token", .string(session.csrfToken)), ("user", .object([
+                    ("id", .string(session.user.id)), ("username", .string(session.user.username)), ("role", .string(session.user.role)),
+                ]))]
+            default:
+                fields.append(("auth", .string("api_token")))
+            }
+            return JSONResponse.make(.object(fields))
         }
         group.post("admin/policy/reload") { _, context in
             _ = try context.requireAccount()

@@ -6,15 +6,15 @@ import MaskerStore
 /// `/api/v1/agents`: create, list, show, delete. Every call is scoped to the caller's account;
 /// another account's agent answers 404, exactly like one that does not exist.
 struct AgentRoutes {
-    let store: ServerStore
+    let store: any ServerStore
     let runtime: MaskingRuntime
     let configuration: ServerConfiguration
 
     func register(_ group: RouterGroup<MaskerRequestContext>) {
         group.post("agents") { request, context in try await create(request, context) }
-        group.get("agents") { _, context in try list(context) }
-        group.get("agents/{id}") { _, context in try show(context) }
-        group.delete("agents/{id}") { _, context in try delete(context) }
+        group.get("agents") { _, context in try await list(context) }
+        group.get("agents/{id}") { _, context in try await show(context) }
+        group.delete("agents/{id}") { _, context in try await delete(context) }
     }
 
     private func create(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
@@ -54,7 +54,7 @@ struct AgentRoutes {
             }
         }
         do {
-            let agent = try store.createAgent(accountID: account.id, name: name, upstream: upstream, tokenization: tokenization,
+            let agent = try await store.createAgent(accountID: account.id, name: name, upstream: upstream, tokenization: tokenization,
                                               policyName: policyName, policyYAML: policyYAML)
             return JSONResponse.make(json(agent), status: .created)
         } catch .nameTaken {
@@ -64,23 +64,23 @@ struct AgentRoutes {
         }
     }
 
-    private func list(_ context: MaskerRequestContext) throws -> Response {
+    private func list(_ context: MaskerRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let agents = try dbCall { try store.agents(accountID: account.id) }
+        let agents = try await dbCall { try await store.agents(accountID: account.id) }
         return JSONResponse.make(.object([("data", .array(agents.map(json))), ("next_cursor", .null)]))
     }
 
-    private func show(_ context: MaskerRequestContext) throws -> Response {
+    private func show(_ context: MaskerRequestContext) async throws -> Response {
         let account = try context.requireAccount()
         let id = try context.parameters.require("id")
-        guard let agent = try dbCall({ try store.agent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
+        guard let agent = try await dbCall({ try await store.agent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
         return JSONResponse.make(json(agent))
     }
 
-    private func delete(_ context: MaskerRequestContext) throws -> Response {
+    private func delete(_ context: MaskerRequestContext) async throws -> Response {
         let account = try context.requireAccount()
         let id = try context.parameters.require("id")
-        guard try dbCall({ try store.deleteAgent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
+        guard try await dbCall({ try await store.deleteAgent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
         runtime.forget(agentID: id)
         return Response(status: .noContent)
     }
@@ -98,9 +98,9 @@ struct AgentRoutes {
 }
 
 /// Runs a store call, mapping its failure to 503 (the reason goes to the log, not the client).
-func dbCall<T>(_ body: () throws -> T) throws -> T {
+func dbCall<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        return try body()
+        return try await body()
     } catch {
         throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
     }

@@ -6,7 +6,7 @@ import MaskerStore
 /// `/health` (no auth: load balancers call it) and `/metrics` (Prometheus text).
 struct HealthRoutes {
     let runtime: MaskingRuntime
-    let store: ServerStore
+    let store: any ServerStore
     let metrics: ServerMetrics
 
     func register(_ router: Router<MaskerRequestContext>) {
@@ -26,7 +26,7 @@ struct HealthRoutes {
             degraded = degraded || !ok
             components.append((name, .object([("status", .string(ok ? "ok" : "down")), ("detail", .string(detail))])))
         }
-        component("db", store.ping(), "server database")
+        component("db", await store.ping(), "server database")
         if let vault = runtime.vault {
             // A lookup of a token that cannot exist: a real read (an empty list is answered without one).
             let reachable = (try? await vault.entries(forTokens: ["health-probe"])) != nil

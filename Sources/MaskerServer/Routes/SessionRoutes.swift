@@ -5,19 +5,19 @@ import MaskerStore
 
 /// `/api/v1/sessions` (filters `agent_id`, `status`; cursor pagination) and `/sessions/{id}`.
 struct SessionRoutes {
-    let store: ServerStore
+    let store: any ServerStore
 
     func register(_ group: RouterGroup<MaskerRequestContext>) {
-        group.get("sessions") { request, context in try list(request, context) }
+        group.get("sessions") { request, context in try await list(request, context) }
         group.get("sessions/{id}") { _, context in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
-            guard let session = try dbCall({ try store.session(id: id, accountID: account.id) }) else { throw APIError.notFound("session") }
+            guard let session = try await dbCall({ try await store.session(id: id, accountID: account.id) }) else { throw APIError.notFound("session") }
             return JSONResponse.make(Self.json(session))
         }
     }
 
-    private func list(_ request: Request, _ context: MaskerRequestContext) throws -> Response {
+    private func list(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
         let account = try context.requireAccount()
         let query = request.uri.queryParameters
         var limit = 50
@@ -27,8 +27,8 @@ struct SessionRoutes {
             }
             limit = value
         }
-        let page = try dbCall {
-            try store.sessions(accountID: account.id, agentID: query["agent_id"].map(String.init), status: query["status"].map(String.init),
+        let page = try await dbCall {
+            try await store.sessions(accountID: account.id, agentID: query["agent_id"].map(String.init), status: query["status"].map(String.init),
                                limit: limit + 1, cursor: query["cursor"].map(String.init))
         }
         let shown = Array(page.prefix(limit))

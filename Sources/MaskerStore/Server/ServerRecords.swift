@@ -14,6 +14,39 @@ public struct Account: Sendable, Equatable {
     }
 }
 
+/// A person who logs in to the API or portal with a password; belongs to one account.
+public struct User: Sendable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var username: String
+    /// `admin` or `member` (shown by `/me`; both may manage their account's agents today).
+    public var role: String
+    public var createdAt: Date
+
+    public init(id: String, accountID: String, username: String, role: String, createdAt: Date) {
+        self.id = id
+        self.accountID = accountID
+        self.username = username
+        self.role = role
+        self.createdAt = createdAt
+    }
+}
+
+/// A logged-in browser: who it is, and the CSRF token its writes must echo.
+public struct LoginSession: Sendable, Equatable {
+    public var user: User
+    public var account: Account
+    public var csrfToken: String
+    public var expiresAt: Date
+
+    public init(user: User, account: Account, csrfToken: String, expiresAt: Date) {
+        self.user = user
+        self.account = account
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
+}
+
 /// A configured voice agent: where the proxy sends its masked turns and under which policy.
 public struct Agent: Sendable, Equatable {
     public var id: String
@@ -90,11 +123,14 @@ public struct SessionTurn: Sendable {
 public enum ServerStoreError: Error, Equatable, CustomStringConvertible {
     /// Another agent of the same account has this name.
     case nameTaken
+    /// A user of this name exists (in any account: log-in is by user name alone).
+    case usernameTaken
     case unavailable(String)
 
     public var description: String {
         switch self {
         case .nameTaken: return "an agent with this name already exists in this account"
+        case .usernameTaken: return "a user with this name already exists; choose another name"
         case let .unavailable(reason): return "the server database is unavailable: \(reason)"
         }
     }

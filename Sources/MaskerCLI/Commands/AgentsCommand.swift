@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+
+struct AgentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agents",
+        abstract: "Create, list, show and delete a server's agents.",
+        discussion: """
+        Talks to a running `masker serve`: --server or MASKER_SERVER (default http://127.0.0.1:8080), \
+        authenticated with MASKER_API_TOKEN (print one with `masker admin token` on the server). \
+        Exit codes: 4 when the token is missing or refused, 5 when the server cannot be reached.
+        """,
+        subcommands: [AgentsListCommand.self, AgentsCreateCommand.self, AgentsShowCommand.self, AgentsDeleteCommand.self]
+    )
+}
+
+/// One agent as `list`, `create` and `show` print it.
+enum AgentText {
+    static func line(_ agent: JSONValue) -> String {
+        [agent["id"], agent["name"], agent["upstream"], agent["proxy_url"]].map { $0?.stringValue ?? "-" }.joined(separator: "\t")
+    }
+
+    static func detail(_ agent: JSONValue) -> String {
+        var lines: [String] = []
+        if case let .object(fields) = agent {
+            for (key, value) in fields {
+                let text: String
+                switch value {
+                case let .string(string): text = string
+                case .null: text = "-"
+                default: text = value.serialized()
+                }
+                lines.append("\(key): \(text)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct AgentsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List your account's agents: id, name, upstream, proxy URL.")
+
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() async throws {
+        let client = try ServerClient(try CommandContext(options: global))
+        let page = try await client.call(.GET, "/api/v1/agents")
+        guard case let .array(agents)? = page["data"] else { throw CLIFailure(.error, "the server's answer had no agent list") }
+        if global.json { Console.out(JSONValue.array(agents).serialized()); return }
+        if agents.isEmpty { Console.out("no agents yet; create one with masker agents create NAME --upstream stub"); return }
+        for agent in agents { Console.out(AgentText.line(agent)) }
+    }
+}
+
+struct AgentsCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create an agent and print its proxy URL (paste it into the voice platform as the custom LLM URL).",
+        discussion: "Example: masker agents create front-desk --upstream openai:gpt-4o-mini --policy-file configs/mask_policy.yaml"
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Agent name, unique in your account.", valueName: "name"))
+    var name: String
+
+    @Option(name: .long, help: ArgumentHelp("stub, or openai:<model>.", valueName: "upstream"))
+    var upstream: String
+
+    @Option(name: .long, help: ArgumentHelp("Tokenization scheme overriding the policy's.", valueName: "scheme"))
+    var tokenization: String?
+
+    @Option(name: .long, help: ArgumentHelp("A built-in policy by name.", valueName: "name"))
+    var policyName: String?
+
+    @Option(name: .long, help: ArgumentHelp("The agent's own policy YAML, validated by the server.", valueName: "file"))
+    var policyFile: String?
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let client = try ServerClient(context)
+        var body: [(String, JSONValue)] = [("name", .string(name)), ("upstream", .string(upstream))]
+        if let tokenization { body.append(("tokenization", .string(tokenization))) }
+        if let policyName { body.append(("policy_name", .string(policyName))) }
+        if let policyFile {
+            guard let text = try context.readPolicy(policyFile).text else {
+                throw CLIFailure(.error, "cannot read the policy file \(policyFile); check the path")
+            }
+            body.append(("policy_yaml", .string(text)))
+        }
+        let agent = try await client.call(.POST, "/api/v1/agents", body: .object(body))
+        if global.json { Console.out(agent.serialized()); return }
+        Console.out(AgentText.detail(agent))
+    }
+}
+
+struct AgentsShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one agent.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Agent id (agt_…).", valueName: "id"))
+    var id: String
+
+    mutating func run() async throws {
+        let client = try ServerClient(try CommandContext(options: global))
+        let agent = try await client.call(.GET, "/api/v1/agents/\(PathSegment.escape(id))")
+        Console.out(global.json ? agent.serialized() : AgentText.detail(agent))
+    }
+}
+
+struct AgentsDeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an agent; its proxy URL stops working at once.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Agent id (agt_…).", valueName: "id"))
+    var id: String
+
+    mutating func run() async throws {
+        let client = try ServerClient(try CommandContext(options: global))
+        _ = try await client.call(.DELETE, "/api/v1/agents/\(PathSegment.escape(id))")
+        if !global.quiet { Console.out("deleted agent \(id)") }
+    }
+}
+
+/// Ids go into URL paths; anything outside the id alphabet is escaped rather than trusted.
+enum PathSegment {
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "_-"))) ?? text
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import MaskerCore
+import MaskerStore
+import MaskerTestSupport
+import Testing
+
+/// Every test runs against SQLite and PostgreSQL: the server must behave the same on either.
+enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+
+    func with(_ body: (any ServerStore) async throws -> Void) async throws {
+        let scratch = try ScratchDirectory()
+        let store: any ServerStore
+        switch self {
+        case .sqlite: store = try SQLiteServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
+        case .postgres: store = try await PostgresServerStore(url: try TestPostgres.url(), schema: TestPostgres.freshSchema("masker_srv"))
+        }
+        do {
+            try await body(store)
+        } catch {
+            await discard(store)
+            throw error
+        }
+        await discard(store)
+    }
+
+    private func discard(_ store: any ServerStore) async {
+        if let postgres = store as? PostgresServerStore { try? await postgres.dropSchema() }
+        await store.close()
+    }
+}
+
+@Suite struct ServerStoreContractTests {
+    @Test(arguments: ServerBackend.allCases)
+    func tokensResolveOnlyToTheirAccountAndAreStoredHashed(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let alice = try await store.account(named: "alice")
+            #expect(try await store.account(named: "alice").id == alice.id)
+            let bob = try await store.account(named: "bob")
+            let token = try await store.issueToken(accountID: alice.id)
+            #expect(token.hasPrefix("mk_"))
+            #expect(try await store.account(forToken: token)?.id == alice.id)
+            #expect(try await store.account(forToken: token + "x") == nil)
+            #expect(try await store.account(forToken: try await store.issueToken(accountID: bob.id))?.id == bob.id)
+            if let sqlite = store as? SQLiteServerStore {
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: sqlite.path))
+                #expect(bytes.range(of: Data(token.utf8)) == nil)
+            }
+        }
+    }
+
+    @Test(arguments: ServerBackend.allCases)
+    func usersAndLoginSessions(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let account = try await store.account(named: "clinic")
+            let user = User(id: ServerIDs.next("usr"), accountID: account.id, username: "nurse", role: "member", createdAt: Date())
+            try await store.createUser(user, passwordHash: "scrypt$hash")
+            await #expect(throws: ServerStoreError.usernameTaken) {
+                try await store.createUser(User(id: ServerIDs.next("usr"), accountID: account.id, username: "nurse", role: "admin", createdAt: Date()),
+                                           passwordHash: "x")
+            }
+            #expect(try await store.credentials(username: "nurse")?.passwordHash == "scrypt$hash")
+            #expect(try await store.credentials(username: "nobody") == nil)
+            #expect(try await store.users(accountID: account.id).map(\.username) == ["nurse"])
+
+            let now = Date()
+            let (cookie, csrf) = try await store.startLoginSession(userID: user.id, lifetime: .seconds(3600), now: now)
+            let session = try #require(try await store.loginSession(hash: ServerSecrets.hash(cookie), now: now))
+            #expect(session.user.username == "nurse")
+            #expect(session.account.id == account.id)
+            #expect(session.csrfToken == csrf)
+            #expect(try await store.loginSession(hash: ServerSecrets.hash(cookie), now: now.addingTimeInterval(3601)) == nil)
+
+            // A new password ends the user's sessions.
+            try await store.setPassword(userID: user.id, passwordHash: "scrypt$new")
+            #expect(try await store.loginSession(hash: ServerSecrets.hash(cookie), now: now) == nil)
+            #expect(try await store.credentials(username: "nurse")?.passwordHash == "scrypt$new")
+
+            let second = try await store.startLoginSession(userID: user.id, lifetime: .seconds(3600))
+            try await store.deleteLoginSession(hash: ServerSecrets.hash(second.cookie))
+            #expect(try await store.loginSession(hash: ServerSecrets.hash(second.cookie), now: Date()) == nil)
+        }
+    }
+
+    @Test(arguments: ServerBackend.allCases)
+    func agentsAreUniquePerAccountAndInvisibleToOthers(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let alice = try await store.account(named: "alice"), bob = try await store.account(named: "bob")
+            let agent = try await store.createAgent(accountID: alice.id, name: "desk", upstream: "stub", tokenization: nil, policyName: nil,
+                                                    policyYAML: "version: 1\n")
+            await #expect(throws: ServerStoreError.nameTaken) {
+                _ = try await store.createAgent(accountID: alice.id, name: "desk", upstream: "stub", tokenization: nil, policyName: nil, policyYAML: nil)
+            }
+            _ = try await store.createAgent(accountID: bob.id, name: "desk", upstream: "openai:m", tokenization: "vault-deterministic",
+                                            policyName: nil, policyYAML: nil)
+            // Databases keep time to the millisecond or microsecond; everything else round-trips exactly.
+            var stored = try #require(try await store.agent(id: agent.id, accountID: alice.id))
+            #expect(abs(stored.createdAt.timeIntervalSince(agent.createdAt)) < 0.001)
+            stored.createdAt = agent.createdAt
+            #expect(stored == agent)
+            #expect(try await store.agent(id: agent.id, accountID: nil)?.policyYAML == "version: 1\n")
+            #expect(try await store.agent(id: agent.id, accountID: bob.id) == nil)
+            #expect(try await store.agents(accountID: bob.id).map(\.upstream) == ["openai:m"])
+            #expect(try await store.deleteAgent(id: agent.id, accountID: bob.id) == false)
+            #expect(try await store.deleteAgent(id: agent.id, accountID: alice.id) == true)
+            #expect(try await store.agents(accountID: alice.id).isEmpty)
+        }
+    }
+
+    @Test(arguments: ServerBackend.allCases)
+    func concurrentTurnsOfOneCallAllCount(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let account = try await store.account(named: "a")
+            let turn = SessionTurn(status: "ok", redactionsByKind: ["PHONE": 1], stageMillis: ["detect": 0.5])
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await store.recordTurn(accountID: account.id, agentID: "agt_1", externalID: "call-7", turn: turn, now: Date()) }
+                }
+                var ids = Set<String>()
+                for try await id in group { ids.insert(id) }
+                return ids
+            }
+            #expect(ids.count == 1)
+            let session = try #require(try await store.session(id: ids.first!, accountID: account.id))
+            #expect(session.turns == 20)
+            #expect(session.redactionsByKind == ["PHONE": 20])
+            #expect(abs((session.stageMillis["detect"] ?? 0) - 10) < 1e-9)
+            #expect(try await store.session(id: session.id, accountID: "acct_other") == nil)
+        }
+    }
+
+    @Test(arguments: ServerBackend.allCases)
+    func sessionPagesFollowTheCursorAndFilters(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let account = try await store.account(named: "a")
+            for index in 0..<7 {
+                let turn = SessionTurn(status: index == 3 ? "upstream_error" : "ok", redactionsByKind: [:], stageMillis: [:])
+                _ = try await store.recordTurn(accountID: account.id, agentID: index % 2 == 0 ? "agt_even" : "agt_odd", externalID: nil,
+                                               turn: turn, now: Date())
+            }
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await store.sessions(accountID: account.id, agentID: nil, status: nil, limit: 3, cursor: cursor)
+                seen += page.map(\.id)
+                cursor = page.count == 3 ? page.last?.id : nil
+            } while cursor != nil
+            #expect(seen.count == 7)
+            #expect(seen == seen.sorted(by: >))
+            #expect(try await store.sessions(accountID: account.id, agentID: "agt_even", status: nil, limit: 50, cursor: nil).count == 4)
+            #expect(try await store.sessions(accountID: account.id, agentID: nil, status: "upstream_error", limit: 50, cursor: nil).count == 1)
+            #expect(try await store.sessions(accountID: "acct_nobody", agentID: nil, status: nil, limit: 50, cursor: nil).isEmpty)
+            #expect(await store.ping())
+        }
+    }
+}
