@@ -10,7 +10,7 @@ struct ListenAddressTests {
         #expect(try ListenAddress.parse(text) == ListenAddress(host: host, port: port))
     }
 
-    @Test(arguments: ["", "8080", "host:", "host:0", "host:65536", "host:http", "::1:80", "[::1]80", "[::1"])
+    @Test(arguments: ["", "8080", "host:", "host:-1", "host:65536", "host:http", "::1:80", "[::1]80", "[::1"])
     func rejects(_ text: String) {
         #expect(throws: ListenAddress.ParseError.self) { try ListenAddress.parse(text) }
     }

@@ -154,6 +154,30 @@ struct ProxyTests {
         await stalling.stop()
     }
 
+    @Test func aClientThatHangsUpCancelsTheUpstreamCall() async throws {
+        let stalling = try await FakeUpstream(mode: .stall)
+        let server = try await TestServer { $0.openAIBaseURL = stalling.baseURL }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("h")), ("upstream", .string("openai:m"))]), token: token)
+        let body = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("hello"))])]))])
+        let started = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: body, headers: ["Masker-Session-Id": "hangup"],
+                                      timeout: .milliseconds(300))
+        }
+        // The fake stalls for 5 s; Masker must stop waiting as soon as the client is gone.
+        var status: String?
+        for _ in 0..<60 where status == nil {
+            let sessions = try await server.call(.GET, "/api/v1/sessions", token: token)
+            if case let .array(rows)? = sessions.json["data"], let row = rows.first { status = row["status"]?.stringValue }
+            if status == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(status == "client_closed")
+        #expect(ContinuousClock.now - started < .seconds(4))
+        try await server.stop()
+        await stalling.stop()
+    }
+
     @Test func signaturesAreCheckedWhenASecretIsSet() async throws {
         let server = try await TestServer { $0.webhookSecret = "s3cret" }
         let agent = try await server.createAgent(.object([("name", .string("v")), ("upstream", .string("stub"))]), token: try await server.token())

@@ -86,7 +86,7 @@ final class TestServer: @unchecked Sendable {
     enum Method: String { case GET, POST, DELETE }
 
     func call(_ method: Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
-              headers: [String: String] = [:]) async throws -> Reply {
+              headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -95,7 +95,7 @@ final class TestServer: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }

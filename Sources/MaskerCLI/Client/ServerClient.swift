@@ -31,8 +31,7 @@ struct ServerClient {
     /// The JSON answer of a 2xx response (`.null` for 204); any other status throws a `CLIFailure`
     /// carrying the server's own message.
     func call(_ method: Method, _ path: String, body: JSONValue? = nil) async throws(CLIFailure) -> JSONValue {
-        // The process-wide client: nothing to shut down when the command ends.
-        let client = HTTPClient.shared
+        let client = Self.client
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = HTTPMethod(rawValue: method.rawValue)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -55,6 +54,15 @@ struct ServerClient {
         guard (200..<300).contains(status) else { throw Self.failure(status: status, json: json) }
         return json
     }
+
+    /// One client for the command's life. Connection attempts are not retried: a refused
+    /// connection must be exit 5 at once, not after the request deadline.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     static func failure(status: Int, json: JSONValue) -> CLIFailure {
         let code = json["error"]?["code"]?.stringValue ?? "http_\(status)"

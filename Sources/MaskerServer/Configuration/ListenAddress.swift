@@ -39,7 +39,8 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
             host = trimmed[..<colon].isEmpty ? Substring(ListenAddress.default.host) : trimmed[..<colon]
             portText = trimmed[trimmed.index(after: colon)...]
         }
-        guard !host.isEmpty, let port = Int(portText), (1...65535).contains(port) else { throw .malformed(text) }
+        // Port 0: the kernel picks a free one, and the "listening on" log line names it (tests, side-by-side runs).
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { throw .malformed(text) }
         return ListenAddress(host: String(host), port: port)
     }
 

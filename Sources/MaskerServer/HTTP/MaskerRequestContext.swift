@@ -13,6 +13,8 @@ public struct MaskerRequestContext: RequestContext, RemoteAddressRequestContext 
     public var account: Account?
     public var credential: Credential?
     public var remoteAddress: SocketAddress?
+    /// The connection, so the proxy can notice a client that hangs up (`DisconnectWatcher`).
+    public let channel: any Channel
 
     /// How the caller proved who it is.
     public enum Credential: Sendable {
@@ -27,6 +29,7 @@ public struct MaskerRequestContext: RequestContext, RemoteAddressRequestContext 
         requestID = RequestIDs.next()
         account = nil
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The authenticated account, or 401.

@@ -115,12 +115,18 @@ struct ProxyService: Sendable {
         let authorization = request.headers[.authorization]
         let upstreamStart = clock.now
         let answer: UpstreamResponse
+        let upstreamRequest = UpstreamRequest(body: forwarded, stream: stream, authorization: authorization, timeout: configuration.upstreamTimeout)
+        let disconnected = await DisconnectWatcher.disconnected(on: context.channel)
         do {
-            answer = try await upstream.send(UpstreamRequest(body: forwarded, stream: stream, authorization: authorization,
-                                                             timeout: configuration.upstreamTimeout))
-        } catch {
-            try await recordTurn(agent: agent, externalID: externalID, status: error.apiError.code, results: results, timings: timings)
-            throw error.apiError
+            answer = try await cancellingOnDisconnect(disconnected) { try await upstream.send(upstreamRequest) }
+        } catch is ClientDisconnected {
+            // Nobody is left to read the answer: the upstream call was cancelled, not paid for.
+            try await recordTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings)
+            throw APIError(.init(code: 499, reasonPhrase: "Client Closed Request"), "client_closed",
+                           "the client closed the connection before the model answered")
+        } catch let failure as UpstreamFailure {
+            try await recordTurn(agent: agent, externalID: externalID, status: failure.apiError.code, results: results, timings: timings)
+            throw failure.apiError
         }
         let upstreamTime = clock.now - upstreamStart
         timings.update { $0["upstream"] = upstreamTime }

@@ -1,0 +1,110 @@
+import Foundation
+import MaskerCore
+import MaskerTestSupport
+import Testing
+
+/// `masker admin token`, `users`, `agents` and `sessions` against a real `masker serve` process.
+@Suite(.serialized)
+struct ServerCommandsTests {
+    static let password = "a long test password"
+
+    /// A proxied chat turn through curl, as a voice platform would send it; returns the session id.
+    func proxyTurn(_ server: ServeProcess, agent: String, text: String, callID: String) throws -> String {
+        let body = JSONValue.object([("model", .string("any")), ("messages", .array([.object([("role", .string("user")), ("content", .string(text))])]))])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-sS", "-D", "-", "-o", "/dev/null", "-H", "Content-Type: application/json", "-H", "Masker-Session-Id: \(callID)",
+                             "--data-binary", body.serialized(), "\(server.url)/proxy/\(agent)/v1/chat/completions"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let headers = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard let line = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("masker-session-id:") }) else {
+            throw TestFailure("no session header in: \(headers)")
+        }
+        return line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test func bootstrapThenManageAgentsAndFollowSessions() throws {
+        let server = try ServeProcess()
+        defer { _ = server.stop() }
+
+        let issued = try server.masker(["admin", "token"])
+        #expect(issued.code == 0, "\(issued.all)")
+        let token = try #require(issued.stdout.split(separator: "\n").last.map(String.init))
+        #expect(token.hasPrefix("mk_"))
+
+        // Users: passwords only from stdin or the environment, long enough, names unique.
+        #expect(try server.masker(["users", "create", "alice", "--password-stdin"], stdin: Self.password + "\n").code == 0)
+        let duplicate = try server.masker(["users", "create", "alice", "--password-stdin"], stdin: Self.password + "\n")
+        #expect(duplicate.code == 1)
+        #expect(duplicate.stderr.contains("already exists"))
+        let short = try server.masker(["users", "create", "bob", "--password-stdin"], stdin: "short\n")
+        #expect(short.code == 64)
+        #expect(!short.all.contains("short\n"))
+        #expect(try server.masker(["users", "list"]).stdout.contains("alice"))
+
+        // Agents.
+        let created = try server.masker(["agents", "create", "front-desk", "--upstream", "stub", "--json"], token: token)
+        #expect(created.code == 0, "\(created.all)")
+        let agent = try JSONParser.parse(Array(created.stdout.utf8))
+        let agentID = try #require(agent["id"]?.stringValue)
+        #expect(agent["proxy_url"]?.stringValue?.hasSuffix("/proxy/\(agentID)/v1") == true)
+        let listed = try server.masker(["agents", "list"], token: token)
+        #expect(listed.code == 0)
+        #expect(listed.stdout.contains(agentID) && listed.stdout.contains("front-desk"))
+        #expect(try server.masker(["agents", "show", agentID], token: token).stdout.contains("upstream: stub"))
+        let taken = try server.masker(["agents", "create", "front-desk", "--upstream", "stub"], token: token)
+        #expect(taken.code == 1)
+        #expect(taken.stderr.contains("name_taken"))
+
+        let policy = try ScratchDirectory()
+        let badPolicy = policy.url.appendingPathComponent("bad.yaml")
+        try "version: 1\nname: p\nentities:\n  SSN: {action: shred}\n".write(to: badPolicy, atomically: true, encoding: .utf8)
+        let invalid = try server.masker(["agents", "create", "x", "--upstream", "stub", "--policy-file", badPolicy.path], token: token)
+        #expect(invalid.code == 3, "\(invalid.all)")
+        #expect(invalid.stderr.contains("policy_invalid"))
+
+        // Sessions: one call of two turns, then list, show and tail.
+        let phone = "my number is 415-555-2671"
+        let sessionID = try proxyTurn(server, agent: agentID, text: phone, callID: "call-1")
+        #expect(try proxyTurn(server, agent: agentID, text: "and my ssn is 536-22-1234", callID: "call-1") == sessionID)
+        let sessions = try server.masker(["sessions", "list"], token: token)
+        #expect(sessions.code == 0)
+        #expect(sessions.stdout.contains(sessionID) && sessions.stdout.contains("2 turns"))
+        let shown = try server.masker(["sessions", "show", sessionID, "--json"], token: token)
+        let session = try JSONParser.parse(Array(shown.stdout.utf8))
+        #expect(session["turns"]?.intValue == 2)
+        #expect(session["redactions"]?["PHONE"]?.intValue == 1)
+        let tail = try server.masker(["sessions", "tail", "--for", "0.2"], token: token)
+        #expect(tail.code == 0)
+        #expect(tail.stdout.contains(sessionID))
+        for output in [sessions.all, shown.all, tail.all, server.log] {
+            #expect(!output.contains("415-555-2671") && !output.contains("536-22-1234"))
+        }
+
+        #expect(try server.masker(["agents", "delete", agentID], token: token).code == 0)
+        #expect(try server.masker(["agents", "show", agentID], token: token).code == 1)
+        #expect(!server.log.contains(token) && !server.log.contains(Self.password))
+        #expect(server.stop() == 0)
+    }
+
+    @Test func authAndReachabilityFailuresHaveTheirOwnExitCodes() throws {
+        let server = try ServeProcess()
+        defer { _ = server.stop() }
+        let missing = try server.masker(["agents", "list"])
+        #expect(missing.code == 4)
+        #expect(missing.stderr.contains("MASKER_API_TOKEN"))
+        let refused = try server.masker(["agents", "list"], token: "mk_not_a_real_token")
+        #expect(refused.code == 4)
+        #expect(refused.stderr.contains("unauthorized"))
+        #expect(!refused.all.contains("mk_not_a_real_token"))
+
+        let gone = try server.masker(["sessions", "list"], token: "mk_x", environment: ["MASKER_SERVER": "http://127.0.0.1:1"])
+        #expect(gone.code == 5)
+        #expect(gone.stderr.contains("cannot reach"))
+        let badURL = try server.masker(["agents", "list", "--server", "ftp://x"], token: "mk_x")
+        #expect(badURL.code == 64)
+    }
+}
