@@ -14,8 +14,9 @@ fi
 # script, scripts/verify-audit-log.py), SQLite's headers (GRDB and the vault's token reader
 # link libsqlite3) and the PostgreSQL server for the vault tests (scripts/
 # postgres.sh starts a throwaway cluster on loopback). Voice (libpocketsphinx-dev pocketsphinx-en-us
-# flite sox) and portal packages join this list with their issues. curl: the demo calls the proxy.
-APT_PACKAGES=(postgresql libsqlite3-dev python3 curl)
+# flite sox) and portal packages join this list with their issues. curl: the demo and CLI tests
+# call the proxy. python3-venv: the end-to-end test's virtualenv (below).
+APT_PACKAGES=(postgresql libsqlite3-dev python3 python3-venv curl)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -24,6 +25,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+# OpenAI's official Python client, pinned, for the end-to-end proxy test; in a virtualenv under
+# .build so nothing is installed system-wide and git ignores it.
+if ! .build/python-e2e/bin/python -c "import openai" >/dev/null 2>&1; then
+  python3 -m venv .build/python-e2e
+  .build/python-e2e/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
 fi
 
 swift package resolve

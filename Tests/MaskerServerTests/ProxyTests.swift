@@ -2,6 +2,7 @@ import Foundation
 import MaskerCore
 import MaskerServer
 import MaskerTestSupport
+import Synchronization
 import Testing
 
 /// The proxy end to end over loopback: a real server, a fake upstream that records every byte.
@@ -152,6 +153,64 @@ struct ProxyTests {
         try await slow.stop()
         await failing.stop()
         await stalling.stop()
+    }
+
+    /// Reloads swap the policy while turns are in flight: every turn finishes on one policy or the
+    /// other, none fails or leaks, and the audit chain records each reload and still holds.
+    @Test func policyReloadUnderLoadLosesNothing() async throws {
+        let upstream = try await FakeUpstream()
+        let version = Mutex(1)
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }, loader: {
+            var policy = Policy.healthcareDefault
+            policy.version = version.withLock { $0 += 1; return $0 }
+            return policy
+        })
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("load")), ("upstream", .string("openai:m"))]), token: token)
+        let turns = Array(try Self.corpus().prefix(40))
+        let reloads = 15
+        let (answers, versions) = try await withThrowingTaskGroup(of: (Int, Bool)?.self) { group -> ([Bool], [Int]) in
+            for worker in 0..<4 {
+                group.addTask {
+                    for (index, turn) in turns.enumerated() where index % 4 == worker {
+                        let request = JSONValue.object([("stream", .bool(index % 3 == 0)), ("messages", .array([
+                            .object([("role", .string("user")), ("content", .string(turn.text))]),
+                        ]))])
+                        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: request,
+                                                          headers: ["Masker-Session-Id": "load-\(index)"])
+                        let answer = index % 3 == 0 ? Self.sse(reply.text).content : reply.json["choices"]?[0]?["message"]?["content"]?.stringValue
+                        guard reply.status == 200, answer == "You said: " + turn.text else { return (index, false) }
+                    }
+                    return nil
+                }
+            }
+            group.addTask {
+                for _ in 0..<reloads {
+                    let reply = try await server.call(.POST, "/api/v1/admin/policy/reload", token: token)
+                    guard reply.status == 200 else { return (-1, false) }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                return (-2, true)
+            }
+            var answers: [Bool] = [], versions: [Int] = []
+            for try await result in group {
+                if let (index, ok) = result {
+                    if index == -2 { versions.append(reloads) } else { answers.append(ok) }
+                }
+            }
+            return (answers, versions)
+        }
+        #expect(answers.isEmpty, "a turn failed or came back changed during reloads")
+        #expect(versions == [reloads])
+        #expect(version.withLock { $0 } == 1 + reloads)
+        let seen = upstream.receivedText
+        for turn in turns { for value in turn.values { #expect(!seen.contains(value)) } }
+        let audit = try String(contentsOfFile: server.auditPath, encoding: .utf8)
+        #expect(audit.components(separatedBy: "policy_reloaded").count - 1 == reloads)
+        let verified = try await server.call(.POST, "/api/v1/audit/verify", token: token)
+        #expect(verified.json["holds"] == .bool(true))
+        try await server.stop()
+        await upstream.stop()
     }
 
     @Test func aClientThatHangsUpCancelsTheUpstreamCall() async throws {

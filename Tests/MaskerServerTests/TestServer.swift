@@ -19,14 +19,16 @@ final class TestServer: @unchecked Sendable {
     let auditPath: String
     let logs: LogCapture
     private let task: Task<Void, any Error>
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    /// The process-wide client: a test that fails half-way cannot leave one un-shut-down (which
+    /// async-http-client punishes with a crash that hides the real failure).
+    var client: HTTPClient { HTTPClient.shared }
 
     /// Where the server keeps its records: the SQLite default, or a throwaway schema of the test
     /// PostgreSQL server.
     enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault,
-         database: Database = .sqlite) async throws {
+         database: Database = .sqlite, loader: (@Sendable () throws -> Policy)? = nil) async throws {
         scratch = try ScratchDirectory()
         let dataDirectory = DataDirectory(url: scratch.url)
         logs = LogCapture()
@@ -43,7 +45,7 @@ final class TestServer: @unchecked Sendable {
         var configuration = ServerConfiguration()
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&configuration)
-        let runtime = MaskingRuntime(policy: policy, loader: { policy }, keyRing: ring, devMode: true, vault: vault, audit: audit, logger: logger)
+        let runtime = MaskingRuntime(policy: policy, loader: loader ?? { policy }, keyRing: ring, devMode: true, vault: vault, audit: audit, logger: logger)
         let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         task = Task { try await MaskerServerApp.run(dependencies) { port in continuation.yield(port) } }
@@ -57,7 +59,6 @@ final class TestServer: @unchecked Sendable {
         _ = await task.result
         if let postgres = store as? PostgresServerStore { try? await postgres.dropSchema() }
         await store.close()
-        try await client.shutdown()
     }
 
     var base: String { "http://127.0.0.1:\(port)" }
