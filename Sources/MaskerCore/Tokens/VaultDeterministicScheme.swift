@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import Synchronization
 
 /// `vault-deterministic` (`MSKV1`): the body is base32 of the first 16 bytes of
 /// HMAC-SHA256(kid key, kind ‖ scope ‖ normalised value), so one value gives one token within its
@@ -29,6 +30,23 @@ public struct VaultDeterministicScheme: TokenScheme {
             entry = VaultDeterministicScheme.derived(key, "entry")
             subjectMAC = HMAC(key: VaultDeterministicScheme.derived(key, "subject"))
         }
+
+        /// The keys of `key`, derived once per process. The server builds a scheme (and a
+        /// rehydrator) per proxied turn, and nine HKDF runs a turn were a tenth of its CPU time.
+        /// Keyed by the key's own bytes, which the key ring already holds in this process; a ring
+        /// has a handful of keys, and the cache is emptied if it ever passes 64.
+        static func cached(_ key: SymmetricKey) -> DerivedKeys {
+            let id = key.withUnsafeBytes { Data($0) }
+            if let found = cache.withLock({ $0[id] }) { return found }
+            let keys = DerivedKeys(key)
+            cache.withLock { cache in
+                if cache.count >= 64 { cache.removeAll() }
+                cache[id] = keys
+            }
+            return keys
+        }
+
+        private static let cache = Mutex<[Data: DerivedKeys]>([:])
     }
 
     /// Derived once here rather than three HKDF runs per token: the current key mints, current and
@@ -41,7 +59,7 @@ public struct VaultDeterministicScheme: TokenScheme {
         self.keyRing = keyRing
         self.store = store
         self.scope = scope
-        mintingKeys = keyRing.currentKey(for: kid).map(DerivedKeys.init)
+        mintingKeys = keyRing.currentKey(for: kid).map(DerivedKeys.cached)
         restoringKeys = Self.keys(of: kid, in: keyRing)
     }
 
@@ -51,7 +69,7 @@ public struct VaultDeterministicScheme: TokenScheme {
 
     /// A kid's current and previous keys, derived.
     static func keys(of kid: String, in keyRing: KeyRing) -> [DerivedKeys] {
-        [keyRing.currentKey(for: kid), keyRing.previousKey(for: kid)].compactMap { $0 }.map(DerivedKeys.init)
+        [keyRing.currentKey(for: kid), keyRing.previousKey(for: kid)].compactMap { $0 }.map(DerivedKeys.cached)
     }
 
     /// The token a value would get, without touching the vault.
@@ -67,7 +85,7 @@ public struct VaultDeterministicScheme: TokenScheme {
     /// The entry re-encrypted under `newKid`'s key, with its subject hash recomputed, for key
     /// rotation. nil when the entry does not open under any key of its current kid.
     public static func rekeyed(_ entry: VaultEntry, to newKid: String, keyRing: KeyRing) -> VaultEntry? {
-        guard let newKey = keyRing.currentKey(for: newKid).map(DerivedKeys.init),
+        guard let newKey = keyRing.currentKey(for: newKid).map(DerivedKeys.cached),
               let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return nil }
         for keys in Self.keys(of: entry.kid, in: keyRing) {
             guard let plaintext = try? AES.GCM._SIV.open(box, using: keys.entry, authenticating: Array(entry.token.utf8)),

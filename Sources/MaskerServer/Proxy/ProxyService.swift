@@ -97,9 +97,9 @@ struct ProxyService: Sendable {
         let results = collected.value
         var events: [AuditEvent] = []
         for result in results { events += audit.redactions(result, tokenization: tokenization) }
-        try await runtime.record(events, policy: policy,
+        try await timedAudit { try await runtime.record(events, policy: policy,
                                  payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
-                                                           agentID: agent.id))
+                                                           agentID: agent.id)) }
         for result in results {
             for replacement in result.replacements {
                 metrics.redaction(kind: replacement.detection.kind.rawValue, pass: replacement.detection.pass.rawValue)
@@ -147,7 +147,7 @@ struct ProxyService: Sendable {
             let restored = await restorer.rehydrate(answerJSON)
             let rehydrateTime = clock.now - rehydrateStart
             timings.update { $0["rehydrate"] = rehydrateTime }
-            try await runtime.record(audit.rehydrations(restorer.events), policy: policy, payload: nil)
+            try await timedAudit { try await runtime.record(audit.rehydrations(restorer.events), policy: policy, payload: nil) }
             let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
             response.headers[Self.sessionHeader] = sessionID
@@ -221,12 +221,21 @@ struct ProxyService: Sendable {
         let durations = timings.value
         for (stage, duration) in durations { metrics.stage(stage, duration) }
         let millis = durations.mapValues(\.milliseconds)
+        let started = ContinuousClock.now
+        defer { metrics.stage("session", ContinuousClock.now - started) }
         do {
             return try await store.recordTurn(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
                                               turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis), now: Date())
         } catch {
             throw APIError(.serviceUnavailable, "db_unavailable", "the session could not be recorded; see the server log")
         }
+    }
+
+    /// Audit appends wait for the disk (fdatasync), so their time is a stage of its own in /metrics.
+    private func timedAudit(_ body: () async throws -> Void) async throws {
+        let started = ContinuousClock.now
+        defer { metrics.stage("audit", ContinuousClock.now - started) }
+        try await body()
     }
 
     private func agentOrThrow(_ id: String) async throws -> Agent {

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The proxy under load, on loopback (issue 8's targets). wrk with 100 connections sends the same
+# non-streaming chat turn (bench/load/chat.lua):
+#   latency: each connection (a caller) sends a turn, waits for the answer, pauses 100 ms, and so
+#     on, straight to an OpenAI-compatible upstream (nginx answering a fixed completion) and then
+#     through `masker serve` to that same upstream; the difference is Masker's added latency.
+#   throughput: back to back with no pause, through `masker serve` to the built-in `stub` upstream
+#     (no network hop, so this is the proxy's own rate) and to the nginx upstream.
+# Prints p50/p99 latency, requests/s, the added latency and Masker's peak RSS.
+#
+# Usage: scripts/load-test.sh [seconds per run, default 20] [connections, default 100]
+# Installs wrk and nginx from Debian if missing; builds the release binary; leaves nothing running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-20}"
+CONNECTIONS="${2:-100}"
+THREADS=2
+
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+swift build -c release --product masker >/dev/null
+MASKER=.build/release/masker
+WORK=$(mktemp -d)
+UPSTREAM_PORT=18481
+PROXY_PORT=18480
+cleanup() {
+  [ -n "${MASKER_PID:-}" ] && kill "$MASKER_PID" 2>/dev/null && wait "$MASKER_PID" 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The upstream: nginx answering every chat completion with the same small JSON, as fast as a
+# model server could ever answer, so what the proxy adds is not lost in upstream noise.
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK;
+  proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
+  server {
+    listen 127.0.0.1:$UPSTREAM_PORT;
+    location /v1/chat/completions {
+      default_type application/json;
+      return 200 '{"id":"chatcmpl-load","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Thank you, I found your appointment for next Tuesday."},"finish_reason":"stop"}]}';
+    }
+  }
+}
+CONF
+"$NGINX" -c "$WORK/nginx.conf"
+
+MASKER_DEV=1 MASKER_DATA_DIR="$WORK/data" MASKER_LISTEN_ADDR="127.0.0.1:$PROXY_PORT" MASKER_LOG_LEVEL=warning \
+  MASKER_RATE_LIMIT_PER_MINUTE=0 MASKER_OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" \
+  "$MASKER" serve 2>"$WORK/masker.log" &
+MASKER_PID=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY_PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+TOKEN=$(MASKER_DEV=1 MASKER_DATA_DIR="$WORK/data" "$MASKER" admin token --quiet | tail -1)
+agent() {
+  curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\",\"upstream\":\"$2\"}" "http://127.0.0.1:$PROXY_PORT/api/v1/agents" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+OPENAI_AGENT=$(agent load-openai openai:m)
+STUB_AGENT=$(agent load-stub stub)
+
+# Prints "p50_ms p99_ms requests_per_s errors" for one wrk run against URL with PAUSE ms between
+# a connection's requests.
+run() {
+  local out
+  out=$(LOAD_DELAY_MS="$2" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/load/chat.lua "$1")
+  echo "$out" >>"$WORK/wrk.txt"
+  python3 - "$out" <<'PY'
+import re, sys
+text = sys.argv[1]
+def ms(label):
+    m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+socket = re.search(r"Socket errors:.*", text)
+print(f"{ms('50'):.3f} {ms('99'):.3f} {rps:.0f} {int(errors.group(1)) if errors else 0}{' ' + socket.group(0) if socket else ''}")
+PY
+}
+
+# Warm up (connection pools, first allocations), then measure.
+wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" >/dev/null
+PAUSE=100
+read -r D50 D99 DRPS DERR DREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $PAUSE)"
+read -r P50 P99 PRPS PERR PREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
+read -r S50 S99 SRPS SERR SREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$STUB_AGENT/v1/chat/completions" 0)"
+read -r O50 O99 ORPS OERR OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" 0)"
+RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$MASKER_PID/status")
+SESSIONS=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PROXY_PORT/api/v1/sessions?limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
+
+printf '\n%s connections, %s s per run, %s wrk threads, %s cores\n' "$CONNECTIONS" "$DURATION" "$THREADS" "$(nproc)"
+printf '%-48s %9s %9s %10s %8s\n' run p50_ms p99_ms req_per_s non_2xx
+printf '%-48s %9s %9s %10s %8s\n' "latency: upstream directly (${PAUSE} ms pauses)" "$D50" "$D99" "$DRPS" "$DERR"
+printf '%-48s %9s %9s %10s %8s\n' "latency: masker -> same upstream (${PAUSE} ms pauses)" "$P50" "$P99" "$PRPS" "$PERR"
+printf '%-48s %9s %9s %10s %8s\n' "throughput: masker -> stub upstream" "$S50" "$S99" "$SRPS" "$SERR"
+printf '%-48s %9s %9s %10s %8s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR"
+python3 -c "print(f'added latency at $CONNECTIONS callers: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
+echo "masker peak RSS: ${RSS_MB} MB"
+if [ -n "$DREST$PREST$SREST$OREST" ]; then echo "wrk socket errors: $DREST | $PREST | $SREST | $OREST"; fi
+if [ "$SESSIONS" != "1" ]; then echo "warning: no sessions were recorded"; fi
