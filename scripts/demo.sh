@@ -38,8 +38,9 @@ server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null; rm -rf "$demo_data"' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.2; done
 token=$(MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" admin token --quiet | tail -1)
-agent=$(curl -sf -H "Authorization: Bearer $token" -d '{"name":"front desk","upstream":"stub"}' "http://127.0.0.1:$port/api/v1/agents" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+server_cli() { MASKER_SERVER="http://127.0.0.1:$port" MASKER_API_TOKEN="$token" "$masker" "$@"; }
+echo "-- masker agents create front-desk --upstream stub"
+agent=$(server_cli agents create front-desk --upstream stub --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 echo "agent $agent; a voice platform's custom-LLM URL: http://127.0.0.1:$port/proxy/$agent/v1"
 turn='{"messages":[{"role":"user","content":"hi this is about my appointment, my number is four one five five five five two six seven one and my email is sarah dot chen at gmail dot com"}]}'
 echo "-- the answer the caller hears (rehydrated):"
@@ -53,8 +54,8 @@ for line in sys.stdin:
     if line.startswith("data: {"):
         for c in json.loads(line[6:])["choices"]: out+=c["delta"].get("content") or ""
 print(out)'
-echo "-- what the model was sent is in the audit log only as counts; the session:"
-curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/sessions?agent_id=$agent" | python3 -m json.tool | sed -n 1,30p
+echo "-- masker sessions list: what the model was sent is kept only as counts and timings"
+server_cli sessions list --agent "$agent"
 kill -TERM "$server_pid"; wait "$server_pid" || true
 
 echo; echo "== a throwaway key for kid K_HEALTHCARE (in production it comes from your secret store)"

@@ -21,7 +21,7 @@ enum SessionText {
         if case let .object(kinds)? = session["redactions"], !kinds.isEmpty {
             redactions = kinds.map { "\($0.0)=\($0.1.intValue ?? 0)" }.joined(separator: ",")
         }
-        return [session["id"]?.stringValue ?? "-", session["agent_id"]?.stringValue ?? "-", "\(session["turns"]?.intValue ?? 0) turns",
+        return [session["id"]?.stringValue ?? "-", session["agent_id"]?.stringValue ?? "-", Console.count(session["turns"]?.intValue ?? 0, "turn"),
                 session["status"]?.stringValue ?? "-", redactions, session["updated_at"]?.stringValue ?? "-"].joined(separator: "\t")
     }
 

@@ -39,8 +39,7 @@ public struct PasswordHasher: Sendable {
               let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])), expected.count == 32,
               let derived = try? derive(password, salt: Array(salt), logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
         else { return false }
-        // Constant time: how much of a guess matched must not show in the timing.
-        return zip(derived, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equal(Array(derived), Array(expected))
     }
 
     /// `verify` off the async executor: scrypt holds a core for about 0.1 s, which would stall
@@ -53,5 +52,14 @@ public struct PasswordHasher: Sendable {
         let key = try KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: 1 << logRounds,
                                            blockSize: blockSize, parallelism: parallelism)
         return key.withUnsafeBytes { Data($0) }
+    }
+}
+
+/// Comparison whose time does not depend on where the inputs differ: how much of a guessed
+/// password hash or CSRF token matched must not show in the timing.
+enum ConstantTime {
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

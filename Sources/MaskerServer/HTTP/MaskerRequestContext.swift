@@ -102,7 +102,7 @@ struct AccountAuthenticator: RouterMiddleware {
                       let session = try await store.loginSession(hash: ServerSecrets.hash(cookie), now: Date()) {
                 if ![.get, .head, .options].contains(request.method), request.uri.path != "/api/v1/auth/login" {
                     let sent = request.headers[Self.csrfHeader] ?? ""
-                    guard Self.equalInConstantTime(sent, session.csrfToken) else {
+                    guard ConstantTime.equal(Array(sent.utf8), Array(session.csrfToken.utf8)) else {
                         throw APIError(.forbidden, "csrf_failed",
                                        "this write came with the session cookie but without its CSRF token; send the csrf_token from the login answer (or /api/v1/me) as X-CSRF-Token")
                     }
@@ -114,11 +114,5 @@ struct AccountAuthenticator: RouterMiddleware {
             throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
         }
         return try await next(request, context)
-    }
-
-    static func equalInConstantTime(_ a: String, _ b: String) -> Bool {
-        let left = Array(a.utf8), right = Array(b.utf8)
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
