@@ -26,13 +26,14 @@ public struct ServerDependencies: Sendable {
 
 /// Routes and application: the one place that says which URL does what.
 public enum MaskerServerApp {
-    public static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient) -> Router<MaskerRequestContext> {
+    static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder) -> Router<MaskerRequestContext> {
         let router = Router(context: MaskerRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
         router.add(middleware: AccountAuthenticator(store: dependencies.store))
         HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics).register(router)
 
-        let proxy = ProxyService(runtime: dependencies.runtime, store: dependencies.store, configuration: dependencies.configuration,
+        let agents = AgentCache(store: dependencies.store)
+        let proxy = ProxyService(runtime: dependencies.runtime, agents: agents, sessions: recorder, configuration: dependencies.configuration,
                                  metrics: dependencies.metrics, httpClient: httpClient,
                                  rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute))
         router.post("proxy/{agent}/v1/chat/completions") { request, context in
@@ -44,8 +45,8 @@ public enum MaskerServerApp {
 
         let api = router.group("api/v1")
         AuthRoutes(store: dependencies.store, configuration: dependencies.configuration).register(api)
-        AgentRoutes(store: dependencies.store, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
-        SessionRoutes(store: dependencies.store).register(api)
+        AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
+        SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
         return router
@@ -55,9 +56,10 @@ public enum MaskerServerApp {
     /// graceful shutdown). `onReady` gets the bound port (useful with port 0).
     public static func run(_ dependencies: ServerDependencies, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let recorder = SessionRecorder(store: dependencies.store, logger: dependencies.logger)
         let listen = dependencies.configuration.listen
         let app = Application(
-            router: router(dependencies, httpClient: httpClient),
+            router: router(dependencies, httpClient: httpClient, recorder: recorder),
             server: .http1(additionalChannelHandlers: [DisconnectWatcher()]),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "masker"),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? listen.port) },
@@ -66,9 +68,12 @@ public enum MaskerServerApp {
         do {
             try await app.runService()
         } catch {
+            await recorder.flush()
             try? await httpClient.shutdown()
             throw error
         }
+        // Requests have finished; their session counts go to the database before the process ends.
+        await recorder.flush()
         try await httpClient.shutdown()
     }
 }

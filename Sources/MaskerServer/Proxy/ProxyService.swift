@@ -14,7 +14,8 @@ import Synchronization
 /// upstream; if the answer's events cannot be recorded, the answer is not released.
 struct ProxyService: Sendable {
     let runtime: MaskingRuntime
-    let store: any ServerStore
+    let agents: AgentCache
+    let sessions: SessionRecorder
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
     let httpClient: HTTPClient
@@ -224,8 +225,8 @@ struct ProxyService: Sendable {
         let started = ContinuousClock.now
         defer { metrics.stage("session", ContinuousClock.now - started) }
         do {
-            return try await store.recordTurn(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
-                                              turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis), now: Date())
+            return try await sessions.record(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
+                                             turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
         } catch {
             throw APIError(.serviceUnavailable, "db_unavailable", "the session could not be recorded; see the server log")
         }
@@ -241,7 +242,7 @@ struct ProxyService: Sendable {
     private func agentOrThrow(_ id: String) async throws -> Agent {
         let agent: Agent?
         do {
-            agent = try await store.agent(id: id, accountID: nil)
+            agent = try await agents.agent(id: id)
         } catch {
             throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
         }

@@ -7,6 +7,7 @@ import MaskerStore
 /// another account's agent answers 404, exactly like one that does not exist.
 struct AgentRoutes {
     let store: any ServerStore
+    let agents: AgentCache
     let runtime: MaskingRuntime
     let configuration: ServerConfiguration
 
@@ -82,6 +83,7 @@ struct AgentRoutes {
         let id = try context.parameters.require("id")
         guard try await dbCall({ try await store.deleteAgent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
         runtime.forget(agentID: id)
+        agents.forget(id)
         return Response(status: .noContent)
     }
 

@@ -6,12 +6,15 @@ import MaskerStore
 /// `/api/v1/sessions` (filters `agent_id`, `status`; cursor pagination) and `/sessions/{id}`.
 struct SessionRoutes {
     let store: any ServerStore
+    /// Flushed before every read, so the API shows every turn this server has answered.
+    let recorder: SessionRecorder
 
     func register(_ group: RouterGroup<MaskerRequestContext>) {
         group.get("sessions") { request, context in try await list(request, context) }
         group.get("sessions/{id}") { _, context in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
+            await recorder.flush()
             guard let session = try await dbCall({ try await store.session(id: id, accountID: account.id) }) else { throw APIError.notFound("session") }
             return JSONResponse.make(Self.json(session))
         }
@@ -27,6 +30,7 @@ struct SessionRoutes {
             }
             limit = value
         }
+        await recorder.flush()
         let page = try await dbCall {
             try await store.sessions(accountID: account.id, agentID: query["agent_id"].map(String.init), status: query["status"].map(String.init),
                                limit: limit + 1, cursor: query["cursor"].map(String.init))

@@ -302,17 +302,41 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     for try await row in rows.decode(SessionRow.self) { session = Self.session(row) }
                 }
                 session = session.adding(turn, at: now)
-                let redactions = SessionColumns.encode(session.redactionsByKind), stages = SessionColumns.encode(session.stageMillis)
-                try await connection.query("""
-                    INSERT INTO \(unescaped: p)proxy_session (\(unescaped: Self.sessionColumns))
-                    VALUES (\(session.id), \(accountID), \(agentID), \(externalID), \(session.startedAt), \(now), \(session.turns),
-                            \(session.status), \(redactions), \(stages))
-                    ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
-                      redactions = excluded.redactions, stage_ms = excluded.stage_ms
-                    """, logger: PostgresPool.silent)
+                try await Self.upsert(session, prefix: p, connection)
                 return session.id
             }
         }
+    }
+
+    public func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError) {
+        guard !deltas.isEmpty else { return }
+        let p = prefix
+        // Sorted so two replicas flushing overlapping batches lock rows in the same order.
+        let sorted = deltas.sorted { $0.id < $1.id }
+        try await run("write") { client in
+            try await client.withTransaction(logger: PostgresPool.silent) { connection in
+                var existing: [String: ProxySession] = [:]
+                let rows = try await connection.query("""
+                    SELECT \(unescaped: Self.sessionColumns) FROM \(unescaped: p)proxy_session WHERE id = ANY(\(sorted.map(\.id))::text[])
+                    ORDER BY id FOR UPDATE
+                    """, logger: PostgresPool.silent)
+                for try await row in rows.decode(SessionRow.self) { existing[row.0] = Self.session(row) }
+                for delta in sorted {
+                    try await Self.upsert(existing[delta.id].map { $0.merging(delta) } ?? delta, prefix: p, connection)
+                }
+            }
+        }
+    }
+
+    private static func upsert(_ session: ProxySession, prefix p: String, _ connection: PostgresConnection) async throws {
+        let redactions = SessionColumns.encode(session.redactionsByKind), stages = SessionColumns.encode(session.stageMillis)
+        try await connection.query("""
+            INSERT INTO \(unescaped: p)proxy_session (\(unescaped: sessionColumns))
+            VALUES (\(session.id), \(session.accountID), \(session.agentID), \(session.externalID), \(session.startedAt), \(session.updatedAt),
+                    \(session.turns), \(session.status), \(redactions), \(stages))
+            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
+              redactions = excluded.redactions, stage_ms = excluded.stage_ms
+            """, logger: PostgresPool.silent)
     }
 
     public func sessions(accountID: String, agentID: String?, status: String?, limit: Int,

@@ -230,15 +230,30 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                                        startedAt: now, updatedAt: now, turns: 0, status: "ok", redactionsByKind: [:], stageMillis: [:])
             }
             session = session.adding(turn, at: now)
-            try db.execute(sql: """
-                INSERT INTO proxy_session (id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
-                  redactions = excluded.redactions, stage_ms = excluded.stage_ms
-                """, arguments: [session.id, accountID, agentID, externalID, session.startedAt, session.updatedAt, session.turns,
-                                 session.status, SessionColumns.encode(session.redactionsByKind), SessionColumns.encode(session.stageMillis)])
+            try Self.upsert(session, db)
             return session.id
         }
+    }
+
+    public func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError) {
+        guard !deltas.isEmpty else { return }
+        try await write { db in
+            for delta in deltas {
+                let existing = try Row.fetchOne(db, sql: "SELECT * FROM proxy_session WHERE id = ?", arguments: [delta.id]).map(Self.session)
+                try Self.upsert(existing.map { $0.merging(delta) } ?? delta, db)
+            }
+        }
+    }
+
+    private static func upsert(_ session: ProxySession, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO proxy_session (id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
+              redactions = excluded.redactions, stage_ms = excluded.stage_ms
+            """, arguments: [session.id, session.accountID, session.agentID, session.externalID, session.startedAt, session.updatedAt,
+                             session.turns, session.status, SessionColumns.encode(session.redactionsByKind),
+                             SessionColumns.encode(session.stageMillis)])
     }
 
     public func sessions(accountID: String, agentID: String?, status: String?, limit: Int,

@@ -41,6 +41,10 @@ public protocol ServerStore: Sendable {
     /// Adds a turn to the session named by the caller's session id (or a new one), and returns the
     /// session's id. Sessions are keyed per agent so two agents' call ids never meet.
     func recordTurn(accountID: String, agentID: String, externalID: String?, turn: SessionTurn, now: Date) async throws(ServerStoreError) -> String
+    /// Adds batched turns to sessions: each delta's counts, redactions and timings are summed into
+    /// the row of its id (created when missing), its status and `updatedAt` become the row's.
+    /// One transaction for the whole batch (`SessionRecorder` writes behind the proxy with this).
+    func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError)
     /// A page of an account's sessions, newest first; `cursor` is the last id of the previous page.
     func sessions(accountID: String, agentID: String?, status: String?, limit: Int, cursor: String?) async throws(ServerStoreError) -> [ProxySession]
     func session(id: String, accountID: String) async throws(ServerStoreError) -> ProxySession?
@@ -104,13 +108,24 @@ extension ServerStore {
 
 extension ProxySession {
     /// The session after one more turn: counts and timings summed, status from the latest turn.
-    func adding(_ turn: SessionTurn, at now: Date) -> ProxySession {
+    public func adding(_ turn: SessionTurn, at now: Date) -> ProxySession {
         var session = self
         session.turns += 1
         session.updatedAt = now
         session.status = turn.status
         for (kind, count) in turn.redactionsByKind { session.redactionsByKind[kind, default: 0] += count }
         for (stage, millis) in turn.stageMillis { session.stageMillis[stage, default: 0] += millis }
+        return session
+    }
+
+    /// This session with a batch of later turns (`delta`) added.
+    public func merging(_ delta: ProxySession) -> ProxySession {
+        var session = self
+        session.turns += delta.turns
+        session.updatedAt = max(session.updatedAt, delta.updatedAt)
+        session.status = delta.status
+        for (kind, count) in delta.redactionsByKind { session.redactionsByKind[kind, default: 0] += count }
+        for (stage, millis) in delta.stageMillis { session.stageMillis[stage, default: 0] += millis }
         return session
     }
 }
