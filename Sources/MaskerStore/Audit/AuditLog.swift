@@ -105,9 +105,12 @@ public final class AuditLog: @unchecked Sendable {
         queue.sync { previousHash }
     }
 
-    /// This log's chain, checked with its own key (the server's `/api/v1/audit/verify`).
+    /// This log's chain, checked with its own key (the server's `/api/v1/audit/verify`), up to
+    /// the last commit made before the call: a group being written at the same moment would
+    /// otherwise show as a torn last line in a healthy log.
     public func verify() throws -> AuditChainVerifier.Outcome {
-        try AuditLogReader.verify(path: path, key: key)
+        let committed = queue.sync { UInt64(size) }
+        return try AuditLogReader.verify(path: path, key: key, upTo: committed)
     }
 
     /// Why the log refuses appends after a failed `fdatasync`, or nil while it is healthy

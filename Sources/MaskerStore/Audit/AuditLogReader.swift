@@ -25,11 +25,15 @@ public struct AuditLogReader {
 
     /// Walks a whole log through the chain check (`masker audit verify`, `/api/v1/audit/verify`),
     /// stopping at the first break. Throws `AuditLogError.cannotOpen` when there is no readable log.
-    public static func verify(path: String, key: SymmetricKey, expectedRoot: String? = nil) throws -> AuditChainVerifier.Outcome {
+    /// With `upTo`, only lines that end (newline included) within that many bytes are checked:
+    /// what a live writer had committed when the check began.
+    public static func verify(path: String, key: SymmetricKey, expectedRoot: String? = nil,
+                              upTo limit: UInt64? = nil) throws -> AuditChainVerifier.Outcome {
         var reader = try AuditLogReader(path: path)
         defer { reader.close() }
         var verifier = AuditChainVerifier(key: key, expectedRoot: expectedRoot)
         while let (bytes, terminated) = try reader.next() {
+            if let limit, reader.lineOffset + UInt64(bytes.count) + 1 > limit { break }
             if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
         }
         return verifier.finish()

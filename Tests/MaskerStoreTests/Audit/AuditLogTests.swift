@@ -57,6 +57,26 @@ struct AuditLogTests {
         #expect(mode?.intValue == 0o600)
     }
 
+    /// `/api/v1/audit/verify` runs while turns are appended: it checks only what was committed
+    /// when it began, so a group being written at that moment is not a "torn" line.
+    @Test func verifyingStopsAtTheCommittedEnd() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("audit.jsonl").path
+        let log = try AuditLog(path: path, key: key)
+        try await log.append([event(0), event(1)])
+        let committed = UInt64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
+        // What a reader can see while the next group is half-way through its write(2).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"v":1,"event_id":"evt_half"#.utf8))
+        try handle.close()
+        #expect(try AuditLogReader.verify(path: path, key: key).holds == false)
+        let bounded = try AuditLogReader.verify(path: path, key: key, upTo: committed)
+        #expect(bounded.holds)
+        #expect(bounded.records == 2)
+        #expect(try log.verify().holds)
+    }
+
     @Test func reopeningContinuesTheChain() async throws {
         let scratch = try ScratchDirectory()
         let path = scratch.url.appendingPathComponent("audit.jsonl").path
