@@ -47,6 +47,7 @@ public enum MaskerServerApp {
         AuthRoutes(store: dependencies.store, configuration: dependencies.configuration).register(api)
         AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
+        TokenRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
         return router

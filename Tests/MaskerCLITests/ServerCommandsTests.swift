@@ -84,6 +84,19 @@ struct ServerCommandsTests {
             #expect(!output.contains("415-555-2671") && !output.contains("536-22-1234"))
         }
 
+        // Tokens: a second one, listed by id only, then revoked.
+        let second = try server.masker(["tokens", "create"], token: token)
+        #expect(second.code == 0)
+        let secondToken = try #require(second.stdout.split(separator: "\n").last.map(String.init))
+        #expect(try server.masker(["agents", "list"], token: secondToken).code == 0)
+        let tokens = try server.masker(["tokens", "list", "--json"], token: token)
+        #expect(!tokens.stdout.contains(secondToken))
+        guard case let .array(rows) = try JSONParser.parse(Array(tokens.stdout.utf8)) else { throw TestFailure("no token list") }
+        #expect(rows.count == 2)
+        let secondID = try #require(rows.compactMap { $0["id"]?.stringValue }.first { second.stderr.contains($0) })
+        #expect(try server.masker(["tokens", "revoke", secondID], token: token).code == 0)
+        #expect(try server.masker(["agents", "list"], token: secondToken).code == 4)
+
         #expect(try server.masker(["agents", "delete", agentID], token: token).code == 0)
         #expect(try server.masker(["agents", "show", agentID], token: token).code == 1)
         #expect(!server.log.contains(token) && !server.log.contains(Self.password))

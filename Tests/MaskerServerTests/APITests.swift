@@ -36,6 +36,23 @@ struct APITests {
         try await server.stop()
     }
 
+    @Test func tokensAreListedWithoutSecretsAndRevokedAtOnce() async throws {
+        let server = try await TestServer()
+        let alice = try await server.token(account: "alice"), bob = try await server.token(account: "bob")
+        let created = try await server.call(.POST, "/api/v1/tokens", token: alice)
+        #expect(created.status == 201)
+        let id = try #require(created.json["id"]?.stringValue), secret = try #require(created.json["token"]?.stringValue)
+        #expect(try await server.call(.GET, "/api/v1/me", token: secret).json["account_name"]?.stringValue == "alice")
+        let listed = try await server.call(.GET, "/api/v1/tokens", token: alice)
+        #expect(listed.text.contains(id))
+        #expect(!listed.text.contains(secret) && !listed.text.contains(alice))
+        #expect(try await server.call(.DELETE, "/api/v1/tokens/\(id)", token: bob).status == 404)
+        #expect(try await server.call(.DELETE, "/api/v1/tokens/\(id)", token: alice).status == 204)
+        #expect(try await server.call(.GET, "/api/v1/me", token: secret).status == 401)
+        #expect(try await server.call(.GET, "/api/v1/me", token: alice).status == 200)
+        try await server.stop()
+    }
+
     @Test func invalidAgentsAreRefusedWithReasons() async throws {
         let server = try await TestServer()
         let token = try await server.token()

@@ -129,6 +129,27 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func tokens(accountID: String) async throws(ServerStoreError) -> [APITokenInfo] {
+        let p = prefix
+        return try await run("read") { client in
+            var tokens: [APITokenInfo] = []
+            let rows = try await client.query(
+                "SELECT id, role, created_at FROM \(unescaped: p)api_token WHERE account_id = \(accountID) ORDER BY id", logger: PostgresPool.silent)
+            for try await (id, role, created) in rows.decode((String, String, Date).self) { tokens.append(APITokenInfo(id: id, role: role, createdAt: created)) }
+            return tokens
+        }
+    }
+
+    public func revokeToken(id: String, accountID: String) async throws(ServerStoreError) -> Bool {
+        let p = prefix
+        return try await run("write") { client in
+            let rows = try await client.query(
+                "DELETE FROM \(unescaped: p)api_token WHERE id = \(id) AND account_id = \(accountID) RETURNING id", logger: PostgresPool.silent)
+            for try await _ in rows.decode(String.self) { return true }
+            return false
+        }
+    }
+
     // MARK: Users and login sessions
 
     public func createUser(_ user: User, passwordHash: String) async throws(ServerStoreError) {

@@ -117,6 +117,20 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func tokens(accountID: String) async throws(ServerStoreError) -> [APITokenInfo] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, role, created_at FROM api_token WHERE account_id = ? ORDER BY id", arguments: [accountID])
+                .map { APITokenInfo(id: $0["id"], role: $0["role"], createdAt: $0["created_at"]) }
+        }
+    }
+
+    public func revokeToken(id: String, accountID: String) async throws(ServerStoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM api_token WHERE id = ? AND account_id = ?", arguments: [id, accountID])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: Users and login sessions
 
     public func createUser(_ user: User, passwordHash: String) async throws(ServerStoreError) {

@@ -14,6 +14,19 @@ public struct Account: Sendable, Equatable {
     }
 }
 
+/// An API token as it can be shown: never the secret, never its hash.
+public struct APITokenInfo: Sendable, Equatable {
+    public var id: String
+    public var role: String
+    public var createdAt: Date
+
+    public init(id: String, role: String, createdAt: Date) {
+        self.id = id
+        self.role = role
+        self.createdAt = createdAt
+    }
+}
+
 /// A person who logs in to the API or portal with a password; belongs to one account.
 public struct User: Sendable, Equatable {
     public var id: String

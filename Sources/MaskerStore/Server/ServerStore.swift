@@ -18,6 +18,9 @@ public protocol ServerStore: Sendable {
     func account(named name: String) async throws(ServerStoreError) -> Account
     func insertToken(id: String, accountID: String, tokenHash: Data, role: String, createdAt: Date) async throws(ServerStoreError)
     func account(forTokenHash hash: Data) async throws(ServerStoreError) -> Account?
+    func tokens(accountID: String) async throws(ServerStoreError) -> [APITokenInfo]
+    /// Whether a token of this account was revoked; it stops working at once.
+    func revokeToken(id: String, accountID: String) async throws(ServerStoreError) -> Bool
 
     /// Throws `usernameTaken` when any account already has this user name (log-in is by name alone).
     func createUser(_ user: User, passwordHash: String) async throws(ServerStoreError)
@@ -78,9 +81,14 @@ public enum ServerSecrets {
 extension ServerStore {
     /// A new API token for the account; returns the secret, shown once and stored only hashed.
     public func issueToken(accountID: String, role: String = "admin") async throws(ServerStoreError) -> String {
-        let secret = ServerSecrets.make(prefix: "mk_")
-        try await insertToken(id: ServerIDs.next("tok"), accountID: accountID, tokenHash: ServerSecrets.hash(secret), role: role, createdAt: Date())
-        return secret
+        try await issueTokenWithID(accountID: accountID, role: role).secret
+    }
+
+    /// A new API token and its id (`tok_…`, what `revokeToken` takes).
+    public func issueTokenWithID(accountID: String, role: String = "admin") async throws(ServerStoreError) -> (id: String, secret: String) {
+        let secret = ServerSecrets.make(prefix: "mk_"), id = ServerIDs.next("tok")
+        try await insertToken(id: id, accountID: accountID, tokenHash: ServerSecrets.hash(secret), role: role, createdAt: Date())
+        return (id, secret)
     }
 
     /// The account an API token belongs to, or nil for an unknown token.

@@ -43,6 +43,13 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             #expect(try await store.account(forToken: token)?.id == alice.id)
             #expect(try await store.account(forToken: token + "x") == nil)
             #expect(try await store.account(forToken: try await store.issueToken(accountID: bob.id))?.id == bob.id)
+            let issued = try await store.issueTokenWithID(accountID: alice.id)
+            #expect(try await store.tokens(accountID: alice.id).map(\.id).contains(issued.id))
+            #expect(try await store.tokens(accountID: bob.id).map(\.id).contains(issued.id) == false)
+            #expect(try await store.revokeToken(id: issued.id, accountID: bob.id) == false)
+            #expect(try await store.revokeToken(id: issued.id, accountID: alice.id) == true)
+            #expect(try await store.account(forToken: issued.secret) == nil)
+            #expect(try await store.account(forToken: token)?.id == alice.id)
             if let sqlite = store as? SQLiteServerStore {
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: sqlite.path))
                 #expect(bytes.range(of: Data(token.utf8)) == nil)
