@@ -77,9 +77,19 @@ struct ServerCommandsTests {
         let session = try JSONParser.parse(Array(shown.stdout.utf8))
         #expect(session["turns"]?.intValue == 2)
         #expect(session["redactions"]?["PHONE"]?.intValue == 1)
-        let tail = try server.masker(["sessions", "tail", "--for", "0.2"], token: token)
+        // tail prints what exists, then each change: a third turn of the call shows up while it runs.
+        let tailOutput = TailResult()
+        let tailDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            tailOutput.value = try? server.masker(["sessions", "tail", "--for", "2", "--interval", "0.2"], token: token)
+            tailDone.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.8)
+        #expect(try proxyTurn(server, agent: agentID, text: "thanks", callID: "call-1") == sessionID)
+        tailDone.wait()
+        let tail = try #require(tailOutput.value)
         #expect(tail.code == 0)
-        #expect(tail.stdout.contains(sessionID))
+        #expect(tail.stdout.contains("2 turns") && tail.stdout.contains("3 turns"), "\(tail.all)")
         for output in [sessions.all, shown.all, tail.all, server.log] {
             #expect(!output.contains("415-555-2671") && !output.contains("536-22-1234"))
         }
@@ -120,4 +130,8 @@ struct ServerCommandsTests {
         let badURL = try server.masker(["agents", "list", "--server", "ftp://x"], token: "mk_x")
         #expect(badURL.code == 64)
     }
+}
+
+final class TailResult: @unchecked Sendable {
+    var value: MaskerProcess.Output?
 }

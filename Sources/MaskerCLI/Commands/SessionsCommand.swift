@@ -25,8 +25,9 @@ enum SessionText {
                 session["status"]?.stringValue ?? "-", redactions, session["updated_at"]?.stringValue ?? "-"].joined(separator: "\t")
     }
 
-    static func query(agent: String?, status: String?, limit: Int, cursor: String?) -> String {
+    static func query(agent: String?, status: String?, limit: Int, cursor: String?, updatedAfter: String? = nil) -> String {
         var items = [URLQueryItem(name: "limit", value: String(limit))]
+        if let updatedAfter { items.append(URLQueryItem(name: "updated_after", value: updatedAfter)) }
         if let agent { items.append(URLQueryItem(name: "agent_id", value: agent)) }
         if let status { items.append(URLQueryItem(name: "status", value: status)) }
         if let cursor { items.append(URLQueryItem(name: "cursor", value: cursor)) }
@@ -90,7 +91,9 @@ struct SessionsTailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tail",
         abstract: "Print sessions as they start or gain turns, until interrupted.",
-        discussion: "Polls GET /api/v1/sessions; each line is printed when a session first appears and again each time it changes."
+        discussion: """
+        Polls GET /api/v1/sessions (after the first poll, only sessions updated since the last change         seen, every page); each line is printed when a session first appears and again each time it         gains a turn, however old the session.
+        """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -109,17 +112,27 @@ struct SessionsTailCommand: AsyncParsableCommand {
         let client = try ServerClient(try CommandContext(options: global))
         let deadline = duration.map { Date().addingTimeInterval($0) }
         var seen: [String: String] = [:]
+        var latest: Date?
         while true {
-            let page = try await client.call(.GET, "/api/v1/sessions" + SessionText.query(agent: agent, status: nil, limit: 100, cursor: nil))
-            if case let .array(sessions)? = page["data"] {
-                // Oldest first, so lines come out in the order things happened.
-                for session in sessions.reversed() {
-                    guard let id = session["id"]?.stringValue else { continue }
-                    let stamp = "\(session["turns"]?.intValue ?? 0)|\(session["updated_at"]?.stringValue ?? "")"
-                    guard seen[id] != stamp else { continue }
-                    seen[id] = stamp
-                    Console.out(global.json ? session.serialized() : SessionText.line(session))
-                }
+            // The first poll shows the newest sessions; later ones ask only for what changed since
+            // a second before the latest change seen (a margin for writes landing out of order).
+            let since = latest.map { UTCTimestamp.format($0.addingTimeInterval(-1)) }
+            var sessions: [JSONValue] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.call(.GET, "/api/v1/sessions" + SessionText.query(agent: agent, status: nil, limit: 100, cursor: cursor,
+                                                                                            updatedAfter: since))
+                if case let .array(rows)? = page["data"] { sessions += rows }
+                cursor = since == nil ? nil : page["next_cursor"]?.stringValue
+            } while cursor != nil
+            // Oldest change first, so lines come out in the order things happened.
+            for session in sessions.sorted(by: { ($0["updated_at"]?.stringValue ?? "") < ($1["updated_at"]?.stringValue ?? "") }) {
+                guard let id = session["id"]?.stringValue, let updated = session["updated_at"]?.stringValue else { continue }
+                if let date = UTCTimestamp.parse(updated), latest.map({ date > $0 }) ?? true { latest = date }
+                let stamp = "\(session["turns"]?.intValue ?? 0)|\(updated)"
+                guard seen[id] != stamp else { continue }
+                seen[id] = stamp
+                Console.out(global.json ? session.serialized() : SessionText.line(session))
             }
             if let deadline, Date() >= deadline { return }
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))

@@ -3,7 +3,8 @@ import Hummingbird
 import MaskerCore
 import MaskerStore
 
-/// `/api/v1/sessions` (filters `agent_id`, `status`; cursor pagination) and `/sessions/{id}`.
+/// `/api/v1/sessions` (filters `agent_id`, `status`, `updated_after`; cursor pagination) and
+/// `/sessions/{id}`.
 struct SessionRoutes {
     let store: any ServerStore
     /// Flushed before every read, so the API shows every turn this server has answered.
@@ -30,10 +31,17 @@ struct SessionRoutes {
             }
             limit = value
         }
+        var updatedAfter: Date?
+        if let text = query["updated_after"] {
+            guard let date = UTCTimestamp.parse(String(text)) else {
+                throw APIError(.badRequest, "invalid_updated_after", "updated_after must be a UTC timestamp such as 2026-11-23T10:00:00.000Z")
+            }
+            updatedAfter = date
+        }
         await recorder.flush()
         let page = try await dbCall {
             try await store.sessions(accountID: account.id, agentID: query["agent_id"].map(String.init), status: query["status"].map(String.init),
-                               limit: limit + 1, cursor: query["cursor"].map(String.init))
+                                     updatedAfter: updatedAfter, limit: limit + 1, cursor: query["cursor"].map(String.init))
         }
         let shown = Array(page.prefix(limit))
         let next: JSONValue = page.count > limit ? .string(shown.last!.id) : .null

@@ -360,7 +360,7 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
             """, logger: PostgresPool.silent)
     }
 
-    public func sessions(accountID: String, agentID: String?, status: String?, limit: Int,
+    public func sessions(accountID: String, agentID: String?, status: String?, updatedAfter: Date?, limit: Int,
                          cursor: String?) async throws(ServerStoreError) -> [ProxySession] {
         let p = prefix
         return try await run("read") { client in
@@ -369,6 +369,7 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                 SELECT \(unescaped: Self.sessionColumns) FROM \(unescaped: p)proxy_session
                 WHERE account_id = \(accountID) AND (\(agentID)::text IS NULL OR agent_id = \(agentID))
                   AND (\(status)::text IS NULL OR status = \(status)) AND (\(cursor)::text IS NULL OR id < \(cursor))
+                  AND (\(updatedAfter)::timestamptz IS NULL OR updated_at > \(updatedAfter))
                 ORDER BY id DESC LIMIT \(limit)
                 """, logger: PostgresPool.silent)
             var sessions: [ProxySession] = []

@@ -270,13 +270,14 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                              SessionColumns.encode(session.stageMillis)])
     }
 
-    public func sessions(accountID: String, agentID: String?, status: String?, limit: Int,
+    public func sessions(accountID: String, agentID: String?, status: String?, updatedAfter: Date?, limit: Int,
                          cursor: String?) async throws(ServerStoreError) -> [ProxySession] {
         try await read { db in
             var sql = "SELECT * FROM proxy_session WHERE account_id = ?"
             var arguments: StatementArguments = [accountID]
             if let agentID { sql += " AND agent_id = ?"; _ = arguments.append(contentsOf: [agentID]) }
             if let status { sql += " AND status = ?"; _ = arguments.append(contentsOf: [status]) }
+            if let updatedAfter { sql += " AND updated_at > ?"; _ = arguments.append(contentsOf: [updatedAfter]) }
             if let cursor { sql += " AND id < ?"; _ = arguments.append(contentsOf: [cursor]) }
             sql += " ORDER BY id DESC LIMIT ?"
             _ = arguments.append(contentsOf: [limit])

@@ -48,8 +48,10 @@ public protocol ServerStore: Sendable {
     /// the row of its id (created when missing), its status and `updatedAt` become the row's.
     /// One transaction for the whole batch (`SessionRecorder` writes behind the proxy with this).
     func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError)
-    /// A page of an account's sessions, newest first; `cursor` is the last id of the previous page.
-    func sessions(accountID: String, agentID: String?, status: String?, limit: Int, cursor: String?) async throws(ServerStoreError) -> [ProxySession]
+    /// A page of an account's sessions, newest first; `cursor` is the last id of the previous page;
+    /// `updatedAfter` keeps only sessions that gained a turn after that moment (`sessions tail`).
+    func sessions(accountID: String, agentID: String?, status: String?, updatedAfter: Date?, limit: Int,
+                  cursor: String?) async throws(ServerStoreError) -> [ProxySession]
     func session(id: String, accountID: String) async throws(ServerStoreError) -> ProxySession?
 
     /// Whether the database answers (for `/health`).
@@ -79,6 +81,11 @@ public enum ServerSecrets {
 }
 
 extension ServerStore {
+    public func sessions(accountID: String, agentID: String?, status: String?, limit: Int,
+                         cursor: String?) async throws(ServerStoreError) -> [ProxySession] {
+        try await sessions(accountID: accountID, agentID: agentID, status: status, updatedAfter: nil, limit: limit, cursor: cursor)
+    }
+
     /// A new API token for the account; returns the secret, shown once and stored only hashed.
     public func issueToken(accountID: String, role: String = "admin") async throws(ServerStoreError) -> String {
         try await issueTokenWithID(accountID: accountID, role: role).secret

@@ -184,6 +184,14 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             #expect(try await store.sessions(accountID: account.id, agentID: "agt_even", status: nil, limit: 50, cursor: nil).count == 4)
             #expect(try await store.sessions(accountID: account.id, agentID: nil, status: "upstream_error", limit: 50, cursor: nil).count == 1)
             #expect(try await store.sessions(accountID: "acct_nobody", agentID: nil, status: nil, limit: 50, cursor: nil).isEmpty)
+            // The oldest session gains a turn later: `updatedAfter` finds it however many are newer.
+            let oldest = try #require(seen.last)
+            let later = Date().addingTimeInterval(60)
+            try await store.applySessionDeltas([ProxySession(id: oldest, accountID: account.id, agentID: "agt_even", externalID: nil, startedAt: later,
+                                                             updatedAt: later, turns: 1, status: "ok", redactionsByKind: [:], stageMillis: [:])])
+            let changed = try await store.sessions(accountID: account.id, agentID: nil, status: nil, updatedAfter: later.addingTimeInterval(-1),
+                                                   limit: 50, cursor: nil)
+            #expect(changed.map(\.id) == [oldest])
             #expect(await store.ping())
         }
     }
