@@ -68,15 +68,6 @@ struct PostgresPool: Sendable {
     /// Runs `body`, failing with `ConnectTimeout` after `timeout`: an unreachable server must be a
     /// clear error, not a command that hangs while the pool retries.
     static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw ConnectTimeout(seconds: timeout.components.seconds)
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw ConnectTimeout(seconds: timeout.components.seconds) }
-            return first
-        }
+        try await withDeadline(timeout, timeoutError: { ConnectTimeout(seconds: timeout.components.seconds) }, body)
     }
 }

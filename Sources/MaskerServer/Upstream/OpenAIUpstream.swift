@@ -64,16 +64,7 @@ struct OpenAIUpstream: Upstream {
 
     /// Runs `body`, or throws `.timeout` when it takes longer than `limit` (and cancels it).
     static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw UpstreamFailure.timeout
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw UpstreamFailure.timeout }
-            return first
-        }
+        try await withDeadline(limit, timeoutError: { UpstreamFailure.timeout }, body)
     }
 
     /// A reason safe to show: the kind of failure, never a URL with credentials or a body.
