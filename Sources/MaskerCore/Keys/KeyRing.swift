@@ -100,7 +100,7 @@ public struct KeyRing: Sendable, CustomStringConvertible {
     /// seen on …" without storing the key.
     public static func fingerprint(of key: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("masker key fingerprint v1".utf8), using: key)
-        return mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return Data(mac.prefix(8)).hexString
     }
 
     public var kids: [String] { entries.keys.sorted() }

@@ -1,6 +1,8 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import MaskerCore
+import MaskerStore
 import NIOPosix
 
 /// Passwords as scrypt hashes (memory-hard, so a stolen database is slow to attack on GPUs):
@@ -24,9 +26,7 @@ public struct PasswordHasher: Sendable {
     public static let minimumLength = 12
 
     public func hash(_ password: String) throws -> String {
-        var salt = [UInt8](repeating: 0, count: 16)
-        var generator = SystemRandomNumberGenerator()
-        for index in salt.indices { salt[index] = generator.next() }
+        let salt = ServerSecrets.randomBytes(16)
         let derived = try Self.derive(password, salt: salt, logRounds: logRounds, blockSize: blockSize, parallelism: parallelism)
         return "scrypt$\(logRounds)$\(blockSize)$\(parallelism)$\(Data(salt).base64EncodedString())$\(derived.base64EncodedString())"
     }
@@ -52,14 +52,5 @@ public struct PasswordHasher: Sendable {
         let key = try KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: salt, outputByteCount: 32, rounds: 1 << logRounds,
                                            blockSize: blockSize, parallelism: parallelism)
         return key.withUnsafeBytes { Data($0) }
-    }
-}
-
-/// Comparison whose time does not depend on where the inputs differ: how much of a guessed
-/// password hash or CSRF token matched must not show in the timing.
-enum ConstantTime {
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

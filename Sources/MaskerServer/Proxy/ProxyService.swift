@@ -277,17 +277,9 @@ struct ProxyService: Sendable {
         guard let secret = configuration.webhookSecret else { return }
         let given = request.headers[HTTPField.Name("X-Vapi-Signature")!] ?? request.headers[HTTPField.Name("X-Masker-Signature")!]
         let expected = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        let expectedHex = expected.map { String(format: "%02x", $0) }.joined()
-        guard let given, Self.constantTimeEqual(Array(given.lowercased().utf8), Array(expectedHex.utf8)) else {
+        guard let given, ConstantTime.equal(Array(given.lowercased().utf8), Array(Data(expected).hexString.utf8)) else {
             throw APIError(.unauthorized, "bad_signature", "the body's HMAC-SHA256 signature is missing or wrong; sign with MASKER_VAPI_WEBHOOK_SECRET")
         }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }
 

@@ -71,10 +71,13 @@ public enum ServerIDs {
 public enum ServerSecrets {
     /// 256 random bits in lowercase base32 after `prefix`.
     public static func make(prefix: String) -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
+        prefix + Base32.encode(randomBytes(32)).lowercased()
+    }
+
+    /// Bytes from the system's cryptographic generator (secrets, password salts).
+    public static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        return prefix + Base32.encode(bytes).lowercased()
+        return (0..<count).map { _ in generator.next() }
     }
 
     public static func hash(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
