@@ -40,23 +40,22 @@ final class SessionRecorder: Sendable {
 
     func record(accountID: String, agentID: String, externalID: String?, turn: SessionTurn) async throws(ServerStoreError) -> String {
         let now = Date()
-        guard let externalID else {
-            let id = ServerIDs.next("sess")
-            enqueue(ProxySession(id: id, accountID: accountID, agentID: agentID, externalID: nil, startedAt: now, updatedAt: now, turns: 0,
-                                 status: "ok", redactionsByKind: [:], stageMillis: [:]).adding(turn, at: now))
-            return id
+        let id: String
+        if let externalID {
+            let key = agentID + "\u{1F}" + externalID
+            guard let known = state.withLock({ $0.known[key] }) else {
+                let created = try await store.recordTurn(accountID: accountID, agentID: agentID, externalID: externalID, turn: turn, now: now)
+                state.withLock { state in
+                    if state.known.count >= Self.knownLimit { state.known.removeAll() }
+                    state.known[key] = created
+                }
+                return created
+            }
+            id = known
+        } else {
+            id = ServerIDs.next("sess")
         }
-        let key = agentID + "\u{1F}" + externalID
-        if let id = state.withLock({ $0.known[key] }) {
-            enqueue(ProxySession(id: id, accountID: accountID, agentID: agentID, externalID: externalID, startedAt: now, updatedAt: now,
-                                 turns: 0, status: "ok", redactionsByKind: [:], stageMillis: [:]).adding(turn, at: now))
-            return id
-        }
-        let id = try await store.recordTurn(accountID: accountID, agentID: agentID, externalID: externalID, turn: turn, now: now)
-        state.withLock { state in
-            if state.known.count >= Self.knownLimit { state.known.removeAll() }
-            state.known[key] = id
-        }
+        enqueue(ProxySession.empty(id: id, accountID: accountID, agentID: agentID, externalID: externalID, at: now).adding(turn, at: now))
         return id
     }
 

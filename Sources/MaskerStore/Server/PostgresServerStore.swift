@@ -303,8 +303,7 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
 
     public func recordTurn(accountID: String, agentID: String, externalID: String?, turn: SessionTurn,
                            now: Date) async throws(ServerStoreError) -> String {
-        let p = prefix, fresh = ProxySession(id: ServerIDs.next("sess"), accountID: accountID, agentID: agentID, externalID: externalID,
-                                             startedAt: now, updatedAt: now, turns: 0, status: "ok", redactionsByKind: [:], stageMillis: [:])
+        let p = prefix, fresh = ProxySession.empty(id: ServerIDs.next("sess"), accountID: accountID, agentID: agentID, externalID: externalID, at: now)
         return try await run("write") { client in
             try await client.withTransaction(logger: PostgresPool.silent) { connection in
                 var session = fresh

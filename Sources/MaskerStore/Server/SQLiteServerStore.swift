@@ -240,8 +240,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                                                           arguments: [agentID, externalID]) {
                 session = Self.session(row)
             } else {
-                session = ProxySession(id: ServerIDs.next("sess"), accountID: accountID, agentID: agentID, externalID: externalID,
-                                       startedAt: now, updatedAt: now, turns: 0, status: "ok", redactionsByKind: [:], stageMillis: [:])
+                session = .empty(id: ServerIDs.next("sess"), accountID: accountID, agentID: agentID, externalID: externalID, at: now)
             }
             session = session.adding(turn, at: now)
             try Self.upsert(session, db)

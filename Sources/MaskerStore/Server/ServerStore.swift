@@ -125,6 +125,12 @@ extension ServerStore {
 }
 
 extension ProxySession {
+    /// A session with no turns yet, started at `now` (a new call, or the delta of a batch).
+    public static func empty(id: String, accountID: String, agentID: String, externalID: String?, at now: Date) -> ProxySession {
+        ProxySession(id: id, accountID: accountID, agentID: agentID, externalID: externalID, startedAt: now, updatedAt: now, turns: 0,
+                     status: "ok", redactionsByKind: [:], stageMillis: [:])
+    }
+
     /// The session after one more turn: counts and timings summed, status from the latest turn.
     public func adding(_ turn: SessionTurn, at now: Date) -> ProxySession {
         var session = self
