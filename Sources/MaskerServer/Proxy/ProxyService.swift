@@ -98,9 +98,9 @@ struct ProxyService: Sendable {
         let results = collected.value
         var events: [AuditEvent] = []
         for result in results { events += audit.redactions(result, tokenization: tokenization) }
-        try await timedAudit { try await runtime.record(events, policy: policy,
-                                 payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
-                                                           agentID: agent.id)) }
+        try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics,
+                              payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
+                                                        agentID: agent.id))
         for result in results {
             for replacement in result.replacements {
                 metrics.redaction(kind: replacement.detection.kind.rawValue, pass: replacement.detection.pass.rawValue)
@@ -148,7 +148,7 @@ struct ProxyService: Sendable {
             let restored = await restorer.rehydrate(answerJSON)
             let rehydrateTime = clock.now - rehydrateStart
             timings.update { $0["rehydrate"] = rehydrateTime }
-            try await timedAudit { try await runtime.record(audit.rehydrations(restorer.events), policy: policy, payload: nil) }
+            try await Self.record(audit.rehydrations(restorer.events), policy: policy, runtime: runtime, metrics: metrics)
             let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
             response.headers[Self.sessionHeader] = sessionID
@@ -169,7 +169,7 @@ struct ProxyService: Sendable {
                         }
                         // Events are recorded as they arise: nothing restored is written out
                         // before its rehydration event is on the record.
-                        try await runtime.record(audit.rehydrations(restorer.takeEvents()), policy: policy, payload: nil)
+                        try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
                     }
                     if let data = parser.finish() { try await Self.forward(event: data, restorer: &restorer, writer: &writer) }
                 } catch is CancellationError {
@@ -186,7 +186,7 @@ struct ProxyService: Sendable {
                 if let closing = await restorer.finishStream() {
                     try await writer.write(ByteBuffer(string: "data: \(closing.serialized())\n\n"))
                 }
-                try await runtime.record(audit.rehydrations(restorer.takeEvents()), policy: policy, payload: nil)
+                try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
                 metrics.stage("stream", ContinuousClock.now - streamStart)
                 try await writer.finish(nil)
             }
@@ -232,11 +232,15 @@ struct ProxyService: Sendable {
         }
     }
 
-    /// Audit appends wait for the disk (fdatasync), so their time is a stage of its own in /metrics.
-    private func timedAudit(_ body: () async throws -> Void) async throws {
+    /// Every audit append of a turn, whole or streamed, goes through here: appends wait for the
+    /// disk (fdatasync), so their time is a stage of its own in /metrics. Calls with nothing to
+    /// record (a stream chunk without tokens) are not counted.
+    private static func record(_ events: [AuditEvent], policy: Policy, runtime: MaskingRuntime, metrics: ServerMetrics,
+                               payload: AuditLog.Payload? = nil) async throws {
+        guard !events.isEmpty || payload != nil else { return }
         let started = ContinuousClock.now
         defer { metrics.stage("audit", ContinuousClock.now - started) }
-        try await body()
+        try await runtime.record(events, policy: policy, payload: payload)
     }
 
     private func agentOrThrow(_ id: String) async throws -> Agent {
