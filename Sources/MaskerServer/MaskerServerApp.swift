@@ -29,7 +29,6 @@ public enum MaskerServerApp {
     static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder) -> Router<MaskerRequestContext> {
         let router = Router(context: MaskerRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
-        router.add(middleware: AccountAuthenticator(store: dependencies.store))
         HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics).register(router)
 
         let agents = AgentCache(store: dependencies.store)
@@ -43,7 +42,9 @@ public enum MaskerServerApp {
             try await proxy.models(agentID: try context.parameters.require("agent"))
         }
 
-        let api = router.group("api/v1")
+        // Only the API authenticates callers. Proxy requests carry the caller's model key in
+        // `Authorization` (passed upstream), which must not cost a token lookup on every turn.
+        let api = router.group("api/v1").add(middleware: AccountAuthenticator(store: dependencies.store))
         AuthRoutes(store: dependencies.store, configuration: dependencies.configuration).register(api)
         AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
