@@ -78,8 +78,3 @@ final class ServeProcess: @unchecked Sendable {
         return try MaskerProcess.run(arguments, environment: environment, stdin: stdin)
     }
 }
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

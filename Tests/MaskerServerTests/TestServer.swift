@@ -110,11 +110,6 @@ final class TestServer: @unchecked Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// An OpenAI-compatible upstream started by the tests: it records every byte it receives and
 /// answers like `stub` (echoing the last user message, or calling the first tool with it), as a
 /// whole answer or as server-sent events in 5-byte pieces. `mode` makes it fail or stall.
