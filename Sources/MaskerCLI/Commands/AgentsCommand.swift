@@ -15,26 +15,10 @@ struct AgentsCommand: AsyncParsableCommand {
     )
 }
 
-/// One agent as `list`, `create` and `show` print it.
+/// One agent as a row of `list`.
 enum AgentText {
     static func line(_ agent: JSONValue) -> String {
         [agent["id"], agent["name"], agent["upstream"], agent["proxy_url"]].map { $0?.stringValue ?? "-" }.joined(separator: "\t")
-    }
-
-    static func detail(_ agent: JSONValue) -> String {
-        var lines: [String] = []
-        if case let .object(fields) = agent {
-            for (key, value) in fields {
-                let text: String
-                switch value {
-                case let .string(string): text = string
-                case .null: text = "-"
-                default: text = value.serialized()
-                }
-                lines.append("\(key): \(text)")
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }
 
@@ -91,7 +75,7 @@ struct AgentsCreateCommand: AsyncParsableCommand {
         }
         let agent = try await client.call(.POST, "/api/v1/agents", body: .object(body))
         if global.json { Console.out(agent.serialized()); return }
-        Console.out(AgentText.detail(agent))
+        Console.out(Console.fields(agent))
     }
 }
 
@@ -106,7 +90,7 @@ struct AgentsShowCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let client = try ServerClient(try CommandContext(options: global))
         let agent = try await client.call(.GET, "/api/v1/agents/\(PathSegment.escape(id))")
-        Console.out(global.json ? agent.serialized() : AgentText.detail(agent))
+        Console.out(global.json ? agent.serialized() : Console.fields(agent))
     }
 }
 

@@ -83,7 +83,7 @@ struct SessionsShowCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let client = try ServerClient(try CommandContext(options: global))
         let session = try await client.call(.GET, "/api/v1/sessions/\(PathSegment.escape(id))")
-        Console.out(global.json ? session.serialized() : AgentText.detail(session))
+        Console.out(global.json ? session.serialized() : Console.fields(session))
     }
 }
 

@@ -30,6 +30,18 @@ enum Console {
         issues.map { "\(file):\($0.description)" }.joined(separator: "\n")
     }
 
+    /// A server object (an agent, a session) as `key: value` lines, in the server's key order.
+    static func fields(_ object: JSONValue) -> String {
+        guard case let .object(fields) = object else { return object.serialized() }
+        return fields.map { key, value in
+            switch value {
+            case let .string(string): return "\(key): \(string)"
+            case .null: return "\(key): -"
+            default: return "\(key): \(value.serialized())"
+            }
+        }.joined(separator: "\n")
+    }
+
     static func count(_ n: Int, _ word: String) -> String {
         "\(n) \(word)\(n == 1 ? "" : "s")"
     }
