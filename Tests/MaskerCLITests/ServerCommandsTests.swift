@@ -77,20 +77,14 @@ struct ServerCommandsTests {
         let session = try JSONParser.parse(Array(shown.stdout.utf8))
         #expect(session["turns"]?.intValue == 2)
         #expect(session["redactions"]?["PHONE"]?.intValue == 1)
-        // tail prints what exists, then each change: a third turn of the call shows up while it runs.
-        let tailOutput = TailResult()
-        let tailDone = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            tailOutput.value = try? server.masker(["sessions", "tail", "--for", "2", "--interval", "0.2"], token: token)
-            tailDone.signal()
-        }
-        Thread.sleep(forTimeInterval: 0.8)
+        // tail prints what exists, then each change: a third turn of the call, sent once tail has
+        // shown the first two, shows up while it runs.
+        let tail = try TailProcess(server, token: token)
+        #expect(tail.waitFor("2 turns", seconds: 20), "\(tail.output)")
         #expect(try proxyTurn(server, agent: agentID, text: "thanks", callID: "call-1") == sessionID)
-        tailDone.wait()
-        let tail = try #require(tailOutput.value)
-        #expect(tail.code == 0)
-        #expect(tail.stdout.contains("2 turns") && tail.stdout.contains("3 turns"), "\(tail.all)")
-        for output in [sessions.all, shown.all, tail.all, server.log] {
+        #expect(tail.waitFor("3 turns", seconds: 20), "\(tail.output)")
+        #expect(tail.stop(), "tail ended by itself: \(tail.output)")
+        for output in [sessions.all, shown.all, tail.output, server.log] {
             #expect(!output.contains("415-555-2671") && !output.contains("536-22-1234"))
         }
 
@@ -132,6 +126,44 @@ struct ServerCommandsTests {
     }
 }
 
-final class TailResult: @unchecked Sendable {
-    var value: MaskerProcess.Output?
+/// `masker sessions tail` running in the background, its output readable as it comes.
+final class TailProcess: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var text = ""
+
+    init(_ server: ServeProcess, token: String) throws {
+        process.executableURL = MaskerProcess.binDirectory.appendingPathComponent("masker")
+        process.arguments = ["sessions", "tail", "--interval", "0.1", "--for", "60"]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": server.dataDirectory.url.path, "MASKER_SERVER": server.url,
+                               "MASKER_API_TOKEN": token]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.text += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var output: String { lock.withLock { text } }
+
+    func waitFor(_ needle: String, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if output.contains(needle) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Interrupts tail (it runs until interrupted); returns whether it was still running.
+    func stop() -> Bool {
+        let running = process.isRunning
+        process.terminate()
+        process.waitUntilExit()
+        return running
+    }
 }
