@@ -35,7 +35,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The embedded NER model (lexicon and weights; see Resources/ner/README.md).
+            resources: [.copy("Resources/ner")]
         ),
         // Everything that touches disk or a database: data directory, dev keys, (later) vault.
         .target(name: "MaskerStore", dependencies: [

@@ -97,9 +97,9 @@ struct MaskCommandTests {
 
     @Test func requireMatchExits2WhenNothingIsFound() throws {
         let scratch = try ScratchDirectory()
-        let result = try MaskerProcess.run(["mask", "--require-match"], environment: devEnvironment(scratch), stdin: "no phi here\n")
+        let result = try MaskerProcess.run(["mask", "--require-match"], environment: devEnvironment(scratch), stdin: "nothing to mask here\n")
         #expect(result.code == 2)
-        #expect(result.stdout == "no phi here\n")
+        #expect(result.stdout == "nothing to mask here\n")
     }
 
     @Test func aMissingKeyRefusesWithUnknownKidAndWritesNothing() throws {

@@ -8,14 +8,19 @@ import Testing
 /// The proxy end to end over loopback: a real server, a fake upstream that records every byte.
 @Suite(.serialized)
 struct ProxyTests {
-    /// Development-set turns whose PHI the regex pass finds (NAME and most ADDRESS need the NER
-    /// pass of issue 4): the values that must never reach the upstream.
+    /// Development-set turns with the PHI detection finds: the values that must never reach the
+    /// upstream. Turns that say one value in two forms ("haddad … h a d d a d") are left out of this
+    /// byte-for-byte corpus: one value has one token, which comes back in the form first stored
+    /// (VaultDeterministicSchemeTests checks that behaviour).
     static func corpus() throws -> [(text: String, values: [String])] {
         let pipeline = DetectionPipeline(policy: .healthcareDefault)
         var turns: [(String, [String])] = []
         for line in try Repository.text("data/devset/devset.jsonl").split(separator: "\n") {
             guard let text = (try JSONParser.parse(String(line)))["text"]?.stringValue else { continue }
-            let values = pipeline.detect(text).map(\.text).filter { $0.count >= 4 }
+            let detections = pipeline.detect(text)
+            let forms = Dictionary(grouping: detections) { "\($0.kind.rawValue)|\(ValueNormalizer.normalize($0.text, kind: $0.kind))" }
+            if forms.values.contains(where: { Set($0.map(\.text)).count > 1 }) { continue }
+            let values = detections.map(\.text).filter { $0.count >= 4 }
             if !values.isEmpty { turns.append((text, values)) }
         }
         return turns

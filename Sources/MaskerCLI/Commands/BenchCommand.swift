@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         (swift build -c release) and run .build/release/masker bench: debug builds are 10-50x slower.
 
         Stages: tokenize (splitting into tokens alone), normalize (tokenizing plus spoken-form \
-        normalisation), detect (every pass the policy runs, normalisation included), mask (detect plus \
+        normalisation), detect (every pass the policy runs, normalisation included), detect_regex and detect_gemma (one pass alone), mask (detect plus \
         vault-deterministic tokens written to a throwaway SQLite vault with a throwaway key; repeated \
         rounds find their rows already stored, as repeated values in one call do), rehydrate (the \
         masked turns restored), rehydrate_stream (the masked turns fed in 16-byte chunks; its unit is \
@@ -44,7 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run only these stages (comma-separated names from the list above), e.g. detect for profiling.", valueName: "list"))
     var stages: String?
 
-    static let detectionStages = ["tokenize", "normalize", "detect"]
+    static let detectionStages = ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma"]
     static let tokenStageNames = ["mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16"]
     static let auditStageNames = ["audit_append", "audit_append_x32"]
 
@@ -97,6 +97,13 @@ struct BenchCommand: AsyncParsableCommand {
         if wanted.contains("tokenize") { results.append(Self.measure("tokenize", texts, rounds: rounds) { _ = Tokenizer.tokenize($0).count }) }
         if wanted.contains("normalize") { results.append(Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count }) }
         if wanted.contains("detect") { results.append(Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count }) }
+        // Each pass alone, so a regression shows where it came from.
+        for pass in [DetectionPassName.regex, .gemma] where wanted.contains("detect_\(pass.rawValue)") {
+            var options = try detection.options()
+            options.passes = [pass]
+            let alone = DetectionPipeline(policy: pipeline.policy, options: options)
+            results.append(Self.measure("detect_\(pass.rawValue)", texts, rounds: rounds) { _ = alone.detect($0).count })
+        }
         if !wanted.isDisjoint(with: Self.tokenStageNames) {
             results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
                 .filter { wanted.contains($0.stage) }

@@ -24,11 +24,14 @@ public struct DetectionPipeline: Sendable {
     }
 
     let stages: [Stage]
+    let allowList: AllowList
     public let policy: Policy
 
-    /// - Parameter tagger: the NER back end of the `gemma` pass; without one the pass reports nothing.
+    /// - Parameter tagger: the NER back end of the `gemma` pass: by default the embedded model,
+    ///   when it loaded (`EmbeddedNER.shared` says why not); without one the pass reports nothing.
     public init(policy: Policy, options: DetectionOptions = DetectionOptions(),
-                recognizers: [any Recognizer] = RecognizerCatalog.standard, tagger: (any Recognizer)? = nil) {
+                recognizers: [any Recognizer] = RecognizerCatalog.standard,
+                tagger: (any Recognizer)? = EmbeddedNER.recognizer) {
         self.policy = policy
         var stages: [Stage] = []
         for pass in policy.passes where options.passes?.contains(pass.name) ?? true {
@@ -52,6 +55,30 @@ public struct DetectionPipeline: Sendable {
             if !needed.isEmpty { stages.append(Stage(pass: pass.name, recognizers: needed, thresholds: thresholds)) }
         }
         self.stages = stages
+        allowList = AllowList(policy.allow)
+    }
+
+    /// Two spans with nothing between them ("S.|de Vaan") become one, of the more confident kind:
+    /// their tokens would otherwise run together in the masked text, where no reader (the
+    /// rehydrator included) could tell where one ends and the next begins.
+    static func joinTouching(_ detections: [Detection]) -> [Detection] {
+        var output: [Detection] = []
+        output.reserveCapacity(detections.count)
+        for detection in detections {
+            if var previous = output.last, previous.end == detection.start {
+                if detection.confidence > previous.confidence {
+                    previous.kind = detection.kind
+                    previous.pass = detection.pass
+                    previous.recognizer = detection.recognizer
+                }
+                previous.confidence = max(previous.confidence, detection.confidence)
+                previous.end = detection.end
+                output[output.count - 1] = previous
+            } else {
+                output.append(detection)
+            }
+        }
+        return output
     }
 
     /// Passes that will actually look for something under this policy.
@@ -65,10 +92,27 @@ public struct DetectionPipeline: Sendable {
     public func detect(_ scanned: ScannedText) -> [Detection] {
         var detections: [Detection] = []
         for stage in stages {
+            // What earlier passes found, for the NER pass: a shaped identifier (an email, a member
+            // id read out letter by letter) outranks a tagger's guess that its words are a name.
+            let earlier = stage.pass == .gemma ? detections.count : 0
             for recognizer in stage.recognizers where scanned.digitCount >= recognizer.minimumDigits
                 && (recognizer.requiredSymbol.map { scanned.contains(symbol: $0) } ?? true) {
                 for candidate in recognizer.recognize(scanned) {
                     guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { continue }
+                    if earlier > 0 {
+                        let overlapping = detections[0..<earlier].indices.filter {
+                            detections[$0].start < candidate.end && detections[$0].end > candidate.start
+                        }
+                        if overlapping.contains(where: { detections[$0].kind != candidate.kind }) { continue }
+                        if !overlapping.isEmpty {
+                            // Both passes call this stretch the same kind: one span over both.
+                            for index in overlapping {
+                                detections[index].start = min(detections[index].start, candidate.start)
+                                detections[index].end = max(detections[index].end, candidate.end)
+                            }
+                            continue
+                        }
+                    }
                     detections.append(Detection(pass: stage.pass, kind: candidate.kind, start: candidate.start,
                                                 end: candidate.end, text: "", confidence: candidate.confidence,
                                                 recognizer: recognizer.name))
@@ -76,7 +120,8 @@ public struct DetectionPipeline: Sendable {
             }
         }
         // Span text is sliced only for the spans the merge keeps, not for every candidate.
-        return SpanMerger.merge(detections).map { detection in
+        let kept = allowList.filter(SpanMerger.merge(detections), tokens: scanned.tokens)
+        return Self.joinTouching(AddressJoiner.join(kept, tokens: scanned.tokens)).map { detection in
             var kept = detection
             kept.text = scanned.text(detection.start, detection.end)
             return kept

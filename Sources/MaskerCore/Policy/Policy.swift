@@ -19,6 +19,9 @@ public struct Policy: Equatable, Sendable {
     /// What vault-deterministic tokens are scoped to: the call session (default: tokens cannot be
     /// correlated across calls) or `global` (one token per value everywhere, for analytics joins).
     public var scope: TokenScope
+    /// Phrases never masked, whatever a pass thinks of them: the agent's own brand, the clinic's
+    /// name. Matched as whole words, case-insensitively (`allow:` in the YAML).
+    public var allow: [String]
 
     public enum TokenScope: String, CaseIterable, Sendable {
         case session, global
@@ -27,7 +30,8 @@ public struct Policy: Equatable, Sendable {
     public init(name: String, version: Int = Policy.currentVersion, description: String = "", kid: String,
                 epsilon: Double = Policy.defaultEpsilon, tokenization: TokenizationScheme,
                 synthetic: SyntheticSettings = SyntheticSettings(), passes: [DetectionPass],
-                entities: [EntityKind: EntityRule], audit: AuditSettings = AuditSettings(), scope: TokenScope = .session) {
+                entities: [EntityKind: EntityRule], audit: AuditSettings = AuditSettings(), scope: TokenScope = .session,
+                allow: [String] = []) {
         self.name = name
         self.version = version
         self.description = description
@@ -39,6 +43,7 @@ public struct Policy: Equatable, Sendable {
         self.entities = entities
         self.audit = audit
         self.scope = scope
+        self.allow = allow
     }
 
     /// Declared kinds in canonical order.

@@ -47,6 +47,7 @@ public struct PolicyDiff: Sendable, Encodable {
         compare("synthetic.preserve_locale", .synthetic, .bool(old.synthetic.preserveLocale), .bool(new.synthetic.preserveLocale))
         compare("synthetic.k", .synthetic, .int(old.synthetic.k), .int(new.synthetic.k))
         compare("passes", .passes, Self.passes(old.passes), Self.passes(new.passes))
+        compare("allow", .passes, .array(old.allow.map(JSONValue.string)), .array(new.allow.map(JSONValue.string)))
 
         for kind in Set(old.declaredKinds + new.declaredKinds).sorted() {
             let path = "entities.\(kind.rawValue)"

@@ -29,7 +29,7 @@ public enum PolicyParser {
     }
 
     static let topLevelKeys = ["name", "version", "description", "kid", "epsilon", "tokenization",
-                               "synthetic", "passes", "entities", "audit", "scope"]
+                               "synthetic", "passes", "entities", "audit", "scope", "allow"]
     static let requiredKeys = ["name", "version", "kid", "tokenization", "passes", "entities"]
     static let syntheticKeys = ["seed", "preserve_locale", "k"]
     static let entityKeys = ["enabled", "regex", "ner", "confidence_threshold", "action", "patterns"]
@@ -92,11 +92,12 @@ private struct Reader {
         let entities = fields["entities"].flatMap { nonNull($0.value) }.flatMap { readEntities($0) }
         let audit = fields["audit"].flatMap { nonNull($0.value) }.map { readAudit($0) } ?? AuditSettings()
         let scope = fields["scope"].flatMap { nonNull($0.value) }.flatMap { readScope($0) } ?? .session
+        let allow = fields["allow"].flatMap { nonNull($0.value) }.map { readAllow($0) } ?? []
 
         guard let name, let version, let kid, let tokenization, let passes, let entities else { return nil }
         let policy = Policy(name: name, version: version, description: description, kid: kid, epsilon: epsilon,
                             tokenization: tokenization, synthetic: synthetic, passes: passes.map(\.pass),
-                            entities: entities.rules, audit: audit, scope: scope)
+                            entities: entities.rules, audit: audit, scope: scope, allow: allow)
         crossCheck(policy, passes: passes, entities: entities, fields: fields)
         return policy
     }
@@ -155,6 +156,29 @@ private struct Reader {
             return nil
         }
         return scheme
+    }
+
+    /// `allow: [Sunrise Clinic, Masker]`: phrases of one to eight words.
+    mutating func readAllow(_ node: YAMLNode) -> [String] {
+        guard case let .sequence(items) = node.value else {
+            report(.invalidType, "allow", node, "allow must be a list, found \(node.shapeDescription)",
+                   fix: "write one phrase per line, e.g. '  - Sunrise Clinic'")
+            return []
+        }
+        var phrases: [String] = []
+        for (index, item) in items.enumerated() {
+            let path = "allow[\(index)]"
+            guard let text = scalar(item, path) else { continue }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let words = trimmed.split(whereSeparator: \.isWhitespace).count
+            guard !trimmed.isEmpty, trimmed.count <= 200, words <= 8 else {
+                report(.outOfRange, path, item, "an allowed phrase must be 1 to 8 words and at most 200 characters",
+                       fix: "list the name as it is spoken, e.g. 'Sunrise Clinic'")
+                continue
+            }
+            phrases.append(trimmed)
+        }
+        return phrases
     }
 
     mutating func readScope(_ node: YAMLNode) -> Policy.TokenScope? {

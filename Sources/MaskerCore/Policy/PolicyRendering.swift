@@ -8,7 +8,7 @@ extension Policy {
         var synthetic: [(String, JSONValue)] = []
         if let seed = self.synthetic.seed { synthetic.append(("seed", .uint(seed))) }
         synthetic += [("preserve_locale", .bool(self.synthetic.preserveLocale)), ("k", .int(self.synthetic.k))]
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("name", .string(name)),
             ("version", .int(version)),
             ("description", .string(description)),
@@ -24,7 +24,10 @@ extension Policy {
                 ("log_payloads", .bool(audit.logPayloads)),
                 ("retention_days", .int(audit.retentionDays)),
             ])),
-        ])
+        ]
+        // Written only when set, so policies without one render as they always have.
+        if !allow.isEmpty { fields.insert(("allow", .array(allow.map(JSONValue.string))), at: 9) }
+        return .object(fields)
     }
 
     /// YAML that `PolicyParser` reads back to an equal policy. Only `name` and `description` are
@@ -49,6 +52,10 @@ extension Policy {
             } else {
                 lines.append("  - \(pass.name.rawValue)")
             }
+        }
+        if !allow.isEmpty {
+            lines.append("allow:")
+            for phrase in allow { lines.append("  - \(JSONValue.string(phrase).serialized())") }
         }
         lines.append("entities:")
         for kind in declaredKinds {

@@ -43,7 +43,15 @@ struct HealthRoutes {
             component("audit_log", true, "disabled by policy")
         }
         component("upstream", true, "checked per request (stub or openai)")
-        component("ner_model", true, "not loaded in this release (regex pass only)")
+        // Degraded only when the policy wants the NER pass and the model could not load: names and
+        // places would then reach the model unmasked. The reason names a file, never text.
+        let wantsNER = runtime.policyState.policy.passes.contains { $0.name == .gemma }
+        switch EmbeddedNER.shared {
+        case .success(let recognizer):
+            component("ner_model", true, "embedded model loaded (\(recognizer.model.lexicon.count) lexicon words)")
+        case .failure(let problem):
+            component("ner_model", !wantsNER, wantsNER ? problem.description : "not needed by the policy")
+        }
         let policy = runtime.policyState.policy
         let body = JSONValue.object([
             ("status", .string(degraded ? "degraded" : "ok")), ("components", .object(components)),

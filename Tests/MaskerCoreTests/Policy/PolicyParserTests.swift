@@ -145,6 +145,22 @@ struct PolicyParserTests {
         #expect(bad.issues.errors.first?.message.contains("did you mean \"global\"") == true)
     }
 
+    @Test func anAllowListIsReadRenderedAndDiffed() throws {
+        let yaml = try Fixture.text("policies/minimal.yaml")
+        #expect(PolicyParser.parse(yaml).policy?.allow == [])
+        let policy = try #require(PolicyParser.parse(yaml + "allow:\n  - Sunrise Clinic\n  - \"Masker: Health\"\n").policy)
+        #expect(policy.allow == ["Sunrise Clinic", "Masker: Health"])
+        #expect(PolicyParser.parse(policy.yamlText).policy == policy)
+        var original = policy
+        original.allow = []
+        #expect(PolicyDiff(from: original, to: policy).changes.map(\.path) == ["allow"])
+        let notAList = PolicyParser.parse(yaml + "allow: Sunrise Clinic\n")
+        #expect(notAList.issues.errors.map(\.code) == [.invalidType])
+        #expect(notAList.issues.errors.first?.path == "allow")
+        let tooLong = PolicyParser.parse(yaml + "allow:\n  - a b c d e f g h i\n")
+        #expect(tooLong.issues.errors.map(\.path) == ["allow[0]"])
+    }
+
     @Test func aPassMayBeRestrictedToKinds() throws {
         let yaml = try Fixture.text("policies/minimal.yaml")
             .replacingOccurrences(of: "  - gemma\n", with: "  - gemma: {entities: [NAME]}\n")

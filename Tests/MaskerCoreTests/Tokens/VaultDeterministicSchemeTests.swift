@@ -83,6 +83,25 @@ struct VaultDeterministicSchemeTests {
         #expect(entry.subjectHash == VaultDeterministicScheme.subjectHash("sarah.chen@gmail.com", kind: .email, key: ring.currentKey(for: "K")!))
     }
 
+    /// One value, one token: a value said twice in different forms ("haddad … h a d d a d", "Sarah …
+    /// sarah") comes back both times as the form first stored. Everything else comes back as it was.
+    static func expectedRestoration(_ text: String, _ result: MaskResult) -> String {
+        var firstForm: [String: String] = [:]
+        var scalars = Array(text.unicodeScalars)
+        let tokenized = result.replacements.filter { $0.action == .tokenize }
+        for replacement in tokenized.sorted(by: { $0.detection.start < $1.detection.start }) {
+            let key = replacement.detection.kind.rawValue + "|" + ValueNormalizer.normalize(replacement.detection.text, kind: replacement.detection.kind)
+            if firstForm[key] == nil { firstForm[key] = replacement.detection.text }
+        }
+        for replacement in tokenized.sorted(by: { $0.detection.start > $1.detection.start }) {
+            let key = replacement.detection.kind.rawValue + "|" + ValueNormalizer.normalize(replacement.detection.text, kind: replacement.detection.kind)
+            scalars.replaceSubrange(replacement.detection.start..<replacement.detection.end, with: Array(firstForm[key]!.unicodeScalars))
+        }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
     @Test func theDevelopmentSetRoundTripsThroughTheVault() async throws {
         struct Line: Decodable { var text: String }
         var policy = Policy.healthcareDefault
@@ -94,7 +113,7 @@ struct VaultDeterministicSchemeTests {
             let text = try JSONDecoder().decode(Line.self, from: Data(raw.utf8)).text
             let vault = scheme(store, scope: "line-\(number)")
             let result = try await Masker(policy: policy, scheme: vault).mask(text, detections: pipeline.detect(text))
-            #expect(await Rehydrator(schemes: [vault]).rehydrate(result.masked).text == text)
+            #expect(await Rehydrator(schemes: [vault]).rehydrate(result.masked).text == Self.expectedRestoration(text, result))
         }
         #expect(store.count > 300)
     }

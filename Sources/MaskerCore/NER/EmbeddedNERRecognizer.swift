@@ -1,0 +1,28 @@
+/// The embedded back end of the `gemma` pass: NAME and ADDRESS spans from `NERModel`, with
+/// calibrated confidence, on the original text's offsets.
+public struct EmbeddedNERRecognizer: Recognizer {
+    public let name = "ner"
+    public let kinds: Set<EntityKind> = [.name, .address]
+    public let model: NERModel
+
+    public init(model: NERModel) { self.model = model }
+
+    public func recognize(_ text: ScannedText) -> [Candidate] {
+        let tokens = text.tokens
+        return model.tag(tokens).compactMap { span in
+            var first = span.firstToken, last = span.lastToken
+            // A span never starts or ends on punctuation ("Dr. Chen." keeps its full stop).
+            while last > first, tokens[last].kind == .punct { last -= 1 }
+            while first < last, tokens[first].kind == .punct { first += 1 }
+            if tokens[last].kind == .punct { return nil }
+            var end = tokens[last].end
+            // "Chen's office": the possessive is grammar, not the name, and the masked text reads
+            // better as "[NAME]'s office".
+            let word = tokens[last].text
+            if word.count > 3, !word.isTruncated, word.byte(at: word.count - 2) == UInt8(ascii: "'"),
+               word.byte(at: word.count - 1) == UInt8(ascii: "s"), end - tokens[last].start == word.count { end -= 2 }
+            return Candidate(kind: span.kind, start: tokens[first].start, end: end,
+                             confidence: model.confidence(span))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// Turns the tokens of a turn into hashed feature slots for the tagger.
+///
+/// Every feature is a (template, value) pair hashed into one of `slotCount` rows of the weight
+/// table (the hashing trick): no feature strings are built or stored, so a turn costs a few
+/// multiplications per feature and no allocation but the slot array. Collisions are rare at 2^20
+/// rows and the training sees them too.
+///
+/// Features that depend on the previous tags (`dynamic`) are added during decoding; the rest are
+/// computed once per token (`staticSlots`). Training and inference share this code, which is why
+/// the trainer is in Swift rather than Python.
+struct NERFeatures {
+    /// Templates: the first input of each feature hash. Changing one requires retraining.
+    enum Template: UInt64 {
+        case bias = 1, word, previousWord, nextWord, secondPreviousWord, secondNextWord
+        case previousBigram, nextBigram, leftContext, suffix, shape, previousShape, nextShape
+        case lexicon, lexiconShape, previousLexicon, nextLexicon
+        case previousTag, previousTagWord, previousTwoTags, spelled, turnStart, length, kind
+        case lexiconContext, rightContext
+    }
+
+    /// How the turn as a whole is cased: capitals mean something only in mixed-case text.
+    enum Register: UInt64 { case lowercase = 1, mixed, capitals }
+
+    let slotCount: Int
+    let lexicon: NERLexicon
+
+    init(slotBits: Int, lexicon: NERLexicon) {
+        slotCount = 1 << slotBits
+        self.lexicon = lexicon
+    }
+
+    @inline(__always) func slot(_ template: Template, _ value: UInt64) -> Int32 {
+        // splitmix64's finaliser: spreads (template, value) over the table.
+        var z = value &+ template.rawValue &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Int32(truncatingIfNeeded: Int(truncatingIfNeeded: z) & (slotCount - 1))
+    }
+
+    @inline(__always) static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 { (a &* 0x100_0000_01B3) ^ (b &+ 0x9E37_79B9) }
+
+    static func register(of tokens: [Token]) -> Register {
+        var words = 0, capitalized = 0, allCapitals = 0
+        for token in tokens where token.kind == .word && !token.spoken {
+            words += 1
+            if token.isCapitalized { capitalized += 1 }
+            if token.isAllCapitals, token.length > 1 { allCapitals += 1 }
+        }
+        if capitalized == 0 { return .lowercase }
+        if words >= 3, allCapitals * 10 >= words * 7 { return .capitals }
+        return .mixed
+    }
+
+    /// A token's shape class: capitalised, all capitals, single capital, lowercase, number, or the
+    /// punctuation character itself.
+    @inline(__always) static func shape(_ token: Token) -> UInt64 {
+        switch token.kind {
+        case .number: return 1
+        case .punct: return 100 &+ (token.text.hash & 0xFFFF)
+        case .word:
+            if token.spoken { return 2 }
+            if token.isAllCapitals { return token.length == 1 ? 3 : 4 }
+            if token.isCapitalized { return 5 }
+            return 6
+        }
+    }
+
+    static let boundary: UInt64 = 0xB0B0  // the word hash used beyond either end of the turn
+
+    /// Static slots of every token: `slots[offsets[i]..<offsets[i+1]]` belong to token i.
+    func staticSlots(_ tokens: [Token], into slots: inout [Int32], offsets: inout [Int32]) {
+        let register = NERFeatures.register(of: tokens)
+        let n = tokens.count
+        var words = [UInt64](repeating: 0, count: n)
+        var lex = [UInt32](repeating: 0, count: n)
+        var shapes = [UInt64](repeating: 0, count: n)
+        for i in 0..<n {
+            let token = tokens[i]
+            words[i] = token.kind == .number ? 0x4E554D : token.text.hash
+            lex[i] = token.kind == .word ? lexicon.lookup(token.text) : 0
+            shapes[i] = NERFeatures.shape(token) &* 4 &+ register.rawValue
+        }
+        @inline(__always) func word(_ i: Int) -> UInt64 { i < 0 || i >= n ? NERFeatures.boundary : words[i] }
+        @inline(__always) func shape(_ i: Int) -> UInt64 { i < 0 || i >= n ? 7 : shapes[i] }
+        slots.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        for i in 0..<n {
+            offsets.append(Int32(slots.count))
+            let token = tokens[i]
+            slots.append(slot(.bias, 0))
+            slots.append(slot(.kind, UInt64(token.kind.rawValue)))
+            slots.append(slot(.shape, shape(i)))
+            slots.append(slot(.previousShape, NERFeatures.combine(shape(i - 1), shape(i))))
+            slots.append(slot(.nextShape, NERFeatures.combine(shape(i), shape(i + 1))))
+            slots.append(slot(.previousWord, word(i - 1)))
+            slots.append(slot(.nextWord, word(i + 1)))
+            slots.append(slot(.secondPreviousWord, word(i - 2)))
+            slots.append(slot(.secondNextWord, word(i + 2)))
+            slots.append(slot(.leftContext, NERFeatures.combine(word(i - 2), word(i - 1))))
+            slots.append(slot(.rightContext, NERFeatures.combine(word(i + 1), word(i + 2))))
+            if i == 0 || (tokens[i - 1].kind == .punct && (tokens[i - 1].text == "." || tokens[i - 1].text == "?"
+                                                           || tokens[i - 1].text == "!" || tokens[i - 1].text == ":")) {
+                slots.append(slot(.turnStart, register.rawValue))
+            }
+            guard token.kind == .word else { continue }
+            slots.append(slot(.word, words[i]))
+            slots.append(slot(.previousBigram, NERFeatures.combine(word(i - 1), words[i])))
+            slots.append(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
+            slots.append(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
+            slots.append(slot(.suffix, token.text.withBytes { bytes in
+                var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+                for byte in bytes.suffix(3) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+                return hash
+            }))
+            if token.spoken { slots.append(slot(.spelled, word(i - 1))) }
+            let shapeHere = shapes[i]
+            var set = lex[i]
+            if set == 0 { slots.append(slot(.lexicon, 0xDEAD)); slots.append(slot(.lexiconShape, shapeHere)) }
+            while set != 0 {
+                let bit = set.trailingZeroBitCount
+                set &= set - 1
+                let name = lexicon.featureHashes[bit]
+                slots.append(slot(.lexicon, name))
+                slots.append(slot(.lexiconShape, NERFeatures.combine(name, shapeHere)))
+                slots.append(slot(.lexiconContext, NERFeatures.combine(name, word(i - 1))))
+            }
+            if i > 0 { appendLexicon(lex[i - 1], .previousLexicon, &slots) }
+            if i + 1 < n { appendLexicon(lex[i + 1], .nextLexicon, &slots) }
+        }
+        offsets.append(Int32(slots.count))
+    }
+
+    @inline(__always) private func appendLexicon(_ lists: UInt32, _ template: Template, _ slots: inout [Int32]) {
+        var set = lists
+        while set != 0 {
+            let bit = set.trailingZeroBitCount
+            set &= set - 1
+            slots.append(slot(template, lexicon.featureHashes[bit]))
+        }
+    }
+
+    /// The slots that depend on the tags chosen for the two tokens before.
+    @inline(__always) func dynamicSlots(word: UInt64, previous: NERTag, beforePrevious: NERTag) -> (Int32, Int32, Int32) {
+        let p = UInt64(previous.rawValue), pp = UInt64(beforePrevious.rawValue)
+        return (slot(.previousTag, p), slot(.previousTagWord, NERFeatures.combine(p, word)),
+                slot(.previousTwoTags, p &* 16 &+ pp))
+    }
+}
