@@ -43,7 +43,7 @@ public struct NERTrainer {
         var stamps = [Int32](repeating: 0, count: weights.count)
         var clock: Int32 = 1
         var order = Array(examples.indices)
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix64(state: seed)
         var slots: [Int32] = [], offsets: [Int32] = []
 
         func update(_ slot: Int32, _ tag: NERTag, _ delta: Float) {
@@ -110,19 +110,5 @@ public struct NERTrainer {
         }
         return NERModel(features: model.features, weights: model.weights,
                         calibration: samples.mapValues { NERCalibration.fit($0) })
-    }
-}
-
-/// A small seeded generator (Steele, Lea and Flood's SplitMix64) so training shuffles the same way
-/// on every machine; the standard library's generator is not seedable.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

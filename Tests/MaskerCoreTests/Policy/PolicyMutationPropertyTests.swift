@@ -1,19 +1,6 @@
 import MaskerCore
 import Testing
 
-/// SplitMix64: a tiny PRNG with a fixed seed, so every run mutates the same way and a failure
-/// reproduces exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 struct PolicyMutationPropertyTests {
     static let iterations = 5_000
     static let tokens = [
