@@ -5,7 +5,7 @@
 #   scripts/train-ner.sh            rebuild, then print the figures docs/ner.md quotes
 #
 # Needs: python3 with venv, Debian's wamerican (installed here if missing), MTS-Dialog at
-# ../shared/data/mts-dialog (or MASKER_MTS_DIALOG), about a minute and 1 GB of memory.
+# ../shared/data/mts-dialog (or MASKER_MTS_DIALOG), a few minutes and 1 GB of memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
