@@ -259,6 +259,11 @@ BUSINESS = ["Inc.", "LLC", "Ltd", "Corp.", "Group", "Holdings", "Partners", "Ass
             "Logistics", "Supplies", "Systems", "Foods", "Motors", "Health Plan", "Mutual", "Co."]
 
 
+# Slots filled with one word or phrase from a list, never labelled.
+UNLABELLED_WORDS = {"RX": DRUGS, "DX": CONDITIONS, "MO": MONTHS, "DAY": DAYS, "REL": RELATIVES,
+                    "ABBR": ABBREVIATIONS, "LABEL": LABELS}
+
+
 def org(values, rng):
     base = rng.choice([rng.choice(values.last[:500]).capitalize(), rng.choice(STREET_WORDS),
                        rng.choice(["Acme", "Blue Cross", "United", "Global", "Pacific", "Atlantic", "Summit", "Apex"])])
@@ -405,20 +410,8 @@ def fill(template, values, rng):
             pieces.append((values.facility(), "ADDRESS"))
         elif slot == "ST":
             pieces.append((STATE_NAME.get(state or "", rng.choice(sorted(STATE_NAME.values()))), None))
-        elif slot == "RX":
-            pieces.append((rng.choice(DRUGS), None))
-        elif slot == "DX":
-            pieces.append((rng.choice(CONDITIONS), None))
-        elif slot == "MO":
-            pieces.append((rng.choice(MONTHS), None))
-        elif slot == "DAY":
-            pieces.append((rng.choice(DAYS), None))
-        elif slot == "REL":
-            pieces.append((rng.choice(RELATIVES), None))
-        elif slot == "ABBR":
-            pieces.append((rng.choice(ABBREVIATIONS), None))
-        elif slot == "LABEL":
-            pieces.append((rng.choice(LABELS), None))
+        elif slot in UNLABELLED_WORDS:
+            pieces.append((rng.choice(UNLABELLED_WORDS[slot]), None))
         elif slot == "ORG":
             pieces.append((org(values, rng), None))
         elif slot == "OTHER":

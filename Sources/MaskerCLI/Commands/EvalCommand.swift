@@ -30,11 +30,6 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("map"), help: ArgumentHelp("Score detections of kind FROM as kind TO, for gold sets with coarser labels (e.g. DOB=DATE, FAX=PHONE). Repeatable.", valueName: "FROM=TO"))
     var mappings: [String] = []
 
-    private struct GoldLine: Decodable {
-        var text: String
-        var spans: [GoldSpan]
-    }
-
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
@@ -46,21 +41,8 @@ struct EvalCommand: AsyncParsableCommand {
             }
             kindMap[from] = to
         }
-        let reader = try ByteLineReader.open(gold, records: true)
         var evaluation = DetectionEvaluation()
-        var lineNumber = 0
-        while let bytes = reader.next() {
-            lineNumber += 1
-            guard let raw = String(validating: bytes, as: UTF8.self) else {
-                throw CLIFailure(.error, "\(gold) line \(lineNumber) is not valid UTF-8")
-            }
-            if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
-            let line: GoldLine
-            do {
-                line = try JSONDecoder().decode(GoldLine.self, from: Data(raw.utf8))
-            } catch {
-                throw CLIFailure(.error, "\(gold) line \(lineNumber) is not a gold line {\"text\", \"spans\":[{\"kind\",\"start\",\"end\"}]} with known kinds")
-            }
+        try GoldFile.forEach(gold) { lineNumber, line in
             let detections = pipeline.detect(line.text).map { detection in
                 var mapped = detection
                 mapped.kind = kindMap[detection.kind] ?? detection.kind

@@ -30,8 +30,7 @@ struct NERInfoCommand: AsyncParsableCommand {
         do { model = try EmbeddedNER.load(from: directory) } catch {
             throw CLIFailure(.error, String(describing: error))
         }
-        let elapsed = clock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let milliseconds = (clock.now - started).milliseconds
         var info: [(String, JSONValue)] = [
             ("directory", .string(directory.path)),
             ("lexicon_words", .int(model.lexicon.count)),
@@ -107,24 +106,9 @@ struct NERTrainCommand: AsyncParsableCommand {
         Console.err("wrote \(output) (\(data.count / 1024) KiB)")
     }
 
-    private struct GoldLine: Decodable {
-        var text: String
-        var spans: [GoldSpan]
-    }
-
     static func read(_ path: String) throws -> [NERTrainer.Example] {
-        let reader = try ByteLineReader.open(path, records: true)
         var examples: [NERTrainer.Example] = []
-        var number = 0
-        let decoder = JSONDecoder()
-        while let bytes = reader.next() {
-            number += 1
-            guard bytes.contains(where: { $0 > 32 }) else { continue }
-            guard let line = try? decoder.decode(GoldLine.self, from: Data(bytes)) else {
-                throw CLIFailure(.error, "\(path) line \(number) is not a gold line {\"text\", \"spans\":[{\"kind\",\"start\",\"end\"}]}")
-            }
-            examples.append(NERTrainer.example(text: line.text, spans: line.spans))
-        }
+        try GoldFile.forEach(path) { _, line in examples.append(NERTrainer.example(text: line.text, spans: line.spans)) }
         return examples
     }
 }

@@ -109,9 +109,9 @@ struct NERFeatures {
             slots.append(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
             slots.append(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
             slots.append(slot(.suffix, token.text.withBytes { bytes in
-                var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-                for byte in bytes.suffix(3) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-                return hash
+                var suffix = TokenText()
+                for byte in bytes.suffix(3) { suffix.append(byte) }
+                return suffix.hash
             }))
             if token.spoken { slots.append(slot(.spelled, word(i - 1))) }
             let shapeHere = shapes[i]
@@ -141,7 +141,8 @@ struct NERFeatures {
     }
 
     /// The slots that depend on the tags chosen for the two tokens before.
-    @inline(__always) func dynamicSlots(word: UInt64, previous: NERTag, beforePrevious: NERTag) -> (Int32, Int32, Int32) {
+    @inline(__always) func dynamicSlots(for token: Token, previous: NERTag, beforePrevious: NERTag) -> (Int32, Int32, Int32) {
+        let word = token.kind == .word ? token.text.hash : 0
         let p = UInt64(previous.rawValue), pp = UInt64(beforePrevious.rawValue)
         return (slot(.previousTag, p), slot(.previousTagWord, NERFeatures.combine(p, word)),
                 slot(.previousTwoTags, p &* 16 &+ pp))

@@ -41,6 +41,22 @@ public struct NERModel: Sendable {
         return decode(tokens, slots: slots, offsets: offsets)
     }
 
+    /// Each tag's score for one token: the sum of its static slots' weights, then its dynamic
+    /// ones'. Shared with the trainer, so both add the same weights in the same order.
+    @inline(__always)
+    static func score(_ staticSlots: ArraySlice<Int32>, _ dynamic: (Int32, Int32, Int32),
+                      weights: UnsafeBufferPointer<Float>, into scores: UnsafeMutableBufferPointer<Float>) {
+        for t in 0..<NERTag.count { scores[t] = 0 }
+        @inline(__always) func add(_ slot: Int32) {
+            let base = Int(slot) &* NERTag.count
+            for t in 0..<NERTag.count { scores[t] += weights[base &+ t] }
+        }
+        for slot in staticSlots { add(slot) }
+        add(dynamic.0)
+        add(dynamic.1)
+        add(dynamic.2)
+    }
+
     /// The best tag allowed after `previous`, and its margin over the runner-up. Shared with the
     /// trainer, so training and tagging make the same decisions.
     @inline(__always)
@@ -61,17 +77,8 @@ public struct NERModel: Sendable {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: NERTag.count) { scores in
             weights.withUnsafeBufferPointer { w in
                 for i in 0..<tokens.count {
-                    for t in 0..<NERTag.count { scores[t] = 0 }
-                    let word = tokens[i].kind == .word ? tokens[i].text.hash : 0
-                    let dynamic = features.dynamicSlots(word: word, previous: previous, beforePrevious: beforePrevious)
-                    func add(_ slot: Int32) {
-                        let base = Int(slot) &* NERTag.count
-                        for t in 0..<NERTag.count { scores[t] += w[base &+ t] }
-                    }
-                    for k in Int(offsets[i])..<Int(offsets[i + 1]) { add(slots[k]) }
-                    add(dynamic.0)
-                    add(dynamic.1)
-                    add(dynamic.2)
+                    let dynamic = features.dynamicSlots(for: tokens[i], previous: previous, beforePrevious: beforePrevious)
+                    NERModel.score(slots[Int(offsets[i])..<Int(offsets[i + 1])], dynamic, weights: w, into: scores)
                     let (best, margin) = NERModel.choose(scores, after: previous)
                     if let kind = best.kind {
                         if best.isInside, var span = open {

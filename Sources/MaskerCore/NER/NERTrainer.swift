@@ -64,18 +64,13 @@ public struct NERTrainer {
                 var previous = NERTag.outside, beforePrevious = NERTag.outside
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: tagCount) { scores in
                     for i in example.tokens.indices {
-                        let word = example.tokens[i].kind == .word ? example.tokens[i].text.hash : 0
-                        let dynamic = features.dynamicSlots(word: word, previous: previous, beforePrevious: beforePrevious)
-                        for t in 0..<tagCount { scores[t] = 0 }
-                        let all = slots[Int(offsets[i])..<Int(offsets[i + 1])] + [dynamic.0, dynamic.1, dynamic.2]
-                        for slot in all {
-                            let base = Int(slot) * tagCount
-                            for t in 0..<tagCount { scores[t] += weights[base + t] }
-                        }
+                        let own = slots[Int(offsets[i])..<Int(offsets[i + 1])]
+                        let dynamic = features.dynamicSlots(for: example.tokens[i], previous: previous, beforePrevious: beforePrevious)
+                        weights.withUnsafeBufferPointer { NERModel.score(own, dynamic, weights: $0, into: scores) }
                         let (guess, _) = NERModel.choose(scores, after: previous)
                         let truth = example.tags[i]
                         if guess == truth { right += 1 } else {
-                            for slot in all {
+                            for slot in own + [dynamic.0, dynamic.1, dynamic.2] {
                                 update(slot, truth, 1)
                                 update(slot, guess, -1)
                             }
