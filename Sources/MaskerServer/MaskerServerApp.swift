@@ -29,11 +29,14 @@ public enum MaskerServerApp {
     static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder) -> Router<MaskerRequestContext> {
         let router = Router(context: MaskerRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
-        HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics).register(router)
+        let detector = TurnDetector(endpoint: dependencies.configuration.gemmaEndpoint.map {
+            GemmaEndpoint(configuration: $0, client: httpClient, logger: dependencies.logger)
+        })
+        HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics, detector: detector).register(router)
 
         let agents = AgentCache(store: dependencies.store)
         let proxy = ProxyService(runtime: dependencies.runtime, agents: agents, sessions: recorder, configuration: dependencies.configuration,
-                                 metrics: dependencies.metrics, httpClient: httpClient,
+                                 metrics: dependencies.metrics, httpClient: httpClient, detector: detector,
                                  rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute))
         router.post("proxy/{agent}/v1/chat/completions") { request, context in
             try await proxy.chatCompletions(request, context: context, agentID: try context.parameters.require("agent"))
@@ -49,7 +52,7 @@ public enum MaskerServerApp {
         AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TokenRoutes(store: dependencies.store).register(api)
-        TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
+        TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
         return router
     }

@@ -44,8 +44,11 @@ struct DetectCommand: AsyncParsableCommand {
         64 KiB in pieces cut at a space), so files of any size use constant memory; a span never \
         crosses a line break.
 
-        The regex pass finds every shaped identifier, written or spoken. The gemma (NER) pass has no \
-        back end in this release, so person names and free-standing place names are not found yet.
+        The regex pass finds every shaped identifier, written or spoken. The gemma pass finds names \
+        and places with the embedded model, or with an OpenAI-compatible chat endpoint when \
+        MASKER_GEMMA_URL and MASKER_GEMMA_MODEL are set (bounded by MASKER_DETECTION_TIMEOUT_MS, \
+        default 200; a line whose call fails uses the embedded model). Its events carry "backend": \
+        "embedded" or "llm".
 
         --batch FILE|- reads JSON lines {"id","text"} and writes one line {"id","events":[...]} per \
         input line, in order; a line that cannot be read gets {"id","error"} and the run continues.
@@ -66,9 +69,15 @@ struct DetectCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
+            try await scan(detector)
+        }
+    }
+
+    private func scan(_ detector: CommandDetector) async throws {
         if let batch {
             try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
-                [("events", .array(pipeline.detect(record.text).map(\.event)))]
+                [("events", .array(await detector.detect(record.text).detections[0].map(\.event)))]
             }
             return
         }
@@ -77,7 +86,7 @@ struct DetectCommand: AsyncParsableCommand {
         var first = true
         if global.json { Console.write("[") } else { Console.write("KIND         PASS   SPAN          CONF  TEXT\n") }
         while let text = try reader.nextText() {
-            for var detection in pipeline.detect(text) {
+            for var detection in await detector.detect(text).detections[0] {
                 detection.start += offset
                 detection.end += offset
                 if global.json {

@@ -42,14 +42,16 @@ struct EvalCommand: AsyncParsableCommand {
             kindMap[from] = to
         }
         var evaluation = DetectionEvaluation()
-        try GoldFile.forEach(gold) { lineNumber, line in
-            let detections = pipeline.detect(line.text).map { detection in
-                var mapped = detection
-                mapped.kind = kindMap[detection.kind] ?? detection.kind
-                return mapped
+        try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
+            try await GoldFile.forEach(gold) { lineNumber, line in
+                let detections = await detector.detect(line.text).detections[0].map { detection in
+                    var mapped = detection
+                    mapped.kind = kindMap[detection.kind] ?? detection.kind
+                    return mapped
+                }
+                evaluation.add(text: line.text, gold: line.spans, detections: detections)
+                if showErrors { Self.printErrors(line: lineNumber, text: line.text, gold: line.spans, detections: detections) }
             }
-            evaluation.add(text: line.text, gold: line.spans, detections: detections)
-            if showErrors { Self.printErrors(line: lineNumber, text: line.text, gold: line.spans, detections: detections) }
         }
         if global.json {
             Console.out(evaluation.report.serialized(indent: 2))

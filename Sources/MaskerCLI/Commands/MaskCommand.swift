@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskerCore
+import MaskerServer
 
 struct MaskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,26 +59,37 @@ struct MaskCommand: AsyncParsableCommand {
         let runSession = session ?? "cli-\(UUID().uuidString)"
         let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
         try await schemes.closing { () async throws in
-            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, session: runSession, audit: audit)
+            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, session: runSession, audit: audit,
+                           context: context)
         }
     }
 
     private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes, session runSession: String,
-                      audit: AuditTrail) async throws {
+                      audit: AuditTrail, context: CommandContext) async throws {
         // scope: global gives one token per value everywhere; otherwise the session decides.
         let runScope = policy.scope == .global ? "global" : runSession
         let minting = try await schemes.minting(tokenization, kid: policy.kid, scope: runScope)
         let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
+        try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
+            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, scope: runScope, minting: minting,
+                           detector: detector, audit: audit)
+        }
+    }
+
+    private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes, scope runScope: String,
+                      minting: any TokenScheme, detector: CommandDetector, audit: AuditTrail) async throws {
         let masker = Masker(policy: policy, scheme: minting)
         if let batch {
             try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
                 do {
                     let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
                     let scheme = try await schemes.minting(tokenization, kid: policy.kid, scope: scope)
-                    let result = try await Masker(policy: policy, scheme: scheme).mask(record.text, detections: pipeline.detect(record.text))
+                    let turn = await detector.detect(record.text)
+                    let result = try await Masker(policy: policy, scheme: scheme).mask(record.text, detections: turn.detections[0])
                     let recordAudit = audit.session(record.session)
                     do {
-                        try await recordAudit.record(recordAudit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
+                        try await recordAudit.record(Self.fallbackEvents(turn, scope: recordAudit.scope)
+                            + recordAudit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
                     } catch let error as CLIFailure {
                         throw BatchRunner.RecordFailure(message: error.message, stopsRun: true)
                     }
@@ -99,15 +111,17 @@ struct MaskCommand: AsyncParsableCommand {
         var offset = 0
         var found = false
         while let text = try reader.nextText() {
+            let turn = await detector.detect(text)
             let result: MaskResult
             do {
-                result = try await masker.mask(text, detections: pipeline.detect(text))
+                result = try await masker.mask(text, detections: turn.detections[0])
             } catch {
                 throw CLIFailure(error.isMissingKey ? .policyInvalid : .error, "\(error.description); nothing was written")
             }
             // Recorded before anything of this line is released: if the audit log cannot take the
             // events, the run stops here (fail closed).
-            try await audit.record(audit.scope.redactions(result, tokenization: tokenization, offset: offset), payload: result.masked)
+            try await audit.record(Self.fallbackEvents(turn, scope: audit.scope)
+                + audit.scope.redactions(result, tokenization: tokenization, offset: offset), payload: result.masked)
             found = found || !result.replacements.isEmpty
             if global.json {
                 masked += result.masked
@@ -124,6 +138,11 @@ struct MaskCommand: AsyncParsableCommand {
             ]).serialized(indent: 2))
         }
         if requireMatch, !found { throw ExitCode(CLIExitCode.commandSpecific.rawValue) }
+    }
+
+    /// A `detection_fallback` event when the line's LLM call failed and the embedded model ran.
+    static func fallbackEvents(_ turn: TurnDetector.Result, scope: AuditScope) -> [AuditEvent] {
+        turn.fallback.map { [scope.detectionFallback(reason: $0.reason)] } ?? []
     }
 
     static func parseScheme(_ text: String) throws(CLIFailure) -> TokenizationScheme {

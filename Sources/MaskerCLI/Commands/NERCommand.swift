@@ -91,8 +91,8 @@ struct NERTrainCommand: AsyncParsableCommand {
         do { words = try NERLexicon(contentsOf: URL(fileURLWithPath: lexicon)) } catch {
             throw CLIFailure(.error, String(describing: error))
         }
-        let examples = try Self.read(train)
-        let held = try Self.read(calibration)
+        let examples = try await Self.read(train)
+        let held = try await Self.read(calibration)
         Console.err("training on \(examples.count) lines, calibrating on \(held.count)")
         let trainer = NERTrainer(lexicon: words, slotBits: slotBits)
         let raw = trainer.train(examples, epochs: epochs, seed: seed) { epoch, accuracy in
@@ -106,9 +106,9 @@ struct NERTrainCommand: AsyncParsableCommand {
         Console.err("wrote \(output) (\(data.count / 1024) KiB)")
     }
 
-    static func read(_ path: String) throws -> [NERTrainer.Example] {
+    static func read(_ path: String) async throws -> [NERTrainer.Example] {
         var examples: [NERTrainer.Example] = []
-        try GoldFile.forEach(path) { _, line in examples.append(NERTrainer.example(text: line.text, spans: line.spans)) }
+        try await GoldFile.forEach(path) { _, line in examples.append(NERTrainer.example(text: line.text, spans: line.spans)) }
         return examples
     }
 }

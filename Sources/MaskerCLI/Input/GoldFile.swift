@@ -10,7 +10,7 @@ struct GoldLine: Decodable {
 /// Reads gold JSON lines one at a time (constant memory), skipping blank lines; a bad line stops
 /// the run with its line number. `body` gets each line with its number in the file.
 enum GoldFile {
-    static func forEach(_ path: String, _ body: (Int, GoldLine) throws -> Void) throws {
+    static func forEach(_ path: String, _ body: (Int, GoldLine) async throws -> Void) async throws {
         let reader = try ByteLineReader.open(path, records: true)
         let decoder = JSONDecoder()
         var lineNumber = 0
@@ -26,7 +26,7 @@ enum GoldFile {
             } catch {
                 throw CLIFailure(.error, "\(path) line \(lineNumber) is not a gold line {\"text\", \"spans\":[{\"kind\",\"start\",\"end\"}]} with known kinds")
             }
-            try body(lineNumber, line)
+            try await body(lineNumber, line)
         }
     }
 }

@@ -7,8 +7,10 @@ public enum AuditEventKind: String, Sendable, CaseIterable {
     /// A token that could not be restored (unknown, tampered, rotated out, purged) and was spoken as
     /// `[REDACTED:KIND]` instead.
     case rehydrationFailed = "rehydration_failed"
-    /// The detection budget ran out and the turn went on with what was found.
-    case detectionTimeout = "detection_timeout"
+    /// The `gemma` pass's LLM back end (`MASKER_GEMMA_URL`) timed out or failed, and the turn went
+    /// on with the embedded model; `detail` says why (`reason`: `timeout`, `unreachable`,
+    /// `http_<status>`, `invalid_reply`), never what the turn said.
+    case detectionFallback = "detection_fallback"
     case policyReloaded = "policy_reloaded"
     /// Vault entries deleted (`masker vault purge`): by date, or one subject's erasure.
     case vaultPurge = "vault_purge"

@@ -53,6 +53,14 @@ public struct AuditScope: Sendable, Equatable {
         }
     }
 
+    /// The turn's `gemma` pass fell back from the LLM back end to the embedded model.
+    public func detectionFallback(reason: String) -> AuditEvent {
+        AuditEvent(kind: .detectionFallback, sessionID: sessionID, agentID: agentID, pass: DetectionPassName.gemma.rawValue,
+                   policyName: policyName, policyVersion: policyVersion,
+                   detail: [("backend", .string(GemmaBackend.llm.rawValue)), ("reason", .string(reason)),
+                            ("used", .string(GemmaBackend.embedded.rawValue))])
+    }
+
     /// An administrative event (vault purge, key rotation, policy reload) with counts in `detail`.
     public func administrative(_ kind: AuditEventKind, detail: [(String, JSONValue)]) -> AuditEvent {
         AuditEvent(kind: kind, sessionID: sessionID, agentID: agentID, kid: kid, policyName: policyName,

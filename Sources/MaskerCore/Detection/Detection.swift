@@ -24,12 +24,21 @@ public struct Detection: Sendable, Equatable {
 
     public var length: Int { end - start }
 
-    /// The detection event of SPEC section 2: `{"pass","kind","span":[start,end],"text","confidence"}`.
+    /// Which back end of the `gemma` pass found it; nil for the other passes.
+    public var backend: GemmaBackend? {
+        guard pass == .gemma else { return nil }
+        return recognizer == GemmaBackend.llm.recognizerName ? .llm : .embedded
+    }
+
+    /// The detection event of SPEC section 2: `{"pass","kind","span":[start,end],"text","confidence"}`,
+    /// with `"backend"` (`embedded` or `llm`) on the `gemma` pass's events.
     public var event: JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("pass", .string(pass.rawValue)), ("kind", .string(kind.rawValue)),
             ("span", .array([.int(start), .int(end)])), ("text", .string(text)),
             ("confidence", .double((confidence * 1000).rounded() / 1000)),
-        ])
+        ]
+        if let backend { fields.append(("backend", .string(backend.rawValue))) }
+        return .object(fields)
     }
 }

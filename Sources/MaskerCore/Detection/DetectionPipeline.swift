@@ -52,10 +52,19 @@ public struct DetectionPipeline: Sendable {
             case .diarize: available = []
             }
             let needed = available.filter { !$0.kinds.isDisjoint(with: thresholds.keys) }
-            if !needed.isEmpty { stages.append(Stage(pass: pass.name, recognizers: needed, thresholds: thresholds)) }
+            // The gemma stage stays even without a local tagger: an LLM back end can still fill it.
+            if !needed.isEmpty || pass.name == .gemma {
+                stages.append(Stage(pass: pass.name, recognizers: needed, thresholds: thresholds))
+            }
         }
         self.stages = stages
         allowList = AllowList(policy.allow)
+    }
+
+    /// What the `gemma` pass looks for under this policy: empty when the policy (or `--passes`)
+    /// leaves the pass out, so an LLM back end is asked only when its answer would be used.
+    public var gemmaKinds: Set<EntityKind> {
+        Set(stages.first { $0.pass == .gemma }?.thresholds.keys ?? [:].keys)
     }
 
     /// Two spans with nothing between them ("S.|de Vaan") become one, of the more confident kind:
@@ -82,41 +91,48 @@ public struct DetectionPipeline: Sendable {
     }
 
     /// Passes that will actually look for something under this policy.
-    public var activePasses: [DetectionPassName] { stages.map(\.pass) }
+    public var activePasses: [DetectionPassName] { stages.filter { !$0.recognizers.isEmpty }.map(\.pass) }
 
-    public func detect(_ text: String) -> [Detection] {
+    /// - Parameter gemma: spans an LLM back end proposed for this text (`LLMSpanReply`); when
+    ///   given they replace the embedded tagger for this turn and their events name the back end.
+    public func detect(_ text: String, gemma: [Candidate]? = nil) -> [Detection] {
         guard !text.isEmpty else { return [] }
-        return detect(ScannedText(text))
+        return detect(ScannedText(text), gemma: gemma)
     }
 
-    public func detect(_ scanned: ScannedText) -> [Detection] {
+    public func detect(_ scanned: ScannedText, gemma: [Candidate]? = nil) -> [Detection] {
         var detections: [Detection] = []
         for stage in stages {
             // What earlier passes found, for the NER pass: a shaped identifier (an email, a member
             // id read out letter by letter) outranks a tagger's guess that its words are a name.
             let earlier = stage.pass == .gemma ? detections.count : 0
+            func consider(_ candidate: Candidate, from recognizer: String) {
+                guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { return }
+                if earlier > 0 {
+                    let overlapping = detections[0..<earlier].indices.filter {
+                        detections[$0].start < candidate.end && detections[$0].end > candidate.start
+                    }
+                    if overlapping.contains(where: { detections[$0].kind != candidate.kind }) { return }
+                    if !overlapping.isEmpty {
+                        // Both passes call this stretch the same kind: one span over both.
+                        for index in overlapping {
+                            detections[index].start = min(detections[index].start, candidate.start)
+                            detections[index].end = max(detections[index].end, candidate.end)
+                        }
+                        return
+                    }
+                }
+                detections.append(Detection(pass: stage.pass, kind: candidate.kind, start: candidate.start,
+                                            end: candidate.end, text: "", confidence: candidate.confidence,
+                                            recognizer: recognizer))
+            }
+            if stage.pass == .gemma, let gemma {
+                for candidate in gemma { consider(candidate, from: GemmaBackend.llm.recognizerName) }
+                continue
+            }
             for recognizer in stage.recognizers where scanned.digitCount >= recognizer.minimumDigits
                 && (recognizer.requiredSymbol.map { scanned.contains(symbol: $0) } ?? true) {
-                for candidate in recognizer.recognize(scanned) {
-                    guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { continue }
-                    if earlier > 0 {
-                        let overlapping = detections[0..<earlier].indices.filter {
-                            detections[$0].start < candidate.end && detections[$0].end > candidate.start
-                        }
-                        if overlapping.contains(where: { detections[$0].kind != candidate.kind }) { continue }
-                        if !overlapping.isEmpty {
-                            // Both passes call this stretch the same kind: one span over both.
-                            for index in overlapping {
-                                detections[index].start = min(detections[index].start, candidate.start)
-                                detections[index].end = max(detections[index].end, candidate.end)
-                            }
-                            continue
-                        }
-                    }
-                    detections.append(Detection(pass: stage.pass, kind: candidate.kind, start: candidate.start,
-                                                end: candidate.end, text: "", confidence: candidate.confidence,
-                                                recognizer: recognizer.name))
-                }
+                for candidate in recognizer.recognize(scanned) { consider(candidate, from: recognizer.name) }
             }
         }
         // Span text is sliced only for the spans the merge keeps, not for every candidate.

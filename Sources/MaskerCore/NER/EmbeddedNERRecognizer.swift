@@ -1,7 +1,7 @@
 /// The embedded back end of the `gemma` pass: NAME and ADDRESS spans from `NERModel`, with
 /// calibrated confidence, on the original text's offsets.
 public struct EmbeddedNERRecognizer: Recognizer {
-    public let name = "ner"
+    public let name = GemmaBackend.embedded.recognizerName
     public let kinds: Set<EntityKind> = [.name, .address]
     public let model: NERModel
 

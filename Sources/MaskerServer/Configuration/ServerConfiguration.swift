@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var loginAttemptsPerMinute = 10
     /// `MASKER_LOGIN_TTL_HOURS` (default 12): how long a browser stays logged in.
     public var loginLifetime: Duration = .seconds(12 * 3600)
+    /// `MASKER_GEMMA_URL`, `MASKER_GEMMA_MODEL`, `MASKER_GEMMA_API_KEY`, `MASKER_DETECTION_TIMEOUT_MS`:
+    /// the `gemma` pass on an LLM endpoint; nil runs it on the embedded model.
+    public var gemmaEndpoint: GemmaEndpointConfiguration?
 
     public init() {}
 
@@ -79,6 +82,11 @@ public struct ServerConfiguration: Sendable {
                 throw Invalid(description: "MASKER_LOGIN_TTL_HOURS \"\(text)\" must be a whole number of hours from 1 to 720")
             }
             configuration.loginLifetime = .seconds(hours * 3600)
+        }
+        do {
+            configuration.gemmaEndpoint = try GemmaEndpointConfiguration.from(environment: environment)
+        } catch {
+            throw Invalid(description: error.description)
         }
         return configuration
     }

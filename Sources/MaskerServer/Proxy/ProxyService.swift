@@ -19,6 +19,7 @@ struct ProxyService: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
     let httpClient: HTTPClient
+    let detector: TurnDetector
     let rateLimiter: RateLimiter
 
     static let sessionHeader = HTTPField.Name("Masker-Session-Id")!
@@ -73,17 +74,25 @@ struct ProxyService: Sendable {
         let masker = Masker(policy: policy, scheme: scheme)
         let audit = AuditScope(sessionID: externalID ?? context.requestID, agentID: agent.id, policy: policy)
 
-        // Mask every PHI-bearing string of the request.
+        // Detect in every PHI-bearing string of the request at once (one batch for an LLM back
+        // end), then mask each with its own detections.
         let clock = ContinuousClock()
         let timings = Shared<[String: Duration]>([:])
         let collected = Shared<[MaskResult]>([])
+        let texts = Shared<[String]>([])
+        _ = try await ChatRequestRewriter.rewrite(body) { text in
+            texts.update { $0.append(text) }
+            return text
+        }
+        let detectStart = clock.now
+        let turn = await detector.detect(texts.value, pipeline: state.pipeline)
+        timings.update { $0["detect"] = clock.now - detectStart }
+        let found = Shared(turn.detections[...])
         let masked: JSONValue
         do {
             masked = try await ChatRequestRewriter.rewrite(body) { text in
-                let detectStart = clock.now
-                let detections = state.pipeline.detect(text)
-                let detectTime = clock.now - detectStart
-                timings.update { $0["detect", default: .zero] += detectTime }
+                // The rewriter visits the same strings in the same order both times.
+                let detections = found.update { $0.popFirst() } ?? state.pipeline.detect(text)
                 let tokenizeStart = clock.now
                 let result = try await masker.mask(text, detections: detections)
                 let tokenizeTime = clock.now - tokenizeStart
@@ -96,7 +105,7 @@ struct ProxyService: Sendable {
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
         }
         let results = collected.value
-        var events: [AuditEvent] = []
+        var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
         for result in results { events += audit.redactions(result, tokenization: tokenization) }
         try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics,
                               payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
@@ -294,7 +303,8 @@ final class Shared<Value: Sendable>: Sendable {
 
     init(_ value: Value) { mutex = Mutex(value) }
 
-    func update(_ body: (inout Value) -> Void) { mutex.withLock { body(&$0) } }
+    @discardableResult
+    func update<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
 
     var value: Value { mutex.withLock { $0 } }
 }

@@ -8,6 +8,7 @@ struct HealthRoutes {
     let runtime: MaskingRuntime
     let store: any ServerStore
     let metrics: ServerMetrics
+    let detector: TurnDetector
 
     func register(_ router: Router<MaskerRequestContext>) {
         router.get("health") { _, _ in await health() }
@@ -51,6 +52,14 @@ struct HealthRoutes {
             component("ner_model", true, "embedded model loaded (\(recognizer.model.lexicon.count) lexicon words)")
         case .failure(let problem):
             component("ner_model", !wantsNER, wantsNER ? problem.description : "not needed by the policy")
+        }
+        if let endpoint = detector.endpoint {
+            // Never degraded on its account: a failed call falls back to the embedded model.
+            let detail = switch endpoint.lastFailure {
+            case nil: "model \(endpoint.configuration.model); the last call answered"
+            case let failure?: "model \(endpoint.configuration.model); the last call failed (\(failure.reason)), so turns fell back to the embedded model"
+            }
+            component("gemma_endpoint", true, detail)
         }
         let policy = runtime.policyState.policy
         let body = JSONValue.object([

@@ -7,6 +7,7 @@ import MaskerCore
 struct TextRoutes {
     let runtime: MaskingRuntime
     let configuration: ServerConfiguration
+    let detector: TurnDetector
 
     func register(_ group: RouterGroup<MaskerRequestContext>) {
         group.post("detect") { request, context in try await detect(request, context) }
@@ -30,13 +31,26 @@ struct TextRoutes {
     }
 
     private func detect(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
-        let (text, _) = try await text(request, context)
-        let detections = runtime.policyState.pipeline.detect(text)
-        return JSONResponse.make(.object([("events", .array(detections.map { detection in
-            .object([("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
-                     ("span", .array([.int(detection.start), .int(detection.end)])),
-                     ("confidence", .double((detection.confidence * 1000).rounded() / 1000))])
+        let (text, body) = try await text(request, context)
+        let state = runtime.policyState
+        let turn = await detector.detect(text, pipeline: state.pipeline)
+        try await recordFallback(turn, session: body["session"]?.stringValue, policy: state.policy)
+        return JSONResponse.make(.object([("events", .array(turn.detections[0].map { detection in
+            var fields: [(String, JSONValue)] = [
+                ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
+                ("span", .array([.int(detection.start), .int(detection.end)])),
+                ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
+            ]
+            if let backend = detection.backend { fields.append(("backend", .string(backend.rawValue))) }
+            return .object(fields)
         }))]))
+    }
+
+    /// The `detection_fallback` audit event, when the LLM back end failed and the embedded model ran.
+    private func recordFallback(_ turn: TurnDetector.Result, session: String?, policy: Policy) async throws {
+        guard let failure = turn.fallback else { return }
+        let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
+        try await runtime.record([audit.detectionFallback(reason: failure.reason)], policy: policy, payload: nil)
     }
 
     private func mask(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
@@ -47,9 +61,11 @@ struct TextRoutes {
         let session = body["session"]?.stringValue ?? context.requestID
         let scope = policy.scope == .global ? "global" : "\(account.id):\(session)"
         let scheme = try runtime.minting(policy.tokenization, policy: policy, scope: scope)
+        let turn = await detector.detect(text, pipeline: state.pipeline)
+        try await recordFallback(turn, session: session, policy: policy)
         let result: MaskResult
         do {
-            result = try await Masker(policy: policy, scheme: scheme).mask(text, detections: state.pipeline.detect(text))
+            result = try await Masker(policy: policy, scheme: scheme).mask(text, detections: turn.detections[0])
         } catch {
             throw APIError(.serviceUnavailable, "masking_failed", "the text could not be masked: \(error.description)")
         }
@@ -59,9 +75,13 @@ struct TextRoutes {
         return JSONResponse.make(.object([
             ("masked", .string(result.masked)),
             ("events", .array(result.replacements.map { replacement in
-                .object([("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
-                         ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
-                         ("action", .string(replacement.action.rawValue))])
+                var fields: [(String, JSONValue)] = [
+                    ("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
+                    ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
+                    ("action", .string(replacement.action.rawValue)),
+                ]
+                if let backend = replacement.detection.backend { fields.append(("backend", .string(backend.rawValue))) }
+                return .object(fields)
             })),
             ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
         ]))

@@ -79,6 +79,33 @@ struct DetectionPipelineTests {
         #expect(object["pass"] as? String == "regex")
     }
 
+    @Test func llmSpansReplaceTheTaggerAndNameTheirBackend() throws {
+        let pipeline = DetectionPipeline(policy: .healthcareDefault)
+        let input = "this is maria lopez, ssn 219-45-6789"
+        let embedded = try #require(pipeline.detect(input).first { $0.kind == .name })
+        #expect(embedded.backend == .embedded && embedded.event["backend"] == .string("embedded"))
+        // The LLM calls the SSN's digits a name too: a shaped identifier found earlier outranks it.
+        let llm = pipeline.detect(input, gemma: [
+            Candidate(kind: .name, start: 8, end: 13, confidence: 0.9),
+            Candidate(kind: .name, start: 25, end: 36, confidence: 0.9),
+            Candidate(kind: .address, start: 14, end: 19, confidence: 0.5),   // under ADDRESS's 0.6
+        ])
+        #expect(llm.map(\.text) == ["maria", "219-45-6789"])
+        #expect(llm.map(\.backend) == [.llm, nil])
+        #expect(llm[0].event["backend"] == .string("llm"))
+        #expect(pipeline.detect("SSN 219-45-6789").first?.event["backend"] == nil)
+    }
+
+    @Test func theGemmaKindsAreWhatThePassWouldReport() {
+        #expect(DetectionPipeline(policy: .healthcareDefault).gemmaKinds.isSuperset(of: [.name, .address]))
+        #expect(!DetectionPipeline(policy: .healthcareDefault).gemmaKinds.contains(.ssn))
+        #expect(DetectionPipeline(policy: .healthcareDefault, options: DetectionOptions(passes: [.regex])).gemmaKinds.isEmpty)
+        // Without an embedded model the pass still takes an LLM's spans.
+        let bare = DetectionPipeline(policy: .healthcareDefault, tagger: nil)
+        #expect(bare.gemmaKinds.contains(.name))
+        #expect(bare.detect("call bob", gemma: [Candidate(kind: .name, start: 5, end: 8, confidence: 0.9)]).map(\.text) == ["bob"])
+    }
+
     @Test func emptyInputHasNoDetections() {
         #expect(DetectionPipeline(policy: .healthcareDefault).detect("").isEmpty)
         #expect(DetectionPipeline(policy: .healthcareDefault).detect("   \n ").isEmpty)
