@@ -21,6 +21,27 @@ struct DetectCommandTests {
         #expect(events.first?["span"] as? [Int] == [15, 26])
     }
 
+    @Test func anUnreachableGemmaEndpointFallsBackToTheEmbeddedModel() throws {
+        let environment = ["MASKER_GEMMA_URL": "http://127.0.0.1:1/v1", "MASKER_GEMMA_MODEL": "gemma3:4b", "MASKER_DETECTION_TIMEOUT_MS": "200"]
+        let text = "hi um this is maria lopez calling about my refill"
+        let json = try MaskerProcess.run(["detect", "--json"], environment: environment, stdin: text)
+        #expect(json.code == 0, "\(json.all)")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(events.map { $0["text"] as? String } == ["maria lopez"])
+        #expect(events.first?["backend"] as? String == "embedded")
+        #expect(json.stderr.contains("the gemma endpoint failed for 1 line(s) (unreachable: 1)"))
+        #expect(!json.stderr.contains("maria"))
+        // --passes regex leaves the pass out: nothing is asked, nothing is reported as failed.
+        let regex = try MaskerProcess.run(["detect", "--passes", "regex"], environment: environment, stdin: text)
+        #expect(regex.code == 0 && !regex.stderr.contains("gemma endpoint"))
+    }
+
+    @Test func aHalfConfiguredGemmaEndpointIsAUsageError() throws {
+        let result = try MaskerProcess.run(["detect"], environment: ["MASKER_GEMMA_URL": "http://127.0.0.1:1/v1"], stdin: "hello")
+        #expect(result.code == 64)
+        #expect(result.stderr.contains("MASKER_GEMMA_MODEL"))
+    }
+
     @Test func emptyInputHasNoEvents() throws {
         let json = try MaskerProcess.run(["detect", "--json"], stdin: "")
         #expect(json.code == 0)

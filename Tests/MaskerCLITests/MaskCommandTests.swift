@@ -24,6 +24,20 @@ struct MaskCommandTests {
         #expect(restored.stdout == call)
     }
 
+    @Test func aFailedGemmaEndpointIsOnTheAuditRecordAndTheLineStillMasked() throws {
+        let scratch = try ScratchDirectory()
+        var environment = devEnvironment(scratch)
+        environment["MASKER_GEMMA_URL"] = "http://127.0.0.1:1/v1"
+        environment["MASKER_GEMMA_MODEL"] = "gemma3:4b"
+        let masked = try MaskerProcess.run(["mask"], environment: environment, stdin: "hi um this is maria lopez calling about my refill\n")
+        #expect(masked.code == 0, "\(masked.all)")
+        #expect(!masked.stdout.contains("maria lopez") && masked.stdout.contains("MSKV1.NAME."))
+        let log = try String(contentsOf: scratch.url.appendingPathComponent("audit.jsonl"), encoding: .utf8)
+        let fallback = try #require(log.split(separator: "\n").first { $0.contains("\"detection_fallback\"") })
+        #expect(fallback.contains("\"reason\":\"unreachable\""))
+        #expect(!log.contains("maria"))
+    }
+
     @Test func streamingRehydrationGivesTheSameText() throws {
         let scratch = try ScratchDirectory()
         let environment = devEnvironment(scratch)

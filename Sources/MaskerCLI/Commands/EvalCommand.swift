@@ -11,7 +11,8 @@ struct EvalCommand: AsyncParsableCommand {
         (Python string offsets). A detection matches a gold span when the kinds are equal and the \
         spans overlap; each side matches at most once. "Leaked" counts the non-space characters of \
         gold spans that no detection of any kind covers. Use it to tune thresholds on your own \
-        transcripts (--threshold, --passes, --policy).
+        transcripts (--threshold, --passes, --policy). With MASKER_GEMMA_URL and MASKER_GEMMA_MODEL set, \
+        the gemma pass runs on that endpoint, so a model can be scored before a server uses it.
 
         --show-errors prints each missed span and false positive with its text: PHI, for your own \
         terminal only.

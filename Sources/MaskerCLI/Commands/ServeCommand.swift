@@ -23,6 +23,10 @@ struct ServeCommand: AsyncParsableCommand {
         MASKER_MAX_BODY_BYTES, MASKER_RATE_LIMIT_PER_MINUTE (600), MASKER_LOGIN_ATTEMPTS_PER_MINUTE (10), \
         MASKER_LOGIN_TTL_HOURS (12), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text.
 
+        The gemma pass runs on the embedded model, or on an OpenAI-compatible chat endpoint with \
+        MASKER_GEMMA_URL and MASKER_GEMMA_MODEL (MASKER_GEMMA_API_KEY, MASKER_DETECTION_TIMEOUT_MS, default \
+        200); a turn whose call fails uses the embedded model and records a detection_fallback audit event.
+
         Exit codes: 0 after a graceful stop, 1 when the server cannot start (a port in use, an unusable \
         vault, audit log or database), 3 when the policy is invalid or its key is missing.
         """
@@ -55,6 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await MaskerServerApp.run(dependencies) { port in
                 logger.notice("masker serve listening on http://\(configuration.listen.host):\(port) (policy \(policy.name) v\(policy.version))")
+                if let gemma = configuration.gemmaEndpoint {
+                    // The model and the bound only: the URL may carry credentials.
+                    logger.notice("gemma pass on an LLM endpoint (model \(gemma.model), \(Int(gemma.timeout.milliseconds)) ms a turn, then the embedded model)")
+                }
             }
         } catch {
             await vault?.close()

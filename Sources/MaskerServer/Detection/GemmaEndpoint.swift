@@ -131,13 +131,21 @@ public final class GemmaEndpoint: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            // The turn's deadline cancels this task; the client's own timeout is only a backstop.
-            response = try await client.execute(request, timeout: .seconds(60))
+            // The client's own deadline ends a little before the turn's: it then reports what it
+            // saw (a refused connection is retried until the deadline, and would otherwise look
+            // like a slow model). The turn's deadline stays the hard bound.
+            let margin = min(Duration.milliseconds(20), configuration.timeout / 5)
+            let nanos = (configuration.timeout - margin).components
+            let deadline = NIODeadline.now() + .nanoseconds(nanos.seconds * 1_000_000_000 + nanos.attoseconds / 1_000_000_000)
+            response = try await client.execute(request, deadline: deadline)
             bytes = try await response.body.collect(upTo: Self.maxReplyBytes)
         } catch is CancellationError {
             throw GemmaEndpointFailure.timeout
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw GemmaEndpointFailure.timeout
         } catch {
             if Task.isCancelled { throw GemmaEndpointFailure.timeout }
+            logger.debug("gemma endpoint call failed", metadata: ["error": .string(String(describing: type(of: error)))])
             throw GemmaEndpointFailure.unreachable
         }
         guard (200..<300).contains(Int(response.status.code)) else { throw GemmaEndpointFailure.status(Int(response.status.code)) }
