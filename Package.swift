@@ -36,8 +36,9 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The embedded NER model (lexicon and weights; see Resources/ner/README.md).
-            resources: [.copy("Resources/ner")]
+            // The embedded NER model (Resources/ner/README.md) and synthetic mode's public tables
+            // (Resources/synthetic/README.md).
+            resources: [.copy("Resources/ner"), .copy("Resources/synthetic")]
         ),
         // Everything that touches disk or a database: data directory, dev keys, (later) vault.
         .target(name: "MaskerStore", dependencies: [

@@ -20,7 +20,7 @@ public struct MaskerCommand: AsyncParsableCommand {
         MASKER_CONFIG (config file), MASKER_SERVER (server URL).
         """,
         version: version,
-        subcommands: [DetectCommand.self, MaskCommand.self, RehydrateCommand.self, VaultCommand.self, AuditCommand.self, ReportCommand.self, EvalCommand.self, BenchCommand.self, PolicyCommand.self, KeysCommand.self, ServeCommand.self, AdminCommand.self, UsersCommand.self, AgentsCommand.self, SessionsCommand.self, TokensCommand.self, NERCommand.self]
+        subcommands: [DetectCommand.self, MaskCommand.self, SynthesizeCommand.self, RehydrateCommand.self, VaultCommand.self, AuditCommand.self, ReportCommand.self, EvalCommand.self, BenchCommand.self, PolicyCommand.self, KeysCommand.self, ServeCommand.self, AdminCommand.self, UsersCommand.self, AgentsCommand.self, SessionsCommand.self, TokensCommand.self, NERCommand.self]
     )
 
     @OptionGroup public var global: GlobalOptions

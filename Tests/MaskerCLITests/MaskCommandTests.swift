@@ -153,9 +153,19 @@ struct MaskCommandTests {
         let typo = try MaskerProcess.run(["mask", "--scheme", "reversible-aed"], environment: devEnvironment(scratch), stdin: call)
         #expect(typo.code == 64)
         #expect(typo.stderr.contains("did you mean \"reversible-aead\""))
-        let synthetic = try MaskerProcess.run(["mask", "--scheme", "synthetic"], environment: devEnvironment(scratch), stdin: call)
-        #expect(synthetic.code == 1)
-        #expect(synthetic.stderr.contains("not available"))
+    }
+
+    @Test func theSyntheticSchemeWritesSurrogatesThroughTheMaskingPath() throws {
+        let scratch = try ScratchDirectory()
+        let synthetic = try MaskerProcess.run(["mask", "--scheme", "synthetic", "--json"], environment: devEnvironment(scratch), stdin: call)
+        #expect(synthetic.code == 0, "\(synthetic.all)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(synthetic.stdout.utf8)) as? [String: Any])
+        let masked = try #require(object["masked"] as? String)
+        #expect(!masked.contains("219-45-6789") && !masked.contains("four one five") && !masked.contains("MSK"))
+        #expect(masked.contains("six six six") || masked.contains("666-"))
+        // The spans are on the audit record as synthetic redactions, with no key named.
+        let log = try String(contentsOf: scratch.url.appendingPathComponent("audit.jsonl"), encoding: .utf8)
+        #expect(log.contains("\"token_kind\":\"synthetic\"") && !log.contains("219-45-6789"))
     }
 
     @Test func unrestorableTokensBecomeRedactionMarkers() throws {

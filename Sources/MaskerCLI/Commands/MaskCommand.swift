@@ -39,7 +39,7 @@ struct MaskCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Text file to mask (default: standard input).", valueName: "file"))
     var input: String?
 
-    @Option(name: .long, help: ArgumentHelp("vault-deterministic or reversible-aead (default: the policy's).", valueName: "scheme"))
+    @Option(name: .long, help: ArgumentHelp("vault-deterministic, reversible-aead or synthetic (default: the policy's).", valueName: "scheme"))
     var scheme: String?
 
     @Option(name: .long, help: ArgumentHelp("Session that scopes the tokens (e.g. the call id).", valueName: "id"))
@@ -68,24 +68,23 @@ struct MaskCommand: AsyncParsableCommand {
                       audit: AuditTrail, context: CommandContext) async throws {
         // scope: global gives one token per value everywhere; otherwise the session decides.
         let runScope = policy.scope == .global ? "global" : runSession
-        let minting = try await schemes.minting(tokenization, kid: policy.kid, scope: runScope)
+        let masker = try await schemes.masker(tokenization, policy: policy, scope: runScope)
         let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
         try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
-            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, scope: runScope, minting: minting,
+            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, scope: runScope, masker: masker,
                            detector: detector, audit: audit)
         }
     }
 
     private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes, scope runScope: String,
-                      minting: any TokenScheme, detector: CommandDetector, audit: AuditTrail) async throws {
-        let masker = Masker(policy: policy, scheme: minting)
+                      masker: Masker, detector: CommandDetector, audit: AuditTrail) async throws {
         if let batch {
             try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
                 do {
                     let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
-                    let scheme = try await schemes.minting(tokenization, kid: policy.kid, scope: scope)
+                    let recordMasker = try await schemes.masker(tokenization, policy: policy, scope: scope)
                     let turn = await detector.detect(record.text)
-                    let result = try await Masker(policy: policy, scheme: scheme).mask(record.text, detections: turn.detections[0])
+                    let result = try await recordMasker.mask(record.text, detections: turn.detections[0])
                     let recordAudit = audit.session(record.session)
                     do {
                         try await recordAudit.record(Self.fallbackEvents(turn, scope: recordAudit.scope)

@@ -11,6 +11,8 @@ final class TokenSchemes {
     /// Opened on first use and kept: a batch mints for many records, and each open is a new
     /// connection pool and migration check.
     private var openedVault: (any VaultStore)?
+    /// Synthetic mode's sessions, made on first use: each scope keeps its surrogates for the run.
+    private var syntheticSessions: SyntheticSessions?
 
     init(policy: Policy, context: CommandContext) throws {
         self.context = context
@@ -48,13 +50,21 @@ final class TokenSchemes {
         }
     }
 
-    /// The scheme that mints tokens for `masker mask`.
-    func minting(_ scheme: TokenizationScheme, kid: String, scope: String) async throws(CLIFailure) -> any TokenScheme {
+    /// The masker for one scope of `masker mask`: tokens from the scheme, or synthetic surrogates.
+    func masker(_ scheme: TokenizationScheme, policy: Policy, scope: String) async throws(CLIFailure) -> Masker {
         switch scheme {
-        case .reversibleAEAD: return ReversibleAEADScheme(kid: kid, keyRing: keyRing)
-        case .vaultDeterministic: return VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: try await vault(), scope: scope)
+        case .reversibleAEAD: return Masker(policy: policy, scheme: ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing))
+        case .vaultDeterministic:
+            return Masker(policy: policy, scheme: VaultDeterministicScheme(kid: policy.kid, keyRing: keyRing, store: try await vault(), scope: scope))
         case .synthetic:
-            throw CLIFailure(.error, "tokenization 'synthetic' is not available in this release; use --scheme vault-deterministic or reversible-aead")
+            if syntheticSessions == nil {
+                do {
+                    syntheticSessions = SyntheticSessions(tables: try SyntheticSessions.loadTables())
+                } catch {
+                    throw CLIFailure(.error, error.description)
+                }
+            }
+            return Masker(policy: policy, synthetic: syntheticSessions!.session(scope, policy: policy))
         }
     }
 

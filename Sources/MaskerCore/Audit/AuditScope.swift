@@ -25,7 +25,8 @@ public struct AuditScope: Sendable, Equatable {
             switch replacement.action {
             case .tokenize:
                 tokenKind = tokenization.rawValue
-                kid = replacement.token?.kid ?? self.kid
+                // A surrogate is made with no key, so none is named.
+                kid = tokenization == .synthetic ? nil : replacement.token?.kid ?? self.kid
             case .redact: tokenKind = "redacted"
             case .passthrough: tokenKind = "passthrough"
             }

@@ -214,13 +214,7 @@ private struct Reader {
     mutating func seed(_ node: YAMLNode) -> UInt64? {
         guard let text = scalar(node, "synthetic.seed")?.replacingUnderscores else { return nil }
         let lowered = text.lowercased()
-        let value: UInt64?
-        if lowered.hasPrefix("0x") {
-            value = UInt64(lowered.dropFirst(2), radix: 16)
-        } else {
-            value = UInt64(lowered, radix: 10)
-        }
-        guard let value else {
+        guard let value = SyntheticSettings.parseSeed(text) else {
             let isNumeric = !lowered.isEmpty && lowered.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isHexDigit)
             report(isNumeric ? .outOfRange : .invalidType, "synthetic.seed", node,
                    "seed \"\(text)\" is not a whole number from 0 to 2^64-1",

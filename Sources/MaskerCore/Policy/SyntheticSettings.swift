@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings for `tokenization: synthetic` (seed `000_*`).
 public struct SyntheticSettings: Equatable, Sendable {
     /// A fixed seed makes surrogates reproducible. Safe only where no real PHI is present: with the
@@ -15,5 +17,12 @@ public struct SyntheticSettings: Equatable, Sendable {
         self.seed = seed
         self.preserveLocale = preserveLocale
         self.k = k
+    }
+
+    /// A seed as policies and `--seed` write it: decimal, or hexadecimal after `0x`, underscores
+    /// allowed (`0xC0_FF_EE`); nil when it is not a whole number from 0 to 2^64-1.
+    public static func parseSeed(_ text: String) -> UInt64? {
+        let lowered = text.replacingOccurrences(of: "_", with: "").lowercased()
+        return lowered.hasPrefix("0x") ? UInt64(lowered.dropFirst(2), radix: 16) : UInt64(lowered, radix: 10)
     }
 }

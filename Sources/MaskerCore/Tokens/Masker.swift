@@ -4,6 +4,9 @@ public struct MaskReplacement: Sendable, Equatable {
     public var action: EntityAction
     /// The token that replaced the span (`tokenize` only).
     public var token: MaskToken?
+    /// What the masked text holds in the span's place (a token, a surrogate, a redaction marker);
+    /// nil for `passthrough`.
+    public var written: String?
 
     public init(detection: Detection, action: EntityAction, token: MaskToken? = nil) {
         self.detection = detection
@@ -21,6 +24,18 @@ public struct MaskResult: Sendable {
         self.masked = masked
         self.replacements = replacements
     }
+
+    /// Where each replacement sits in the masked text (Unicode-scalar offsets), in order: labelled
+    /// spans for synthetic transcripts used as fixtures or training data.
+    public var maskedSpans: [(start: Int, end: Int)] {
+        var shift = 0
+        return replacements.map { replacement in
+            let detection = replacement.detection
+            let length = replacement.written?.unicodeScalars.count ?? detection.length
+            defer { shift += length - detection.length }
+            return (detection.start + shift, detection.start + shift + length)
+        }
+    }
 }
 
 /// Applies a policy's actions to detected spans: `tokenize` mints a token, `redact` writes
@@ -31,10 +46,19 @@ public struct MaskResult: Sendable {
 public struct Masker: Sendable {
     public let policy: Policy
     public let scheme: (any TokenScheme)?
+    /// Synthetic mode: `tokenize` writes a surrogate instead of a token, and nothing is kept.
+    public let synthetic: SyntheticSession?
 
     public init(policy: Policy, scheme: (any TokenScheme)?) {
         self.policy = policy
         self.scheme = scheme
+        synthetic = nil
+    }
+
+    public init(policy: Policy, synthetic: SyntheticSession) {
+        self.policy = policy
+        scheme = nil
+        self.synthetic = synthetic
     }
 
     public static func redactionMarker(_ kind: String) -> String { "[REDACTED:\(kind)]" }
@@ -51,6 +75,19 @@ public struct Masker: Sendable {
         }
         let requests = replacements.filter { $0.action == .tokenize }.map { MintRequest($0.detection.text, kind: $0.detection.kind) }
         var tokens: IndexingIterator<[MaskToken]> = [].makeIterator()
+        if let synthetic {
+            var pieces: [(start: Int, end: Int, replacement: String)] = []
+            for index in replacements.indices {
+                let detection = replacements[index].detection
+                switch replacements[index].action {
+                case .tokenize: replacements[index].written = synthetic.surrogate(for: detection.text, kind: detection.kind)
+                case .redact: replacements[index].written = Self.redactionMarker(detection.kind.rawValue)
+                case .passthrough: continue
+                }
+                pieces.append((detection.start, detection.end, replacements[index].written!))
+            }
+            return MaskResult(masked: pieces.isEmpty ? text : Self.replacing(pieces, in: text), replacements: replacements)
+        }
         if !requests.isEmpty {
             guard let scheme else { throw .missingKey(kid: policy.kid) }
             tokens = try await scheme.mint(requests).makeIterator()
@@ -62,8 +99,10 @@ public struct Masker: Sendable {
             case .tokenize:
                 guard let token = tokens.next() else { continue } // a scheme returns one token per request
                 replacements[index].token = token
+                replacements[index].written = token.description
                 pieces.append((detection.start, detection.end, token.description))
             case .redact:
+                replacements[index].written = Self.redactionMarker(detection.kind.rawValue)
                 pieces.append((detection.start, detection.end, Self.redactionMarker(detection.kind.rawValue)))
             case .passthrough:
                 break

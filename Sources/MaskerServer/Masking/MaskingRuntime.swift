@@ -92,20 +92,32 @@ public final class MaskingRuntime: Sendable {
         _ = agentStates.withLock { $0.removeValue(forKey: agentID) }
     }
 
-    /// The scheme that mints this turn's tokens.
-    public func minting(_ tokenization: TokenizationScheme, policy: Policy, scope: String) throws(APIError) -> any TokenScheme {
+    /// What masks this turn: a token scheme, or synthetic surrogates for the turn's session.
+    public func masker(_ tokenization: TokenizationScheme, policy: Policy, scope: String) throws(APIError) -> Masker {
         switch tokenization {
         case .reversibleAEAD:
-            return ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing)
+            return Masker(policy: policy, scheme: ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing))
         case .vaultDeterministic:
             guard let vault else {
                 throw APIError(.serviceUnavailable, "vault_unavailable", "the vault is not open; check MASKER_DATABASE_URL / MASKER_VAULT_PATH")
             }
-            return VaultDeterministicScheme(kid: policy.kid, keyRing: keyRing, store: vault, scope: scope)
+            return Masker(policy: policy, scheme: VaultDeterministicScheme(kid: policy.kid, keyRing: keyRing, store: vault, scope: scope))
         case .synthetic:
-            throw APIError(.unprocessableContent, "tokenization_unsupported",
-                           "tokenization 'synthetic' is not available in this release; use vault-deterministic or reversible-aead")
+            return Masker(policy: policy, synthetic: try syntheticSessions().session(scope, policy: policy))
         }
+    }
+
+    /// Synthetic mode's sessions (seeded by each policy's `synthetic.seed`), or 503 when the
+    /// surrogate tables are missing from this installation.
+    public func syntheticSessions() throws(APIError) -> SyntheticSessions {
+        switch Self.synthetic {
+        case let .success(sessions): return sessions
+        case let .failure(problem): throw APIError(.serviceUnavailable, "synthetic_unavailable", problem.description)
+        }
+    }
+
+    private static let synthetic: Result<SyntheticSessions, SurrogateTables.Unavailable> = SurrogateTables.shared.map {
+        SyntheticSessions(tables: $0)
     }
 
     /// Every reversible scheme: a token is restored by the scheme its prefix names.

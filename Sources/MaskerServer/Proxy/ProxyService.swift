@@ -70,8 +70,7 @@ struct ProxyService: Sendable {
         let tokenization = agent.tokenization.flatMap(TokenizationScheme.init(rawValue:)) ?? policy.tokenization
         let externalID = try sessionID(request)
         let scope = policy.scope == .global ? "global" : "\(agent.id):\(externalID ?? context.requestID)"
-        let scheme = try runtime.minting(tokenization, policy: policy, scope: scope)
-        let masker = Masker(policy: policy, scheme: scheme)
+        let masker = try runtime.masker(tokenization, policy: policy, scope: scope)
         let audit = AuditScope(sessionID: externalID ?? context.requestID, agentID: agent.id, policy: policy)
 
         // Detect in every PHI-bearing string of the request at once (one batch for an LLM back

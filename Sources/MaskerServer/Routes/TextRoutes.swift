@@ -13,11 +13,7 @@ struct TextRoutes {
         group.post("detect") { request, context in try await detect(request, context) }
         group.post("mask") { request, context in try await mask(request, context) }
         group.post("rehydrate") { request, context in try await rehydrate(request, context) }
-        group.post("synthesize") { _, context -> Response in
-            _ = try context.requireAccount()
-            throw APIError(.notImplemented, "not_implemented",
-                           "synthetic mode is not available in this release; use /api/v1/mask with vault-deterministic or reversible-aead")
-        }
+        group.post("synthesize") { request, context in try await synthesize(request, context) }
     }
 
     private func text(_ request: Request, _ context: MaskerRequestContext) async throws -> (text: String, body: JSONValue) {
@@ -60,12 +56,12 @@ struct TextRoutes {
         let policy = state.policy
         let session = body["session"]?.stringValue ?? context.requestID
         let scope = policy.scope == .global ? "global" : "\(account.id):\(session)"
-        let scheme = try runtime.minting(policy.tokenization, policy: policy, scope: scope)
+        let masker = try runtime.masker(policy.tokenization, policy: policy, scope: scope)
         let turn = await detector.detect(text, pipeline: state.pipeline)
         try await recordFallback(turn, session: session, policy: policy)
         let result: MaskResult
         do {
-            result = try await Masker(policy: policy, scheme: scheme).mask(text, detections: turn.detections[0])
+            result = try await masker.mask(text, detections: turn.detections[0])
         } catch {
             throw APIError(.serviceUnavailable, "masking_failed", "the text could not be masked: \(error.description)")
         }
@@ -82,6 +78,56 @@ struct TextRoutes {
                 ]
                 if let backend = replacement.detection.backend { fields.append(("backend", .string(backend.rawValue))) }
                 return .object(fields)
+            })),
+            ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
+        ]))
+    }
+
+    /// `{text, policy?, seed?, session?}` → `{text, events}`: one-shot synthesis. `policy` names a
+    /// built-in policy (default: the server's); `seed` (a number, or a string in decimal or 0x hex)
+    /// makes it reproducible. Nothing is stored; the spans are recorded as redaction events when the
+    /// policy records events.
+    private func synthesize(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let (text, body) = try await text(request, context)
+        var state = runtime.policyState
+        if let name = body["policy"]?.stringValue, name != state.policy.name {
+            guard name == Policy.healthcareDefault.name else {
+                throw APIError(.unprocessableContent, "unknown_policy",
+                               "no policy named '\(name)'; leave it out to use the server's (\(state.policy.name)) or use \(Policy.healthcareDefault.name)")
+            }
+            state = MaskingRuntime.PolicyState(.healthcareDefault)
+        }
+        var seed: UInt64?
+        switch body["seed"] {
+        case nil, .null?: seed = nil
+        case let .int(number)? where number >= 0: seed = UInt64(number)
+        case let .uint(number)?: seed = number
+        case let .string(text)?: seed = SyntheticSettings.parseSeed(text)
+        default: seed = nil
+        }
+        if body["seed"] != nil, body["seed"] != .null, seed == nil {
+            throw APIError(.unprocessableContent, "invalid_seed", "seed must be a whole number from 0 to 2^64-1, or a string such as \"0xC0FFEE\"")
+        }
+        let session = body["session"]?.stringValue ?? context.requestID
+        var policy = state.policy
+        if let seed { policy.synthetic.seed = seed }
+        let sessions = try runtime.syntheticSessions()
+        let masker = Masker(policy: policy, synthetic: sessions.session("\(account.id):\(session)#\(policy.synthetic.seed.map(String.init) ?? "-")", policy: policy))
+        let turn = await detector.detect(text, pipeline: state.pipeline)
+        try await recordFallback(turn, session: session, policy: policy)
+        let result = try await masker.mask(text, detections: turn.detections[0])
+        let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
+        try await runtime.record(audit.redactions(result, tokenization: .synthetic), policy: policy, payload: nil)
+        return JSONResponse.make(.object([
+            ("text", .string(result.masked)),
+            ("events", .array(zip(result.replacements, result.maskedSpans).map { replacement, output in
+                .object([
+                    ("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
+                    ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
+                    ("output_span", .array([.int(output.start), .int(output.end)])),
+                    ("action", .string(replacement.action.rawValue)),
+                ])
             })),
             ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
         ]))

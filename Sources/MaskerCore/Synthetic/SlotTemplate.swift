@@ -1,0 +1,134 @@
+import Foundation
+
+/// An identifier's characters as slots to refill, so a surrogate keeps the original's form:
+/// written digits stay digits, digits said as words stay words ("four one five"), "double five"
+/// stays two spoken digits, letters keep their case, spelled letters stay spelled, separators and
+/// other words stay where they were.
+struct SlotTemplate {
+    enum Slot: Equatable { case digit, letter }
+
+    enum Piece {
+        case literal(String)
+        case writtenDigit
+        case writtenLetter(upper: Bool)
+        /// Spoken digits: one word each, `oh` for a zero when the original said "oh".
+        case spokenDigits(count: Int, capitalized: Bool, saysOh: Bool)
+        case spokenLetter(upper: Bool)
+    }
+
+    private(set) var pieces: [Piece] = []
+    /// The slots in order, and the original's value in them (digits and lowercase letters).
+    private(set) var slots: [Slot] = []
+    private(set) var original: [Character] = []
+
+    static let digitWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+    /// - Parameter lettersAreSlots: whether letters are part of the value (an MRN, a plate) or
+    ///   words around it ("ext", "x" in a phone number), which are kept.
+    init(_ text: String, lettersAreSlots: Bool) {
+        let words = Self.split(text)
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            // "five," is the word "five" and a comma.
+            let core = word.trimmingCharacters(in: .punctuationCharacters)
+            let lower = core.lowercased()
+            let trailing = core.isEmpty || word.allSatisfy(\.isWhitespace) ? "" : String(word[word.range(of: core)!.upperBound...])
+            let leading = core.isEmpty || word.allSatisfy(\.isWhitespace) ? "" : String(word[..<word.range(of: core)!.lowerBound])
+            if word.allSatisfy(\.isWhitespace) {
+                pieces.append(.literal(word))
+            } else if let digit = Self.digitWords.firstIndex(of: lower) {
+                pieces.append(.literal(leading))
+                addSpoken([digit], word: core, saysOh: false)
+                pieces.append(.literal(trailing))
+            } else if lower == "oh" {
+                pieces.append(.literal(leading))
+                addSpoken([0], word: core, saysOh: true)
+                pieces.append(.literal(trailing))
+            } else if lower == "double" || lower == "triple", index + 2 < words.count,
+                      let digit = Self.digitWords.firstIndex(of: words[index + 2].lowercased()) ?? (words[index + 2].lowercased() == "oh" ? 0 : nil) {
+                // "double five": the surrogate's two digits need not repeat, so both are said.
+                addSpoken(Array(repeating: digit, count: lower == "double" ? 2 : 3), word: word, saysOh: words[index + 2].lowercased() == "oh")
+                index += 3
+                continue
+            } else if word.count >= 2, word.allSatisfy({ $0.isLetter || $0 == "." || $0 == ":" || $0 == "#" }) {
+                // A label ("MRN", "ID:", "ext.") names the identifier; it is not part of it.
+                pieces.append(.literal(word))
+            } else if lettersAreSlots, word.count == 1, let letter = word.first, letter.isLetter, letter.isASCII {
+                pieces.append(.spokenLetter(upper: letter.isUppercase))
+                slots.append(.letter)
+                original.append(Character(letter.lowercased()))
+            } else {
+                for character in word {
+                    if character.isASCII, character.isNumber {
+                        pieces.append(.writtenDigit)
+                        slots.append(.digit)
+                        original.append(character)
+                    } else if lettersAreSlots, character.isASCII, character.isLetter {
+                        pieces.append(.writtenLetter(upper: character.isUppercase))
+                        slots.append(.letter)
+                        original.append(Character(character.lowercased()))
+                    } else {
+                        pieces.append(.literal(String(character)))
+                    }
+                }
+            }
+            index += 1
+        }
+    }
+
+    private mutating func addSpoken(_ digits: [Int], word: String, saysOh: Bool) {
+        pieces.append(.spokenDigits(count: digits.count, capitalized: word.first?.isUppercase == true, saysOh: saysOh))
+        for digit in digits {
+            slots.append(.digit)
+            original.append(Character(String(digit)))
+        }
+    }
+
+    /// Words and the whitespace between them, in order.
+    static func split(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inSpace = false
+        for character in text {
+            if character.isWhitespace != inSpace, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            inSpace = character.isWhitespace
+            current.append(character)
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    var digitCount: Int { slots.filter { $0 == .digit }.count }
+    var originalValue: String { String(original) }
+
+    /// The template filled with `value` (one character per slot: a digit or a letter).
+    func render(_ value: [Character]) -> String {
+        var output = ""
+        var next = 0
+        func take() -> Character {
+            defer { next += 1 }
+            return next < value.count ? value[next] : "0"
+        }
+        for piece in pieces {
+            switch piece {
+            case let .literal(text): output += text
+            case .writtenDigit: output.append(take())
+            case let .writtenLetter(upper): output += upper ? take().uppercased() : take().lowercased()
+            case let .spokenLetter(upper): output += upper ? take().uppercased() : take().lowercased()
+            case let .spokenDigits(count, capitalized, saysOh):
+                let words = (0..<count).map { _ -> String in
+                    let digit = Int(String(take())) ?? 0
+                    return digit == 0 && saysOh ? "oh" : Self.digitWords[digit]
+                }
+                var joined = words.joined(separator: " ")
+                if capitalized, let first = joined.first { joined = first.uppercased() + joined.dropFirst() }
+                output += joined
+            }
+        }
+        return output
+    }
+}

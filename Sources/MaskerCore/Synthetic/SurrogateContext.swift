@@ -1,0 +1,77 @@
+import Foundation
+
+/// What one session remembers so its surrogates stay consistent: every original's surrogate, the
+/// name parts on their own (so a later "Sarah" or "Ms. Chen" follows "Sarah Chen"), the surrogates
+/// already handed out (two originals never share one), and which originals share a locale
+/// category (for the `k` rule).
+struct SessionMemory {
+    /// Surface form ("PHONE|(415) 555-2671") → its surrogate.
+    var values: [String: String] = [:]
+    /// Value → the attempt its surrogate was drawn with (a retry after a collision sticks).
+    var attempts: [String: Int] = [:]
+    /// Surrogate → the value it stands for, so two values never share one.
+    var owners: [String: String] = [:]
+    /// Value and category kind → the category the locale mechanism chose, so every form of one
+    /// value keeps the same locale whatever the counts did in between.
+    var decisions: [String: String] = [:]
+    var firstNames: [String: String] = [:]
+    var surnames: [String: String] = [:]
+    /// Category ("state:WA", "sex:female") → distinct originals seen with it, at most `k` kept:
+    /// counting past `k` changes nothing.
+    var members: [String: Set<String>] = [:]
+
+    /// Records `original` under `category` and returns how many distinct originals share it.
+    mutating func see(_ category: String, original: String, k: Int) -> Int {
+        var set = members[category] ?? []
+        if set.count < k { set.insert(original) }
+        members[category] = set
+        return set.count
+    }
+}
+
+/// Everything a generator needs for one surrogate.
+struct SurrogateContext {
+    var random: SurrogateRandom
+    let tables: SurrogateTables
+    let mechanism: LocaleMechanism
+    /// Every date of the session moves by this many days (never zero), so intervals between dates
+    /// and ages computed from them stay true.
+    let dateShiftDays: Int
+    /// The original, normalised, for counting it under its categories.
+    let identity: String
+
+    /// The category a surrogate keeps, under the locale mechanism, after counting this original.
+    mutating func category(_ prefix: String, original: String?, categories: [String], memory: inout SessionMemory,
+                           publicDraw: (inout SurrogateRandom) -> String) -> String {
+        let decision = identity + "#" + prefix
+        if let decided = memory.decisions[decision] { return decided }
+        let seen = original.map { memory.see("\(prefix):\($0)", original: identity, k: mechanism.k) } ?? 0
+        let chosen = mechanism.choose(original: original, seen: seen, categories: categories, random: &random, publicDraw: publicDraw).category
+        memory.decisions[decision] = chosen
+        return chosen
+    }
+}
+
+/// Capitalisation carried from an original word to its replacement.
+enum CaseStyle {
+    case lower, upper, capitalized
+
+    init(_ word: some StringProtocol) {
+        let letters = word.filter(\.isLetter)
+        if !letters.isEmpty, letters.allSatisfy(\.isUppercase), letters.count > 1 {
+            self = .upper
+        } else if letters.first?.isUppercase == true {
+            self = .capitalized
+        } else {
+            self = .lower
+        }
+    }
+
+    func apply(_ word: String) -> String {
+        switch self {
+        case .lower: word.lowercased()
+        case .upper: word.uppercased()
+        case .capitalized: word.prefix(1).uppercased() + word.dropFirst().lowercased()
+        }
+    }
+}

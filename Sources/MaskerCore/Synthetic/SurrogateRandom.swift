@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+
+/// The randomness behind one surrogate: a SplitMix64 stream seeded by an HMAC of the session's
+/// key, the kind, the original and an attempt number.
+///
+/// Written by hand (not `Int.random(in:using:)`) because the surrogate for a seed must be the same
+/// on every machine and Swift release, and the standard library does not promise how it maps a
+/// generator's output to a range.
+struct SurrogateRandom {
+    private var generator: SplitMix64
+
+    init(key: SymmetricKey, parts: [String]) {
+        var mac = HMAC<SHA256>(key: key)
+        for part in parts {
+            mac.update(data: Array(part.utf8))
+            mac.update(data: [0])
+        }
+        let digest = Array(mac.finalize())
+        var state: UInt64 = 0
+        for byte in digest.prefix(8) { state = state << 8 | UInt64(byte) }
+        generator = SplitMix64(state: state)
+    }
+
+    mutating func next() -> UInt64 { generator.next() }
+
+    /// Uniform in 0..<bound (bound > 0), by rejection so no value is favoured.
+    mutating func below(_ bound: UInt64) -> UInt64 {
+        precondition(bound > 0)
+        let limit = UInt64.max - UInt64.max % bound
+        while true {
+            let value = next()
+            if value < limit { return value % bound }
+        }
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int(below(UInt64(bound))) }
+
+    mutating func integer(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + below(range.count)
+    }
+
+    /// True with probability `probability`, at 2^-53 resolution.
+    mutating func chance(_ probability: Double) -> Bool {
+        Double(next() >> 11) / Double(1 << 53) < probability
+    }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+
+    mutating func digit() -> Character { Character(Unicode.Scalar(UInt8(48 + below(10)))) }
+}
