@@ -22,7 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
         a chunk, not a turn), vault_insert (new tokens only, each a vault insert: turns/s is tokens/s), \
         audit_append and audit_append_x32 (each turn's redaction events appended to a throwaway audit \
         log and made durable, from 1 and 32 concurrent tasks; the unit is an event, so turns/s is \
-        events/s).
+        events/s), synthesize (a synthetic surrogate for each detected span, each round in a fresh \
+        session so no surrogate comes from the session's memory; the unit is a surrogate).
 
         With --json: {"stages":[{"stage","turns","turns_per_s","mb_per_s","p50_us","p99_us"}], \
         "peak_rss_mb"}.
@@ -47,6 +48,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let detectionStages = ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma"]
     static let tokenStageNames = ["mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16"]
     static let auditStageNames = ["audit_append", "audit_append_x32"]
+    static let synthesisStageNames = ["synthesize"]
 
     @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
     var slowest = 0
@@ -111,6 +113,7 @@ struct BenchCommand: AsyncParsableCommand {
         if !wanted.isDisjoint(with: Self.auditStageNames) {
             results += try await Self.auditStages(texts, pipeline: pipeline, rounds: rounds).filter { wanted.contains($0.stage) }
         }
+        if wanted.contains("synthesize") { results.append(try Self.synthesisStage(texts, pipeline: pipeline, rounds: rounds)) }
         if slowest > 0 {
             // Median of each line over the rounds, so one scheduling hiccup does not rank a line.
             var perLine: [(line: Int, micros: Double)] = []
@@ -146,7 +149,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     private func selectedStages() throws -> Set<String> {
-        let known = Self.detectionStages + Self.tokenStageNames + Self.auditStageNames
+        let known = Self.detectionStages + Self.tokenStageNames + Self.auditStageNames + Self.synthesisStageNames
         guard let stages else { return Set(known) }
         let names = stages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if let unknown = names.first(where: { !known.contains($0) }) {
@@ -240,6 +243,36 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// The audit log's group commit under load: every turn's redaction events appended as one call
     /// that returns once they are durable, from `writers` tasks at once.
+    /// Surrogates for every detected span, timed per surrogate. Detection is done beforehand: it
+    /// has its own stages.
+    static func synthesisStage(_ texts: [String], pipeline: DetectionPipeline, rounds: Int) throws -> StageResult {
+        let tables: SurrogateTables
+        do { tables = try SyntheticSessions.loadTables() } catch { throw CLIFailure(.error, error.description) }
+        let detected = texts.map { pipeline.detect($0) }.filter { !$0.isEmpty }
+        var samples: [UInt64] = []
+        var seconds = 0.0
+        let kindBench = ProcessInfo.processInfo.environment["KINDBENCH"] != nil
+        for round in 0...rounds {
+            // A fresh session per round (made outside the timing): every surrogate is drawn anew.
+            let session = SyntheticSession(policy: pipeline.policy, scope: "bench-\(round)", tables: tables)
+            let started = DispatchTime.now().uptimeNanoseconds
+            for detections in detected {
+                let before = DispatchTime.now().uptimeNanoseconds
+                for detection in detections {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    _ = session.surrogate(for: detection.text, kind: detection.kind)
+                    let dt = DispatchTime.now().uptimeNanoseconds - t0
+                    if kindBench { Console.err("\(detection.kind.rawValue) \(dt)") }
+                }
+                let each = (DispatchTime.now().uptimeNanoseconds - before) / UInt64(detections.count)
+                if round > 0 { samples += Array(repeating: each, count: detections.count) }
+            }
+            if round > 0 { seconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
+        }
+        let bytes = detected.reduce(0) { $0 + $1.reduce(0) { $0 + $1.text.utf8.count } } * rounds
+        return StageResult(stage: "synthesize", samples: samples, seconds: seconds, bytes: bytes)
+    }
+
     static func auditStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int) async throws -> [StageResult] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

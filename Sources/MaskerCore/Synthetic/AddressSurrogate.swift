@@ -1,5 +1,3 @@
-import Foundation
-
 /// ADDRESS: a real-looking house number (same digit count), street name and the original's suffix
 /// and unit words; a city, state and ZIP from the ZIP table. Under `preserve_locale` (and the
 /// locale mechanism) the ZIP stays in the original's 3-digit ZIP area, the city is that ZIP's
@@ -17,7 +15,7 @@ enum AddressSurrogate {
         "st", "st.", "street", "ave", "ave.", "avenue", "rd", "rd.", "road", "dr", "dr.", "drive", "blvd", "blvd.", "boulevard",
         "ln", "ln.", "lane", "ct", "ct.", "court", "way", "pl", "pl.", "place", "ter", "terrace", "cir", "circle", "hwy", "highway",
         "pkwy", "parkway", "sq", "square", "trl", "trail", "apt", "apt.", "apartment", "unit", "suite", "ste", "ste.", "#", "floor",
-        "fl", "po", "p.o.", "box", "hospital", "clinic", "center", "centre", "medical", "health", "memorial", "regional", "general",
+        "fl", "po", "p.o", "box", "hospital", "clinic", "center", "centre", "medical", "health", "memorial", "regional", "general",
         "community", "county", "city", "of", "the", "at", "in", "and", "nursing", "home", "pharmacy", "urgent", "care", "n", "s", "e",
         "w", "n.", "s.", "e.", "w.", "north", "south", "east", "west", "ne", "nw", "se", "sw",
     ]
@@ -36,7 +34,7 @@ enum AddressSurrogate {
     static func make(_ original: String, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
         let tables = context.tables
         let words = SlotTemplate.split(original)
-        let lowered = words.map { $0.lowercased().trimmingCharacters(in: .punctuationCharacters) }
+        let lowered = words.map { trimmedLowercase($0) }
         // Where the original is: its ZIP, else a state it names, else a city the table knows.
         let zip = lowered.first { $0.count == 5 && $0.allSatisfy(\.isNumber) && tables.zipIndex[$0] != nil }
             ?? lowered.lazy.compactMap { word -> String? in
@@ -116,6 +114,26 @@ enum AddressSurrogate {
             }
         }
         return best.map { (first: $0.0, last: $0.1, name: $0.2) }
+    }
+
+    /// The word without the punctuation around it, lowercased ("St," → "st"; "p.o." keeps its inner dots).
+    static func trimmedLowercase(_ word: String) -> String {
+        let scalars = Array(word.unicodeScalars)
+        var start = 0, end = scalars.count
+        func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+            if scalar.isASCII {
+                let value = scalar.value
+                return (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value) || (123...126).contains(value)
+            }
+            switch scalar.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+                 .otherPunctuation: return true
+            default: return false
+            }
+        }
+        while start < end, isPunctuation(scalars[start]) { start += 1 }
+        while end > start, isPunctuation(scalars[end - 1]) { end -= 1 }
+        return String(String.UnicodeScalarView(scalars[start..<end])).lowercased()
     }
 
     static func preservingPunctuation(_ word: String, _ replacement: String) -> String {

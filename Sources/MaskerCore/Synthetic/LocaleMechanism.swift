@@ -34,7 +34,9 @@ struct LocaleMechanism: Sendable {
         guard preserve, let original, categories.contains(original) else { return (publicDraw(&random), .publicDraw) }
         if seen >= k { return (original, .kept) }
         if random.chance(Self.keepProbability(epsilon: epsilon, categories: categories.count)) { return (original, .kept) }
-        let others = categories.filter { $0 != original }
-        return (others.isEmpty ? original : random.pick(others), .randomized)
+        // One of the other m - 1, uniformly: draw among m - 1 slots and step over the original's.
+        guard categories.count > 1, let position = categories.firstIndex(of: original) else { return (original, .kept) }
+        let draw = random.below(categories.count - 1)
+        return (categories[draw >= position ? draw + 1 : draw], .randomized)
     }
 }

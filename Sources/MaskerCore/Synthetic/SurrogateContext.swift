@@ -57,10 +57,25 @@ enum CaseStyle {
     case lower, upper, capitalized
 
     init(_ word: some StringProtocol) {
-        let letters = word.filter(\.isLetter)
-        if !letters.isEmpty, letters.allSatisfy(\.isUppercase), letters.count > 1 {
+        var letters = 0, upper = 0
+        var firstIsUpper: Bool?
+        for scalar in word.unicodeScalars {
+            let isUpper: Bool
+            if scalar.isASCII {
+                let value = scalar.value
+                guard (65...90).contains(value) || (97...122).contains(value) else { continue }
+                isUpper = value <= 90
+            } else {
+                guard scalar.properties.isAlphabetic else { continue }
+                isUpper = scalar.properties.isUppercase
+            }
+            letters += 1
+            if isUpper { upper += 1 }
+            if firstIsUpper == nil { firstIsUpper = isUpper }
+        }
+        if letters > 1, upper == letters {
             self = .upper
-        } else if letters.first?.isUppercase == true {
+        } else if firstIsUpper == true {
             self = .capitalized
         } else {
             self = .lower

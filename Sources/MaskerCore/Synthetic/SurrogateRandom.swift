@@ -11,14 +11,16 @@ struct SurrogateRandom {
     private var generator: SplitMix64
 
     init(key: SymmetricKey, parts: [String]) {
-        var mac = HMAC<SHA256>(key: key)
+        // One contiguous buffer and one call: HMAC's incremental `update` through `DataProtocol`
+        // cost more than the surrogate itself.
+        var message: [UInt8] = []
+        message.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count + 1 })
         for part in parts {
-            mac.update(data: Array(part.utf8))
-            mac.update(data: [0])
+            message.append(contentsOf: part.utf8)
+            message.append(0)
         }
-        let digest = Array(mac.finalize())
         var state: UInt64 = 0
-        for byte in digest.prefix(8) { state = state << 8 | UInt64(byte) }
+        for byte in HMAC<SHA256>.authenticationCode(for: message, using: key).prefix(8) { state = state << 8 | UInt64(byte) }
         generator = SplitMix64(state: state)
     }
 
