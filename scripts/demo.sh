@@ -25,6 +25,9 @@ if MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input
   echo "(identical to the original, byte for byte)"
 fi
 
+echo; echo "== masker synthesize: the same call with realistic fakes that refer to nobody (a fixed seed: fixtures and demos only)"
+"$masker" synthesize --quiet --seed 0xC0FFEE --input scripts/sample-call.txt
+
 echo; echo "== masker audit verify: every masked span and restored token was logged, chained, without PHI"
 MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" audit verify
 echo "first record:"; head -1 "$demo_data/audit.jsonl"

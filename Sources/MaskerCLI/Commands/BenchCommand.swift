@@ -251,19 +251,13 @@ struct BenchCommand: AsyncParsableCommand {
         let detected = texts.map { pipeline.detect($0) }.filter { !$0.isEmpty }
         var samples: [UInt64] = []
         var seconds = 0.0
-        let kindBench = ProcessInfo.processInfo.environment["KINDBENCH"] != nil
         for round in 0...rounds {
             // A fresh session per round (made outside the timing): every surrogate is drawn anew.
             let session = SyntheticSession(policy: pipeline.policy, scope: "bench-\(round)", tables: tables)
             let started = DispatchTime.now().uptimeNanoseconds
             for detections in detected {
                 let before = DispatchTime.now().uptimeNanoseconds
-                for detection in detections {
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    _ = session.surrogate(for: detection.text, kind: detection.kind)
-                    let dt = DispatchTime.now().uptimeNanoseconds - t0
-                    if kindBench { Console.err("\(detection.kind.rawValue) \(dt)") }
-                }
+                for detection in detections { _ = session.surrogate(for: detection.text, kind: detection.kind) }
                 let each = (DispatchTime.now().uptimeNanoseconds - before) / UInt64(detections.count)
                 if round > 0 { samples += Array(repeating: each, count: detections.count) }
             }

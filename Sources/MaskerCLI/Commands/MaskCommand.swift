@@ -15,7 +15,8 @@ struct MaskCommand: AsyncParsableCommand {
         Tokens are scoped to --session (default: a new random session per run, so runs cannot be \
         correlated). vault-deterministic stores originals, encrypted, in the vault: PostgreSQL when \
         MASKER_DATABASE_URL is a postgres:// URL, else the SQLite file MASKER_VAULT_PATH (default \
-        $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault. \
+        $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault; synthetic writes surrogates \
+        that refer to nobody and keeps nothing (see masker synthesize --help for the seed warning). \
         The kid's key comes from MASKER_KEY_<kid>; with MASKER_DEV=1 a development key is generated.
 
         --batch FILE|- reads JSON lines {"id","text","session"?} and writes {"id","masked","events"} \

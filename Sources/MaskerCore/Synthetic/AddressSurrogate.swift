@@ -33,15 +33,18 @@ enum AddressSurrogate {
 
     static func make(_ original: String, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
         let tables = context.tables
-        let words = SlotTemplate.split(original)
+        let words = spokenNumbersJoined(SlotTemplate.split(original))
         let lowered = words.map { trimmedLowercase($0) }
+        // Each word's digits, written or said ("nine eight one oh one" is one word here).
+        let digits = words.map { SlotTemplate($0, lettersAreSlots: false).originalValue }
         // Where the original is: its ZIP, else a state it names, else a city the table knows.
-        let zip = lowered.first { $0.count == 5 && $0.allSatisfy(\.isNumber) && tables.zipIndex[$0] != nil }
+        let zip = digits.first { $0.count == 5 && tables.zipIndex[$0] != nil }
             ?? lowered.lazy.compactMap { word -> String? in
                 let head = String(word.prefix(5))
                 return word.count == 10 && tables.zipIndex[head] != nil ? head : nil
             }.first
-        let namedState = lowered.first { $0.count == 2 && tables.byState[$0.uppercased()] != nil && $0 != "in" && $0 != "me" && $0 != "or" }?.uppercased()
+        // A two-letter code counts only written in capitals: "oh", "in", "me" are words in ASR text.
+        let namedState = words.first { $0.count == 2 && $0 == $0.uppercased() && tables.byState[$0] != nil }
             ?? lowered.compactMap { stateNames[$0] }.first
         let cityMatch = cityWords(lowered, tables)
         let originalState = zip.map { tables.zips[tables.zipIndex[$0]!].state } ?? namedState
@@ -68,29 +71,56 @@ enum AddressSurrogate {
             let word = words[index]
             let lower = lowered[index]
             if let city = cityMatch, index == city.first {
-                // The city's other words are covered by the replacement.
-                output += CaseStyle(word).apply(place.city)
+                // The city's other words are covered by the replacement; "Fresno," keeps its comma.
+                output += preservingPunctuation(words[city.first...city.last].joined(), CaseStyle(word).apply(place.city))
                 index = city.last + 1
                 continue
             }
             if word.allSatisfy(\.isWhitespace) || structural.contains(lower) || lower.isEmpty {
                 output += word
-            } else if lower.count == 2, tables.byState[lower.uppercased()] != nil, lower.uppercased() == originalState {
-                output += preservingPunctuation(word, word.first!.isUppercase ? state : state.lowercased())
+            } else if lower.count == 2, word.filter(\.isLetter) == lower.uppercased(), tables.byState[lower.uppercased()] != nil {
+                output += preservingPunctuation(word, state)
             } else if stateNames[lower] != nil {
                 let name = stateNames.first { $0.value == state }?.key ?? lower
                 output += preservingPunctuation(word, CaseStyle(word).apply(name))
-            } else if lower.count == 5, lower.allSatisfy(\.isNumber) {
-                output += preservingPunctuation(word, place.zip)
+            } else if digits[index].count == 5, tables.zipIndex[digits[index]] != nil || lower.allSatisfy(\.isNumber) {
+                output += SlotTemplate(word, lettersAreSlots: false).render(Array(place.zip))
             } else if lower.count == 10, lower.dropFirst(5).first == "-" {
                 output += preservingPunctuation(word, place.zip + "-" + String((0..<4).map { _ in context.random.digit() }))
-            } else if word.contains(where: \.isNumber) || SlotTemplate.digitWords.contains(lower) || lower == "oh" {
+            } else if !digits[index].isEmpty {
                 // House numbers, unit numbers, PO boxes: same shape, new digits.
                 output += IdentifierSurrogate.make(word, kind: .otherID, &context)
             } else {
                 output += preservingPunctuation(word, CaseStyle(word).apply(context.random.pick(streetNames)))
             }
             index += 1
+        }
+        return output
+    }
+
+    /// Digits said as words ("one two three", "nine eight one oh one") joined into one word with
+    /// their spaces, so a spoken house number or ZIP is replaced as a whole.
+    static func spokenNumbersJoined(_ words: [String]) -> [String] {
+        func isDigitWord(_ word: String) -> Bool {
+            let lower = word.lowercased()
+            return SlotTemplate.digitWords.contains(lower) || lower == "oh" || lower == "double" || lower == "triple"
+        }
+        var output: [String] = []
+        var index = 0
+        while index < words.count {
+            guard isDigitWord(words[index]) else {
+                output.append(words[index])
+                index += 1
+                continue
+            }
+            var joined = words[index]
+            var next = index + 1
+            while next + 1 < words.count, words[next].allSatisfy(\.isWhitespace), isDigitWord(words[next + 1]) {
+                joined += words[next] + words[next + 1]
+                next += 2
+            }
+            output.append(joined)
+            index = next
         }
         return output
     }
@@ -104,9 +134,8 @@ enum AddressSurrogate {
                 let run = wordIndexes[position..<(position + length)]
                 let name = run.map { lowered[$0] }.joined(separator: " ")
                 let next = wordIndexes.indices.contains(position + length) ? lowered[wordIndexes[position + length]] : ""
-                let previous = position > 0 ? lowered[wordIndexes[position - 1]] : ""
-                // "cedar avenue", "47 cedar": a street name that is also a town somewhere is a street here.
-                let isStreet = suffixes.contains(next) || previous.first?.isNumber == true
+                // "cedar avenue": a street name that is also a town somewhere is a street here.
+                let isStreet = suffixes.contains(next)
                 if tables.byCity[name] != nil, !isStreet, !structural.contains(name), !(name.count == 2), stateNames[name] == nil || length > 1 {
                     if best == nil || length > best!.1 - best!.0 { best = (first, run.last!, name) }
                     break

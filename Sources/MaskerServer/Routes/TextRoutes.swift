@@ -109,7 +109,9 @@ struct TextRoutes {
         if body["seed"] != nil, body["seed"] != .null, seed == nil {
             throw APIError(.unprocessableContent, "invalid_seed", "seed must be a whole number from 0 to 2^64-1, or a string such as \"0xC0FFEE\"")
         }
-        let session = body["session"]?.stringValue ?? context.requestID
+        // Without a session, every call of the account shares one ("default"), so a seeded call
+        // gives the same text every time, as the CLI does.
+        let session = body["session"]?.stringValue ?? "default"
         var policy = state.policy
         if let seed { policy.synthetic.seed = seed }
         let sessions = try runtime.syntheticSessions()
