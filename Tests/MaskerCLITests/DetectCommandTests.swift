@@ -132,9 +132,11 @@ struct DetectCommandTests {
         #expect(result.code == 0, "\(result.all)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let stages = try #require(report["stages"] as? [[String: Any]])
-        #expect(stages.compactMap { $0["stage"] as? String } == ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma", "mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16", "audit_append", "audit_append_x32"])
+        #expect(stages.compactMap { $0["stage"] as? String } == ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma", "mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16", "audit_append", "audit_append_x32", "synthesize"])
         #expect(stages.prefix(5).allSatisfy { $0["p50_us"] is Double && $0["p99_us"] is Double && $0["mb_per_s"] is Double && $0["turns"] as? Int == 4 })
         #expect((report["peak_rss_mb"] as? Double ?? 0) > 0)
+        // One surrogate (the phone number) per round.
+        #expect(stages.last?["turns"] as? Int == 2)
     }
 
     @Test func benchNamesItsSlowestLinesWithoutTheirText() throws {

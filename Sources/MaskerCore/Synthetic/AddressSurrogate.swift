@@ -36,7 +36,11 @@ enum AddressSurrogate {
         let words = spokenNumbersJoined(SlotTemplate.split(original))
         let lowered = words.map { trimmedLowercase($0) }
         // Each word's digits, written or said ("nine eight one oh one" is one word here).
-        let digits = words.map { SlotTemplate($0, lettersAreSlots: false).originalValue }
+        let digits = words.map { word -> String in
+            if word.utf8.contains(where: { (48...57).contains($0) }) { return String(word.filter { $0.asciiValue.map { (48...57).contains($0) } ?? false }) }
+            guard let first = word.split(separator: " ").first, isDigitWord(String(first)) else { return "" }
+            return SlotTemplate(word, lettersAreSlots: false).originalValue
+        }
         // Where the original is: its ZIP, else a state it names, else a city the table knows.
         let zip = digits.first { $0.count == 5 && tables.zipIndex[$0] != nil }
             ?? lowered.lazy.compactMap { word -> String? in
@@ -100,11 +104,12 @@ enum AddressSurrogate {
 
     /// Digits said as words ("one two three", "nine eight one oh one") joined into one word with
     /// their spaces, so a spoken house number or ZIP is replaced as a whole.
+    static func isDigitWord(_ word: String) -> Bool {
+        let lower = word.lowercased()
+        return SlotTemplate.digitWords.contains(lower) || lower == "oh" || lower == "double" || lower == "triple"
+    }
+
     static func spokenNumbersJoined(_ words: [String]) -> [String] {
-        func isDigitWord(_ word: String) -> Bool {
-            let lower = word.lowercased()
-            return SlotTemplate.digitWords.contains(lower) || lower == "oh" || lower == "double" || lower == "triple"
-        }
         var output: [String] = []
         var index = 0
         while index < words.count {

@@ -60,14 +60,16 @@ struct SlotTemplate {
                 original.append(Character(letter.lowercased()))
             } else {
                 for character in word {
-                    if character.isASCII, character.isNumber {
+                    // ASCII by value: Character's isNumber/isLetter each consult Unicode tables.
+                    let ascii = character.asciiValue ?? 0
+                    if (48...57).contains(ascii) {
                         pieces.append(.writtenDigit)
                         slots.append(.digit)
                         original.append(character)
-                    } else if lettersAreSlots, character.isASCII, character.isLetter {
-                        pieces.append(.writtenLetter(upper: character.isUppercase))
+                    } else if lettersAreSlots, (65...90).contains(ascii) || (97...122).contains(ascii) {
+                        pieces.append(.writtenLetter(upper: ascii <= 90))
                         slots.append(.letter)
-                        original.append(Character(character.lowercased()))
+                        original.append(Character(Unicode.Scalar(ascii | 0x20)))
                     } else {
                         pieces.append(.literal(String(character)))
                     }

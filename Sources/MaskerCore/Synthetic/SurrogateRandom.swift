@@ -10,7 +10,9 @@ import Foundation
 struct SurrogateRandom {
     private var generator: SplitMix64
 
-    init(key: SymmetricKey, parts: [String]) {
+    /// - Parameter mac: an HMAC already keyed with the session's key (copied, never finalised), so
+    ///   each draw skips the key schedule.
+    init(mac: HMAC<SHA256>, parts: [String]) {
         // One contiguous buffer and one call: HMAC's incremental `update` through `DataProtocol`
         // cost more than the surrogate itself.
         var message: [UInt8] = []
@@ -20,7 +22,9 @@ struct SurrogateRandom {
             message.append(0)
         }
         var state: UInt64 = 0
-        for byte in HMAC<SHA256>.authenticationCode(for: message, using: key).prefix(8) { state = state << 8 | UInt64(byte) }
+        var keyed = mac
+        keyed.update(data: message)
+        for byte in keyed.finalize().prefix(8) { state = state << 8 | UInt64(byte) }
         generator = SplitMix64(state: state)
     }
 

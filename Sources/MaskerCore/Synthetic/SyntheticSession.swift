@@ -13,7 +13,8 @@ import Synchronization
 /// see docs/synthetic.md.)
 public final class SyntheticSession: Sendable {
     public let scope: String
-    let key: SymmetricKey
+    /// HMAC-SHA256 keyed with the session key (from the seed, or the process's random key).
+    let mac: HMAC<SHA256>
     let tables: SurrogateTables
     let mechanism: LocaleMechanism
     let dateShiftDays: Int
@@ -26,6 +27,7 @@ public final class SyntheticSession: Sendable {
         self.scope = scope
         self.tables = tables
         let settings = policy.synthetic
+        let key: SymmetricKey
         if let seed = seed ?? settings.seed {
             var bytes: [UInt8] = []
             for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: seed >> UInt64(shift))) }
@@ -34,8 +36,9 @@ public final class SyntheticSession: Sendable {
         } else {
             key = Self.unseededKey
         }
+        mac = HMAC<SHA256>(key: key)
         mechanism = LocaleMechanism(epsilon: policy.epsilon, k: settings.k, preserve: settings.preserveLocale)
-        var random = SurrogateRandom(key: key, parts: ["date-shift", scope])
+        var random = SurrogateRandom(mac: mac, parts: ["date-shift", scope])
         let magnitude = random.integer(in: 400...1500)
         dateShiftDays = random.chance(0.5) ? magnitude : -magnitude
     }
@@ -46,13 +49,16 @@ public final class SyntheticSession: Sendable {
     /// two six seven one" are one value, so they get one number, each written the way it was said.
     public func surrogate(for original: String, kind: EntityKind) -> String {
         let surface = kind.rawValue + "|" + original
-        let identity = kind.rawValue + "|" + ValueNormalizer.normalize(original, kind: kind)
+        // Names and addresses are one value whatever their case; other kinds may be said several
+        // ways ("four one five…", "(415)…") and are normalised as the vault does.
+        let value = kind == .name || kind == .address ? original.lowercased() : ValueNormalizer.normalize(original, kind: kind)
+        let identity = kind.rawValue + "|" + value
         return memory.withLock { memory in
             if let known = memory.values[surface] { return known }
             var surrogate = original
             let firstAttempt = memory.attempts[identity] ?? 0
             for attempt in firstAttempt..<(firstAttempt + 8) {
-                var context = SurrogateContext(random: SurrogateRandom(key: key, parts: [scope, identity, String(attempt)]), tables: tables,
+                var context = SurrogateContext(random: SurrogateRandom(mac: mac, parts: [scope, identity, String(attempt)]), tables: tables,
                                                mechanism: mechanism, dateShiftDays: dateShiftDays, identity: identity)
                 surrogate = Self.generate(original, kind: kind, &context, &memory)
                 memory.attempts[identity] = attempt
