@@ -9,7 +9,9 @@ public enum PolicyKeyCheck {
             return [PolicyIssue(.invalidKey, path: "kid", at: kidLocation, message: error.description,
                                 fix: "set \(variable) to the output of `masker keys generate --kid \(policy.kid)` (base64 of 32 random bytes)")]
         }
-        guard !keyRing.hasCurrentKey(for: policy.kid) else { return [] }
+        // Synthetic surrogates are drawn with no key (a seed, or a random one never stored), so a
+        // synthetic policy is usable without one; a key that is set must still decode (above).
+        guard !keyRing.hasCurrentKey(for: policy.kid), policy.tokenization != .synthetic else { return [] }
         let devHint = devMode
             ? "; with MASKER_DEV=1 a development key is generated on first use (e.g. `masker policy show` does not, `masker serve` will)"
             : ", or run with MASKER_DEV=1 to use a generated development key"

@@ -76,5 +76,10 @@ struct KeyRingTests {
         #expect(bad.map(\.code) == [.invalidKey])
         let (good, _) = KeyRing.fromEnvironment(["MASKER_KEY_K_HEALTHCARE": Self.key])
         #expect(PolicyKeyCheck.issues(for: policy, kidLocation: location, keyRing: good, keyErrors: [], devMode: false).isEmpty)
+        // Synthetic surrogates use no key: none is required, but a malformed one is still an error.
+        var synthetic = policy
+        synthetic.tokenization = .synthetic
+        #expect(PolicyKeyCheck.issues(for: synthetic, kidLocation: location, keyRing: KeyRing(), keyErrors: [], devMode: false).isEmpty)
+        #expect(PolicyKeyCheck.issues(for: synthetic, kidLocation: location, keyRing: ring, keyErrors: errors, devMode: false).map(\.code) == [.invalidKey])
     }
 }
