@@ -279,7 +279,7 @@ struct ProxyTests {
         #expect((verify.json["records"]?.intValue ?? 0) >= 4)
         let log = try String(contentsOfFile: server.auditPath, encoding: .utf8)
         #expect(log.contains("\"agent_id\":\"\(agent)\""))
-        for value in ["536-22-1234", "four one five", "MSK"] { #expect(!log.contains(value)) }
+        for value in ["536-22-1234", "four one five", "MSKV1.", "MSK1."] { #expect(!log.contains(value)) }
         for line in server.logs.lines { #expect(!line.contains("536-22-1234") && !line.contains("four one five")) }
 
         let metrics = try await server.call(.GET, "/metrics")

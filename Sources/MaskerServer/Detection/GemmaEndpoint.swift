@@ -77,7 +77,10 @@ public final class GemmaEndpoint: Sendable {
             let batches = Self.batches(pending).map { Array(pending[$0]) }
             let fresh: [[Candidate]]
             do {
-                fresh = try await withDeadline(configuration.timeout, timeoutError: { GemmaEndpointFailure.timeout }) { [self] in
+                // The client's deadline (below) is the bound; this one is a backstop, a little
+                // later, so the client always gets to say what it saw.
+                fresh = try await withDeadline(configuration.timeout + Self.backstop(configuration.timeout),
+                                               timeoutError: { GemmaEndpointFailure.timeout }) { [self] in
                     try await withThrowingTaskGroup(of: (Int, [[Candidate]]).self) { group in
                         for (number, batch) in batches.enumerated() {
                             group.addTask { (number, try await self.ask(batch, kinds: kinds)) }
@@ -102,6 +105,10 @@ public final class GemmaEndpoint: Sendable {
         }
         return answers.map { $0 ?? [] }
     }
+
+    /// How long after the client's deadline the turn gives up on it regardless: a quarter of the
+    /// timeout, at least 50 ms.
+    static func backstop(_ timeout: Duration) -> Duration { max(.milliseconds(50), timeout / 4) }
 
     /// Consecutive runs of texts, each within `batchItems` and (a single long text apart) `batchBytes`.
     static func batches(_ texts: [String]) -> [Range<Int>] {
@@ -131,11 +138,10 @@ public final class GemmaEndpoint: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            // The client's own deadline ends a little before the turn's: it then reports what it
-            // saw (a refused connection is retried until the deadline, and would otherwise look
-            // like a slow model). The turn's deadline stays the hard bound.
-            let margin = min(Duration.milliseconds(20), configuration.timeout / 5)
-            let nanos = (configuration.timeout - margin).components
+            // The client's deadline is the turn's bound. At the deadline it reports what it saw:
+            // a refused connection (which it retries until then, async-http-client issue #743)
+            // as a connection error, a slow model as `deadlineExceeded`.
+            let nanos = configuration.timeout.components
             let deadline = NIODeadline.now() + .nanoseconds(nanos.seconds * 1_000_000_000 + nanos.attoseconds / 1_000_000_000)
             response = try await client.execute(request, deadline: deadline)
             bytes = try await response.body.collect(upTo: Self.maxReplyBytes)
