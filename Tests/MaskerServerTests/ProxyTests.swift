@@ -255,6 +255,32 @@ struct ProxyTests {
         try await server.stop()
     }
 
+    /// Both orders of the turn's durable writes: redaction events appended while the vault commits
+    /// (the default), and after the masking when the record must carry the masked text.
+    @Test(arguments: [false, true])
+    func redactionEventsAreOnTheRecordBeforeTheModelIsCalled(_ logPayloads: Bool) async throws {
+        var policy = Policy.healthcareDefault
+        policy.audit.logPayloads = logPayloads
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL }, policy: policy)
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("rec")), ("upstream", .string("openai:fake-model"))]), token: token)
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array([
+            .object([("role", .string("user")), ("content", .string("ssn 536-22-1234, call me at 415-555-2671"))]),
+        ]))]))
+        #expect(reply.status == 200)
+        let log = try String(contentsOfFile: server.auditPath, encoding: .utf8)
+        let kinds = log.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["entity_kind"]?.stringValue }
+        #expect(kinds.filter { $0 == "SSN" || $0 == "PHONE" }.count >= 2)
+        #expect(!log.contains("536-22-1234"))
+        let payloads = (server.auditPath.hasSuffix(".jsonl") ? String(server.auditPath.dropLast(6)) : server.auditPath) + ".payloads.jsonl"
+        let kept = (try? String(contentsOfFile: payloads, encoding: .utf8)) ?? ""
+        #expect(kept.isEmpty != logPayloads)
+        #expect(!kept.contains("536-22-1234") && !kept.contains("MSKV1."))
+        try await server.stop()
+        await upstream.stop()
+    }
+
     @Test func turnsAreRecordedAsSessionsAndTheAuditLogHoldsNoPHI() async throws {
         let server = try await TestServer()
         let token = try await server.token()

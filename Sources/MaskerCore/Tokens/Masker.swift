@@ -63,8 +63,10 @@ public struct Masker: Sendable {
 
     public static func redactionMarker(_ kind: String) -> String { "[REDACTED:\(kind)]" }
 
-    /// All of the turn's tokens are minted in one call, so a vault stores them in one transaction.
-    public func mask(_ text: String, detections: [Detection]) async throws(TokenMintError) -> MaskResult {
+    /// What `mask` will do with each detection, in text order, before anything is minted: the
+    /// spans it replaces (overlaps dropped, first kept) and each one's action. The proxy builds the
+    /// turn's redaction events from this, so their audit append can run while the tokens are minted.
+    public func plan(_ detections: [Detection]) -> [MaskReplacement] {
         var replacements: [MaskReplacement] = []
         var previousEnd = 0
         for detection in detections.sorted(by: { $0.start < $1.start }) {
@@ -73,6 +75,12 @@ public struct Masker: Sendable {
             previousEnd = detection.end
             replacements.append(MaskReplacement(detection: detection, action: policy.entities[detection.kind]?.action ?? .tokenize, token: nil))
         }
+        return replacements
+    }
+
+    /// All of the turn's tokens are minted in one call, so a vault stores them in one transaction.
+    public func mask(_ text: String, detections: [Detection]) async throws(TokenMintError) -> MaskResult {
+        var replacements = plan(detections)
         let requests = replacements.filter { $0.action == .tokenize }.map { MintRequest($0.detection.text, kind: $0.detection.kind) }
         var tokens: IndexingIterator<[MaskToken]> = [].makeIterator()
         if let synthetic {

@@ -87,6 +87,20 @@ struct ProxyService: Sendable {
         let turn = await detector.detect(texts.value, pipeline: state.pipeline)
         timings.update { $0["detect"] = clock.now - detectStart }
         let found = Shared(turn.detections[...])
+        // The turn's redaction events follow from the detections alone (tokens are never recorded),
+        // so their durable append runs while the vault commits the tokens: two synced writes at
+        // once instead of one after the other. Both finish before anything goes upstream. With
+        // `audit.log_payloads` the record carries the masked text, so it waits for the masking.
+        var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
+        let earlyAudit: Task<Void, any Error>?
+        if !policy.audit.logPayloads {
+            for detections in turn.detections {
+                events += audit.redactions(MaskResult(masked: "", replacements: masker.plan(detections)), tokenization: tokenization)
+            }
+            earlyAudit = Task { [events, runtime, metrics] in try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics) }
+        } else {
+            earlyAudit = nil
+        }
         let masked: JSONValue
         do {
             masked = try await ChatRequestRewriter.rewrite(body) { text in
@@ -100,15 +114,22 @@ struct ProxyService: Sendable {
                 return result.masked
             }
         } catch let error as TokenMintError {
+            _ = await earlyAudit?.result
             runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
+        } catch {
+            _ = await earlyAudit?.result
+            throw error
         }
         let results = collected.value
-        var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
-        for result in results { events += audit.redactions(result, tokenization: tokenization) }
-        try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics,
-                              payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
-                                                        agentID: agent.id))
+        if let earlyAudit {
+            try await earlyAudit.value
+        } else {
+            for result in results { events += audit.redactions(result, tokenization: tokenization) }
+            try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics,
+                                  payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
+                                                            agentID: agent.id))
+        }
         for result in results {
             for replacement in result.replacements {
                 metrics.redaction(kind: replacement.detection.kind.rawValue, pass: replacement.detection.pass.rawValue)
