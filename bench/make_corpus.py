@@ -8,6 +8,7 @@ digits, spelled names and written identifiers. Deterministic.
 
     python3 bench/make_corpus.py [--data ../shared/data/mts-dialog] [--turns 2000] [--min 100 --max 400 --out turns.jsonl]
     python3 bench/make_corpus.py --min 180 --max 220 --out turns-200.jsonl   # the 200-byte figure
+    python3 bench/make_corpus.py --turns 100 --min 2000 --max 20000 --phi-per-kb 2 --out notes.jsonl   # long notes
 """
 import argparse
 import csv
@@ -28,6 +29,8 @@ parser.add_argument("--turns", type=int, default=2000)
 parser.add_argument("--min", type=int, default=100)
 parser.add_argument("--max", type=int, default=400)
 parser.add_argument("--out", default="turns.jsonl")
+parser.add_argument("--phi-per-kb", type=float, default=0.0,
+                    help="PHI lines per 1,000 bytes (long notes); 0 keeps the turns' rule of one line in about a third")
 args = parser.parse_args()
 
 rng = random.Random(7)
@@ -49,7 +52,10 @@ with open(os.path.join(here, "corpus", args.out), "w") as out:
     for number in range(args.turns):
         target = rng.randint(args.min, args.max)
         parts = []
-        if rng.random() < 0.35:
+        if args.phi_per_kb:
+            for _ in range(max(1, round(target / 1000 * args.phi_per_kb))):
+                parts.append(rng.choice(builders)().text)
+        elif rng.random() < 0.35:
             parts.append(rng.choice(builders)().text)
         while sum(len(p) + 1 for p in parts) < target:
             parts.insert(rng.randrange(len(parts) + 1), rng.choice(utterances))

@@ -53,6 +53,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
     var slowest = 0
 
+    @Option(name: .long, help: ArgumentHelp("Run the detection stages from N concurrent tasks, each over the whole corpus (turns/s is their total; the other stages run on one).", valueName: "n"))
+    var concurrency = 1
+
     private struct CorpusLine: Decodable { var text: String }
 
     struct StageResult {
@@ -95,16 +98,22 @@ struct BenchCommand: AsyncParsableCommand {
         let texts = try Self.load(corpus)
         guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }
 
+        guard (1...1024).contains(concurrency) else { throw CLIFailure(.usage, "--concurrency must be between 1 and 1024") }
+        let tasks = concurrency
+        let rounds = rounds
+        func timed(_ stage: String, _ work: @escaping @Sendable (String) -> Void) async -> StageResult {
+            tasks == 1 ? Self.measure(stage, texts, rounds: rounds, work) : await Self.measure(stage, texts, rounds: rounds, tasks: tasks, work)
+        }
         var results: [StageResult] = []
-        if wanted.contains("tokenize") { results.append(Self.measure("tokenize", texts, rounds: rounds) { _ = Tokenizer.tokenize($0).count }) }
-        if wanted.contains("normalize") { results.append(Self.measure("normalize", texts, rounds: rounds) { _ = ScannedText($0).tokens.count }) }
-        if wanted.contains("detect") { results.append(Self.measure("detect", texts, rounds: rounds) { _ = pipeline.detect($0).count }) }
+        if wanted.contains("tokenize") { results.append(await timed("tokenize") { _ = Tokenizer.tokenize($0).count }) }
+        if wanted.contains("normalize") { results.append(await timed("normalize") { _ = ScannedText($0).tokens.count }) }
+        if wanted.contains("detect") { results.append(await timed("detect") { _ = pipeline.detect($0).count }) }
         // Each pass alone, so a regression shows where it came from.
         for pass in [DetectionPassName.regex, .gemma] where wanted.contains("detect_\(pass.rawValue)") {
             var options = try detection.options()
             options.passes = [pass]
             let alone = DetectionPipeline(policy: pipeline.policy, options: options)
-            results.append(Self.measure("detect_\(pass.rawValue)", texts, rounds: rounds) { _ = alone.detect($0).count })
+            results.append(await timed("detect_\(pass.rawValue)") { _ = alone.detect($0).count })
         }
         if !wanted.isDisjoint(with: Self.tokenStageNames) {
             results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
@@ -343,6 +352,34 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return StageResult(stage: stage, samples: samples, seconds: seconds, bytes: texts.reduce(0) { $0 + $1.utf8.count } * rounds)
+    }
+
+    /// `tasks` concurrent tasks, each timing every line `rounds` times: turns/s and MB/s are the
+    /// total over the wall time, p50/p99 are per turn as each task saw it (waits for a core included).
+    static func measure(_ stage: String, _ texts: [String], rounds: Int, tasks: Int, _ work: @escaping @Sendable (String) -> Void) async -> StageResult {
+        for text in texts { work(text) } // warm-up
+        let started = DispatchTime.now().uptimeNanoseconds
+        let samples = await withTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<tasks {
+                group.addTask {
+                    var samples: [UInt64] = []
+                    samples.reserveCapacity(texts.count * rounds)
+                    for _ in 0..<rounds {
+                        for text in texts {
+                            let before = DispatchTime.now().uptimeNanoseconds
+                            work(text)
+                            samples.append(DispatchTime.now().uptimeNanoseconds - before)
+                        }
+                    }
+                    return samples
+                }
+            }
+            var all: [UInt64] = []
+            for await part in group { all += part }
+            return all
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return StageResult(stage: stage, samples: samples, seconds: seconds, bytes: texts.reduce(0) { $0 + $1.utf8.count } * rounds * tasks)
     }
 
     static func measure(_ stage: String, _ texts: [String], rounds: Int, _ work: (String) async -> Void) async -> StageResult {

@@ -122,37 +122,41 @@ public struct JSONParser {
 
     private mutating func string() throws(Failure) -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
+        // UTF-8 bytes, not a `String.UnicodeScalarView`: appending a sequence to the view grows it
+        // by exactly what is added, so a long string with many escapes was copied again per escape.
+        var utf8: [UInt8] = []
         var runStart = position
         func flush(_ parser: JSONParser, upTo end: Int) throws(Failure) {
             guard runStart < end else { return }
-            guard let run = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
+            let run = parser.bytes[runStart..<end]
+            guard String(validating: run, as: UTF8.self) != nil else {
                 throw Failure(offset: runStart, reason: "invalid UTF-8 in a string")
             }
-            scalars.append(contentsOf: run.unicodeScalars)
+            utf8.append(contentsOf: run)
         }
+        func append(_ scalar: Unicode.Scalar) { utf8.append(contentsOf: UTF8.encode(scalar)!) }
         while true {
             guard let byte = current else { throw failure("unterminated string") }
             switch byte {
             case UInt8(ascii: "\""):
                 try flush(self, upTo: position)
                 position += 1
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 try flush(self, upTo: position)
                 position += 1
                 guard let escape = current else { throw failure("unterminated escape") }
                 position += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"): scalars.append(try unicodeEscape())
+                case UInt8(ascii: "\""): append("\"")
+                case UInt8(ascii: "\\"): append("\\")
+                case UInt8(ascii: "/"): append("/")
+                case UInt8(ascii: "b"): append("\u{08}")
+                case UInt8(ascii: "f"): append("\u{0C}")
+                case UInt8(ascii: "n"): append("\n")
+                case UInt8(ascii: "r"): append("\r")
+                case UInt8(ascii: "t"): append("\t")
+                case UInt8(ascii: "u"): append(try unicodeEscape())
                 default: throw failure("invalid escape")
                 }
                 runStart = position

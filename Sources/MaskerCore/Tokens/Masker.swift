@@ -120,19 +120,25 @@ public struct Masker: Sendable {
         return MaskResult(masked: Self.replacing(pieces, in: text), replacements: replacements)
     }
 
-    /// Rebuilds the text by Unicode-scalar offsets: each span's first scalar emits its replacement,
-    /// the rest of the span is skipped, everything between spans is copied.
+    /// Rebuilds the text by Unicode-scalar offsets: the text between spans is copied as whole
+    /// slices, each span's replacement goes in its place. Pieces are in order and do not overlap.
+    /// (Appending scalar by scalar to a `String.UnicodeScalarView` copied the growing output again
+    /// and again: a 3 MB text took seconds, half of it in memmove.)
     static func replacing(_ pieces: [(start: Int, end: Int, replacement: String)], in text: String) -> String {
-        var output = String.UnicodeScalarView()
-        var next = 0
-        for (index, scalar) in text.unicodeScalars.enumerated() {
-            if next < pieces.count, index >= pieces[next].start {
-                if index == pieces[next].start { output.append(contentsOf: pieces[next].replacement.unicodeScalars) }
-                if index == pieces[next].end - 1 { next += 1 }
-                continue
-            }
-            output.append(scalar)
+        let scalars = text.unicodeScalars
+        var output = ""
+        output.reserveCapacity(text.utf8.count + pieces.reduce(0) { $0 + $1.replacement.utf8.count })
+        var cursor = scalars.startIndex
+        var position = 0
+        for piece in pieces where piece.start >= position {
+            guard let start = scalars.index(cursor, offsetBy: piece.start - position, limitedBy: scalars.endIndex),
+                  let end = scalars.index(start, offsetBy: piece.end - piece.start, limitedBy: scalars.endIndex) else { break }
+            output.append(contentsOf: Substring(scalars[cursor..<start]))
+            output.append(piece.replacement)
+            cursor = end
+            position = piece.end
         }
-        return String(output)
+        output.append(contentsOf: Substring(scalars[cursor...]))
+        return output
     }
 }
