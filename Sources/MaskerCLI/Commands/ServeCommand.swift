@@ -40,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = try mapped { () throws in try LogSetup.logger(environment: context.environment) }
         configuration = try mapped { () throws in try ServerConfiguration.from(environment: context.environment) }
         let policy = try context.loadPolicy().policy
+        // The NER model loads before the server listens, so no caller's first turn pays for it and
+        // "ready" (/health answering) means ready. A model that cannot load is reported by /health.
+        if policy.passes.contains(where: { $0.name == .gemma }), case let .failure(problem) = EmbeddedNER.shared {
+            logger.warning("the gemma pass has no embedded model: \(problem.description)")
+        }
         let schemes = try TokenSchemes(policy: policy, context: context)
         let vault: (any VaultStore)? = policy.tokenization == .reversibleAEAD && context.environment["MASKER_DATABASE_URL"] == nil
             ? nil : try await schemes.vault()
