@@ -22,7 +22,7 @@ struct DetectCommandTests {
     }
 
     @Test func anUnreachableGemmaEndpointFallsBackToTheEmbeddedModel() throws {
-        let environment = ["MASKER_GEMMA_URL": "http://127.0.0.1:1/v1", "MASKER_GEMMA_MODEL": "gemma3:4b", "MASKER_DETECTION_TIMEOUT_MS": "200"]
+        let environment = ["MASKER_GEMMA_URL": "http://127.0.0.1:1/v1", "MASKER_GEMMA_MODEL": "gemma3:4b", "MASKER_DETECTION_TIMEOUT_MS": "1000"]
         let text = "hi um this is maria lopez calling about my refill"
         let json = try MaskerProcess.run(["detect", "--json"], environment: environment, stdin: text)
         #expect(json.code == 0, "\(json.all)")
