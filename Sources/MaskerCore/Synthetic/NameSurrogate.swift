@@ -85,6 +85,7 @@ enum NameSurrogate {
         var surrogate = list.sample(&context.random)
         for _ in 0..<20 where surrogate.lowercased() == key { surrogate = list.sample(&context.random) }
         memory.firstNames[key] = surrogate
+        memory.newNameParts.append((true, key))
         return surrogate
     }
 
@@ -93,6 +94,7 @@ enum NameSurrogate {
         var surrogate = context.tables.surnames.sample(&context.random)
         for _ in 0..<20 where surrogate.lowercased() == key { surrogate = context.tables.surnames.sample(&context.random) }
         memory.surnames[key] = surrogate
+        memory.newNameParts.append((false, key))
         return surrogate
     }
 }

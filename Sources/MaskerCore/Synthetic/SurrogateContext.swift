@@ -14,6 +14,9 @@ struct SessionMemory {
     /// Value and category kind → the category the locale mechanism chose, so every form of one
     /// value keeps the same locale whatever the counts did in between.
     var decisions: [String: String] = [:]
+    /// Name parts the current attempt added, so a surrogate drawn again after a collision (an
+    /// email whose made-up name another email already has) does not keep the colliding part.
+    var newNameParts: [(first: Bool, key: String)] = []
     var firstNames: [String: String] = [:]
     var surnames: [String: String] = [:]
     /// Category ("state:WA", "sex:female") → distinct originals seen with it, at most `k` kept:

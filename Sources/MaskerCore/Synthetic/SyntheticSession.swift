@@ -60,6 +60,7 @@ public final class SyntheticSession: Sendable {
             for attempt in firstAttempt..<(firstAttempt + 8) {
                 var context = SurrogateContext(random: SurrogateRandom(mac: mac, parts: [scope, identity, String(attempt)]), tables: tables,
                                                mechanism: mechanism, dateShiftDays: dateShiftDays, identity: identity)
+                memory.newNameParts.removeAll(keepingCapacity: true)
                 surrogate = Self.generate(original, kind: kind, &context, &memory)
                 memory.attempts[identity] = attempt
                 // Names are consistent through their parts, and two people may share a name part;
@@ -67,6 +68,11 @@ public final class SyntheticSession: Sendable {
                 if surrogate.lowercased() != original.lowercased(),
                    kind == .name || memory.owners[kind.rawValue + "|" + surrogate.lowercased(), default: identity] == identity {
                     break
+                }
+                // Drawn again: forget the name parts this attempt made up, or the next attempt
+                // would find them and collide the same way.
+                for part in memory.newNameParts {
+                    if part.first { memory.firstNames.removeValue(forKey: part.key) } else { memory.surnames.removeValue(forKey: part.key) }
                 }
             }
             if surrogate.lowercased() == original.lowercased() {

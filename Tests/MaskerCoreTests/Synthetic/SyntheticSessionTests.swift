@@ -214,6 +214,15 @@ struct SyntheticSessionTests {
         #expect(counts.keys.allSatisfy { table.values.contains($0) })
     }
 
+    @Test func twoValuesNeverShareASurrogateEvenWhenTheirNamePartsCollide() {
+        // Seed 5 draws "Bruce" for both unknown local parts; the second must be drawn again.
+        let s = session(seed: 5, scope: "default", k: 5)
+        let first = s.surrogate(for: "aishahaddad at hotmail dot com", kind: .email)
+        let second = s.surrogate(for: "fatimahaddad at hotmail dot com", kind: .email)
+        #expect(first != second)
+        #expect(s.surrogate(for: "aishahaddad at hotmail dot com", kind: .email) == first)
+    }
+
     @Test func maskedSpansPointAtTheSurrogates() async throws {
         let text = "this is Sarah Chen, call (415) 555-2671 or sarah.chen@gmail.com"
         let detections = DetectionPipeline(policy: .healthcareDefault).detect(text)
