@@ -89,7 +89,8 @@ enum CaseStyle {
         switch self {
         case .lower: word.lowercased()
         case .upper: word.uppercased()
-        case .capitalized: word.prefix(1).uppercased() + word.dropFirst().lowercased()
+        // The rest as the table spells it: "Cooper Landing", "McAllen".
+        case .capitalized: word.prefix(1).uppercased() + word.dropFirst()
         }
     }
 }

@@ -112,6 +112,8 @@ public enum SpokenFormNormalizer {
 
     private static func isZeroWord(_ tokens: [Token], _ index: Int) -> Bool {
         guard tokens[index].roles.contains(.zeroWord) else { return false }
+        // "Columbus, OH 43215": written in capitals, "OH" is Ohio, not a zero said as "oh".
+        if tokens[index].isAllCapitals, tokens[index].text.count == 2 { return false }
         func numeric(_ i: Int) -> Bool {
             guard i >= 0, i < tokens.count else { return false }
             let token = tokens[i]

@@ -12,6 +12,8 @@ struct AddressRecognizerTests {
         ("zip nine eight one oh one", "ADDRESS:nine eight one oh one"),
         ("Tacoma, WA 98402-1234", "ADDRESS:98402-1234"),
         ("47 Cedar Ave, Tacoma washington 98402", "ADDRESS:47 Cedar Ave, Tacoma washington 98402"),
+        // Ohio written as its code is not a spoken zero ("oh"), so the ZIP after it is not lost.
+        ("New address: 1106 Oak Blvd, Columbus, OH 43215", "ADDRESS:1106 Oak Blvd, Columbus, OH 43215"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
