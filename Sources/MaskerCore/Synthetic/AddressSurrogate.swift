@@ -49,7 +49,7 @@ enum AddressSurrogate {
             }.first
         // A two-letter code counts only written in capitals: "oh", "in", "me" are words in ASR text.
         let namedState = words.first { $0.count == 2 && $0 == $0.uppercased() && tables.byState[$0] != nil }
-            ?? lowered.compactMap { stateNames[$0] }.first
+            ?? lowered.indices.lazy.filter { !isStreetName(at: $0, lowered) }.compactMap { stateNames[lowered[$0]] }.first
         let cityMatch = cityWords(lowered, tables)
         let originalState = zip.map { tables.zips[tables.zipIndex[$0]!].state } ?? namedState
             ?? cityMatch.flatMap { match in
@@ -84,7 +84,7 @@ enum AddressSurrogate {
                 output += word
             } else if lower.count == 2, word.filter(\.isLetter) == lower.uppercased(), tables.byState[lower.uppercased()] != nil {
                 output += preservingPunctuation(word, state)
-            } else if stateNames[lower] != nil {
+            } else if stateNames[lower] != nil, !isStreetName(at: index, lowered) {
                 let name = stateNames.first { $0.value == state }?.key ?? lower
                 output += preservingPunctuation(word, CaseStyle(word).apply(name))
             } else if digits[index].count == 5, tables.zipIndex[digits[index]] != nil || lower.allSatisfy(\.isNumber) {
@@ -168,6 +168,14 @@ enum AddressSurrogate {
         while start < end, isPunctuation(scalars[start]) { start += 1 }
         while end > start, isPunctuation(scalars[end - 1]) { end -= 1 }
         return String(String.UnicodeScalarView(scalars[start..<end])).lowercased()
+    }
+
+    /// "washington boulevard", "oak street": the word before a street suffix names the street,
+    /// whatever else it could be (a state, a city).
+    static func isStreetName(at index: Int, _ lowered: [String]) -> Bool {
+        var next = index + 1
+        while next < lowered.count, lowered[next].isEmpty || lowered[next].allSatisfy(\.isWhitespace) { next += 1 }
+        return next < lowered.count && suffixes.contains(lowered[next])
     }
 
     static func preservingPunctuation(_ word: String, _ replacement: String) -> String {

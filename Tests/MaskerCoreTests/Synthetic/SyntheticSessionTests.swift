@@ -53,6 +53,7 @@ struct SyntheticSessionTests {
         ("fe80::1ff:fe23:4567:890a", .ipAddress, #"2001:db8:[0-9a-f:]+"#),
         ("https://www.mychart.org/patient/12345?id=998", .url, #"https://www\.example\.org/[a-z]{7}/\d{5}\?id=\d{3}"#),
         ("123 Main St, Seattle WA 98101", .address, #"\d{3} [A-Z][a-z]+ St, [A-Z][A-Za-z ]+ WA 98\d{3}"#),
+        ("six eight four four washington boulevard", .address, #"(\w+ ){4}(?!washington)[a-z]+ boulevard"#),
         ("PO Box 44, Fresno, CA 93650", .address, #"PO Box \d\d, [A-Z][A-Za-z ]+, CA 9\d{4}"#),
         ("one two three main street seattle washington nine eight one oh one", .address,
          #"(\w+ ){3}[a-z]+ street [a-z ]+ washington nine eight \w+ \w+ \w+"#),
