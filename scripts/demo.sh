@@ -38,7 +38,7 @@ echo; echo "== masker serve: the OpenAI-compatible proxy, with the stub upstream
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" MASKER_LISTEN_ADDR="127.0.0.1:$port" "$masker" serve --quiet > "$demo_data/serve.log" 2>&1 &
 server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; rm -rf "$demo_data"' EXIT
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$demo_data"' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.2; done
 token=$(MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" admin token --quiet | tail -1)
 server_cli() { MASKER_SERVER="http://127.0.0.1:$port" MASKER_API_TOKEN="$token" "$masker" "$@"; }
