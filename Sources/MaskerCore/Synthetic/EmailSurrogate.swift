@@ -1,5 +1,3 @@
-import Foundation
-
 /// EMAIL: a local part built from the session's surrogate names when the original's local part
 /// holds a name the session has replaced ("sarah.chen" → "maria.lopez"), else from a fresh public
 /// name, with the original's separator and digit count; the domain is a reserved one
@@ -7,13 +5,10 @@ import Foundation
 /// "sarah dot chen at gmail dot com" → "maria dot lopez at example dot com".
 enum EmailSurrogate {
     static func make(_ original: String, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
-        let lower = original.lowercased()
-        let spoken = !lower.contains("@") && lower.contains(" at ")
-        let canonical = spoken
-            ? lower.replacingOccurrences(of: " dot ", with: ".").replacingOccurrences(of: " at ", with: "@")
-                .replacingOccurrences(of: " underscore ", with: "_").replacingOccurrences(of: " dash ", with: "-")
-                .replacingOccurrences(of: " ", with: "")
-            : lower
+        let spoken = !original.contains("@")
+        // The session normalised the original already, for its identity ("EMAIL|sarah.chen@gmail.com"):
+        // spoken addresses arrive written, so the surrogate is built once, then said back if need be.
+        let canonical = String(context.identity.drop { $0 != "|" }.dropFirst()).lowercased()
         let halves = canonical.split(separator: "@", maxSplits: 1).map(String.init)
         let local = halves.first ?? canonical
         let domain = halves.count > 1 ? halves[1] : ""
