@@ -86,23 +86,21 @@ struct SyntheticSessionTests {
         #expect(s.surrogate(for: "ninety two", kind: .age) == SpokenNumber.cardinal(92 - years))
     }
 
+    /// Detection's own validators (`Checksums`) judge the surrogates.
     @Test func checkDigitsStayValid() {
         let s = session()
         var generator = SplitMix64(state: 7)
         for _ in 0..<200 {
-            let payload = (0..<15).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) }
-            let card = String(payload + [IdentifierSurrogate.luhnCheckDigit(payload)])
-            let surrogate = Array(s.surrogate(for: card, kind: .account))
-            #expect(IdentifierSurrogate.luhnValid(surrogate) && String(surrogate) != card)
+            var card = (0..<16).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) }
+            IdentifierSurrogate.settle(&card, at: 15, from: "0123456789") { Checksums.luhn(TokenText(String($0))) }
+            let surrogate = s.surrogate(for: String(card), kind: .account)
+            #expect(Checksums.luhn(TokenText(surrogate)) && surrogate != String(card))
         }
-        let npi = Array(s.surrogate(for: "1234567893", kind: .license))
-        #expect(IdentifierSurrogate.luhnValid(Array("80840") + npi))
-        let dea = Array(s.surrogate(for: "AB1234563", kind: .license).lowercased())
-        #expect(IdentifierSurrogate.isDEA(dea))
-        let vin = Array(s.surrogate(for: "1HGCM82633A004352", kind: .vehicle).lowercased())
-        #expect(IdentifierSurrogate.vinCheckDigit(vin).lowercased() == String(vin[8]) && !vin.contains("i") && !vin.contains("o"))
-        let mbi = Array(s.surrogate(for: "1EG4TE5MK73", kind: .healthPlan).lowercased())
-        #expect(IdentifierSurrogate.isMBI(mbi))
+        #expect(Checksums.npi(TokenText(s.surrogate(for: "1234567893", kind: .license))))
+        #expect(Checksums.dea(s.surrogate(for: "AB1234563", kind: .license)))
+        let vin = s.surrogate(for: "1HGCM82633A004352", kind: .vehicle)
+        #expect(Checksums.vin(vin) && vin != "1HGCM82633A004352")
+        #expect(Checksums.mbi(s.surrogate(for: "1EG4TE5MK73", kind: .healthPlan)))
     }
 
     @Test func noSurrogateEqualsItsOriginalOrLeaksIt() throws {
