@@ -6,9 +6,9 @@
 enum EmailSurrogate {
     static func make(_ original: String, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
         let spoken = !original.contains("@")
-        // The session normalised the original already, for its identity ("EMAIL|sarah.chen@gmail.com"):
-        // spoken addresses arrive written, so the surrogate is built once, then said back if need be.
-        let canonical = String(context.identity.drop { $0 != "|" }.dropFirst()).lowercased()
+        // The session normalised the original already ("sarah.chen@gmail.com"): spoken addresses
+        // arrive written, so the surrogate is built once, then said back if need be.
+        let canonical = context.normalized.lowercased()
         let halves = canonical.split(separator: "@", maxSplits: 1).map(String.init)
         let local = halves.first ?? canonical
         let domain = halves.count > 1 ? halves[1] : ""

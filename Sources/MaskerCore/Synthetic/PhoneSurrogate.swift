@@ -6,8 +6,8 @@ enum PhoneSurrogate {
     static func make(_ original: String, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
         var template = SlotTemplate(original, lettersAreSlots: false)
         var digits = template.originalValue
-        // The session normalised the original once already, for its identity ("PHONE|+14155552671").
-        var canonical = String(context.identity.drop { $0 != "|" }.dropFirst().filter(\.isNumber))
+        // The session normalised the original once already ("+14155552671").
+        var canonical = String(context.normalized.filter(\.isNumber))
         // The normaliser writes North American numbers with their country code.
         if canonical.count == 11, canonical.hasPrefix("1"), digits.count == 10 { canonical.removeFirst() }
         if canonical.count > digits.count {

@@ -40,7 +40,10 @@ struct SurrogateContext {
     /// Every date of the session moves by this many days (never zero), so intervals between dates
     /// and ages computed from them stay true.
     let dateShiftDays: Int
-    /// The original, normalised, for counting it under its categories.
+    /// The original as the session knows it: normalised as the vault normalises values
+    /// ("+14155552671", "sarah.chen@gmail.com"), lowercased for names and addresses.
+    let normalized: String
+    /// Kind and normalised value: the key the session counts and remembers the original by.
     let identity: String
 
     /// The category a surrogate keeps, under the locale mechanism, after counting this original.

@@ -59,7 +59,7 @@ public final class SyntheticSession: Sendable {
             let firstAttempt = memory.attempts[identity] ?? 0
             for attempt in firstAttempt..<(firstAttempt + 8) {
                 var context = SurrogateContext(random: SurrogateRandom(mac: mac, parts: [scope, identity, String(attempt)]), tables: tables,
-                                               mechanism: mechanism, dateShiftDays: dateShiftDays, identity: identity)
+                                               mechanism: mechanism, dateShiftDays: dateShiftDays, normalized: value, identity: identity)
                 memory.newNameParts.removeAll(keepingCapacity: true)
                 surrogate = Self.generate(original, kind: kind, &context, &memory)
                 memory.attempts[identity] = attempt
