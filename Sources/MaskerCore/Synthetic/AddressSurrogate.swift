@@ -19,9 +19,8 @@ enum AddressSurrogate {
         "community", "county", "city", "of", "the", "at", "in", "and", "nursing", "home", "pharmacy", "urgent", "care", "n", "s", "e",
         "w", "n.", "s.", "e.", "w.", "north", "south", "east", "west", "ne", "nw", "se", "sw",
     ]
-    static let suffixes: Set<String> = ["st", "street", "ave", "avenue", "rd", "road", "dr", "drive", "blvd", "boulevard", "ln", "lane",
-                                        "ct", "court", "way", "pl", "place", "ter", "terrace", "cir", "circle", "hwy", "highway", "pkwy",
-                                        "parkway", "sq", "square", "trl", "trail"]
+    /// Street suffixes as detection knows them ("street", "ave", "pkwy", …).
+    static func isSuffix(_ word: String) -> Bool { StreetAddressRecognizer.suffixes.contains(TokenText(word)) }
     static let stateNames: [String: String] = [
         "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA", "colorado": "CO", "connecticut": "CT",
         "delaware": "DE", "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA",
@@ -140,7 +139,7 @@ enum AddressSurrogate {
                 let name = run.map { lowered[$0] }.joined(separator: " ")
                 let next = wordIndexes.indices.contains(position + length) ? lowered[wordIndexes[position + length]] : ""
                 // "cedar avenue": a street name that is also a town somewhere is a street here.
-                let isStreet = suffixes.contains(next)
+                let isStreet = isSuffix(next)
                 if tables.byCity[name] != nil, !isStreet, !structural.contains(name), !(name.count == 2), stateNames[name] == nil || length > 1 {
                     if best == nil || length > best!.1 - best!.0 { best = (first, run.last!, name) }
                     break
@@ -175,7 +174,7 @@ enum AddressSurrogate {
     static func isStreetName(at index: Int, _ lowered: [String]) -> Bool {
         var next = index + 1
         while next < lowered.count, lowered[next].isEmpty || lowered[next].allSatisfy(\.isWhitespace) { next += 1 }
-        return next < lowered.count && suffixes.contains(lowered[next])
+        return next < lowered.count && isSuffix(lowered[next])
     }
 
     static func preservingPunctuation(_ word: String, _ replacement: String) -> String {
