@@ -51,13 +51,15 @@ enum Checksums {
         return characters[8] == expected
     }
 
+    /// Built once: the dictionary literal inside `vinValue` was rebuilt for every character.
+    private static let vinLetterValues: [Character: Int] = [
+        "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7, "H": 8, "J": 1, "K": 2, "L": 3, "M": 4,
+        "N": 5, "P": 7, "R": 9, "S": 2, "T": 3, "U": 4, "V": 5, "W": 6, "X": 7, "Y": 8, "Z": 9,
+    ]
+
     private static func vinValue(_ character: Character) -> Int? {
         if let digit = character.wholeNumberValue, character.isASCII { return digit }
-        let table: [Character: Int] = [
-            "A": 1, "B": 2, "C": 3, "D": 4, "E": 5, "F": 6, "G": 7, "H": 8, "J": 1, "K": 2, "L": 3, "M": 4,
-            "N": 5, "P": 7, "R": 9, "S": 2, "T": 3, "U": 4, "V": 5, "W": 6, "X": 7, "Y": 8, "Z": 9,
-        ]
-        return table[character] // I, O and Q are never used in VINs
+        return vinLetterValues[character] // I, O and Q are never used in VINs
     }
 
     /// SSA rules: area 001–899 except 666, group 01–99, serial 0001–9999; and the numbers the SSA
