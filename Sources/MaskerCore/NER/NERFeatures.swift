@@ -70,6 +70,17 @@ struct NERFeatures {
 
     /// Static slots of every token: `slots[offsets[i]..<offsets[i+1]]` belong to token i.
     func staticSlots(_ tokens: [Token], into slots: inout [Int32], offsets: inout [Int32]) {
+        var list = SlotList(slots: slots, offsets: offsets)
+        slots = []
+        offsets = []
+        staticSlots(tokens, into: &list)
+        slots = list.slots
+        offsets = list.offsets
+    }
+
+    /// The static slots of every token, in order, handed to `sink`: the trainer keeps them as a
+    /// list (`SlotList`); the tagger adds each one's weights as it comes and keeps only the sums.
+    func staticSlots<Sink: NERFeatureSink>(_ tokens: [Token], into sink: inout Sink) {
         let register = NERFeatures.register(of: tokens)
         let n = tokens.count
         var words = [UInt64](repeating: 0, count: n)
@@ -83,60 +94,58 @@ struct NERFeatures {
         }
         @inline(__always) func word(_ i: Int) -> UInt64 { i < 0 || i >= n ? NERFeatures.boundary : words[i] }
         @inline(__always) func shape(_ i: Int) -> UInt64 { i < 0 || i >= n ? 7 : shapes[i] }
-        slots.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
         for i in 0..<n {
-            offsets.append(Int32(slots.count))
+            sink.beginToken()
             let token = tokens[i]
-            slots.append(slot(.bias, 0))
-            slots.append(slot(.kind, UInt64(token.kind.rawValue)))
-            slots.append(slot(.shape, shape(i)))
-            slots.append(slot(.previousShape, NERFeatures.combine(shape(i - 1), shape(i))))
-            slots.append(slot(.nextShape, NERFeatures.combine(shape(i), shape(i + 1))))
-            slots.append(slot(.previousWord, word(i - 1)))
-            slots.append(slot(.nextWord, word(i + 1)))
-            slots.append(slot(.secondPreviousWord, word(i - 2)))
-            slots.append(slot(.secondNextWord, word(i + 2)))
-            slots.append(slot(.leftContext, NERFeatures.combine(word(i - 2), word(i - 1))))
-            slots.append(slot(.rightContext, NERFeatures.combine(word(i + 1), word(i + 2))))
+            sink.add(slot(.bias, 0))
+            sink.add(slot(.kind, UInt64(token.kind.rawValue)))
+            sink.add(slot(.shape, shape(i)))
+            sink.add(slot(.previousShape, NERFeatures.combine(shape(i - 1), shape(i))))
+            sink.add(slot(.nextShape, NERFeatures.combine(shape(i), shape(i + 1))))
+            sink.add(slot(.previousWord, word(i - 1)))
+            sink.add(slot(.nextWord, word(i + 1)))
+            sink.add(slot(.secondPreviousWord, word(i - 2)))
+            sink.add(slot(.secondNextWord, word(i + 2)))
+            sink.add(slot(.leftContext, NERFeatures.combine(word(i - 2), word(i - 1))))
+            sink.add(slot(.rightContext, NERFeatures.combine(word(i + 1), word(i + 2))))
             if i == 0 || (tokens[i - 1].kind == .punct && (tokens[i - 1].text == "." || tokens[i - 1].text == "?"
                                                            || tokens[i - 1].text == "!" || tokens[i - 1].text == ":")) {
-                slots.append(slot(.turnStart, register.rawValue))
+                sink.add(slot(.turnStart, register.rawValue))
             }
             guard token.kind == .word else { continue }
-            slots.append(slot(.word, words[i]))
-            slots.append(slot(.previousBigram, NERFeatures.combine(word(i - 1), words[i])))
-            slots.append(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
-            slots.append(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
-            slots.append(slot(.suffix, token.text.withBytes { bytes in
+            sink.add(slot(.word, words[i]))
+            sink.add(slot(.previousBigram, NERFeatures.combine(word(i - 1), words[i])))
+            sink.add(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
+            sink.add(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
+            sink.add(slot(.suffix, token.text.withBytes { bytes in
                 var suffix = TokenText()
                 for byte in bytes.suffix(3) { suffix.append(byte) }
                 return suffix.hash
             }))
-            if token.spoken { slots.append(slot(.spelled, word(i - 1))) }
+            if token.spoken { sink.add(slot(.spelled, word(i - 1))) }
             let shapeHere = shapes[i]
             var set = lex[i]
-            if set == 0 { slots.append(slot(.lexicon, 0xDEAD)); slots.append(slot(.lexiconShape, shapeHere)) }
+            if set == 0 { sink.add(slot(.lexicon, 0xDEAD)); sink.add(slot(.lexiconShape, shapeHere)) }
             while set != 0 {
                 let bit = set.trailingZeroBitCount
                 set &= set - 1
                 let name = lexicon.featureHashes[bit]
-                slots.append(slot(.lexicon, name))
-                slots.append(slot(.lexiconShape, NERFeatures.combine(name, shapeHere)))
-                slots.append(slot(.lexiconContext, NERFeatures.combine(name, word(i - 1))))
+                sink.add(slot(.lexicon, name))
+                sink.add(slot(.lexiconShape, NERFeatures.combine(name, shapeHere)))
+                sink.add(slot(.lexiconContext, NERFeatures.combine(name, word(i - 1))))
             }
-            if i > 0 { appendLexicon(lex[i - 1], .previousLexicon, &slots) }
-            if i + 1 < n { appendLexicon(lex[i + 1], .nextLexicon, &slots) }
+            if i > 0 { appendLexicon(lex[i - 1], .previousLexicon, &sink) }
+            if i + 1 < n { appendLexicon(lex[i + 1], .nextLexicon, &sink) }
         }
-        offsets.append(Int32(slots.count))
+        sink.endTurn()
     }
 
-    @inline(__always) private func appendLexicon(_ lists: UInt32, _ template: Template, _ slots: inout [Int32]) {
+    @inline(__always) private func appendLexicon<Sink: NERFeatureSink>(_ lists: UInt32, _ template: Template, _ sink: inout Sink) {
         var set = lists
         while set != 0 {
             let bit = set.trailingZeroBitCount
             set &= set - 1
-            slots.append(slot(template, lexicon.featureHashes[bit]))
+            sink.add(slot(template, lexicon.featureHashes[bit]))
         }
     }
 
@@ -147,4 +156,28 @@ struct NERFeatures {
         return (slot(.previousTag, p), slot(.previousTagWord, NERFeatures.combine(p, word)),
                 slot(.previousTwoTags, p &* 16 &+ pp))
     }
+}
+
+/// Receives a turn's static feature slots from `NERFeatures.staticSlots`, token by token.
+protocol NERFeatureSink {
+    mutating func beginToken()
+    mutating func add(_ slot: Int32)
+    mutating func endTurn()
+}
+
+/// Every slot kept: `slots[offsets[i]..<offsets[i+1]]` belong to token i (the trainer's form).
+struct SlotList: NERFeatureSink {
+    var slots: [Int32]
+    var offsets: [Int32]
+
+    init(slots: [Int32] = [], offsets: [Int32] = []) {
+        self.slots = slots
+        self.offsets = offsets
+        self.slots.removeAll(keepingCapacity: true)
+        self.offsets.removeAll(keepingCapacity: true)
+    }
+
+    mutating func beginToken() { offsets.append(Int32(slots.count)) }
+    mutating func add(_ slot: Int32) { slots.append(slot) }
+    mutating func endTurn() { offsets.append(Int32(slots.count)) }
 }

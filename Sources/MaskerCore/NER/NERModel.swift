@@ -10,17 +10,21 @@ public struct NERModel: Sendable {
     public static let defaultSlotBits = 20
 
     let features: NERFeatures
-    /// `slotCount × NERTag.count` weights, row-major by slot.
-    let weights: [Float]
+    let table: NERWeights
     public let calibration: [EntityKind: NERCalibration]
 
     public var lexicon: NERLexicon { features.lexicon }
     public var slotBits: Int { features.slotCount.trailingZeroBitCount }
 
-    init(features: NERFeatures, weights: [Float], calibration: [EntityKind: NERCalibration]) {
+    init(features: NERFeatures, table: NERWeights, calibration: [EntityKind: NERCalibration]) {
         self.features = features
-        self.weights = weights
+        self.table = table
         self.calibration = calibration
+    }
+
+    /// From a dense table of `slotCount × NERTag.count` weights, row-major by slot (the trainer's).
+    init(features: NERFeatures, weights: [Float], calibration: [EntityKind: NERCalibration]) {
+        self.init(features: features, table: NERWeights(dense: weights, slotCount: features.slotCount), calibration: calibration)
     }
 
     /// A span the tagger found: token range (inclusive) and its raw score (the smallest margin by
@@ -33,20 +37,30 @@ public struct NERModel: Sendable {
     }
 
     public func tag(_ tokens: [Token]) -> [Span] {
-        var slots: [Int32] = []
-        var offsets: [Int32] = []
-        slots.reserveCapacity(tokens.count * 32)
-        offsets.reserveCapacity(tokens.count + 1)
-        features.staticSlots(tokens, into: &slots, offsets: &offsets)
-        return decode(tokens, slots: slots, offsets: offsets)
+        switch table.index {
+        case .narrow(let numbers): return tag(tokens, numbers: numbers)
+        case .wide(let numbers): return tag(tokens, numbers: numbers)
+        }
     }
 
-    /// Each tag's score for one token: the sum of its static slots' weights, then its dynamic
-    /// ones'. Shared with the trainer, so both add the same weights in the same order.
+    private func tag<Number: FixedWidthInteger & UnsignedInteger>(_ tokens: [Token], numbers: [Number]) -> [Span] {
+        table.rows.withUnsafeBufferPointer { rows in
+            numbers.withUnsafeBufferPointer { numbers in
+                let lookup = RowLookup(rows: rows, numbers: numbers)
+                var sums = StaticScores(lookup: lookup, capacity: tokens.count)
+                features.staticSlots(tokens, into: &sums)
+                return decode(tokens, staticScores: sums.scores, lookup: lookup)
+            }
+        }
+    }
+
+    /// Each tag's score for one token from a dense table (the trainer's): the sum of its static
+    /// slots' weights, then its dynamic ones'. `StaticScores` and `decode` add the same weights in
+    /// the same order, so training and tagging make the same decisions.
     @inline(__always)
     static func score(_ staticSlots: ArraySlice<Int32>, _ dynamic: (Int32, Int32, Int32),
-                      weights: UnsafeBufferPointer<Float>, into scores: UnsafeMutableBufferPointer<Float>) {
-        for t in 0..<NERTag.count { scores[t] = 0 }
+                      weights: UnsafeBufferPointer<Float>) -> SIMD8<Float> {
+        var scores = SIMD8<Float>.zero
         @inline(__always) func add(_ slot: Int32) {
             let base = Int(slot) &* NERTag.count
             for t in 0..<NERTag.count { scores[t] += weights[base &+ t] }
@@ -55,12 +69,13 @@ public struct NERModel: Sendable {
         add(dynamic.0)
         add(dynamic.1)
         add(dynamic.2)
+        return scores
     }
 
     /// The best tag allowed after `previous`, and its margin over the runner-up. Shared with the
     /// trainer, so training and tagging make the same decisions.
     @inline(__always)
-    static func choose(_ scores: UnsafeMutableBufferPointer<Float>, after previous: NERTag) -> (NERTag, Float) {
+    static func choose(_ scores: SIMD8<Float>, after previous: NERTag) -> (NERTag, Float) {
         var best = NERTag.outside, bestScore = -Float.infinity, second = -Float.infinity
         for tag in NERTag.allCases where tag.allowed(after: previous) {
             let score = scores[tag.rawValue]
@@ -70,33 +85,32 @@ public struct NERModel: Sendable {
     }
 
     /// Greedy left-to-right decoding into spans.
-    func decode(_ tokens: [Token], slots: [Int32], offsets: [Int32]) -> [Span] {
+    private func decode<Number>(_ tokens: [Token], staticScores: [SIMD8<Float>], lookup: RowLookup<Number>) -> [Span] {
         var spans: [Span] = []
         var previous = NERTag.outside, beforePrevious = NERTag.outside
         var open: Span?
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: NERTag.count) { scores in
-            weights.withUnsafeBufferPointer { w in
-                for i in 0..<tokens.count {
-                    let dynamic = features.dynamicSlots(for: tokens[i], previous: previous, beforePrevious: beforePrevious)
-                    NERModel.score(slots[Int(offsets[i])..<Int(offsets[i + 1])], dynamic, weights: w, into: scores)
-                    let (best, margin) = NERModel.choose(scores, after: previous)
-                    if let kind = best.kind {
-                        if best.isInside, var span = open {
-                            span.lastToken = i
-                            span.score = min(span.score, margin)
-                            open = span
-                        } else {
-                            if let span = open { spans.append(span) }
-                            open = Span(kind: kind, firstToken: i, lastToken: i, score: margin)
-                        }
-                    } else if let span = open {
-                        spans.append(span)
-                        open = nil
-                    }
-                    beforePrevious = previous
-                    previous = best
+        for i in 0..<tokens.count {
+            let dynamic = features.dynamicSlots(for: tokens[i], previous: previous, beforePrevious: beforePrevious)
+            var scores = staticScores[i]
+            scores += lookup[dynamic.0]
+            scores += lookup[dynamic.1]
+            scores += lookup[dynamic.2]
+            let (best, margin) = NERModel.choose(scores, after: previous)
+            if let kind = best.kind {
+                if best.isInside, var span = open {
+                    span.lastToken = i
+                    span.score = min(span.score, margin)
+                    open = span
+                } else {
+                    if let span = open { spans.append(span) }
+                    open = Span(kind: kind, firstToken: i, lastToken: i, score: margin)
                 }
+            } else if let span = open {
+                spans.append(span)
+                open = nil
             }
+            beforePrevious = previous
+            previous = best
         }
         if let span = open { spans.append(span) }
         return spans
@@ -141,13 +155,13 @@ extension NERModel {
     }
 
     public init(weights data: Data, lexicon: NERLexicon, path: String = "weights") throws {
-        let (bits, calibration, weights) = try data.withUnsafeBytes { raw in
+        let (bits, calibration, table) = try data.withUnsafeBytes { raw in
             try NERModel.parse(ByteReader(raw: raw), path: path)
         }
-        self.init(features: NERFeatures(slotBits: bits, lexicon: lexicon), weights: weights, calibration: calibration)
+        self.init(features: NERFeatures(slotBits: bits, lexicon: lexicon), table: table, calibration: calibration)
     }
 
-    private static func parse(_ start: ByteReader, path: String) throws -> (Int, [EntityKind: NERCalibration], [Float]) {
+    private static func parse(_ start: ByteReader, path: String) throws -> (Int, [EntityKind: NERCalibration], NERWeights) {
         var reader = start
         func fail(_ reason: String) -> FileError { .malformed(path: path, reason: reason) }
         guard reader.bytes(8) == NERModel.magic else { throw fail("wrong magic") }
@@ -170,16 +184,18 @@ extension NERModel {
         }
         guard let scale = reader.float(), let rows = reader.uint32() else { throw fail("truncated") }
         let slotCount = 1 << Int(bits)
-        var weights = [Float](repeating: 0, count: slotCount * NERTag.count)
+        var sparse: [(slot: Int, weights: SIMD8<Float>)] = []
         for _ in 0..<rows {
             guard let slot = reader.uint32(), Int(slot) < slotCount else { throw fail("bad row") }
+            var row = SIMD8<Float>.zero
             for t in 0..<NERTag.count {
                 guard let value = reader.int16() else { throw fail("truncated") }
-                weights[Int(slot) * NERTag.count + t] = Float(value) * scale
+                row[t] = Float(value) * scale
             }
+            sparse.append((Int(slot), row))
         }
         guard reader.atEnd else { throw fail("trailing bytes") }
-        return (Int(bits), calibration, weights)
+        return (Int(bits), calibration, NERWeights(slotCount: slotCount, sparse: sparse))
     }
 
     public func serialized() -> Data {
@@ -197,12 +213,15 @@ extension NERModel {
             put(UInt32(table.bounds.count))
             for (bound, precision) in zip(table.bounds, table.precisions) { put(bound); put(precision) }
         }
-        let largest = weights.reduce(Float(0)) { max($0, abs($1)) }
+        let largest = table.rows.reduce(Float(0)) { largest, row in
+            (0..<NERTag.count).reduce(largest) { max($0, abs(row[$1])) }
+        }
         let scale = largest > 0 ? largest / Float(Int16.max) : 1
         put(scale)
         var rows: [(UInt32, [Int16])] = []
-        for slot in 0..<(weights.count / NERTag.count) {
-            let row = (0..<NERTag.count).map { Int16((weights[slot * NERTag.count + $0] / scale).rounded()) }
+        for slot in 0..<table.slotCount {
+            let weights = table.row(slot)
+            let row = (0..<NERTag.count).map { Int16((weights[$0] / scale).rounded()) }
             if row.contains(where: { $0 != 0 }) { rows.append((UInt32(slot), row)) }
         }
         put(UInt32(rows.count))
@@ -240,4 +259,29 @@ private struct ByteReader {
     }
 
     mutating func float() -> Float? { uint32().map(Float.init(bitPattern:)) }
+}
+
+/// The tagger's sink for static slots: each token's weights summed as its slots arrive, so no
+/// slot list is built. Adds in `staticSlots` order, as `NERModel.score` does.
+private struct StaticScores<Number: FixedWidthInteger & UnsignedInteger>: NERFeatureSink {
+    let lookup: RowLookup<Number>
+    var scores: [SIMD8<Float>]
+    var current = SIMD8<Float>.zero
+    var started = false
+
+    init(lookup: RowLookup<Number>, capacity: Int) {
+        self.lookup = lookup
+        scores = []
+        scores.reserveCapacity(capacity)
+    }
+
+    @inline(__always) mutating func beginToken() {
+        if started { scores.append(current) }
+        current = .zero
+        started = true
+    }
+
+    @inline(__always) mutating func add(_ slot: Int32) { current += lookup[slot] }
+
+    mutating func endTurn() { if started { scores.append(current) } }
 }

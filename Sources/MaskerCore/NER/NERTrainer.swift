@@ -62,24 +62,22 @@ public struct NERTrainer {
                 let example = examples[index]
                 features.staticSlots(example.tokens, into: &slots, offsets: &offsets)
                 var previous = NERTag.outside, beforePrevious = NERTag.outside
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: tagCount) { scores in
-                    for i in example.tokens.indices {
-                        let own = slots[Int(offsets[i])..<Int(offsets[i + 1])]
-                        let dynamic = features.dynamicSlots(for: example.tokens[i], previous: previous, beforePrevious: beforePrevious)
-                        weights.withUnsafeBufferPointer { NERModel.score(own, dynamic, weights: $0, into: scores) }
-                        let (guess, _) = NERModel.choose(scores, after: previous)
-                        let truth = example.tags[i]
-                        if guess == truth { right += 1 } else {
-                            for slot in own + [dynamic.0, dynamic.1, dynamic.2] {
-                                update(slot, truth, 1)
-                                update(slot, guess, -1)
-                            }
+                for i in example.tokens.indices {
+                    let own = slots[Int(offsets[i])..<Int(offsets[i + 1])]
+                    let dynamic = features.dynamicSlots(for: example.tokens[i], previous: previous, beforePrevious: beforePrevious)
+                    let scores = weights.withUnsafeBufferPointer { NERModel.score(own, dynamic, weights: $0) }
+                    let (guess, _) = NERModel.choose(scores, after: previous)
+                    let truth = example.tags[i]
+                    if guess == truth { right += 1 } else {
+                        for slot in own + [dynamic.0, dynamic.1, dynamic.2] {
+                            update(slot, truth, 1)
+                            update(slot, guess, -1)
                         }
-                        seen += 1
-                        clock += 1
-                        beforePrevious = previous
-                        previous = guess
                     }
+                    seen += 1
+                    clock += 1
+                    beforePrevious = previous
+                    previous = guess
                 }
             }
             progress(epoch, seen == 0 ? 1 : Double(right) / Double(seen))
@@ -103,7 +101,7 @@ public struct NERTrainer {
                 samples[span.kind, default: []].append((span.score, correct))
             }
         }
-        return NERModel(features: model.features, weights: model.weights,
+        return NERModel(features: model.features, table: model.table,
                         calibration: samples.mapValues { NERCalibration.fit($0) })
     }
 }
