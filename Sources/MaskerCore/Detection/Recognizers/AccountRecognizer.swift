@@ -15,7 +15,7 @@ struct AccountRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        var candidates = Self.identifier.matches(in: tokens).map {
+        var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .account, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for run in DigitRun.all(in: tokens) {

@@ -11,7 +11,7 @@ struct DeviceRecognizer: Recognizer {
     ]), minLength: 5, maxLength: 24, minDigits: 2)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
-        Self.identifier.matches(in: text.tokens).map { match in
+        Self.identifier.matches(in: text).map { match in
             let imei = match.value.count == 15 && match.value.allSatisfy(\.isNumber) && Checksums.luhn(TokenText(match.value))
             return Candidate(kind: .device, start: match.start, end: match.end, confidence: imei ? 0.95 : 0.85)
         }

@@ -15,7 +15,7 @@ struct HealthPlanRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        var candidates = Self.identifier.matches(in: tokens).map {
+        var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .healthPlan, start: $0.start, end: $0.end, confidence: Checksums.mbi($0.value) ? 0.95 : 0.85)
         }
         // MBI anywhere: one token, or 4-3-4 joined by dashes.

@@ -24,11 +24,12 @@ struct IdentifierAfterContext: Sendable {
 
     static let gapSymbols: WordSet = [":", "#", "-", ",", "."]
 
-    func matches(in tokens: [Token]) -> [Match] {
+    func matches(in text: ScannedText) -> [Match] {
+        let tokens = text.tokens
         var matches: [Match] = []
-        var index = 0
-        while index < tokens.count {
-            guard let phraseEnd = context.match(tokens, at: index) else { index += 1; continue }
+        var resume = 0
+        for index in context.possibleStarts(in: text) where index >= resume {
+            guard let phraseEnd = context.match(tokens, at: index) else { continue }
             var cursor = phraseEnd
             var gap = 0
             while cursor < tokens.count, gap <= maxGap {
@@ -39,9 +40,7 @@ struct IdentifierAfterContext: Sendable {
             }
             if cursor < tokens.count, let match = identifier(in: tokens, from: cursor) {
                 matches.append(match)
-                index = max(index + 1, lastIndex(of: match, in: tokens, from: cursor) + 1)
-            } else {
-                index += 1
+                resume = max(index + 1, lastIndex(of: match, in: tokens, from: cursor) + 1)
             }
         }
         return matches

@@ -17,7 +17,7 @@ struct LicenseRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        var candidates = Self.identifier.matches(in: tokens).map {
+        var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .license, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for (index, token) in tokens.enumerated() {

@@ -12,7 +12,7 @@ struct MRNRecognizer: Recognizer {
     ]), minLength: 5, maxLength: 16, minDigits: 4)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
-        var candidates = Self.identifier.matches(in: text.tokens).map {
+        var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .mrn, start: $0.start, end: $0.end, confidence: 0.9)
         }
         for token in text.tokens where token.kind == .word && token.text.hasPrefix("mrn") && token.digitCount >= 5

@@ -17,7 +17,7 @@ struct OtherIdentifierRecognizer: Recognizer {
     ]), minLength: 5, maxLength: 20, minDigits: 3)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
-        var candidates = Self.identifier.matches(in: text.tokens).map {
+        var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .otherID, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for token in text.tokens where token.kind == .number {

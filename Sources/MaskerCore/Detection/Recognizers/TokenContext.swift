@@ -6,9 +6,12 @@ struct ContextPhrases: Sendable {
     /// probe rules them out without comparing every phrase.
     private let byFirstWord: WordTable<[[TokenText]]>
     private let byLastWord: WordTable<[[TokenText]]>
+    /// Each phrase's first word, once.
+    private let firstWords: [TokenText]
 
     init(_ phrases: [String]) {
         let split = phrases.map { $0.split(separator: " ").map { String($0) } }
+        firstWords = Set(split.map { $0[0] }).sorted().map { TokenText($0) }
         byFirstWord = WordTable(Dictionary(grouping: split, by: { $0[0] }).mapValues { $0.map { $0.map { TokenText($0) } } })
         byLastWord = WordTable(Dictionary(grouping: split, by: { $0[$0.count - 1] }).mapValues { $0.map { $0.map { TokenText($0) } } })
     }
@@ -25,6 +28,21 @@ struct ContextPhrases: Sendable {
             end -= 1
         }
         return false
+    }
+
+    /// The token indices where one of the phrases may start (its first word is there), ascending:
+    /// on a long text a few probes of its `WordPositions`, on a short one a probe per word token.
+    func possibleStarts(in text: ScannedText) -> [Int] {
+        var starts: [Int] = []
+        guard let positions = text.wordPositions else {
+            for (index, token) in text.tokens.enumerated() where token.kind == .word && byFirstWord[token.text] != nil {
+                starts.append(index)
+            }
+            return starts
+        }
+        for word in firstWords { positions.forEach(word, in: text.tokens) { starts.append($0) } }
+        if firstWords.count > 1, starts.count > 1 { starts.sort() }
+        return starts
     }
 
     /// The index just past the phrase starting at `index`, if one does.

@@ -13,7 +13,7 @@ struct VehicleRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        var candidates = Self.plate.matches(in: tokens).map {
+        var candidates = Self.plate.matches(in: text).map {
             Candidate(kind: .vehicle, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for (index, token) in tokens.enumerated() where token.isAlphanumeric && token.length == 17 {

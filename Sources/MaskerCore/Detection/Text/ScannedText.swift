@@ -5,6 +5,9 @@ public struct ScannedText: Sendable {
     public let tokens: [Token]
     /// Digits in the canonical tokens (spoken digits included), for skipping recognizers that need more.
     public let digitCount: Int
+    /// Where each word occurs, for recognizers that start at a context phrase; only for texts of
+    /// `WordPositions.minimumTokens` or more, where it pays for itself.
+    let wordPositions: WordPositions?
     /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
     private let isASCII: Bool
 
@@ -13,6 +16,7 @@ public struct ScannedText: Sendable {
         var isASCII = true
         tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text, isASCII: &isASCII))
         digitCount = tokens.reduce(0) { $0 + $1.digitCount }
+        wordPositions = tokens.count >= WordPositions.minimumTokens ? WordPositions(tokens) : nil
         self.isASCII = isASCII
     }
 

@@ -112,9 +112,21 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
     /// Compares with a lowercase literal without building anything: length, then bytes.
     @inline(__always) public static func == (text: TokenText, literal: StaticString) -> Bool {
         guard text.count == literal.utf8CodeUnitCount else { return false }
-        return text.withBytes { bytes in
-            let other = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            return bytes.elementsEqual(other)
+        return text.hasBytes(of: literal)
+    }
+
+    /// The first bytes are the literal's. A plain loop: `elementsEqual` on raw buffers took the
+    /// generic `Sequence` path, 1–1.5 % of the regex pass in `perf`.
+    @inline(__always) private func hasBytes(of literal: StaticString) -> Bool {
+        let length = literal.utf8CodeUnitCount
+        return withBytes { bytes in
+            let other = literal.utf8Start
+            var index = 0
+            while index < length {
+                if bytes[index] != other[index] { return false }
+                index += 1
+            }
+            return true
         }
     }
 
@@ -129,9 +141,7 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
     public func hasPrefix(_ literal: StaticString) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard count >= length, length <= TokenText.capacity else { return false }
-        return withBytes { bytes in
-            bytes[0..<length].elementsEqual(UnsafeRawBufferPointer(start: literal.utf8Start, count: length))
-        }
+        return hasBytes(of: literal)
     }
 
     /// The stored bytes from `offset` on, all ASCII digits.
