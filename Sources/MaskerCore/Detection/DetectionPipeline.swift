@@ -21,6 +21,22 @@ public struct DetectionPipeline: Sendable {
         var recognizers: [any Recognizer]
         /// Kinds this pass may report, with their thresholds.
         var thresholds: [EntityKind: Double]
+        /// Each recognizer's skip conditions and name, read once here rather than through its
+        /// existential for every turn.
+        var gates: [Gate]
+
+        init(pass: DetectionPassName, recognizers: [any Recognizer], thresholds: [EntityKind: Double]) {
+            self.pass = pass
+            self.recognizers = recognizers
+            self.thresholds = thresholds
+            gates = recognizers.map { Gate(name: $0.name, minimumDigits: $0.minimumDigits, requiredSymbol: $0.requiredSymbol) }
+        }
+    }
+
+    struct Gate: Sendable {
+        var name: String
+        var minimumDigits: Int
+        var requiredSymbol: StaticString?
     }
 
     let stages: [Stage]
@@ -152,9 +168,9 @@ public struct DetectionPipeline: Sendable {
                 for candidate in gemma { consider(candidate, from: GemmaBackend.llm.recognizerName) }
                 continue
             }
-            for recognizer in stage.recognizers where scanned.digitCount >= recognizer.minimumDigits
-                && (recognizer.requiredSymbol.map { scanned.contains(symbol: $0) } ?? true) {
-                for candidate in recognizer.recognize(scanned) { consider(candidate, from: recognizer.name) }
+            for (index, gate) in stage.gates.enumerated() where scanned.digitCount >= gate.minimumDigits
+                && (gate.requiredSymbol.map { scanned.contains(symbol: $0) } ?? true) {
+                for candidate in stage.recognizers[index].recognize(scanned) { consider(candidate, from: gate.name) }
             }
         }
         // Span text is sliced only for the spans the merge keeps, not for every candidate.

@@ -23,6 +23,9 @@ public protocol Recognizer: Sendable {
     /// Stable name for evaluation breakdowns, e.g. `phone`.
     var name: String { get }
     /// The kinds it can emit; the pipeline runs it only when the policy wants one of them.
+    /// Built-in recognizers compute it rather than store it: a stored `Set` is a reference, and the
+    /// pipeline copies each recognizer's existential for every turn, so it cost a retain and a
+    /// release per recognizer per turn.
     var kinds: Set<EntityKind> { get }
     /// The fewest digits a turn must hold for this recognizer to find anything (an SSN needs 9):
     /// the pipeline skips it otherwise, which is most turns of a conversation.

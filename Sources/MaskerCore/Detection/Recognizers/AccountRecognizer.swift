@@ -4,7 +4,7 @@
 /// (0.95 with card context).
 struct AccountRecognizer: Recognizer {
     let name = "account"
-    let kinds: Set<EntityKind> = [.account]
+    var kinds: Set<EntityKind> { [.account] }
     var minimumDigits: Int { 5 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([

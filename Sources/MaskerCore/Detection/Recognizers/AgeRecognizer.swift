@@ -4,7 +4,7 @@
 /// 0.9 with "years old"/"aged", 0.7 after "I'm"/"she is".
 struct AgeRecognizer: Recognizer {
     let name = "age"
-    let kinds: Set<EntityKind> = [.age]
+    var kinds: Set<EntityKind> { [.age] }
     var minimumDigits: Int { 2 }
 
     static let before = ContextPhrases(["age", "aged", "age is", "ages", "at age", "died at", "passed away at", "death at"])

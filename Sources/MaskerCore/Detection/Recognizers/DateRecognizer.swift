@@ -10,7 +10,7 @@
 /// dose), DOB context raises any of these to 0.95.
 struct DateRecognizer: Recognizer {
     let name = "date"
-    let kinds: Set<EntityKind> = [.date, .dob]
+    var kinds: Set<EntityKind> { [.date, .dob] }
     var minimumDigits: Int { 1 }
 
     static let birthContext = ContextPhrases([

@@ -2,7 +2,7 @@
 /// "IMEI", "pacemaker serial" (0.85; an IMEI with a valid Luhn digit 0.95).
 struct DeviceRecognizer: Recognizer {
     let name = "device"
-    let kinds: Set<EntityKind> = [.device]
+    var kinds: Set<EntityKind> { [.device] }
     var minimumDigits: Int { 2 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([

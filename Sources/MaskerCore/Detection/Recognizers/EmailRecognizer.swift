@@ -3,7 +3,7 @@
 /// domain needs at least one dot and an alphabetic top-level label. 0.95 written, 0.9 spoken.
 struct EmailRecognizer: Recognizer {
     let name = "email"
-    let kinds: Set<EntityKind> = [.email]
+    var kinds: Set<EntityKind> { [.email] }
     var requiredSymbol: StaticString? { "@" }
 
     static let localSymbols: WordSet = [".", "_", "-", "+"]

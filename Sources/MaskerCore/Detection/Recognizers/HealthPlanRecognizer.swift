@@ -4,7 +4,7 @@
 /// "group number" (0.85).
 struct HealthPlanRecognizer: Recognizer {
     let name = "health_plan"
-    let kinds: Set<EntityKind> = [.healthPlan]
+    var kinds: Set<EntityKind> { [.healthPlan] }
     var minimumDigits: Int { 2 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
@@ -20,7 +20,9 @@ struct HealthPlanRecognizer: Recognizer {
         }
         // MBI anywhere: one token, or 4-3-4 joined by dashes.
         for (index, token) in tokens.enumerated() where token.kind == .word || token.kind == .number {
-            if token.length == 11, Checksums.mbi(token.text.string) {
+            // An MBI has five to seven digits; checking that first keeps every 11-letter word
+            // ("medications") out of the String-based format check.
+            if token.length == 11, (5...7).contains(token.digitCount), Checksums.mbi(token.text.string) {
                 candidates.append(Candidate(kind: .healthPlan, start: token.start, end: token.end, confidence: 0.9))
             } else if token.length == 4, index + 4 < tokens.count, tokens[index + 1].isPunct("-"), tokens[index + 3].isPunct("-") {
                 let joined = token.text.string + tokens[index + 2].text.string + tokens[index + 4].text.string

@@ -6,7 +6,7 @@ import Foundation
 /// IPv4 inside a word-free run of small numbers such as "1.2.3.4").
 struct IPAddressRecognizer: Recognizer {
     let name = "ip_address"
-    let kinds: Set<EntityKind> = [.ipAddress]
+    var kinds: Set<EntityKind> { [.ipAddress] }
     var minimumDigits: Int { 1 }
 
     func recognize(_ text: ScannedText) -> [Candidate] {

@@ -5,7 +5,7 @@
 /// number has a checksum, and one that fails it is not a DEA number.
 struct LicenseRecognizer: Recognizer {
     let name = "license"
-    let kinds: Set<EntityKind> = [.license]
+    var kinds: Set<EntityKind> { [.license] }
     var minimumDigits: Int { 3 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
@@ -21,7 +21,8 @@ struct LicenseRecognizer: Recognizer {
             Candidate(kind: .license, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for (index, token) in tokens.enumerated() {
-            if token.kind == .word, token.length == 9, Checksums.dea(token.text.string) {
+            // Seven digits first: the checksum's String work is for the rare token that could be one.
+            if token.kind == .word, token.length == 9, token.digitCount >= 7, Checksums.dea(token.text.string) {
                 candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
             } else if token.kind == .number, token.length == 10, Checksums.npi(token.text),
                       Self.npiContext.precedes(tokens, index, window: 4) {

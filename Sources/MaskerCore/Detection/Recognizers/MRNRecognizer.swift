@@ -3,7 +3,7 @@
 /// shapes come from the policy's `patterns:` for MRN (see `PolicyPatternRecognizer`).
 struct MRNRecognizer: Recognizer {
     let name = "mrn"
-    let kinds: Set<EntityKind> = [.mrn]
+    var kinds: Set<EntityKind> { [.mrn] }
     var minimumDigits: Int { 4 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([

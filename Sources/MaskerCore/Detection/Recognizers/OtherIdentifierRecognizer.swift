@@ -5,7 +5,7 @@
 /// overlap); and long bare written digit runs of eight or more (0.5: below the default threshold).
 struct OtherIdentifierRecognizer: Recognizer {
     let name = "other_id"
-    let kinds: Set<EntityKind> = [.otherID]
+    var kinds: Set<EntityKind> { [.otherID] }
     var minimumDigits: Int { 3 }
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([

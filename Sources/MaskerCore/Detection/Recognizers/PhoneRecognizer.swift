@@ -11,7 +11,7 @@
 /// they are dropped.
 struct PhoneRecognizer: Recognizer {
     let name = "phone"
-    let kinds: Set<EntityKind> = [.phone, .fax]
+    var kinds: Set<EntityKind> { [.phone, .fax] }
     var minimumDigits: Int { 7 }
 
     /// Words that mean a telephone. "number" alone is weaker: it also introduces account,

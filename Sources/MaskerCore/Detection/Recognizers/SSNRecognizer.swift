@@ -5,7 +5,7 @@
 /// an account number, and the default policy keeps every SSN candidate (threshold 0).
 struct SSNRecognizer: Recognizer {
     let name = "ssn"
-    let kinds: Set<EntityKind> = [.ssn]
+    var kinds: Set<EntityKind> { [.ssn] }
     var minimumDigits: Int { 9 }
 
     static let context = ContextPhrases([

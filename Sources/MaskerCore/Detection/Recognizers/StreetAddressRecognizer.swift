@@ -6,7 +6,7 @@
 /// a street, 0.9 with a unit or a following state/ZIP, 0.85 for a PO box.
 struct StreetAddressRecognizer: Recognizer {
     let name = "street_address"
-    let kinds: Set<EntityKind> = [.address]
+    var kinds: Set<EntityKind> { [.address] }
     var minimumDigits: Int { 1 }
 
     static let suffixes: WordSet = [

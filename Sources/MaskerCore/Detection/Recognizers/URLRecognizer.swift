@@ -4,7 +4,7 @@
 /// (often an organisation's site rather than a person's).
 struct URLRecognizer: Recognizer {
     let name = "url"
-    let kinds: Set<EntityKind> = [.url]
+    var kinds: Set<EntityKind> { [.url] }
 
     static let pathSymbols: WordSet = ["/", ".", "-", "_", "?", "=", "&", "%", "#", "~", ":", "+", "@"]
 

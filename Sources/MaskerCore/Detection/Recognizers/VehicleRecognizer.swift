@@ -3,7 +3,7 @@
 /// check digit) and licence plates after "plate", "license plate", "tag number" (0.85).
 struct VehicleRecognizer: Recognizer {
     let name = "vehicle"
-    let kinds: Set<EntityKind> = [.vehicle]
+    var kinds: Set<EntityKind> { [.vehicle] }
     var minimumDigits: Int { 1 }
 
     static let plate = IdentifierAfterContext(context: ContextPhrases([
@@ -16,10 +16,9 @@ struct VehicleRecognizer: Recognizer {
         var candidates = Self.plate.matches(in: text).map {
             Candidate(kind: .vehicle, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for (index, token) in tokens.enumerated() where token.isAlphanumeric && token.length == 17 {
+        for (index, token) in tokens.enumerated() where token.isAlphanumeric && token.length == 17 && token.digitCount >= 3 {
             let upper = token.text.string.uppercased()
-            guard upper.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }), !upper.contains(where: { "IOQ".contains($0) }),
-                  token.digitCount >= 3 else { continue }
+            guard upper.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }), !upper.contains(where: { "IOQ".contains($0) }) else { continue }
             if Checksums.vin(upper) {
                 candidates.append(Candidate(kind: .vehicle, start: token.start, end: token.end, confidence: 0.95))
             } else if Self.vinContext.precedes(tokens, index, window: 4) {

@@ -3,7 +3,7 @@
 /// doses, counts and codes look the same. 0.9 after a zip phrase, 0.85 after a state.
 struct ZipCodeRecognizer: Recognizer {
     let name = "zip"
-    let kinds: Set<EntityKind> = [.address]
+    var kinds: Set<EntityKind> { [.address] }
     var minimumDigits: Int { 5 }
 
     static let context = ContextPhrases(["zip", "zip code", "zipcode", "postal code", "postcode", "zip is"])
