@@ -10,7 +10,7 @@ struct AccountRecognizer: Recognizer {
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "account", "acct", "account number", "account no", "bank account", "billing number", "billing account",
         "checking account", "savings account", "routing number", "iban",
-    ]), minLength: 6, maxLength: 20, minDigits: 5)
+    ], introducing: .account), minLength: 6, maxLength: 20, minDigits: 5)
     static let cardContext = ContextPhrases(["card", "credit card", "debit card", "visa", "mastercard", "amex", "card number"])
 
     func recognize(_ text: ScannedText) -> [Candidate] {

@@ -8,7 +8,7 @@ struct DeviceRecognizer: Recognizer {
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "serial", "serial number", "serial no", "sn", "s/n", "device id", "device identifier", "device number",
         "udi", "imei", "meid", "model and serial", "implant id", "pump serial", "lot number", "mac address",
-    ]), minLength: 5, maxLength: 24, minDigits: 2)
+    ], introducing: .device), minLength: 5, maxLength: 24, minDigits: 2)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         Self.identifier.matches(in: text).map { match in

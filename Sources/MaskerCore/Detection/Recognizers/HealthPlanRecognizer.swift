@@ -11,7 +11,7 @@ struct HealthPlanRecognizer: Recognizer {
         "member id", "member number", "member", "policy number", "policy id", "policy", "subscriber id",
         "subscriber number", "insurance id", "insurance number", "medicaid id", "medicaid number", "medicaid",
         "medicare number", "medicare id", "medicare", "mbi", "beneficiary id", "group number", "plan id", "health plan id",
-    ]), minLength: 6, maxLength: 20, minDigits: 2)
+    ], introducing: .healthPlan), minLength: 6, maxLength: 20, minDigits: 2)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens

@@ -12,7 +12,7 @@ struct LicenseRecognizer: Recognizer {
         "driver's license", "drivers license", "driver license", "driver's licence", "driving licence", "dl",
         "license number", "licence number", "license", "licence", "license no", "certificate number",
         "certification number", "permit number", "state id", "id card number",
-    ]), minLength: 5, maxLength: 15, minDigits: 3)
+    ], introducing: .license), minLength: 5, maxLength: 15, minDigits: 3)
     static let npiContext = ContextPhrases(["npi", "npi number", "national provider identifier", "provider number"])
 
     func recognize(_ text: ScannedText) -> [Candidate] {

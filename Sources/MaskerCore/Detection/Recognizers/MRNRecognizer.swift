@@ -9,7 +9,7 @@ struct MRNRecognizer: Recognizer {
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "mrn", "medical record", "medical record number", "record number", "chart number", "chart", "patient id",
         "patient number", "hospital number", "mr number", "medical record no", "mr",
-    ]), minLength: 5, maxLength: 16, minDigits: 4)
+    ], introducing: .mrn), minLength: 5, maxLength: 16, minDigits: 4)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         var candidates = Self.identifier.matches(in: text).map {

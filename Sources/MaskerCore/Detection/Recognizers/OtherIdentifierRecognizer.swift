@@ -14,7 +14,7 @@ struct OtherIdentifierRecognizer: Recognizer {
         "employee id", "employee number", "student id", "passport number", "passport", "id number",
         "identification number", "badge number", "authorization number", "prior authorization", "tracking number",
         "booking number", "visa number", "alien number", "control number",
-    ]), minLength: 5, maxLength: 20, minDigits: 3)
+    ], introducing: .otherID), minLength: 5, maxLength: 20, minDigits: 3)
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         var candidates = Self.identifier.matches(in: text).map {

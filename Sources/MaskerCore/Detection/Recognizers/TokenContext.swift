@@ -7,11 +7,17 @@ struct ContextPhrases: Sendable {
     private let byFirstWord: WordTable<[[TokenText]]>
     private let byLastWord: WordTable<[[TokenText]]>
     /// Each phrase's first word, once.
-    private let firstWords: [TokenText]
+    let firstWords: [String]
+    /// Set for the lists that introduce identifiers: `ScannedText` then already knows where their
+    /// first words occur.
+    private let introduces: IntroducingPhrases?
 
-    init(_ phrases: [String]) {
-        let split = phrases.map { $0.split(separator: " ").map { String($0) } }
-        firstWords = Set(split.map { $0[0] }).sorted().map { TokenText($0) }
+    init(_ phrases: [String], introducing: IntroducingPhrases? = nil) {
+        // Cut as the turn is cut, so "s/n" is the words "s" and "n" (matching skips the '/'
+        // between them) rather than one word no token could equal.
+        let split = phrases.map { Tokenizer.tokenize($0).filter { $0.kind != .punct }.map(\.text.string) }.filter { !$0.isEmpty }
+        firstWords = Set(split.map { $0[0] }).sorted()
+        introduces = introducing
         byFirstWord = WordTable(Dictionary(grouping: split, by: { $0[0] }).mapValues { $0.map { $0.map { TokenText($0) } } })
         byLastWord = WordTable(Dictionary(grouping: split, by: { $0[$0.count - 1] }).mapValues { $0.map { $0.map { TokenText($0) } } })
     }
@@ -30,19 +36,12 @@ struct ContextPhrases: Sendable {
         return false
     }
 
-    /// The token indices where one of the phrases may start (its first word is there), ascending:
-    /// on a long text a few probes of its `WordPositions`, on a short one a probe per word token.
+    /// The token indices where one of the phrases may start (its first word is there), ascending.
     func possibleStarts(in text: ScannedText) -> [Int] {
-        var starts: [Int] = []
-        guard let positions = text.wordPositions else {
-            for (index, token) in text.tokens.enumerated() where token.kind == .word && byFirstWord[token.text] != nil {
-                starts.append(index)
-            }
-            return starts
+        if let introduces {
+            return text.phraseStarts.compactMap { $0.lists & introduces.bit != 0 ? Int($0.index) : nil }
         }
-        for word in firstWords { positions.forEach(word, in: text.tokens) { starts.append($0) } }
-        if firstWords.count > 1, starts.count > 1 { starts.sort() }
-        return starts
+        return text.tokens.indices.filter { text.tokens[$0].kind == .word && byFirstWord[text.tokens[$0].text] != nil }
     }
 
     /// The index just past the phrase starting at `index`, if one does.
@@ -78,4 +77,43 @@ struct ContextPhrases: Sendable {
         }
         return position
     }
+}
+
+/// The phrase lists that introduce an identifier (`IdentifierAfterContext`: "mrn", "member id",
+/// "serial number"), one bit each.
+///
+/// Why: seven recognizers start at such a phrase, and each probed its own phrase table at every
+/// token, about 10 % of the regex pass. `ScannedText` now probes one table of all their first
+/// words once per word (`phraseStarts`), and each recognizer reads the few places its bit is set.
+enum IntroducingPhrases: Int, CaseIterable, Sendable {
+    case account, device, healthPlan, license, mrn, otherID, plate
+
+    var bit: UInt8 { 1 << UInt8(rawValue) }
+
+    var phrases: ContextPhrases {
+        switch self {
+        case .account: AccountRecognizer.identifier.context
+        case .device: DeviceRecognizer.identifier.context
+        case .healthPlan: HealthPlanRecognizer.identifier.context
+        case .license: LicenseRecognizer.identifier.context
+        case .mrn: MRNRecognizer.identifier.context
+        case .otherID: OtherIdentifierRecognizer.identifier.context
+        case .plate: VehicleRecognizer.plate.context
+        }
+    }
+
+    /// Every first word of every list, with the bits of the lists it begins.
+    static let firstWords: WordTable<UInt8> = {
+        var bits: [String: UInt8] = [:]
+        for list in allCases {
+            for word in list.phrases.firstWords { bits[word, default: 0] |= list.bit }
+        }
+        return WordTable(bits)
+    }()
+}
+
+/// A word that begins a phrase of one or more `IntroducingPhrases` lists.
+struct PhraseStart: Sendable, Equatable {
+    var index: Int32
+    var lists: UInt8
 }

@@ -8,7 +8,7 @@ struct VehicleRecognizer: Recognizer {
 
     static let plate = IdentifierAfterContext(context: ContextPhrases([
         "plate", "plates", "license plate", "licence plate", "plate number", "tag number", "registration number",
-    ]), minLength: 4, maxLength: 8, minDigits: 1)
+    ], introducing: .plate), minLength: 4, maxLength: 8, minDigits: 1)
     static let vinContext = ContextPhrases(["vin", "vehicle identification number", "vin number"])
 
     func recognize(_ text: ScannedText) -> [Candidate] {

@@ -5,9 +5,8 @@ public struct ScannedText: Sendable {
     public let tokens: [Token]
     /// Digits in the canonical tokens (spoken digits included), for skipping recognizers that need more.
     public let digitCount: Int
-    /// Where each word occurs, for recognizers that start at a context phrase; only for texts of
-    /// `WordPositions.minimumTokens` or more, where it pays for itself.
-    let wordPositions: WordPositions?
+    /// Words that begin a phrase introducing an identifier, in order (see `IntroducingPhrases`).
+    let phraseStarts: [PhraseStart]
     /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
     private let isASCII: Bool
 
@@ -15,8 +14,16 @@ public struct ScannedText: Sendable {
         string = text
         var isASCII = true
         tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text, isASCII: &isASCII))
-        digitCount = tokens.reduce(0) { $0 + $1.digitCount }
-        wordPositions = tokens.count >= WordPositions.minimumTokens ? WordPositions(tokens) : nil
+        var digits = 0
+        var starts: [PhraseStart] = []
+        for (index, token) in tokens.enumerated() {
+            digits += token.digitCount
+            if token.kind == .word, let lists = IntroducingPhrases.firstWords[token.text] {
+                starts.append(PhraseStart(index: Int32(index), lists: lists))
+            }
+        }
+        digitCount = digits
+        phraseStarts = starts
         self.isASCII = isASCII
     }
 

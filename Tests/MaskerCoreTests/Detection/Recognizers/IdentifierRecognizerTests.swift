@@ -19,6 +19,7 @@ struct IdentifierRecognizerTests {
         ("plate seven a b c one two three", "VEHICLE:seven a b c one two three"),
         ("pacemaker serial number PM-4471-2209", "DEVICE:PM-4471-2209"),
         ("IMEI 490154203237518", "DEVICE:490154203237518"),
+        ("pump S/N 99812-4471", "DEVICE:99812-4471"),  // a phrase with punctuation in it ("s/n")
         ("claim number 88172635", "OTHER_ID:88172635"),
         ("it's seven three four seven four six three four okay", "OTHER_ID:seven three four seven four six three four"),
     ])
