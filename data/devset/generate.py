@@ -323,6 +323,19 @@ NEGATIVES = [
 ]
 
 
+def spoken_email_line(extra):
+    """An email read out with the name and the digits as separate words ("robert cohen seven four at
+    gmail dot com" for robertcohen74@gmail.com). Drawn from its own generator so that adding these
+    lines left every earlier line as it was."""
+    line = Line("call")
+    first, last = extra.choice(FIRST), extra.choice(LAST)
+    name = first + extra.choice(["", " "]) + last
+    digits = spoken_digits(str(extra.randint(1, 99)), zero_as_oh=0, doubles=0)
+    line.add(extra.choice(["mail ", "you can email me at ", "sure it's ", "my email is "]))
+    line.entity("EMAIL", f"{name} {digits} at {extra.choice(DOMAINS)} dot com")
+    return line
+
+
 def main():
     lines = []
     for index in range(160):
@@ -333,6 +346,9 @@ def main():
         lines.append(clinical_line())
     for text in NEGATIVES:
         lines.append(Line("negative").add(text))
+    extra = random.Random(20261123)
+    for index in range(16):
+        lines.append(spoken_email_line(extra))
     with open("devset.jsonl", "w") as out:
         for number, line in enumerate(lines, 1):
             out.write(json.dumps({"id": f"{line.source}-{number:04d}", "source": line.source, "text": line.text,

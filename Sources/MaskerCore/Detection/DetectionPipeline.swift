@@ -146,11 +146,32 @@ public struct DetectionPipeline: Sendable {
                 }
                 return found.reversed()
             }
+            /// Where a NAME `candidate` starts before an EMAIL it runs into, cut at a token edge:
+            /// a spoken local part is often the name itself ("robert cohen seven four at gmail dot
+            /// com" is robertcohen74@), so the email reaches back over those words. Nil unless the
+            /// name starts before the email and ends inside it, with a word of two letters or more
+            /// before it. Other straddling spans measured as the tagger's noise ("slash" before a
+            /// spoken URL; "Prescriber DEA MH5790034" as a NAME swallowing a licence).
+            func nameRunningInto(_ email: Detection, _ candidate: Candidate) -> Int? {
+                guard candidate.kind == .name, email.kind == .email, candidate.start < email.start,
+                      candidate.end > email.start, candidate.end <= email.end else { return nil }
+                let before = scanned.tokens.filter { $0.kind != .punct && $0.start >= candidate.start && $0.end <= email.start }
+                guard let first = before.first, before.contains(where: { $0.kind == .word && $0.letterCount >= 2 }) else { return nil }
+                return first.start
+            }
             func consider(_ candidate: Candidate, from recognizer: String) {
                 guard let threshold = stage.thresholds[candidate.kind], candidate.confidence >= threshold else { return }
                 if earlier > 0 {
                     let overlapping = overlapping(candidate)
-                    if overlapping.contains(where: { detections[$0].kind != candidate.kind }) { return }
+                    if overlapping.contains(where: { detections[$0].kind != candidate.kind }) {
+                        // The earlier span wins, but a name running into an email is part of it:
+                        // dropping the NAME over "robert cohen" in "robert cohen seven four at gmail
+                        // dot com" (EMAIL from "cohen") leaked "robert".
+                        if overlapping.count == 1, let start = nameRunningInto(detections[overlapping[0]], candidate) {
+                            detections[overlapping[0]].start = start
+                        }
+                        return
+                    }
                     if !overlapping.isEmpty {
                         // Both passes call this stretch the same kind: one span over both.
                         for index in overlapping {

@@ -53,6 +53,9 @@ struct SpokenFormNormalizerTests {
         ("w w w dot mayoclinic dot org", "www.mayoclinic.org"),
         ("look at example dot com", "look at example.com"),
         ("dot com", "dot com"),
+        // Digits read out after the name part belong to it; after "is" they are the whole local part.
+        ("mail robertcohen two at yahoo dot com", "mail robertcohen2@yahoo.com"),
+        ("my email is two at yahoo dot com", "my email is 2@yahoo.com"),
     ])
     func spokenEmailsAndURLs(_ input: String, _ expected: String) {
         #expect(Self.canonical(input) == expected)

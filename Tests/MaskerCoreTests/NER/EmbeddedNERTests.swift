@@ -29,6 +29,16 @@ struct EmbeddedNERTests {
         #expect(found(text, .name) == [name])
     }
 
+    /// A spoken local part is often the caller's name: the tagger's NAME runs into the EMAIL the
+    /// regex pass found from the digits on, and the email reaches back over it (it used to be
+    /// dropped, leaving "robert" unmasked).
+    @Test func aNameRunningIntoASpokenEmailBecomesPartOfIt() {
+        let detections = pipeline.detect("you can email me at robert cohen seven four at gmail dot com")
+        #expect(detections.map { "\($0.kind.rawValue):\($0.text)" } == ["EMAIL:robert cohen seven four at gmail dot com"])
+        // A NAME that swallows a whole identifier is still the tagger's mistake, not widened into.
+        #expect(!pipeline.detect("Prescriber DEA MH5790034, NPI 1038798694").contains { $0.kind == .name })
+    }
+
     @Test func findsASpelledName() {
         let names = found("my last name is haddad that's h a d d a d", .name)
         #expect(names == ["haddad", "h a d d a d"])

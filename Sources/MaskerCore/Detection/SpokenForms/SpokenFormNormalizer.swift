@@ -314,6 +314,9 @@ public enum SpokenFormNormalizer {
         "living", "seen", "see", "office", "clinic", "the", "a", "an", "and", "or", "but", "then", "that", "this",
     ]
 
+    /// Words that introduce an address rather than begin one ("my email is two at …" has no name part).
+    static let localPartIntroducers: WordSet = ["email", "mail", "e", "address", "its", "it's", "at", "my", "your", "to", "send"]
+
     static func joinSpokenAddresses(_ tokens: [Token]) -> [Token] {
         var output = tokens
         var index = 0
@@ -356,6 +359,12 @@ public enum SpokenFormNormalizer {
                 while local >= 2, let symbol = localPartConnectors[output[local - 1].text], output[local - 2].isAlphanumeric {
                     joinConnector(&output, at: local - 1, as: symbol)
                     local -= 2
+                }
+                // "robertcohen two at yahoo dot com": digits read out after a word are the end of
+                // that word's local part (robertcohen2@), or the word would be left outside the span.
+                if output[local].kind == .number, output[local].spoken, local >= 1, output[local - 1].kind == .word,
+                   !notLocalParts.contains(output[local - 1].text), !localPartIntroducers.contains(output[local - 1].text) {
+                    output[local].spaceBefore = false
                 }
             }
             index = tail

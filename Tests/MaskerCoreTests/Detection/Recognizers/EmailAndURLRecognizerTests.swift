@@ -7,6 +7,7 @@ struct EmailRecognizerTests {
         ("sarah dot chen at gmail dot com", "EMAIL:sarah dot chen at gmail dot com"),
         ("it's s m i t h at yahoo dot com", "EMAIL:s m i t h at yahoo dot com"),
         ("email me at jdoe at outlook dot com", "EMAIL:jdoe at outlook dot com"),
+        ("mail robertcohen two at yahoo dot com", "EMAIL:robertcohen two at yahoo dot com"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
