@@ -45,6 +45,16 @@ public enum SpokenFormNormalizer {
         return nil
     }
 
+    /// What `spelledUnit` can accept outside a run, checked inline: the scan for two units in a
+    /// row calls it for every token of every turn, and most tokens are none of these.
+    @inline(__always) private static func mayBeSpelledUnit(_ token: Token) -> Bool {
+        switch token.kind {
+        case .word: return token.end - token.start == 1 || token.roles.contains(.numberWord)
+        case .number: return token.length == 1
+        case .punct: return false
+        }
+    }
+
     /// A hyphen, comma or period that ASR puts between spelled letters ("c-h-e-n"), followed by a unit.
     private static func separatorThenUnit(_ tokens: [Token], _ index: Int) -> Bool {
         index + 1 < tokens.count && (tokens[index].isPunct("-") || tokens[index].isPunct(",") || tokens[index].isPunct("."))
@@ -56,7 +66,7 @@ public enum SpokenFormNormalizer {
         // (Cheap since number words carry their role: `spelledUnit` probes no table for other words.)
         // A unit can span several tokens ("S as in Sam"), so the next one starts after all of them.
         func startsTwoUnits(_ index: Int) -> Bool {
-            guard let unit = spelledUnit(tokens, index) else { return false }
+            guard mayBeSpelledUnit(tokens[index]), let unit = spelledUnit(tokens, index) else { return false }
             let next = index + unit.length
             guard next < tokens.count else { return false }
             return spelledUnit(tokens, next) != nil || separatorThenUnit(tokens, next)
