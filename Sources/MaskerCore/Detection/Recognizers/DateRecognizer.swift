@@ -47,7 +47,8 @@ struct DateRecognizer: Recognizer {
         let found: (Int, Double)?
         if token.kind == .number {
             found = numeric(tokens, index) ?? dayFirst(tokens, index) ?? spokenDigits(tokens, index)
-        } else if token.kind == .word, let month = NumberWords.months[token.text] {
+        } else if token.kind == .word, token.roles.contains(.month), let month = NumberWords.months[token.text] {
+            // The role, set when the token was made, spares a table probe for every other word.
             found = monthFirst(tokens, index, month)
         } else {
             found = nil

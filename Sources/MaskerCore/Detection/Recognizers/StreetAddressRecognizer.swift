@@ -31,6 +31,13 @@ struct StreetAddressRecognizer: Recognizer {
         var candidates: [Candidate] = []
         var index = 0
         while index < tokens.count {
+            // Every street starts with a house number and every PO box with a word beginning in
+            // "p": two checks inline instead of two calls for every token.
+            let token = tokens[index]
+            guard token.digitCount > 0 || token.kind == .word && token.text.first == UInt8(ascii: "p") else {
+                index += 1
+                continue
+            }
             if let candidate = poBox(tokens, index) ?? street(tokens, index) {
                 candidates.append(candidate.0)
                 index = candidate.1 + 1

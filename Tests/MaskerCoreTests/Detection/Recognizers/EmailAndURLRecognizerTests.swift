@@ -26,6 +26,8 @@ struct URLRecognizerTests {
         ("go to example dot com slash portal", "URL:example dot com slash portal"),
         ("portal.example.com/login", "URL:portal.example.com/login"),
         ("https://www.CareerCue.tn/", "URL:https://www.CareerCue.tn/"),
+        // A scheme and no dot at all: the recognizer's quick skip must look for ':' as well as '.'.
+        ("see http://localhost:8080/portal now", "URL:http://localhost:8080/portal"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
