@@ -53,14 +53,10 @@ enum ServerDatabase {
             throw CLIFailure(.error, "\(error); run this on the server's machine with its MASKER_DATA_DIR (or MASKER_DATABASE_URL)")
         }
         do {
-            let result = try await body(store)
-            await store.close()
-            return result
+            return try await runThenClose({ try await body(store) }, close: { await store.close() })
         } catch let failure as CLIFailure {
-            await store.close()
             throw failure
         } catch {
-            await store.close()
             throw CLIFailure(.error, "\(error)")
         }
     }

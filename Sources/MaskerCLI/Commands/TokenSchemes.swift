@@ -40,14 +40,7 @@ final class TokenSchemes {
 
     /// Runs `body`, then closes the vault's connections (if one was opened) however it ended.
     func closing<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            let result = try await body()
-            await openedVault?.close()
-            return result
-        } catch {
-            await openedVault?.close()
-            throw error
-        }
+        try await runThenClose(body, close: { await openedVault?.close() })
     }
 
     /// The masker for one scope of `masker mask`: tokens from the scheme, or synthetic surrogates.

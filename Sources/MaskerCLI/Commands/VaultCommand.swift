@@ -26,14 +26,7 @@ struct VaultCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(.error, "\(error.description); \(TokenSchemes.vaultHint)")
         }
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        return try await runThenClose({ try await body(store) }, close: { await store.close() })
     }
 
     static func unavailable<T>(_ body: () throws(VaultUnavailable) -> T) throws(CLIFailure) -> T {

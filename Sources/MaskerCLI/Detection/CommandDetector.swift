@@ -36,14 +36,7 @@ final class CommandDetector: Sendable {
     /// Runs `body` with a detector and closes its HTTP client afterwards, whatever happens.
     static func with<T>(context: CommandContext, pipeline: DetectionPipeline, _ body: (CommandDetector) async throws -> T) async throws -> T {
         let detector = try CommandDetector(context: context, pipeline: pipeline)
-        do {
-            let result = try await body(detector)
-            await detector.close()
-            return result
-        } catch {
-            await detector.close()
-            throw error
-        }
+        return try await runThenClose({ try await body(detector) }, close: { await detector.close() })
     }
 
     func detect(_ text: String) async -> TurnDetector.Result {
