@@ -29,14 +29,14 @@ public struct DetectionPipeline: Sendable {
             self.pass = pass
             self.recognizers = recognizers
             self.thresholds = thresholds
-            gates = recognizers.map { Gate(name: $0.name, minimumDigits: $0.minimumDigits, requiredSymbol: $0.requiredSymbol) }
+            gates = recognizers.map { Gate(name: $0.name, minimumDigits: $0.minimumDigits, requiredSymbols: $0.requiredSymbols) }
         }
     }
 
     struct Gate: Sendable {
         var name: String
         var minimumDigits: Int
-        var requiredSymbol: StaticString?
+        var requiredSymbols: StaticString?
     }
 
     let stages: [Stage]
@@ -190,7 +190,7 @@ public struct DetectionPipeline: Sendable {
                 continue
             }
             for (index, gate) in stage.gates.enumerated() where scanned.digitCount >= gate.minimumDigits
-                && (gate.requiredSymbol.map { scanned.contains(symbol: $0) } ?? true) {
+                && (gate.requiredSymbols.map { scanned.contains(anyOf: $0) } ?? true) {
                 for candidate in stage.recognizers[index].recognize(scanned) { consider(candidate, from: gate.name) }
             }
         }

@@ -30,13 +30,14 @@ public protocol Recognizer: Sendable {
     /// The fewest digits a turn must hold for this recognizer to find anything (an SSN needs 9):
     /// the pipeline skips it otherwise, which is most turns of a conversation.
     var minimumDigits: Int { get }
-    /// A character the turn must contain (`@` for email), or nil.
-    var requiredSymbol: StaticString? { get }
+    /// Punctuation the turn must contain, any one of these characters (`@` for an email, `.:` for
+    /// a URL's domain or scheme), or nil: the pipeline skips the recognizer otherwise.
+    var requiredSymbols: StaticString? { get }
     func recognize(_ text: ScannedText) -> [Candidate]
 }
 
 extension Recognizer {
     public var minimumDigits: Int { 0 }
-    public var requiredSymbol: StaticString? { nil }
+    public var requiredSymbols: StaticString? { nil }
 
 }

@@ -4,7 +4,7 @@
 struct EmailRecognizer: Recognizer {
     let name = "email"
     var kinds: Set<EntityKind> { [.email] }
-    var requiredSymbol: StaticString? { "@" }
+    var requiredSymbols: StaticString? { "@" }
 
     static let localSymbols: WordSet = [".", "_", "-", "+"]
 

@@ -5,6 +5,8 @@
 struct URLRecognizer: Recognizer {
     let name = "url"
     var kinds: Set<EntityKind> { [.url] }
+    /// Every URL has a '.' (a domain) or a ':' (a scheme); most transcribed turns have neither.
+    var requiredSymbols: StaticString? { ".:" }
 
     static let pathSymbols: WordSet = ["/", ".", "-", "_", "?", "=", "&", "%", "#", "~", ":", "+", "@"]
 
@@ -13,8 +15,6 @@ struct URLRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        // Every URL has a '.' (a domain) or a ':' (a scheme); most transcribed turns have neither.
-        guard tokens.contains(where: { $0.kind == .punct && ($0.text == "." || $0.text == ":") }) else { return [] }
         var candidates: [Candidate] = []
         var index = 0
         while index < tokens.count {

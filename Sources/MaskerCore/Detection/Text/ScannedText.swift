@@ -27,9 +27,10 @@ public struct ScannedText: Sendable {
         self.isASCII = isASCII
     }
 
-    /// Whether any token is this punctuation character.
-    public func contains(symbol: StaticString) -> Bool {
-        tokens.contains { $0.isPunct(symbol) }
+    /// Whether any token is one of these punctuation characters (ASCII: "@", or ".:" for either).
+    public func contains(anyOf symbols: StaticString) -> Bool {
+        let wanted = UnsafeBufferPointer(start: symbols.utf8Start, count: symbols.utf8CodeUnitCount)
+        return tokens.contains { $0.kind == .punct && $0.text.count == 1 && wanted.contains($0.text.byte(at: 0)) }
     }
 
     /// A token's whole canonical text. `token.text` keeps a prefix of anything longer than
