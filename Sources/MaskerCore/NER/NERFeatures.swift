@@ -68,16 +68,6 @@ struct NERFeatures {
 
     static let boundary: UInt64 = 0xB0B0  // the word hash used beyond either end of the turn
 
-    /// Static slots of every token: `slots[offsets[i]..<offsets[i+1]]` belong to token i.
-    func staticSlots(_ tokens: [Token], into slots: inout [Int32], offsets: inout [Int32]) {
-        var list = SlotList(slots: slots, offsets: offsets)
-        slots = []
-        offsets = []
-        staticSlots(tokens, into: &list)
-        slots = list.slots
-        offsets = list.offsets
-    }
-
     /// The static slots of every token, in order, handed to `sink`: the trainer keeps them as a
     /// list (`SlotList`); the tagger adds each one's weights as it comes and keeps only the sums.
     func staticSlots<Sink: NERFeatureSink>(_ tokens: [Token], into sink: inout Sink) {
@@ -165,16 +155,19 @@ protocol NERFeatureSink {
     mutating func endTurn()
 }
 
-/// Every slot kept: `slots[offsets[i]..<offsets[i+1]]` belong to token i (the trainer's form).
+/// Every slot of a turn kept, token by token (the trainer's form, which updates each slot's
+/// weights).
 struct SlotList: NERFeatureSink {
-    var slots: [Int32]
-    var offsets: [Int32]
+    private var slots: [Int32] = []
+    private var offsets: [Int32] = []
 
-    init(slots: [Int32] = [], offsets: [Int32] = []) {
-        self.slots = slots
-        self.offsets = offsets
-        self.slots.removeAll(keepingCapacity: true)
-        self.offsets.removeAll(keepingCapacity: true)
+    /// Token `index`'s slots.
+    subscript(token index: Int) -> ArraySlice<Int32> { slots[Int(offsets[index])..<Int(offsets[index + 1])] }
+
+    /// Empties the list for the next turn, keeping its storage.
+    mutating func removeAll() {
+        slots.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
     }
 
     mutating func beginToken() { offsets.append(Int32(slots.count)) }

@@ -44,7 +44,7 @@ public struct NERTrainer {
         var clock: Int32 = 1
         var order = Array(examples.indices)
         var random = SplitMix64(state: seed)
-        var slots: [Int32] = [], offsets: [Int32] = []
+        var slots = SlotList()
 
         func update(_ slot: Int32, _ tag: NERTag, _ delta: Float) {
             let index = Int(slot) * tagCount + tag.rawValue
@@ -60,10 +60,11 @@ public struct NERTrainer {
             var right = 0, seen = 0
             for index in order {
                 let example = examples[index]
-                features.staticSlots(example.tokens, into: &slots, offsets: &offsets)
+                slots.removeAll()
+                features.staticSlots(example.tokens, into: &slots)
                 var previous = NERTag.outside, beforePrevious = NERTag.outside
                 for i in example.tokens.indices {
-                    let own = slots[Int(offsets[i])..<Int(offsets[i + 1])]
+                    let own = slots[token: i]
                     let dynamic = features.dynamicSlots(for: example.tokens[i], previous: previous, beforePrevious: beforePrevious)
                     let scores = weights.withUnsafeBufferPointer { NERModel.score(own, dynamic, weights: $0) }
                     let (guess, _) = NERModel.choose(scores, after: previous)

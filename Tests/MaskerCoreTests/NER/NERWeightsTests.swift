@@ -37,14 +37,14 @@ struct NERWeightsTests {
         for text in ["my name is plonkett thanks", "this is quimby calling about sarah chen", "see you monday"] {
             let tokens = ScannedText(text).tokens
             // The trainer's way: every slot of a token listed, then scored against the dense table.
-            var slots: [Int32] = [], offsets: [Int32] = []
-            model.features.staticSlots(tokens, into: &slots, offsets: &offsets)
+            var slots = SlotList()
+            model.features.staticSlots(tokens, into: &slots)
             var previous = NERTag.outside, beforePrevious = NERTag.outside
             var expected: [(NERTag, Float)] = []
             for i in tokens.indices {
                 let dynamic = model.features.dynamicSlots(for: tokens[i], previous: previous, beforePrevious: beforePrevious)
                 let scores = dense.withUnsafeBufferPointer {
-                    NERModel.score(slots[Int(offsets[i])..<Int(offsets[i + 1])], dynamic, weights: $0)
+                    NERModel.score(slots[token: i], dynamic, weights: $0)
                 }
                 let choice = NERModel.choose(scores, after: previous)
                 expected.append(choice)
