@@ -1,5 +1,5 @@
 /// Runs `body`, cancelling it and throwing `timeoutError()` when it takes longer than `limit`.
-/// Shared by the upstream model call and the PostgreSQL connection probe: a slow peer must be a
+/// Shared by the LLM detection back end's backstop and the PostgreSQL connection probe: a slow peer must be a
 /// clear error, never a request or command that hangs.
 public func withDeadline<T: Sendable>(_ limit: Duration, timeoutError: @escaping @Sendable () -> any Error,
                                       _ body: @escaping @Sendable () async throws -> T) async throws -> T {

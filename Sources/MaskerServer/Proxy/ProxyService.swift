@@ -145,10 +145,12 @@ struct ProxyService: Sendable {
         let authorization = request.headers[.authorization]
         let upstreamStart = clock.now
         let answer: UpstreamResponse
-        let upstreamRequest = UpstreamRequest(body: forwarded, stream: stream, authorization: authorization, timeout: configuration.upstreamTimeout)
-        let disconnected = await DisconnectWatcher.disconnected(on: context.channel)
+        let upstreamRequest = UpstreamRequest(body: forwarded, stream: stream, authorization: authorization)
         do {
-            answer = try await cancellingOnDisconnect(disconnected) { try await upstream.send(upstreamRequest) }
+            answer = try await UpstreamCall.run(timeout: configuration.upstreamTimeout, on: context.channel.eventLoop,
+                                                disconnect: DisconnectWatcher.signal(for: context.channel)) {
+                try await upstream.send(upstreamRequest)
+            }
         } catch is ClientDisconnected {
             // Nobody is left to read the answer: the upstream call was cancelled, not paid for.
             try await recordTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings)

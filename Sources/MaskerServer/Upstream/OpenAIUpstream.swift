@@ -26,23 +26,16 @@ struct OpenAIUpstream: Upstream {
         let response: HTTPClientResponse
         let prepared = outgoing
         do {
-            response = try await Self.withTimeout(request.timeout) { [client] in
-                try await client.execute(prepared, timeout: .hours(1))
-            }
-        } catch let failure as UpstreamFailure {
-            throw failure
+            // The caller's timeout cancels this task sooner (UpstreamCall); AHC wants a deadline.
+            response = try await client.execute(prepared, timeout: .hours(1))
         } catch {
             throw .unreachable(Self.describe(error))
         }
         let status = Int(response.status.code)
         if !request.stream || !(200..<300).contains(status) {
             do {
-                let body = try await Self.withTimeout(request.timeout) {
-                    try await response.body.collect(upTo: 16 * 1024 * 1024)
-                }
+                let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
                 return .complete(status: status, body: Array(body.readableBytesView))
-            } catch let failure as UpstreamFailure {
-                throw failure
             } catch {
                 throw .unreachable(Self.describe(error))
             }
@@ -60,11 +53,6 @@ struct OpenAIUpstream: Upstream {
             // The client went away: stop reading, which cancels the upstream request.
             continuation.onTermination = { _ in task.cancel() }
         })
-    }
-
-    /// Runs `body`, or throws `.timeout` when it takes longer than `limit` (and cancels it).
-    static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withDeadline(limit, timeoutError: { UpstreamFailure.timeout }, body)
     }
 
     /// A reason safe to show: the kind of failure, never a URL with credentials or a body.

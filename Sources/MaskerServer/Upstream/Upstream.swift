@@ -2,6 +2,9 @@ import Foundation
 import MaskerCore
 
 /// Where an agent's masked requests go. Every upstream speaks OpenAI's chat-completions format.
+/// `send` returns with the whole answer, or with a stream as soon as the answer's head arrives;
+/// the caller bounds it by `MASKER_UPSTREAM_TIMEOUT_MS` and cancels it when the client goes
+/// (`UpstreamCall`).
 protocol Upstream: Sendable {
     /// The model name reported by `/v1/models` and forced into every request.
     var model: String { get }
@@ -14,7 +17,6 @@ struct UpstreamRequest: Sendable {
     var stream: Bool
     /// The caller's `Authorization`, passed through when it sent one.
     var authorization: String?
-    var timeout: Duration
 }
 
 enum UpstreamResponse: Sendable {

@@ -1,0 +1,81 @@
+@testable import MaskerServer
+import NIOPosix
+import Synchronization
+import Testing
+
+struct UpstreamCallTests {
+    private let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+
+    @Test func aCallThatFinishesInTimeReturnsItsValueAndLeavesNoHandlerBehind() async throws {
+        let signal = DisconnectSignal()
+        let value = try await UpstreamCall.run(timeout: .seconds(5), on: eventLoop, disconnect: signal) { 42 }
+        #expect(value == 42)
+        #expect(signal.waiting == 0)
+    }
+
+    @Test func aCallThatOutlivesTheTimeoutIsCancelledAndReportsTheTimeout() async throws {
+        let cancelled = Mutex(false)
+        await #expect(throws: UpstreamFailure.self) {
+            _ = try await UpstreamCall.run(timeout: .milliseconds(50), on: eventLoop, disconnect: nil) {
+                do {
+                    try await Task.sleep(for: .seconds(30))
+                } catch {
+                    cancelled.withLock { $0 = true }
+                    throw error
+                }
+            }
+        }
+        #expect(cancelled.withLock { $0 })
+    }
+
+    @Test func aClientThatHangsUpMidCallCancelsIt() async throws {
+        let signal = DisconnectSignal()
+        let started = ContinuousClock.now
+        await #expect(throws: ClientDisconnected.self) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: signal) {
+                        try await Task.sleep(for: .seconds(30))
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(20))
+                signal.fire()
+                try await group.next()
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(signal.waiting == 0)
+    }
+
+    @Test func aClientAlreadyGoneCancelsTheCallAtOnce() async throws {
+        let signal = DisconnectSignal()
+        signal.fire()
+        await #expect(throws: ClientDisconnected.self) {
+            _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: signal) {
+                try await Task.sleep(for: .seconds(30))
+            }
+        }
+    }
+
+    @Test func anErrorOfTheCallItselfPassesThrough() async throws {
+        await #expect(throws: UpstreamFailure.self) {
+            _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: DisconnectSignal()) { () async throws -> Int in
+                throw UpstreamFailure.unreachable("connection refused")
+            }
+        }
+    }
+
+    @Test func aSignalFiresEachHandlerOnceAndOnlyOnce() throws {
+        let signal = DisconnectSignal()
+        let calls = Mutex(0)
+        let kept = signal.onDisconnect { calls.withLock { $0 += 1 } }
+        let removed = signal.onDisconnect { calls.withLock { $0 += 100 } }
+        #expect(kept != nil)
+        signal.remove(try #require(removed))
+        signal.fire()
+        signal.fire()
+        #expect(calls.withLock { $0 } == 1)
+        #expect(signal.onDisconnect { calls.withLock { $0 += 10 } } == nil)
+        #expect(calls.withLock { $0 } == 11)
+    }
+}
