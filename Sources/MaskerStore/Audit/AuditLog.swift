@@ -161,12 +161,14 @@ public final class AuditLog: @unchecked Sendable {
         }
     }
 
-    /// Under load, callers released by one commit come back one by one; committing whatever has
-    /// arrived at once would split them into many small groups, each paying a sync. So when the
-    /// last group held several callers, wait up to `gatherWindow` for as many to be waiting again.
-    /// A lone caller (last group of one) never waits.
+    /// Under heavy load, callers released by one commit come back one by one; committing whatever
+    /// has arrived at once would split them into many small groups, each paying a sync. So when the
+    /// last group held at least `gatherThreshold` callers, wait up to `gatherWindow` for as many to
+    /// be waiting again. Smaller groups never wait: at a proxy's usual load two turns often share a
+    /// sync by chance, and waiting then for a second pair cost those turns up to the whole window
+    /// (docs/performance.md).
     private func gather(expecting count: Int) {
-        guard count > 1 else { return }
+        guard count >= Self.gatherThreshold else { return }
         let deadline = DispatchTime.now().uptimeNanoseconds + Self.gatherWindowNanoseconds
         while pendingLock.withLock({ pending.count }) < count, DispatchTime.now().uptimeNanoseconds < deadline {
             usleep(20)
@@ -174,6 +176,7 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     static let gatherWindowNanoseconds: UInt64 = 500_000
+    static let gatherThreshold = 4
 
     /// Runs on `queue`.
     private func commit(_ events: [AuditEvent], payloads: [Payload]) throws(AuditLogError) {
