@@ -4,6 +4,9 @@
 #   latency: each connection (a caller) sends a turn, waits for the answer, pauses 100 ms, and so
 #     on, straight to an OpenAI-compatible upstream (nginx answering a fixed completion) and then
 #     through `masker serve` to that same upstream; the difference is Masker's added latency.
+#     100 callers at ~10 turns/s each (~1,000 turns/s) load this 2-core machine, which wrk and
+#     nginx share, to about three quarters, so the same pair of runs is repeated with 1 s pauses
+#     (~100 turns/s, still several times a real call's pace): service time without queueing.
 #   throughput: back to back with no pause, through `masker serve` to the built-in `stub` upstream
 #     (no network hop, so this is the proxy's own rate) and to the nginx upstream.
 # Prints p50/p99 latency, requests/s, the added latency and Masker's peak RSS.
@@ -97,6 +100,9 @@ wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OP
 PAUSE=100
 read -r D50 D99 DRPS DERR DREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $PAUSE)"
 read -r P50 P99 PRPS PERR PREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
+SLOW=1000
+read -r E50 E99 ERPS EERR EREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $SLOW)"
+read -r Q50 Q99 QRPS QERR QREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $SLOW)"
 read -r S50 S99 SRPS SERR SREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$STUB_AGENT/v1/chat/completions" 0)"
 read -r O50 O99 ORPS OERR OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" 0)"
 RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$MASKER_PID/status")
@@ -106,9 +112,12 @@ printf '\n%s connections, %s s per run, %s wrk threads, %s cores\n' "$CONNECTION
 printf '%-48s %9s %9s %10s %8s\n' run p50_ms p99_ms req_per_s non_2xx
 printf '%-48s %9s %9s %10s %8s\n' "latency: upstream directly (${PAUSE} ms pauses)" "$D50" "$D99" "$DRPS" "$DERR"
 printf '%-48s %9s %9s %10s %8s\n' "latency: masker -> same upstream (${PAUSE} ms pauses)" "$P50" "$P99" "$PRPS" "$PERR"
+printf '%-48s %9s %9s %10s %8s\n' "latency: upstream directly (${SLOW} ms pauses)" "$E50" "$E99" "$ERPS" "$EERR"
+printf '%-48s %9s %9s %10s %8s\n' "latency: masker -> same upstream (${SLOW} ms pauses)" "$Q50" "$Q99" "$QRPS" "$QERR"
 printf '%-48s %9s %9s %10s %8s\n' "throughput: masker -> stub upstream" "$S50" "$S99" "$SRPS" "$SERR"
 printf '%-48s %9s %9s %10s %8s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR"
-python3 -c "print(f'added latency at $CONNECTIONS callers: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
+python3 -c "print(f'added latency at $CONNECTIONS callers, ${PAUSE} ms pauses: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
+python3 -c "print(f'added latency at $CONNECTIONS callers, ${SLOW} ms pauses: p50 {float(\"$Q50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$Q99\") - float(\"$E99\"):.3f} ms')"
 echo "masker peak RSS: ${RSS_MB} MB"
-if [ -n "$DREST$PREST$SREST$OREST" ]; then echo "wrk socket errors: $DREST | $PREST | $SREST | $OREST"; fi
+if [ -n "$DREST$PREST$EREST$QREST$SREST$OREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $SREST | $OREST"; fi
 if [ "$SESSIONS" != "1" ]; then echo "warning: no sessions were recorded"; fi
