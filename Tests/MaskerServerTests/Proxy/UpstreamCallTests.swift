@@ -30,20 +30,26 @@ struct UpstreamCallTests {
 
     @Test func aClientThatHangsUpMidCallCancelsIt() async throws {
         let signal = DisconnectSignal()
-        let started = ContinuousClock.now
+        let cancelled = Shared(false)
         await #expect(throws: ClientDisconnected.self) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: signal) {
-                        try await Task.sleep(for: .seconds(30))
+                    _ = try await UpstreamCall.run(timeout: .seconds(600), on: eventLoop, disconnect: signal) {
+                        do {
+                            try await Task.sleep(for: .seconds(600))
+                        } catch {
+                            cancelled.update { $0 = true }
+                            throw error
+                        }
                     }
                 }
-                try await Task.sleep(for: .milliseconds(20))
+                // Fire once the call is waiting on the signal, not before.
+                while signal.waiting == 0 { try await Task.sleep(for: .milliseconds(1)) }
                 signal.fire()
                 try await group.next()
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(cancelled.value)
         #expect(signal.waiting == 0)
     }
 
