@@ -94,10 +94,8 @@ enum AddressSurrogate {
                 // House numbers, unit numbers, PO boxes: same shape, new digits.
                 output += IdentifierSurrogate.make(word, kind: .otherID, &context)
             } else {
-                // Never the original's own street name, as names never get their own name back:
-                // "123 Main St" must not become "641 Main St".
-                var street = context.random.pick(streetNames)
-                for _ in 0..<20 where street.lowercased() == lower { street = context.random.pick(streetNames) }
+                // Never the original's own street name: "123 Main St" must not become "641 Main St".
+                let street = context.random.word(unlike: lower) { $0.pick(streetNames) }
                 output += preservingPunctuation(word, CaseStyle(word).apply(street))
             }
             index += 1

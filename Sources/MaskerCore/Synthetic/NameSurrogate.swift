@@ -82,8 +82,7 @@ enum NameSurrogate {
         let list = tables.firstNames(sex)
         // Two people may share a first name, as in life: only the original itself is refused, so
         // the surrogates follow the table's frequencies.
-        var surrogate = list.sample(&context.random)
-        for _ in 0..<20 where surrogate.lowercased() == key { surrogate = list.sample(&context.random) }
+        let surrogate = context.random.word(unlike: key) { list.sample(&$0) }
         memory.firstNames[key] = surrogate
         memory.newNameParts.append((true, key))
         return surrogate
@@ -91,8 +90,8 @@ enum NameSurrogate {
 
     static func surname(_ key: String, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
         if let known = memory.surnames[key] { return known }
-        var surrogate = context.tables.surnames.sample(&context.random)
-        for _ in 0..<20 where surrogate.lowercased() == key { surrogate = context.tables.surnames.sample(&context.random) }
+        let surnames = context.tables.surnames
+        let surrogate = context.random.word(unlike: key) { surnames.sample(&$0) }
         memory.surnames[key] = surrogate
         memory.newNameParts.append((false, key))
         return surrogate

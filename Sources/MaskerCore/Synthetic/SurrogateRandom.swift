@@ -53,5 +53,14 @@ struct SurrogateRandom {
 
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
+    /// A word from `draw`, drawn again (at most 20 times) while it equals `original` (lowercased)
+    /// whatever its case: a surrogate never gives its original back, though two originals may
+    /// share a surrogate word, as two people share a first name.
+    mutating func word(unlike original: String, _ draw: (inout SurrogateRandom) -> String) -> String {
+        var word = draw(&self)
+        for _ in 0..<20 where word.lowercased() == original { word = draw(&self) }
+        return word
+    }
+
     mutating func digit() -> Character { Character(Unicode.Scalar(UInt8(48 + below(10)))) }
 }

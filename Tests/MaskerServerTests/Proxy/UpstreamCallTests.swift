@@ -13,19 +13,24 @@ struct UpstreamCallTests {
         #expect(signal.waiting == 0)
     }
 
+    /// An upstream that never answers, and notes in `cancelled` that it was cancelled.
+    private static func waitUntilCancelled(_ cancelled: Shared<Bool>) async throws {
+        do {
+            try await Task.sleep(for: .seconds(600))
+        } catch {
+            cancelled.update { $0 = true }
+            throw error
+        }
+    }
+
     @Test func aCallThatOutlivesTheTimeoutIsCancelledAndReportsTheTimeout() async throws {
-        let cancelled = Mutex(false)
+        let cancelled = Shared(false)
         await #expect(throws: UpstreamFailure.self) {
             _ = try await UpstreamCall.run(timeout: .milliseconds(50), on: eventLoop, disconnect: nil) {
-                do {
-                    try await Task.sleep(for: .seconds(30))
-                } catch {
-                    cancelled.withLock { $0 = true }
-                    throw error
-                }
+                try await Self.waitUntilCancelled(cancelled)
             }
         }
-        #expect(cancelled.withLock { $0 })
+        #expect(cancelled.value)
     }
 
     @Test func aClientThatHangsUpMidCallCancelsIt() async throws {
@@ -35,12 +40,7 @@ struct UpstreamCallTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     _ = try await UpstreamCall.run(timeout: .seconds(600), on: eventLoop, disconnect: signal) {
-                        do {
-                            try await Task.sleep(for: .seconds(600))
-                        } catch {
-                            cancelled.update { $0 = true }
-                            throw error
-                        }
+                        try await Self.waitUntilCancelled(cancelled)
                     }
                 }
                 // Fire once the call is waiting on the signal, not before.
