@@ -66,16 +66,27 @@ public enum SpokenFormNormalizer {
         // (Cheap since number words carry their role: `spelledUnit` probes no table for other words.)
         // A unit can span several tokens ("S as in Sam"), so the next one starts after all of them.
         func startsTwoUnits(_ index: Int) -> Bool {
-            guard mayBeSpelledUnit(tokens[index]), let unit = spelledUnit(tokens, index) else { return false }
+            // What follows must be able to continue a run (a unit, a separator, the "as" of "S as
+            // in Sam") before any unit is parsed: in ordinary speech "i" and "a" are units too.
+            guard index + 1 < tokens.count, mayBeSpelledUnit(tokens[index]) else { return false }
+            let follower = tokens[index + 1]
+            guard mayBeSpelledUnit(follower) || follower.kind == .punct || follower.text == "as",
+                  let unit = spelledUnit(tokens, index) else { return false }
             let next = index + unit.length
             guard next < tokens.count else { return false }
             return spelledUnit(tokens, next) != nil || separatorThenUnit(tokens, next)
         }
-        guard tokens.indices.contains(where: startsTwoUnits) else { return tokens }
+        guard var index = tokens.indices.first(where: startsTwoUnits) else { return tokens }
         var output: [Token] = []
         output.reserveCapacity(tokens.count)
-        var index = 0
+        output.append(contentsOf: tokens[..<index])
         while index < tokens.count {
+            // A run of fewer than two units is never spelling, and its tokens are copied as they are.
+            guard startsTwoUnits(index) else {
+                output.append(tokens[index])
+                index += 1
+                continue
+            }
             var units: [(text: TokenText, isLetter: Bool)] = []
             var cursor = index
             var last = index
