@@ -1,5 +1,6 @@
 /// Check-digit and validity rules for identifiers with published algorithms. A failing check
-/// means "not this kind of identifier": recognizers drop the candidate rather than lower it.
+/// means "not this kind of identifier": recognizers drop the candidate, except where context before
+/// it names the kind ("VIN", "SSN"), where they keep it at a lower confidence.
 enum Checksums {
     /// Luhn (ISO/IEC 7812): payment cards, IMEI, NPI.
     static func luhn(_ digits: TokenText) -> Bool {
