@@ -312,6 +312,8 @@ struct ProxyTests {
         #expect(metrics.text.contains("masker_requests_total{agent=\"\(agent)\",status=\"200\"} 2"))
         #expect(metrics.text.contains("masker_redactions_total{kind=\"SSN\",pass=\"regex\"} 2"))
         #expect(metrics.text.contains("masker_request_duration_seconds_bucket{stage=\"detect\""))
+        #expect(metrics.text.contains("# TYPE masker_vault_size_bytes gauge"))
+        #expect(metrics.text.contains("# HELP masker_requests_total Proxied requests by agent and HTTP status"))
         try await server.stop()
     }
 }

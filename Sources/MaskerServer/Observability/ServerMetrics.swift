@@ -11,23 +11,39 @@ public final class ServerMetrics: Sendable {
                                       .seconds(5), .seconds(10)]
     let vaultSize: Gauge
 
+    /// Each family's full name is masker_<metric>_<unit>. (Computed: swift-prometheus does not
+    /// declare its descriptor `Sendable`, so it cannot be a stored static.)
+    static var requests: MetricNameDescriptor {
+        family("requests", "total", "Proxied requests by agent and HTTP status")
+    }
+    static var stageDuration: MetricNameDescriptor {
+        family("request_duration", "seconds", "Time spent per stage of a proxied request")
+    }
+    static var redactions: MetricNameDescriptor {
+        family("redactions", "total", "Masked spans by entity kind and detection pass")
+    }
+    static var vaultSizeBytes: MetricNameDescriptor {
+        family("vault_size", "bytes", "Size of the vault database file(s) in bytes")
+    }
+
+    private static func family(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "masker", metricName: metric, unitName: unit, helpText: help)
+    }
+
     public init() {
-        vaultSize = registry.makeGauge(name: "masker_vault_size_bytes", labels: [], help: "Size of the vault database file(s) in bytes")
+        vaultSize = registry.makeGauge(descriptor: Self.vaultSizeBytes, labels: [])
     }
 
     func request(agent: String, status: Int) {
-        registry.makeCounter(name: "masker_requests_total", labels: [("agent", agent), ("status", String(status))],
-                             help: "Proxied requests by agent and HTTP status").increment()
+        registry.makeCounter(descriptor: Self.requests, labels: [("agent", agent), ("status", String(status))]).increment()
     }
 
     func stage(_ stage: String, _ duration: Duration) {
-        registry.makeDurationHistogram(name: "masker_request_duration_seconds", labels: [("stage", stage)], buckets: Self.buckets,
-                                       help: "Time spent per stage of a proxied request").record(duration)
+        registry.makeDurationHistogram(descriptor: Self.stageDuration, labels: [("stage", stage)], buckets: Self.buckets).record(duration)
     }
 
     func redaction(kind: String, pass: String) {
-        registry.makeCounter(name: "masker_redactions_total", labels: [("kind", kind), ("pass", pass)],
-                             help: "Masked spans by entity kind and detection pass").increment()
+        registry.makeCounter(descriptor: Self.redactions, labels: [("kind", kind), ("pass", pass)]).increment()
     }
 
     func exposition() -> String {
