@@ -18,7 +18,7 @@ struct AccountRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .account, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for run in DigitRun.all(in: tokens) {
+        for run in text.digitRuns {
             guard (13...19).contains(run.digits.count), Checksums.luhn(run.digits), !run.separators.contains(.dot) else { continue }
             let grouped = run.groups.count > 1 && run.groups.dropLast().allSatisfy { $0 == 4 } || run.groups == [4, 6, 5]
             let context = Self.cardContext.precedes(tokens, run.tokenIndices[0], window: 5)

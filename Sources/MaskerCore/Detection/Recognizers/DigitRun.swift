@@ -33,6 +33,10 @@ struct DigitRun: Sendable {
     var spoken: Bool
     var openedWithParenthesis: Bool
 
+    /// The fewest digits a turn needs before any recognizer reading runs looks at it (the card and
+    /// account recognizer's gate; phones need 7, SSNs 9).
+    static let minimumDigits = 5
+
     /// Not '/': digits around a slash are a date or a fraction, never one number.
     static func isJoiner(_ token: Token) -> Bool {
         token.isPunct("-") || token.isPunct(".") || token.isPunct(",") || token.isPunct("(") || token.isPunct(")")

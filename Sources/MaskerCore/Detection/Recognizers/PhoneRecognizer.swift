@@ -27,7 +27,7 @@ struct PhoneRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        return DigitRun.all(in: tokens).compactMap { run in
+        return text.digitRuns.compactMap { run in
             let first = run.tokenIndices[0]
             let international = first > 0 && tokens[first - 1].isPunct("+") && !tokens[first].spaceBefore
             return phone(in: run, tokens: tokens, international: international, firstIndex: first)

@@ -21,7 +21,7 @@ struct SSNRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
-        return DigitRun.all(in: tokens).compactMap { run in
+        return text.digitRuns.compactMap { run in
             guard run.digits.count == 9, !run.separators.contains(.dot) else { return nil }
             let context = Self.context.precedes(tokens, run.tokenIndices[0], window: 6)
             let grouped = run.groups == [3, 2, 4]

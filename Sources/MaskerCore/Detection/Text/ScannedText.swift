@@ -7,6 +7,10 @@ public struct ScannedText: Sendable {
     public let digitCount: Int
     /// Words that begin a phrase introducing an identifier, in order (see `IntroducingPhrases`).
     let phraseStarts: [PhraseStart]
+    /// Every run of digit groups (`DigitRun.all`), found once for the phone, SSN and card
+    /// recognizers, which each found them again; empty when the turn has too few digits for any
+    /// of them (`DigitRun.minimumDigits`).
+    let digitRuns: [DigitRun]
     /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
     private let isASCII: Bool
 
@@ -24,6 +28,7 @@ public struct ScannedText: Sendable {
         }
         digitCount = digits
         phraseStarts = starts
+        digitRuns = digits >= DigitRun.minimumDigits ? DigitRun.all(in: tokens) : []
         self.isASCII = isASCII
     }
 
