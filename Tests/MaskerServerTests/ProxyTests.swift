@@ -255,10 +255,10 @@ struct ProxyTests {
         try await server.stop()
     }
 
-    /// Both orders of the turn's durable writes: redaction events appended while the vault commits
-    /// (the default), and after the masking when the record must carry the masked text.
+    /// With and without the masked payload on the record: either way the turn's redaction events
+    /// are in the log when its answer comes back.
     @Test(arguments: [false, true])
-    func redactionEventsAreOnTheRecordBeforeTheModelIsCalled(_ logPayloads: Bool) async throws {
+    func redactionEventsAreOnTheRecordBeforeTheAnswerIsReleased(_ logPayloads: Bool) async throws {
         var policy = Policy.healthcareDefault
         policy.audit.logPayloads = logPayloads
         let upstream = try await FakeUpstream()
@@ -277,6 +277,69 @@ struct ProxyTests {
         let kept = (try? String(contentsOfFile: payloads, encoding: .utf8)) ?? ""
         #expect(kept.isEmpty != logPayloads)
         #expect(!kept.contains("536-22-1234") && !kept.contains("MSKV1."))
+        try await server.stop()
+        await upstream.stop()
+    }
+
+    /// The vault commits while the model works: when it fails, the model has seen tokens only,
+    /// and its answer (which would restore them) is withheld.
+    @Test func anAnswerWhoseTokensCouldNotBeStoredIsWithheld() async throws {
+        let upstream = try await FakeUpstream()
+        let vault = ScriptedVault(failsWrites: true)
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL }, vault: vault)
+        let agent = try await server.createAgent(.object([("name", .string("v")), ("upstream", .string("openai:m"))]), token: try await server.token())
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array([
+            .object([("role", .string("user")), ("content", .string("ssn 536-22-1234, call me at 415-555-2671"))]),
+        ]))]))
+        #expect(reply.status == 503)
+        #expect(reply.json["error"]?["code"]?.stringValue == "masking_failed")
+        #expect(!reply.text.contains("536-22-1234") && !reply.text.contains("MSKV1."))
+        #expect(vault.writes.withLock { $0.count } == 1)
+        let sent = upstream.receivedText
+        #expect(!sent.contains("536-22-1234") && !sent.contains("415-555-2671"))
+        #expect(!server.logs.text.contains("536-22-1234"))
+        try await server.stop()
+        await upstream.stop()
+    }
+
+    /// A `passthrough` value is PHI sent as it is: its turn goes to the model only once it is on the
+    /// record, so a failed write stops it before the call.
+    @Test func aTurnThatPassesPHIThroughWaitsForItsRecordBeforeTheModelIsCalled() async throws {
+        var policy = Policy.healthcareDefault
+        policy.entities[.email]?.action = .passthrough
+        let upstream = try await FakeUpstream()
+        let vault = ScriptedVault(failsWrites: true)
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL }, policy: policy, vault: vault)
+        let agent = try await server.createAgent(.object([("name", .string("p")), ("upstream", .string("openai:m"))]), token: try await server.token())
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array([
+            .object([("role", .string("user")), ("content", .string("email sarah.chen@example.com, ssn 536-22-1234"))]),
+        ]))]))
+        #expect(reply.status == 503)
+        #expect(upstream.received.withLock { $0.isEmpty })
+        try await server.stop()
+        await upstream.stop()
+    }
+
+    /// A call's history comes back with every turn; its messages' tokens are stored in one vault
+    /// write (one synced commit), not one per message.
+    @Test func aTurnsMessagesAreStoredInOneVaultWrite() async throws {
+        let upstream = try await FakeUpstream()
+        let vault = ScriptedVault()
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL }, vault: vault)
+        let agent = try await server.createAgent(.object([("name", .string("h")), ("upstream", .string("openai:m"))]), token: try await server.token())
+        let messages: [JSONValue] = [
+            .object([("role", .string("user")), ("content", .string("my ssn is 536-22-1234"))]),
+            .object([("role", .string("assistant")), ("content", .string("Thanks. And your phone?"))]),
+            .object([("role", .string("user")), ("content", .string("415-555-2671, and my ssn again is 536-22-1234"))]),
+        ]
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(messages))]))
+        #expect(reply.status == 200)
+        // The fake echoes the last user message, so its tokens come back restored.
+        #expect(reply.json["choices"]?[0]?["message"]?["content"]?.stringValue?.contains("415-555-2671, and my ssn again is 536-22-1234") == true)
+        let writes = vault.writes.withLock { $0 }
+        #expect(writes.count == 1)
+        #expect(writes.first.map { Set($0.map(\.token)).count == $0.count } == true) // the repeated SSN stored once
+        #expect(writes.first?.count == 2)
         try await server.stop()
         await upstream.stop()
     }

@@ -28,14 +28,14 @@ final class TestServer: @unchecked Sendable {
     enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault,
-         database: Database = .sqlite, loader: (@Sendable () throws -> Policy)? = nil) async throws {
+         database: Database = .sqlite, vault: (any VaultStore)? = nil, loader: (@Sendable () throws -> Policy)? = nil) async throws {
         scratch = try ScratchDirectory()
         let dataDirectory = DataDirectory(url: scratch.url)
         logs = LogCapture()
         let logger = logs.logger
         let (ring, _) = try KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: dataDirectory)
             .load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
-        let vault = try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
+        let vault = try vault ?? SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
         auditPath = scratch.url.appendingPathComponent("audit.jsonl").path
         let audit = try AuditLog(path: auditPath, key: SymmetricKey(size: .bits256), logger: logger)
         switch database {

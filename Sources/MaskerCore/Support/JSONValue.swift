@@ -109,6 +109,24 @@ extension JSONValue {
         for item in items { output.append(try await transform(item)) }
         return .array(output)
     }
+
+    /// `mappingMembers` for a transform that never waits: no async frame per member.
+    public func mappingMembers(_ transform: (String, JSONValue) throws -> JSONValue) rethrows -> JSONValue {
+        guard case let .object(pairs) = self else { return self }
+        var output: [(String, JSONValue)] = []
+        output.reserveCapacity(pairs.count)
+        for (key, value) in pairs { output.append((key, try transform(key, value))) }
+        return .object(output)
+    }
+
+    /// `mappingElements` for a transform that never waits.
+    public func mappingElements(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONValue {
+        guard case let .array(items) = self else { return self }
+        var output: [JSONValue] = []
+        output.reserveCapacity(items.count)
+        for item in items { output.append(try transform(item)) }
+        return .array(output)
+    }
 }
 
 extension JSONValue {

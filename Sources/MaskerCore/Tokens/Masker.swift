@@ -38,6 +38,18 @@ public struct MaskResult: Sendable {
     }
 }
 
+/// A masked text whose tokens are computed but not yet restorable (`Masker.prepare`).
+public struct PreparedMask: Sendable {
+    public var result: MaskResult
+    /// The vault entries its tokens need (`Masker.persist`).
+    public var entries: [VaultEntry]
+
+    public init(result: MaskResult, entries: [VaultEntry] = []) {
+        self.result = result
+        self.entries = entries
+    }
+}
+
 /// Applies a policy's actions to detected spans: `tokenize` mints a token, `redact` writes
 /// `[REDACTED:KIND]` and keeps nothing, `passthrough` leaves the text (the span is still reported).
 ///
@@ -64,8 +76,7 @@ public struct Masker: Sendable {
     public static func redactionMarker(_ kind: String) -> String { "[REDACTED:\(kind)]" }
 
     /// What `mask` will do with each detection, in text order, before anything is minted: the
-    /// spans it replaces (overlaps dropped, first kept) and each one's action. The proxy builds the
-    /// turn's redaction events from this, so their audit append can run while the tokens are minted.
+    /// spans it replaces (overlaps dropped, first kept) and each one's action.
     public func plan(_ detections: [Detection]) -> [MaskReplacement] {
         var replacements: [MaskReplacement] = []
         var previousEnd = 0
@@ -78,11 +89,19 @@ public struct Masker: Sendable {
         return replacements
     }
 
-    /// All of the turn's tokens are minted in one call, so a vault stores them in one transaction.
+    /// Masks `text` with tokens that are restorable when this returns (their vault entries stored).
     public func mask(_ text: String, detections: [Detection]) async throws(TokenMintError) -> MaskResult {
+        let prepared = try prepare(text, detections: detections)
+        try await persist([prepared])
+        return prepared.result
+    }
+
+    /// The masked text, with its tokens computed but their vault entries not yet stored: nothing
+    /// here waits. Until `persist` has returned for it, the result may go where tokens cannot be
+    /// restored from (the model), but nothing restored from it may be released. All of the text's
+    /// tokens are minted in one call.
+    public func prepare(_ text: String, detections: [Detection]) throws(TokenMintError) -> PreparedMask {
         var replacements = plan(detections)
-        let requests = replacements.filter { $0.action == .tokenize }.map { MintRequest($0.detection.text, kind: $0.detection.kind) }
-        var tokens: IndexingIterator<[MaskToken]> = [].makeIterator()
         if let synthetic {
             var pieces: [(start: Int, end: Int, replacement: String)] = []
             for index in replacements.indices {
@@ -94,12 +113,15 @@ public struct Masker: Sendable {
                 }
                 pieces.append((detection.start, detection.end, replacements[index].written!))
             }
-            return MaskResult(masked: pieces.isEmpty ? text : Self.replacing(pieces, in: text), replacements: replacements)
+            return PreparedMask(result: MaskResult(masked: pieces.isEmpty ? text : Self.replacing(pieces, in: text), replacements: replacements))
         }
+        let requests = replacements.filter { $0.action == .tokenize }.map { MintRequest($0.detection.text, kind: $0.detection.kind) }
+        var minted = MintedTokens(tokens: [])
         if !requests.isEmpty {
             guard let scheme else { throw .missingKey(kid: policy.kid) }
-            tokens = try await scheme.mint(requests).makeIterator()
+            minted = try scheme.prepare(requests)
         }
+        var tokens = minted.tokens.makeIterator()
         var pieces: [(start: Int, end: Int, replacement: String)] = []
         for index in replacements.indices {
             let detection = replacements[index].detection
@@ -116,8 +138,18 @@ public struct Masker: Sendable {
                 break
             }
         }
-        guard !pieces.isEmpty else { return MaskResult(masked: text, replacements: replacements) }
-        return MaskResult(masked: Self.replacing(pieces, in: text), replacements: replacements)
+        let masked = pieces.isEmpty ? text : Self.replacing(pieces, in: text)
+        return PreparedMask(result: MaskResult(masked: masked, replacements: replacements), entries: minted.entries)
+    }
+
+    /// Stores the vault entries of every prepared text of a turn in one transaction (a chat
+    /// request's messages are prepared one by one, and each used to pay its own commit).
+    public func persist(_ prepared: [PreparedMask]) async throws(TokenMintError) {
+        var seen = Set<String>()
+        // A value in two messages is stored once, with the first message's surface text.
+        let entries = prepared.flatMap(\.entries).filter { seen.insert($0.token).inserted }
+        guard !entries.isEmpty, let scheme else { return }
+        try await scheme.persist(entries)
     }
 
     /// Rebuilds the text by Unicode-scalar offsets: the text between spans is copied as whole

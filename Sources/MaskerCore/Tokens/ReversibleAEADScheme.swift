@@ -18,12 +18,15 @@ public struct ReversibleAEADScheme: TokenScheme {
         self.keyRing = keyRing
     }
 
-    public func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken] {
+    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
         var tokens: [MaskToken] = []
         tokens.reserveCapacity(requests.count)
         for request in requests { tokens.append(try mintOne(request.value, kind: request.kind)) }
-        return tokens
+        return MintedTokens(tokens: tokens)
     }
+
+    /// The token carries its value: nothing to store.
+    public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {}
 
     public func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>] {
         tokens.map(restoreOne)

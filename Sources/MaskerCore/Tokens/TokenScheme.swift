@@ -46,19 +46,44 @@ public struct MintRequest: Sendable, Equatable {
     }
 }
 
+/// A turn's tokens, computed but not yet restorable: the vault entries they need are still to be
+/// stored (`TokenScheme.persist`). Splitting the two lets the proxy send a turn's tokens to the
+/// model while the vault commits them, and hold the answer until the commit is done.
+public struct MintedTokens: Sendable {
+    /// One token per request, in order.
+    public var tokens: [MaskToken]
+    /// What must be stored before any of `tokens` can be restored (none for a stateless scheme).
+    public var entries: [VaultEntry]
+
+    public init(tokens: [MaskToken], entries: [VaultEntry] = []) {
+        self.tokens = tokens
+        self.entries = entries
+    }
+}
+
 /// One reversible tokenization scheme (SPEC section 4). Each scheme lives in its own file.
 ///
 /// Both directions take a whole turn at once: a vault scheme then stores a turn's entries in one
 /// transaction and reads an answer's tokens in one query, instead of one round trip per token.
 public protocol TokenScheme: Sendable {
     var id: TokenSchemeID { get }
-    /// One token per request, in order; all or nothing.
-    func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken]
+    /// One token per request, in order, computed without storing anything; all or nothing.
+    func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens
+    /// Stores what `entries` need (one transaction for the lot); tokens are restorable once it
+    /// returns. Throws `.vaultUnavailable` when the store fails: none of them may then be released.
+    func persist(_ entries: [VaultEntry]) async throws(TokenMintError)
     /// The original surface text of each token, in order.
     func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>]
 }
 
 extension TokenScheme {
+    /// Tokens that are restorable when returned: prepared and persisted.
+    public func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken] {
+        let minted = try prepare(requests)
+        try await persist(minted.entries)
+        return minted.tokens
+    }
+
     public func mint(_ value: String, kind: EntityKind) async throws(TokenMintError) -> MaskToken {
         try await mint([MintRequest(value, kind: kind)])[0]
     }

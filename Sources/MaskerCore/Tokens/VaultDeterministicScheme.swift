@@ -111,9 +111,8 @@ public struct VaultDeterministicScheme: TokenScheme {
         return Array(hmac.finalize())
     }
 
-    /// Computes every token and entry first, then stores the turn's entries in one transaction: if
-    /// the vault fails, no token of the turn is returned.
-    public func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken] {
+    /// Every token of the turn and the vault entry each new value needs; nothing is stored yet.
+    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
         guard let keys = mintingKeys else { throw .missingKey(kid: kid) }
         var tokens: [MaskToken] = []
         var entries: [VaultEntry] = []
@@ -136,13 +135,17 @@ public struct VaultDeterministicScheme: TokenScheme {
                                       subjectHash: Self.subjectHash(normalized, kind: request.kind, subjectMAC: keys.subjectMAC),
                                       createdAt: now))
         }
-        guard !entries.isEmpty else { return tokens }
+        return MintedTokens(tokens: tokens, entries: entries)
+    }
+
+    /// One transaction for the lot: if the vault fails, no token of the turn may be released.
+    public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {
+        guard !entries.isEmpty else { return }
         do {
             try await store.insert(entries)
         } catch {
             throw .vaultUnavailable(error.reason)
         }
-        return tokens
     }
 
     /// Reads all the vault tokens in one query, then decrypts each with the keys of the *entry's*

@@ -9,100 +9,100 @@ import MaskerCore
 /// - `tools[*].function.description`, `functions[*].description`, and every `description` inside
 ///   their parameter schemas.
 enum ChatRequestRewriter {
-    typealias Transform = (String) async throws -> String
+    typealias Transform = (String) throws -> String
 
-    static func rewrite(_ request: JSONValue, _ transform: Transform) async throws -> JSONValue {
-        try await request.mappingMembers { key, value in
+    static func rewrite(_ request: JSONValue, _ transform: Transform) rethrows -> JSONValue {
+        try request.mappingMembers { key, value in
             switch key {
             case "messages":
-                return try await value.mappingElements { try await rewriteMessage($0, transform) }
+                return try value.mappingElements { try rewriteMessage($0, transform) }
             case "tools":
-                return try await value.mappingElements { tool in
-                    try await tool.mappingMembers { key, function in
-                        key == "function" ? try await rewriteFunctionDefinition(function, transform) : function
+                return try value.mappingElements { tool in
+                    try tool.mappingMembers { key, function in
+                        key == "function" ? try rewriteFunctionDefinition(function, transform) : function
                     }
                 }
             case "functions":
-                return try await value.mappingElements { try await rewriteFunctionDefinition($0, transform) }
+                return try value.mappingElements { try rewriteFunctionDefinition($0, transform) }
             default:
                 return value
             }
         }
     }
 
-    private static func rewriteMessage(_ message: JSONValue, _ transform: Transform) async throws -> JSONValue {
-        try await message.mappingMembers { key, value in
+    private static func rewriteMessage(_ message: JSONValue, _ transform: Transform) rethrows -> JSONValue {
+        try message.mappingMembers { key, value in
             switch (key, value) {
             case let ("content", .string(text)):
-                return .string(try await transform(text))
+                return .string(try transform(text))
             case ("content", .array):
-                return try await value.mappingElements { part in
+                return try value.mappingElements { part in
                     guard part["type"]?.stringValue == "text" else { return part }
-                    return try await part.mappingMembers { key, text in key == "text" ? try await rewriteString(text, transform) : text }
+                    return try part.mappingMembers { key, text in key == "text" ? try rewriteString(text, transform) : text }
                 }
             case ("tool_calls", _):
-                return try await value.mappingElements { call in
-                    try await call.mappingMembers { key, function in
-                        key == "function" ? try await rewriteFunctionCall(function, transform) : function
+                return try value.mappingElements { call in
+                    try call.mappingMembers { key, function in
+                        key == "function" ? try rewriteFunctionCall(function, transform) : function
                     }
                 }
             case ("function_call", _):
-                return try await rewriteFunctionCall(value, transform)
+                return try rewriteFunctionCall(value, transform)
             default:
                 return value
             }
         }
     }
 
-    private static func rewriteFunctionCall(_ call: JSONValue, _ transform: Transform) async throws -> JSONValue {
-        try await call.mappingMembers { key, arguments in
+    private static func rewriteFunctionCall(_ call: JSONValue, _ transform: Transform) rethrows -> JSONValue {
+        try call.mappingMembers { key, arguments in
             guard key == "arguments", case let .string(text) = arguments else { return arguments }
-            return .string(try await rewriteArguments(text, transform))
+            return .string(try rewriteArguments(text, transform))
         }
     }
 
     /// Tool-call arguments are JSON in a string: rewrite the values inside, keep it valid JSON.
-    static func rewriteArguments(_ text: String, _ transform: Transform) async throws -> String {
-        guard let document = try? JSONParser.parse(text) else { return try await transform(text) }
-        return try await rewriteStringValues(document, transform).serialized()
+    static func rewriteArguments(_ text: String, _ transform: Transform) rethrows -> String {
+        guard let document = try? JSONParser.parse(text) else { return try transform(text) }
+        return try rewriteStringValues(document, transform).serialized()
     }
 
-    private static func rewriteStringValues(_ value: JSONValue, _ transform: Transform) async throws -> JSONValue {
+    private static func rewriteStringValues(_ value: JSONValue, _ transform: Transform) rethrows -> JSONValue {
         switch value {
-        case let .string(text): return .string(try await transform(text))
-        case .array: return try await value.mappingElements { try await rewriteStringValues($0, transform) }
-        case .object: return try await value.mappingMembers { _, item in try await rewriteStringValues(item, transform) }
+        case let .string(text): return .string(try transform(text))
+        case .array: return try value.mappingElements { try rewriteStringValues($0, transform) }
+        case .object: return try value.mappingMembers { _, item in try rewriteStringValues(item, transform) }
         default: return value
         }
     }
 
-    private static func rewriteFunctionDefinition(_ function: JSONValue, _ transform: Transform) async throws -> JSONValue {
-        try await function.mappingMembers { key, value in
+    private static func rewriteFunctionDefinition(_ function: JSONValue, _ transform: Transform) rethrows -> JSONValue {
+        try function.mappingMembers { key, value in
             switch key {
-            case "description": return try await rewriteString(value, transform)
-            case "parameters": return try await rewriteDescriptions(value, transform)
+            case "description": return try rewriteString(value, transform)
+            case "parameters": return try rewriteDescriptions(value, transform)
             default: return value
             }
         }
     }
 
     /// Every `description` string anywhere inside a JSON schema.
-    private static func rewriteDescriptions(_ value: JSONValue, _ transform: Transform) async throws -> JSONValue {
+    private static func rewriteDescriptions(_ value: JSONValue, _ transform: Transform) rethrows -> JSONValue {
         switch value {
         case .object:
-            return try await value.mappingMembers { key, item in
-                if key == "description", case let .string(text) = item { return .string(try await transform(text)) }
-                return try await rewriteDescriptions(item, transform)
+            return try value.mappingMembers { key, item in
+                if key == "description", case let .string(text) = item { return .string(try transform(text)) }
+                return try rewriteDescriptions(item, transform)
             }
         case .array:
-            return try await value.mappingElements { try await rewriteDescriptions($0, transform) }
+            return try value.mappingElements { try rewriteDescriptions($0, transform) }
         default:
             return value
         }
     }
 
-    private static func rewriteString(_ value: JSONValue, _ transform: Transform) async throws -> JSONValue {
+    private static func rewriteString(_ value: JSONValue, _ transform: Transform) rethrows -> JSONValue {
         guard case let .string(text) = value else { return value }
-        return .string(try await transform(text))
+        return .string(try transform(text))
     }
 }

@@ -76,64 +76,49 @@ struct ProxyService: Sendable {
         // Detect in every PHI-bearing string of the request at once (one batch for an LLM back
         // end), then mask each with its own detections.
         let clock = ContinuousClock()
-        let timings = Shared<[String: Duration]>([:])
-        let collected = Shared<[MaskResult]>([])
-        let texts = Shared<[String]>([])
-        _ = try await ChatRequestRewriter.rewrite(body) { text in
-            texts.update { $0.append(text) }
+        var timings: [String: Duration] = [:]
+        var texts: [String] = []
+        _ = ChatRequestRewriter.rewrite(body) { text in
+            texts.append(text)
             return text
         }
         let detectStart = clock.now
-        let turn = await detector.detect(texts.value, pipeline: state.pipeline)
-        timings.update { $0["detect"] = clock.now - detectStart }
-        let found = Shared(turn.detections[...])
-        // The turn's redaction events follow from the detections alone (tokens are never recorded),
-        // so their durable append runs while the vault commits the tokens: two synced writes at
-        // once instead of one after the other. Both finish before anything goes upstream. With
-        // `audit.log_payloads` the record carries the masked text, so it waits for the masking.
-        var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
-        let earlyAudit: Task<Void, any Error>?
-        if !policy.audit.logPayloads {
-            for detections in turn.detections {
-                events += audit.redactions(MaskResult(masked: "", replacements: masker.plan(detections)), tokenization: tokenization)
-            }
-            earlyAudit = Task { [events, runtime, metrics] in try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics) }
-        } else {
-            earlyAudit = nil
-        }
+        let turn = await detector.detect(texts, pipeline: state.pipeline)
+        timings["detect"] = clock.now - detectStart
+
+        let mintStart = clock.now
+        var found = turn.detections[...]
+        var prepared: [PreparedMask] = []
         let masked: JSONValue
         do {
-            masked = try await ChatRequestRewriter.rewrite(body) { text in
+            masked = try ChatRequestRewriter.rewrite(body) { text in
                 // The rewriter visits the same strings in the same order both times.
-                let detections = found.update { $0.popFirst() } ?? state.pipeline.detect(text)
-                let tokenizeStart = clock.now
-                let result = try await masker.mask(text, detections: detections)
-                let tokenizeTime = clock.now - tokenizeStart
-                timings.update { $0["tokenize", default: .zero] += tokenizeTime }
-                collected.update { $0.append(result) }
-                return result.masked
+                let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text))
+                prepared.append(mask)
+                return mask.result.masked
             }
         } catch let error as TokenMintError {
-            _ = await earlyAudit?.result
             runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
-        } catch {
-            _ = await earlyAudit?.result
-            throw error
         }
-        let results = collected.value
-        if let earlyAudit {
-            try await earlyAudit.value
-        } else {
-            for result in results { events += audit.redactions(result, tokenization: tokenization) }
-            try await Self.record(events, policy: policy, runtime: runtime, metrics: metrics,
-                                  payload: AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID,
-                                                            agentID: agent.id))
-        }
+        let minting = clock.now - mintStart
+        let results = prepared.map(\.result)
+        var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
+        for result in results { events += audit.redactions(result, tokenization: tokenization) }
+        let payload = policy.audit.logPayloads
+            ? AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
+        let commit = TurnCommit(prepared, masker: masker, events: events, payload: payload, policy: policy, runtime: runtime, metrics: metrics,
+                                requestID: context.requestID)
         for result in results {
             for replacement in result.replacements {
                 metrics.redaction(kind: replacement.detection.kind.rawValue, pass: replacement.detection.pass.rawValue)
             }
+        }
+        // Tokens go to the model while the vault and the audit log make the turn durable (the
+        // answer waits for both, below). Text left as it was by a `passthrough` rule is PHI
+        // itself, so such a turn goes only once its events are on the record.
+        if results.contains(where: { $0.replacements.contains { $0.action == .passthrough } }) {
+            try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
         }
 
         // Forward with the agent's model.
@@ -153,15 +138,23 @@ struct ProxyService: Sendable {
             }
         } catch is ClientDisconnected {
             // Nobody is left to read the answer: the upstream call was cancelled, not paid for.
+            let closed = APIError(.init(code: 499, reasonPhrase: "Client Closed Request"), "client_closed",
+                                  "the client closed the connection before the model answered")
+            do {
+                try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+            } catch {
+                throw closed // the turn is recorded with the write that failed
+            }
             try await recordTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings)
-            throw APIError(.init(code: 499, reasonPhrase: "Client Closed Request"), "client_closed",
-                           "the client closed the connection before the model answered")
+            throw closed
         } catch let failure as UpstreamFailure {
+            try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
             try await recordTurn(agent: agent, externalID: externalID, status: failure.apiError.code, results: results, timings: timings)
             throw failure.apiError
         }
-        let upstreamTime = clock.now - upstreamStart
-        timings.update { $0["upstream"] = upstreamTime }
+        timings["upstream"] = clock.now - upstreamStart
+        // Nothing restored from this turn's tokens leaves before they and its events are durable.
+        try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
         let rehydrator = runtime.rehydrator(kid: policy.kid)
 
         switch answer {
@@ -178,7 +171,7 @@ struct ProxyService: Sendable {
             var restorer = ChatResponseRehydrator(rehydrator)
             let restored = await restorer.rehydrate(answerJSON)
             let rehydrateTime = clock.now - rehydrateStart
-            timings.update { $0["rehydrate"] = rehydrateTime }
+            timings["rehydrate"] = rehydrateTime
             try await Self.record(audit.rehydrations(restorer.events), policy: policy, runtime: runtime, metrics: metrics)
             let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
@@ -247,12 +240,11 @@ struct ProxyService: Sendable {
     }
 
     @discardableResult
-    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: Shared<[String: Duration]>) async throws -> String {
+    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: [String: Duration]) async throws -> String {
         var kinds: [String: Int] = [:]
         for result in results { for replacement in result.replacements { kinds[replacement.detection.kind.rawValue, default: 0] += 1 } }
-        let durations = timings.value
-        for (stage, duration) in durations { metrics.stage(stage, duration) }
-        let millis = durations.mapValues(\.milliseconds)
+        for (stage, duration) in timings { metrics.stage(stage, duration) }
+        let millis = timings.mapValues(\.milliseconds)
         let started = ContinuousClock.now
         defer { metrics.stage("session", ContinuousClock.now - started) }
         do {
@@ -263,11 +255,23 @@ struct ProxyService: Sendable {
         }
     }
 
+    /// Waits until the turn is durable (`TurnCommit`) and adds the vault's time to `tokenize`. If
+    /// either write failed, the turn is recorded with that failure and nothing restored is released.
+    private func settle(_ commit: TurnCommit, minting: Duration, timings: inout [String: Duration], agent: Agent, externalID: String?,
+                        results: [MaskResult]) async throws {
+        let outcome = await commit.wait()
+        timings["tokenize"] = minting + outcome.vaultTime
+        if let failure = outcome.failure {
+            try await recordTurn(agent: agent, externalID: externalID, status: failure.code, results: results, timings: timings)
+            throw failure
+        }
+    }
+
     /// Every audit append of a turn, whole or streamed, goes through here: appends wait for the
     /// disk (fdatasync), so their time is a stage of its own in /metrics. Calls with nothing to
     /// record (a stream chunk without tokens) are not counted.
-    private static func record(_ events: [AuditEvent], policy: Policy, runtime: MaskingRuntime, metrics: ServerMetrics,
-                               payload: AuditLog.Payload? = nil) async throws {
+    static func record(_ events: [AuditEvent], policy: Policy, runtime: MaskingRuntime, metrics: ServerMetrics,
+                       payload: AuditLog.Payload? = nil) async throws(APIError) {
         guard !events.isEmpty || payload != nil else { return }
         let started = ContinuousClock.now
         defer { metrics.stage("audit", ContinuousClock.now - started) }
@@ -316,17 +320,4 @@ struct ProxyService: Sendable {
             throw APIError(.unauthorized, "bad_signature", "the body's HMAC-SHA256 signature is missing or wrong; sign with MASKER_VAPI_WEBHOOK_SECRET")
         }
     }
-}
-
-/// A value shared between a request's handler and the masking closure it hands to the request
-/// rewriter (stage durations, the mask results in the order the strings were met).
-final class Shared<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) { mutex = Mutex(value) }
-
-    @discardableResult
-    func update<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
-
-    var value: Value { mutex.withLock { $0 } }
 }

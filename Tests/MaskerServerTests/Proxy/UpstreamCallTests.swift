@@ -14,28 +14,28 @@ struct UpstreamCallTests {
     }
 
     /// An upstream that never answers, and notes in `cancelled` that it was cancelled.
-    private static func waitUntilCancelled(_ cancelled: Shared<Bool>) async throws {
+    private static func waitUntilCancelled(_ cancelled: Flag) async throws {
         do {
             try await Task.sleep(for: .seconds(600))
         } catch {
-            cancelled.update { $0 = true }
+            cancelled.raise()
             throw error
         }
     }
 
     @Test func aCallThatOutlivesTheTimeoutIsCancelledAndReportsTheTimeout() async throws {
-        let cancelled = Shared(false)
+        let cancelled = Flag()
         await #expect(throws: UpstreamFailure.self) {
             _ = try await UpstreamCall.run(timeout: .milliseconds(50), on: eventLoop, disconnect: nil) {
                 try await Self.waitUntilCancelled(cancelled)
             }
         }
-        #expect(cancelled.value)
+        #expect(cancelled.isRaised)
     }
 
     @Test func aClientThatHangsUpMidCallCancelsIt() async throws {
         let signal = DisconnectSignal()
-        let cancelled = Shared(false)
+        let cancelled = Flag()
         await #expect(throws: ClientDisconnected.self) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -49,7 +49,7 @@ struct UpstreamCallTests {
                 try await group.next()
             }
         }
-        #expect(cancelled.value)
+        #expect(cancelled.isRaised)
         #expect(signal.waiting == 0)
     }
 
@@ -84,4 +84,13 @@ struct UpstreamCallTests {
         #expect(signal.onDisconnect { calls.withLock { $0 += 10 } } == nil)
         #expect(calls.withLock { $0 } == 11)
     }
+}
+
+/// Set once, read from any thread.
+final class Flag: Sendable {
+    private let raised = Atomic(false)
+
+    func raise() { raised.store(true, ordering: .relaxed) }
+
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
 }

@@ -1,0 +1,61 @@
+import MaskerCore
+import MaskerStore
+
+/// The writes that make a proxied turn durable: its tokens' vault entries and its audit events
+/// (with the masked payload when `audit.log_payloads` is on), both synced to disk, running at
+/// the same time as each other and as the model's call.
+///
+/// The rule they keep is that nothing restored from a turn, and no PHI, is released before the
+/// turn is on the record: the answer waits for `wait()`, and a turn that passes PHI through to the
+/// model as it is waits before the call. What the model may receive first is tokens, which are not
+/// PHI; if a write then fails, the answer is withheld (503) and the same values mint the same
+/// tokens when the caller tries again. Waiting for both writes before the call, as the proxy did,
+/// put two synced commits in series with the model on every turn (docs/performance.md).
+struct TurnCommit: Sendable {
+    struct Outcome: Sendable {
+        /// How long the vault took to store the entries (part of the `tokenize` stage).
+        var vaultTime: Duration
+        /// The first write that failed, as the error to answer with.
+        var failure: APIError?
+    }
+
+    // Results rather than throwing tasks: `Task` cannot carry a typed error.
+    private let vault: Task<Result<Duration, TokenMintError>, Never>
+    private let audit: Task<Result<Void, APIError>, Never>
+
+    init(_ prepared: [PreparedMask], masker: Masker, events: [AuditEvent], payload: AuditLog.Payload?, policy: Policy,
+         runtime: MaskingRuntime, metrics: ServerMetrics, requestID: String) {
+        vault = Task {
+            let start = ContinuousClock.now
+            do throws(TokenMintError) {
+                try await masker.persist(prepared)
+            } catch {
+                runtime.logger.error("vault write failed: \(error.description)", metadata: ["request_id": .string(requestID)])
+                return .failure(error)
+            }
+            return .success(ContinuousClock.now - start)
+        }
+        audit = Task {
+            do throws(APIError) {
+                try await ProxyService.record(events, policy: policy, runtime: runtime, metrics: metrics, payload: payload)
+            } catch {
+                return .failure(error)
+            }
+            return .success(())
+        }
+    }
+
+    /// Returns once both writes have finished, however they ended; safe to call more than once.
+    func wait() async -> Outcome {
+        let stored = await vault.value
+        let recorded = await audit.value
+        var outcome = Outcome(vaultTime: (try? stored.get()) ?? .zero, failure: nil)
+        if case let .failure(error) = stored {
+            outcome.failure = APIError(.serviceUnavailable, "masking_failed",
+                                       "the turn's tokens could not be stored, so the model's answer was withheld: \(error.description)")
+        } else if case let .failure(error) = recorded {
+            outcome.failure = error
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import MaskerCore
+import Synchronization
+
+/// A vault for proxy tests that counts its writes and can be told to fail them; everything else
+/// goes to an in-memory vault.
+final class ScriptedVault: VaultStore {
+    private let inner = InMemoryVaultStore()
+    let failsWrites: Bool
+    /// The entries of each `insert` call, in order.
+    let writes = Mutex<[[VaultEntry]]>([])
+
+    init(failsWrites: Bool = false) {
+        self.failsWrites = failsWrites
+    }
+
+    var location: String { "scripted" }
+
+    func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
+        writes.withLock { $0.append(entries) }
+        if failsWrites { throw VaultUnavailable("scripted failure") }
+        try await inner.insert(entries)
+    }
+
+    func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
+        try await inner.entries(forTokens: tokens)
+    }
+
+    func stats() async throws(VaultUnavailable) -> VaultStats { try await inner.stats() }
+    func count(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int { try await inner.count(selection) }
+    func purge(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int { try await inner.purge(selection) }
+
+    func rekey(from oldKid: String, _ transform: @escaping @Sendable (VaultEntry) -> VaultEntry?)
+        async throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) {
+        try await inner.rekey(from: oldKid, transform)
+    }
+
+    func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry] {
+        try await inner.entries(after: token, limit: limit)
+    }
+
+    func close() async {}
+}
