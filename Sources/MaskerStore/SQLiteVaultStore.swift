@@ -10,19 +10,25 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     private let pool: DatabasePool
     private let reader: SQLiteTokenReader
     private let committer: GroupCommitter
+    private let checkpointer: WALCheckpointer
     public let path: String
 
     /// `busyTimeout`: how long a write waits for another writer (another process) before failing.
     /// `maximumPages`: a cap on the file's size in 4 KiB pages (SQLite's `max_page_count`); a write
     /// past it fails as a full disk would, so the tests can exercise that path.
-    public init(path: String, busyTimeout: TimeInterval = 5, maximumPages: Int? = nil) throws(VaultUnavailable) {
+    /// `checkpointPages`: the write-ahead log's size that starts a background checkpoint
+    /// (`WALCheckpointer`).
+    public init(path: String, busyTimeout: TimeInterval = 5, maximumPages: Int? = nil, checkpointPages: Int32 = 1000) throws(VaultUnavailable) {
         self.path = path
         reader = SQLiteTokenReader(path: path)
+        let checkpointer = WALCheckpointer(path: path, thresholdPages: checkpointPages)
+        self.checkpointer = checkpointer
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(busyTimeout) // wait out another writer instead of failing at once
-            if let maximumPages {
-                configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
+            configuration.prepareDatabase { db in
+                checkpointer.install(on: db)
+                if let maximumPages { try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
             }
             let pool = try PrivateSQLiteDatabase.open(path: path, configuration: configuration, migrator: Self.migrator)
             self.pool = pool

@@ -17,6 +17,32 @@ struct SQLiteVaultStoreTests {
         #expect(mode == 0o600)
     }
 
+    /// Commits only append to the write-ahead log; a checkpoint on another connection copies it
+    /// into the database file once it passes `checkpointPages` (SQLite's own checkpoint, which
+    /// ran inside a commit, is off). Without it the file would never grow and the log never shrink.
+    @Test func theLogIsCheckpointedIntoTheDatabaseFileInTheBackground() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("vault.sqlite").path
+        let store = try SQLiteVaultStore(path: path, checkpointPages: 8)
+        func size(_ file: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0 }
+        let before = size(path)
+        for turn in 0..<40 {
+            try await store.insert((0..<20).map { entry("MSKV1.PHONE.K.T\(turn)-\($0)", ciphertext: Array(repeating: UInt8(turn), count: 200)) })
+        }
+        var waited = 0
+        while size(path) < before + 40 * 4096, waited < 5_000 {
+            try await Task.sleep(for: .milliseconds(20))
+            waited += 20
+        }
+        #expect(size(path) >= before + 40 * 4096, "the database file did not take in the log")
+        // Commits back to back outrun the background checkpoint; past 8 × 8 pages the writer
+        // checkpoints in line, so the log starts over instead of growing (about 9 pages a commit,
+        // each page 4 KiB plus a 24-byte frame header).
+        #expect(size(path + "-wal") < 100 * 4120)
+        #expect(try await store.count(.all) == 800)
+        #expect(try await store.entries(forTokens: ["MSKV1.PHONE.K.T39-19"]).count == 1)
+    }
+
     @Test func anUnusablePathIsAClearError() throws {
         let scratch = try ScratchDirectory()
         let blocker = scratch.url.appendingPathComponent("file")
