@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The proxy under load, on loopback (issue 8's targets). wrk with 100 connections sends the same
-# non-streaming chat turn (bench/load/chat.lua):
+# The proxy under load, on loopback (issue 8's targets). wrk with 100 connections sends a
+# non-streaming chat turn (bench/load/chat.lua; its phone number and SSN differ on every request):
 #   latency: each connection (a caller) sends a turn, waits for the answer, pauses 100 ms, and so
 #     on, straight to an OpenAI-compatible upstream (nginx answering a fixed completion) and then
 #     through `masker serve` to that same upstream; the difference is Masker's added latency.

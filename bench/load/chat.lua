@@ -1,9 +1,32 @@
 -- wrk script: one non-streaming chat turn of a patient's call (about 200 bytes of PHI-bearing
 -- text), the shape a voice platform sends. Used by scripts/load-test.sh against both the proxy
 -- and the upstream directly, so the two runs differ only by Masker.
+--
+-- Every request carries a different phone number and SSN, so each turn is new to the proxy: no
+-- cache of detections or tokens can answer it, as none could for a new caller. The system
+-- prompt is the same every time, as it is in a real deployment.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[{"model":"m","messages":[{"role":"system","content":"You are a clinic's scheduling assistant."},{"role":"user","content":"hi this is about my appointment, my date of birth is april twelfth nineteen ninety and my number is four one five five five five two six seven one, ssn 536-22-1234"}]}]]
+
+local words = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+
+local function spoken_digits(count)
+  local out = {}
+  for i = 1, count do out[i] = words[math.random(1, 10)] end
+  return table.concat(out, " ")
+end
+
+local function ssn()
+  local area = math.random(100, 665) -- never 000, 666 or 9xx: a number the SSA could issue
+  return string.format("%03d-%02d-%04d", area, math.random(1, 99), math.random(1, 9999))
+end
+
+function request()
+  local body = '{"model":"m","messages":[{"role":"system","content":"You are a clinic\'s scheduling assistant."},'
+    .. '{"role":"user","content":"hi this is about my appointment, my date of birth is april twelfth nineteen ninety and my number is '
+    .. spoken_digits(10) .. ', ssn ' .. ssn() .. '"}]}'
+  return wrk.format(nil, nil, nil, body)
+end
 
 -- LOAD_DELAY_MS > 0 makes each connection pause that long between requests: 100 connections
 -- then model 100 concurrent callers below the server's capacity, so latency is service time,

@@ -1,3 +1,4 @@
+import Synchronization
 /// Overrides from the command line or an API call, on top of the policy.
 public struct DetectionOptions: Sendable {
     /// Replaces every kind's `confidence_threshold` (`masker detect --threshold`).
@@ -42,6 +43,12 @@ public struct DetectionPipeline: Sendable {
     let stages: [Stage]
     let allowList: AllowList
     public let policy: Policy
+    /// Different for every pipeline built in this process, so a cache of results (the server's
+    /// `DetectionCache`) never answers for one pipeline with another's, even after a policy
+    /// reload that kept the policy's name and version.
+    public let identity: UInt64
+
+    private static let built = Atomic<UInt64>(0)
 
     /// - Parameter tagger: the NER back end of the `gemma` pass: by default the embedded model,
     ///   when it loaded (`EmbeddedNER.shared` says why not); without one the pass reports nothing.
@@ -75,6 +82,7 @@ public struct DetectionPipeline: Sendable {
         }
         self.stages = stages
         allowList = AllowList(policy.allow)
+        identity = Self.built.add(1, ordering: .relaxed).newValue
     }
 
     /// What the `gemma` pass looks for under this policy: empty when the policy (or `--passes`)

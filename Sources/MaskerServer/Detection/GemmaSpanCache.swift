@@ -1,6 +1,5 @@
 import Crypto
 import MaskerCore
-import Synchronization
 
 /// The LLM's spans for texts it has already read. A voice platform sends the whole conversation on
 /// every turn, so without this each turn would ask the model about every earlier message again.
@@ -8,17 +7,10 @@ import Synchronization
 /// Keyed by a SHA-256 of the kinds asked for and the text, holding offsets and kinds only: the
 /// cache keeps no PHI. Bounded; the oldest entries go first.
 final class GemmaSpanCache: Sendable {
-    private struct State {
-        var entries: [SHA256Digest: [Candidate]] = [:]
-        var order: [SHA256Digest] = []
-        var oldest = 0
-    }
-
-    private let state = Mutex(State())
-    let capacity: Int
+    private let cache: DigestCache<[Candidate]>
 
     init(capacity: Int = 4096) {
-        self.capacity = max(1, capacity)
+        cache = DigestCache(capacity: capacity)
     }
 
     static func key(_ text: String, kinds: Set<EntityKind>) -> SHA256Digest {
@@ -29,23 +21,9 @@ final class GemmaSpanCache: Sendable {
         return hasher.finalize()
     }
 
-    func spans(for key: SHA256Digest) -> [Candidate]? {
-        state.withLock { $0.entries[key] }
-    }
+    func spans(for key: SHA256Digest) -> [Candidate]? { cache.value(for: key) }
 
-    func store(_ spans: [Candidate], for key: SHA256Digest) {
-        state.withLock { state in
-            guard state.entries.updateValue(spans, forKey: key) == nil else { return }
-            // A ring of keys: the slot after the newest holds the oldest once the cache is full.
-            if state.order.count < capacity {
-                state.order.append(key)
-            } else {
-                state.entries.removeValue(forKey: state.order[state.oldest])
-                state.order[state.oldest] = key
-                state.oldest = (state.oldest + 1) % capacity
-            }
-        }
-    }
+    func store(_ spans: [Candidate], for key: SHA256Digest) { cache.store(spans, for: key) }
 
-    var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { cache.count }
 }

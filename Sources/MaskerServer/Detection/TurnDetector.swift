@@ -5,9 +5,16 @@ import MaskerCore
 /// endpoint fails: a turn is never held up or lost because the LLM is slow or down.
 public struct TurnDetector: Sendable {
     public let endpoint: GemmaEndpoint?
+    /// Results for texts seen before (the server's; the CLI reads each input once).
+    let cache: DetectionCache?
 
     public init(endpoint: GemmaEndpoint? = nil) {
+        self.init(endpoint: endpoint, cache: nil)
+    }
+
+    init(endpoint: GemmaEndpoint?, cache: DetectionCache?) {
         self.endpoint = endpoint
+        self.cache = cache
     }
 
     public struct Result: Sendable {
@@ -18,6 +25,21 @@ public struct TurnDetector: Sendable {
     }
 
     public func detect(_ texts: [String], pipeline: DetectionPipeline) async -> Result {
+        guard let cache else { return await detectAll(texts, pipeline: pipeline) }
+        let keys = texts.map { DetectionCache.key($0, pipeline: pipeline.identity) }
+        var detections = zip(keys, texts).map { cache.detections(for: $0, in: $1) }
+        let missing = detections.indices.filter { detections[$0] == nil }
+        guard !missing.isEmpty else { return Result(detections: detections.map { $0 ?? [] }, fallback: nil) }
+        let fresh = await detectAll(missing.map { texts[$0] }, pipeline: pipeline)
+        for (index, found) in zip(missing, fresh.detections) {
+            detections[index] = found
+            // A turn the LLM back end failed on is not what this pipeline finds when it answers.
+            if fresh.fallback == nil { cache.store(found, for: keys[index]) }
+        }
+        return Result(detections: detections.map { $0 ?? [] }, fallback: fresh.fallback)
+    }
+
+    private func detectAll(_ texts: [String], pipeline: DetectionPipeline) async -> Result {
         let kinds = pipeline.gemmaKinds
         guard let endpoint, !kinds.isEmpty, texts.contains(where: { !$0.isEmpty }) else {
             return Result(detections: texts.map { pipeline.detect($0) }, fallback: nil)

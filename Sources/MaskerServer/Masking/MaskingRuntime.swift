@@ -76,7 +76,7 @@ public final class MaskingRuntime: Sendable {
             agentStates.withLock { $0[agent.id] = state }
             return state
         }
-        if agent.policyName == Policy.healthcareDefault.name { return PolicyState(.healthcareDefault) }
+        if agent.policyName == Policy.healthcareDefault.name { return Self.healthcareDefault }
         return policyState
     }
 
@@ -87,6 +87,10 @@ public final class MaskingRuntime: Sendable {
         return parsed.issues + PolicyKeyCheck.issues(for: policy, kidLocation: parsed.kidLocation, keyRing: keyRing, keyErrors: [],
                                                      devMode: devMode)
     }
+
+    /// Built once: a pipeline per turn cost its construction every time, and a new identity that
+    /// no detection cached under the last one could match.
+    private static let healthcareDefault = PolicyState(.healthcareDefault)
 
     public func forget(agentID: String) {
         _ = agentStates.withLock { $0.removeValue(forKey: agentID) }
