@@ -65,7 +65,7 @@ public enum MaskerServerApp {
         let listen = dependencies.configuration.listen
         let app = Application(
             router: router(dependencies, httpClient: httpClient, recorder: recorder),
-            server: .http1(additionalChannelHandlers: [DisconnectWatcher()]),
+            server: .http1(configuration: .init(additionalChannelHandlers: [DisconnectWatcher()])),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "masker"),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? listen.port) },
             logger: dependencies.logger

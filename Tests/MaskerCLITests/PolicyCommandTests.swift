@@ -69,7 +69,7 @@ struct PolicyCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("keys").path))
         let keyDirectory = scratch.url.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keyDirectory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: keyDirectory.appendingPathComponent("K_HEALTHCARE.key").path,
+        _ = FileManager.default.createFile(atPath: keyDirectory.appendingPathComponent("K_HEALTHCARE.key").path,
                                        contents: Data(MaskerProcess.validKey.utf8), attributes: [.posixPermissions: 0o600])
         let after = try MaskerProcess.run(["policy", "validate", shipped], environment: environment)
         #expect(after.code == 0, "\(after.all)")

@@ -397,6 +397,7 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
 
     // MARK: Plumbing
 
+    @discardableResult
     private func run<T: Sendable>(_ operation: String, uniqueViolation: ServerStoreError? = nil,
                                   _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(ServerStoreError) -> T {
         do {

@@ -12,11 +12,10 @@ struct PolicyStartupTests {
         }
         do {
             _ = try PolicyStartup.load(text: invalidText, source: "p.yaml", devMode: false, keyCheck: nil, logger: log.logger)
-        } catch let error as PolicyInvalid {
+            Issue.record("expected invalid_scheme")
+        } catch {
             #expect(error.issues.map(\.code) == [.invalidScheme])
             #expect(error.source == "p.yaml")
-        } catch {
-            Issue.record("unexpected error \(error)")
         }
     }
 
@@ -37,11 +36,9 @@ struct PolicyStartupTests {
         do {
             _ = try PolicyStartup.load(text: valid, source: "p.yaml", devMode: false, keyCheck: keyCheck, logger: LogCapture().logger)
             Issue.record("expected unknown_kid")
-        } catch let error as PolicyInvalid {
+        } catch {
             #expect(error.issues.errors.map(\.code) == [.unknownKid])
             #expect(error.issues.errors.first?.line == 3)
-        } catch {
-            Issue.record("unexpected error \(error)")
         }
     }
 

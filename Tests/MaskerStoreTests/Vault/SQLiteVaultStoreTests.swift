@@ -46,7 +46,7 @@ struct SQLiteVaultStoreTests {
     @Test func anUnusablePathIsAClearError() throws {
         let scratch = try ScratchDirectory()
         let blocker = scratch.url.appendingPathComponent("file")
-        FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: blocker.path, contents: Data("x".utf8))
         do {
             _ = try SQLiteVaultStore(path: blocker.appendingPathComponent("vault.sqlite").path)
             Issue.record("expected VaultUnavailable")

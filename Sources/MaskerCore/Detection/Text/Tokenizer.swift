@@ -84,7 +84,6 @@ public enum Tokenizer {
             sawSpace = false
         }
         return sawNonASCII
-        return sawNonASCII
     }
 
     /// The fast path for all-ASCII text (almost every transcript): one pass that classifies each
