@@ -44,6 +44,7 @@ public enum MaskerServerApp {
         router.get("proxy/{agent}/v1/models") { _, context in
             try await proxy.models(agentID: try context.parameters.require("agent"))
         }
+        VapiWebhookRoutes(proxy: proxy, configuration: dependencies.configuration).register(router)
 
         // Only the API authenticates callers. Proxy requests carry the caller's model key in
         // `Authorization` (passed upstream), which must not cost a token lookup on every turn.

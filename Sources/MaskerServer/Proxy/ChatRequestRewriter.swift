@@ -7,8 +7,15 @@ import MaskerCore
 ///   JSON document in a string, whose string *values* are rewritten and which stays valid JSON
 ///   (text that does not parse as JSON is rewritten as plain text);
 /// - `tools[*].function.description`, `functions[*].description`, and every `description` inside
-///   their parameter schemas.
+///   their parameter schemas;
+/// - every string value inside the call metadata voice platforms add (`call`, `customer`,
+///   `phoneNumber`, `metadata`: Vapi sends them to a custom LLM unless told not to, and they hold
+///   the caller's number and name). Unknown fields otherwise pass through untouched; these are
+///   rewritten rather than dropped, so a server that reads them still finds them.
 enum ChatRequestRewriter {
+    /// Top-level fields of platform call metadata, which carry the caller's details.
+    static let callMetadataFields: Set<String> = ["call", "customer", "phoneNumber", "metadata"]
+
     typealias Transform = (String) throws -> String
 
     static func rewrite(_ request: JSONValue, _ transform: Transform) rethrows -> JSONValue {
@@ -24,6 +31,8 @@ enum ChatRequestRewriter {
                 }
             case "functions":
                 return try value.mappingElements { try rewriteFunctionDefinition($0, transform) }
+            case _ where callMetadataFields.contains(key):
+                return try rewriteStringValues(value, transform)
             default:
                 return value
             }

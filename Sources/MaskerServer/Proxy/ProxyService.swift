@@ -1,11 +1,9 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import MaskerCore
 import MaskerStore
-import Synchronization
 
 /// `POST /proxy/{agent_id}/v1/chat/completions`: mask the request, forward it to the agent's
 /// upstream, rehydrate the answer (streamed or whole), and record the turn.
@@ -52,7 +50,7 @@ struct ProxyService: Sendable {
         }
         var request = request
         let bytes = try await request.collectedBytes(limit: configuration.maxBodyBytes)
-        try checkSignature(request, body: bytes)
+        try BodySignature.check(request, body: bytes, secret: configuration.webhookSecret)
         let body: JSONValue
         do {
             body = try JSONParser.parse(bytes)
@@ -68,7 +66,7 @@ struct ProxyService: Sendable {
         let state = try runtime.policyState(for: agent)
         let policy = state.policy
         let tokenization = agent.tokenization.flatMap(TokenizationScheme.init(rawValue:)) ?? policy.tokenization
-        let externalID = try sessionID(request)
+        let externalID = try sessionID(request, body: body)
         let scope = policy.scope == .global ? "global" : "\(agent.id):\(externalID ?? context.requestID)"
         let masker = try runtime.masker(tokenization, policy: policy, scope: scope)
         let audit = AuditScope(sessionID: externalID ?? context.requestID, agentID: agent.id, policy: policy)
@@ -278,7 +276,7 @@ struct ProxyService: Sendable {
         try await runtime.record(events, policy: policy, payload: payload)
     }
 
-    private func agentOrThrow(_ id: String) async throws -> Agent {
+    func agentOrThrow(_ id: String) async throws -> Agent {
         let agent: Agent?
         do {
             agent = try await agents.agent(id: id)
@@ -301,23 +299,20 @@ struct ProxyService: Sendable {
         }
     }
 
-    /// `Masker-Session-Id`, checked: it names a call, so it must be short and printable.
-    private func sessionID(_ request: Request) throws -> String? {
-        guard let value = request.headers[Self.sessionHeader], !value.isEmpty else { return nil }
-        guard value.count <= 200, value.unicodeScalars.allSatisfy({ $0.value > 32 && $0.value < 127 }) else {
+    /// `Masker-Session-Id`, checked: it names a call, so it must be short and printable. Without
+    /// it, the `call.id` Vapi puts in the body (its default `metadataSendMode`) names the call.
+    private func sessionID(_ request: Request, body: JSONValue) throws -> String? {
+        guard let value = request.headers[Self.sessionHeader], !value.isEmpty else {
+            guard case let .object(call)? = body["call"], let id = call.first(where: { $0.0 == "id" })?.1.stringValue else { return nil }
+            return Self.isValidSessionID(id) ? id : nil
+        }
+        guard Self.isValidSessionID(value) else {
             throw APIError(.badRequest, "invalid_session_id", "Masker-Session-Id must be 1-200 printable ASCII characters without spaces")
         }
         return value
     }
 
-    /// With `MASKER_VAPI_WEBHOOK_SECRET` set, the body must come with its HMAC-SHA256 (hex) in
-    /// `X-Vapi-Signature` or `X-Masker-Signature`.
-    private func checkSignature(_ request: Request, body: [UInt8]) throws {
-        guard let secret = configuration.webhookSecret else { return }
-        let given = request.headers[HTTPField.Name("X-Vapi-Signature")!] ?? request.headers[HTTPField.Name("X-Masker-Signature")!]
-        let expected = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        guard let given, ConstantTime.equal(Array(given.lowercased().utf8), Array(Data(expected).hexString.utf8)) else {
-            throw APIError(.unauthorized, "bad_signature", "the body's HMAC-SHA256 signature is missing or wrong; sign with MASKER_VAPI_WEBHOOK_SECRET")
-        }
+    static func isValidSessionID(_ value: String) -> Bool {
+        !value.isEmpty && value.count <= 200 && value.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 }
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `POST /vapi/webhook/{agent_id}`: an agent's server URL for Vapi. To an `assistant-request` (an
+/// inbound call asking which assistant answers) it returns a transient assistant whose model is
+/// this agent's proxy, so a clinic points its Vapi phone number here and every turn of the call
+/// is masked. Every other server message is acknowledged with `{}` and dropped: status updates,
+/// transcripts and end-of-call reports carry the call's PHI, and none of it is kept or logged.
+struct VapiWebhookRoutes {
+    let proxy: ProxyService
+    let configuration: ServerConfiguration
+
+    func register(_ router: Router<MaskerRequestContext>) {
+        router.post("vapi/webhook/{agent}") { request, context in
+            var request = request
+            let bytes = try await request.collectedBytes(limit: configuration.maxBodyBytes)
+            try BodySignature.check(request, body: bytes, secret: configuration.webhookSecret)
+            let agent = try await proxy.agentOrThrow(try context.parameters.require("agent"))
+            guard let body = try? JSONParser.parse(bytes), case let .object(message)? = body["message"],
+                  let type = Self.field("type", of: message)?.stringValue else {
+                throw APIError(.badRequest, "invalid_webhook", "expected a Vapi server message: {\"message\": {\"type\": …}}")
+            }
+            guard type == "assistant-request" else { return JSONResponse.make(.object([])) }
+            var callID: String?
+            if case let .object(call)? = Self.field("call", of: message) { callID = Self.field("id", of: call)?.stringValue }
+            return JSONResponse.make(Self.assistant(for: agent, model: try proxy.upstream(for: agent).model, callID: callID,
+                                                    baseURL: configuration.baseURL))
+        }
+    }
+
+    private static func field(_ name: String, of object: [(String, JSONValue)]) -> JSONValue? {
+        object.first { $0.0 == name }?.1
+    }
+
+    /// The assistant answering the call: Vapi's `custom-llm` provider at the agent's proxy.
+    /// `metadataSendMode: off` keeps Vapi's call, customer and phone-number objects (the caller's
+    /// number and name) out of every turn's request; the call id comes back as the
+    /// `Masker-Session-Id` header instead, so the call's turns share one session and one token scope.
+    static func assistant(for agent: Agent, model: String, callID: String?, baseURL: String) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("provider", .string("custom-llm")),
+            ("url", .string("\(baseURL)/proxy/\(agent.id)/v1")),
+            ("model", .string(model)),
+            ("metadataSendMode", .string("off")),
+        ]
+        if let callID, ProxyService.isValidSessionID(callID) {
+            fields.append(("headers", .object([(ProxyService.sessionHeader.rawName, .string(callID))])))
+        }
+        // Vapi takes assistant names of up to 40 characters.
+        return .object([("assistant", .object([("name", .string(String(agent.name.prefix(40)))), ("model", .object(fields))]))])
+    }
+}
