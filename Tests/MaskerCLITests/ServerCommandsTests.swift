@@ -58,6 +58,12 @@ struct ServerCommandsTests {
         let taken = try server.masker(["agents", "create", "front-desk", "--upstream", "stub"], token: token)
         #expect(taken.code == 1)
         #expect(taken.stderr.contains("name_taken"))
+        let renamed = try server.masker(["agents", "update", agentID, "--name", "front-office", "--tokenization", "reversible-aead", "--json"], token: token)
+        #expect(renamed.code == 0, "\(renamed.all)")
+        let updated = try JSONParser.parse(Array(renamed.stdout.utf8))
+        #expect(updated["name"]?.stringValue == "front-office" && updated["tokenization"]?.stringValue == "reversible-aead")
+        #expect(updated["proxy_url"] == agent["proxy_url"])
+        #expect(try server.masker(["agents", "update", agentID], token: token).code == 64) // nothing to change
 
         let policy = try ScratchDirectory()
         let badPolicy = policy.url.appendingPathComponent("bad.yaml")

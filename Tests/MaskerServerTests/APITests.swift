@@ -36,6 +36,52 @@ struct APITests {
         try await server.stop()
     }
 
+    /// An agent's settings change in place: same id and proxy URL, and the next turn runs on the
+    /// new policy (the server's caches of the agent and of its policy are dropped).
+    @Test func anAgentIsUpdatedInPlaceAndItsNextTurnFollowsTheNewPolicy() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:m"))]), token: token)
+        let turn = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("ssn 536-22-1234"))])]))])
+        #expect(try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: turn).status == 200)
+        #expect(upstream.receivedText.contains("MSKV1.SSN."))
+
+        var policy = Policy.healthcareDefault
+        policy.entities[.ssn]?.action = .redact
+        let yaml = policy.yamlText
+        let patched = try await server.call(.PATCH, "/api/v1/agents/\(agent)", json: .object([("name", .string("front desk")), ("policy_yaml", .string(yaml))]),
+                                            token: token)
+        #expect(patched.status == 200, "\(patched.text)")
+        #expect(patched.json["id"]?.stringValue == agent)
+        #expect(patched.json["name"]?.stringValue == "front desk")
+        #expect(patched.json["has_policy_yaml"] == .bool(true))
+        #expect(try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: turn).status == 200)
+        #expect(upstream.received.withLock { String(decoding: $0.last ?? [], as: UTF8.self) }.contains("[REDACTED:SSN]"))
+
+        let back = try await server.call(.PATCH, "/api/v1/agents/\(agent)", json: .object([("policy_yaml", .null)]), token: token)
+        #expect(back.json["has_policy_yaml"] == .bool(false))
+        #expect(try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: turn).status == 200)
+        #expect(upstream.received.withLock { String(decoding: $0.last ?? [], as: UTF8.self) }.contains("MSKV1.SSN."))
+
+        _ = try await server.createAgent(.object([("name", .string("other")), ("upstream", .string("stub"))]), token: token)
+        let taken = try await server.call(.PATCH, "/api/v1/agents/\(agent)", json: .object([("name", .string("other"))]), token: token)
+        #expect(taken.status == 409)
+        #expect(taken.json["error"]?["code"]?.stringValue == "name_taken")
+        let invalid = try await server.call(.PATCH, "/api/v1/agents/\(agent)", json: .object([("policy_yaml", .string("version: 1\nname: p\nentities:\n  SSN: {action: shred}\n"))]),
+                                            token: token)
+        #expect(invalid.status == 422)
+        #expect(invalid.json["error"]?["code"]?.stringValue == "policy_invalid")
+        let badUpstream = try await server.call(.PATCH, "/api/v1/agents/\(agent)", json: .object([("upstream", .string("gopher"))]), token: token)
+        #expect(badUpstream.status == 422)
+
+        let elsewhere = try await server.token(account: "elsewhere")
+        let foreign = try await server.call(.PATCH, "/api/v1/agents/\(agent)", json: .object([("name", .string("mine"))]), token: elsewhere)
+        #expect(foreign.status == 404)
+        try await server.stop()
+        await upstream.stop()
+    }
+
     @Test func tokensAreListedWithoutSecretsAndRevokedAtOnce() async throws {
         let server = try await TestServer()
         let alice = try await server.token(account: "alice"), bob = try await server.token(account: "bob")

@@ -84,7 +84,7 @@ final class TestServer: @unchecked Sendable {
         var json: JSONValue { (try? JSONParser.parse(body)) ?? .null }
     }
 
-    enum Method: String { case GET, POST, DELETE }
+    enum Method: String { case GET, POST, PATCH, DELETE }
 
     func call(_ method: Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
               headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)) async throws -> Reply {

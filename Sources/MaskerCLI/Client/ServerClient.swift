@@ -26,7 +26,7 @@ struct ServerClient {
         self.token = token
     }
 
-    enum Method: String { case GET, POST, DELETE }
+    enum Method: String { case GET, POST, PATCH, DELETE }
 
     /// The JSON answer of a 2xx response (`.null` for 204); any other status throws a `CLIFailure`
     /// carrying the server's own message.

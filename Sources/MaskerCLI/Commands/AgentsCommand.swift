@@ -5,13 +5,14 @@ import MaskerCore
 struct AgentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agents",
-        abstract: "Create, list, show and delete a server's agents.",
+        abstract: "Create, list, show, update and delete a server's agents.",
         discussion: """
         Talks to a running `masker serve`: --server or MASKER_SERVER (default http://127.0.0.1:8080), \
         authenticated with MASKER_API_TOKEN (print one with `masker admin token` on the server). \
         Exit codes: 4 when the token is missing or refused, 5 when the server cannot be reached.
         """,
-        subcommands: [AgentsListCommand.self, AgentsCreateCommand.self, AgentsShowCommand.self, AgentsDeleteCommand.self]
+        subcommands: [AgentsListCommand.self, AgentsCreateCommand.self, AgentsShowCommand.self, AgentsUpdateCommand.self,
+                      AgentsDeleteCommand.self]
     )
 }
 
@@ -90,6 +91,65 @@ struct AgentsShowCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let client = try ServerClient(try CommandContext(options: global))
         let agent = try await client.call(.GET, "/api/v1/agents/\(PathSegment.escape(id))")
+        Console.out(global.json ? agent.serialized() : Console.fields(agent))
+    }
+}
+
+struct AgentsUpdateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Change an agent's name, upstream, tokenization or policy; its id and proxy URL stay.",
+        discussion: "Example: masker agents update agt_… --policy-file billing.yaml   (--server-policy: back to the server's policy)"
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Agent id (agt_…).", valueName: "id"))
+    var id: String
+
+    @Option(name: .long, help: ArgumentHelp("A new name, unique in your account.", valueName: "name"))
+    var name: String?
+
+    @Option(name: .long, help: ArgumentHelp("stub, or openai:<model>.", valueName: "upstream"))
+    var upstream: String?
+
+    @Option(name: .long, help: ArgumentHelp("Tokenization scheme overriding the policy's; \"policy\" for the policy's own.", valueName: "scheme"))
+    var tokenization: String?
+
+    @Option(name: .long, help: ArgumentHelp("A built-in policy by name.", valueName: "name"))
+    var policyName: String?
+
+    @Option(name: .long, help: ArgumentHelp("The agent's own policy YAML, validated by the server.", valueName: "file"))
+    var policyFile: String?
+
+    @Flag(name: .long, help: "Drop the agent's own policy: it follows the server's again.")
+    var serverPolicy = false
+
+    func validate() throws {
+        if [policyName != nil, policyFile != nil, serverPolicy].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --policy-name, --policy-file and --server-policy")
+        }
+        if name == nil, upstream == nil, tokenization == nil, policyName == nil, policyFile == nil, !serverPolicy {
+            throw ValidationError("nothing to change: give --name, --upstream, --tokenization, --policy-name, --policy-file or --server-policy")
+        }
+    }
+
+    mutating func run() async throws {
+        let context = try CommandContext(options: global)
+        let client = try ServerClient(context)
+        var body: [(String, JSONValue)] = []
+        if let name { body.append(("name", .string(name))) }
+        if let upstream { body.append(("upstream", .string(upstream))) }
+        if let tokenization { body.append(("tokenization", tokenization == "policy" ? .null : .string(tokenization))) }
+        if let policyName { body.append(("policy_name", .string(policyName))) }
+        if let policyFile {
+            guard let text = try context.readPolicy(policyFile).text else {
+                throw CLIFailure(.error, "cannot read the policy file \(policyFile); check the path")
+            }
+            body.append(("policy_yaml", .string(text)))
+        }
+        if serverPolicy { body += [("policy_name", .null), ("policy_yaml", .null)] }
+        let agent = try await client.call(.PATCH, "/api/v1/agents/\(PathSegment.escape(id))", body: .object(body))
         Console.out(global.json ? agent.serialized() : Console.fields(agent))
     }
 }

@@ -24,7 +24,9 @@ public final class MaskingRuntime: Sendable {
 
     private let current: Mutex<PolicyState>
     /// Agents with their own `policy_yaml`, parsed once: keyed by agent id.
-    private let agentStates = Mutex<[String: PolicyState]>([:])
+    /// Kept with the document they were parsed from: an agent updated through another replica
+    /// comes back (after `AgentCache`'s few seconds) with a different one, which is parsed afresh.
+    private let agentStates = Mutex<[String: (yaml: String, state: PolicyState)]>([:])
     private let loader: PolicyLoader
     public let keyRing: KeyRing
     public let devMode: Bool
@@ -67,13 +69,13 @@ public final class MaskingRuntime: Sendable {
     /// The policy an agent's turns run under: its own document, a named built-in one, or the server's.
     public func policyState(for agent: Agent) throws(APIError) -> PolicyState {
         if let yaml = agent.policyYAML {
-            if let cached = agentStates.withLock({ $0[agent.id] }) { return cached }
+            if let cached = agentStates.withLock({ $0[agent.id] }), cached.yaml == yaml { return cached.state }
             let parsed = PolicyParser.parse(yaml)
             guard let policy = parsed.policy, parsed.issues.errors.isEmpty else {
                 throw APIError(.internalServerError, "agent_policy_invalid", "the agent's stored policy no longer validates; replace the agent")
             }
             let state = PolicyState(policy)
-            agentStates.withLock { $0[agent.id] = state }
+            agentStates.withLock { $0[agent.id] = (yaml, state) }
             return state
         }
         if agent.policyName == Policy.healthcareDefault.name { return Self.healthcareDefault }

@@ -3,7 +3,7 @@ import Hummingbird
 import MaskerCore
 import MaskerStore
 
-/// `/api/v1/agents`: create, list, show, delete. Every call is scoped to the caller's account;
+/// `/api/v1/agents`: create, list, show, update, delete. Every call is scoped to the caller's account;
 /// another account's agent answers 404, exactly like one that does not exist.
 struct AgentRoutes {
     let store: any ServerStore
@@ -15,6 +15,7 @@ struct AgentRoutes {
         group.post("agents") { request, context in try await create(request, context) }
         group.get("agents") { _, context in try await list(context) }
         group.get("agents/{id}") { _, context in try await show(context) }
+        group.patch("agents/{id}") { request, context in try await update(request, context) }
         group.delete("agents/{id}") { _, context in try await delete(context) }
     }
 
@@ -22,19 +23,88 @@ struct AgentRoutes {
         let account = try context.requireAccount()
         var request = request
         let (body, _) = try await request.jsonObject(limit: configuration.maxBodyBytes)
-        guard let name = body["name"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 100 else {
+        let name = try Self.validName(body["name"])
+        let upstream = try Self.validUpstream(body["upstream"])
+        let tokenization = try Self.validTokenization(body["tokenization"])
+        let (policyName, policyYAML) = try validPolicy(name: body["policy_name"], yaml: body["policy_yaml"])
+        do {
+            let agent = try await store.createAgent(accountID: account.id, name: name, upstream: upstream, tokenization: tokenization,
+                                              policyName: policyName, policyYAML: policyYAML)
+            return JSONResponse.make(json(agent), status: .created)
+        } catch .nameTaken {
+            throw Self.nameTaken(name)
+        } catch {
+            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+        }
+    }
+
+    /// `PATCH /agents/{id}`: the fields given replace the agent's; its id, and so its proxy URL,
+    /// stay, so the voice platform's configuration does not change. `tokenization: null` returns
+    /// to the policy's scheme; `policy_name` or `policy_yaml` replaces the agent's policy (both
+    /// null: the server's policy). Takes effect on this server at once, on other replicas within
+    /// `AgentCache`'s few seconds.
+    private func update(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let id = try context.parameters.require("id")
+        var request = request
+        let (body, _) = try await request.jsonObject(limit: configuration.maxBodyBytes)
+        guard var agent = try await dbCall({ try await store.agent(id: id, accountID: account.id) }) else { throw APIError.notFound("agent") }
+        if let value = body["name"] { agent.name = try Self.validName(value) }
+        if let value = body["upstream"] { agent.upstream = try Self.validUpstream(value) }
+        if let value = body["tokenization"] { agent.tokenization = try Self.validTokenization(value) }
+        if body["policy_name"] != nil || body["policy_yaml"] != nil {
+            (agent.policyName, agent.policyYAML) = try validPolicy(name: body["policy_name"], yaml: body["policy_yaml"])
+        }
+        let updated: Bool
+        do {
+            updated = try await store.updateAgent(agent)
+        } catch .nameTaken {
+            throw Self.nameTaken(agent.name)
+        } catch {
+            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+        }
+        guard updated else { throw APIError.notFound("agent") } // deleted meanwhile
+        runtime.forget(agentID: id)
+        agents.forget(id)
+        return JSONResponse.make(json(agent))
+    }
+
+    private static func nameTaken(_ name: String) -> APIError {
+        APIError(.conflict, "name_taken", "an agent named \"\(name)\" already exists in this account; choose another name")
+    }
+
+    private static func validName(_ value: JSONValue?) throws(APIError) -> String {
+        guard let name = value?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 100 else {
             throw APIError(.unprocessableContent, "invalid_agent", "name is required: a string of 1-100 characters")
         }
-        guard let upstream = body["upstream"]?.stringValue, UpstreamName(upstream) != nil else {
+        return name
+    }
+
+    private static func validUpstream(_ value: JSONValue?) throws(APIError) -> String {
+        guard let upstream = value?.stringValue, UpstreamName(upstream) != nil else {
             throw APIError(.unprocessableContent, "invalid_agent", UpstreamName.help)
         }
-        let tokenization = body["tokenization"]?.stringValue
-        if let tokenization, TokenizationScheme(rawValue: tokenization) == nil {
+        return upstream
+    }
+
+    /// nil when absent or null: the policy's own scheme.
+    private static func validTokenization(_ value: JSONValue?) throws(APIError) -> String? {
+        guard let value, value != .null else { return nil }
+        guard let tokenization = value.stringValue, TokenizationScheme(rawValue: tokenization) != nil else {
             let names = TokenizationScheme.allCases.map(\.rawValue).joined(separator: ", ")
             throw APIError(.unprocessableContent, "invalid_agent", "tokenization must be one of \(names)")
         }
-        let policyName = body["policy_name"]?.stringValue
-        let policyYAML = body["policy_yaml"]?.stringValue
+        return tokenization
+    }
+
+    /// A built-in policy's name, or a policy document that validates here (keys included); both
+    /// nil (absent or null) means the server's policy.
+    private func validPolicy(name: JSONValue?, yaml: JSONValue?) throws(APIError) -> (name: String?, yaml: String?) {
+        let policyName = name == .null ? nil : name?.stringValue
+        let policyYAML = yaml == .null ? nil : yaml?.stringValue
+        if (name != nil && name != .null && policyName == nil) || (yaml != nil && yaml != .null && policyYAML == nil) {
+            throw APIError(.unprocessableContent, "invalid_agent", "policy_name and policy_yaml are strings")
+        }
         if policyName != nil, policyYAML != nil {
             throw APIError(.unprocessableContent, "invalid_agent", "give policy_name or policy_yaml, not both")
         }
@@ -54,15 +124,7 @@ struct AgentRoutes {
                 throw error
             }
         }
-        do {
-            let agent = try await store.createAgent(accountID: account.id, name: name, upstream: upstream, tokenization: tokenization,
-                                              policyName: policyName, policyYAML: policyYAML)
-            return JSONResponse.make(json(agent), status: .created)
-        } catch .nameTaken {
-            throw APIError(.conflict, "name_taken", "an agent named \"\(name)\" already exists in this account; choose another name")
-        } catch {
-            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
-        }
+        return (policyName, policyYAML)
     }
 
     private func list(_ context: MaskerRequestContext) async throws -> Response {

@@ -282,6 +282,19 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func updateAgent(_ agent: Agent) async throws(ServerStoreError) -> Bool {
+        let p = prefix
+        return try await run("write", uniqueViolation: .nameTaken) { client in
+            let rows = try await client.query("""
+                UPDATE \(unescaped: p)agent SET name = \(agent.name), upstream = \(agent.upstream), tokenization = \(agent.tokenization),
+                       policy_name = \(agent.policyName), policy_yaml = \(agent.policyYAML)
+                WHERE id = \(agent.id) AND account_id = \(agent.accountID) RETURNING id
+                """, logger: PostgresPool.silent)
+            for try await _ in rows.decode(String.self) { return true }
+            return false
+        }
+    }
+
     public func deleteAgent(id: String, accountID: String) async throws(ServerStoreError) -> Bool {
         let p = prefix
         return try await run("write") { client in

@@ -217,6 +217,16 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func updateAgent(_ agent: Agent) async throws(ServerStoreError) -> Bool {
+        try await write(uniqueViolation: .nameTaken) { db in
+            try db.execute(sql: """
+                UPDATE agent SET name = ?, upstream = ?, tokenization = ?, policy_name = ?, policy_yaml = ?
+                WHERE id = ? AND account_id = ?
+                """, arguments: [agent.name, agent.upstream, agent.tokenization, agent.policyName, agent.policyYAML, agent.id, agent.accountID])
+            return db.changesCount > 0
+        }
+    }
+
     public func deleteAgent(id: String, accountID: String) async throws(ServerStoreError) -> Bool {
         try await write { db in
             try db.execute(sql: "DELETE FROM agent WHERE id = ? AND account_id = ?", arguments: [id, accountID])

@@ -38,6 +38,10 @@ public protocol ServerStore: Sendable {
     /// An agent by id; with `accountID`, only that account's (another account's agent is "not found").
     func agent(id: String, accountID: String?) async throws(ServerStoreError) -> Agent?
     func agents(accountID: String) async throws(ServerStoreError) -> [Agent]
+    /// Replaces the name, upstream, tokenization and policy of the agent with `agent.id` in
+    /// `agent.accountID` (its id and creation time stay): whether there was one. Throws `nameTaken`
+    /// when another agent of the account has the new name.
+    func updateAgent(_ agent: Agent) async throws(ServerStoreError) -> Bool
     /// Whether an agent of this account was deleted.
     func deleteAgent(id: String, accountID: String) async throws(ServerStoreError) -> Bool
 

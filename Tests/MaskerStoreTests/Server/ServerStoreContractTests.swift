@@ -109,6 +109,26 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             #expect(try await store.agent(id: agent.id, accountID: nil)?.policyYAML == "version: 1\n")
             #expect(try await store.agent(id: agent.id, accountID: bob.id) == nil)
             #expect(try await store.agents(accountID: bob.id).map(\.upstream) == ["openai:m"])
+            // An update replaces the settings and keeps the id and creation time; another account's
+            // agent is not there to update, and a name taken in the account is refused.
+            var changed = agent
+            changed.name = "front"
+            changed.upstream = "openai:m2"
+            changed.tokenization = "reversible-aead"
+            changed.policyYAML = nil
+            changed.policyName = "healthcare-default"
+            #expect(try await store.updateAgent(changed) == true)
+            var reread = try #require(try await store.agent(id: agent.id, accountID: alice.id))
+            reread.createdAt = agent.createdAt
+            #expect(reread == changed)
+            var foreign = changed
+            foreign.accountID = bob.id
+            #expect(try await store.updateAgent(foreign) == false)
+            let other = try await store.createAgent(accountID: alice.id, name: "other", upstream: "stub", tokenization: nil, policyName: nil, policyYAML: nil)
+            var clash = other
+            clash.name = "front"
+            await #expect(throws: ServerStoreError.nameTaken) { _ = try await store.updateAgent(clash) }
+            #expect(try await store.deleteAgent(id: other.id, accountID: alice.id) == true)
             #expect(try await store.deleteAgent(id: agent.id, accountID: bob.id) == false)
             #expect(try await store.deleteAgent(id: agent.id, accountID: alice.id) == true)
             #expect(try await store.agents(accountID: alice.id).isEmpty)
