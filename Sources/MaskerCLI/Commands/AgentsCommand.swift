@@ -16,8 +16,16 @@ struct AgentsCommand: AsyncParsableCommand {
     )
 }
 
-/// One agent as a row of `list`.
+/// One agent as a row of `list`, and the policy file `create` and `update` send.
 enum AgentText {
+    /// The text of `--policy-file`: the server validates it, so it is sent as it is.
+    static func policyDocument(_ path: String, context: CommandContext) throws -> String {
+        guard let text = try context.readPolicy(path).text else {
+            throw CLIFailure(.error, "cannot read the policy file \(path); check the path")
+        }
+        return text
+    }
+
     static func line(_ agent: JSONValue) -> String {
         [agent["id"], agent["name"], agent["upstream"], agent["proxy_url"]].map { $0?.stringValue ?? "-" }.joined(separator: "\t")
     }
@@ -68,12 +76,7 @@ struct AgentsCreateCommand: AsyncParsableCommand {
         var body: [(String, JSONValue)] = [("name", .string(name)), ("upstream", .string(upstream))]
         if let tokenization { body.append(("tokenization", .string(tokenization))) }
         if let policyName { body.append(("policy_name", .string(policyName))) }
-        if let policyFile {
-            guard let text = try context.readPolicy(policyFile).text else {
-                throw CLIFailure(.error, "cannot read the policy file \(policyFile); check the path")
-            }
-            body.append(("policy_yaml", .string(text)))
-        }
+        if let policyFile { body.append(("policy_yaml", .string(try AgentText.policyDocument(policyFile, context: context)))) }
         let agent = try await client.call(.POST, "/api/v1/agents", body: .object(body))
         if global.json { Console.out(agent.serialized()); return }
         Console.out(Console.fields(agent))
@@ -142,12 +145,7 @@ struct AgentsUpdateCommand: AsyncParsableCommand {
         if let upstream { body.append(("upstream", .string(upstream))) }
         if let tokenization { body.append(("tokenization", tokenization == "policy" ? .null : .string(tokenization))) }
         if let policyName { body.append(("policy_name", .string(policyName))) }
-        if let policyFile {
-            guard let text = try context.readPolicy(policyFile).text else {
-                throw CLIFailure(.error, "cannot read the policy file \(policyFile); check the path")
-            }
-            body.append(("policy_yaml", .string(text)))
-        }
+        if let policyFile { body.append(("policy_yaml", .string(try AgentText.policyDocument(policyFile, context: context)))) }
         if serverPolicy { body += [("policy_name", .null), ("policy_yaml", .null)] }
         let agent = try await client.call(.PATCH, "/api/v1/agents/\(PathSegment.escape(id))", body: .object(body))
         Console.out(global.json ? agent.serialized() : Console.fields(agent))
