@@ -50,6 +50,9 @@ public struct APIError: Error, Sendable {
         APIError(.badRequest, "invalid_json", "the request body is not valid JSON (\(failure.description)); send a JSON object")
     }
 
+    /// A server-database failure; the reason goes to the log, never to the client.
+    static let databaseUnavailable = APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+
     static let unauthorized = APIError(.unauthorized, "unauthorized",
                                        "missing or unknown API token; send Authorization: Bearer <token> (masker admin token prints one)")
 

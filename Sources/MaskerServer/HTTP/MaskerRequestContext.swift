@@ -111,7 +111,7 @@ struct AccountAuthenticator: RouterMiddleware {
                 context.credential = .login(session)
             }
         } catch is ServerStoreError {
-            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+            throw APIError.databaseUnavailable
         }
         return try await next(request, context)
     }

@@ -281,7 +281,7 @@ struct ProxyService: Sendable {
         do {
             agent = try await agents.agent(id: id)
         } catch {
-            throw APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+            throw APIError.databaseUnavailable
         }
         guard let agent else {
             throw APIError(.notFound, "agent_not_found", "no agent with this id; create one with POST /api/v1/agents or masker agents create")
@@ -303,7 +303,7 @@ struct ProxyService: Sendable {
     /// it, the `call.id` Vapi puts in the body (its default `metadataSendMode`) names the call.
     private func sessionID(_ request: Request, body: JSONValue) throws -> String? {
         guard let value = request.headers[Self.sessionHeader], !value.isEmpty else {
-            guard case let .object(call)? = body["call"], let id = call.first(where: { $0.0 == "id" })?.1.stringValue else { return nil }
+            guard let id = body["call"]?["id"]?.stringValue else { return nil }
             return Self.isValidSessionID(id) ? id : nil
         }
         guard Self.isValidSessionID(value) else {

@@ -18,20 +18,13 @@ struct VapiWebhookRoutes {
             let bytes = try await request.collectedBytes(limit: configuration.maxBodyBytes)
             try BodySignature.check(request, body: bytes, secret: configuration.webhookSecret)
             let agent = try await proxy.agentOrThrow(try context.parameters.require("agent"))
-            guard let body = try? JSONParser.parse(bytes), case let .object(message)? = body["message"],
-                  let type = Self.field("type", of: message)?.stringValue else {
+            guard let body = try? JSONParser.parse(bytes), let message = body["message"], let type = message["type"]?.stringValue else {
                 throw APIError(.badRequest, "invalid_webhook", "expected a Vapi server message: {\"message\": {\"type\": …}}")
             }
             guard type == "assistant-request" else { return JSONResponse.make(.object([])) }
-            var callID: String?
-            if case let .object(call)? = Self.field("call", of: message) { callID = Self.field("id", of: call)?.stringValue }
-            return JSONResponse.make(Self.assistant(for: agent, model: try proxy.upstream(for: agent).model, callID: callID,
-                                                    baseURL: configuration.baseURL))
+            return JSONResponse.make(Self.assistant(for: agent, model: try proxy.upstream(for: agent).model,
+                                                    callID: message["call"]?["id"]?.stringValue, baseURL: configuration.baseURL))
         }
-    }
-
-    private static func field(_ name: String, of object: [(String, JSONValue)]) -> JSONValue? {
-        object.first { $0.0 == name }?.1
     }
 
     /// The assistant answering the call: Vapi's `custom-llm` provider at the agent's proxy.
