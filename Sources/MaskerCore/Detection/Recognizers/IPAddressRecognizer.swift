@@ -8,6 +8,8 @@ struct IPAddressRecognizer: Recognizer {
     let name = "ip_address"
     var kinds: Set<EntityKind> { [.ipAddress] }
     var minimumDigits: Int { 1 }
+    /// Every address has separators: dots, or colons for IPv6 (a spoken "dot" is a '.' by now).
+    var requiredSymbols: StaticString? { ".:" }
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens

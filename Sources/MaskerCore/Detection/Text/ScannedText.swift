@@ -13,6 +13,10 @@ public struct ScannedText: Sendable {
     let digitRuns: [DigitRun]
     /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
     private let isASCII: Bool
+    /// Which ASCII punctuation characters occur as tokens, one bit each (bit n of the pair is the
+    /// character with code n): the pipeline asks before each recognizer that needs a symbol, and
+    /// this answers without walking the tokens again.
+    private let symbols: (UInt64, UInt64)
 
     public init(_ text: String) {
         string = text
@@ -20,8 +24,13 @@ public struct ScannedText: Sendable {
         tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text, isASCII: &isASCII))
         var digits = 0
         var starts: [PhraseStart] = []
+        var symbols: (UInt64, UInt64) = (0, 0)
         for (index, token) in tokens.enumerated() {
             digits += token.digitCount
+            if token.kind == .punct, token.text.count == 1 {
+                let code = token.text.byte(at: 0)
+                if code < 64 { symbols.0 |= 1 << UInt64(code) } else if code < 128 { symbols.1 |= 1 << UInt64(code - 64) }
+            }
             if token.kind == .word, let lists = IntroducingPhrases.firstWords[token.text] {
                 starts.append(PhraseStart(index: Int32(index), lists: lists))
             }
@@ -30,12 +39,14 @@ public struct ScannedText: Sendable {
         phraseStarts = starts
         digitRuns = digits >= DigitRun.minimumDigits ? DigitRun.all(in: tokens) : []
         self.isASCII = isASCII
+        self.symbols = symbols
     }
 
     /// Whether any token is one of these punctuation characters (ASCII: "@", or ".:" for either).
-    public func contains(anyOf symbols: StaticString) -> Bool {
-        let wanted = UnsafeBufferPointer(start: symbols.utf8Start, count: symbols.utf8CodeUnitCount)
-        return tokens.contains { $0.kind == .punct && $0.text.count == 1 && wanted.contains($0.text.byte(at: 0)) }
+    public func contains(anyOf wanted: StaticString) -> Bool {
+        UnsafeBufferPointer(start: wanted.utf8Start, count: wanted.utf8CodeUnitCount).contains { code in
+            code < 64 ? symbols.0 & (1 << UInt64(code)) != 0 : (code < 128 && symbols.1 & (1 << UInt64(code - 64)) != 0)
+        }
     }
 
     /// A token's whole canonical text. `token.text` keeps a prefix of anything longer than

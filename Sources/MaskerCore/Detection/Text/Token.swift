@@ -53,8 +53,9 @@ public struct Token: Sendable, Equatable {
         }
     }
 
-    /// The tokenizer's fast path, which has counted the digits and seen the capitals already.
-    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, digitCount: Int, caseShape: CaseShape) {
+    /// The tokenizer's fast path, which has counted the digits, seen the capitals and looked the
+    /// word up in `NumberWords.lexicon` already.
+    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, digitCount: Int, caseShape: CaseShape, roles: SpokenRole) {
         self.kind = kind
         self.text = text
         self.start = start
@@ -62,12 +63,7 @@ public struct Token: Sendable, Equatable {
         self.spaceBefore = spaceBefore
         self.digitCount = digitCount
         self.caseShape = caseShape
-        if kind == .word {
-            roles = NumberWords.lexicon[text] ?? []
-            if digitCount > 0, let first = text.first, first >= 48, first <= 57, SpokenFormNormalizer.writtenOrdinal(text) != nil {
-                roles.insert(.writtenOrdinal)
-            }
-        }
+        self.roles = roles
     }
 
     /// For tests and slow paths: the text is lowercased, and its capitals remembered.
