@@ -57,7 +57,7 @@ struct NERFeatures {
     @inline(__always) static func shape(_ token: Token) -> UInt64 {
         switch token.kind {
         case .number: return 1
-        case .punct: return 100 &+ (token.text.hash & 0xFFFF)
+        case .punct: return 100 &+ (token.text.fnv1a & 0xFFFF)
         case .word:
             if token.spoken { return 2 }
             if token.isAllCapitals { return token.length == 1 ? 3 : 4 }
@@ -68,9 +68,14 @@ struct NERFeatures {
 
     static let boundary: UInt64 = 0xB0B0  // the word hash used beyond either end of the turn
 
+    /// Each token's word identity for the features: FNV-1a of its text, which the weights were
+    /// trained on (not `TokenText.hash`), computed once per turn for both kinds of slots.
+    static func hashes(of tokens: [Token]) -> [UInt64] { tokens.map { $0.text.fnv1a } }
+
     /// The static slots of every token, in order, handed to `sink`: the trainer keeps them as a
     /// list (`SlotList`); the tagger adds each one's weights as it comes and keeps only the sums.
-    func staticSlots<Sink: NERFeatureSink>(_ tokens: [Token], into sink: inout Sink) {
+    /// - Parameter hashes: `NERFeatures.hashes(of: tokens)`, shared with `dynamicSlots`.
+    func staticSlots<Sink: NERFeatureSink>(_ tokens: [Token], hashes: [UInt64], into sink: inout Sink) {
         let register = NERFeatures.register(of: tokens)
         let n = tokens.count
         var words = [UInt64](repeating: 0, count: n)
@@ -78,7 +83,7 @@ struct NERFeatures {
         var shapes = [UInt64](repeating: 0, count: n)
         for i in 0..<n {
             let token = tokens[i]
-            words[i] = token.kind == .number ? 0x4E554D : token.text.hash
+            words[i] = token.kind == .number ? 0x4E554D : hashes[i]
             lex[i] = token.kind == .word ? lexicon.lookup(token.text) : 0
             shapes[i] = NERFeatures.shape(token) &* 4 &+ register.rawValue
         }
@@ -108,9 +113,9 @@ struct NERFeatures {
             sink.add(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
             sink.add(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
             sink.add(slot(.suffix, token.text.withBytes { bytes in
-                var suffix = TokenText()
-                for byte in bytes.suffix(3) { suffix.append(byte) }
-                return suffix.hash
+                var hash = TokenText.fnvOffset // FNV-1a of the last three bytes
+                for byte in bytes.suffix(3) { hash = (hash ^ UInt64(byte)) &* TokenText.fnvPrime }
+                return hash
             }))
             if token.spoken { sink.add(slot(.spelled, word(i - 1))) }
             let shapeHere = shapes[i]
@@ -140,8 +145,8 @@ struct NERFeatures {
     }
 
     /// The slots that depend on the tags chosen for the two tokens before.
-    @inline(__always) func dynamicSlots(for token: Token, previous: NERTag, beforePrevious: NERTag) -> (Int32, Int32, Int32) {
-        let word = token.kind == .word ? token.text.hash : 0
+    @inline(__always) func dynamicSlots(for token: Token, hash: UInt64, previous: NERTag, beforePrevious: NERTag) -> (Int32, Int32, Int32) {
+        let word = token.kind == .word ? hash : 0
         let p = UInt64(previous.rawValue), pp = UInt64(beforePrevious.rawValue)
         return (slot(.previousTag, p), slot(.previousTagWord, NERFeatures.combine(p, word)),
                 slot(.previousTwoTags, p &* 16 &+ pp))

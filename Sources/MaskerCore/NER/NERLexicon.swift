@@ -5,8 +5,8 @@ import Foundation
 /// words frequent in clinical conversation). Built by `data/ner/build_ner_data.py`.
 ///
 /// Stored as word hash → bit set rather than `WordTable`: 160 thousand words as `TokenText` keys
-/// would cost some 60 MB, and a 64-bit FNV hash does not collide across a list this size (the
-/// loader checks). Features are named by the list's name (`last:3`), not by the bit, so a rebuilt
+/// would cost some 60 MB, and the 64-bit `TokenText.hash` does not collide across a list this
+/// size (`EmbeddedNERTests` checks the shipped lexicon). Features are named by the list's name (`last:3`), not by the bit, so a rebuilt
 /// lexicon with lists in another order still fits the trained weights.
 public struct NERLexicon: Sendable {
     /// List names, indexed by bit.
@@ -63,7 +63,7 @@ public struct NERLexicon: Sendable {
                     throw LoadError.malformed(path: path, line: line, reason: "expected word<TAB>features")
                 }
                 var word = TokenText()
-                for i in index..<tab { word.append(lowercased(bytes[i])) }
+                word.append(contentsOf: bytes[index..<tab].lazy.map(lowercased))
                 var set: UInt32 = 0
                 var cursor = tab + 1
                 while cursor < lineEnd {
@@ -104,7 +104,7 @@ public struct NERLexicon: Sendable {
         self.mask = mask
         self.count = entries.count
         featureNames = names
-        featureHashes = names.map { TokenText($0).hash }
+        featureHashes = names.map { TokenText($0).fnv1a }
     }
 
     /// The lists holding this (lowercase) word, as a bit set over `featureNames`.

@@ -48,8 +48,9 @@ public struct NERModel: Sendable {
             numbers.withUnsafeBufferPointer { numbers in
                 let lookup = RowLookup(rows: rows, numbers: numbers)
                 var sums = StaticScores(lookup: lookup, capacity: tokens.count)
-                features.staticSlots(tokens, into: &sums)
-                return decode(tokens, staticScores: sums.scores, lookup: lookup)
+                let hashes = NERFeatures.hashes(of: tokens)
+                features.staticSlots(tokens, hashes: hashes, into: &sums)
+                return decode(tokens, hashes: hashes, staticScores: sums.scores, lookup: lookup)
             }
         }
     }
@@ -85,12 +86,12 @@ public struct NERModel: Sendable {
     }
 
     /// Greedy left-to-right decoding into spans.
-    private func decode<Number>(_ tokens: [Token], staticScores: [SIMD8<Float>], lookup: RowLookup<Number>) -> [Span] {
+    private func decode<Number>(_ tokens: [Token], hashes: [UInt64], staticScores: [SIMD8<Float>], lookup: RowLookup<Number>) -> [Span] {
         var spans: [Span] = []
         var previous = NERTag.outside, beforePrevious = NERTag.outside
         var open: Span?
         for i in 0..<tokens.count {
-            let dynamic = features.dynamicSlots(for: tokens[i], previous: previous, beforePrevious: beforePrevious)
+            let dynamic = features.dynamicSlots(for: tokens[i], hash: hashes[i], previous: previous, beforePrevious: beforePrevious)
             var scores = staticScores[i]
             scores += lookup[dynamic.0]
             scores += lookup[dynamic.1]

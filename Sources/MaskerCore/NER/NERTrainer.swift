@@ -61,11 +61,13 @@ public struct NERTrainer {
             for index in order {
                 let example = examples[index]
                 slots.removeAll()
-                features.staticSlots(example.tokens, into: &slots)
+                let hashes = NERFeatures.hashes(of: example.tokens)
+                features.staticSlots(example.tokens, hashes: hashes, into: &slots)
                 var previous = NERTag.outside, beforePrevious = NERTag.outside
                 for i in example.tokens.indices {
                     let own = slots[token: i]
-                    let dynamic = features.dynamicSlots(for: example.tokens[i], previous: previous, beforePrevious: beforePrevious)
+                    let dynamic = features.dynamicSlots(for: example.tokens[i], hash: hashes[i], previous: previous,
+                                                        beforePrevious: beforePrevious)
                     let scores = weights.withUnsafeBufferPointer { NERModel.score(own, dynamic, weights: $0) }
                     let (guess, _) = NERModel.choose(scores, after: previous)
                     let truth = example.tags[i]

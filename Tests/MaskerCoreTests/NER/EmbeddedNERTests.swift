@@ -17,6 +17,19 @@ struct EmbeddedNERTests {
         #expect(pipeline.activePasses == [.regex, .gemma])
     }
 
+    /// `NERLexicon` keeps only each word's 64-bit `TokenText.hash`, so two words of the shipped
+    /// lexicon sharing one would give one of them the other's lists.
+    @Test func noTwoLexiconWordsShareAHash() throws {
+        let url = try #require(EmbeddedNER.locate()).appendingPathComponent("lexicon.tsv")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var words = Set<String>()
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            if let word = line.split(separator: "\t").first { words.insert(word.lowercased()) }
+        }
+        #expect(words.count > 100_000)
+        #expect(Set(words.map { TokenText($0).hash }).count == words.count)
+    }
+
     @Test(arguments: [
         ("hi um this is maria lopez calling about my refill", "maria lopez"),
         ("yeah my name is kevin o'brien", "kevin o'brien"),

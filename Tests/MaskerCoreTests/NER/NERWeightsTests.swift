@@ -38,11 +38,12 @@ struct NERWeightsTests {
             let tokens = ScannedText(text).tokens
             // The trainer's way: every slot of a token listed, then scored against the dense table.
             var slots = SlotList()
-            model.features.staticSlots(tokens, into: &slots)
+            let hashes = NERFeatures.hashes(of: tokens)
+            model.features.staticSlots(tokens, hashes: hashes, into: &slots)
             var previous = NERTag.outside, beforePrevious = NERTag.outside
             var expected: [(NERTag, Float)] = []
             for i in tokens.indices {
-                let dynamic = model.features.dynamicSlots(for: tokens[i], previous: previous, beforePrevious: beforePrevious)
+                let dynamic = model.features.dynamicSlots(for: tokens[i], hash: hashes[i], previous: previous, beforePrevious: beforePrevious)
                 let scores = dense.withUnsafeBufferPointer {
                     NERModel.score(slots[token: i], dynamic, weights: $0)
                 }

@@ -25,13 +25,14 @@ public struct ScannedText: Sendable {
         var digits = 0
         var starts: [PhraseStart] = []
         var symbols: (UInt64, UInt64) = (0, 0)
+        let firstWords = IntroducingPhrases.firstWords // once, not through `swift_once` for every word
         for (index, token) in tokens.enumerated() {
             digits += token.digitCount
             if token.kind == .punct, token.text.count == 1 {
                 let code = token.text.byte(at: 0)
                 if code < 64 { symbols.0 |= 1 << UInt64(code) } else if code < 128 { symbols.1 |= 1 << UInt64(code - 64) }
             }
-            if token.kind == .word, let lists = IntroducingPhrases.firstWords[token.text] {
+            if token.kind == .word, let lists = firstWords[token.text] {
                 starts.append(PhraseStart(index: Int32(index), lists: lists))
             }
         }

@@ -17,13 +17,67 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
     private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     /// Length in UTF-8 bytes of the whole text, including any bytes beyond `capacity`.
     public private(set) var count: Int = 0
-    /// FNV-1a over every byte: the key of `WordTable` lookups, computed as the bytes arrive.
-    public private(set) var hash: UInt64 = TokenText.fnvOffset
+    /// The key of `WordTable` lookups: `TokenText.mix` of the stored bytes as whole 8-byte words,
+    /// then an FNV-1a step for each byte past `capacity`, so it covers every byte.
+    ///
+    /// Why not FNV-1a over every byte, as it was: its multiply per byte is one long chain of
+    /// dependent steps, and it was what kept the tokenizer from cutting a short word with a single
+    /// 8-byte load (`Tokenizer.tokenizeASCII`). FNV-1a lives on as `fnv1a`, because the embedded
+    /// NER model's features were trained on it.
+    public private(set) var hash: UInt64 = TokenText.mix((0, 0, 0, 0), count: 0)
 
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
 
     public init() {}
+
+    /// A text of at most `capacity` bytes, given as its 8-byte words (little-endian, lowercase,
+    /// zero past `count`): the tokenizer's fast path, which has loaded them whole.
+    @inline(__always) init(words: (UInt64, UInt64, UInt64, UInt64), count: Int) {
+        storage = words
+        self.count = count
+        hash = TokenText.mix(words, count: count)
+    }
+
+    /// The hash of up to `capacity` stored bytes: each 8-byte word that holds any of them is
+    /// folded in with a multiply and a shift, and a final avalanche (MurmurHash3's) spreads every
+    /// input bit over the low bits `WordTable` indexes by. A word costs one multiply, where FNV-1a
+    /// costs one per byte; `NERLexicon` trusts it not to collide among 160 thousand words.
+    @inline(__always) static func mix(_ words: (UInt64, UInt64, UInt64, UInt64), count: Int) -> UInt64 {
+        let stored = Swift.min(count, TokenText.capacity)
+        var hash = UInt64(truncatingIfNeeded: stored) &* 0x9E37_79B9_7F4A_7C15
+        @inline(__always) func fold(_ word: UInt64) {
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+        }
+        if stored > 0 { fold(words.0) }
+        if stored > 8 { fold(words.1) }
+        if stored > 16 { fold(words.2) }
+        if stored > 24 { fold(words.3) }
+        hash ^= hash >> 33
+        hash &*= 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 33
+        return hash
+    }
+
+    /// FNV-1a over the stored bytes: the word identity the embedded NER model's features were
+    /// trained on (`NERFeatures`). Exact for every text up to `capacity` bytes; a longer one
+    /// hashes its prefix.
+    public var fnv1a: UInt64 {
+        var hash = TokenText.fnvOffset
+        var word = storage.0
+        for index in 0..<Swift.min(count, TokenText.capacity) {
+            switch index {
+            case 8: word = storage.1
+            case 16: word = storage.2
+            case 24: word = storage.3
+            default: break
+            }
+            hash = (hash ^ (word & 0xFF)) &* TokenText.fnvPrime
+            word >>= 8
+        }
+        return hash
+    }
 
     /// Lowercases as it copies. ASCII is folded byte by byte; text with other scalars goes through
     /// `String.lowercased()` (rare in transcripts, and the only correct way for "É" and friends).
@@ -31,15 +85,15 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
         var isASCII = true
         for byte in string.utf8 where byte >= 0x80 { isASCII = false; break }
         if isASCII {
-            for byte in string.utf8 { append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
+            append(contentsOf: string.utf8.lazy.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
         } else {
-            for byte in string.lowercased().utf8 { append(byte) }
+            append(contentsOf: string.lowercased().utf8)
         }
     }
 
     /// A literal, taken as written (literals in this module are lowercase already).
     public init(_ literal: StaticString) {
-        for byte in UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount) { append(byte) }
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// The decimal digits of a non-negative number: what a spoken number becomes.
@@ -49,10 +103,11 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
         guard value > 0 else { append(48); return }
         var divisor = 1
         while divisor <= value / 10 { divisor *= 10 }
-        while divisor > 0 {
-            append(UInt8(48 + (value / divisor) % 10))
-            divisor /= 10
-        }
+        append(contentsOf: sequence(state: divisor) { (divisor: inout Int) -> UInt8? in
+            guard divisor > 0 else { return nil }
+            defer { divisor /= 10 }
+            return UInt8(48 + (value / divisor) % 10)
+        })
     }
 
     /// From a tokenizer's slice of UTF-8; `shape` learns whether the original had capitals.
@@ -81,14 +136,32 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
     @inline(__always) public mutating func append(_ byte: UInt8) {
         if count < TokenText.capacity {
             withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+            count += 1
+            hash = TokenText.mix(storage, count: count)
+        } else {
+            count += 1
+            hash = (hash ^ UInt64(byte)) &* TokenText.fnvPrime
         }
-        count += 1
-        hash ^= UInt64(byte)
-        hash &*= TokenText.fnvPrime
+    }
+
+    /// Appends bytes, hashing once at the end rather than after every byte.
+    public mutating func append<Bytes: Sequence>(contentsOf bytes: Bytes) where Bytes.Element == UInt8 {
+        for byte in bytes {
+            if count < TokenText.capacity {
+                withUnsafeMutableBytes(of: &storage) { $0[count] = byte }
+                count += 1
+                // Full now: later bytes continue the hash one FNV-1a step each, as `append` does.
+                if count == TokenText.capacity { hash = TokenText.mix(storage, count: count) }
+            } else {
+                count += 1
+                hash = (hash ^ UInt64(byte)) &* TokenText.fnvPrime
+            }
+        }
+        if count < TokenText.capacity { hash = TokenText.mix(storage, count: count) }
     }
 
     public mutating func append(_ other: TokenText) {
-        other.withBytes { for byte in $0 { append(byte) } }
+        other.withBytes { append(contentsOf: $0) }
         // Bytes past the other's prefix are not visible. The count stays right (length checks read
         // it); the hash can no longer equal the whole text's, so a joined text that long never
         // equals anything, which is the safe way to be wrong.
@@ -177,7 +250,7 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
     /// A copy without its first `prefix` bytes (stored bytes only).
     public func dropping(first prefix: Int) -> TokenText {
         var result = TokenText()
-        withBytes { bytes in for byte in bytes.dropFirst(prefix) { result.append(byte) } }
+        withBytes { bytes in result.append(contentsOf: bytes.dropFirst(prefix)) }
         return result
     }
 

@@ -53,6 +53,35 @@ struct TokenTextTests {
         #expect(TokenText("4155552671").dropping(first: 1) == TokenText("155552671"))
     }
 
+    /// `hash` must not depend on how a text was built: the tokenizer loads whole 8-byte words,
+    /// the normaliser appends, tables are built from Strings. A word cut by the tokenizer that
+    /// hashed differently from the same word in a table would silently never be found.
+    @Test(arguments: [1, 7, 8, 9, 16, 17, 31, 32, 33, 40, 70])
+    func everyWayOfBuildingATextHashesAlike(_ length: Int) {
+        let alphabet = Array("AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")
+        let word = String((0..<length).map { alphabet[$0 % alphabet.count] })
+        let fromString = TokenText(word)
+        var byteByByte = TokenText()
+        for byte in word.lowercased().utf8 { byteByByte.append(byte) }
+        var inTwoParts = TokenText(String(word.prefix(length / 2)))
+        inTwoParts.append(contentsOf: word.suffix(length - length / 2).lowercased().utf8)
+        let tokens = Tokenizer.tokenize("said " + word + " then")
+        #expect(tokens.count == 3)
+        for other in [byteByByte, inTwoParts, tokens[1].text] {
+            #expect(other == fromString)
+            #expect(other.hash == fromString.hash)
+        }
+        if length <= TokenText.capacity { #expect(WordSet([word]).contains(tokens[1].text)) }
+    }
+
+    /// The NER model's features were trained on FNV-1a of the lowercase text; these are the
+    /// published FNV-1a 64 test values.
+    @Test func fnv1aIsTheStandardFunction() {
+        #expect(TokenText("").fnv1a == 0xcbf2_9ce4_8422_2325)
+        #expect(TokenText("a").fnv1a == 0xaf63_dc4c_8601_ec8c)
+        #expect(TokenText("foobar").fnv1a == 0x8594_4171_f739_67e8)
+    }
+
     @Test func tablesFindEveryWordAndNothingElse() {
         let words = (0..<500).map { "word\($0)" }
         let table = WordTable(words.enumerated().map { ($1, $0) })
