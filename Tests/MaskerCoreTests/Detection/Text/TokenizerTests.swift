@@ -44,6 +44,23 @@ struct TokenizerTests {
         #expect(checked > 100)
     }
 
+    /// `tokenize` first gives the fast path room for a token every four bytes and cuts again
+    /// with more when text is denser; whatever the density and length, nothing may be lost.
+    @Test(arguments: ["(", "a,", "12-", "x ", "hello "])
+    func denseTextIsCutWhole(_ unit: String) {
+        for repeats in [1, 3, 5, 17, 40, 200] {
+            var text = String(repeating: unit, count: repeats)
+            let tokens = Tokenizer.tokenize(text)
+            let general = text.withUTF8 { bytes in
+                var general: [Token] = []
+                _ = Tokenizer.tokenizeDecoding(bytes, into: &general)
+                return general
+            }
+            #expect(tokens == general, "\(repeats) × \(unit)")
+            #expect(tokens.count >= repeats)
+        }
+    }
+
     @Test func nonASCIITextFallsBackToScalarOffsets() {
         var isASCII = true
         let tokens = Tokenizer.tokenize("café 415 555", isASCII: &isASCII)
