@@ -64,19 +64,11 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
     /// trained on (`NERFeatures`). Exact for every text up to `capacity` bytes; a longer one
     /// hashes its prefix.
     public var fnv1a: UInt64 {
-        var hash = TokenText.fnvOffset
-        var word = storage.0
-        for index in 0..<Swift.min(count, TokenText.capacity) {
-            switch index {
-            case 8: word = storage.1
-            case 16: word = storage.2
-            case 24: word = storage.3
-            default: break
-            }
-            hash = (hash ^ (word & 0xFF)) &* TokenText.fnvPrime
-            word >>= 8
+        withUnsafeBytes(of: storage) { bytes in
+            var hash = TokenText.fnvOffset
+            for index in 0..<Swift.min(count, TokenText.capacity) { hash = (hash ^ UInt64(bytes[index])) &* TokenText.fnvPrime }
+            return hash
         }
-        return hash
     }
 
     /// Lowercases as it copies. ASCII is folded byte by byte; text with other scalars goes through
