@@ -70,7 +70,25 @@ struct NERFeatures {
 
     /// Each token's word identity for the features: FNV-1a of its text, which the weights were
     /// trained on (not `TokenText.hash`), computed once per turn for both kinds of slots.
-    static func hashes(of tokens: [Token]) -> [UInt64] { tokens.map { $0.text.fnv1a } }
+    ///
+    /// Four tokens at a time: FNV-1a is one multiply per byte, each waiting for the one before, so
+    /// four interleaved chains cost about what one does. One token at a time, this took 5 % of
+    /// the NER pass on 200-byte turns.
+    static func hashes(of tokens: [Token]) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: tokens.count) { hashes, initialized in
+            var index = 0
+            while index + 4 <= tokens.count {
+                let four = TokenText.fnv1a(tokens[index].text, tokens[index + 1].text, tokens[index + 2].text, tokens[index + 3].text)
+                for lane in 0..<4 { hashes[index + lane] = four[lane] }
+                index += 4
+            }
+            while index < tokens.count {
+                hashes[index] = tokens[index].text.fnv1a
+                index += 1
+            }
+            initialized = tokens.count
+        }
+    }
 
     /// The static slots of every token, in order, handed to `sink`: the trainer keeps them as a
     /// list (`SlotList`); the tagger adds each one's weights as it comes and keeps only the sums.

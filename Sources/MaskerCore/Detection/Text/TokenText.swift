@@ -60,6 +60,21 @@ public struct TokenText: Sendable, Hashable, CustomStringConvertible {
         return hash
     }
 
+    /// `fnv1a` of four texts, computed side by side (see `NERFeatures.hashes(of:)`). Bytes past a
+    /// text's end are zero in `storage`, and its lane stops taking steps there.
+    static func fnv1a(_ a: TokenText, _ b: TokenText, _ c: TokenText, _ d: TokenText) -> SIMD4<UInt64> {
+        let capacity = TokenText.capacity
+        let counts = SIMD4<Int64>(Int64(Swift.min(a.count, capacity)), Int64(Swift.min(b.count, capacity)),
+                                  Int64(Swift.min(c.count, capacity)), Int64(Swift.min(d.count, capacity)))
+        var hash = SIMD4<UInt64>(repeating: TokenText.fnvOffset)
+        for index in 0..<Int(counts.max()) {
+            let bytes = SIMD4<UInt64>(UInt64(a.byte(at: index)), UInt64(b.byte(at: index)),
+                                      UInt64(c.byte(at: index)), UInt64(d.byte(at: index)))
+            hash.replace(with: (hash ^ bytes) &* TokenText.fnvPrime, where: SIMD4(repeating: Int64(index)) .< counts)
+        }
+        return hash
+    }
+
     /// FNV-1a over the stored bytes: the word identity the embedded NER model's features were
     /// trained on (`NERFeatures`). Exact for every text up to `capacity` bytes; a longer one
     /// hashes its prefix.

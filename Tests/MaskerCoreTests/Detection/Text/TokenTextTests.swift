@@ -82,6 +82,17 @@ struct TokenTextTests {
         #expect(TokenText("foobar").fnv1a == 0x8594_4171_f739_67e8)
     }
 
+    /// The NER pass hashes four tokens side by side; each lane must stop at its own text's end.
+    @Test func fourAtATimeMatchesOneAtATime() {
+        let texts = ["", "a", "foobar", "medication", String(repeating: "z", count: 32), String(repeating: "q", count: 45), "7", "o'brien"]
+            .map { TokenText($0) }
+        for first in texts.indices {
+            let four = (0..<4).map { texts[(first + $0 * 3) % texts.count] }
+            let together = TokenText.fnv1a(four[0], four[1], four[2], four[3])
+            for lane in 0..<4 { #expect(together[lane] == four[lane].fnv1a) }
+        }
+    }
+
     @Test func tablesFindEveryWordAndNothingElse() {
         let words = (0..<500).map { "word\($0)" }
         let table = WordTable(words.enumerated().map { ($1, $0) })
