@@ -148,10 +148,12 @@ public enum SpokenFormNormalizer {
     }
 
     static func convertNumberWords(_ tokens: [Token]) -> [Token] {
-        // Each token's meaning, looked up once: the loop below asks about most tokens several times.
-        let meanings = tokens.map { NumberWords.meaning($0) }
+        // Looked up when asked: only number words (by their role) probe the table, so an array of
+        // every token's meaning, made up front, cost more (an allocation per turn) than it saved.
+        let table = NumberWords.meanings
+        func meaning(_ index: Int) -> NumberWords.Meaning? { tokens[index].roles.contains(.numberWord) ? table[tokens[index].text] : nil }
         func isNumeric(_ index: Int) -> Bool {
-            meanings[index] != nil || (tokens[index].kind == .word && isZeroWord(tokens, index))
+            meaning(index) != nil || (tokens[index].kind == .word && isZeroWord(tokens, index))
         }
         guard tokens.indices.contains(where: isNumeric) else { return tokens }
         var output: [Token] = []
@@ -174,7 +176,7 @@ public enum SpokenFormNormalizer {
             var end = index
             var cursor = index
             while cursor < tokens.count {
-                if let meaning = meanings[cursor] {
+                if let meaning = meaning(cursor) {
                     words.append(meaning)
                 } else if isZeroWord(tokens, cursor) {
                     words.append(.unit(0))

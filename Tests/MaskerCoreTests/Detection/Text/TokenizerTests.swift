@@ -61,6 +61,24 @@ struct TokenizerTests {
         }
     }
 
+    /// Random text over the characters the fast path treats specially (apostrophes, x and X,
+    /// digits, capitals, punctuation, every kind of space), at every length from 0 to 80, so
+    /// words end at, inside and across its 8-byte loads and at the end of the buffer.
+    @Test func fastPathMatchesGeneralPathOnRandomText() {
+        let alphabet = Array("aAbxXz09'' -.,()\t\n#@/".utf8)
+        var random = SplitMix64(state: 2026)
+        for length in 0...80 {
+            for _ in 0..<40 {
+                let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+                let text = String(decoding: bytes, as: UTF8.self)
+                let result = Self.both(text)
+                #expect(result.fastHandled)
+                #expect(result.fast == result.general, "\(text)")
+                #expect(Tokenizer.tokenize(text) == result.general, "\(text)")
+            }
+        }
+    }
+
     @Test func nonASCIITextFallsBackToScalarOffsets() {
         var isASCII = true
         let tokens = Tokenizer.tokenize("café 415 555", isASCII: &isASCII)
