@@ -135,7 +135,8 @@ public enum Tokenizer {
     /// The fast path for all-ASCII text (almost every transcript): one pass that builds each
     /// token's lowercase text, case shape and digit count from whole 8-byte words of the input,
     /// where the general path decodes, classifies, then copies and lowercases byte by byte.
-    /// Returns false, with `tokens` partly filled, at the first non-ASCII byte.
+    /// Returns `.nonASCII` at the first non-ASCII byte, and `.full` when `tokens` has no room for
+    /// the next token; either way `tokens` is partly filled and the caller starts again.
     static func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) -> FastPathOutcome {
         // Read once here, not once per word: a `static let` is a lazy global, and every read of
         // one goes through `swift_once` (this, and looking words up here rather than in `Token`'s
@@ -151,10 +152,9 @@ public enum Tokenizer {
                 if kind == ByteClass.space { sawSpace = true; byte += 1; continue }
                 if kind == ByteClass.nonASCII { return .nonASCII }
                 if kind == ByteClass.punct {
-                    var text = TokenText()
-                    text.append(value)
+                    let text = TokenText(words: (UInt64(value), 0, 0, 0), count: 1)
                     guard tokens.append(Token(kind: .punct, text: text, start: byte, end: byte + 1, spaceBefore: sawSpace,
-                                        digitCount: 0, caseShape: CaseShape(), roles: [])) else { return .full }
+                                              digitCount: 0, caseShape: CaseShape(), roles: [])) else { return .full }
                     byte += 1
                     sawSpace = false
                     continue
