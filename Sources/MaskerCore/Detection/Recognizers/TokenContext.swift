@@ -15,7 +15,7 @@ struct ContextPhrases: Sendable {
     init(_ phrases: [String], introducing: IntroducingPhrases? = nil) {
         // Cut as the turn is cut, so "s/n" is the words "s" and "n" (matching skips the '/'
         // between them) rather than one word no token could equal.
-        let split = phrases.map { Tokenizer.tokenize($0).filter { $0.kind != .punct }.map(\.text.string) }.filter { !$0.isEmpty }
+        let split = phrases.map { Tokenizer.cut($0).filter { $0.kind != .punct }.map(\.text.string) }.filter { !$0.isEmpty }
         firstWords = Set(split.map { $0[0] }).sorted()
         introduces = introducing
         byFirstWord = WordTable(Dictionary(grouping: split, by: { $0[0] }).mapValues { $0.map { $0.map { TokenText($0) } } })

@@ -26,14 +26,17 @@ public struct ScannedText: Sendable {
         var starts: [PhraseStart] = []
         var symbols: (UInt64, UInt64) = (0, 0)
         let firstWords = IntroducingPhrases.firstWords // once, not through `swift_once` for every word
+        // The tokenizer found the lists of the words it cut; a word the normaliser made (spelled
+        // out: "m r n") is looked up here.
         for (index, token) in tokens.enumerated() {
             digits += token.digitCount
             if token.kind == .punct, token.text.count == 1 {
                 let code = token.text.byte(at: 0)
                 if code < 64 { symbols.0 |= 1 << UInt64(code) } else if code < 128 { symbols.1 |= 1 << UInt64(code - 64) }
             }
-            if token.kind == .word, let lists = firstWords[token.text] {
-                starts.append(PhraseStart(index: Int32(index), lists: lists))
+            if token.kind == .word {
+                let lists = token.spoken ? (firstWords[token.text] ?? 0) : token.phraseLists
+                if lists != 0 { starts.append(PhraseStart(index: Int32(index), lists: lists)) }
             }
         }
         digitCount = digits

@@ -33,6 +33,9 @@ public struct Token: Sendable, Equatable {
     public var roles: SpokenRole = []
     /// How the original was capitalised (`text` is lowercase).
     var caseShape = CaseShape()
+    /// The `IntroducingPhrases` lists this word begins, found by the tokenizer's one probe of
+    /// `WordFacts.table`. Words the normaliser makes (spelled ones) are looked up by `ScannedText`.
+    var phraseLists: UInt8 = 0
     /// ASCII digits in `text`, counted once when the token is made.
     public private(set) var digitCount: Int
 
@@ -54,8 +57,9 @@ public struct Token: Sendable, Equatable {
     }
 
     /// The tokenizer's fast path, which has counted the digits, seen the capitals and looked the
-    /// word up in `NumberWords.lexicon` already.
-    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, digitCount: Int, caseShape: CaseShape, roles: SpokenRole) {
+    /// word up in `WordFacts.table` already.
+    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, digitCount: Int, caseShape: CaseShape,
+         facts: WordFacts = WordFacts()) {
         self.kind = kind
         self.text = text
         self.start = start
@@ -63,7 +67,8 @@ public struct Token: Sendable, Equatable {
         self.spaceBefore = spaceBefore
         self.digitCount = digitCount
         self.caseShape = caseShape
-        self.roles = roles
+        roles = facts.roles
+        phraseLists = facts.phraseLists
     }
 
     /// For tests and slow paths: the text is lowercased, and its capitals remembered.

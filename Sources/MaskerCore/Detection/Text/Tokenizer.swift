@@ -12,6 +12,17 @@ public enum Tokenizer {
 
     /// Also reports whether every byte was ASCII (scalar offsets then equal byte offsets).
     public static func tokenize(_ text: String, isASCII: inout Bool) -> [Token] {
+        tokenize(text, isASCII: &isASCII, facts: WordFacts.table)
+    }
+
+    /// A phrase of a recognizer's context list, cut as a turn would be but without looking its
+    /// words up (see `WordFacts.none`).
+    static func cut(_ phrase: String) -> [Token] {
+        var isASCII = true
+        return tokenize(phrase, isASCII: &isASCII, facts: WordFacts.none)
+    }
+
+    static func tokenize(_ text: String, isASCII: inout Bool, facts: WordTable<WordFacts>) -> [Token] {
         var tokens: [Token] = []
         var text = text
         var sawNonASCII = false
@@ -25,7 +36,7 @@ public enum Tokenizer {
                 var outcome = FastPathOutcome.done
                 tokens = [Token](unsafeUninitializedCapacity: capacity) { buffer, initialized in
                     var output = TokenBuffer(buffer)
-                    outcome = tokenizeASCII(bytes, into: &output)
+                    outcome = tokenizeASCII(bytes, into: &output, facts: facts)
                     initialized = outcome == .done ? output.count : 0
                 }
                 if outcome == .done { return }
@@ -35,7 +46,7 @@ public enum Tokenizer {
             // A non-ASCII byte: start again on the general path, which decodes scalars.
             tokens = []
             tokens.reserveCapacity(bytes.count / 4 + 1)
-            sawNonASCII = tokenizeDecoding(bytes, into: &tokens)
+            sawNonASCII = tokenizeDecoding(bytes, into: &tokens, facts: facts)
         }
         isASCII = !sawNonASCII
         return tokens
@@ -66,7 +77,7 @@ public enum Tokenizer {
         var outcome = FastPathOutcome.done
         tokens = [Token](unsafeUninitializedCapacity: bytes.count + 1) { buffer, initialized in
             var output = TokenBuffer(buffer)
-            outcome = tokenizeASCII(bytes, into: &output)
+            outcome = tokenizeASCII(bytes, into: &output, facts: WordFacts.table)
             initialized = output.count
         }
         return outcome == .done
@@ -74,7 +85,12 @@ public enum Tokenizer {
 
     /// The general path, for any text; `tokenize` uses it only when the text has a non-ASCII byte,
     /// and the tests hold the ASCII fast path to the same output. Returns whether it saw one.
-    static func tokenizeDecoding(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) -> Bool {
+    static func tokenizeDecoding(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token],
+                                 facts: WordTable<WordFacts> = WordFacts.table) -> Bool {
+        @inline(__always) func make(_ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                    start: Int, end: Int, spaceBefore: Bool) -> Token {
+            Tokenizer.make(kind, bytes, range, start: start, end: end, spaceBefore: spaceBefore, facts: facts)
+        }
         var sawNonASCII = false
         var byte = 0
         var scalar = 0
@@ -137,12 +153,14 @@ public enum Tokenizer {
     /// where the general path decodes, classifies, then copies and lowercases byte by byte.
     /// Returns `.nonASCII` at the first non-ASCII byte, and `.full` when `tokens` has no room for
     /// the next token; either way `tokens` is partly filled and the caller starts again.
-    static func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer) -> FastPathOutcome {
-        // Read once here, not once per word: a `static let` is a lazy global, and every read of
-        // one goes through `swift_once` (this, and looking words up here rather than in `Token`'s
-        // initialiser, took `masker bench`'s tokenize stage from 1.66 to 1.55 µs a 200-byte turn).
-        let lexicon = NumberWords.lexicon
-        return asciiClasses.withUnsafeBufferPointer { classes in
+    ///
+    /// `facts` is passed in rather than read from its `static let` here: a lazy global goes
+    /// through `swift_once` on every read (taking the number-word table out of the loop, and
+    /// looking words up here rather than in `Token`'s initialiser, took `masker bench`'s tokenize
+    /// stage from 1.66 to 1.55 µs a 200-byte turn).
+    static func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout TokenBuffer,
+                              facts: WordTable<WordFacts>) -> FastPathOutcome {
+        asciiClasses.withUnsafeBufferPointer { classes in
             var byte = 0
             var sawSpace = true
             let count = bytes.count
@@ -154,7 +172,7 @@ public enum Tokenizer {
                 if kind == ByteClass.punct {
                     let text = TokenText(words: (UInt64(value), 0, 0, 0), count: 1)
                     guard tokens.append(Token(kind: .punct, text: text, start: byte, end: byte + 1, spaceBefore: sawSpace,
-                                              digitCount: 0, caseShape: CaseShape(), roles: [])) else { return .full }
+                                              digitCount: 0, caseShape: CaseShape())) else { return .full }
                     byte += 1
                     sawSpace = false
                     continue
@@ -220,19 +238,21 @@ public enum Tokenizer {
                                       allCapitals: letters > 0 && capitals == letters)
                 if letters == 1, xAt > start, xAt < byte - 1, digits == byte - start - 1 {
                     // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
-                    guard tokens.append(make(.number, bytes, start..<xAt, start: start, end: xAt, spaceBefore: sawSpace)) else { return .full }
-                    guard tokens.append(make(.word, bytes, xAt..<xAt + 1, start: xAt, end: xAt + 1, spaceBefore: false)) else { return .full }
-                    guard tokens.append(make(.number, bytes, (xAt + 1)..<byte, start: xAt + 1, end: byte, spaceBefore: false)) else { return .full }
+                    guard tokens.append(make(.number, bytes, start..<xAt, start: start, end: xAt, spaceBefore: sawSpace, facts: facts)),
+                          tokens.append(make(.word, bytes, xAt..<xAt + 1, start: xAt, end: xAt + 1, spaceBefore: false, facts: facts)),
+                          tokens.append(make(.number, bytes, (xAt + 1)..<byte, start: xAt + 1, end: byte, spaceBefore: false, facts: facts))
+                    else { return .full }
                 } else {
-                    var roles: SpokenRole = []
+                    var found = WordFacts()
                     if letters > 0 {
-                        roles = lexicon[text] ?? []
+                        found = facts[text] ?? WordFacts()
                         if digits > 0, classes[Int(bytes[start])] == ByteClass.digit, SpokenFormNormalizer.writtenOrdinal(text) != nil {
-                            roles.insert(.writtenOrdinal)
+                            found.roles.insert(.writtenOrdinal)
                         }
                     }
                     guard tokens.append(Token(kind: letters > 0 ? .word : .number, text: text, start: start, end: byte, spaceBefore: sawSpace,
-                                        digitCount: text.isTruncated ? text.digitCount : digits, caseShape: shape, roles: roles)) else { return .full }
+                                              digitCount: text.isTruncated ? text.digitCount : digits, caseShape: shape, facts: found))
+                    else { return .full }
                 }
                 sawSpace = false
             }
@@ -265,11 +285,12 @@ public enum Tokenizer {
     }
 
     @inline(__always) private static func make(_ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                               start: Int, end: Int, spaceBefore: Bool) -> Token {
+                                               start: Int, end: Int, spaceBefore: Bool, facts: WordTable<WordFacts>) -> Token {
         var shape = CaseShape()
         var token = Token(kind: kind, text: TokenText(lowercasing: bytes, range, shape: &shape), start: start, end: end,
                           spaceBefore: spaceBefore)
         token.caseShape = shape
+        if kind == .word { token.phraseLists = facts[token.text]?.phraseLists ?? 0 }
         return token
     }
 

@@ -79,6 +79,18 @@ struct TokenizerTests {
         }
     }
 
+    /// Where identifiers' introducing phrases start comes from the tokenizer's one probe per word
+    /// for words it cut, and from a lookup in `ScannedText` for words the normaliser made: a
+    /// spelled "m r n" and a non-ASCII turn must find the phrase as a plain one does.
+    @Test(arguments: ["the mrn is 4827193", "the m r n is 4827193", "the M-R-N is 4827193", "Café: MRN 4827193"])
+    func phraseStartsAreFoundHoweverTheWordWasMade(_ text: String) {
+        let scanned = ScannedText(text)
+        let starts = scanned.phraseStarts.filter { $0.lists & IntroducingPhrases.mrn.bit != 0 }
+        #expect(starts.count == 1)
+        #expect(starts.first.map { scanned.tokens[Int($0.index)].text } == TokenText("mrn"))
+        #expect(DetectionPipeline(policy: .healthcareDefault).detect(text).contains { $0.kind == .mrn && $0.text == "4827193" })
+    }
+
     @Test func nonASCIITextFallsBackToScalarOffsets() {
         var isASCII = true
         let tokens = Tokenizer.tokenize("café 415 555", isASCII: &isASCII)
