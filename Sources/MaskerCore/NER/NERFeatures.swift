@@ -130,11 +130,7 @@ struct NERFeatures {
             sink.add(slot(.previousBigram, NERFeatures.combine(word(i - 1), words[i])))
             sink.add(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
             sink.add(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
-            sink.add(slot(.suffix, token.text.withBytes { bytes in
-                var hash = TokenText.fnvOffset // FNV-1a of the last three bytes
-                for byte in bytes.suffix(3) { hash = (hash ^ UInt64(byte)) &* TokenText.fnvPrime }
-                return hash
-            }))
+            sink.add(slot(.suffix, token.text.withBytes { TokenText.fnv1a(of: $0.suffix(3)) }))
             if token.spoken { sink.add(slot(.spelled, word(i - 1))) }
             let shapeHere = shapes[i]
             var set = lex[i]

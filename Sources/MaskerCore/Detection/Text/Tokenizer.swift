@@ -87,10 +87,6 @@ public enum Tokenizer {
     /// and the tests hold the ASCII fast path to the same output. Returns whether it saw one.
     static func tokenizeDecoding(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token],
                                  facts: WordTable<WordFacts> = WordFacts.table) -> Bool {
-        @inline(__always) func make(_ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                    start: Int, end: Int, spaceBefore: Bool) -> Token {
-            Tokenizer.make(kind, bytes, range, start: start, end: end, spaceBefore: spaceBefore, facts: facts)
-        }
         var sawNonASCII = false
         var byte = 0
         var scalar = 0
@@ -105,7 +101,7 @@ public enum Tokenizer {
                 continue
             }
             guard isAlphanumeric(value) else {
-                tokens.append(make(.punct, bytes, byte..<byte + width, start: scalar, end: scalar + 1, spaceBefore: sawSpace))
+                tokens.append(make(.punct, bytes, byte..<byte + width, start: scalar, end: scalar + 1, spaceBefore: sawSpace, facts: facts))
                 byte += width
                 scalar += 1
                 sawSpace = false
@@ -136,12 +132,12 @@ public enum Tokenizer {
             if letters == 1, xByte > startByte, xByte < byte - 1,
                word.allSatisfy({ $0 == 0x78 || $0 == 0x58 || ($0 >= 48 && $0 <= 57) }) {
                 // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
-                tokens.append(make(.number, bytes, startByte..<xByte, start: startScalar, end: xScalar, spaceBefore: sawSpace))
-                tokens.append(make(.word, bytes, xByte..<xByte + 1, start: xScalar, end: xScalar + 1, spaceBefore: false))
-                tokens.append(make(.number, bytes, (xByte + 1)..<byte, start: xScalar + 1, end: scalar, spaceBefore: false))
+                tokens.append(make(.number, bytes, startByte..<xByte, start: startScalar, end: xScalar, spaceBefore: sawSpace, facts: facts))
+                tokens.append(make(.word, bytes, xByte..<xByte + 1, start: xScalar, end: xScalar + 1, spaceBefore: false, facts: facts))
+                tokens.append(make(.number, bytes, (xByte + 1)..<byte, start: xScalar + 1, end: scalar, spaceBefore: false, facts: facts))
             } else {
                 tokens.append(make(hasLetter ? .word : .number, bytes, startByte..<byte, start: startScalar, end: scalar,
-                                   spaceBefore: sawSpace))
+                                   spaceBefore: sawSpace, facts: facts))
             }
             sawSpace = false
         }
