@@ -37,7 +37,7 @@ public enum MaskerServerApp {
         let agents = AgentCache(store: dependencies.store)
         let proxy = ProxyService(runtime: dependencies.runtime, agents: agents, sessions: recorder, configuration: dependencies.configuration,
                                  metrics: dependencies.metrics, httpClient: httpClient, detector: detector,
-                                 rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute))
+                                 rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute), history: CallHistory())
         router.post("proxy/{agent}/v1/chat/completions") { request, context in
             try await proxy.chatCompletions(request, context: context, agentID: try context.parameters.require("agent"))
         }

@@ -349,9 +349,13 @@ struct ProxyTests {
         let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("rec")), ("upstream", .string("stub"))]), token: token)
         let phi = "my number is four one five five five five two six seven one and ssn 536-22-1234"
-        for _ in 0..<2 {
+        // Two turns of one call: the second carries the first as history, then the caller says
+        // it all again (each message is counted once, where it first came: CallHistoryTests).
+        let said: JSONValue = .object([("role", .string("user")), ("content", .string(phi))])
+        let histories: [[JSONValue]] = [[said], [said, .object([("role", .string("assistant")), ("content", .string("Once more?"))]), said]]
+        for messages in histories {
             let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions",
-                                              json: .object([("messages", .array([.object([("role", .string("user")), ("content", .string(phi))])]))]),
+                                              json: .object([("messages", .array(messages))]),
                                               headers: ["Masker-Session-Id": "call-42"])
             #expect(reply.status == 200)
         }

@@ -16,8 +16,10 @@ public struct AuditScope: Sendable, Equatable {
     }
 
     /// One `redaction` event per masked span; `offset` shifts spans when a run masks several lines
-    /// as one text. The token itself is never recorded, only which scheme made it.
-    public func redactions(_ result: MaskResult, tokenization: TokenizationScheme, offset: Int = 0) -> [AuditEvent] {
+    /// as one text. The token itself is never recorded, only which scheme made it. `field` says
+    /// which text of a request the spans are in (the proxy's `messages[3]#0`), as `detail.field`;
+    /// it must be made of names and numbers only, never of the request's content.
+    public func redactions(_ result: MaskResult, tokenization: TokenizationScheme, offset: Int = 0, field: String? = nil) -> [AuditEvent] {
         result.replacements.map { replacement in
             let detection = replacement.detection
             let tokenKind: String
@@ -33,7 +35,8 @@ public struct AuditScope: Sendable, Equatable {
             return AuditEvent(kind: .redaction, sessionID: sessionID, agentID: agentID, pass: detection.pass.rawValue,
                               entityKind: detection.kind.rawValue, span: (detection.start + offset, detection.end + offset),
                               confidence: detection.confidence, tokenKind: tokenKind, kid: kid,
-                              policyName: policyName, policyVersion: policyVersion)
+                              policyName: policyName, policyVersion: policyVersion,
+                              detail: field.map { [("field", .string($0))] } ?? [])
         }
     }
 

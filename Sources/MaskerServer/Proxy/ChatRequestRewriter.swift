@@ -16,25 +16,60 @@ enum ChatRequestRewriter {
     /// Top-level fields of platform call metadata, which carry the caller's details.
     static let callMetadataFields: Set<String> = ["call", "customer", "phoneNumber", "metadata"]
 
+    /// Where a rewritten string sits in the request: the top-level field, the element of it
+    /// (a message's index, a tool's) and the string's place among that element's strings, as
+    /// `messages[3]#0`. Made of field names this type knows and numbers only, never of a key or a
+    /// value from the request, so it may go on the record (an audit event's `detail.field`).
+    ///
+    /// A voice platform sends the whole conversation on every turn, so the same message comes
+    /// back at the same place; `CallHistory` uses this to tell history from what a turn adds.
+    struct Location: Hashable, Sendable, CustomStringConvertible {
+        var field: String
+        var element: Int?
+        var ordinal: Int
+
+        var description: String { element.map { "\(field)[\($0)]#\(ordinal)" } ?? "\(field)#\(ordinal)" }
+    }
+
     typealias Transform = (String) throws -> String
+    typealias LocatedTransform = (String, Location) throws -> String
 
     static func rewrite(_ request: JSONValue, _ transform: Transform) rethrows -> JSONValue {
-        try request.mappingMembers { key, value in
-            switch key {
-            case "messages":
-                return try value.mappingElements { try rewriteMessage($0, transform) }
-            case "tools":
-                return try value.mappingElements { tool in
-                    try tool.mappingMembers { key, function in
-                        key == "function" ? try rewriteFunctionDefinition(function, transform) : function
+        try rewrite(request) { text, _ in try transform(text) }
+    }
+
+    /// Visits the PHI-bearing strings in document order, each with its `Location`.
+    static func rewrite(_ request: JSONValue, located transform: LocatedTransform) rethrows -> JSONValue {
+        try withoutActuallyEscaping(transform) { transform in
+            try request.mappingMembers { key, value in
+                // The strings of one element (or of one metadata field) are numbered in visit order.
+                func numbered(_ element: Int?) -> Transform {
+                    var ordinal = 0
+                    return { text in
+                        defer { ordinal += 1 }
+                        return try transform(text, Location(field: key, element: element, ordinal: ordinal))
                     }
                 }
-            case "functions":
-                return try value.mappingElements { try rewriteFunctionDefinition($0, transform) }
-            case _ where callMetadataFields.contains(key):
-                return try rewriteStringValues(value, transform)
-            default:
-                return value
+                func eachElement(_ rewriteOne: (JSONValue, Transform) throws -> JSONValue) rethrows -> JSONValue {
+                    guard case let .array(items) = value else { return value }
+                    return .array(try items.enumerated().map { index, item in try rewriteOne(item, numbered(index)) })
+                }
+                switch key {
+                case "messages":
+                    return try eachElement { message, transform in try rewriteMessage(message, transform) }
+                case "tools":
+                    return try eachElement { tool, transform in
+                        try tool.mappingMembers { key, function in
+                            key == "function" ? try rewriteFunctionDefinition(function, transform) : function
+                        }
+                    }
+                case "functions":
+                    return try eachElement { function, transform in try rewriteFunctionDefinition(function, transform) }
+                case _ where callMetadataFields.contains(key):
+                    return try rewriteStringValues(value, numbered(nil))
+                default:
+                    return value
+                }
             }
         }
     }

@@ -19,6 +19,7 @@ struct ProxyService: Sendable {
     let httpClient: HTTPClient
     let detector: TurnDetector
     let rateLimiter: RateLimiter
+    let history: CallHistory
 
     static let sessionHeader = HTTPField.Name("Masker-Session-Id")!
 
@@ -76,8 +77,10 @@ struct ProxyService: Sendable {
         let clock = ContinuousClock()
         var timings: [String: Duration] = [:]
         var texts: [String] = []
-        _ = ChatRequestRewriter.rewrite(body) { text in
+        var locations: [ChatRequestRewriter.Location] = []
+        _ = ChatRequestRewriter.rewrite(body) { text, location in
             texts.append(text)
+            locations.append(location)
             return text
         }
         let detectStart = clock.now
@@ -89,7 +92,7 @@ struct ProxyService: Sendable {
         var prepared: [PreparedMask] = []
         let masked: JSONValue
         do {
-            masked = try ChatRequestRewriter.rewrite(body) { text in
+            masked = try ChatRequestRewriter.rewrite(body) { text, _ in
                 // The rewriter visits the same strings in the same order both times.
                 let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text))
                 prepared.append(mask)
@@ -100,13 +103,24 @@ struct ProxyService: Sendable {
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
         }
         let minting = clock.now - mintStart
-        let results = prepared.map(\.result)
+        // The call's earlier messages come back with every turn: only what is new to the record
+        // is recorded (its events, its vault entries, its counts). The rest was, when its turn
+        // was made durable.
+        let historyContext = CallHistory.Context(agentID: agent.id, sessionID: audit.sessionID ?? context.requestID,
+                                                 pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
+        let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
+        let fresh = prepared.indices.filter { !history.isRecorded(keys[$0]) }
+        let results = fresh.map { prepared[$0].result }
         var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
-        for result in results { events += audit.redactions(result, tokenization: tokenization) }
+        for index in fresh {
+            events += audit.redactions(prepared[index].result, tokenization: tokenization, field: locations[index].description)
+        }
         let payload = policy.audit.logPayloads
-            ? AuditLog.Payload(masked: results.map(\.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
-        let commit = TurnCommit(prepared, masker: masker, events: events, payload: payload, policy: policy, runtime: runtime, metrics: metrics,
-                                requestID: context.requestID)
+            ? AuditLog.Payload(masked: prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
+        let commit = TurnCommit(fresh.map { prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy, runtime: runtime,
+                                metrics: metrics, requestID: context.requestID, onDurable: { [history] in
+                                    history.markRecorded(fresh.map { keys[$0] })
+                                })
         for result in results {
             for replacement in result.replacements {
                 metrics.redaction(kind: replacement.detection.kind.rawValue, pass: replacement.detection.pass.rawValue)

@@ -22,9 +22,12 @@ struct TurnCommit: Sendable {
     // Results rather than throwing tasks: `Task` cannot carry a typed error.
     private let vault: Task<Result<Duration, TokenMintError>, Never>
     private let audit: Task<Result<Void, APIError>, Never>
+    /// Called once both writes have succeeded (by each `wait()` that sees them so).
+    private let onDurable: @Sendable () -> Void
 
     init(_ prepared: [PreparedMask], masker: Masker, events: [AuditEvent], payload: AuditLog.Payload?, policy: Policy,
-         runtime: MaskingRuntime, metrics: ServerMetrics, requestID: String) {
+         runtime: MaskingRuntime, metrics: ServerMetrics, requestID: String, onDurable: @escaping @Sendable () -> Void = {}) {
+        self.onDurable = onDurable
         vault = Task {
             let start = ContinuousClock.now
             do throws(TokenMintError) {
@@ -55,6 +58,8 @@ struct TurnCommit: Sendable {
                                        "the turn's tokens could not be stored, so the model's answer was withheld: \(error.description)")
         } else if case let .failure(error) = recorded {
             outcome.failure = error
+        } else {
+            onDurable()
         }
         return outcome
     }

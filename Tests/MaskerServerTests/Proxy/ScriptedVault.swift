@@ -2,23 +2,33 @@ import Foundation
 import MaskerCore
 import Synchronization
 
-/// A vault for proxy tests that counts its writes and can be told to fail them; everything else
-/// goes to an in-memory vault.
+/// A vault for proxy tests that counts its writes and can be told to fail them (all, or the first
+/// few); everything else goes to an in-memory vault.
 final class ScriptedVault: VaultStore {
     private let inner = InMemoryVaultStore()
-    let failsWrites: Bool
+    /// Writes still to fail.
+    private let failures: Mutex<Int>
     /// The entries of each `insert` call, in order.
     let writes = Mutex<[[VaultEntry]]>([])
 
     init(failsWrites: Bool = false) {
-        self.failsWrites = failsWrites
+        failures = Mutex(failsWrites ? Int.max : 0)
+    }
+
+    init(failsFirstWrites count: Int) {
+        failures = Mutex(count)
     }
 
     var location: String { "scripted" }
 
     func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
         writes.withLock { $0.append(entries) }
-        if failsWrites { throw VaultUnavailable("scripted failure") }
+        let fails = failures.withLock { remaining in
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
+        if fails { throw VaultUnavailable("scripted failure") }
         try await inner.insert(entries)
     }
 
