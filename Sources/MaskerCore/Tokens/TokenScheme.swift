@@ -68,7 +68,10 @@ public struct MintedTokens: Sendable {
 public protocol TokenScheme: Sendable {
     var id: TokenSchemeID { get }
     /// One token per request, in order, computed without storing anything; all or nothing.
-    func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens
+    /// `storing: false` is for values already stored (a call's history, sent again with every
+    /// turn): the tokens alone, with no entries, so nothing is encrypted for a write that would
+    /// store nothing new.
+    func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens
     /// Stores what `entries` need (one transaction for the lot); tokens are restorable once it
     /// returns. Throws `.vaultUnavailable` when the store fails: none of them may then be released.
     func persist(_ entries: [VaultEntry]) async throws(TokenMintError)
@@ -77,6 +80,10 @@ public protocol TokenScheme: Sendable {
 }
 
 extension TokenScheme {
+    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
+        try prepare(requests, storing: true)
+    }
+
     /// Tokens that are restorable when returned: prepared and persisted.
     public func mint(_ requests: [MintRequest]) async throws(TokenMintError) -> [MaskToken] {
         let minted = try prepare(requests)

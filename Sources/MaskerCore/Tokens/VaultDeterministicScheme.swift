@@ -112,7 +112,7 @@ public struct VaultDeterministicScheme: TokenScheme {
     }
 
     /// Every token of the turn and the vault entry each new value needs; nothing is stored yet.
-    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
+    public func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens {
         guard let keys = mintingKeys else { throw .missingKey(kid: kid) }
         var tokens: [MaskToken] = []
         var entries: [VaultEntry] = []
@@ -124,7 +124,7 @@ public struct VaultDeterministicScheme: TokenScheme {
             tokens.append(token)
             let text = token.description
             // A value repeated within the turn is stored once, with its first surface text.
-            guard seen.insert(text).inserted else { continue }
+            guard storing, seen.insert(text).inserted else { continue }
             let sealed: AES.GCM._SIV.SealedBox
             do {
                 sealed = try AES.GCM._SIV.seal(Array(request.value.utf8), using: keys.entry, authenticating: Array(text.utf8))

@@ -87,6 +87,14 @@ struct ProxyService: Sendable {
         let turn = await detector.detect(texts, pipeline: state.pipeline)
         timings["detect"] = clock.now - detectStart
 
+        // The call's earlier messages come back with every turn: only what is new to the record
+        // is recorded (its events, its vault entries, its counts). The rest was, when its turn
+        // was made durable, and is only masked again for the model.
+        let historyContext = CallHistory.Context(agentID: agent.id, sessionID: audit.sessionID ?? context.requestID,
+                                                 pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
+        let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
+        let recorded = keys.map(history.isRecorded)
+
         let mintStart = clock.now
         var found = turn.detections[...]
         var prepared: [PreparedMask] = []
@@ -94,7 +102,8 @@ struct ProxyService: Sendable {
         do {
             masked = try ChatRequestRewriter.rewrite(body) { text, _ in
                 // The rewriter visits the same strings in the same order both times.
-                let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text))
+                let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text),
+                                              storing: !(recorded.indices.contains(prepared.count) && recorded[prepared.count]))
                 prepared.append(mask)
                 return mask.result.masked
             }
@@ -103,13 +112,7 @@ struct ProxyService: Sendable {
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
         }
         let minting = clock.now - mintStart
-        // The call's earlier messages come back with every turn: only what is new to the record
-        // is recorded (its events, its vault entries, its counts). The rest was, when its turn
-        // was made durable.
-        let historyContext = CallHistory.Context(agentID: agent.id, sessionID: audit.sessionID ?? context.requestID,
-                                                 pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
-        let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
-        let fresh = prepared.indices.filter { !history.isRecorded(keys[$0]) }
+        let fresh = prepared.indices.filter { !(recorded.indices.contains($0) && recorded[$0]) }
         let results = fresh.map { prepared[$0].result }
         var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
         for index in fresh {

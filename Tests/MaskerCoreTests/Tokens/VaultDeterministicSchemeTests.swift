@@ -48,6 +48,18 @@ struct VaultDeterministicSchemeTests {
         #expect(try await vault.restore(written).get() == "four one five, five five five, two six seven one")
     }
 
+    /// A call's history is masked again on every turn, but its values are stored already: the
+    /// same tokens, and nothing to store.
+    @Test func valuesAlreadyStoredGetTheSameTokensAndNoEntries() throws {
+        let vault = scheme(InMemoryVaultStore())
+        let requests = [MintRequest("415-555-2671", kind: .phone), MintRequest("536-22-1234", kind: .ssn)]
+        let stored = try vault.prepare(requests)
+        let again = try vault.prepare(requests, storing: false)
+        #expect(again.tokens == stored.tokens)
+        #expect(stored.entries.count == 2)
+        #expect(again.entries.isEmpty)
+    }
+
     @Test func scopesAndKindsSeparateTokens() async throws {
         let store = InMemoryVaultStore()
         let first = try await scheme(store, scope: "call-1").mint("415-555-2671", kind: .phone)
