@@ -91,7 +91,14 @@ struct NERFeatures {
     }
 
     /// The static slots of every token, in order, handed to `sink`: the trainer keeps them as a
-    /// list (`SlotList`); the tagger adds each one's weights as it comes and keeps only the sums.
+    /// list (`SlotList`); the tagger adds each one's weights and keeps only the sums.
+    ///
+    /// Each token's slots come in two parts: its *own* (bias, kind, shape, and for a word its
+    /// text, length, suffix and lexicon lists: nothing about its neighbours), then its context.
+    /// A sink that `sharesOwnSlots` is told when a token's own slots are those of an earlier
+    /// token of the turn (the same word, cased the same way) and is not sent them again: a long
+    /// note says the same words over and over (seven tokens in ten of `bench/corpus/notes.jsonl`
+    /// repeat an earlier one), and a word's own slots are about a third of its slots.
     /// - Parameter hashes: `NERFeatures.hashes(of: tokens)`, shared with `dynamicSlots`.
     func staticSlots<Sink: NERFeatureSink>(_ tokens: [Token], hashes: [UInt64], into sink: inout Sink) {
         let register = NERFeatures.register(of: tokens)
@@ -107,12 +114,38 @@ struct NERFeatures {
         }
         @inline(__always) func word(_ i: Int) -> UInt64 { i < 0 || i >= n ? NERFeatures.boundary : words[i] }
         @inline(__always) func shape(_ i: Int) -> UInt64 { i < 0 || i >= n ? 7 : shapes[i] }
+        // What a token's own slots are made of; tokens equal in all of it have the same slots.
+        @inline(__always) func sameOwn(_ a: Int, _ b: Int) -> Bool {
+            guard tokens[a].kind == tokens[b].kind, shapes[a] == shapes[b] else { return false }
+            guard tokens[a].kind == .word else { return true }
+            return tokens[a].spoken == tokens[b].spoken && tokens[a].length == tokens[b].length && tokens[a].text == tokens[b].text
+        }
+        var memo = OwnSlotMemo(tokens: sink.sharesOwnSlots && n >= OwnSlotMemo.minimumTokens ? n : 0)
         for i in 0..<n {
-            sink.beginToken()
             let token = tokens[i]
-            sink.add(slot(.bias, 0))
-            sink.add(slot(.kind, UInt64(token.kind.rawValue)))
-            sink.add(slot(.shape, shape(i)))
+            let key = NERFeatures.combine(token.kind == .word ? words[i] : UInt64(token.kind.rawValue), shapes[i])
+            let earlier = memo.earlier(than: i, key: key, same: sameOwn)
+            sink.beginToken(sameOwnAs: earlier)
+            if earlier == nil {
+                sink.add(slot(.bias, 0))
+                sink.add(slot(.kind, UInt64(token.kind.rawValue)))
+                sink.add(slot(.shape, shape(i)))
+                if token.kind == .word {
+                    sink.add(slot(.word, words[i]))
+                    sink.add(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
+                    sink.add(slot(.suffix, token.text.withBytes { TokenText.fnv1a(of: $0.suffix(3)) }))
+                    var set = lex[i]
+                    if set == 0 { sink.add(slot(.lexicon, 0xDEAD)); sink.add(slot(.lexiconShape, shapes[i])) }
+                    while set != 0 {
+                        let bit = set.trailingZeroBitCount
+                        set &= set - 1
+                        let name = lexicon.featureHashes[bit]
+                        sink.add(slot(.lexicon, name))
+                        sink.add(slot(.lexiconShape, NERFeatures.combine(name, shapes[i])))
+                    }
+                }
+            }
+            sink.beginContext()
             sink.add(slot(.previousShape, NERFeatures.combine(shape(i - 1), shape(i))))
             sink.add(slot(.nextShape, NERFeatures.combine(shape(i), shape(i + 1))))
             sink.add(slot(.previousWord, word(i - 1)))
@@ -126,22 +159,14 @@ struct NERFeatures {
                 sink.add(slot(.turnStart, register.rawValue))
             }
             guard token.kind == .word else { continue }
-            sink.add(slot(.word, words[i]))
             sink.add(slot(.previousBigram, NERFeatures.combine(word(i - 1), words[i])))
             sink.add(slot(.nextBigram, NERFeatures.combine(words[i], word(i + 1))))
-            sink.add(slot(.length, UInt64(min(token.length, 12)) &* 8 &+ (token.spoken ? 1 : 0)))
-            sink.add(slot(.suffix, token.text.withBytes { TokenText.fnv1a(of: $0.suffix(3)) }))
             if token.spoken { sink.add(slot(.spelled, word(i - 1))) }
-            let shapeHere = shapes[i]
             var set = lex[i]
-            if set == 0 { sink.add(slot(.lexicon, 0xDEAD)); sink.add(slot(.lexiconShape, shapeHere)) }
             while set != 0 {
                 let bit = set.trailingZeroBitCount
                 set &= set - 1
-                let name = lexicon.featureHashes[bit]
-                sink.add(slot(.lexicon, name))
-                sink.add(slot(.lexiconShape, NERFeatures.combine(name, shapeHere)))
-                sink.add(slot(.lexiconContext, NERFeatures.combine(name, word(i - 1))))
+                sink.add(slot(.lexiconContext, NERFeatures.combine(lexicon.featureHashes[bit], word(i - 1))))
             }
             if i > 0 { appendLexicon(lex[i - 1], .previousLexicon, &sink) }
             if i + 1 < n { appendLexicon(lex[i + 1], .nextLexicon, &sink) }
@@ -167,11 +192,57 @@ struct NERFeatures {
     }
 }
 
-/// Receives a turn's static feature slots from `NERFeatures.staticSlots`, token by token.
+/// Receives a turn's static feature slots from `NERFeatures.staticSlots`, token by token: for
+/// each, `beginToken`, its own slots (unless it shares an earlier token's), `beginContext`, its
+/// context slots.
 protocol NERFeatureSink {
-    mutating func beginToken()
+    /// Whether a token whose own slots equal an earlier token's may be sent without them.
+    var sharesOwnSlots: Bool { get }
+    /// `sameOwnAs`: the earlier token whose own slots this one has (none are sent), or nil.
+    mutating func beginToken(sameOwnAs earlier: Int?)
+    mutating func beginContext()
     mutating func add(_ slot: Int32)
     mutating func endTurn()
+}
+
+/// Which earlier token of a turn has the same own slots as this one: an open-addressed table of
+/// token indexes by a hash of what those slots are made of, confirmed by comparing the tokens.
+struct OwnSlotMemo {
+    /// Below this, a turn (a call's 200-byte turn has about 40 tokens) repeats too few words for
+    /// the table to pay for itself.
+    static let minimumTokens = 64
+
+    private var keys: [UInt64]
+    private var indexes: [Int32]
+    private let mask: Int
+
+    /// A table for a turn of `tokens` tokens; 0 for none (every token is its own).
+    init(tokens: Int) {
+        guard tokens > 0 else {
+            keys = []
+            indexes = []
+            mask = -1
+            return
+        }
+        let capacity = 1 << (Int.bitWidth - (tokens * 2 - 1).leadingZeroBitCount)
+        keys = [UInt64](repeating: 0, count: capacity)
+        indexes = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// The first earlier token with `key` for which `same` holds; otherwise records `index`
+    /// under `key` and returns nil.
+    @inline(__always) mutating func earlier(than index: Int, key: UInt64, same: (Int, Int) -> Bool) -> Int? {
+        guard mask >= 0 else { return nil }
+        var position = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while indexes[position] >= 0 {
+            if keys[position] == key, same(Int(indexes[position]), index) { return Int(indexes[position]) }
+            position = (position + 1) & mask
+        }
+        keys[position] = key
+        indexes[position] = Int32(index)
+        return nil
+    }
 }
 
 /// Every slot of a turn kept, token by token (the trainer's form, which updates each slot's
@@ -189,7 +260,10 @@ struct SlotList: NERFeatureSink {
         offsets.removeAll(keepingCapacity: true)
     }
 
-    mutating func beginToken() { offsets.append(Int32(slots.count)) }
+    /// Training updates every slot of every token, so each token gets all of its own.
+    var sharesOwnSlots: Bool { false }
+    mutating func beginToken(sameOwnAs earlier: Int?) { offsets.append(Int32(slots.count)) }
+    mutating func beginContext() {}
     mutating func add(_ slot: Int32) { slots.append(slot) }
     mutating func endTurn() { offsets.append(Int32(slots.count)) }
 }

@@ -34,8 +34,13 @@ struct NERWeightsTests {
     @Test func taggingMatchesTheDenseScoringBitForBit() throws {
         let model = try NERModelTests().trainedToyModel()
         let dense = (0..<model.table.slotCount).flatMap { slot in (0..<NERTag.count).map { model.table.row(slot)[$0] } }
-        for text in ["my name is plonkett thanks", "this is quimby calling about sarah chen", "see you monday"] {
+        // The last is long enough for tokens to share their own slots with earlier ones
+        // (`OwnSlotMemo`): the same words, the same words capitalised, spelled, and numbers.
+        let long = Array(repeating: "my name is quimby thanks, this is Sarah calling. MY NAME IS ZORBLAT thanks, this is s a r a h 415.", count: 6)
+            .joined(separator: " ")
+        for text in ["my name is plonkett thanks", "this is quimby calling about sarah chen", "see you monday", long] {
             let tokens = ScannedText(text).tokens
+            if text == long { #expect(tokens.count >= OwnSlotMemo.minimumTokens) }
             // The trainer's way: every slot of a token listed, then scored against the dense table.
             var slots = SlotList()
             let hashes = NERFeatures.hashes(of: tokens)
@@ -53,6 +58,7 @@ struct NERWeightsTests {
                 previous = choice.0
             }
             let spans = model.tag(tokens)
+            if text == long { #expect(spans.count >= 6) } // margins to compare
             let tagged = expected.enumerated().filter { $0.element.0.kind != nil }.map(\.offset)
             #expect(spans.flatMap { Array($0.firstToken...$0.lastToken) } == tagged, "\(text)")
             for span in spans {
