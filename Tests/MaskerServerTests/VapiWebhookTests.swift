@@ -67,11 +67,16 @@ struct VapiWebhookTests {
     }
 
     /// Vapi's default `metadataSendMode` puts the call, the customer and the phone number into
-    /// every turn's request. The caller's number and name in them are masked like the messages,
-    /// and the call's id groups its turns into one session.
-    @Test func callMetadataInAProxiedTurnIsMaskedAndItsCallIdNamesTheSession() async throws {
+    /// every turn's request. The call's id groups its turns into one session; the objects are
+    /// dropped before the model (OpenAI refuses a request that carries them), or, with
+    /// `MASKER_FORWARD_CALL_METADATA`, sent on with the caller's number and name masked.
+    @Test(arguments: [false, true])
+    func callMetadataInAProxiedTurnNeverReachesTheModelUnmaskedAndItsCallIdNamesTheSession(_ forwarded: Bool) async throws {
         let upstream = try await FakeUpstream()
-        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
+        let server = try await TestServer {
+            $0.openAIBaseURL = upstream.baseURL
+            $0.forwardCallMetadata = forwarded
+        }
         let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("v")), ("upstream", .string("openai:m"))]), token: token)
         let customer = JSONValue.object([("number", .string("+14155552671")), ("name", .string("Sarah Chen"))])
@@ -86,7 +91,12 @@ struct VapiWebhookTests {
         }
         let sent = upstream.receivedText
         for value in ["4155552671", "6505550199", "Sarah Chen", "april twelfth"] { #expect(!sent.contains(value), "\(value) reached the model") }
-        #expect(sent.contains("\"customer\"") && sent.contains("\"phoneNumber\"")) // still there, masked
+        if forwarded {
+            #expect(sent.contains("\"customer\"") && sent.contains("\"phoneNumber\"") && sent.contains("\"call\"")) // still there, masked
+        } else {
+            #expect(!sent.contains("\"customer\"") && !sent.contains("\"phoneNumber\"") && !sent.contains("\"call\""))
+            #expect(sent.contains("my date of birth is")) // the turn itself went
+        }
         let sessions = try await server.call(.GET, "/api/v1/sessions?agent_id=\(agent)", token: token)
         guard case let .array(data)? = sessions.json["data"] else { Issue.record("no sessions"); return }
         #expect(data.count == 1)

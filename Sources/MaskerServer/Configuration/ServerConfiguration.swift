@@ -13,6 +13,11 @@ public struct ServerConfiguration: Sendable {
     public var openAIAPIKey: String?
     /// `MASKER_VAPI_WEBHOOK_SECRET`: when set, proxy requests must carry an HMAC-SHA256 of the body.
     public var webhookSecret: String?
+    /// `MASKER_FORWARD_CALL_METADATA` (default off): forward the call objects voice platforms add
+    /// to a request (`call`, `customer`, `phoneNumber`), masked, to the model. Off, they are read
+    /// (`call.id` names the session) and dropped: they are no model's parameters, OpenAI answers
+    /// 400 to a request that carries them, and they hold the caller's number and name.
+    public var forwardCallMetadata = false
     /// `MASKER_PUBLIC_URL`: how clients reach this server (proxy URLs printed for agents).
     public var publicURL: String?
     /// `MASKER_MAX_BODY_BYTES` (default 4 MiB): larger request bodies are refused with 413.
@@ -58,6 +63,13 @@ public struct ServerConfiguration: Sendable {
         }
         configuration.openAIAPIKey = value("MASKER_OPENAI_API_KEY", environment)
         configuration.webhookSecret = value("MASKER_VAPI_WEBHOOK_SECRET", environment)
+        if let text = value("MASKER_FORWARD_CALL_METADATA", environment) {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": configuration.forwardCallMetadata = true
+            case "0", "false", "no", "off": configuration.forwardCallMetadata = false
+            default: throw Invalid(description: "MASKER_FORWARD_CALL_METADATA \"\(text)\" must be 1 or 0 (true or false)")
+            }
+        }
         configuration.publicURL = value("MASKER_PUBLIC_URL", environment).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         if let text = value("MASKER_MAX_BODY_BYTES", environment) {
             guard let bytes = Int(text), bytes >= 1024 else {

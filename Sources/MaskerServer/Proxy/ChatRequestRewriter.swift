@@ -10,11 +10,21 @@ import MaskerCore
 ///   their parameter schemas;
 /// - every string value inside the call metadata voice platforms add (`call`, `customer`,
 ///   `phoneNumber`, `metadata`: Vapi sends them to a custom LLM unless told not to, and they hold
-///   the caller's number and name). Unknown fields otherwise pass through untouched; these are
-///   rewritten rather than dropped, so a server that reads them still finds them.
+///   the caller's number and name). Unknown fields otherwise pass through untouched. The proxy
+///   drops the first three before this runs unless `MASKER_FORWARD_CALL_METADATA` is on
+///   (`platformCallFields`); when they stay, they are masked here.
 enum ChatRequestRewriter {
     /// Top-level fields of platform call metadata, which carry the caller's details.
     static let callMetadataFields: Set<String> = ["call", "customer", "phoneNumber", "metadata"]
+    /// The ones that are no model's parameters (`metadata` is one of OpenAI's): Vapi's call,
+    /// customer and phone-number objects.
+    static let platformCallFields: Set<String> = ["call", "customer", "phoneNumber"]
+
+    /// The request without `platformCallFields`.
+    static func droppingPlatformCallFields(_ request: JSONValue) -> JSONValue {
+        guard case let .object(fields) = request, fields.contains(where: { platformCallFields.contains($0.0) }) else { return request }
+        return .object(fields.filter { !platformCallFields.contains($0.0) })
+    }
 
     /// Where a rewritten string sits in the request: the top-level field, the element of it
     /// (a message's index, a tool's) and the string's place among that element's strings, as

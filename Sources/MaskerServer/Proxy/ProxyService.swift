@@ -52,22 +52,24 @@ struct ProxyService: Sendable {
         var request = request
         let bytes = try await request.collectedBytes(limit: configuration.maxBodyBytes)
         try BodySignature.check(request, body: bytes, secret: configuration.webhookSecret)
-        let body: JSONValue
+        let received: JSONValue
         do {
-            body = try JSONParser.parse(bytes)
+            received = try JSONParser.parse(bytes)
         } catch {
             throw APIError.badJSON(error)
         }
-        guard case .object = body else { throw APIError(.badRequest, "invalid_json", "the request body must be a JSON object") }
+        guard case .object = received else { throw APIError(.badRequest, "invalid_json", "the request body must be a JSON object") }
         let upstream = try upstream(for: agent)
-        if case let .openAI(model)? = UpstreamName(agent.upstream), let asked = body["model"]?.stringValue, !asked.isEmpty, asked != model {
+        if case let .openAI(model)? = UpstreamName(agent.upstream), let asked = received["model"]?.stringValue, !asked.isEmpty, asked != model {
             throw APIError(.unprocessableContent, "model_not_allowed",
                            "this agent forwards to model \(model) only; send \"model\": \"\(model)\" or omit it")
         }
         let state = try runtime.policyState(for: agent)
         let policy = state.policy
         let tokenization = agent.tokenization.flatMap(TokenizationScheme.init(rawValue:)) ?? policy.tokenization
-        let externalID = try sessionID(request, body: body)
+        let externalID = try sessionID(request, body: received)
+        // Read for the session id above; not sent on unless asked for (ServerConfiguration).
+        let body = configuration.forwardCallMetadata ? received : ChatRequestRewriter.droppingPlatformCallFields(received)
         let scope = policy.scope == .global ? "global" : "\(agent.id):\(externalID ?? context.requestID)"
         let masker = try runtime.masker(tokenization, policy: policy, scope: scope)
         let audit = AuditScope(sessionID: externalID ?? context.requestID, agentID: agent.id, policy: policy)
