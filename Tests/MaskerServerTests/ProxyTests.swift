@@ -252,6 +252,14 @@ struct ProxyTests {
         let mac = HMACHex.sign(body, secret: "s3cret")
         let signed = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: body, headers: ["X-Vapi-Signature": mac])
         #expect(signed.status == 200)
+        // Vapi's own way for a server URL, and what its custom-LLM turns carry: the secret itself.
+        let withSecret = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: body, headers: ["X-Vapi-Secret": "s3cret"])
+        #expect(withSecret.status == 200)
+        for wrong in ["s3cre", "s3crett", "S3CRET"] {
+            let refused = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", raw: body, headers: ["X-Vapi-Secret": wrong])
+            #expect(refused.status == 401, "\(wrong)")
+        }
+        #expect(!server.logs.text.contains("s3cret"))
         try await server.stop()
     }
 

@@ -54,7 +54,14 @@ struct VapiWebhookTests {
         #expect(unsigned.json["error"]?["code"]?.stringValue == "bad_signature")
         let signed = try await server.call(.POST, "/vapi/webhook/\(agent)", raw: body, headers: ["X-Vapi-Signature": HMACHex.sign(body, secret: "s3cret")])
         #expect(signed.status == 200)
-        #expect(signed.json["assistant"]?["model"]?["headers"] == nil) // no call id, no session header
+        // No call id, no session header; the secret goes with the turns (Vapi cannot sign them),
+        // and they pass the proxy's check with it.
+        let headers = signed.json["assistant"]?["model"]?["headers"]
+        #expect(headers == .object([("X-Vapi-Secret", .string("s3cret"))]))
+        let turn = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string("hello"))])]))])
+        let proxied = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: turn,
+                                            headers: ["X-Vapi-Secret": headers?["X-Vapi-Secret"]?.stringValue ?? ""])
+        #expect(proxied.status == 200)
 
         let missing = try await server.call(.POST, "/vapi/webhook/agt_nope", raw: body, headers: ["X-Vapi-Signature": HMACHex.sign(body, secret: "s3cret")])
         #expect(missing.status == 404)

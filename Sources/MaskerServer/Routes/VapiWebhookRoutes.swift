@@ -23,7 +23,8 @@ struct VapiWebhookRoutes {
             }
             guard type == "assistant-request" else { return JSONResponse.make(.object([])) }
             return JSONResponse.make(Self.assistant(for: agent, model: try proxy.upstream(for: agent).model,
-                                                    callID: message["call"]?["id"]?.stringValue, baseURL: configuration.baseURL))
+                                                    callID: message["call"]?["id"]?.stringValue, baseURL: configuration.baseURL,
+                                                    secret: configuration.webhookSecret))
         }
     }
 
@@ -31,16 +32,20 @@ struct VapiWebhookRoutes {
     /// `metadataSendMode: off` keeps Vapi's call, customer and phone-number objects (the caller's
     /// number and name) out of every turn's request; the call id comes back as the
     /// `Masker-Session-Id` header instead, so the call's turns share one session and one token scope.
-    static func assistant(for agent: Agent, model: String, callID: String?, baseURL: String) -> JSONValue {
+    /// With `MASKER_VAPI_WEBHOOK_SECRET` set, the turns also carry it as `X-Vapi-Secret` (Vapi
+    /// cannot sign a custom-LLM request, `BodySignature`); it goes only to a caller that proved
+    /// it holds the secret already.
+    static func assistant(for agent: Agent, model: String, callID: String?, baseURL: String, secret: String? = nil) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("provider", .string("custom-llm")),
             ("url", .string("\(baseURL)/proxy/\(agent.id)/v1")),
             ("model", .string(model)),
             ("metadataSendMode", .string("off")),
         ]
-        if let callID, ProxyService.isValidSessionID(callID) {
-            fields.append(("headers", .object([(ProxyService.sessionHeader.rawName, .string(callID))])))
-        }
+        var headers: [(String, JSONValue)] = []
+        if let callID, ProxyService.isValidSessionID(callID) { headers.append((ProxyService.sessionHeader.rawName, .string(callID))) }
+        if let secret { headers.append((BodySignature.secretHeader.rawName, .string(secret))) }
+        if !headers.isEmpty { fields.append(("headers", .object(headers))) }
         // Vapi takes assistant names of up to 40 characters.
         return .object([("assistant", .object([("name", .string(String(agent.name.prefix(40)))), ("model", .object(fields))]))])
     }
