@@ -134,7 +134,7 @@ public final class GemmaEndpoint: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         if let apiKey = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         let body = LLMSpanPrompt.body(model: configuration.model, items: items, kinds: kinds)
-        request.body = .bytes(ByteBuffer(string: body.serialized()))
+        request.body = .bytes(ByteBuffer(bytes: body.serializedBytes()))
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {

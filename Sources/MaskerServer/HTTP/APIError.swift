@@ -65,7 +65,7 @@ public struct APIError: Error, Sendable {
 enum JSONResponse {
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         var buffer = ByteBuffer()
-        buffer.writeString(value.serialized())
+        buffer.writeBytes(value.serializedBytes())
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
     }
 }

@@ -225,7 +225,7 @@ struct ProxyService: Sendable {
                     try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
                 }
                 if let closing = await restorer.finishStream() {
-                    try await writer.write(ByteBuffer(string: "data: \(closing.serialized())\n\n"))
+                    try await writer.write(Self.event(closing))
                 }
                 try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
                 metrics.stage("stream", ContinuousClock.now - streamStart)
@@ -241,14 +241,23 @@ struct ProxyService: Sendable {
     private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter) async throws {
         if data == "[DONE]" {
             if let closing = await restorer.finishStream() {
-                try await writer.write(ByteBuffer(string: "data: \(closing.serialized())\n\n"))
+                try await writer.write(Self.event(closing))
             }
             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
             return
         }
         guard let chunk = try? JSONParser.parse(data) else { return } // not JSON: nothing a client could use
         let restored = await restorer.rehydrate(chunk: chunk)
-        try await writer.write(ByteBuffer(string: "data: \(restored.serialized())\n\n"))
+        try await writer.write(Self.event(restored))
+    }
+
+    /// One server-sent event carrying `value`.
+    private static func event(_ value: JSONValue) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeString("data: ")
+        buffer.writeBytes(value.serializedBytes())
+        buffer.writeString("\n\n")
+        return buffer
     }
 
     private static func streamError(_ error: APIError, requestID: String) -> String {

@@ -22,7 +22,7 @@ struct OpenAIUpstream: Upstream {
         } else if let apiKey {
             outgoing.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         }
-        outgoing.body = .bytes(ByteBuffer(string: request.body.serialized()))
+        outgoing.body = .bytes(ByteBuffer(bytes: request.body.serializedBytes()))
         let response: HTTPClientResponse
         let prepared = outgoing
         do {

@@ -34,7 +34,7 @@ struct StubUpstream: Upstream {
                 ("usage", .object([("prompt_tokens", .int(prompt.utf8.count / 4)), ("completion_tokens", .int(prompt.utf8.count / 4)),
                                    ("total_tokens", .int(prompt.utf8.count / 2))])),
             ])
-            return .complete(status: 200, body: Array(body.serialized().utf8))
+            return .complete(status: 200, body: body.serializedBytes())
         }
         var events: [JSONValue] = []
         func chunk(_ delta: JSONValue, finish: String? = nil) -> JSONValue {

@@ -31,6 +31,34 @@ struct JSONValueTests {
         #expect(value.serialized().hasPrefix("{\"text\":"))
     }
 
+    /// The exact bytes, one line and indented: every escape, a run of plain text on each side of
+    /// one, text beyond ASCII as it is, and the layout of nested, empty and one-element values.
+    @Test func serialisesExactly() {
+        let value = JSONValue.object([
+            ("s", .string("a\"b\\c\nd\re\tf\u{0}\u{1F}\u{7F}\u{08}\u{0C}é🙂/")),
+            ("a", .array([.int(1), .array([]), .object([]), .array([.null])])),
+            ("o", .object([("k", .bool(false))])),
+        ])
+        #expect(value.serialized() == #"{"s":"a\"b\\c\nd\re\tf\u0000\u001f\u007f\u0008\u000cé🙂/","a":[1,[],{},[null]],"o":{"k":false}}"#)
+        #expect(value.serialized(indent: 2) == """
+            {
+              "s": "a\\"b\\\\c\\nd\\re\\tf\\u0000\\u001f\\u007f\\u0008\\u000cé🙂/",
+              "a": [
+                1,
+                [],
+                {},
+                [
+                  null
+                ]
+              ],
+              "o": {
+                "k": false
+              }
+            }
+            """)
+        #expect(value.serializedBytes() == Array(value.serialized().utf8))
+    }
+
     @Test func keepsKeyOrder() {
         let text = JSONValue.object([("z", .int(1)), ("a", .int(2))]).serialized()
         #expect(text == "{\"z\":1,\"a\":2}")
