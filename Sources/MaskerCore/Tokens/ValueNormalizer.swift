@@ -81,6 +81,12 @@ public enum ValueNormalizer {
             if numbers[0].length == 4 { (year, month, day) = (a, b, c) } else { (month, day, year) = (a, b, numbers[2].length == 2 ? (c > 30 ? 1900 + c : 2000 + c) : c) }
         }
         guard let year, let month, let day, (1...12).contains(month), (1...31).contains(day) else { return nil }
-        return String(format: "%04d-%02d-%02d", year, month, day)
+        // Not String(format:): Foundation's formatter took about 1 % of the proxy's CPU, for
+        // every date of every turn.
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 }

@@ -277,7 +277,8 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
               redactions = excluded.redactions, stage_ms = excluded.stage_ms
-            """).execute(arguments: [session.id, session.accountID, session.agentID, session.externalID, session.startedAt, session.updatedAt,
+            """).execute(arguments: [session.id, session.accountID, session.agentID, session.externalID,
+                             SQLiteDate.text(session.startedAt), SQLiteDate.text(session.updatedAt),
                              session.turns, session.status, SessionColumns.encode(session.redactionsByKind),
                              SessionColumns.encode(session.stageMillis)])
     }
