@@ -96,6 +96,7 @@ struct ProxyService: Sendable {
                                                  pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
         let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
         let recorded = keys.map(history.isRecorded)
+        func isRecorded(_ index: Int) -> Bool { index < recorded.count && recorded[index] }
 
         let mintStart = clock.now
         var found = turn.detections[...]
@@ -104,8 +105,7 @@ struct ProxyService: Sendable {
         do {
             masked = try ChatRequestRewriter.rewrite(body) { text, _ in
                 // The rewriter visits the same strings in the same order both times.
-                let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text),
-                                              storing: !(recorded.indices.contains(prepared.count) && recorded[prepared.count]))
+                let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text), storing: !isRecorded(prepared.count))
                 prepared.append(mask)
                 return mask.result.masked
             }
@@ -114,7 +114,7 @@ struct ProxyService: Sendable {
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
         }
         let minting = clock.now - mintStart
-        let fresh = prepared.indices.filter { !(recorded.indices.contains($0) && recorded[$0]) }
+        let fresh = prepared.indices.filter { !isRecorded($0) }
         let results = fresh.map { prepared[$0].result }
         var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
         for index in fresh {
