@@ -24,11 +24,15 @@ public struct VaultDeterministicScheme: TokenScheme {
         let tokenMAC: HMAC<SHA256>
         let entry: SymmetricKey
         let subjectMAC: HMAC<SHA256>
+        /// Salts the digests `minted` is keyed by, so they name the key as well as the value, and
+        /// cannot be recomputed without it.
+        let mintedSalt: [UInt8]
 
         init(_ key: SymmetricKey) {
             tokenMAC = HMAC(key: VaultDeterministicScheme.derived(key, "token"))
             entry = VaultDeterministicScheme.derived(key, "entry")
             subjectMAC = HMAC(key: VaultDeterministicScheme.derived(key, "subject"))
+            mintedSalt = VaultDeterministicScheme.derived(key, "minted").withUnsafeBytes { Array($0) }
         }
 
         /// The keys of `key`, derived once per process. The server builds a scheme (and a
@@ -111,7 +115,23 @@ public struct VaultDeterministicScheme: TokenScheme {
         return Array(hmac.finalize())
     }
 
+    /// Tokens already minted in this process, by a digest of (key, kid, scope, kind, surface
+    /// text): a call's history comes back with every turn, and normalising each of its values
+    /// again (the spoken-form parse) was a tenth of the server's CPU by a call's fortieth turn. A
+    /// keyed digest, not the value, is kept, and a token is not PHI. A value's token depends on
+    /// nothing else, so nothing here goes stale.
+    static let minted = DigestCache<MaskToken>(capacity: 65_536)
+
+    func mintedKey(_ request: MintRequest, keys: DerivedKeys) -> SHA256Digest {
+        var hasher = SHA256()
+        hasher.update(data: keys.mintedSalt)
+        // Unit separators keep the fields apart, as in the token's own MAC.
+        hasher.update(data: Data("\(kid)\u{1F}\(scope)\u{1F}\(request.kind.rawValue)\u{1F}\(request.value)".utf8))
+        return hasher.finalize()
+    }
+
     /// Every token of the turn and the vault entry each new value needs; nothing is stored yet.
+    /// A value already stored (`storing: false`) takes its token from `minted` when it is there.
     public func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens {
         guard let keys = mintingKeys else { throw .missingKey(kid: kid) }
         var tokens: [MaskToken] = []
@@ -119,8 +139,14 @@ public struct VaultDeterministicScheme: TokenScheme {
         var seen = Set<String>()
         let now = Date()
         for request in requests {
+            let memo = mintedKey(request, keys: keys)
+            if !storing, let token = Self.minted.value(for: memo) {
+                tokens.append(token)
+                continue
+            }
             let normalized = ValueNormalizer.normalize(request.value, kind: request.kind)
             let token = token(for: normalized, kind: request.kind, keys: keys)
+            Self.minted.store(token, for: memo)
             tokens.append(token)
             let text = token.description
             // A value repeated within the turn is stored once, with its first surface text.

@@ -36,13 +36,10 @@ final class DetectionCache: Sendable {
     /// made from); nil when the text has not been seen.
     func detections(for key: SHA256Digest, in text: String) -> [Detection]? {
         guard let spans = cache.value(for: key) else { return nil }
-        guard !spans.isEmpty else { return [] }
-        let scalars = Array(text.unicodeScalars)
-        return spans.map { span in
-            var slice = String.UnicodeScalarView()
-            slice.append(contentsOf: scalars[span.start..<min(span.end, scalars.count)])
-            return Detection(pass: span.pass, kind: span.kind, start: span.start, end: span.end, text: String(slice),
-                             confidence: span.confidence, recognizer: span.recognizer)
+        let texts = ScalarSlices.slices(of: text, spans.map { ($0.start, $0.end) })
+        return zip(spans, texts).map { span, slice in
+            Detection(pass: span.pass, kind: span.kind, start: span.start, end: span.end, text: slice,
+                      confidence: span.confidence, recognizer: span.recognizer)
         }
     }
 

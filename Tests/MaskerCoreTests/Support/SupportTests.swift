@@ -64,3 +64,32 @@ struct JSONValueTests {
         #expect(text == "{\"z\":1,\"a\":2}")
     }
 }
+
+struct ScalarSlicesTests {
+    /// The ASCII shortcut and the scalar walk give what slicing the scalars does, offsets past
+    /// the end included.
+    @Test func slicesByScalarOffsets() {
+        var random = SplitMix64(state: 5)
+        let alphabet: [Unicode.Scalar] = ["a", "Z", "7", " ", "\n", "é", "ß", "🙂", "中", "\u{301}"]
+        for round in 0..<300 {
+            let ascii = round % 2 == 0
+            let count = Int(random.next() % 40)
+            var view = String.UnicodeScalarView()
+            for _ in 0..<count { view.append(alphabet[Int(random.next() % UInt64(ascii ? 4 : alphabet.count))]) }
+            let text = String(view)
+            let scalars = Array(text.unicodeScalars)
+            let spans = (0..<3).map { _ -> (start: Int, end: Int) in
+                let start = Int(random.next() % UInt64(count + 3))
+                return (start, start + Int(random.next() % 6))
+            }
+            let expected = spans.map { span -> String in
+                let lower = min(span.start, scalars.count), upper = min(max(lower, span.end), scalars.count)
+                var slice = String.UnicodeScalarView()
+                slice.append(contentsOf: scalars[lower..<upper])
+                return String(slice)
+            }
+            #expect(ScalarSlices.slices(of: text, spans) == expected, "\(text.debugDescription)")
+        }
+        #expect(ScalarSlices.slices(of: "abc", []) == [])
+    }
+}

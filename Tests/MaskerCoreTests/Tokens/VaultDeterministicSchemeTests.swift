@@ -58,6 +58,13 @@ struct VaultDeterministicSchemeTests {
         #expect(again.tokens == stored.tokens)
         #expect(stored.entries.count == 2)
         #expect(again.entries.isEmpty)
+        // Such tokens may come from the memo of minted tokens: never one another key minted for
+        // the same kid, scope and value (two test servers in one process, each with its dev key).
+        let otherRing = keyRing(["MASKER_KEY_K": Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()])
+        let other = try scheme(InMemoryVaultStore(), ring: otherRing).prepare(requests, storing: false)
+        let otherFresh = try scheme(InMemoryVaultStore(), ring: otherRing).prepare(requests, storing: true)
+        #expect(other.tokens == otherFresh.tokens)
+        #expect(other.tokens != stored.tokens)
     }
 
     @Test func scopesAndKindsSeparateTokens() async throws {

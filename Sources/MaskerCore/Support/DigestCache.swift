@@ -1,9 +1,10 @@
 import Crypto
 import Synchronization
 
-/// A bounded map from SHA-256 digests to values; once full, the oldest entry goes first. The
-/// detection caches key it by a digest of the text, so what they keep holds no PHI.
-final class DigestCache<Value: Sendable>: Sendable {
+/// A bounded map from SHA-256 digests to values; once full, the oldest entry goes first. Its
+/// users key it by a digest of a text (the server's detection caches, `CallHistory`, the vault
+/// scheme's minted tokens), so what they keep holds no PHI.
+public final class DigestCache<Value: Sendable>: Sendable {
     private struct State {
         var entries: [SHA256Digest: Value] = [:]
         var order: [SHA256Digest] = []
@@ -11,18 +12,18 @@ final class DigestCache<Value: Sendable>: Sendable {
     }
 
     private let state: Mutex<State>
-    let capacity: Int
+    public let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = max(1, capacity)
         state = Mutex(State())
     }
 
-    func value(for key: SHA256Digest) -> Value? {
+    public func value(for key: SHA256Digest) -> Value? {
         state.withLock { $0.entries[key] }
     }
 
-    func store(_ value: Value, for key: SHA256Digest) {
+    public func store(_ value: Value, for key: SHA256Digest) {
         let capacity = capacity
         state.withLock { state in
             guard state.entries.updateValue(value, forKey: key) == nil else { return }
@@ -37,5 +38,5 @@ final class DigestCache<Value: Sendable>: Sendable {
         }
     }
 
-    var count: Int { state.withLock { $0.entries.count } }
+    public var count: Int { state.withLock { $0.entries.count } }
 }
