@@ -3,8 +3,9 @@
 # conversation on every turn, so turn N of a call carries N user messages (each with a phone
 # number and a date of birth, spoken) and N-1 answers. One caller at a time, one call after
 # another, through `masker serve` (development mode, SQLite vault, audit log synced) to the
-# built-in `stub` upstream; prints the median and p90 latency of turns 1, 5, 10, 20 and 40, and the
-# audit records one call leaves.
+# built-in `stub` upstream; prints the median and p90 latency of turns 1, 5, 10, 20 and 40, the
+# audit records one call leaves, and the server's CPU time per turn (from /proc: steadier than
+# latency on a shared machine).
 #
 # Usage: bench/call-length.sh [calls, default 10] [turns per call, default 40]
 # MASKER_BIN picks the binary (default: builds and uses .build/release/masker).
@@ -33,6 +34,7 @@ AGENT=$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application
   -d '{"name":"call-length","upstream":"stub"}' "http://127.0.0.1:$PORT/api/v1/agents" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
+CPU_BEFORE=$(awk '{print $14 + $15}' "/proc/$MASKER_PID/stat")
 python3 - "$PORT" "$AGENT" "$CALLS" "$TURNS" "$WORK/data/audit.jsonl" <<'PY'
 import http.client, json, random, statistics, sys, time
 port, agent, calls, turns, audit = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -72,3 +74,5 @@ for turn in [t for t in (1, 5, 10, 20, 40, 80) if t <= turns]:
     print(f"{turn:>6} {size(turn):>7} {statistics.median(values):>8.2f} {values[int(0.9 * (len(values) - 1))]:>8.2f}")
 print(f"audit records per call: {statistics.median(per_call):.0f}")
 PY
+CPU_AFTER=$(awk '{print $14 + $15}' "/proc/$MASKER_PID/stat")
+python3 -c "print(f'server CPU per turn: {($CPU_AFTER - $CPU_BEFORE) * 1000 / $(getconf CLK_TCK) / ($CALLS * $TURNS):.2f} ms (all turns of all calls)')"
