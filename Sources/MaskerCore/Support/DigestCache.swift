@@ -1,13 +1,13 @@
 import Crypto
 import Synchronization
 
-/// A bounded map from SHA-256 digests to values; once full, the oldest entry goes first. Its
-/// users key it by a digest of a text (the server's detection caches, `CallHistory`, the vault
-/// scheme's minted tokens), so what they keep holds no PHI.
-public final class DigestCache<Value: Sendable>: Sendable {
+/// A bounded map from digests (SHA-256, or a MAC) to values; once full, the oldest entry goes
+/// first. Its users key it by a digest of a text (the server's detection caches, `CallHistory`,
+/// the vault scheme's minted tokens), so what they keep holds no PHI.
+public final class DigestCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
-        var entries: [SHA256Digest: Value] = [:]
-        var order: [SHA256Digest] = []
+        var entries: [Key: Value] = [:]
+        var order: [Key] = []
         var oldest = 0
     }
 
@@ -19,11 +19,11 @@ public final class DigestCache<Value: Sendable>: Sendable {
         state = Mutex(State())
     }
 
-    public func value(for key: SHA256Digest) -> Value? {
+    public func value(for key: Key) -> Value? {
         state.withLock { $0.entries[key] }
     }
 
-    public func store(_ value: Value, for key: SHA256Digest) {
+    public func store(_ value: Value, for key: Key) {
         let capacity = capacity
         state.withLock { state in
             guard state.entries.updateValue(value, forKey: key) == nil else { return }

@@ -24,15 +24,11 @@ public struct VaultDeterministicScheme: TokenScheme {
         let tokenMAC: HMAC<SHA256>
         let entry: SymmetricKey
         let subjectMAC: HMAC<SHA256>
-        /// Salts the digests `minted` is keyed by, so they name the key as well as the value, and
-        /// cannot be recomputed without it.
-        let mintedSalt: [UInt8]
 
         init(_ key: SymmetricKey) {
             tokenMAC = HMAC(key: VaultDeterministicScheme.derived(key, "token"))
             entry = VaultDeterministicScheme.derived(key, "entry")
             subjectMAC = HMAC(key: VaultDeterministicScheme.derived(key, "subject"))
-            mintedSalt = VaultDeterministicScheme.derived(key, "minted").withUnsafeBytes { Array($0) }
         }
 
         /// The keys of `key`, derived once per process. The server builds a scheme (and a
@@ -115,19 +111,20 @@ public struct VaultDeterministicScheme: TokenScheme {
         return Array(hmac.finalize())
     }
 
-    /// Tokens already minted in this process, by a digest of (key, kid, scope, kind, surface
-    /// text): a call's history comes back with every turn, and normalising each of its values
-    /// again (the spoken-form parse) was a tenth of the server's CPU by a call's fortieth turn. A
-    /// keyed digest, not the value, is kept, and a token is not PHI. A value's token depends on
-    /// nothing else, so nothing here goes stale.
-    static let minted = DigestCache<MaskToken>(capacity: 65_536)
+    /// Tokens already minted in this process, by a MAC of (kid, scope, kind, surface text) under
+    /// the token key: a call's history comes back with every turn, and normalising each of its
+    /// values again (the spoken-form parse) was a tenth of the server's CPU by a call's fortieth
+    /// turn. A keyed digest, not the value, is kept (one no other key would give), and a token is
+    /// not PHI. A value's token depends on nothing else, so nothing here goes stale.
+    static let minted = DigestCache<HashedAuthenticationCode<SHA256>, MaskToken>(capacity: 65_536)
 
-    func mintedKey(_ request: MintRequest, keys: DerivedKeys) -> SHA256Digest {
-        var hasher = SHA256()
-        hasher.update(data: keys.mintedSalt)
-        // Unit separators keep the fields apart, as in the token's own MAC.
-        hasher.update(data: Data("\(kid)\u{1F}\(scope)\u{1F}\(request.kind.rawValue)\u{1F}\(request.value)".utf8))
-        return hasher.finalize()
+    func mintedKey(_ request: MintRequest, keys: DerivedKeys) -> HashedAuthenticationCode<SHA256> {
+        // The same key as the token's own MAC, over a different message (the leading "minted"),
+        // so a memo key is never a token body. (A fourth derived key in `DerivedKeys` made the
+        // debug build crash destroying the scheme: swift_release of a null pointer.)
+        var hmac = keys.tokenMAC
+        hmac.update(data: Data("minted\u{1F}\(kid)\u{1F}\(scope)\u{1F}\(request.kind.rawValue)\u{1F}\(request.value)".utf8))
+        return hmac.finalize()
     }
 
     /// Every token of the turn and the vault entry each new value needs; nothing is stored yet.

@@ -19,7 +19,7 @@ final class DetectionCache: Sendable {
         var recognizer: String
     }
 
-    private let cache: DigestCache<[Span]>
+    private let cache: DigestCache<SHA256Digest, [Span]>
 
     init(capacity: Int = 8192) {
         cache = DigestCache(capacity: capacity)

@@ -7,7 +7,7 @@ import MaskerCore
 /// Keyed by a SHA-256 of the kinds asked for and the text, holding offsets and kinds only: the
 /// cache keeps no PHI. Bounded; the oldest entries go first.
 final class GemmaSpanCache: Sendable {
-    private let cache: DigestCache<[Candidate]>
+    private let cache: DigestCache<SHA256Digest, [Candidate]>
 
     init(capacity: Int = 4096) {
         cache = DigestCache(capacity: capacity)

@@ -16,7 +16,7 @@ import MaskerCore
 /// Bounded, oldest first. A text forgotten, or first seen on another replica, is recorded again:
 /// the record may repeat itself, but never misses a text.
 final class CallHistory: Sendable {
-    private let recorded: DigestCache<Bool>
+    private let recorded: DigestCache<SHA256Digest, Bool>
 
     init(capacity: Int = 65_536) {
         recorded = DigestCache(capacity: capacity)

@@ -37,8 +37,11 @@ struct SQLiteVaultStoreTests {
         #expect(size(path) >= before + 40 * 4096, "the database file did not take in the log")
         // Commits back to back outrun the background checkpoint; past 8 × 8 pages the writer
         // checkpoints in line, so the log starts over instead of growing (about 9 pages a commit,
-        // each page 4 KiB plus a 24-byte frame header).
-        #expect(size(path + "-wal") < 100 * 4120)
+        // each page 4 KiB plus a 24-byte frame header). Never started over, it would hold all 40
+        // commits, 360 pages. How far it gets before it does depends on how long the background
+        // checkpoint takes (while it runs, the writer's own is turned away): about 100 pages on a
+        // quiet machine, up to 125 seen on a busy one, so the bound is two thirds of 360.
+        #expect(size(path + "-wal") < 240 * 4120)
         #expect(try await store.count(.all) == 800)
         #expect(try await store.entries(forTokens: ["MSKV1.PHONE.K.T39-19"]).count == 1)
     }
