@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MASKER = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build/debug/masker")
 SETS = [
-    ("devset", "data/devset/devset.jsonl", [], "our labelled call transcripts, written messages and clinical snippets"),
+    ("devset", "data/devset/devset.jsonl", [], "our labelled call transcripts, written messages, clinical snippets and forms"),
     ("presidio_spoken", "data/external/presidio-spoken.jsonl", ["--map", "DOB=DATE", "--map", "FAX=PHONE"],
      "presidio-evaluator sentences as speech recognition writes them (DOB scored as DATE, FAX as PHONE)"),
 ]

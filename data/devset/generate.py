@@ -336,6 +336,28 @@ def spoken_email_line(extra):
     return line
 
 
+def form_line(extra):
+    """A form read or typed line by line (session 14): a number never runs on across a line break,
+    and the ZIP code above a phone number is a ZIP code, not part of one long number."""
+    line = Line("form")
+    first, last = extra.choice(FIRST), extra.choice(LAST)
+    number = str(extra.randint(10, 9999))
+    street, (suffix, short) = extra.choice(STREETS), extra.choice(SUFFIXES)
+    city, code, state, zipcode = extra.choice(CITIES)
+    digits = phone_digits()
+    if extra.random() < 0.5:
+        line.add("patient ").entity("NAME", f"{first} {last}").add("\n")
+        # One address over two lines, as the written form below is one span.
+        line.entity("ADDRESS", f"{spoken_digits(number, doubles=0)} {street} {suffix}\n{city} {state} {spoken_digits(zipcode, doubles=0)}")
+        line.add("\n")
+        line.add("phone ").entity("PHONE", phone_render(digits, "spoken_run"))
+    else:
+        line.add("Name: ").entity("NAME", f"{first.title()} {last.title()}").add("\n")
+        line.add("Address: ").entity("ADDRESS", f"{number} {street.title()} {short}, {city.title()}, {code} {zipcode}").add("\n")
+        line.add("Phone: ").entity("PHONE", phone_render(digits, extra.choice(["dash", "paren", "dot"])))
+    return line
+
+
 def main():
     lines = []
     for index in range(160):
@@ -349,6 +371,9 @@ def main():
     extra = random.Random(20261123)
     for index in range(16):
         lines.append(spoken_email_line(extra))
+    forms = random.Random(20261203)
+    for index in range(12):
+        lines.append(form_line(forms))
     with open("devset.jsonl", "w") as out:
         for number, line in enumerate(lines, 1):
             out.write(json.dumps({"id": f"{line.source}-{number:04d}", "source": line.source, "text": line.text,

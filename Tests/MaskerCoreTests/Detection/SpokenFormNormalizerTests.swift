@@ -78,6 +78,20 @@ struct SpokenFormNormalizerTests {
         #expect(Self.canonical(input) == expected)
     }
 
+    /// A line is a field or an address line: nothing spoken runs on across one. (Canonical text
+    /// puts one space where the line broke.)
+    @Test(arguments: [
+        ("three five one seven two\nseven three four seven four six three four five nine", "35172 7347463459"),
+        ("four one five uh\nfive five five", "415 uh 555"),
+        ("c h e n\nd a v i s", "chen davis"),
+        ("c-h-e-n\r\nd-a-v-i-s", "chen davis"),
+        ("april twenty\nfirst floor", "april 20 1 floor"),
+        ("three five one\tseven two", "35172"),
+    ])
+    func nothingRunsOnAcrossALineBreak(_ input: String, _ expected: String) {
+        #expect(Self.canonical(input) == expected)
+    }
+
     @Test func spansStayOnTheOriginalWords() {
         let text = "call four one five, five five five"
         let scanned = ScannedText(text)

@@ -52,6 +52,8 @@ struct DigitRun: Sendable {
         var closeParenthesis = false
         while cursor < tokens.count {
             let token = tokens[cursor]
+            // Groups on another line are another number: a ZIP code over a phone number.
+            if token.lineBreakBefore { break }
             if token.kind == .number {
                 if !token.spaceBefore, tokens[cursor - 1].kind == .number { break }
                 separators.insert(.space)
@@ -75,7 +77,7 @@ struct DigitRun: Sendable {
                 closeParenthesis = true
                 if next < tokens.count, tokens[next].isPunct("-") || tokens[next].isPunct(".") { next += 1 }
             }
-            guard next < tokens.count, tokens[next].kind == .number, !token.isPunct("(") else { break }
+            guard next < tokens.count, tokens[next].kind == .number, !tokens[next].lineBreakBefore, !token.isPunct("(") else { break }
             separators.insert(Separators(token))
             indices.append(next)
             end = tokens[next].end

@@ -24,6 +24,10 @@ struct OtherIdentifierRecognizer: Recognizer {
             if token.digitByDigit, token.length >= 7 {
                 // Spoken digit by digit ("seven three four …"), not a number word like "two thousand".
                 candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.65))
+            } else if token.digitByDigit, token.length >= 5 {
+                // Five or six read out one by one: a ZIP code at the end of an address line, a PIN,
+                // a code. Quantities are not said that way. Just at the default threshold.
+                candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.6))
             } else if token.length >= 8 {
                 candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.5))
             }

@@ -58,6 +58,7 @@ public enum SpokenFormNormalizer {
     /// A hyphen, comma or period that ASR puts between spelled letters ("c-h-e-n"), followed by a unit.
     private static func separatorThenUnit(_ tokens: [Token], _ index: Int) -> Bool {
         index + 1 < tokens.count && (tokens[index].isPunct("-") || tokens[index].isPunct(",") || tokens[index].isPunct("."))
+            && !tokens[index].lineBreakBefore && !tokens[index + 1].lineBreakBefore
             && spelledUnit(tokens, index + 1, inRun: true) != nil
     }
 
@@ -73,7 +74,8 @@ public enum SpokenFormNormalizer {
             guard mayBeSpelledUnit(follower) || follower.kind == .punct || follower.text == "as",
                   let unit = spelledUnit(tokens, index) else { return false }
             let next = index + unit.length
-            guard next < tokens.count else { return false }
+            // A spelled run never goes on past the end of its line.
+            guard next < tokens.count, !tokens[next].lineBreakBefore else { return false }
             return spelledUnit(tokens, next) != nil || separatorThenUnit(tokens, next)
         }
         guard var index = tokens.indices.first(where: startsTwoUnits) else { return tokens }
@@ -96,7 +98,7 @@ public enum SpokenFormNormalizer {
                 cursor += unit.length
                 // The next unit follows after a space, or after a hyphen, comma or period that ASR
                 // inserts between spelled letters ("c-h-e-n").
-                guard cursor < tokens.count else { break }
+                guard cursor < tokens.count, !tokens[cursor].lineBreakBefore else { break }
                 if separatorThenUnit(tokens, cursor) {
                     cursor += 1
                 } else if !tokens[cursor].spaceBefore {
@@ -119,8 +121,10 @@ public enum SpokenFormNormalizer {
             if isSpelling {
                 var joined = TokenText()
                 for unit in units { joined.append(unit.text) }
-                output.append(Token(kind: .word, text: joined, start: tokens[index].start,
-                                    end: tokens[last].end, spaceBefore: tokens[index].spaceBefore, spoken: true))
+                var token = Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
+                                  spaceBefore: tokens[index].spaceBefore, spoken: true)
+                token.lineBreakBefore = tokens[index].lineBreakBefore
+                output.append(token)
                 index = last + 1
             } else {
                 // Every run that starts inside this one ends where it ends, with no more letters,
@@ -161,9 +165,10 @@ public enum SpokenFormNormalizer {
         var index = 0
         while index < tokens.count {
             guard isNumeric(index) else {
-                // A filler between two digit groups is dropped: "415 uh 555".
+                // A filler between two digit groups of one line is dropped: "415 uh 555".
                 if let previous = output.last, previous.kind == .number, NumberWords.fillers.contains(tokens[index].text),
-                   index + 1 < tokens.count, tokens[index + 1].kind == .number || isNumeric(index + 1) {
+                   index + 1 < tokens.count, !tokens[index].lineBreakBefore, !tokens[index + 1].lineBreakBefore,
+                   tokens[index + 1].kind == .number || isNumeric(index + 1) {
                     index += 1
                     continue
                 }
@@ -171,11 +176,12 @@ public enum SpokenFormNormalizer {
                 index += 1
                 continue
             }
-            // Collect the run: number words separated by spaces or hyphens ("twenty-one").
+            // Collect the run: number words separated by spaces or hyphens ("twenty-one"), on one line.
             var words: [NumberWords.Meaning] = []
             var end = index
             var cursor = index
             while cursor < tokens.count {
+                if cursor > index, tokens[cursor].lineBreakBefore { break }
                 if let meaning = meaning(cursor) {
                     words.append(meaning)
                 } else if isZeroWord(tokens, cursor) {
@@ -196,6 +202,7 @@ public enum SpokenFormNormalizer {
             if let digits = digits(for: words) {
                 var token = Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
                                   spaceBefore: tokens[index].spaceBefore, spoken: true)
+                token.lineBreakBefore = tokens[index].lineBreakBefore
                 token.digitByDigit = words.allSatisfy {
                     if case .unit = $0 { return true }
                     if case .repeater = $0 { return true }
@@ -277,8 +284,10 @@ public enum SpokenFormNormalizer {
         for (index, token) in tokens.enumerated() {
             // Written ordinals: "12th", "1st", "23rd".
             if token.roles.contains(.writtenOrdinal), let value = writtenOrdinal(token.text) {
-                output.append(Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
-                                    spaceBefore: token.spaceBefore, spoken: token.spoken, ordinal: true))
+                var ordinal = Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
+                                    spaceBefore: token.spaceBefore, spoken: token.spoken, ordinal: true)
+                ordinal.lineBreakBefore = token.lineBreakBefore
+                output.append(ordinal)
                 continue
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
@@ -290,16 +299,20 @@ public enum SpokenFormNormalizer {
             }
             var start = token.start
             var spaceBefore = token.spaceBefore
+            var lineBreakBefore = token.lineBreakBefore
             // "twenty first" arrives as the number 20 followed by "first": one ordinal, 21.
-            if let previous = output.last, previous.kind == .number, previous.spoken, value < 10,
+            if let previous = output.last, previous.kind == .number, previous.spoken, value < 10, !token.lineBreakBefore,
                let tens = previous.text.integerValue, tens == 20 || tens == 30 {
                 value += tens
                 start = previous.start
                 spaceBefore = previous.spaceBefore
+                lineBreakBefore = previous.lineBreakBefore
                 output.removeLast()
             }
-            output.append(Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
-                                spaceBefore: spaceBefore, spoken: true, ordinal: true))
+            var ordinal = Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
+                                spaceBefore: spaceBefore, spoken: true, ordinal: true)
+            ordinal.lineBreakBefore = lineBreakBefore
+            output.append(ordinal)
         }
         return output
     }

@@ -22,6 +22,10 @@ public struct Token: Sendable, Equatable {
     /// Whether whitespace separates this token from the previous one in canonical form. Spoken
     /// email and URL parts ("sarah dot chen") are joined, as their written forms would be.
     public var spaceBefore: Bool
+    /// Whether that whitespace holds a line break. A line is a field of a form or a line of an
+    /// address: digit groups, spoken numbers and spelled letters never run on across one ("three
+    /// five one seven two" over "seven three four …" is a ZIP code and a phone, not one number).
+    public var lineBreakBefore = false
     /// Produced from words by the normaliser (confidence may differ from a written form).
     public var spoken: Bool = false
     /// An ordinal ("twelfth", "12th"), for dates.
@@ -58,13 +62,14 @@ public struct Token: Sendable, Equatable {
 
     /// The tokenizer's fast path, which has counted the digits, seen the capitals and looked the
     /// word up in `WordFacts.table` already.
-    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, digitCount: Int, caseShape: CaseShape,
-         facts: WordFacts = WordFacts()) {
+    init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, lineBreakBefore: Bool = false, digitCount: Int,
+         caseShape: CaseShape, facts: WordFacts = WordFacts()) {
         self.kind = kind
         self.text = text
         self.start = start
         self.end = end
         self.spaceBefore = spaceBefore
+        self.lineBreakBefore = lineBreakBefore
         self.digitCount = digitCount
         self.caseShape = caseShape
         roles = facts.roles

@@ -91,20 +91,24 @@ public enum Tokenizer {
         var byte = 0
         var scalar = 0
         var sawSpace = true
+        var sawBreak = false
         while byte < bytes.count {
             let (value, width) = decode(bytes, byte)
             if width > 1 { sawNonASCII = true }
             if isSpace(value) {
                 sawSpace = true
+                if isLineBreak(value) { sawBreak = true }
                 byte += width
                 scalar += 1
                 continue
             }
             guard isAlphanumeric(value) else {
-                tokens.append(make(.punct, bytes, byte..<byte + width, start: scalar, end: scalar + 1, spaceBefore: sawSpace, facts: facts))
+                tokens.append(make(.punct, bytes, byte..<byte + width, start: scalar, end: scalar + 1, spaceBefore: sawSpace,
+                                   lineBreakBefore: sawBreak, facts: facts))
                 byte += width
                 scalar += 1
                 sawSpace = false
+                sawBreak = false
                 continue
             }
             let startByte = byte, startScalar = scalar
@@ -132,14 +136,16 @@ public enum Tokenizer {
             if letters == 1, xByte > startByte, xByte < byte - 1,
                word.allSatisfy({ $0 == 0x78 || $0 == 0x58 || ($0 >= 48 && $0 <= 57) }) {
                 // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
-                tokens.append(make(.number, bytes, startByte..<xByte, start: startScalar, end: xScalar, spaceBefore: sawSpace, facts: facts))
+                tokens.append(make(.number, bytes, startByte..<xByte, start: startScalar, end: xScalar, spaceBefore: sawSpace,
+                                   lineBreakBefore: sawBreak, facts: facts))
                 tokens.append(make(.word, bytes, xByte..<xByte + 1, start: xScalar, end: xScalar + 1, spaceBefore: false, facts: facts))
                 tokens.append(make(.number, bytes, (xByte + 1)..<byte, start: xScalar + 1, end: scalar, spaceBefore: false, facts: facts))
             } else {
                 tokens.append(make(hasLetter ? .word : .number, bytes, startByte..<byte, start: startScalar, end: scalar,
-                                   spaceBefore: sawSpace, facts: facts))
+                                   spaceBefore: sawSpace, lineBreakBefore: sawBreak, facts: facts))
             }
             sawSpace = false
+            sawBreak = false
         }
         return sawNonASCII
     }
@@ -159,18 +165,26 @@ public enum Tokenizer {
         asciiClasses.withUnsafeBufferPointer { classes in
             var byte = 0
             var sawSpace = true
+            var sawBreak = false
             let count = bytes.count
             while byte < count {
                 let value = bytes[byte]
                 let kind = classes[Int(value)]
-                if kind == ByteClass.space { sawSpace = true; byte += 1; continue }
+                if kind == ByteClass.space {
+                    sawSpace = true
+                    // \n, \v, \f, \r: the spaces 10 to 13.
+                    if value >= 10, value <= 13 { sawBreak = true }
+                    byte += 1
+                    continue
+                }
                 if kind == ByteClass.nonASCII { return .nonASCII }
                 if kind == ByteClass.punct {
                     let text = TokenText(words: (UInt64(value), 0, 0, 0), count: 1)
                     guard tokens.append(Token(kind: .punct, text: text, start: byte, end: byte + 1, spaceBefore: sawSpace,
-                                              digitCount: 0, caseShape: CaseShape())) else { return .full }
+                                              lineBreakBefore: sawBreak, digitCount: 0, caseShape: CaseShape())) else { return .full }
                     byte += 1
                     sawSpace = false
+                    sawBreak = false
                     continue
                 }
                 // A word or number. Its end is found eight bytes at a time, and a word of up to
@@ -234,7 +248,8 @@ public enum Tokenizer {
                                       allCapitals: letters > 0 && capitals == letters)
                 if letters == 1, xAt > start, xAt < byte - 1, digits == byte - start - 1 {
                     // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
-                    guard tokens.append(make(.number, bytes, start..<xAt, start: start, end: xAt, spaceBefore: sawSpace, facts: facts)),
+                    guard tokens.append(make(.number, bytes, start..<xAt, start: start, end: xAt, spaceBefore: sawSpace,
+                                             lineBreakBefore: sawBreak, facts: facts)),
                           tokens.append(make(.word, bytes, xAt..<xAt + 1, start: xAt, end: xAt + 1, spaceBefore: false, facts: facts)),
                           tokens.append(make(.number, bytes, (xAt + 1)..<byte, start: xAt + 1, end: byte, spaceBefore: false, facts: facts))
                     else { return .full }
@@ -247,10 +262,12 @@ public enum Tokenizer {
                         }
                     }
                     guard tokens.append(Token(kind: letters > 0 ? .word : .number, text: text, start: start, end: byte, spaceBefore: sawSpace,
-                                              digitCount: text.isTruncated ? text.digitCount : digits, caseShape: shape, facts: found))
+                                              lineBreakBefore: sawBreak, digitCount: text.isTruncated ? text.digitCount : digits,
+                                              caseShape: shape, facts: found))
                     else { return .full }
                 }
                 sawSpace = false
+                sawBreak = false
             }
             return .done
         }
@@ -281,11 +298,13 @@ public enum Tokenizer {
     }
 
     @inline(__always) private static func make(_ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                               start: Int, end: Int, spaceBefore: Bool, facts: WordTable<WordFacts>) -> Token {
+                                               start: Int, end: Int, spaceBefore: Bool, lineBreakBefore: Bool = false,
+                                               facts: WordTable<WordFacts>) -> Token {
         var shape = CaseShape()
         var token = Token(kind: kind, text: TokenText(lowercasing: bytes, range, shape: &shape), start: start, end: end,
                           spaceBefore: spaceBefore)
         token.caseShape = shape
+        token.lineBreakBefore = lineBreakBefore
         if kind == .word { token.phraseLists = facts[token.text]?.phraseLists ?? 0 }
         return token
     }
@@ -318,6 +337,11 @@ public enum Tokenizer {
     }
 
     @inline(__always) static func isApostrophe(_ value: UInt32) -> Bool { value == 0x27 || value == 0x2019 }
+
+    /// \n, \v, \f, \r, NEL, and the line and paragraph separators.
+    @inline(__always) static func isLineBreak(_ value: UInt32) -> Bool {
+        (value >= 10 && value <= 13) || value == 0x85 || value == 0x2028 || value == 0x2029
+    }
 }
 
 /// Up to eight bytes of ASCII text as one little-endian word, with masks of which bytes are

@@ -17,6 +17,17 @@ struct DigitRunTests {
         #expect(scanned.digitRuns.last?.separators == [.space])
     }
 
+    /// Groups on another line are another number: a ZIP code over a phone number, or a form's fields.
+    @Test func runsStopAtALineBreak() {
+        #expect(ScannedText("zip 94110\n415 555 2671").digitRuns.map(\.digits.string) == ["94110", "4155552671"])
+        #expect(ScannedText("member 12345-\n67890").digitRuns.map(\.digits.string) == ["12345", "67890"])
+        #expect(ScannedText("member 12345 67890").digitRuns.map(\.digits.string) == ["1234567890"])
+        // Found on the phone's own line, the phone is a phone.
+        let spoken = found("phone\n three five one seven two \n seven three four seven four six three four five nine")
+        #expect(spoken.contains("PHONE:seven three four seven four six three four five nine"), "\(spoken)")
+        #expect(!spoken.contains { $0.contains("\n") }, "\(spoken)")
+    }
+
     @Test func aTurnWithTooFewDigitsHasNoRuns() {
         #expect(ScannedText("room 1234").digitRuns.isEmpty)
         #expect(ScannedText("zip 94110").digitRuns.map(\.digits.string) == ["94110"])

@@ -64,6 +64,13 @@ struct TokenizerTests {
     /// Random text over the characters the fast path treats specially (apostrophes, x and X,
     /// digits, capitals, punctuation, every kind of space), at every length from 0 to 80, so
     /// words end at, inside and across its 8-byte loads and at the end of the buffer.
+    @Test(arguments: ["one two\nthree\r\nfour\u{0C}five\tsix 7", "oné two\nthree\r\nfour\u{0C}five\tsix 7\u{2028}8"])
+    func tokensKnowWhetherALineBrokeBeforeThem(_ text: String) {
+        let tokens = Tokenizer.tokenize(text)
+        #expect(tokens.map(\.lineBreakBefore) == [false, false, true, true, true, false, false] + (text.contains("\u{2028}") ? [true] : []))
+        #expect(tokens.map(\.spaceBefore) == Array(repeating: true, count: tokens.count))
+    }
+
     @Test func fastPathMatchesGeneralPathOnRandomText() {
         let alphabet = Array("aAbxXz09'' -.,()\t\n#@/".utf8)
         var random = SplitMix64(state: 2026)
