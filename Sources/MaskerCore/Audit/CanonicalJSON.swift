@@ -68,7 +68,8 @@ extension JSONValue {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Lowercase hex digits, for `\u00xx` escapes (here and in `serialized`).
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Only ASCII bytes are ever escaped, so the UTF-8 bytes of everything else are copied as they are.
     static func writeCanonicalString(_ string: String, to output: inout [UInt8]) {

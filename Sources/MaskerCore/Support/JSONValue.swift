@@ -191,8 +191,6 @@ extension JSONValue {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// `"`, `\`, newline, carriage return and tab in their short forms; every other byte below
     /// 0x20, and 0x7F, as `\u00xx`; everything else (all of UTF-8 beyond ASCII) as it is. Runs
     /// that need no escape are copied whole.

@@ -21,13 +21,11 @@ struct OtherIdentifierRecognizer: Recognizer {
             Candidate(kind: .otherID, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for token in text.tokens where token.kind == .number {
-            if token.digitByDigit, token.length >= 7 {
-                // Spoken digit by digit ("seven three four …"), not a number word like "two thousand".
-                candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.65))
-            } else if token.digitByDigit, token.length >= 5 {
-                // Five or six read out one by one: a ZIP code at the end of an address line, a PIN,
-                // a code. Quantities are not said that way. Just at the default threshold.
-                candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.6))
+            if token.digitByDigit, token.length >= 5 {
+                // Spoken digit by digit ("seven three four …"), not a number word like "two thousand":
+                // quantities are not said that way. Five or six are a ZIP code at the end of an
+                // address line, a PIN, a code: just at the default threshold.
+                candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: token.length >= 7 ? 0.65 : 0.6))
             } else if token.length >= 8 {
                 candidates.append(Candidate(kind: .otherID, start: token.start, end: token.end, confidence: 0.5))
             }

@@ -121,10 +121,8 @@ public enum SpokenFormNormalizer {
             if isSpelling {
                 var joined = TokenText()
                 for unit in units { joined.append(unit.text) }
-                var token = Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
-                                  spaceBefore: tokens[index].spaceBefore, spoken: true)
-                token.lineBreakBefore = tokens[index].lineBreakBefore
-                output.append(token)
+                output.append(Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
+                                    spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true))
                 index = last + 1
             } else {
                 // Every run that starts inside this one ends where it ends, with no more letters,
@@ -201,8 +199,7 @@ public enum SpokenFormNormalizer {
             }
             if let digits = digits(for: words) {
                 var token = Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
-                                  spaceBefore: tokens[index].spaceBefore, spoken: true)
-                token.lineBreakBefore = tokens[index].lineBreakBefore
+                                  spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true)
                 token.digitByDigit = words.allSatisfy {
                     if case .unit = $0 { return true }
                     if case .repeater = $0 { return true }
@@ -284,10 +281,9 @@ public enum SpokenFormNormalizer {
         for (index, token) in tokens.enumerated() {
             // Written ordinals: "12th", "1st", "23rd".
             if token.roles.contains(.writtenOrdinal), let value = writtenOrdinal(token.text) {
-                var ordinal = Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
-                                    spaceBefore: token.spaceBefore, spoken: token.spoken, ordinal: true)
-                ordinal.lineBreakBefore = token.lineBreakBefore
-                output.append(ordinal)
+                output.append(Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
+                                    spaceBefore: token.spaceBefore, lineBreakBefore: token.lineBreakBefore, spoken: token.spoken,
+                                    ordinal: true))
                 continue
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
@@ -309,10 +305,8 @@ public enum SpokenFormNormalizer {
                 lineBreakBefore = previous.lineBreakBefore
                 output.removeLast()
             }
-            var ordinal = Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
-                                spaceBefore: spaceBefore, spoken: true, ordinal: true)
-            ordinal.lineBreakBefore = lineBreakBefore
-            output.append(ordinal)
+            output.append(Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
+                                spaceBefore: spaceBefore, lineBreakBefore: lineBreakBefore, spoken: true, ordinal: true))
         }
         return output
     }

@@ -43,12 +43,14 @@ public struct Token: Sendable, Equatable {
     /// ASCII digits in `text`, counted once when the token is made.
     public private(set) var digitCount: Int
 
-    public init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, spoken: Bool = false, ordinal: Bool = false) {
+    public init(kind: Kind, text: TokenText, start: Int, end: Int, spaceBefore: Bool, lineBreakBefore: Bool = false,
+                spoken: Bool = false, ordinal: Bool = false) {
         self.kind = kind
         self.text = text
         self.start = start
         self.end = end
         self.spaceBefore = spaceBefore
+        self.lineBreakBefore = lineBreakBefore
         self.spoken = spoken
         self.ordinal = ordinal
         digitCount = kind == .punct ? 0 : (kind == .number ? min(text.count, TokenText.capacity) : text.digitCount)

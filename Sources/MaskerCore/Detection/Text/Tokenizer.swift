@@ -172,8 +172,7 @@ public enum Tokenizer {
                 let kind = classes[Int(value)]
                 if kind == ByteClass.space {
                     sawSpace = true
-                    // \n, \v, \f, \r: the spaces 10 to 13.
-                    if value >= 10, value <= 13 { sawBreak = true }
+                    if isLineBreak(UInt32(value)) { sawBreak = true }
                     byte += 1
                     continue
                 }
@@ -302,9 +301,8 @@ public enum Tokenizer {
                                                facts: WordTable<WordFacts>) -> Token {
         var shape = CaseShape()
         var token = Token(kind: kind, text: TokenText(lowercasing: bytes, range, shape: &shape), start: start, end: end,
-                          spaceBefore: spaceBefore)
+                          spaceBefore: spaceBefore, lineBreakBefore: lineBreakBefore)
         token.caseShape = shape
-        token.lineBreakBefore = lineBreakBefore
         if kind == .word { token.phraseLists = facts[token.text]?.phraseLists ?? 0 }
         return token
     }
