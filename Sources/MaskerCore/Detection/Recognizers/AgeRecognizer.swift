@@ -19,7 +19,8 @@ struct AgeRecognizer: Recognizer {
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
         var candidates: [Candidate] = []
-        for (index, token) in tokens.enumerated() where token.kind == .number {
+        for index in text.digitTokens.lazy.map(Int.init) where tokens[index].kind == .number {
+            let token = tokens[index]
             guard let age = token.text.integerValue, (90...125).contains(age), token.length <= 3 else { continue }
             if index + 1 < tokens.count, Self.units.contains(tokens[index + 1].text) { continue }
             if let end = yearsOld(tokens, after: index) {

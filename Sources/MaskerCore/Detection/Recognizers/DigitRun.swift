@@ -91,16 +91,16 @@ struct DigitRun: Sendable {
     }
 
     /// Every maximal run in the tokens, left to right, each number token in at most one run.
-    static func all(in tokens: [Token]) -> [DigitRun] {
+    /// `digitTokens` are the indices of the tokens holding a digit (`ScannedText.digitTokens`):
+    /// every run starts at one.
+    static func all(in tokens: [Token], digitTokens: [Int32]) -> [DigitRun] {
         var runs: [DigitRun] = []
-        var index = 0
-        while index < tokens.count {
-            guard tokens[index].kind == .number, let run = starting(at: index, in: tokens) else {
-                index += 1
-                continue
-            }
+        var next = 0
+        for candidate in digitTokens {
+            let index = Int(candidate)
+            guard index >= next, tokens[index].kind == .number, let run = starting(at: index, in: tokens) else { continue }
             runs.append(run)
-            index = run.tokenIndices.last! + 1
+            next = run.tokenIndices.last! + 1
         }
         return runs
     }

@@ -18,8 +18,10 @@ struct HealthPlanRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .healthPlan, start: $0.start, end: $0.end, confidence: Checksums.mbi($0.value) ? 0.95 : 0.85)
         }
-        // MBI anywhere: one token, or 4-3-4 joined by dashes.
-        for (index, token) in tokens.enumerated() where token.kind == .word || token.kind == .number {
+        // MBI anywhere: one token, or 4-3-4 joined by dashes. An MBI begins with a digit, so
+        // both forms start at a token that holds one.
+        for index in text.digitTokens.lazy.map(Int.init) {
+            let token = tokens[index]
             // An MBI has five to seven digits; checking that first keeps every 11-letter word
             // ("medications") out of the String-based format check.
             if token.length == 11, (5...7).contains(token.digitCount), Checksums.mbi(token.text.string) {

@@ -20,7 +20,8 @@ struct LicenseRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .license, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for (index, token) in tokens.enumerated() {
+        for index in text.digitTokens.lazy.map(Int.init) {
+            let token = tokens[index]
             // Seven digits first: the checksum's String work is for the rare token that could be one.
             if token.kind == .word, token.length == 9, token.digitCount >= 7, Checksums.dea(token.text.string) {
                 candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))

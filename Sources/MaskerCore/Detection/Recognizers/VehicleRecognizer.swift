@@ -16,7 +16,8 @@ struct VehicleRecognizer: Recognizer {
         var candidates = Self.plate.matches(in: text).map {
             Candidate(kind: .vehicle, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for (index, token) in tokens.enumerated() where token.isAlphanumeric && token.length == 17 && token.digitCount >= 3 {
+        for index in text.digitTokens.lazy.map(Int.init) where tokens[index].length == 17 && tokens[index].digitCount >= 3 {
+            let token = tokens[index]
             let upper = token.text.string.uppercased()
             guard upper.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter) }), !upper.contains(where: { "IOQ".contains($0) }) else { continue }
             if Checksums.vin(upper) {

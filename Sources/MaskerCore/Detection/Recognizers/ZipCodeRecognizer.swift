@@ -11,7 +11,8 @@ struct ZipCodeRecognizer: Recognizer {
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
         var candidates: [Candidate] = []
-        for (index, token) in tokens.enumerated() where token.kind == .number && (token.length == 5 || token.length == 9) {
+        for index in text.digitTokens.lazy.map(Int.init) where tokens[index].kind == .number && (tokens[index].length == 5 || tokens[index].length == 9) {
+            let token = tokens[index]
             var end = token.end
             if token.length == 5, index + 2 < tokens.count, tokens[index + 1].isPunct("-"),
                tokens[index + 2].kind == .number, tokens[index + 2].length == 4 {

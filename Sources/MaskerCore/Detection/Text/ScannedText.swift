@@ -11,6 +11,10 @@ public struct ScannedText: Sendable {
     /// recognizers, which each found them again; empty when the turn has too few digits for any
     /// of them (`DigitRun.minimumDigits`).
     let digitRuns: [DigitRun]
+    /// The tokens that hold a digit (every number, and words such as "db8"), ascending: the
+    /// recognizers whose every match has one (ages, ZIP codes, MBIs, DEA and NPI numbers, VINs,
+    /// digit runs) walk these few instead of the whole turn.
+    let digitTokens: [Int32]
     /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
     private let isASCII: Bool
     /// Which ASCII punctuation characters occur as tokens, one bit each (bit n of the pair is the
@@ -24,12 +28,16 @@ public struct ScannedText: Sendable {
         tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text, isASCII: &isASCII))
         var digits = 0
         var starts: [PhraseStart] = []
+        var digitTokens: [Int32] = []
         var symbols: (UInt64, UInt64) = (0, 0)
         let firstWords = IntroducingPhrases.firstWords // once, not through `swift_once` for every word
         // The tokenizer found the lists of the words it cut; a word the normaliser made (spelled
         // out: "m r n") is looked up here.
         for (index, token) in tokens.enumerated() {
-            digits += token.digitCount
+            if token.digitCount > 0 {
+                digits += token.digitCount
+                digitTokens.append(Int32(index))
+            }
             if token.kind == .punct, token.text.count == 1 {
                 let code = token.text.byte(at: 0)
                 if code < 64 { symbols.0 |= 1 << UInt64(code) } else if code < 128 { symbols.1 |= 1 << UInt64(code - 64) }
@@ -41,7 +49,8 @@ public struct ScannedText: Sendable {
         }
         digitCount = digits
         phraseStarts = starts
-        digitRuns = digits >= DigitRun.minimumDigits ? DigitRun.all(in: tokens) : []
+        self.digitTokens = digitTokens
+        digitRuns = digits >= DigitRun.minimumDigits ? DigitRun.all(in: tokens, digitTokens: digitTokens) : []
         self.isASCII = isASCII
         self.symbols = symbols
     }

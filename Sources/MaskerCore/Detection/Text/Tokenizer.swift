@@ -212,27 +212,53 @@ public enum Tokenizer {
                 byte = end
                 let length = end - start
                 var text: TokenText
-                var letters = 0, capitals = 0, digits = 0, xAt = -1
+                var letters = 0, digits = 0, xAt = -1
+                var allCapitals = false
                 if length <= TokenText.capacity {
+                    // Each word's one-bit-per-byte masks are summed lane by lane (a lane holds at
+                    // most 4) before one multiply counts them all: a multiply per mask per word
+                    // was twelve per token, most of them on the zero words past a short one's end.
+                    // Capitals are not counted: "all capitals" is "no letter that is not one".
                     let first = AsciiWord(bytes, at: start, length: min(length, 8))
-                    var rest = (AsciiWord(), AsciiWord(), AsciiWord())
-                    if length > 8 { rest.0 = AsciiWord(bytes, at: start + 8, length: min(length - 8, 8)) }
-                    if length > 16 { rest.1 = AsciiWord(bytes, at: start + 16, length: min(length - 16, 8)) }
-                    if length > 24 { rest.2 = AsciiWord(bytes, at: start + 24, length: length - 24) }
-                    digits = first.digitCount + rest.0.digitCount + rest.1.digitCount + rest.2.digitCount
-                    letters = first.letterCount + rest.0.letterCount + rest.1.letterCount + rest.2.letterCount
-                    capitals = first.capitalCount + rest.0.capitalCount + rest.1.capitalCount + rest.2.capitalCount
-                    text = TokenText(words: (first.lowercased, rest.0.lowercased, rest.1.lowercased, rest.2.lowercased), count: length)
-                    if letters == 1 {
-                        // Where the one letter is, for "7354x549" below.
-                        let offset = first.letters != 0 ? first.firstLetter : (rest.0.letters != 0 ? 8 + rest.0.firstLetter
-                            : (rest.1.letters != 0 ? 16 + rest.1.firstLetter : 24 + rest.2.firstLetter))
-                        if bytes[start + offset] | 0x20 == 0x78 { xAt = start + offset }
+                    var words = (first.lowercased, UInt64(0), UInt64(0), UInt64(0))
+                    var digitLanes = first.digits >> 7, letterLanes = first.letters >> 7
+                    var lowercaseLetters = first.letters & ~first.capitals
+                    if length > 8 {
+                        let second = AsciiWord(bytes, at: start + 8, length: min(length - 8, 8))
+                        words.1 = second.lowercased
+                        digitLanes &+= second.digits >> 7
+                        letterLanes &+= second.letters >> 7
+                        lowercaseLetters |= second.letters & ~second.capitals
+                        if length > 16 {
+                            let third = AsciiWord(bytes, at: start + 16, length: min(length - 16, 8))
+                            words.2 = third.lowercased
+                            digitLanes &+= third.digits >> 7
+                            letterLanes &+= third.letters >> 7
+                            lowercaseLetters |= third.letters & ~third.capitals
+                            if length > 24 {
+                                let fourth = AsciiWord(bytes, at: start + 24, length: length - 24)
+                                words.3 = fourth.lowercased
+                                digitLanes &+= fourth.digits >> 7
+                                letterLanes &+= fourth.letters >> 7
+                                lowercaseLetters |= fourth.letters & ~fourth.capitals
+                            }
+                        }
+                    }
+                    digits = AsciiWord.sumLanes(digitLanes)
+                    letters = AsciiWord.sumLanes(letterLanes)
+                    allCapitals = letters > 0 && lowercaseLetters == 0
+                    text = TokenText(words: words, count: length)
+                    if letters == 1, digits == length - 1, length >= 3 {
+                        // Digits around one letter: where it is, for "7354x549" below (rare).
+                        var at = start
+                        while classes[Int(bytes[at])] == ByteClass.digit { at += 1 }
+                        if bytes[at] | 0x20 == 0x78 { xAt = at }
                     }
                 } else {
                     // Longer than a TokenText keeps (a URL path, a long code): byte by byte, so the
                     // counts and the hash cover the bytes past its prefix too.
                     text = TokenText()
+                    var capitals = 0
                     for index in start..<end {
                         let current = bytes[index]
                         let currentKind = classes[Int(current)]
@@ -242,9 +268,9 @@ public enum Tokenizer {
                         if current | 0x20 == 0x78 { xAt = index }
                         text.append(currentKind == ByteClass.upper ? current | 0x20 : current)
                     }
+                    allCapitals = letters > 0 && capitals == letters
                 }
-                let shape = CaseShape(firstIsCapital: classes[Int(bytes[start])] == ByteClass.upper,
-                                      allCapitals: letters > 0 && capitals == letters)
+                let shape = CaseShape(firstIsCapital: classes[Int(bytes[start])] == ByteClass.upper, allCapitals: allCapitals)
                 if letters == 1, xAt > start, xAt < byte - 1, digits == byte - start - 1 {
                     // "7354x549": a number, "x", a number, joined, so a phone extension reads as one.
                     guard tokens.append(make(.number, bytes, start..<xAt, start: start, end: xAt, spaceBefore: sawSpace,
@@ -377,16 +403,12 @@ struct AsciiWord {
     var alphanumerics: UInt64 { digits | letters }
     /// Capitals get their 0x20 bit, the lowercase one.
     var lowercased: UInt64 { value | (capitals >> 2) }
-    var digitCount: Int { AsciiWord.count(digits) }
-    var letterCount: Int { AsciiWord.count(letters) }
-    var capitalCount: Int { AsciiWord.count(capitals) }
-    /// The offset of the first letter (meaningful when there is one).
-    var firstLetter: Int { letters.trailingZeroBitCount >> 3 }
 
-    /// How many bytes a mask marks. It has at most one bit per byte, so one multiply sums them
-    /// into the top byte; `nonzeroBitCount` is a long bit-twiddling sequence on the baseline
+    /// The sum of a word's eight byte lanes (each at most 32, as `tokenizeASCII` adds up to four
+    /// masks shifted to one bit per byte): one multiply gathers them into the top byte, with no
+    /// carry between lanes. `nonzeroBitCount` is a long bit-twiddling sequence on the baseline
     /// x86-64 target, which has no POPCNT.
-    @inline(__always) static func count(_ mask: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((mask >> 7) &* 0x0101_0101_0101_0101) >> 56)
+    @inline(__always) static func sumLanes(_ lanes: UInt64) -> Int {
+        Int(truncatingIfNeeded: (lanes &* 0x0101_0101_0101_0101) >> 56)
     }
 }
