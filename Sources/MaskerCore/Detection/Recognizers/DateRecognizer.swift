@@ -29,6 +29,11 @@ struct DateRecognizer: Recognizer {
         var candidates: [Candidate] = []
         var index = 0
         while index < tokens.count {
+            // Every date starts at a number or a month word: checked inline, not by a call per token.
+            guard tokens[index].kind == .number || tokens[index].roles.contains(.month) else {
+                index += 1
+                continue
+            }
             if let (first, end, confidence) = match(tokens, at: index) {
                 let isBirth = Self.birthContext.precedes(tokens, index, window: 7)
                 candidates.append(Candidate(kind: isBirth ? .dob : .date, start: tokens[first].start,

@@ -13,7 +13,7 @@ public struct ScannedText: Sendable {
     let digitRuns: [DigitRun]
     /// The tokens that hold a digit (every number, and words such as "db8"), ascending: the
     /// recognizers whose every match has one (ages, ZIP codes, MBIs, DEA and NPI numbers, VINs,
-    /// digit runs) walk these few instead of the whole turn.
+    /// prefixed MRNs, long numbers, digit runs) walk these few instead of the whole turn.
     let digitTokens: [Int32]
     /// All ASCII: scalar offsets are byte offsets, so span text is a byte slice. Almost every turn.
     private let isASCII: Bool
