@@ -97,60 +97,60 @@ public enum SpokenFormNormalizer {
             return nil
         }
         guard var index = firstTry else { return tokens }
-        var output: [Token] = []
-        output.reserveCapacity(tokens.count)
-        output.append(contentsOf: tokens[..<index])
-        while index < tokens.count {
-            // A run of fewer than two units is never spelling, and its tokens are copied as they are.
-            guard startsTwoUnits(index) else {
-                output.append(tokens[index])
-                index += 1
-                continue
-            }
-            var units: [(text: TokenText, isLetter: Bool)] = []
-            var cursor = index
-            var last = index
-            while cursor < tokens.count, let unit = spelledUnit(tokens, cursor, inRun: !units.isEmpty) {
-                units.append((unit.text, unit.isLetter))
-                last = cursor + unit.length - 1
-                cursor += unit.length
-                // The next unit follows after a space, or after a hyphen, comma or period that ASR
-                // inserts between spelled letters ("c-h-e-n").
-                guard cursor < tokens.count, !tokens[cursor].lineBreakBefore else { break }
-                if separatorThenUnit(tokens, cursor) {
-                    cursor += 1
-                } else if !tokens[cursor].spaceBefore {
-                    break
+        // A run of units becomes one token or stays as it is: never more tokens than were read.
+        return TokenBuffer.array(capacity: tokens.count) { output in
+            output.write(contentsOf: tokens[..<index])
+            while index < tokens.count {
+                // A run of fewer than two units is never spelling, and its tokens are copied as they are.
+                guard startsTwoUnits(index) else {
+                    output.write(tokens[index])
+                    index += 1
+                    continue
+                }
+                var units: [(text: TokenText, isLetter: Bool)] = []
+                var cursor = index
+                var last = index
+                while cursor < tokens.count, let unit = spelledUnit(tokens, cursor, inRun: !units.isEmpty) {
+                    units.append((unit.text, unit.isLetter))
+                    last = cursor + unit.length - 1
+                    cursor += unit.length
+                    // The next unit follows after a space, or after a hyphen, comma or period that ASR
+                    // inserts between spelled letters ("c-h-e-n").
+                    guard cursor < tokens.count, !tokens[cursor].lineBreakBefore else { break }
+                    if separatorThenUnit(tokens, cursor) {
+                        cursor += 1
+                    } else if !tokens[cursor].spaceBefore {
+                        break
+                    }
+                }
+                let runEnd = last
+                // A trailing "a" or "i" is the article or the pronoun after the spelled run ("… four five i
+                // have"), not part of it.
+                while units.count > 1, let lastUnit = units.last, lastUnit.isLetter, lastUnit.text == "a" || lastUnit.text == "i" {
+                    units.removeLast()
+                    last -= 1
+                    while last > index, tokens[last].kind == .punct { last -= 1 }
+                }
+                let letters = units.filter(\.isLetter).count
+                let digits = units.count - letters
+                // Three letters in a row, or letters mixed with digits in a run of four, are spelling;
+                // fewer could be ordinary words ("a", "I") next to a number.
+                let isSpelling = (digits == 0 && letters >= 3) || (letters >= 1 && digits >= 1 && units.count >= 4)
+                if isSpelling {
+                    var joined = TokenText()
+                    for unit in units { joined.append(unit.text) }
+                    output.write(Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
+                                       spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true))
+                    index = last + 1
+                } else {
+                    // Every run that starts inside this one ends where it ends, with no more letters,
+                    // digits or units, so none of them is spelling either: the whole run is copied as it
+                    // is. (Retrying from the next token made ten spoken digits cost 55 unit parses.)
+                    output.write(contentsOf: tokens[index...runEnd])
+                    index = runEnd + 1
                 }
             }
-            let runEnd = last
-            // A trailing "a" or "i" is the article or the pronoun after the spelled run ("… four five i
-            // have"), not part of it.
-            while units.count > 1, let lastUnit = units.last, lastUnit.isLetter, lastUnit.text == "a" || lastUnit.text == "i" {
-                units.removeLast()
-                last -= 1
-                while last > index, tokens[last].kind == .punct { last -= 1 }
-            }
-            let letters = units.filter(\.isLetter).count
-            let digits = units.count - letters
-            // Three letters in a row, or letters mixed with digits in a run of four, are spelling;
-            // fewer could be ordinary words ("a", "I") next to a number.
-            let isSpelling = (digits == 0 && letters >= 3) || (letters >= 1 && digits >= 1 && units.count >= 4)
-            if isSpelling {
-                var joined = TokenText()
-                for unit in units { joined.append(unit.text) }
-                output.append(Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
-                                    spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true))
-                index = last + 1
-            } else {
-                // Every run that starts inside this one ends where it ends, with no more letters,
-                // digits or units, so none of them is spelling either: the whole run is copied as it
-                // is. (Retrying from the next token made ten spoken digits cost 55 unit parses.)
-                output.append(contentsOf: tokens[index...runEnd])
-                index = runEnd + 1
-            }
         }
-        return output
     }
 
     // MARK: Numbers
@@ -178,60 +178,60 @@ public enum SpokenFormNormalizer {
             meaning(index) != nil || (tokens[index].kind == .word && isZeroWord(tokens, index))
         }
         guard hasNumberWord || tokens.indices.contains(where: isNumeric) else { return tokens }
-        var output: [Token] = []
-        output.reserveCapacity(tokens.count)
-        var index = 0
-        while index < tokens.count {
-            guard isNumeric(index) else {
-                // A filler between two digit groups of one line is dropped: "415 uh 555".
-                if let previous = output.last, previous.kind == .number, NumberWords.fillers.contains(tokens[index].text),
-                   index + 1 < tokens.count, !tokens[index].lineBreakBefore, !tokens[index + 1].lineBreakBefore,
-                   tokens[index + 1].kind == .number || isNumeric(index + 1) {
+        // A run of number words becomes one token, a filler none: never more tokens than were read.
+        return TokenBuffer.array(capacity: tokens.count) { output in
+            var index = 0
+            while index < tokens.count {
+                guard isNumeric(index) else {
+                    // A filler between two digit groups of one line is dropped: "415 uh 555".
+                    if let previous = output.last, previous.kind == .number, NumberWords.fillers.contains(tokens[index].text),
+                       index + 1 < tokens.count, !tokens[index].lineBreakBefore, !tokens[index + 1].lineBreakBefore,
+                       tokens[index + 1].kind == .number || isNumeric(index + 1) {
+                        index += 1
+                        continue
+                    }
+                    output.write(tokens[index])
                     index += 1
                     continue
                 }
-                output.append(tokens[index])
-                index += 1
-                continue
-            }
-            // Collect the run: number words separated by spaces or hyphens ("twenty-one"), on one line.
-            var words: [NumberWords.Meaning] = []
-            var end = index
-            var cursor = index
-            while cursor < tokens.count {
-                if cursor > index, tokens[cursor].lineBreakBefore { break }
-                if let meaning = meaning(cursor) {
-                    words.append(meaning)
-                } else if isZeroWord(tokens, cursor) {
-                    words.append(.unit(0))
-                } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(cursor + 1), !words.isEmpty {
+                // Collect the run: number words separated by spaces or hyphens ("twenty-one"), on one line.
+                var words: [NumberWords.Meaning] = []
+                var end = index
+                var cursor = index
+                while cursor < tokens.count {
+                    if cursor > index, tokens[cursor].lineBreakBefore { break }
+                    if let meaning = meaning(cursor) {
+                        words.append(meaning)
+                    } else if isZeroWord(tokens, cursor) {
+                        words.append(.unit(0))
+                    } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(cursor + 1), !words.isEmpty {
+                        cursor += 1
+                        continue
+                    } else if tokens[cursor].text == "and", case .scale? = words.last,
+                              cursor + 1 < tokens.count, isNumeric(cursor + 1) {
+                        cursor += 1
+                        continue
+                    } else {
+                        break
+                    }
+                    end = cursor
                     cursor += 1
-                    continue
-                } else if tokens[cursor].text == "and", case .scale? = words.last,
-                          cursor + 1 < tokens.count, isNumeric(cursor + 1) {
-                    cursor += 1
-                    continue
+                }
+                if let digits = digits(for: words) {
+                    var token = Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
+                                      spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true)
+                    token.digitByDigit = words.allSatisfy {
+                        if case .unit = $0 { return true }
+                        if case .repeater = $0 { return true }
+                        return false
+                    }
+                    output.write(token)
                 } else {
-                    break
+                    output.write(contentsOf: tokens[index...end])
                 }
-                end = cursor
-                cursor += 1
+                index = end + 1
             }
-            if let digits = digits(for: words) {
-                var token = Token(kind: .number, text: digits, start: tokens[index].start, end: tokens[end].end,
-                                  spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true)
-                token.digitByDigit = words.allSatisfy {
-                    if case .unit = $0 { return true }
-                    if case .repeater = $0 { return true }
-                    return false
-                }
-                output.append(token)
-            } else {
-                output.append(contentsOf: tokens[index...end])
-            }
-            index = end + 1
         }
-        return output
     }
 
     /// Digits for a run of number words, reading them the way people say numbers aloud: each

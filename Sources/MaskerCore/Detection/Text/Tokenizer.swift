@@ -54,24 +54,6 @@ public enum Tokenizer {
 
     enum FastPathOutcome { case done, nonASCII, full }
 
-    /// The fast path's output: tokens written straight into the array's uninitialised storage.
-    /// `Array.append` was not inlined into the tokenizer's loop and cost 6 % of the regex pass
-    /// (`perf`) in calls, uniqueness checks and copies of each 88-byte token.
-    struct TokenBuffer {
-        private let storage: UnsafeMutableBufferPointer<Token>
-        private(set) var count = 0
-
-        init(_ storage: UnsafeMutableBufferPointer<Token>) { self.storage = storage }
-
-        /// False, storing nothing, when the buffer is full.
-        @inline(__always) mutating func append(_ token: Token) -> Bool {
-            guard count < storage.count else { return false }
-            (storage.baseAddress.unsafelyUnwrapped + count).initialize(to: token)
-            count += 1
-            return true
-        }
-    }
-
     /// For the tests: the fast path into an array. Returns false at a non-ASCII byte.
     static func tokenizeASCII(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) -> Bool {
         var outcome = FastPathOutcome.done
