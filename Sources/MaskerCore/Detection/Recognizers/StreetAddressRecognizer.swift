@@ -33,8 +33,7 @@ struct StreetAddressRecognizer: Recognizer {
         while index < tokens.count {
             // Every street starts with a house number and every PO box with a word beginning in
             // "p": two checks inline instead of two calls for every token.
-            let token = tokens[index]
-            guard token.digitCount > 0 || token.kind == .word && token.text.first == UInt8(ascii: "p") else {
+            guard tokens[index].digitCount > 0 || tokens[index].kind == .word && tokens[index].text.first == UInt8(ascii: "p") else {
                 index += 1
                 continue
             }

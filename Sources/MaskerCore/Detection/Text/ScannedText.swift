@@ -33,18 +33,24 @@ public struct ScannedText: Sendable {
         let firstWords = IntroducingPhrases.firstWords // once, not through `swift_once` for every word
         // The tokenizer found the lists of the words it cut; a word the normaliser made (spelled
         // out: "m r n") is looked up here.
-        for (index, token) in tokens.enumerated() {
-            if token.digitCount > 0 {
-                digits += token.digitCount
-                digitTokens.append(Int32(index))
-            }
-            if token.kind == .punct, token.text.count == 1 {
-                let code = token.text.byte(at: 0)
-                if code < 64 { symbols.0 |= 1 << UInt64(code) } else if code < 128 { symbols.1 |= 1 << UInt64(code - 64) }
-            }
-            if token.kind == .word {
-                let lists = token.spoken ? (firstWords[token.text] ?? 0) : token.phraseLists
-                if lists != 0 { starts.append(PhraseStart(index: Int32(index), lists: lists)) }
+        // Fields read through the buffer: `enumerated()` copied each 88-byte token out first
+        // (half of this loop's time in `perf`).
+        tokens.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                let digitsHere = buffer[index].digitCount
+                if digitsHere > 0 {
+                    digits += digitsHere
+                    digitTokens.append(Int32(index))
+                }
+                switch buffer[index].kind {
+                case .punct where buffer[index].text.count == 1:
+                    let code = buffer[index].text.byte(at: 0)
+                    if code < 64 { symbols.0 |= 1 << UInt64(code) } else if code < 128 { symbols.1 |= 1 << UInt64(code - 64) }
+                case .word:
+                    let lists = buffer[index].spoken ? (firstWords[buffer[index].text] ?? 0) : buffer[index].phraseLists
+                    if lists != 0 { starts.append(PhraseStart(index: Int32(index), lists: lists)) }
+                default: break
+                }
             }
         }
         digitCount = digits
