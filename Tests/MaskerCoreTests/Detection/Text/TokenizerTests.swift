@@ -86,6 +86,23 @@ struct TokenizerTests {
         }
     }
 
+    /// Seven recognizers and the digit-run finder walk `digitTokens` instead of every token, so a
+    /// token with a digit left off it would go unseen by all of them.
+    @Test func digitTokensListEveryTokenThatHoldsADigit() throws {
+        let lines = try String(contentsOf: Repository.root.appendingPathComponent("data/devset/devset.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        var listed = 0
+        for line in lines {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let text = object["text"] as? String else { continue }
+            let scanned = ScannedText(text)
+            let expected = scanned.tokens.indices.filter { scanned.tokens[$0].digitCount > 0 }.map(Int32.init)
+            #expect(scanned.digitTokens == expected, "\(text)")
+            listed += expected.count
+        }
+        #expect(listed > 300)
+    }
+
     /// Where identifiers' introducing phrases start comes from the tokenizer's one probe per word
     /// for words it cut, and from a lookup in `ScannedText` for words the normaliser made: a
     /// spelled "m r n" and a non-ASCII turn must find the phrase as a plain one does.
