@@ -97,59 +97,69 @@ public enum SpokenFormNormalizer {
             return nil
         }
         guard var index = firstTry else { return tokens }
-        // A run of units becomes one token or stays as it is: never more tokens than were read.
-        return TokenBuffer.array(capacity: tokens.count) { output in
-            output.write(contentsOf: tokens[..<index])
-            while index < tokens.count {
-                // A run of fewer than two units is never spelling, and its tokens are copied as they are.
-                guard startsTwoUnits(index) else {
-                    output.write(tokens[index])
-                    index += 1
-                    continue
-                }
-                var units: [(text: TokenText, isLetter: Bool)] = []
-                var cursor = index
-                var last = index
-                while cursor < tokens.count, let unit = spelledUnit(tokens, cursor, inRun: !units.isEmpty) {
-                    units.append((unit.text, unit.isLetter))
-                    last = cursor + unit.length - 1
-                    cursor += unit.length
-                    // The next unit follows after a space, or after a hyphen, comma or period that ASR
-                    // inserts between spelled letters ("c-h-e-n").
-                    guard cursor < tokens.count, !tokens[cursor].lineBreakBefore else { break }
-                    if separatorThenUnit(tokens, cursor) {
-                        cursor += 1
-                    } else if !tokens[cursor].spaceBefore {
-                        break
-                    }
-                }
-                let runEnd = last
-                // A trailing "a" or "i" is the article or the pronoun after the spelled run ("… four five i
-                // have"), not part of it.
-                while units.count > 1, let lastUnit = units.last, lastUnit.isLetter, lastUnit.text == "a" || lastUnit.text == "i" {
-                    units.removeLast()
-                    last -= 1
-                    while last > index, tokens[last].kind == .punct { last -= 1 }
-                }
-                let letters = units.filter(\.isLetter).count
-                let digits = units.count - letters
-                // Three letters in a row, or letters mixed with digits in a run of four, are spelling;
-                // fewer could be ordinary words ("a", "I") next to a number.
-                let isSpelling = (digits == 0 && letters >= 3) || (letters >= 1 && digits >= 1 && units.count >= 4)
-                if isSpelling {
-                    var joined = TokenText()
-                    for unit in units { joined.append(unit.text) }
-                    output.write(Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
-                                       spaceBefore: tokens[index].spaceBefore, lineBreakBefore: tokens[index].lineBreakBefore, spoken: true))
-                    index = last + 1
-                } else {
-                    // Every run that starts inside this one ends where it ends, with no more letters,
-                    // digits or units, so none of them is spelling either: the whole run is copied as it
-                    // is. (Retrying from the next token made ten spoken digits cost 55 unit parses.)
-                    output.write(contentsOf: tokens[index...runEnd])
-                    index = runEnd + 1
+        // Find the spelled runs first and copy only when there is one: spoken digits ("four one
+        // five …") are units too, and a turn that reads out a phone number has runs to try but
+        // nothing to join, so it used to be copied token by token for no change.
+        var spelled: [(first: Int, last: Int, token: Token)] = []
+        while index < tokens.count {
+            // A run of fewer than two units is never spelling, and its tokens stay as they are.
+            guard startsTwoUnits(index) else {
+                index += 1
+                continue
+            }
+            var units: [(text: TokenText, isLetter: Bool)] = []
+            var cursor = index
+            var last = index
+            while cursor < tokens.count, let unit = spelledUnit(tokens, cursor, inRun: !units.isEmpty) {
+                units.append((unit.text, unit.isLetter))
+                last = cursor + unit.length - 1
+                cursor += unit.length
+                // The next unit follows after a space, or after a hyphen, comma or period that ASR
+                // inserts between spelled letters ("c-h-e-n").
+                guard cursor < tokens.count, !tokens[cursor].lineBreakBefore else { break }
+                if separatorThenUnit(tokens, cursor) {
+                    cursor += 1
+                } else if !tokens[cursor].spaceBefore {
+                    break
                 }
             }
+            let runEnd = last
+            // A trailing "a" or "i" is the article or the pronoun after the spelled run ("… four five i
+            // have"), not part of it.
+            while units.count > 1, let lastUnit = units.last, lastUnit.isLetter, lastUnit.text == "a" || lastUnit.text == "i" {
+                units.removeLast()
+                last -= 1
+                while last > index, tokens[last].kind == .punct { last -= 1 }
+            }
+            let letters = units.filter(\.isLetter).count
+            let digits = units.count - letters
+            // Three letters in a row, or letters mixed with digits in a run of four, are spelling;
+            // fewer could be ordinary words ("a", "I") next to a number.
+            let isSpelling = (digits == 0 && letters >= 3) || (letters >= 1 && digits >= 1 && units.count >= 4)
+            if isSpelling {
+                var joined = TokenText()
+                for unit in units { joined.append(unit.text) }
+                spelled.append((index, last, Token(kind: .word, text: joined, start: tokens[index].start, end: tokens[last].end,
+                                                   spaceBefore: tokens[index].spaceBefore,
+                                                   lineBreakBefore: tokens[index].lineBreakBefore, spoken: true)))
+                index = last + 1
+            } else {
+                // Every run that starts inside this one ends where it ends, with no more letters,
+                // digits or units, so none of them is spelling either: the whole run stays as it
+                // is. (Retrying from the next token made ten spoken digits cost 55 unit parses.)
+                index = runEnd + 1
+            }
+        }
+        guard !spelled.isEmpty else { return tokens }
+        // Each run becomes one token: never more tokens than were read.
+        return TokenBuffer.array(capacity: tokens.count) { output in
+            var copied = 0
+            for run in spelled {
+                output.write(contentsOf: tokens[copied..<run.first])
+                output.write(run.token)
+                copied = run.last + 1
+            }
+            output.write(contentsOf: tokens[copied...])
         }
     }
 
