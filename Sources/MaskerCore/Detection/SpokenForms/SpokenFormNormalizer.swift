@@ -150,14 +150,21 @@ public enum SpokenFormNormalizer {
                 index = runEnd + 1
             }
         }
-        guard !spelled.isEmpty else { return tokens }
-        // Each run becomes one token: never more tokens than were read.
+        return splice(tokens, spelled)
+    }
+
+    /// `tokens` with each stretch `first...last` replaced by its one token (stretches ascending,
+    /// not overlapping); `tokens` itself when there is none. Passes that change few tokens find
+    /// their changes first and copy once, in whole stretches, and not at all when nothing changed.
+    static func splice(_ tokens: [Token], _ replacements: [(first: Int, last: Int, token: Token)]) -> [Token] {
+        guard !replacements.isEmpty else { return tokens }
+        // Each stretch becomes one token: never more tokens than were read.
         return TokenBuffer.array(capacity: tokens.count) { output in
             var copied = 0
-            for run in spelled {
-                output.write(contentsOf: tokens[copied..<run.first])
-                output.write(run.token)
-                copied = run.last + 1
+            for replacement in replacements {
+                output.write(contentsOf: tokens[copied..<replacement.first])
+                output.write(replacement.token)
+                copied = replacement.last + 1
             }
             output.write(contentsOf: tokens[copied...])
         }
@@ -306,39 +313,46 @@ public enum SpokenFormNormalizer {
     // MARK: Ordinals
 
     static func convertOrdinals(_ tokens: [Token]) -> [Token] {
-        var output: [Token] = []
-        output.reserveCapacity(tokens.count)
-        for (index, token) in tokens.enumerated() {
+        var ordinals: [(first: Int, last: Int, token: Token)] = []
+        for index in tokens.indices {
+            let token = tokens[index]
             // Written ordinals: "12th", "1st", "23rd".
             if token.roles.contains(.writtenOrdinal), let value = writtenOrdinal(token.text) {
-                output.append(Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
-                                    spaceBefore: token.spaceBefore, lineBreakBefore: token.lineBreakBefore, spoken: token.spoken,
-                                    ordinal: true))
+                ordinals.append((index, index, Token(kind: .number, text: TokenText(decimal: value), start: token.start, end: token.end,
+                                                     spaceBefore: token.spaceBefore, lineBreakBefore: token.lineBreakBefore,
+                                                     spoken: token.spoken, ordinal: true)))
                 continue
             }
             // Spoken ordinals only beside a month ("april twelfth", "the twelfth of april"): "second"
             // and "first" are ordinary words everywhere else.
             guard token.roles.contains(.ordinal), var value = NumberWords.ordinals[token.text],
-                  nearMonth(tokens, index) else {
-                output.append(token)
-                continue
-            }
+                  nearMonth(tokens, index) else { continue }
+            var first = index
             var start = token.start
             var spaceBefore = token.spaceBefore
             var lineBreakBefore = token.lineBreakBefore
-            // "twenty first" arrives as the number 20 followed by "first": one ordinal, 21.
-            if let previous = output.last, previous.kind == .number, previous.spoken, value < 10, !token.lineBreakBefore,
-               let tens = previous.text.integerValue, tens == 20 || tens == 30 {
-                value += tens
-                start = previous.start
-                spaceBefore = previous.spaceBefore
-                lineBreakBefore = previous.lineBreakBefore
-                output.removeLast()
+            // "twenty first" arrives as the number 20 followed by "first": one ordinal, 21. The
+            // token before is an ordinal made just now, or the original one.
+            let madeBefore = ordinals.last.flatMap { $0.last == index - 1 ? $0 : nil }
+            if index > 0, value < 10, !token.lineBreakBefore {
+                let previous = madeBefore?.token ?? tokens[index - 1]
+                if previous.kind == .number, previous.spoken, let tens = previous.text.integerValue, tens == 20 || tens == 30 {
+                    value += tens
+                    start = previous.start
+                    spaceBefore = previous.spaceBefore
+                    lineBreakBefore = previous.lineBreakBefore
+                    if let madeBefore {
+                        first = madeBefore.first
+                        ordinals.removeLast()
+                    } else {
+                        first = index - 1
+                    }
+                }
             }
-            output.append(Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
-                                spaceBefore: spaceBefore, lineBreakBefore: lineBreakBefore, spoken: true, ordinal: true))
+            ordinals.append((first, index, Token(kind: .number, text: TokenText(decimal: value), start: start, end: token.end,
+                                                 spaceBefore: spaceBefore, lineBreakBefore: lineBreakBefore, spoken: true, ordinal: true)))
         }
-        return output
+        return splice(tokens, ordinals)
     }
 
     /// "12th", "1st", "23rd": one or two digits and a suffix, checked on bytes (this runs on every word).
