@@ -29,13 +29,15 @@ struct TokenizerTests {
         #expect(result.fast == result.general)
     }
 
-    @Test func fastPathMatchesGeneralPathOnTheWholeDevelopmentSet() throws {
-        let lines = try String(contentsOf: Repository.root.appendingPathComponent("data/devset/devset.jsonl"), encoding: .utf8)
+    static func developmentSetTexts() throws -> [String] {
+        try String(contentsOf: Repository.root.appendingPathComponent("data/devset/devset.jsonl"), encoding: .utf8)
             .split(separator: "\n")
+            .compactMap { line in (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["text"] as? String }
+    }
+
+    @Test func fastPathMatchesGeneralPathOnTheWholeDevelopmentSet() throws {
         var checked = 0
-        for line in lines {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let text = object["text"] as? String else { continue }
+        for text in try Self.developmentSetTexts() {
             let result = Self.both(text)
             guard result.fastHandled else { continue }
             #expect(result.fast == result.general, "\(text)")
@@ -89,12 +91,10 @@ struct TokenizerTests {
     /// Seven recognizers and the digit-run finder walk `digitTokens` instead of every token, so a
     /// token with a digit left off it would go unseen by all of them.
     @Test func digitTokensListEveryTokenThatHoldsADigit() throws {
-        let lines = try String(contentsOf: Repository.root.appendingPathComponent("data/devset/devset.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
+        let texts = try Self.developmentSetTexts()
+        #expect(texts.count > 300)
         var listed = 0
-        for line in lines {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let text = object["text"] as? String else { continue }
+        for text in texts {
             let scanned = ScannedText(text)
             let expected = scanned.tokens.indices.filter { scanned.tokens[$0].digitCount > 0 }.map(Int32.init)
             #expect(scanned.digitTokens == expected, "\(text)")
