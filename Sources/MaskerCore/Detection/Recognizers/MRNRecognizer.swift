@@ -15,8 +15,8 @@ struct MRNRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .mrn, start: $0.start, end: $0.end, confidence: 0.9)
         }
-        for index in text.digitTokens {
-            let token = text.tokens[Int(index)]
+        for index in text.digitTokens.lazy.map(Int.init) {
+            let token = text.tokens[index]
             guard token.kind == .word, token.digitCount >= 5, token.text.hasPrefix("mrn"), token.text.isDigits(from: 3) else { continue }
             candidates.append(Candidate(kind: .mrn, start: token.start, end: token.end, confidence: 0.9))
         }

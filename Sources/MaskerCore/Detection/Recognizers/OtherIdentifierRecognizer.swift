@@ -20,8 +20,8 @@ struct OtherIdentifierRecognizer: Recognizer {
         var candidates = Self.identifier.matches(in: text).map {
             Candidate(kind: .otherID, start: $0.start, end: $0.end, confidence: 0.85)
         }
-        for index in text.digitTokens where text.tokens[Int(index)].kind == .number {
-            let token = text.tokens[Int(index)]
+        for index in text.digitTokens.lazy.map(Int.init) where text.tokens[index].kind == .number {
+            let token = text.tokens[index]
             if token.digitByDigit, token.length >= 5 {
                 // Spoken digit by digit ("seven three four …"), not a number word like "two thousand":
                 // quantities are not said that way. Five or six are a ZIP code at the end of an
