@@ -9,10 +9,12 @@
 #     (~100 turns/s, still several times a real call's pace): service time without queueing.
 #   throughput: back to back with no pause, through `masker serve` to the built-in `stub` upstream
 #     (no network hop, so this is the proxy's own rate) and to the nginx upstream.
-# Prints p50/p99 latency, requests/s, the added latency and Masker's peak RSS.
+# Prints p50/p99 latency, requests/s, the added latency, Masker's CPU time per proxied turn (from
+# /proc: steadier than latency on a shared machine) and its peak RSS.
 #
 # Usage: scripts/load-test.sh [seconds per run, default 20] [connections, default 100]
-# Installs wrk and nginx from Debian if missing; builds the release binary; leaves nothing running.
+# Installs wrk and nginx from Debian if missing; builds the release binary, or runs the one named
+# by MASKER_BINARY (to set two builds side by side); leaves nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-20}"
@@ -28,8 +30,12 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-swift build -c release --product masker >/dev/null
-MASKER=.build/release/masker
+if [ -n "${MASKER_BINARY:-}" ]; then
+  MASKER="$MASKER_BINARY"
+else
+  swift build -c release --product masker >/dev/null
+  MASKER=.build/release/masker
+fi
 WORK=$(mktemp -d)
 UPSTREAM_PORT=18481
 PROXY_PORT=18480
@@ -75,13 +81,17 @@ agent() {
 OPENAI_AGENT=$(agent load-openai openai:m)
 STUB_AGENT=$(agent load-stub stub)
 
-# Prints "p50_ms p99_ms requests_per_s errors" for one wrk run against URL with PAUSE ms between
-# a connection's requests.
+# Masker's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$MASKER_PID/stat"; }
+
+# Prints "p50_ms p99_ms requests_per_s errors cpu_ms_per_request" for one wrk run against URL with
+# PAUSE ms between a connection's requests.
 run() {
-  local out
+  local out before
+  before=$(cpu_ticks)
   out=$(LOAD_DELAY_MS="$2" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/load/chat.lua "$1")
   echo "$out" >>"$WORK/wrk.txt"
-  python3 - "$out" <<'PY'
+  python3 - "$out" "$(( $(cpu_ticks) - before ))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = sys.argv[1]
 def ms(label):
@@ -89,33 +99,35 @@ def ms(label):
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+cpu_ms = int(sys.argv[2]) / int(sys.argv[3]) * 1000 / max(requests, 1)
 errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 socket = re.search(r"Socket errors:.*", text)
-print(f"{ms('50'):.3f} {ms('99'):.3f} {rps:.0f} {int(errors.group(1)) if errors else 0}{' ' + socket.group(0) if socket else ''}")
+print(f"{ms('50'):.3f} {ms('99'):.3f} {rps:.0f} {int(errors.group(1)) if errors else 0} {cpu_ms:.3f}{' ' + socket.group(0) if socket else ''}")
 PY
 }
 
 # Warm up (connection pools, first allocations), then measure.
 wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" >/dev/null
 PAUSE=100
-read -r D50 D99 DRPS DERR DREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $PAUSE)"
-read -r P50 P99 PRPS PERR PREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
+read -r D50 D99 DRPS DERR DCPU DREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $PAUSE)"
+read -r P50 P99 PRPS PERR PCPU PREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
 SLOW=1000
-read -r E50 E99 ERPS EERR EREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $SLOW)"
-read -r Q50 Q99 QRPS QERR QREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $SLOW)"
-read -r S50 S99 SRPS SERR SREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$STUB_AGENT/v1/chat/completions" 0)"
-read -r O50 O99 ORPS OERR OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" 0)"
+read -r E50 E99 ERPS EERR ECPU EREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $SLOW)"
+read -r Q50 Q99 QRPS QERR QCPU QREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $SLOW)"
+read -r S50 S99 SRPS SERR SCPU SREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$STUB_AGENT/v1/chat/completions" 0)"
+read -r O50 O99 ORPS OERR OCPU OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" 0)"
 RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$MASKER_PID/status")
 SESSIONS=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PROXY_PORT/api/v1/sessions?limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
 
 printf '\n%s connections, %s s per run, %s wrk threads, %s cores\n' "$CONNECTIONS" "$DURATION" "$THREADS" "$(nproc)"
-printf '%-48s %9s %9s %10s %8s\n' run p50_ms p99_ms req_per_s non_2xx
-printf '%-48s %9s %9s %10s %8s\n' "latency: upstream directly (${PAUSE} ms pauses)" "$D50" "$D99" "$DRPS" "$DERR"
-printf '%-48s %9s %9s %10s %8s\n' "latency: masker -> same upstream (${PAUSE} ms pauses)" "$P50" "$P99" "$PRPS" "$PERR"
-printf '%-48s %9s %9s %10s %8s\n' "latency: upstream directly (${SLOW} ms pauses)" "$E50" "$E99" "$ERPS" "$EERR"
-printf '%-48s %9s %9s %10s %8s\n' "latency: masker -> same upstream (${SLOW} ms pauses)" "$Q50" "$Q99" "$QRPS" "$QERR"
-printf '%-48s %9s %9s %10s %8s\n' "throughput: masker -> stub upstream" "$S50" "$S99" "$SRPS" "$SERR"
-printf '%-48s %9s %9s %10s %8s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR"
+printf '%-48s %9s %9s %10s %8s %14s\n' run p50_ms p99_ms req_per_s non_2xx masker_cpu_ms
+printf '%-48s %9s %9s %10s %8s %14s\n' "latency: upstream directly (${PAUSE} ms pauses)" "$D50" "$D99" "$DRPS" "$DERR" "-"
+printf '%-48s %9s %9s %10s %8s %14s\n' "latency: masker -> same upstream (${PAUSE} ms pauses)" "$P50" "$P99" "$PRPS" "$PERR" "$PCPU"
+printf '%-48s %9s %9s %10s %8s %14s\n' "latency: upstream directly (${SLOW} ms pauses)" "$E50" "$E99" "$ERPS" "$EERR" "-"
+printf '%-48s %9s %9s %10s %8s %14s\n' "latency: masker -> same upstream (${SLOW} ms pauses)" "$Q50" "$Q99" "$QRPS" "$QERR" "$QCPU"
+printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> stub upstream" "$S50" "$S99" "$SRPS" "$SERR" "$SCPU"
+printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR" "$OCPU"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${PAUSE} ms pauses: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${SLOW} ms pauses: p50 {float(\"$Q50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$Q99\") - float(\"$E99\"):.3f} ms')"
 echo "masker peak RSS: ${RSS_MB} MB"

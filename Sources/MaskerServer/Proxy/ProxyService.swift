@@ -149,9 +149,10 @@ struct ProxyService: Sendable {
         let answer: UpstreamResponse
         let upstreamRequest = UpstreamRequest(body: forwarded, stream: stream, authorization: authorization)
         do {
-            answer = try await UpstreamCall.run(timeout: configuration.upstreamTimeout, on: context.channel.eventLoop,
-                                                disconnect: DisconnectWatcher.signal(for: context.channel)) {
-                try await upstream.send(upstreamRequest)
+            let eventLoop = context.channel.eventLoop
+            answer = try await UpstreamCall.run(timeout: configuration.upstreamTimeout, on: eventLoop,
+                                                disconnect: DisconnectWatcher.signal(for: context.channel)) { cancellation in
+                try await upstream.send(upstreamRequest, on: eventLoop, cancellation: cancellation)
             }
         } catch is ClientDisconnected {
             // Nobody is left to read the answer: the upstream call was cancelled, not paid for.

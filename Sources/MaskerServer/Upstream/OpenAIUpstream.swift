@@ -12,39 +12,86 @@ struct OpenAIUpstream: Upstream {
     let apiKey: String?
     let client: HTTPClient
 
-    func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
+    /// The most of a whole (non-streamed) answer the proxy reads.
+    static let maxAnswerBytes = 16 * 1024 * 1024
+
+    func send(_ request: UpstreamRequest, on eventLoop: any EventLoop,
+              cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        if request.stream { headers.add(name: "Accept", value: "text/event-stream") }
+        if let authorization = request.authorization {
+            headers.add(name: "Authorization", value: authorization)
+        } else if let apiKey {
+            headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        }
+        let body = ByteBuffer(bytes: request.body.serializedBytes())
+        return request.stream
+            ? try await stream(headers: headers, body: body, cancellation: cancellation)
+            : try await whole(headers: headers, body: body, on: eventLoop, cancellation: cancellation)
+    }
+
+    /// A whole answer, through async-http-client's future-based API rather than its async one: the
+    /// async `execute` starts a task of its own for every request (to register it for
+    /// cancellation) and hands the answer's head and its body to the caller's task one after the
+    /// other, each a thread hand-off. Here the body is gathered on the event loop and the caller
+    /// resumes once. Its connection is preferred on the event loop of the caller's own connection.
+    private func whole(headers: HTTPHeaders, body: ByteBuffer, on eventLoop: any EventLoop,
+                       cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
+        let outgoing: HTTPClient.Request
+        do {
+            outgoing = try HTTPClient.Request(url: baseURL + "/chat/completions", method: .POST, headers: headers, body: .byteBuffer(body))
+        } catch {
+            throw .unreachable(Self.describe(error))
+        }
+        // async-http-client requires a preferred event loop to be one of its own (a server built
+        // in a test may run on another group).
+        let preference: HTTPClient.EventLoopPreference = client.eventLoopGroup.makeIterator().contains { $0 === eventLoop }
+            ? .delegate(on: eventLoop) : .indifferent
+        let task = client.execute(request: outgoing, delegate: ResponseAccumulator(request: outgoing, maxBodySize: Self.maxAnswerBytes),
+                                  eventLoop: preference, logger: nil)
+        cancellation.onCancel { task.cancel() }
+        do {
+            let response = try await task.futureResult.get()
+            return .complete(status: Int(response.status.code), body: response.body.map { Array($0.readableBytesView) } ?? [])
+        } catch {
+            throw .unreachable(Self.describe(error))
+        }
+    }
+
+    /// Server-sent events, through async-http-client's async API, whose body sequence passes the
+    /// reader's pace back to the upstream connection.
+    private func stream(headers: HTTPHeaders, body: ByteBuffer, cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
         var outgoing = HTTPClientRequest(url: baseURL + "/chat/completions")
         outgoing.method = .POST
-        outgoing.headers.add(name: "Content-Type", value: "application/json")
-        if request.stream { outgoing.headers.add(name: "Accept", value: "text/event-stream") }
-        if let authorization = request.authorization {
-            outgoing.headers.add(name: "Authorization", value: authorization)
-        } else if let apiKey {
-            outgoing.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        }
-        outgoing.body = .bytes(ByteBuffer(bytes: request.body.serializedBytes()))
-        let response: HTTPClientResponse
+        outgoing.headers = headers
+        outgoing.body = .bytes(body)
         let prepared = outgoing
+        let client = client
+        // The async API stops on its task's cancellation, so the call runs in a task to cancel.
+        // AHC wants a deadline; the caller's timeout cancels it sooner (UpstreamCall).
+        let call = Task { try await client.execute(prepared, timeout: .hours(1)) }
+        cancellation.onCancel { call.cancel() }
+        let response: HTTPClientResponse
         do {
-            // The caller's timeout cancels this task sooner (UpstreamCall); AHC wants a deadline.
-            response = try await client.execute(prepared, timeout: .hours(1))
+            response = try await call.value
         } catch {
             throw .unreachable(Self.describe(error))
         }
         let status = Int(response.status.code)
-        if !request.stream || !(200..<300).contains(status) {
+        guard (200..<300).contains(status) else {
             do {
-                let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+                let body = try await response.body.collect(upTo: Self.maxAnswerBytes)
                 return .complete(status: status, body: Array(body.readableBytesView))
             } catch {
                 throw .unreachable(Self.describe(error))
             }
         }
-        let body = response.body
+        let events = response.body
         return .stream(AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    for try await buffer in body { continuation.yield(Array(buffer.readableBytesView)) }
+                    for try await buffer in events { continuation.yield(Array(buffer.readableBytesView)) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)

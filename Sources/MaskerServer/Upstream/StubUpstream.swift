@@ -1,5 +1,6 @@
 import Foundation
 import MaskerCore
+import NIOCore
 
 /// An upstream that answers without a model: it echoes the masked prompt back ("You said: …"),
 /// streamed in small pieces when asked, so demos and tests see exactly what a model would have
@@ -11,7 +12,9 @@ struct StubUpstream: Upstream {
     /// Bytes of content per streamed chunk: small, so tokens are cut across chunks.
     static let chunkSize = 7
 
-    func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
+    /// Answers at once, so there is nothing to cancel.
+    func send(_ request: UpstreamRequest, on eventLoop: any EventLoop,
+              cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
         let prompt = Self.lastUserText(request.body)
         let toolName = Self.toolToCall(request.body)
         let created = Int(Date().timeIntervalSince1970)

@@ -1,14 +1,17 @@
 import Foundation
 import MaskerCore
+import NIOCore
 
 /// Where an agent's masked requests go. Every upstream speaks OpenAI's chat-completions format.
 /// `send` returns with the whole answer, or with a stream as soon as the answer's head arrives;
 /// the caller bounds it by `MASKER_UPSTREAM_TIMEOUT_MS` and cancels it when the client goes
-/// (`UpstreamCall`).
+/// (`UpstreamCall`, through `cancellation`). `eventLoop` is the caller's connection's: work kept
+/// there needs no hand-off between threads.
 protocol Upstream: Sendable {
     /// The model name reported by `/v1/models` and forced into every request.
     var model: String { get }
-    func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse
+    func send(_ request: UpstreamRequest, on eventLoop: any EventLoop,
+              cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse
 }
 
 struct UpstreamRequest: Sendable {

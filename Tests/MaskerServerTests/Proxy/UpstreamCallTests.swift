@@ -8,26 +8,27 @@ struct UpstreamCallTests {
 
     @Test func aCallThatFinishesInTimeReturnsItsValueAndLeavesNoHandlerBehind() async throws {
         let signal = DisconnectSignal()
-        let value = try await UpstreamCall.run(timeout: .seconds(5), on: eventLoop, disconnect: signal) { 42 }
+        let value = try await UpstreamCall.run(timeout: .seconds(5), on: eventLoop, disconnect: signal) { _ in 42 }
         #expect(value == 42)
         #expect(signal.waiting == 0)
     }
 
-    /// An upstream that never answers, and notes in `cancelled` that it was cancelled.
-    private static func waitUntilCancelled(_ cancelled: Flag) async throws {
-        do {
-            try await Task.sleep(for: .seconds(600))
-        } catch {
+    /// An upstream that never answers until it is cancelled, and notes in `cancelled` that it was.
+    private static func waitUntilCancelled(_ cancellation: UpstreamCancellation, _ cancelled: Flag) async throws {
+        let stopped = AsyncStream<Void>.makeStream()
+        cancellation.onCancel {
             cancelled.raise()
-            throw error
+            stopped.continuation.finish()
         }
+        for await _ in stopped.stream {}
+        throw CancellationError()
     }
 
     @Test func aCallThatOutlivesTheTimeoutIsCancelledAndReportsTheTimeout() async throws {
         let cancelled = Flag()
         await #expect(throws: UpstreamFailure.self) {
-            _ = try await UpstreamCall.run(timeout: .milliseconds(50), on: eventLoop, disconnect: nil) {
-                try await Self.waitUntilCancelled(cancelled)
+            _ = try await UpstreamCall.run(timeout: .milliseconds(50), on: eventLoop, disconnect: nil) { cancellation in
+                try await Self.waitUntilCancelled(cancellation, cancelled)
             }
         }
         #expect(cancelled.isRaised)
@@ -39,8 +40,8 @@ struct UpstreamCallTests {
         await #expect(throws: ClientDisconnected.self) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    _ = try await UpstreamCall.run(timeout: .seconds(600), on: eventLoop, disconnect: signal) {
-                        try await Self.waitUntilCancelled(cancelled)
+                    _ = try await UpstreamCall.run(timeout: .seconds(600), on: eventLoop, disconnect: signal) { cancellation in
+                        try await Self.waitUntilCancelled(cancellation, cancelled)
                     }
                 }
                 // Fire once the call is waiting on the signal, not before.
@@ -57,18 +58,42 @@ struct UpstreamCallTests {
         let signal = DisconnectSignal()
         signal.fire()
         await #expect(throws: ClientDisconnected.self) {
-            _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: signal) {
-                try await Task.sleep(for: .seconds(30))
+            _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: signal) { cancellation in
+                try await Self.waitUntilCancelled(cancellation, Flag())
             }
         }
     }
 
     @Test func anErrorOfTheCallItselfPassesThrough() async throws {
         await #expect(throws: UpstreamFailure.self) {
-            _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: DisconnectSignal()) { () async throws -> Int in
+            _ = try await UpstreamCall.run(timeout: .seconds(30), on: eventLoop, disconnect: DisconnectSignal()) { _ async throws -> Int in
                 throw UpstreamFailure.unreachable("connection refused")
             }
         }
+    }
+
+    @Test func cancellingTheCallerCancelsTheCall() async throws {
+        let cancelled = Flag()
+        let caller = Task {
+            try await UpstreamCall.run(timeout: .seconds(600), on: eventLoop, disconnect: nil) { cancellation in
+                try await Self.waitUntilCancelled(cancellation, cancelled)
+            }
+        }
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        #expect(cancelled.isRaised)
+    }
+
+    @Test func aCancellationStopsWhatIsHandedToItOnceEvenWhenHandedOverLate() {
+        let cancellation = UpstreamCancellation()
+        let stops = Mutex(0)
+        cancellation.onCancel { stops.withLock { $0 += 1 } }
+        cancellation.cancel()
+        cancellation.cancel()
+        #expect(stops.withLock { $0 } == 1)
+        #expect(cancellation.isCancelled)
+        cancellation.onCancel { stops.withLock { $0 += 10 } }
+        #expect(stops.withLock { $0 } == 11)
     }
 
     @Test func aSignalFiresEachHandlerOnceAndOnlyOnce() throws {
