@@ -2,8 +2,8 @@
 ///
 /// Every feature is a (template, value) pair hashed into one of `slotCount` rows of the weight
 /// table (the hashing trick): no feature strings are built or stored, so a turn costs a few
-/// multiplications per feature and no allocation but the slot array. Collisions are rare at 2^20
-/// rows and the training sees them too.
+/// multiplications per feature and no allocation but the slot array. Collisions are rare at 2^18
+/// rows (`NERModel.defaultSlotBits`) and the training sees them too.
 ///
 /// Features that depend on the previous tags (`dynamic`) are added during decoding; the rest are
 /// computed once per token (`staticSlots`). Training and inference share this code, which is why

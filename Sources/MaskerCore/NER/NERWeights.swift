@@ -1,14 +1,16 @@
 /// The tagger's weight table, stored compactly: only its non-zero rows, eight lanes each (one per
 /// tag, the rest zero), and for every feature slot the number of its row (0 is the all-zero row).
 ///
-/// Why not the dense table: it has 2^20 slots × 5 tags = 20 MB of floats, of which the shipped
-/// model uses about 40,000 rows. Here the table is a 2-byte row number per slot (2 MB) and
-/// 1.3 MB of rows, a row is one `SIMD8<Float>`, so adding it is one vector add, and each lane
-/// still adds the same floats in the same order as the dense loop did: tags and margins are bit
-/// for bit the same. Measured on `bench/corpus/notes.jsonl` (gemma pass, MB/s): dense 17.3, this
-/// 19.3. Two smaller indexes measured slower, because each lookup is then a longer chain of
+/// Why not the dense table: it has 2^18 slots × 5 tags = 5 MB of floats (20 MB at the 2^20 slots
+/// this was measured with), of which the shipped model uses about 39,000 rows. Here the table is
+/// a 2-byte row number per slot (512 KB) and 1.2 MB of rows. A row is one `SIMD8<Float>`, so
+/// adding it is one vector add, and each lane still adds the same floats in the same order as
+/// the dense loop did: tags and margins are bit for bit the same. Measured on
+/// `bench/corpus/notes.jsonl` (gemma pass, MB/s, 2^20 slots): dense 17.3, this 19.3. Two smaller
+/// indexes of those 2^20 slots measured slower, because each lookup is then a longer chain of
 /// dependent steps: a rank bitmap per 64 slots (256 KB; 14.2, the default x86-64 target has no
-/// popcount instruction) and per 8 slots with a popcount table (512 KB; 16.7).
+/// popcount instruction) and per 8 slots with a popcount table (512 KB; 16.7). Fewer slots
+/// (`NERModel.defaultSlotBits`) shrink the plain index instead.
 struct NERWeights: Sendable {
     /// Row numbers as narrow as the row count allows.
     enum RowIndex: Sendable {
