@@ -310,6 +310,26 @@ struct ProxyTests {
         await upstream.stop()
     }
 
+    /// The audit append runs while the model works: when it fails, the answer is withheld as
+    /// when the vault fails, and the log line names the failure, not the turn's values.
+    @Test func anAnswerWhoseEventsCouldNotBeRecordedIsWithheld() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL }, auditLogFails: true)
+        let agent = try await server.createAgent(.object([("name", .string("a")), ("upstream", .string("openai:m"))]), token: try await server.token())
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array([
+            .object([("role", .string("user")), ("content", .string("ssn 536-22-1234, call me at 415-555-2671"))]),
+        ]))]))
+        #expect(reply.status == 503)
+        #expect(reply.json["error"]?["code"]?.stringValue == "audit_unavailable")
+        #expect(!reply.text.contains("536-22-1234") && !reply.text.contains("415-555-2671"))
+        let sent = upstream.receivedText
+        #expect(!sent.contains("536-22-1234") && !sent.contains("415-555-2671"))
+        #expect(server.logs.text.contains("audit log append failed"))
+        #expect(!server.logs.text.contains("536-22-1234") && !server.logs.text.contains("415-555-2671"))
+        try await server.stop()
+        await upstream.stop()
+    }
+
     /// A `passthrough` value is PHI sent as it is: its turn goes to the model only once it is on the
     /// record, so a failed write stops it before the call.
     @Test func aTurnThatPassesPHIThroughWaitsForItsRecordBeforeTheModelIsCalled() async throws {

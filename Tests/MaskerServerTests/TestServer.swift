@@ -28,7 +28,8 @@ final class TestServer: @unchecked Sendable {
     enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault,
-         database: Database = .sqlite, vault: (any VaultStore)? = nil, loader: (@Sendable () throws -> Policy)? = nil) async throws {
+         database: Database = .sqlite, vault: (any VaultStore)? = nil, loader: (@Sendable () throws -> Policy)? = nil,
+         auditLogFails: Bool = false) async throws {
         scratch = try ScratchDirectory()
         let dataDirectory = DataDirectory(url: scratch.url)
         logs = LogCapture()
@@ -37,6 +38,8 @@ final class TestServer: @unchecked Sendable {
             .load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
         let vault = try vault ?? SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
         auditPath = scratch.url.appendingPathComponent("audit.jsonl").path
+        // A log on a full disk: every append fails.
+        if auditLogFails { try FileManager.default.createSymbolicLink(atPath: auditPath, withDestinationPath: "/dev/full") }
         let audit = try AuditLog(path: auditPath, key: SymmetricKey(size: .bits256), logger: logger)
         switch database {
         case .sqlite: store = try SQLiteServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)

@@ -134,13 +134,29 @@ public final class MaskingRuntime: Sendable {
     /// Appends events when the policy records them; a failure is 503 and the caller stops (fail
     /// closed: nothing goes upstream, nothing goes back, unless it is on the record).
     public func record(_ events: [AuditEvent], policy: Policy, payload: AuditLog.Payload?) async throws(APIError) {
-        guard policy.audit.logEvents, let audit, !events.isEmpty || payload != nil else { return }
+        guard let append = submit(events, policy: policy, payload: payload) else { return }
         do {
-            try await audit.append(events, payload: policy.audit.logPayloads ? payload : nil)
+            try await append.wait()
         } catch {
-            logger.error("audit log append failed: \(error.description)")
-            throw APIError(.serviceUnavailable, "audit_unavailable",
-                           "the audit log cannot record this turn, so it was not processed; check the server log and disk")
+            throw auditFailure(error)
         }
     }
+
+    /// Starts the append `record` makes and returns at once (nil when the policy records nothing
+    /// here); wait for it, and map its failure with `auditFailure`, before releasing anything.
+    func submit(_ events: [AuditEvent], policy: Policy, payload: AuditLog.Payload?) -> AuditAppend? {
+        guard policy.audit.logEvents, let audit, !events.isEmpty || payload != nil else { return nil }
+        return audit.submit(events, payload: policy.audit.logPayloads ? payload : nil)
+    }
+
+    /// A failed append, logged (the reason names the file and the system error, never an event's
+    /// content) and answered as 503.
+    @discardableResult
+    func auditFailure(_ error: AuditLogError) -> APIError {
+        logger.error("audit log append failed: \(error.description)")
+        return Self.auditUnavailable
+    }
+
+    static let auditUnavailable = APIError(.serviceUnavailable, "audit_unavailable",
+                                           "the audit log cannot record this turn, so it was not processed; check the server log and disk")
 }

@@ -1,5 +1,6 @@
 import MaskerCore
 import MaskerStore
+import Synchronization
 
 /// The writes that make a proxied turn durable: its tokens' vault entries and its audit events
 /// (with the masked payload when `audit.log_payloads` is on), both synced to disk, running at
@@ -19,15 +20,18 @@ struct TurnCommit: Sendable {
         var failure: APIError?
     }
 
-    // Results rather than throwing tasks: `Task` cannot carry a typed error.
+    // A result rather than a throwing task: `Task` cannot carry a typed error.
     private let vault: Task<Result<Duration, TokenMintError>, Never>
-    private let audit: Task<Result<Void, APIError>, Never>
+    /// Handed straight to the audit log's thread (nil when the policy records nothing).
+    private let audit: AuditOutcome?
     /// Called once both writes have succeeded (by each `wait()` that sees them so).
     private let onDurable: @Sendable () -> Void
 
     init(_ prepared: [PreparedMask], masker: Masker, events: [AuditEvent], payload: AuditLog.Payload?, policy: Policy,
          runtime: MaskingRuntime, metrics: ServerMetrics, requestID: String, onDurable: @escaping @Sendable () -> Void = {}) {
         self.onDurable = onDurable
+        // Started before the vault's task, which has to wait for a thread of the pool.
+        audit = runtime.submit(events, policy: policy, payload: payload).map { AuditOutcome($0, runtime: runtime, metrics: metrics) }
         vault = Task {
             let start = ContinuousClock.now
             do throws(TokenMintError) {
@@ -38,20 +42,12 @@ struct TurnCommit: Sendable {
             }
             return .success(ContinuousClock.now - start)
         }
-        audit = Task {
-            do throws(APIError) {
-                try await ProxyService.record(events, policy: policy, runtime: runtime, metrics: metrics, payload: payload)
-            } catch {
-                return .failure(error)
-            }
-            return .success(())
-        }
     }
 
     /// Returns once both writes have finished, however they ended; safe to call more than once.
     func wait() async -> Outcome {
         let stored = await vault.value
-        let recorded = await audit.value
+        let recorded = await audit?.wait() ?? .success(())
         var outcome = Outcome(vaultTime: (try? stored.get()) ?? .zero, failure: nil)
         if case let .failure(error) = stored {
             outcome.failure = APIError(.serviceUnavailable, "masking_failed",
@@ -62,5 +58,41 @@ struct TurnCommit: Sendable {
             onDurable()
         }
         return outcome
+    }
+}
+
+/// A turn's audit append, awaited: its failure logged and mapped, and its time counted in the
+/// `audit` stage, once, however many times the turn waits for it.
+private final class AuditOutcome: Sendable {
+    private let append: AuditAppend
+    private let runtime: MaskingRuntime
+    private let metrics: ServerMetrics
+    private let settled = Mutex<Result<Void, APIError>?>(nil)
+
+    init(_ append: AuditAppend, runtime: MaskingRuntime, metrics: ServerMetrics) {
+        self.append = append
+        self.runtime = runtime
+        self.metrics = metrics
+    }
+
+    func wait() async -> Result<Void, APIError> {
+        if let settled = settled.withLock({ $0 }) { return settled }
+        var failure: AuditLogError?
+        do {
+            try await append.wait()
+        } catch {
+            failure = error
+        }
+        let (result, first) = settled.withLock { settled -> (Result<Void, APIError>, Bool) in
+            if let settled { return (settled, false) }
+            let result: Result<Void, APIError> = failure == nil ? .success(()) : .failure(MaskingRuntime.auditUnavailable)
+            settled = result
+            return (result, true)
+        }
+        if first {
+            if let elapsed = append.elapsed { metrics.stage("audit", elapsed) }
+            if let failure { runtime.auditFailure(failure) }
+        }
+        return result
     }
 }

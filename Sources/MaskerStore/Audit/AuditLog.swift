@@ -10,9 +10,9 @@ import MaskerCore
 /// - one writer per file, by an exclusive lock held for this object's life (`AuditLogLock`);
 /// - the file is opened `O_APPEND`; records are stamped (time, `evt_` id) and chained on one
 ///   dedicated thread, in file order, so ids and times never go backwards within a log;
-/// - group commit: `append` hands its events to that thread and suspends; the thread takes every
+/// - group commit: `append` (or `submit`) hands its events to that thread; the thread takes every
 ///   event waiting, writes them with one `write(2)`, makes them durable with one `fdatasync(2)`, and
-///   only then resumes the callers. Concurrent turns share one write and one sync, so throughput
+///   only then releases the callers. Concurrent turns share one write and one sync, so throughput
 ///   grows with load while each caller still gets the full guarantee.
 ///
 /// Durability guarantee: when `append` returns, the caller's events are in the file and
@@ -63,7 +63,7 @@ public final class AuditLog: @unchecked Sendable {
     private struct Pending {
         var events: [AuditEvent]
         var payload: Payload?
-        var done: CheckedContinuation<Void, any Error>
+        var done: AuditAppend
     }
 
     public static let defaultLockTimeout: Duration = .seconds(10)
@@ -123,21 +123,26 @@ public final class AuditLog: @unchecked Sendable {
     /// could not be written; the caller must then fail its operation and release nothing.
     public func append(_ events: [AuditEvent], payload: Payload? = nil) async throws(AuditLogError) {
         guard !events.isEmpty || payload != nil else { return }
-        do {
-            try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-                let start = pendingLock.withLock { () -> Bool in
-                    pending.append(Pending(events: events, payload: payload, done: done))
-                    if committing { return false }
-                    committing = true
-                    return true
-                }
-                if start { queue.async { self.drain() } }
-            }
-        } catch let error as AuditLogError {
-            throw error
-        } catch {
-            throw .appendFailed(path: path, reason: "\(error)")
+        try await submit(events, payload: payload).wait()
+    }
+
+    /// Hands `events` to the log's thread at once and returns; the returned append's `wait()`
+    /// returns once they are durable, as `append` does. For a caller with other work to do
+    /// meanwhile (a proxied turn calls the model while its events are written).
+    public func submit(_ events: [AuditEvent], payload: Payload? = nil) -> AuditAppend {
+        let done = AuditAppend()
+        guard !events.isEmpty || payload != nil else {
+            done.finish(nil)
+            return done
         }
+        let start = pendingLock.withLock { () -> Bool in
+            pending.append(Pending(events: events, payload: payload, done: done))
+            if committing { return false }
+            committing = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
+        return done
     }
 
     private func drain() {
@@ -154,9 +159,9 @@ public final class AuditLog: @unchecked Sendable {
             lastBatchSize = batch.count
             do {
                 try commit(batch.flatMap(\.events), payloads: batch.compactMap(\.payload))
-                for waiter in batch { waiter.done.resume() }
+                for waiter in batch { waiter.done.finish(nil) }
             } catch {
-                for waiter in batch { waiter.done.resume(throwing: error) }
+                for waiter in batch { waiter.done.finish(error) }
             }
         }
     }

@@ -137,6 +137,36 @@ struct AuditLogTests {
         await #expect(throws: AuditLogError.self) { try await log.append([event(2)]) }
     }
 
+    /// `submit` starts the append without the caller waiting: the events reach the file while
+    /// the caller does other work, and every later `wait()` reports the same outcome.
+    @Test func aSubmittedAppendIsWrittenBeforeAnyoneWaits() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("audit.jsonl").path
+        let log = try AuditLog(path: path, key: key)
+        let append = log.submit([event(1), event(2)])
+        let deadline = ContinuousClock.now + .seconds(10)
+        while append.elapsed == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(append.elapsed != nil)
+        #expect(try lines(path).count == 2)
+        try await append.wait()
+        try await append.wait()
+        #expect(try verify(path).records == 2)
+        let nothing = log.submit([])
+        #expect(nothing.elapsed != nil)
+        try await nothing.wait()
+        #expect(try lines(path).count == 2)
+    }
+
+    @Test func aSubmittedAppendThatFailsThrowsToEveryWaiter() async throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.url.appendingPathComponent("audit.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/full")
+        let log = try AuditLog(path: path, key: key)
+        let append = log.submit([event(1)])
+        await #expect(throws: AuditLogError.self) { try await append.wait() }
+        await #expect(throws: AuditLogError.self) { try await append.wait() }
+    }
+
     @Test func purgeDropsTheOldPrefixAndLeavesAVerifiableLog() async throws {
         let scratch = try ScratchDirectory()
         let path = scratch.url.appendingPathComponent("audit.jsonl").path
