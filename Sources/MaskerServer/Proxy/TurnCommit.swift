@@ -62,12 +62,13 @@ struct TurnCommit: Sendable {
 }
 
 /// A turn's audit append, awaited: its failure logged and mapped, and its time counted in the
-/// `audit` stage, once, however many times the turn waits for it.
+/// `audit` stage, once, however many times the turn waits for it. The outcome itself is the
+/// append's, which keeps it.
 private final class AuditOutcome: Sendable {
     private let append: AuditAppend
     private let runtime: MaskingRuntime
     private let metrics: ServerMetrics
-    private let settled = Mutex<Result<Void, APIError>?>(nil)
+    private let reported = Mutex(false)
 
     init(_ append: AuditAppend, runtime: MaskingRuntime, metrics: ServerMetrics) {
         self.append = append
@@ -76,23 +77,19 @@ private final class AuditOutcome: Sendable {
     }
 
     func wait() async -> Result<Void, APIError> {
-        if let settled = settled.withLock({ $0 }) { return settled }
-        var failure: AuditLogError?
         do {
             try await append.wait()
+            reportOnce(nil)
+            return .success(())
         } catch {
-            failure = error
+            reportOnce(error)
+            return .failure(MaskingRuntime.auditUnavailable)
         }
-        let (result, first) = settled.withLock { settled -> (Result<Void, APIError>, Bool) in
-            if let settled { return (settled, false) }
-            let result: Result<Void, APIError> = failure == nil ? .success(()) : .failure(MaskingRuntime.auditUnavailable)
-            settled = result
-            return (result, true)
-        }
-        if first {
-            if let elapsed = append.elapsed { metrics.stage("audit", elapsed) }
-            if let failure { runtime.auditFailure(failure) }
-        }
-        return result
+    }
+
+    private func reportOnce(_ failure: AuditLogError?) {
+        guard reported.withLock({ done in defer { done = true }; return !done }) else { return }
+        if let elapsed = append.elapsed { metrics.stage("audit", elapsed) }
+        if let failure { runtime.auditFailure(failure) }
     }
 }

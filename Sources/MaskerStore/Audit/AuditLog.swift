@@ -122,7 +122,6 @@ public final class AuditLog: @unchecked Sendable {
     /// Appends `events` in order, contiguously, and returns once they are durable. Throws when they
     /// could not be written; the caller must then fail its operation and release nothing.
     public func append(_ events: [AuditEvent], payload: Payload? = nil) async throws(AuditLogError) {
-        guard !events.isEmpty || payload != nil else { return }
         try await submit(events, payload: payload).wait()
     }
 
