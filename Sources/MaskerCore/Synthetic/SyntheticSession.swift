@@ -51,7 +51,7 @@ public final class SyntheticSession: Sendable {
         let surface = kind.rawValue + "|" + original
         // Names and addresses are one value whatever their case; other kinds may be said several
         // ways ("four one five…", "(415)…") and are normalised as the vault does.
-        let value = kind == .name || kind == .address ? original.lowercased() : ValueNormalizer.normalize(original, kind: kind)
+        let value = Self.value(original, kind: kind)
         let identity = kind.rawValue + "|" + value
         return memory.withLock { memory in
             if let known = memory.values[surface] { return known }
@@ -63,9 +63,11 @@ public final class SyntheticSession: Sendable {
                 memory.newNameParts.removeAll(keepingCapacity: true)
                 surrogate = Self.generate(original, kind: kind, &context, &memory)
                 memory.attempts[identity] = attempt
+                // Compared as values, not as text: "513 double five five 0144" is a number of the
+                // fictional range already, and its surrogate "513 five five five 0144" would be it.
                 // Names are consistent through their parts, and two people may share a name part;
                 // any other surrogate stands for one value only.
-                if surrogate.lowercased() != original.lowercased(),
+                if Self.value(surrogate, kind: kind) != value,
                    kind == .name || memory.owners[kind.rawValue + "|" + surrogate.lowercased(), default: identity] == identity {
                     break
                 }
@@ -75,7 +77,7 @@ public final class SyntheticSession: Sendable {
                     if part.first { memory.firstNames.removeValue(forKey: part.key) } else { memory.surnames.removeValue(forKey: part.key) }
                 }
             }
-            if surrogate.lowercased() == original.lowercased() {
+            if Self.value(surrogate, kind: kind) == value {
                 // Nothing generated differs (a shape with no slots): redaction is the safe answer.
                 surrogate = Masker.redactionMarker(kind.rawValue)
             }
@@ -83,6 +85,11 @@ public final class SyntheticSession: Sendable {
             memory.owners[kind.rawValue + "|" + surrogate.lowercased()] = identity
             return surrogate
         }
+    }
+
+    /// What the vault would store for a span, so that two ways of saying one value compare equal.
+    private static func value(_ text: String, kind: EntityKind) -> String {
+        kind == .name || kind == .address ? text.lowercased() : ValueNormalizer.normalize(text, kind: kind)
     }
 
     static func generate(_ original: String, kind: EntityKind, _ context: inout SurrogateContext, _ memory: inout SessionMemory) -> String {
