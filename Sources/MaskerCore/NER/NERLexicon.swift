@@ -5,16 +5,20 @@ import Foundation
 /// words frequent in clinical conversation). Built by `data/ner/build_ner_data.py`.
 ///
 /// Stored as word hash → bit set rather than `WordTable`: 160 thousand words as `TokenText` keys
-/// would cost some 60 MB, and the 64-bit `TokenText.hash` does not collide across a list this
-/// size (`EmbeddedNERTests` checks the shipped lexicon). Features are named by the list's name (`last:3`), not by the bit, so a rebuilt
+/// would cost some 60 MB, and the top 40 bits of `TokenText.hash` that an entry keeps do not
+/// collide across a list this size (`EmbeddedNERTests` checks the shipped lexicon). Features are named by the list's name (`last:3`), not by the bit, so a rebuilt
 /// lexicon with lists in another order still fits the trained weights.
 public struct NERLexicon: Sendable {
     /// List names, indexed by bit.
     public let featureNames: [String]
     /// The feature hash each bit stands for (`NERFeatures.Template.lexicon` input).
     let featureHashes: [UInt64]
-    private let hashes: [UInt64]
-    private let bits: [UInt32]
+    /// Open addressing by the word hash's low bits. Each entry packs the hash's top 40 bits, an
+    /// "occupied" bit and the word's lists (bits 0..<23): one 8-byte load per probe. Two arrays
+    /// (hashes, then bit sets) were two cache misses per word, since the 160 thousand words
+    /// spread over 6 MB; this is 4 MB and one miss. Two words differing only in their low 24 hash
+    /// bits would look alike, one chance in 2^40 per probe.
+    private let entries: [UInt64]
     private let mask: Int
     public let count: Int
 
@@ -73,8 +77,8 @@ public struct NERLexicon: Sendable {
                         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[cursor..<stop]), as: UTF8.self)
                         let bit: Int
                         if let known = nameBits[name] { bit = known } else {
-                            guard names.count < 32 else {
-                                throw LoadError.malformed(path: path, line: line, reason: "more than 32 distinct features")
+                            guard names.count < NERLexicon.maximumLists else {
+                                throw LoadError.malformed(path: path, line: line, reason: "more than \(NERLexicon.maximumLists) distinct features")
                             }
                             bit = names.count
                             nameBits[name] = bit
@@ -89,18 +93,15 @@ public struct NERLexicon: Sendable {
         }
         var size = 16
         while size < entries.count * 2 { size *= 2 }
-        var hashes = [UInt64](repeating: 0, count: size)
-        var bits = [UInt32](repeating: 0, count: size)
+        var table = [UInt64](repeating: 0, count: size)
         let mask = size - 1
         for (hash, set) in entries {
-            let key = hash == 0 ? 1 : hash
-            var slot = Int(truncatingIfNeeded: key) & mask
-            while hashes[slot] != 0, hashes[slot] != key { slot = (slot + 1) & mask }
-            hashes[slot] = key
-            bits[slot] |= set
+            let tag = NERLexicon.tag(hash)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while table[slot] != 0, table[slot] & NERLexicon.tagMask != tag { slot = (slot + 1) & mask }
+            table[slot] |= tag | UInt64(set)
         }
-        self.hashes = hashes
-        self.bits = bits
+        self.entries = table
         self.mask = mask
         self.count = entries.count
         featureNames = names
@@ -109,15 +110,24 @@ public struct NERLexicon: Sendable {
 
     /// The lists holding this (lowercase) word, as a bit set over `featureNames`.
     @inline(__always) func lookup(_ text: TokenText) -> UInt32 {
-        let key = text.hash == 0 ? 1 : text.hash
-        var slot = Int(truncatingIfNeeded: key) & mask
+        let hash = text.hash
+        let tag = NERLexicon.tag(hash)
+        var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let stored = hashes[slot]
+            let stored = entries[slot]
             if stored == 0 { return 0 }
-            if stored == key { return bits[slot] }
+            if stored & NERLexicon.tagMask == tag { return UInt32(truncatingIfNeeded: stored & NERLexicon.listMask) }
             slot = (slot + 1) & mask
         }
     }
+
+    /// Lists a lexicon may name: the bits below the entries' "occupied" bit.
+    static let maximumLists = 23
+    private static let listMask: UInt64 = (1 << UInt64(maximumLists)) - 1
+    private static let tagMask: UInt64 = ~listMask
+
+    /// A word's entry without its lists: the hash's top 40 bits and the "occupied" bit.
+    @inline(__always) private static func tag(_ hash: UInt64) -> UInt64 { hash & ~((1 << 24) - 1) | 1 << UInt64(maximumLists) }
 
     /// For tests and tools: the list names holding a word.
     public func features(of word: String) -> [String] {
