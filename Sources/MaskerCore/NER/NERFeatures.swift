@@ -183,12 +183,21 @@ struct NERFeatures {
         }
     }
 
-    /// The slots that depend on the tags chosen for the two tokens before.
+    /// The slots that depend on the tags chosen for the two tokens before, in the order they are
+    /// added.
     @inline(__always) func dynamicSlots(for token: Token, hash: UInt64, previous: NERTag, beforePrevious: NERTag) -> (Int32, Int32, Int32) {
-        let word = token.kind == .word ? hash : 0
-        let p = UInt64(previous.rawValue), pp = UInt64(beforePrevious.rawValue)
-        return (slot(.previousTag, p), slot(.previousTagWord, NERFeatures.combine(p, word)),
-                slot(.previousTwoTags, p &* 16 &+ pp))
+        (previousTagSlot(previous), previousTagWordSlot(for: token, hash: hash, previous: previous),
+         previousTwoTagsSlot(previous, beforePrevious))
+    }
+
+    @inline(__always) func previousTagSlot(_ previous: NERTag) -> Int32 { slot(.previousTag, UInt64(previous.rawValue)) }
+
+    @inline(__always) func previousTagWordSlot(for token: Token, hash: UInt64, previous: NERTag) -> Int32 {
+        slot(.previousTagWord, NERFeatures.combine(UInt64(previous.rawValue), token.kind == .word ? hash : 0))
+    }
+
+    @inline(__always) func previousTwoTagsSlot(_ previous: NERTag, _ beforePrevious: NERTag) -> Int32 {
+        slot(.previousTwoTags, UInt64(previous.rawValue) &* 16 &+ UInt64(beforePrevious.rawValue))
     }
 }
 

@@ -18,6 +18,12 @@ public struct NERModel: Sendable {
     let features: NERFeatures
     let table: NERWeights
     public let calibration: [EntityKind: NERCalibration]
+    /// The rows of the two dynamic slots that depend on the previous tags alone (`previousTag`,
+    /// 5 of them; `previousTwoTags`, 25, at `previous × count + beforePrevious`), looked up once.
+    /// Why: decoding is a chain, each token's choice waiting on the one before, and each of these
+    /// was a hash, an index load and a row load on that chain.
+    let previousTagRows: [SIMD8<Float>]
+    let previousTwoTagRows: [SIMD8<Float>]
 
     public var lexicon: NERLexicon { features.lexicon }
     public var slotBits: Int { features.slotCount.trailingZeroBitCount }
@@ -26,6 +32,11 @@ public struct NERModel: Sendable {
         self.features = features
         self.table = table
         self.calibration = calibration
+        let tags = NERTag.allCases
+        previousTagRows = tags.map { table.row(Int(features.previousTagSlot($0))) }
+        previousTwoTagRows = tags.flatMap { previous in
+            tags.map { table.row(Int(features.previousTwoTagsSlot(previous, $0))) }
+        }
     }
 
     /// From a dense table of `slotCount × NERTag.count` weights, row-major by slot (the trainer's).
@@ -97,11 +108,11 @@ public struct NERModel: Sendable {
         var previous = NERTag.outside, beforePrevious = NERTag.outside
         var open: Span?
         for i in 0..<tokens.count {
-            let dynamic = features.dynamicSlots(for: tokens[i], hash: hashes[i], previous: previous, beforePrevious: beforePrevious)
+            // The order of `NERModel.score`: previous tag, previous tag with this word, two tags.
             var scores = staticScores[i]
-            scores += lookup[dynamic.0]
-            scores += lookup[dynamic.1]
-            scores += lookup[dynamic.2]
+            scores += previousTagRows[previous.rawValue]
+            scores += lookup[features.previousTagWordSlot(for: tokens[i], hash: hashes[i], previous: previous)]
+            scores += previousTwoTagRows[previous.rawValue &* NERTag.count &+ beforePrevious.rawValue]
             let (best, margin) = NERModel.choose(scores, after: previous)
             if let kind = best.kind {
                 if best.isInside, var span = open {
