@@ -103,14 +103,19 @@ struct NERFeatures {
     func staticSlots<Sink: NERFeatureSink>(_ tokens: [Token], hashes: [UInt64], into sink: inout Sink) {
         let register = NERFeatures.register(of: tokens)
         let n = tokens.count
-        var words = [UInt64](repeating: 0, count: n)
-        var lex = [UInt32](repeating: 0, count: n)
-        var shapes = [UInt64](repeating: 0, count: n)
-        for i in 0..<n {
-            let token = tokens[i]
-            words[i] = token.kind == .number ? 0x4E554D : hashes[i]
-            lex[i] = token.kind == .word ? lexicon.lookup(token.text) : 0
-            shapes[i] = NERFeatures.shape(token) &* 4 &+ register.rawValue
+        // Filled through buffers, not subscripts: stores into three growing arrays kept a
+        // uniqueness check per store in the loop, between the lexicon probes that should overlap.
+        let words = [UInt64](unsafeUninitializedCapacity: n) { words, initialized in
+            for i in 0..<n { words[i] = tokens[i].kind == .number ? 0x4E554D : hashes[i] }
+            initialized = n
+        }
+        let lex = [UInt32](unsafeUninitializedCapacity: n) { lex, initialized in
+            for i in 0..<n { lex[i] = tokens[i].kind == .word ? lexicon.lookup(tokens[i].text) : 0 }
+            initialized = n
+        }
+        let shapes = [UInt64](unsafeUninitializedCapacity: n) { shapes, initialized in
+            for i in 0..<n { shapes[i] = NERFeatures.shape(tokens[i]) &* 4 &+ register.rawValue }
+            initialized = n
         }
         @inline(__always) func word(_ i: Int) -> UInt64 { i < 0 || i >= n ? NERFeatures.boundary : words[i] }
         @inline(__always) func shape(_ i: Int) -> UInt64 { i < 0 || i >= n ? 7 : shapes[i] }

@@ -53,18 +53,23 @@ public struct NERModel: Sendable {
         public var score: Float
     }
 
-    public func tag(_ tokens: [Token]) -> [Span] {
+    public func tag(_ tokens: [Token]) -> [Span] { tag(tokens, slotsPerToken: 32) }
+
+    /// `slotsPerToken`: the first guess at a turn's slot buffer (a token has about twenty); tests
+    /// pass a small one to make the buffer grow.
+    func tag(_ tokens: [Token], slotsPerToken: Int) -> [Span] {
         switch table.index {
-        case .narrow(let numbers): return tag(tokens, numbers: numbers)
-        case .wide(let numbers): return tag(tokens, numbers: numbers)
+        case .narrow(let numbers): return tag(tokens, numbers: numbers, slotsPerToken: slotsPerToken)
+        case .wide(let numbers): return tag(tokens, numbers: numbers, slotsPerToken: slotsPerToken)
         }
     }
 
-    private func tag<Number: FixedWidthInteger & UnsignedInteger>(_ tokens: [Token], numbers: [Number]) -> [Span] {
+    private func tag<Number: FixedWidthInteger & UnsignedInteger>(_ tokens: [Token], numbers: [Number], slotsPerToken: Int) -> [Span] {
         table.rows.withUnsafeBufferPointer { rows in
             numbers.withUnsafeBufferPointer { numbers in
                 let lookup = RowLookup(rows: rows, numbers: numbers)
-                var sums = StaticScores(lookup: lookup, capacity: tokens.count)
+                var sums = StaticScores(lookup: lookup, tokens: tokens.count, slotsPerToken: slotsPerToken)
+                defer { sums.deallocate() }
                 let hashes = NERFeatures.hashes(of: tokens)
                 features.staticSlots(tokens, hashes: hashes, into: &sums)
                 return decode(tokens, hashes: hashes, staticScores: sums.scores, lookup: lookup)
@@ -293,8 +298,12 @@ private struct ByteReader {
 private struct StaticScores<Number: FixedWidthInteger & UnsignedInteger>: NERFeatureSink {
     let lookup: RowLookup<Number>
     var scores: [SIMD8<Float>] = []
-    /// The turn's slots; `endTurn` replaces each with its row number, in place.
-    private var slots: [Int32] = []
+    /// The turn's slots; `endTurn` replaces each with its row number, in place. A buffer of its
+    /// own, freed by `deallocate`, rather than an array: `add` runs about twenty times a token,
+    /// and an array's append checked uniqueness and capacity, and reloaded both, every time.
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotCapacity: Int
+    private var slotCount = 0
     /// Per token: where its own slots start, where its context slots start, and which token's
     /// own sum it starts from (itself, or an earlier one).
     private var marks: [(start: Int32, context: Int32, owner: Int32)] = []
@@ -302,49 +311,61 @@ private struct StaticScores<Number: FixedWidthInteger & UnsignedInteger>: NERFea
 
     var sharesOwnSlots: Bool { true }
 
-    init(lookup: RowLookup<Number>, capacity: Int) {
+    init(lookup: RowLookup<Number>, tokens: Int, slotsPerToken: Int) {
         self.lookup = lookup
-        slots.reserveCapacity(capacity * 32)
-        marks.reserveCapacity(capacity)
+        slotCapacity = max(tokens * slotsPerToken, 1)
+        slots = .allocate(capacity: slotCapacity)
+        marks.reserveCapacity(tokens)
     }
+
+    func deallocate() { slots.deallocate() }
 
     @inline(__always) mutating func beginToken(sameOwnAs earlier: Int?) {
         if earlier != nil { shared = true }
-        marks.append((Int32(slots.count), 0, Int32(earlier ?? marks.count)))
+        marks.append((Int32(slotCount), 0, Int32(earlier ?? marks.count)))
     }
 
-    @inline(__always) mutating func beginContext() { marks[marks.count - 1].context = Int32(slots.count) }
+    @inline(__always) mutating func beginContext() { marks[marks.count - 1].context = Int32(slotCount) }
 
-    @inline(__always) mutating func add(_ slot: Int32) { slots.append(slot) }
+    @inline(__always) mutating func add(_ slot: Int32) {
+        if slotCount == slotCapacity { grow() }
+        slots[slotCount] = slot
+        slotCount &+= 1
+    }
+
+    @inline(never) private mutating func grow() {
+        let larger = UnsafeMutablePointer<Int32>.allocate(capacity: slotCapacity * 2)
+        larger.update(from: slots, count: slotCount)
+        slots.deallocate()
+        slots = larger
+        slotCapacity *= 2
+    }
 
     mutating func endTurn() {
-        let count = slots.count, tokens = marks.count
+        let count = slotCount, tokens = marks.count
         guard tokens > 0 else { return }
         let lookup = lookup
-        slots.withUnsafeMutableBufferPointer { slots in
-            for index in 0..<count { slots[index] = Int32(truncatingIfNeeded: lookup.numbers[Int(slots[index])]) }
-        }
+        for index in 0..<count { slots[index] = Int32(truncatingIfNeeded: lookup.numbers[Int(slots[index])]) }
+        let numbers = UnsafeBufferPointer(start: slots, count: count)
         // Own sums are kept only for a turn in which some token shares one.
         var own = [SIMD8<Float>](repeating: .zero, count: shared ? tokens : 0)
         let marks = marks, shared = shared
         scores = [SIMD8<Float>](unsafeUninitializedCapacity: tokens) { scores, initialized in
-            slots.withUnsafeBufferPointer { numbers in
-                own.withUnsafeMutableBufferPointer { own in
-                    @inline(__always) func row(_ index: Int) -> SIMD8<Float> { lookup.rows[Int(UInt32(bitPattern: numbers[index]))] }
-                    for token in 0..<tokens {
-                        let mark = marks[token]
-                        let end = token + 1 < tokens ? Int(marks[token + 1].start) : count
-                        var sum: SIMD8<Float>
-                        if Int(mark.owner) == token {
-                            sum = .zero
-                            for index in Int(mark.start)..<Int(mark.context) { sum += row(index) }
-                            if shared { own[token] = sum }
-                        } else {
-                            sum = own[Int(mark.owner)]
-                        }
-                        for index in Int(mark.context)..<end { sum += row(index) }
-                        scores[token] = sum
+            own.withUnsafeMutableBufferPointer { own in
+                @inline(__always) func row(_ index: Int) -> SIMD8<Float> { lookup.rows[Int(UInt32(bitPattern: numbers[index]))] }
+                for token in 0..<tokens {
+                    let mark = marks[token]
+                    let end = token + 1 < tokens ? Int(marks[token + 1].start) : count
+                    var sum: SIMD8<Float>
+                    if Int(mark.owner) == token {
+                        sum = .zero
+                        for index in Int(mark.start)..<Int(mark.context) { sum += row(index) }
+                        if shared { own[token] = sum }
+                    } else {
+                        sum = own[Int(mark.owner)]
                     }
+                    for index in Int(mark.context)..<end { sum += row(index) }
+                    scores[token] = sum
                 }
             }
             initialized = tokens
