@@ -36,6 +36,26 @@ struct DetectCommandTests {
         #expect(regex.code == 0 && !regex.stderr.contains("gemma endpoint"))
     }
 
+    @Test func aModelThatCannotLoadIsReportedNotSilent() throws {
+        // A weights file from a version this build does not read.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-ner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let shipped = Repository.root.appendingPathComponent("Sources/MaskerCore/Resources/ner")
+        try FileManager.default.copyItem(at: shipped.appendingPathComponent("lexicon.tsv"), to: directory.appendingPathComponent("lexicon.tsv"))
+        try Data("MSKNER99".utf8).write(to: directory.appendingPathComponent("weights.bin"))
+        let text = "hi this is maria lopez, ssn 219-45-6789"
+        let result = try MaskerProcess.run(["detect"], environment: ["MASKER_NER_DIR": directory.path], stdin: text)
+        #expect(result.code == 0, "\(result.all)")
+        #expect(result.stdout.contains("SSN"))
+        #expect(result.stderr.contains("the gemma pass has no embedded model"))
+        #expect(result.stderr.contains("rebuild them with scripts/train-ner.sh"))
+        #expect(!result.stderr.contains("maria") && !result.stderr.contains("6789"))
+        // Without the pass there is nothing to warn about.
+        let regex = try MaskerProcess.run(["detect", "--passes", "regex"], environment: ["MASKER_NER_DIR": directory.path], stdin: text)
+        #expect(regex.code == 0 && !regex.stderr.contains("no embedded model"))
+    }
+
     @Test func aHalfConfiguredGemmaEndpointIsAUsageError() throws {
         let result = try MaskerProcess.run(["detect"], environment: ["MASKER_GEMMA_URL": "http://127.0.0.1:1/v1"], stdin: "hello")
         #expect(result.code == 64)

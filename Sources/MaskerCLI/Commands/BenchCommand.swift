@@ -93,7 +93,7 @@ struct BenchCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard rounds >= 1 else { throw CLIFailure(.usage, "--rounds must be at least 1") }
         let context = try CommandContext(options: global)
-        let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        let pipeline = try detection.pipeline(policy: try context.loadPolicy().policy)
         let wanted = try selectedStages()
         let texts = try Self.load(corpus)
         guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }

@@ -31,6 +31,19 @@ struct DetectionArguments: ParsableArguments {
         }
         return options
     }
+
+    /// The pipeline for `policy` with these options. When it runs the gemma pass and the embedded
+    /// NER model could not be loaded (missing, or a weights file from another version), says so
+    /// on stderr: the pass would otherwise find no names or addresses, silently.
+    func pipeline(policy: Policy) throws(CLIFailure) -> DetectionPipeline {
+        let options = try options()
+        let gemma = policy.passes.contains { $0.name == .gemma } && (options.passes?.contains(.gemma) ?? true)
+        if gemma, case let .failure(problem) = EmbeddedNER.shared {
+            Console.err("masker: warning: the gemma pass has no embedded model, so it finds no names or addresses "
+                        + "unless a gemma endpoint answers: \(problem.description)")
+        }
+        return DetectionPipeline(policy: policy, options: options)
+    }
 }
 
 struct DetectCommand: AsyncParsableCommand {
@@ -68,7 +81,7 @@ struct DetectCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        let pipeline = try detection.pipeline(policy: try context.loadPolicy().policy)
         try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
             try await scan(detector)
         }

@@ -33,7 +33,7 @@ struct EvalCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
-        let pipeline = DetectionPipeline(policy: try context.loadPolicy().policy, options: try detection.options())
+        let pipeline = try detection.pipeline(policy: try context.loadPolicy().policy)
         var kindMap: [EntityKind: EntityKind] = [:]
         for mapping in mappings {
             let parts = mapping.split(separator: "=").map(String.init)

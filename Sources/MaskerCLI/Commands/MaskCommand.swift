@@ -70,7 +70,7 @@ struct MaskCommand: AsyncParsableCommand {
         // scope: global gives one token per value everywhere; otherwise the session decides.
         let runScope = policy.scope == .global ? "global" : runSession
         let masker = try await schemes.masker(tokenization, policy: policy, scope: runScope)
-        let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
+        let pipeline = try detection.pipeline(policy: policy)
         try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
             try await mask(policy: policy, tokenization: tokenization, schemes: schemes, scope: runScope, masker: masker,
                            detector: detector, audit: audit)

@@ -58,7 +58,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         do { tables = try SyntheticSessions.loadTables() } catch { throw CLIFailure(.error, error.description) }
         let sessions = SyntheticSessions(seed: parsedSeed, tables: tables)
         let masker = Masker(policy: policy, synthetic: sessions.session(session ?? "default", policy: policy))
-        let pipeline = DetectionPipeline(policy: policy, options: try detection.options())
+        let pipeline = try detection.pipeline(policy: policy)
         let reader = try ByteLineReader.open(input, records: false)
         try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
             var text = ""
