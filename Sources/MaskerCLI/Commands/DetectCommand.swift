@@ -36,13 +36,12 @@ struct DetectionArguments: ParsableArguments {
     /// NER model could not be loaded (missing, or a weights file from another version), says so
     /// on stderr: the pass would otherwise find no names or addresses, silently.
     func pipeline(policy: Policy) throws(CLIFailure) -> DetectionPipeline {
-        let options = try options()
-        let gemma = policy.passes.contains { $0.name == .gemma } && (options.passes?.contains(.gemma) ?? true)
-        if gemma, case let .failure(problem) = EmbeddedNER.shared {
+        let pipeline = DetectionPipeline(policy: policy, options: try options())
+        if !pipeline.gemmaKinds.isEmpty, case let .failure(problem) = EmbeddedNER.shared {
             Console.err("masker: warning: the gemma pass has no embedded model, so it finds no names or addresses "
                         + "unless a gemma endpoint answers: \(problem.description)")
         }
-        return DetectionPipeline(policy: policy, options: options)
+        return pipeline
     }
 }
 
