@@ -31,6 +31,11 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                 if let maximumPages { try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
             }
             let pool = try PrivateSQLiteDatabase.open(path: path, configuration: configuration, migrator: Self.migrator)
+            // GRDB puts a pool's writer in `synchronous=NORMAL` when it turns WAL mode on (after
+            // `prepareDatabase` has run, so it cannot be set there). NORMAL syncs the log only at
+            // checkpoints: a power cut could roll back commits whose tokens the model already has.
+            // FULL syncs the log at every commit, which is what a turn waits for.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             self.pool = pool
             committer = GroupCommitter { entries in try Self.commit(entries, to: pool) }
         } catch {
@@ -101,6 +106,11 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         } catch {
             throw VaultUnavailable("cannot read SQLite vault \(path): \(error.message)")
         }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 is FULL), for the test that holds it.
+    func writerSynchronousMode() throws -> Int {
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Bytes on disk: the database file and its write-ahead log.

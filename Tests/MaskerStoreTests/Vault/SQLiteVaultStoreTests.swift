@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MaskerCore
-import MaskerStore
+@testable import MaskerStore
 import MaskerTestSupport
 import Testing
 
@@ -15,6 +15,16 @@ struct SQLiteVaultStoreTests {
         try await store.insert([entry("MSKV1.PHONE.K.AAAA")])
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    /// A committed token must survive a power cut: the writer syncs the log at every commit.
+    /// GRDB's WAL set-up switches a pool's writer to NORMAL (synced only at checkpoints), so
+    /// this fails if the store stops setting FULL after opening.
+    @Test func everyCommitIsSyncedToDisk() async throws {
+        let scratch = try ScratchDirectory()
+        let store = try SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
+        try await store.insert([entry("MSKV1.PHONE.K.AAAA")])
+        #expect(try store.writerSynchronousMode() == 2) // FULL
     }
 
     /// Commits only append to the write-ahead log; a checkpoint on another connection copies it
