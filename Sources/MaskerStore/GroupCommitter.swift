@@ -11,10 +11,12 @@ import MaskerCore
 /// no batching across callers.
 final class GroupCommitter: @unchecked Sendable {
     typealias Commit = ([VaultEntry]) throws -> Void
+    /// Called on the commit thread with the commit's error, or nil once the entries are durable.
+    typealias Completion = @Sendable ((any Error)?) -> Void
 
     // `pending` and `committing` are guarded by `lock`.
     private let lock = NSLock()
-    private var pending: [(entries: [VaultEntry], done: CheckedContinuation<Void, any Error>)] = []
+    private var pending: [(entries: [VaultEntry], done: Completion)] = []
     private var committing = false
     private let queue = DispatchQueue(label: "masker.vault.commit")
     private let commit: Commit
@@ -23,24 +25,23 @@ final class GroupCommitter: @unchecked Sendable {
         self.commit = commit
     }
 
-    /// Returns once `entries` are committed (with whatever else was waiting), or throws the
-    /// commit's error: every turn of a failed commit fails, none proceeds unmasked.
-    func write(_ entries: [VaultEntry]) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            let start = lock.withLock { () -> Bool in
-                pending.append((entries, done))
-                if committing { return false }
-                committing = true
-                return true
-            }
-            if start { queue.async { self.drain() } }
+    /// Hands `entries` to the commit thread at once and returns; `done` runs once they are
+    /// committed (with whatever else was waiting), or with the commit's error: every turn of a
+    /// failed commit fails, none proceeds unmasked.
+    func submit(_ entries: [VaultEntry], done: @escaping Completion) {
+        let start = lock.withLock { () -> Bool in
+            pending.append((entries, done))
+            if committing { return false }
+            committing = true
+            return true
         }
+        if start { queue.async { self.drain() } }
     }
 
     /// Commits everything waiting, again and again, until nothing is.
     private func drain() {
         while true {
-            let batch = lock.withLock { () -> [(entries: [VaultEntry], done: CheckedContinuation<Void, any Error>)] in
+            let batch = lock.withLock { () -> [(entries: [VaultEntry], done: Completion)] in
                 let taken = pending
                 pending = []
                 if taken.isEmpty { committing = false }
@@ -49,9 +50,9 @@ final class GroupCommitter: @unchecked Sendable {
             if batch.isEmpty { return }
             do {
                 try commit(batch.flatMap(\.entries))
-                for waiter in batch { waiter.done.resume() }
+                for waiter in batch { waiter.done(nil) }
             } catch {
-                for waiter in batch { waiter.done.resume(throwing: error) }
+                for waiter in batch { waiter.done(error) }
             }
         }
     }

@@ -68,12 +68,17 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     public var location: String { path }
 
     public func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
-        guard !entries.isEmpty else { return }
-        do {
-            try await committer.write(entries)
-        } catch {
-            throw unavailable("write", error)
+        try await submit(entries).wait()
+    }
+
+    /// Straight to the group committer's thread, with no task in between (`PendingWrite`).
+    public func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable> {
+        guard !entries.isEmpty else { return .finished() }
+        let write = PendingWrite<VaultUnavailable>()
+        committer.submit(entries) { [self] error in
+            write.finish(error.map { unavailable("write", $0) })
         }
+        return write
     }
 
     /// One transaction for everything the group committer collected. ON CONFLICT keeps the first

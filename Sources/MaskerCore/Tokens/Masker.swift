@@ -146,11 +146,21 @@ public struct Masker: Sendable {
     /// Stores the vault entries of every prepared text of a turn in one transaction (a chat
     /// request's messages are prepared one by one, and each used to pay its own commit).
     public func persist(_ prepared: [PreparedMask]) async throws(TokenMintError) {
+        do {
+            try await submit(prepared).wait()
+        } catch {
+            throw .vaultUnavailable(error.reason)
+        }
+    }
+
+    /// Starts `persist` and returns at once (`PendingWrite`): a proxied turn stores its tokens
+    /// while the model works on it.
+    public func submit(_ prepared: [PreparedMask]) -> PendingWrite<VaultUnavailable> {
         var seen = Set<String>()
         // A value in two messages is stored once, with the first message's surface text.
         let entries = prepared.flatMap(\.entries).filter { seen.insert($0.token).inserted }
-        guard !entries.isEmpty, let scheme else { return }
-        try await scheme.persist(entries)
+        guard !entries.isEmpty, let scheme else { return .finished() }
+        return scheme.submit(entries)
     }
 
     /// Rebuilds the text by Unicode-scalar offsets: the text between spans is copied as whole

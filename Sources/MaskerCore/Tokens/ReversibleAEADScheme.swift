@@ -26,7 +26,7 @@ public struct ReversibleAEADScheme: TokenScheme {
     }
 
     /// The token carries its value: nothing to store.
-    public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {}
+    public func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable> { .finished() }
 
     public func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>] {
         tokens.map(restoreOne)

@@ -72,14 +72,25 @@ public protocol TokenScheme: Sendable {
     /// turn): the tokens alone, with no entries, so nothing is encrypted for a write that would
     /// store nothing new.
     func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens
-    /// Stores what `entries` need (one transaction for the lot); tokens are restorable once it
-    /// returns. Throws `.vaultUnavailable` when the store fails: none of them may then be released.
-    func persist(_ entries: [VaultEntry]) async throws(TokenMintError)
+    /// Starts storing what `entries` need (one transaction for the lot) and returns at once;
+    /// tokens are restorable once the write's `wait()` returns. It throws when the store fails:
+    /// none of them may then be released.
+    func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable>
     /// The original surface text of each token, in order.
     func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>]
 }
 
 extension TokenScheme {
+    /// Stores what `entries` need; tokens are restorable once it returns. Throws
+    /// `.vaultUnavailable` when the store fails: none of them may then be released.
+    public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {
+        do {
+            try await submit(entries).wait()
+        } catch {
+            throw .vaultUnavailable(error.reason)
+        }
+    }
+
     public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
         try prepare(requests, storing: true)
     }

@@ -162,13 +162,8 @@ public struct VaultDeterministicScheme: TokenScheme {
     }
 
     /// One transaction for the lot: if the vault fails, no token of the turn may be released.
-    public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {
-        guard !entries.isEmpty else { return }
-        do {
-            try await store.insert(entries)
-        } catch {
-            throw .vaultUnavailable(error.reason)
-        }
+    public func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable> {
+        store.submit(entries)
     }
 
     /// Reads all the vault tokens in one query, then decrypts each with the keys of the *entry's*

@@ -72,6 +72,12 @@ public protocol VaultStore: Sendable {
     /// of one value leave one row, and the first surface text stored is the one restored.
     func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable)
 
+    /// Starts `insert` and returns at once; the write's `wait()` returns once the entries are
+    /// stored, as `insert` does. For a caller with other work meanwhile (a proxied turn calls the
+    /// model while its tokens are stored). The default runs `insert` in a task; the SQLite store
+    /// hands the entries to its commit thread directly.
+    func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable>
+
     /// The stored entries of these tokens; tokens the vault does not hold are absent.
     func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry]
 
@@ -116,6 +122,20 @@ extension VaultStore {
     }
 
     public func close() async {}
+
+    public func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable> {
+        guard !entries.isEmpty else { return .finished() }
+        let write = PendingWrite<VaultUnavailable>()
+        Task {
+            do throws(VaultUnavailable) {
+                try await insert(entries)
+                write.finish(nil)
+            } catch {
+                write.finish(error)
+            }
+        }
+        return write
+    }
 
     /// Visits every entry in token order, a page at a time: constant memory however large the vault.
     public func forEachEntry(pageSize: Int = 500, _ body: (VaultEntry) throws -> Void) async throws {

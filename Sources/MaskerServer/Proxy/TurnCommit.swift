@@ -20,9 +20,9 @@ struct TurnCommit: Sendable {
         var failure: APIError?
     }
 
-    // A result rather than a throwing task: `Task` cannot carry a typed error.
-    private let vault: Task<Result<Duration, TokenMintError>, Never>
-    /// Handed straight to the audit log's thread (nil when the policy records nothing).
+    /// Both handed straight to their storage threads (`PendingWrite`); the audit append is nil
+    /// when the policy records nothing.
+    private let vault: VaultOutcome
     private let audit: AuditOutcome?
     /// Called once both writes have succeeded (by each `wait()` that sees them so).
     private let onDurable: @Sendable () -> Void
@@ -30,23 +30,13 @@ struct TurnCommit: Sendable {
     init(_ prepared: [PreparedMask], masker: Masker, events: [AuditEvent], payload: AuditLog.Payload?, policy: Policy,
          runtime: MaskingRuntime, metrics: ServerMetrics, requestID: String, onDurable: @escaping @Sendable () -> Void = {}) {
         self.onDurable = onDurable
-        // Started before the vault's task, which has to wait for a thread of the pool.
         audit = runtime.submit(events, policy: policy, payload: payload).map { AuditOutcome($0, runtime: runtime, metrics: metrics) }
-        vault = Task {
-            let start = ContinuousClock.now
-            do throws(TokenMintError) {
-                try await masker.persist(prepared)
-            } catch {
-                runtime.logger.error("vault write failed: \(error.description)", metadata: ["request_id": .string(requestID)])
-                return .failure(error)
-            }
-            return .success(ContinuousClock.now - start)
-        }
+        vault = VaultOutcome(masker.submit(prepared), runtime: runtime, requestID: requestID)
     }
 
     /// Returns once both writes have finished, however they ended; safe to call more than once.
     func wait() async -> Outcome {
-        let stored = await vault.value
+        let stored = await vault.wait()
         let recorded = await audit?.wait() ?? .success(())
         var outcome = Outcome(vaultTime: (try? stored.get()) ?? .zero, failure: nil)
         if case let .failure(error) = stored {
@@ -58,6 +48,34 @@ struct TurnCommit: Sendable {
             onDurable()
         }
         return outcome
+    }
+}
+
+/// A turn's vault write, awaited: its failure logged once, however many times the turn waits.
+private final class VaultOutcome: Sendable {
+    private let write: PendingWrite<VaultUnavailable>
+    private let runtime: MaskingRuntime
+    private let requestID: String
+    private let reported = Mutex(false)
+
+    init(_ write: PendingWrite<VaultUnavailable>, runtime: MaskingRuntime, requestID: String) {
+        self.write = write
+        self.runtime = runtime
+        self.requestID = requestID
+    }
+
+    /// How long the vault took, or the error to answer with.
+    func wait() async -> Result<Duration, TokenMintError> {
+        do {
+            try await write.wait()
+            return .success(write.elapsed ?? .zero)
+        } catch {
+            let failure = TokenMintError.vaultUnavailable(error.reason)
+            if reported.withLock({ done in defer { done = true }; return !done }) {
+                runtime.logger.error("vault write failed: \(failure.description)", metadata: ["request_id": .string(requestID)])
+            }
+            return .failure(failure)
+        }
     }
 }
 

@@ -29,6 +29,20 @@ import Testing
         }
     }
 
+    /// `submit` starts the write and returns; the entries are readable once its `wait()` returns,
+    /// however many writes were started together (the SQLite store commits them as one group).
+    @Test(arguments: StoreKind.allCases)
+    func submittedWritesAreStoredWhenWaitedFor(_ kind: StoreKind) async throws {
+        try await TestVault.with(kind) { vault in
+            let writes = (0..<8).map { vault.store.submit([entry("MSKV1.PHONE.K.S\($0)", ciphertext: [UInt8($0)])]) }
+            for write in writes { try await write.wait() }
+            for write in writes { #expect(write.elapsed != nil) }
+            #expect(try await vault.store.count(.all) == 8)
+            #expect(try await vault.store.entry(forToken: "MSKV1.PHONE.K.S7")?.ciphertext == [7])
+            try await vault.store.submit([]).wait() // nothing to store: already done
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theFirstWriterOfATokenWins(_ kind: StoreKind) async throws {
         try await TestVault.with(kind) { vault in
