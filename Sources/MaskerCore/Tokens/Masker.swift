@@ -146,11 +146,7 @@ public struct Masker: Sendable {
     /// Stores the vault entries of every prepared text of a turn in one transaction (a chat
     /// request's messages are prepared one by one, and each used to pay its own commit).
     public func persist(_ prepared: [PreparedMask]) async throws(TokenMintError) {
-        do {
-            try await submit(prepared).wait()
-        } catch {
-            throw .vaultUnavailable(error.reason)
-        }
+        try await submit(prepared).waitUntilStored()
     }
 
     /// Starts `persist` and returns at once (`PendingWrite`): a proxied turn stores its tokens

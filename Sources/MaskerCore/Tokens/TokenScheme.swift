@@ -80,15 +80,23 @@ public protocol TokenScheme: Sendable {
     func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>]
 }
 
+extension PendingWrite where Failure == VaultUnavailable {
+    /// Waits for a vault write as minting sees it: a failed store is `.vaultUnavailable`, and
+    /// none of the write's tokens may then be released.
+    public func waitUntilStored() async throws(TokenMintError) {
+        do {
+            try await wait()
+        } catch {
+            throw .vaultUnavailable(error.reason)
+        }
+    }
+}
+
 extension TokenScheme {
     /// Stores what `entries` need; tokens are restorable once it returns. Throws
     /// `.vaultUnavailable` when the store fails: none of them may then be released.
     public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {
-        do {
-            try await submit(entries).wait()
-        } catch {
-            throw .vaultUnavailable(error.reason)
-        }
+        try await submit(entries).waitUntilStored()
     }
 
     public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {

@@ -66,15 +66,14 @@ private final class VaultOutcome: Sendable {
 
     /// How long the vault took, or the error to answer with.
     func wait() async -> Result<Duration, TokenMintError> {
-        do {
-            try await write.wait()
+        do throws(TokenMintError) {
+            try await write.waitUntilStored()
             return .success(write.elapsed ?? .zero)
         } catch {
-            let failure = TokenMintError.vaultUnavailable(error.reason)
             if reported.withLock({ done in defer { done = true }; return !done }) {
-                runtime.logger.error("vault write failed: \(failure.description)", metadata: ["request_id": .string(requestID)])
+                runtime.logger.error("vault write failed: \(error.description)", metadata: ["request_id": .string(requestID)])
             }
-            return .failure(failure)
+            return .failure(error)
         }
     }
 }
