@@ -9,6 +9,10 @@
 #     (~100 turns/s, still several times a real call's pace): service time without queueing.
 #   throughput: back to back with no pause, through `masker serve` to the built-in `stub` upstream
 #     (no network hop, so this is the proxy's own rate) and to the nginx upstream.
+#   behind a model: the latency pair again, with 100 ms pauses, against bench/load/model.py, a
+#     stand-in model that answers after MODEL_DELAY_MS (default 25, faster than any hosted model)
+#     and repeats the caller's message back, so Masker restores the turn's tokens and records that
+#     before releasing the answer, as it does in a real call: what a caller would notice.
 # Prints p50/p99 latency, requests/s, the added latency, Masker's CPU time per proxied turn (from
 # /proc: steadier than latency on a shared machine) and its peak RSS.
 #
@@ -39,8 +43,11 @@ fi
 WORK=$(mktemp -d)
 UPSTREAM_PORT=18481
 PROXY_PORT=18480
+MODEL_PORT=18482
+MODEL_DELAY_MS="${MODEL_DELAY_MS:-25}"
 cleanup() {
   [ -n "${MASKER_PID:-}" ] && kill "$MASKER_PID" 2>/dev/null && wait "$MASKER_PID" 2>/dev/null || true
+  [ -n "${MODEL_PID:-}" ] && kill "$MODEL_PID" 2>/dev/null && wait "$MODEL_PID" 2>/dev/null || true
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -68,11 +75,19 @@ http {
 CONF
 "$NGINX" -c "$WORK/nginx.conf"
 
-MASKER_DEV=1 MASKER_DATA_DIR="$WORK/data" MASKER_LISTEN_ADDR="127.0.0.1:$PROXY_PORT" MASKER_LOG_LEVEL=warning \
-  MASKER_RATE_LIMIT_PER_MINUTE=0 MASKER_OPENAI_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT/v1" \
-  "$MASKER" serve 2>"$WORK/masker.log" &
-MASKER_PID=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY_PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+python3 bench/load/model.py "$MODEL_PORT" "$MODEL_DELAY_MS" &
+MODEL_PID=$!
+
+# Starts `masker serve` with its `openai:` agents on the upstream at port $1 (the server keeps
+# its agents and data across restarts, in $WORK/data).
+start_masker() {
+  MASKER_DEV=1 MASKER_DATA_DIR="$WORK/data" MASKER_LISTEN_ADDR="127.0.0.1:$PROXY_PORT" MASKER_LOG_LEVEL=warning \
+    MASKER_RATE_LIMIT_PER_MINUTE=0 MASKER_OPENAI_BASE_URL="http://127.0.0.1:$1/v1" \
+    "$MASKER" serve 2>>"$WORK/masker.log" &
+  MASKER_PID=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PROXY_PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+start_masker "$UPSTREAM_PORT"
 TOKEN=$(MASKER_DEV=1 MASKER_DATA_DIR="$WORK/data" "$MASKER" admin token --quiet | tail -1)
 agent() {
   curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
@@ -120,6 +135,14 @@ read -r O50 O99 ORPS OERR OCPU OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/pro
 RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$MASKER_PID/status")
 SESSIONS=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PROXY_PORT/api/v1/sessions?limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
 
+# The same agent behind the stand-in model: restart the server on that upstream.
+kill "$MASKER_PID" && wait "$MASKER_PID" 2>/dev/null || true
+start_masker "$MODEL_PORT"
+wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" >/dev/null
+read -r M50 M99 MRPS MERR MCPU MREST <<<"$(run "http://127.0.0.1:$MODEL_PORT/v1/chat/completions" $PAUSE)"
+read -r N50 N99 NRPS NERR NCPU NREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
+RESTORED=$(grep -c '"kind":"rehydration"' "$WORK/data/audit.jsonl" || true)
+
 printf '\n%s connections, %s s per run, %s wrk threads, %s cores\n' "$CONNECTIONS" "$DURATION" "$THREADS" "$(nproc)"
 printf '%-48s %9s %9s %10s %8s %14s\n' run p50_ms p99_ms req_per_s non_2xx masker_cpu_ms
 printf '%-48s %9s %9s %10s %8s %14s\n' "latency: upstream directly (${PAUSE} ms pauses)" "$D50" "$D99" "$DRPS" "$DERR" "-"
@@ -128,8 +151,11 @@ printf '%-48s %9s %9s %10s %8s %14s\n' "latency: upstream directly (${SLOW} ms p
 printf '%-48s %9s %9s %10s %8s %14s\n' "latency: masker -> same upstream (${SLOW} ms pauses)" "$Q50" "$Q99" "$QRPS" "$QERR" "$QCPU"
 printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> stub upstream" "$S50" "$S99" "$SRPS" "$SERR" "$SCPU"
 printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR" "$OCPU"
+printf '%-48s %9s %9s %10s %8s %14s\n' "model (${MODEL_DELAY_MS} ms, echoes) directly (${PAUSE} ms pauses)" "$M50" "$M99" "$MRPS" "$MERR" "-"
+printf '%-48s %9s %9s %10s %8s %14s\n' "masker -> same model (${PAUSE} ms pauses)" "$N50" "$N99" "$NRPS" "$NERR" "$NCPU"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${PAUSE} ms pauses: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${SLOW} ms pauses: p50 {float(\"$Q50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$Q99\") - float(\"$E99\"):.3f} ms')"
+python3 -c "print(f'added latency behind a ${MODEL_DELAY_MS} ms model that repeats the turn: p50 {float(\"$N50\") - float(\"$M50\"):.3f} ms, p99 {float(\"$N99\") - float(\"$M99\"):.3f} ms ($RESTORED tokens restored)')"
 echo "masker peak RSS: ${RSS_MB} MB"
-if [ -n "$DREST$PREST$EREST$QREST$SREST$OREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $SREST | $OREST"; fi
+if [ -n "$DREST$PREST$EREST$QREST$SREST$OREST$MREST$NREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $SREST | $OREST | $MREST | $NREST"; fi
 if [ "$SESSIONS" != "1" ]; then echo "warning: no sessions were recorded"; fi

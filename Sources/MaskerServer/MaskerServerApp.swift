@@ -61,7 +61,15 @@ public enum MaskerServerApp {
     /// Runs until SIGTERM/SIGINT, then lets requests in flight finish (service-lifecycle's
     /// graceful shutdown). `onReady` gets the bound port (useful with port 0).
     public static func run(_ dependencies: ServerDependencies, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let connections = dependencies.configuration.upstreamMaxConnections
+        if let files = OpenFileLimit.raiseToHardLimit(), files < UInt64(2 * connections) {
+            // Each call in flight holds two descriptors: its caller's connection and its upstream's.
+            dependencies.logger.warning("""
+                the open-file limit (\(files)) is below two per upstream connection allowed (MASKER_UPSTREAM_MAX_CONNECTIONS=\(connections)): \
+                busy moments may refuse connections; raise the hard limit (ulimit -Hn, LimitNOFILE= in systemd) or lower the variable
+                """)
+        }
+        let httpClient = UpstreamClient.make(dependencies.configuration)
         let recorder = SessionRecorder(store: dependencies.store, logger: dependencies.logger)
         let listen = dependencies.configuration.listen
         let app = Application(

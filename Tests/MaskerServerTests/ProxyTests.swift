@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import MaskerCore
 import MaskerServer
@@ -240,6 +241,44 @@ struct ProxyTests {
         #expect(ContinuousClock.now - started < .seconds(4))
         try await server.stop()
         await stalling.stop()
+    }
+
+    /// A proxy holds an upstream connection for the whole of a model's answer, so its pool must be
+    /// as wide as its callers: async-http-client's default of 8 per host let 8 calls talk to the
+    /// model while everyone else waited in line.
+    @Test func callersAreNotQueuedBehindAFewUpstreamConnections() async throws {
+        let callers = 24
+        let upstream = try await FakeUpstream(mode: .holdUntilConcurrent(callers))
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("wide")), ("upstream", .string("openai:m"))]), token: token)
+        // The test's own client must not be the funnel either.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = callers
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let outcome: Result<[String?], any Error>
+        do {
+            outcome = .success(try await withThrowingTaskGroup(of: String?.self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        let body = JSONValue.object([("messages", .array([.object([("role", .string("user")),
+                                                                                  ("content", .string("my number is 415 555 26\(10 + caller)"))])]))])
+                        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: body,
+                                                          headers: ["Masker-Session-Id": "caller-\(caller)"], via: client)
+                        return reply.json["choices"]?[0]?["message"]?["content"]?.stringValue
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        try await client.shutdown()
+        let answers = try outcome.get()
+        #expect(upstream.inFlight.withLock { $0.peak } == callers)
+        #expect(Set(answers) == Set((0..<callers).map { Optional("You said: my number is 415 555 26\(10 + $0)") }))
+        try await server.stop()
+        await upstream.stop()
     }
 
     @Test func signaturesAreCheckedWhenASecretIsSet() async throws {

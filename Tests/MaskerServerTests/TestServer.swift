@@ -90,7 +90,7 @@ final class TestServer: @unchecked Sendable {
     enum Method: String { case GET, POST, PATCH, DELETE }
 
     func call(_ method: Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
-              headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+              headers: [String: String] = [:], timeout: TimeAmount = .seconds(30), via caller: HTTPClient? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -99,7 +99,7 @@ final class TestServer: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await client.execute(request, timeout: timeout)
+        let response = try await (caller ?? client).execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
@@ -115,10 +115,13 @@ final class TestServer: @unchecked Sendable {
 
 /// An OpenAI-compatible upstream started by the tests: it records every byte it receives and
 /// answers like `stub` (echoing the last user message, or calling the first tool with it), as a
-/// whole answer or as server-sent events in 5-byte pieces. `mode` makes it fail or stall.
+/// whole answer or as server-sent events in 5-byte pieces. `mode` makes it fail or stall, or hold
+/// every request until `count` are open at once (up to 10 s), as a model does that is slow to answer.
 final class FakeUpstream: @unchecked Sendable {
-    enum Mode: Sendable { case echo, fail(Int), stall }
+    enum Mode: Sendable { case echo, fail(Int), stall, holdUntilConcurrent(Int) }
 
+    /// Requests being answered now, and the most there ever were at once.
+    let inFlight = Mutex<(now: Int, peak: Int)>((0, 0))
     let received = Mutex<[[UInt8]]>([])
     let authorizations = Mutex<[String]>([])
     let mode: Mode
@@ -142,6 +145,15 @@ final class FakeUpstream: @unchecked Sendable {
                 try await Task.sleep(for: .seconds(5))
                 return Response(status: .ok)
             case .echo:
+                return FakeUpstream.echo(try JSONParser.parse(bytes))
+            case let .holdUntilConcurrent(count):
+                guard let upstream = holder.upstream else { return Response(status: .serviceUnavailable) }
+                upstream.inFlight.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+                defer { upstream.inFlight.withLock { $0.now -= 1 } }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while upstream.inFlight.withLock({ $0.peak }) < count, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 return FakeUpstream.echo(try JSONParser.parse(bytes))
             }
         }

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
         with `masker agents create` or POST /api/v1/agents, authenticating with a token from `masker admin \
         token`; people log in with users made by `masker users create`.
 
-        Environment: MASKER_UPSTREAM_TIMEOUT_MS (30000), MASKER_OPENAI_BASE_URL, MASKER_OPENAI_API_KEY, \
+        Environment: MASKER_UPSTREAM_TIMEOUT_MS (30000), MASKER_UPSTREAM_MAX_CONNECTIONS (1024 per upstream host), \
+        MASKER_OPENAI_BASE_URL, MASKER_OPENAI_API_KEY, \
         MASKER_VAPI_WEBHOOK_SECRET, MASKER_PUBLIC_URL (https there makes the log-in cookie Secure), \
         MASKER_MAX_BODY_BYTES, MASKER_RATE_LIMIT_PER_MINUTE (600), MASKER_LOGIN_ATTEMPTS_PER_MINUTE (10), \
         MASKER_LOGIN_TTL_HOURS (12), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text.

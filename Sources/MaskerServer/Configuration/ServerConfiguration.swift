@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable {
     /// `MASKER_UPSTREAM_TIMEOUT_MS` (default 30 s): how long the proxy waits for the model's answer
     /// (its first byte when streaming) before answering 504 `upstream_timeout`.
     public var upstreamTimeout: Duration = .seconds(30)
+    /// `MASKER_UPSTREAM_MAX_CONNECTIONS` (default 1024): HTTP/1.1 connections the proxy keeps open to
+    /// one upstream host at once; a turn beyond them waits for one to be free (`UpstreamClient`).
+    public var upstreamMaxConnections = 1024
     /// `MASKER_OPENAI_BASE_URL`: any OpenAI-compatible server (default OpenAI's).
     public var openAIBaseURL = "https://api.openai.com/v1"
     /// `MASKER_OPENAI_API_KEY`: used when the caller sends no `Authorization` of its own.
@@ -54,6 +57,12 @@ public struct ServerConfiguration: Sendable {
                 throw Invalid(description: "MASKER_UPSTREAM_TIMEOUT_MS \"\(text)\" is not a positive number of milliseconds (e.g. 30000)")
             }
             configuration.upstreamTimeout = .milliseconds(millis)
+        }
+        if let text = value("MASKER_UPSTREAM_MAX_CONNECTIONS", environment) {
+            guard let count = Int(text), (1...65_535).contains(count) else {
+                throw Invalid(description: "MASKER_UPSTREAM_MAX_CONNECTIONS \"\(text)\" must be a whole number from 1 to 65535 (default 1024)")
+            }
+            configuration.upstreamMaxConnections = count
         }
         if let text = value("MASKER_OPENAI_BASE_URL", environment) {
             guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {

@@ -13,4 +13,16 @@ struct ServerConfigurationTests {
             "\(error)".contains("MASKER_FORWARD_CALL_METADATA") && "\(error)".contains("must be 1 or 0")
         }
     }
+
+    @Test func theUpstreamPoolIsWideByDefaultAndItsWidthIsChecked() throws {
+        #expect(try ServerConfiguration.from(environment: [:]).upstreamMaxConnections == 1024)
+        #expect(try ServerConfiguration.from(environment: ["MASKER_UPSTREAM_MAX_CONNECTIONS": "64"]).upstreamMaxConnections == 64)
+        for bad in ["0", "-3", "many", "70000"] {
+            #expect {
+                try ServerConfiguration.from(environment: ["MASKER_UPSTREAM_MAX_CONNECTIONS": bad])
+            } throws: { error in
+                "\(error)".contains("MASKER_UPSTREAM_MAX_CONNECTIONS") && "\(error)".contains("from 1 to 65535")
+            }
+        }
+    }
 }
