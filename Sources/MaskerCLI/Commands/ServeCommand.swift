@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         let policy = try context.loadPolicy().policy
         // The NER model loads before the server listens, so no caller's first turn pays for it and
         // "ready" (/health answering) means ready. A model that cannot load is reported by /health.
-        if policy.passes.contains(where: { $0.name == .gemma }), case let .failure(problem) = EmbeddedNER.shared {
+        if !DetectionPipeline(policy: policy).gemmaKinds.isEmpty, case let .failure(problem) = EmbeddedNER.shared {
             logger.warning("the gemma pass has no embedded model: \(problem.description)")
         }
         let schemes = try TokenSchemes(policy: policy, context: context)

@@ -46,7 +46,7 @@ struct HealthRoutes {
         component("upstream", true, "checked per request (stub or openai)")
         // Degraded only when the policy wants the NER pass and the model could not load: names and
         // places would then reach the model unmasked. The reason names a file, never text.
-        let wantsNER = runtime.policyState.policy.passes.contains { $0.name == .gemma }
+        let wantsNER = Self.needsNERModel(runtime.policyState.pipeline)
         switch EmbeddedNER.shared {
         case .success(let recognizer):
             component("ner_model", true, "embedded model loaded (\(recognizer.model.lexicon.count) lexicon words)")
@@ -67,5 +67,11 @@ struct HealthRoutes {
             ("policy", .object([("name", .string(policy.name)), ("version", .int(policy.version))])),
         ])
         return JSONResponse.make(body, status: degraded ? .serviceUnavailable : .ok)
+    }
+
+    /// Whether the `gemma` pass looks for anything under this policy (as the CLI asks): a policy
+    /// that lists the pass but turns NER off for every kind does not need the model.
+    static func needsNERModel(_ pipeline: DetectionPipeline) -> Bool {
+        !pipeline.gemmaKinds.isEmpty
     }
 }
