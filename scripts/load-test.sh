@@ -135,13 +135,15 @@ read -r O50 O99 ORPS OERR OCPU OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/pro
 RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$MASKER_PID/status")
 SESSIONS=$(curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PROXY_PORT/api/v1/sessions?limit=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]))')
 
-# The same agent behind the stand-in model: restart the server on that upstream.
+# The same agent behind the stand-in model: restart the server on that upstream. The audit log
+# already holds the stub runs' restorations (the stub echoes tokens), so count from here.
+RESTORED_BEFORE=$(grep -c '"kind":"rehydration"' "$WORK/data/audit.jsonl" || true)
 kill "$MASKER_PID" && wait "$MASKER_PID" 2>/dev/null || true
 start_masker "$MODEL_PORT"
 wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" >/dev/null
 read -r M50 M99 MRPS MERR MCPU MREST <<<"$(run "http://127.0.0.1:$MODEL_PORT/v1/chat/completions" $PAUSE)"
 read -r N50 N99 NRPS NERR NCPU NREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
-RESTORED=$(grep -c '"kind":"rehydration"' "$WORK/data/audit.jsonl" || true)
+RESTORED=$(( $(grep -c '"kind":"rehydration"' "$WORK/data/audit.jsonl" || true) - RESTORED_BEFORE ))
 
 printf '\n%s connections, %s s per run, %s wrk threads, %s cores\n' "$CONNECTIONS" "$DURATION" "$THREADS" "$(nproc)"
 printf '%-48s %9s %9s %10s %8s %14s\n' run p50_ms p99_ms req_per_s non_2xx masker_cpu_ms
@@ -155,7 +157,7 @@ printf '%-48s %9s %9s %10s %8s %14s\n' "model (${MODEL_DELAY_MS} ms, echoes) dir
 printf '%-48s %9s %9s %10s %8s %14s\n' "masker -> same model (${PAUSE} ms pauses)" "$N50" "$N99" "$NRPS" "$NERR" "$NCPU"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${PAUSE} ms pauses: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${SLOW} ms pauses: p50 {float(\"$Q50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$Q99\") - float(\"$E99\"):.3f} ms')"
-python3 -c "print(f'added latency behind a ${MODEL_DELAY_MS} ms model that repeats the turn: p50 {float(\"$N50\") - float(\"$M50\"):.3f} ms, p99 {float(\"$N99\") - float(\"$M99\"):.3f} ms ($RESTORED tokens restored)')"
-echo "masker peak RSS: ${RSS_MB} MB"
+python3 -c "print(f'added latency behind a ${MODEL_DELAY_MS} ms model that repeats the turn: p50 {float(\"$N50\") - float(\"$M50\"):.3f} ms, p99 {float(\"$N99\") - float(\"$M99\"):.3f} ms ($RESTORED tokens restored behind the model, warm-up included)')"
+echo "masker peak RSS (nginx and stub runs): ${RSS_MB} MB"
 if [ -n "$DREST$PREST$EREST$QREST$SREST$OREST$MREST$NREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $SREST | $OREST | $MREST | $NREST"; fi
 if [ "$SESSIONS" != "1" ]; then echo "warning: no sessions were recorded"; fi
