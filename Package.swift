@@ -74,6 +74,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "masker", dependencies: ["MaskerCLI"]),
+        // The stack's own floor for the load test (bench/proxy-floor/main.swift); not shipped.
+        .executableTarget(
+            name: "proxy-floor",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "bench/proxy-floor"
+        ),
         .executableTarget(
             name: "masker-voice",
             dependencies: [

@@ -7,6 +7,9 @@
 #     100 callers at ~10 turns/s each (~1,000 turns/s) load this 2-core machine, which wrk and
 #     nginx share, to about three quarters, so the same pair of runs is repeated with 1 s pauses
 #     (~100 turns/s, still several times a real call's pace): service time without queueing.
+#   floor: the same two latency runs through bench/proxy-floor, a forwarder built from the same
+#     server and client as Masker that does nothing else: what the stack costs before Masker's
+#     own work (JSON, detection, tokens, vault, audit) begins.
 #   throughput: back to back with no pause, through `masker serve` to the built-in `stub` upstream
 #     (no network hop, so this is the proxy's own rate) and to the nginx upstream.
 #   behind a model: the latency pair again, with 100 ms pauses, against bench/load/model.py, a
@@ -17,8 +20,8 @@
 # /proc: steadier than latency on a shared machine) and its peak RSS.
 #
 # Usage: scripts/load-test.sh [seconds per run, default 20] [connections, default 100]
-# Installs wrk and nginx from Debian if missing; builds the release binary, or runs the one named
-# by MASKER_BINARY (to set two builds side by side); leaves nothing running.
+# Installs wrk and nginx from Debian if missing; builds the release binaries, or runs the ones named
+# by MASKER_BINARY and FLOOR_BINARY (to set two builds side by side); leaves nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-20}"
@@ -40,12 +43,21 @@ else
   swift build -c release --product masker >/dev/null
   MASKER=.build/release/masker
 fi
+# The stack's floor (bench/proxy-floor): the same server and client, forwarding and nothing else.
+if [ -n "${FLOOR_BINARY:-}" ]; then
+  FLOOR="$FLOOR_BINARY"
+else
+  swift build -c release --product proxy-floor >/dev/null
+  FLOOR=.build/release/proxy-floor
+fi
 WORK=$(mktemp -d)
 UPSTREAM_PORT=18481
 PROXY_PORT=18480
 MODEL_PORT=18482
+FLOOR_PORT=18483
 MODEL_DELAY_MS="${MODEL_DELAY_MS:-25}"
 cleanup() {
+  [ -n "${FLOOR_PID:-}" ] && kill "$FLOOR_PID" 2>/dev/null && wait "$FLOOR_PID" 2>/dev/null || true
   [ -n "${MASKER_PID:-}" ] && kill "$MASKER_PID" 2>/dev/null && wait "$MASKER_PID" 2>/dev/null || true
   [ -n "${MODEL_PID:-}" ] && kill "$MODEL_PID" 2>/dev/null && wait "$MODEL_PID" 2>/dev/null || true
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
@@ -77,6 +89,8 @@ CONF
 
 python3 bench/load/model.py "$MODEL_PORT" "$MODEL_DELAY_MS" &
 MODEL_PID=$!
+"$FLOOR" "$FLOOR_PORT" "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" >>"$WORK/floor.log" 2>&1 &
+FLOOR_PID=$!
 
 # Starts `masker serve` with its `openai:` agents on the upstream at port $1 (the server keeps
 # its agents and data across restarts, in $WORK/data).
@@ -124,12 +138,15 @@ PY
 
 # Warm up (connection pools, first allocations), then measure.
 wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" >/dev/null
+wrk -t1 -c10 -d1s -s bench/load/chat.lua "http://127.0.0.1:$FLOOR_PORT/v1/chat/completions" >/dev/null
 PAUSE=100
 read -r D50 D99 DRPS DERR DCPU DREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $PAUSE)"
 read -r P50 P99 PRPS PERR PCPU PREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
 SLOW=1000
 read -r E50 E99 ERPS EERR ECPU EREST <<<"$(run "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" $SLOW)"
 read -r Q50 Q99 QRPS QERR QCPU QREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $SLOW)"
+read -r F50 F99 FRPS FERR FCPU FREST <<<"$(run "http://127.0.0.1:$FLOOR_PORT/v1/chat/completions" $PAUSE)"
+read -r G50 G99 GRPS GERR GCPU GREST <<<"$(run "http://127.0.0.1:$FLOOR_PORT/v1/chat/completions" $SLOW)"
 read -r S50 S99 SRPS SERR SCPU SREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$STUB_AGENT/v1/chat/completions" 0)"
 read -r O50 O99 ORPS OERR OCPU OREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" 0)"
 RSS_MB=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$MASKER_PID/status")
@@ -151,13 +168,16 @@ printf '%-48s %9s %9s %10s %8s %14s\n' "latency: upstream directly (${PAUSE} ms 
 printf '%-48s %9s %9s %10s %8s %14s\n' "latency: masker -> same upstream (${PAUSE} ms pauses)" "$P50" "$P99" "$PRPS" "$PERR" "$PCPU"
 printf '%-48s %9s %9s %10s %8s %14s\n' "latency: upstream directly (${SLOW} ms pauses)" "$E50" "$E99" "$ERPS" "$EERR" "-"
 printf '%-48s %9s %9s %10s %8s %14s\n' "latency: masker -> same upstream (${SLOW} ms pauses)" "$Q50" "$Q99" "$QRPS" "$QERR" "$QCPU"
+printf '%-48s %9s %9s %10s %8s %14s\n' "floor: bare forwarder -> upstream (${PAUSE} ms)" "$F50" "$F99" "$FRPS" "$FERR" "-"
+printf '%-48s %9s %9s %10s %8s %14s\n' "floor: bare forwarder -> upstream (${SLOW} ms)" "$G50" "$G99" "$GRPS" "$GERR" "-"
 printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> stub upstream" "$S50" "$S99" "$SRPS" "$SERR" "$SCPU"
 printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR" "$OCPU"
 printf '%-48s %9s %9s %10s %8s %14s\n' "model (${MODEL_DELAY_MS} ms, echoes) directly (${PAUSE} ms pauses)" "$M50" "$M99" "$MRPS" "$MERR" "-"
 printf '%-48s %9s %9s %10s %8s %14s\n' "masker -> same model (${PAUSE} ms pauses)" "$N50" "$N99" "$NRPS" "$NERR" "$NCPU"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${PAUSE} ms pauses: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${SLOW} ms pauses: p50 {float(\"$Q50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$Q99\") - float(\"$E99\"):.3f} ms')"
+python3 -c "print(f'the stack alone (bench/proxy-floor: Hummingbird and async-http-client forwarding, nothing else) adds: p50 {float(\"$F50\") - float(\"$D50\"):.3f} / {float(\"$G50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$F99\") - float(\"$D99\"):.3f} / {float(\"$G99\") - float(\"$E99\"):.3f} ms (${PAUSE} / ${SLOW} ms pauses)')"
 python3 -c "print(f'added latency behind a ${MODEL_DELAY_MS} ms model that repeats the turn: p50 {float(\"$N50\") - float(\"$M50\"):.3f} ms, p99 {float(\"$N99\") - float(\"$M99\"):.3f} ms ($RESTORED tokens restored behind the model, warm-up included)')"
 echo "masker peak RSS (nginx and stub runs): ${RSS_MB} MB"
-if [ -n "$DREST$PREST$EREST$QREST$SREST$OREST$MREST$NREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $SREST | $OREST | $MREST | $NREST"; fi
+if [ -n "$DREST$PREST$EREST$QREST$FREST$GREST$SREST$OREST$MREST$NREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $FREST | $GREST | $SREST | $OREST | $MREST | $NREST"; fi
 if [ "$SESSIONS" != "1" ]; then echo "warning: no sessions were recorded"; fi
