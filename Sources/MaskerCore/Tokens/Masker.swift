@@ -99,9 +99,8 @@ public struct Masker: Sendable {
     /// The masked text, with its tokens computed but their vault entries not yet stored: nothing
     /// here waits. Until `persist` has returned for it, the result may go where tokens cannot be
     /// restored from (the model), but nothing restored from it may be released. All of the text's
-    /// tokens are minted in one call. `storing: false` when its values are stored already (see
-    /// `TokenScheme.prepare(_:storing:)`): the result then has no entries.
-    public func prepare(_ text: String, detections: [Detection], storing: Bool = true) throws(TokenMintError) -> PreparedMask {
+    /// tokens are minted in one call.
+    public func prepare(_ text: String, detections: [Detection]) throws(TokenMintError) -> PreparedMask {
         var replacements = plan(detections)
         if let synthetic {
             var pieces: [(start: Int, end: Int, replacement: String)] = []
@@ -120,7 +119,7 @@ public struct Masker: Sendable {
         var minted = MintedTokens(tokens: [])
         if !requests.isEmpty {
             guard let scheme else { throw .missingKey(kid: policy.kid) }
-            minted = try scheme.prepare(requests, storing: storing)
+            minted = try scheme.prepare(requests)
         }
         var tokens = minted.tokens.makeIterator()
         var pieces: [(start: Int, end: Int, replacement: String)] = []

@@ -18,7 +18,7 @@ public struct ReversibleAEADScheme: TokenScheme {
         self.keyRing = keyRing
     }
 
-    public func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens {
+    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
         var tokens: [MaskToken] = []
         tokens.reserveCapacity(requests.count)
         for request in requests { tokens.append(try mintOne(request.value, kind: request.kind)) }

@@ -67,11 +67,9 @@ public struct MintedTokens: Sendable {
 /// transaction and reads an answer's tokens in one query, instead of one round trip per token.
 public protocol TokenScheme: Sendable {
     var id: TokenSchemeID { get }
-    /// One token per request, in order, computed without storing anything; all or nothing.
-    /// `storing: false` is for values already stored (a call's history, sent again with every
-    /// turn): the tokens alone, with no entries, so nothing is encrypted for a write that would
-    /// store nothing new.
-    func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens
+    /// One token per request, in order, and the entries that store them, computed without
+    /// storing anything; all or nothing.
+    func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens
     /// Starts storing what `entries` need (one transaction for the lot) and returns at once;
     /// tokens are restorable once the write's `wait()` returns. It throws when the store fails:
     /// none of them may then be released.
@@ -97,10 +95,6 @@ extension TokenScheme {
     /// `.vaultUnavailable` when the store fails: none of them may then be released.
     public func persist(_ entries: [VaultEntry]) async throws(TokenMintError) {
         try await submit(entries).waitUntilStored()
-    }
-
-    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
-        try prepare(requests, storing: true)
     }
 
     /// Tokens that are restorable when returned: prepared and persisted.

@@ -20,6 +20,8 @@ public struct VaultDeterministicScheme: TokenScheme {
     /// The three keys derived from one kid key. The two MAC keys are kept as HMAC states already
     /// keyed: copying one and finishing it skips the key set-up (two SHA-256 blocks) per token.
     /// HMAC is a value type whose digest state is copied on write, so copies never share state.
+    /// (A fourth derived key here once made the debug build crash destroying the scheme:
+    /// swift_release of a null pointer, a compiler fault that was not reduced.)
     struct DerivedKeys: Sendable {
         let tokenMAC: HMAC<SHA256>
         let entry: SymmetricKey
@@ -111,43 +113,22 @@ public struct VaultDeterministicScheme: TokenScheme {
         return Array(hmac.finalize())
     }
 
-    /// Tokens already minted in this process, by a MAC of (kid, scope, kind, surface text) under
-    /// the token key: a call's history comes back with every turn, and normalising each of its
-    /// values again (the spoken-form parse) was a tenth of the server's CPU by a call's fortieth
-    /// turn. A keyed digest, not the value, is kept (one no other key would give), and a token is
-    /// not PHI. A value's token depends on nothing else, so nothing here goes stale.
-    static let minted = DigestCache<HashedAuthenticationCode<SHA256>, MaskToken>(capacity: 65_536)
-
-    func mintedKey(_ request: MintRequest, keys: DerivedKeys) -> HashedAuthenticationCode<SHA256> {
-        // The same key as the token's own MAC, over a different message (the leading "minted"),
-        // so a memo key is never a token body. (A fourth derived key in `DerivedKeys` made the
-        // debug build crash destroying the scheme: swift_release of a null pointer.)
-        var hmac = keys.tokenMAC
-        hmac.update(data: Data("minted\u{1F}\(kid)\u{1F}\(scope)\u{1F}\(request.kind.rawValue)\u{1F}\(request.value)".utf8))
-        return hmac.finalize()
-    }
-
-    /// Every token of the turn and the vault entry each new value needs; nothing is stored yet.
-    /// A value already stored (`storing: false`) takes its token from `minted` when it is there.
-    public func prepare(_ requests: [MintRequest], storing: Bool) throws(TokenMintError) -> MintedTokens {
+    /// Every token of the turn and the vault entry each value needs; nothing is stored yet. (A
+    /// call's history, sent again with every turn, is not minted again at all: the proxy masks it
+    /// from how it was masked the first time, `MaskSplices`.)
+    public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
         guard let keys = mintingKeys else { throw .missingKey(kid: kid) }
         var tokens: [MaskToken] = []
         var entries: [VaultEntry] = []
         var seen = Set<String>()
         let now = Date()
         for request in requests {
-            let memo = mintedKey(request, keys: keys)
-            if !storing, let token = Self.minted.value(for: memo) {
-                tokens.append(token)
-                continue
-            }
             let normalized = ValueNormalizer.normalize(request.value, kind: request.kind)
             let token = token(for: normalized, kind: request.kind, keys: keys)
-            Self.minted.store(token, for: memo)
             tokens.append(token)
             let text = token.description
             // A value repeated within the turn is stored once, with its first surface text.
-            guard storing, seen.insert(text).inserted else { continue }
+            guard seen.insert(text).inserted else { continue }
             let sealed: AES.GCM._SIV.SealedBox
             do {
                 sealed = try AES.GCM._SIV.seal(Array(request.value.utf8), using: keys.entry, authenticating: Array(text.utf8))

@@ -13,10 +13,14 @@ import MaskerCore
 /// scheme, key id) and the text itself, so a policy reload or a key rotation records it afresh;
 /// like `DetectionCache`, it keeps digests only, no PHI.
 ///
+/// Each recorded text keeps how it was masked (`MaskSplices`: offsets and tokens, no PHI), so a
+/// later turn that carries it again masks it the same way without detecting it or minting its
+/// tokens again: that work was what made turn 40 of a call cost more than turn 1.
+///
 /// Bounded, oldest first. A text forgotten, or first seen on another replica, is recorded again:
 /// the record may repeat itself, but never misses a text.
 final class CallHistory: Sendable {
-    private let recorded: DigestCache<SHA256Digest, Bool>
+    private let recorded: DigestCache<SHA256Digest, MaskSplices>
 
     init(capacity: Int = 65_536) {
         recorded = DigestCache(capacity: capacity)
@@ -34,10 +38,13 @@ final class CallHistory: Sendable {
     func key(_ text: String, at location: ChatRequestRewriter.Location, in context: Context) -> SHA256Digest {
         var hasher = SHA256()
         // Every variable-length field is length-prefixed, so no two inputs hash the same bytes.
+        // Hashed in place: a copy of each text into an array was a tenth of this on turn 40.
         func add(_ string: String) {
-            let bytes = Array(string.utf8)
-            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
-            hasher.update(data: bytes)
+            var string = string
+            string.withUTF8 { bytes in
+                withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+            }
         }
         withUnsafeBytes(of: context.pipeline.littleEndian) { hasher.update(bufferPointer: $0) }
         add(context.agentID)
@@ -49,12 +56,15 @@ final class CallHistory: Sendable {
         return hasher.finalize()
     }
 
-    func isRecorded(_ key: SHA256Digest) -> Bool { recorded.value(for: key) != nil }
+    /// How the text under `key` was masked when it was recorded; nil while it is new.
+    func splices(for key: SHA256Digest) -> MaskSplices? { recorded.value(for: key) }
+
+    func isRecorded(_ key: SHA256Digest) -> Bool { splices(for: key) != nil }
 
     /// Call once the turn that carried these texts is durable, never before: a turn that failed
     /// left nothing on the record, so its texts must count as new when the caller tries again.
-    func markRecorded(_ keys: [SHA256Digest]) {
-        for key in keys { recorded.store(true, for: key) }
+    func markRecorded(_ texts: [(key: SHA256Digest, splices: MaskSplices)]) {
+        for text in texts { recorded.store(text.splices, for: text.key) }
     }
 
     var count: Int { recorded.count }

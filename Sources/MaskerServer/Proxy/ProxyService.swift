@@ -85,29 +85,37 @@ struct ProxyService: Sendable {
             locations.append(location)
             return text
         }
-        let detectStart = clock.now
-        let turn = await detector.detect(texts, pipeline: state.pipeline)
-        timings["detect"] = clock.now - detectStart
 
         // The call's earlier messages come back with every turn: only what is new to the record
-        // is recorded (its events, its vault entries, its counts). The rest was, when its turn
-        // was made durable, and is only masked again for the model.
+        // is detected and recorded (its events, its vault entries, its counts). The rest was,
+        // when its turn was made durable, and is masked again for the model as it was then.
         let historyContext = CallHistory.Context(agentID: agent.id, sessionID: audit.sessionID ?? context.requestID,
                                                  pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
         let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
-        let recorded = keys.map(history.isRecorded)
-        func isRecorded(_ index: Int) -> Bool { index < recorded.count && recorded[index] }
+        let recorded = keys.map(history.splices(for:))
+        func isRecorded(_ index: Int) -> Bool { index < recorded.count && recorded[index] != nil }
+        let new = texts.indices.filter { !isRecorded($0) }
+
+        let detectStart = clock.now
+        let turn = await detector.detect(new.map { texts[$0] }, pipeline: state.pipeline)
+        timings["detect"] = clock.now - detectStart
+        var detections = [[Detection]?](repeating: nil, count: texts.count)
+        for (index, found) in zip(new, turn.detections) { detections[index] = found }
 
         let mintStart = clock.now
-        var found = turn.detections[...]
         var prepared: [PreparedMask] = []
         let masked: JSONValue
         do {
             masked = try ChatRequestRewriter.rewrite(body) { text, _ in
                 // The rewriter visits the same strings in the same order both times.
-                let mask = try masker.prepare(text, detections: found.popFirst() ?? state.pipeline.detect(text), storing: !isRecorded(prepared.count))
-                prepared.append(mask)
-                return mask.result.masked
+                let index = prepared.count
+                if index < recorded.count, let splices = recorded[index] {
+                    prepared.append(PreparedMask(result: MaskResult(masked: splices.apply(to: text), replacements: [])))
+                } else {
+                    let found = index < detections.count ? detections[index] : nil
+                    prepared.append(try masker.prepare(text, detections: found ?? state.pipeline.detect(text)))
+                }
+                return prepared[index].result.masked
             }
         } catch let error as TokenMintError {
             runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
@@ -122,9 +130,10 @@ struct ProxyService: Sendable {
         }
         let payload = policy.audit.logPayloads
             ? AuditLog.Payload(masked: prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
+        let nowRecorded = fresh.map { (key: keys[$0], splices: MaskSplices(prepared[$0].result)) }
         let commit = TurnCommit(fresh.map { prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy, runtime: runtime,
                                 metrics: metrics, requestID: context.requestID, onDurable: { [history] in
-                                    history.markRecorded(fresh.map { keys[$0] })
+                                    history.markRecorded(nowRecorded)
                                 })
         for result in results {
             for replacement in result.replacements {

@@ -57,6 +57,40 @@ import Testing
         await upstream.stop()
     }
 
+    /// An earlier message goes to the model as it went the first time, tokens and all, even
+    /// under `reversible-aead`, whose every minting of a value gives a new token: it is masked
+    /// again from what was recorded, not detected and minted again. (The model's provider can
+    /// then also reuse its cache of the conversation's unchanged start.)
+    @Test func anEarlierMessageIsMaskedOnEveryTurnExactlyAsItWasTheFirstTime() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL })
+        let agent = try await server.createAgent(.object([("name", .string("same")), ("upstream", .string("openai:m")),
+                                                          ("tokenization", .string("reversible-aead"))]), token: try await server.token())
+        var conversation: [JSONValue] = [message("user", "this is Sarah Chen, my ssn is 536-22-1234 and my email is sarah.chen@example.com")]
+        for said in ["and my number is 415-555-2671", "my date of birth is March 3, 1981"] {
+            let reply = try await turn(server, agent: agent, conversation, session: "call-same")
+            #expect(reply.status == 200)
+            conversation.append(message("assistant", reply.json["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""))
+            conversation.append(message("user", said))
+        }
+        let last = try await turn(server, agent: agent, conversation, session: "call-same")
+        #expect(last.json["choices"]?[0]?["message"]?["content"]?.stringValue == "You said: my date of birth is March 3, 1981")
+        let firstMessages = upstream.received.withLock { $0 }.map { body in
+            (try? JSONParser.parse(body))?["messages"]?[0]?["content"]?.stringValue ?? ""
+        }
+        #expect(firstMessages.count == 3)
+        #expect(firstMessages[0].contains("MSK1.SSN.") && !firstMessages[0].contains("536-22-1234"))
+        #expect(Set(firstMessages).count == 1)
+        // The answer to turn 1 came back in turn 2's history holding the caller's values; it is
+        // new to the record there, so it was masked too, and stays masked the same way in turn 3.
+        let answers = upstream.received.withLock { $0 }.dropFirst().map { body in
+            (try? JSONParser.parse(body))?["messages"]?[1]?["content"]?.stringValue ?? ""
+        }
+        #expect(answers.count == 2 && answers[0] == answers[1] && !answers[0].contains("536-22-1234"))
+        try await server.stop()
+        await upstream.stop()
+    }
+
     @Test func aRetriedTurnIsNotRecordedAgainButTheSameWordsInANewMessageAre() async throws {
         let server = try await TestServer()
         let agent = try await server.createAgent(.object([("name", .string("r")), ("upstream", .string("stub"))]), token: try await server.token())
@@ -96,7 +130,8 @@ import Testing
         let location = ChatRequestRewriter.Location(field: "messages", element: 1, ordinal: 0)
         let context = CallHistory.Context(agentID: "agt_1", sessionID: "call", pipeline: 7, tokenization: .vaultDeterministic, kid: "K_A")
         let key = history.key("ssn 536-22-1234", at: location, in: context)
-        history.markRecorded([key])
+        let none = MaskSplices(MaskResult(masked: "", replacements: []))
+        history.markRecorded([(key, none)])
         #expect(history.isRecorded(key))
         var rotated = context
         rotated.kid = "K_B"
@@ -109,7 +144,7 @@ import Testing
         #expect(!history.isRecorded(history.key("ssn 536-22-1234", at: elsewhere, in: context)))
         #expect(!history.isRecorded(history.key("ssn 536-22-1235", at: location, in: context)))
         // Bounded: the oldest goes first, and a forgotten text is merely recorded again.
-        history.markRecorded((0..<4).map { history.key("text \($0)", at: location, in: context) })
+        history.markRecorded((0..<4).map { (history.key("text \($0)", at: location, in: context), none) })
         #expect(!history.isRecorded(key))
         #expect(history.count == 4)
     }
