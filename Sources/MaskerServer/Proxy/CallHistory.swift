@@ -11,16 +11,26 @@ import MaskerCore
 /// new message, at a new place, and that is recorded. A retry of the same turn is not recorded
 /// twice. Keyed by a SHA-256 of the agent, the call, the place, what masks the text (pipeline,
 /// scheme, key id) and the text itself, so a policy reload or a key rotation records it afresh;
-/// like `DetectionCache`, it keeps digests only, no PHI.
+/// like `DetectionCache`, it keeps no PHI.
 ///
-/// Each recorded text keeps how it was masked (`MaskSplices`: offsets and tokens, no PHI), so a
-/// later turn that carries it again masks it the same way without detecting it or minting its
-/// tokens again: that work was what made turn 40 of a call cost more than turn 1.
+/// Each recorded text keeps how it was masked (`MaskSplices`: offsets and tokens), so a later
+/// turn that carries it again masks it the same way without detecting it or minting its tokens
+/// again: that work was what made turn 40 of a call cost more than turn 1. Except when its turn's
+/// detection fell back from the LLM back end: like `DetectionCache`, the history does not hold on
+/// to what the pipeline found without it, and such a text is detected again each turn.
 ///
 /// Bounded, oldest first. A text forgotten, or first seen on another replica, is recorded again:
 /// the record may repeat itself, but never misses a text.
 final class CallHistory: Sendable {
-    private let recorded: DigestCache<SHA256Digest, MaskSplices>
+    private let recorded: DigestCache<SHA256Digest, Recorded>
+
+    /// What the history keeps of a recorded text.
+    enum Recorded: Sendable, Equatable {
+        /// Masked from these on every later turn.
+        case masked(MaskSplices)
+        /// Detected and masked again on every later turn (but not recorded again).
+        case detectAgain
+    }
 
     init(capacity: Int = 65_536) {
         recorded = DigestCache(capacity: capacity)
@@ -56,15 +66,15 @@ final class CallHistory: Sendable {
         return hasher.finalize()
     }
 
-    /// How the text under `key` was masked when it was recorded; nil while it is new.
-    func splices(for key: SHA256Digest) -> MaskSplices? { recorded.value(for: key) }
+    /// What is kept of the text under `key`; nil while it is new.
+    func recorded(_ key: SHA256Digest) -> Recorded? { recorded.value(for: key) }
 
-    func isRecorded(_ key: SHA256Digest) -> Bool { splices(for: key) != nil }
+    func isRecorded(_ key: SHA256Digest) -> Bool { recorded(key) != nil }
 
     /// Call once the turn that carried these texts is durable, never before: a turn that failed
     /// left nothing on the record, so its texts must count as new when the caller tries again.
-    func markRecorded(_ texts: [(key: SHA256Digest, splices: MaskSplices)]) {
-        for text in texts { recorded.store(text.splices, for: text.key) }
+    func markRecorded(_ texts: [(key: SHA256Digest, kept: Recorded)]) {
+        for text in texts { recorded.store(text.kept, for: text.key) }
     }
 
     var count: Int { recorded.count }

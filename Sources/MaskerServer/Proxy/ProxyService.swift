@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -92,15 +93,19 @@ struct ProxyService: Sendable {
         let historyContext = CallHistory.Context(agentID: agent.id, sessionID: audit.sessionID ?? context.requestID,
                                                  pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
         let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
-        let recorded = keys.map(history.splices(for:))
+        let recorded = keys.map(history.recorded)
         func isRecorded(_ index: Int) -> Bool { index < recorded.count && recorded[index] != nil }
-        let new = texts.indices.filter { !isRecorded($0) }
+        func splices(_ index: Int) -> MaskSplices? {
+            guard index < recorded.count, case let .masked(splices)? = recorded[index] else { return nil }
+            return splices
+        }
+        let unmasked = texts.indices.filter { splices($0) == nil }
 
         let detectStart = clock.now
-        let turn = await detector.detect(new.map { texts[$0] }, pipeline: state.pipeline)
+        let turn = await detector.detect(unmasked.map { texts[$0] }, pipeline: state.pipeline)
         timings["detect"] = clock.now - detectStart
         var detections = [[Detection]?](repeating: nil, count: texts.count)
-        for (index, found) in zip(new, turn.detections) { detections[index] = found }
+        for (index, found) in zip(unmasked, turn.detections) { detections[index] = found }
 
         let mintStart = clock.now
         var prepared: [PreparedMask] = []
@@ -109,7 +114,7 @@ struct ProxyService: Sendable {
             masked = try ChatRequestRewriter.rewrite(body) { text, _ in
                 // The rewriter visits the same strings in the same order both times.
                 let index = prepared.count
-                if index < recorded.count, let splices = recorded[index] {
+                if let splices = splices(index) {
                     prepared.append(PreparedMask(result: MaskResult(masked: splices.apply(to: text), replacements: [])))
                 } else {
                     let found = index < detections.count ? detections[index] : nil
@@ -130,7 +135,14 @@ struct ProxyService: Sendable {
         }
         let payload = policy.audit.logPayloads
             ? AuditLog.Payload(masked: prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
-        let nowRecorded = fresh.map { (key: keys[$0], splices: MaskSplices(prepared[$0].result)) }
+        // What the pipeline found without its LLM back end is not kept (as in `DetectionCache`);
+        // a text detected again because of that is kept once the back end has answered for it.
+        let redetected = turn.fallback == nil ? prepared.indices.filter { index in
+            index < recorded.count && recorded[index] == .detectAgain
+        } : []
+        let nowRecorded = (fresh + redetected).map { index -> (key: SHA256Digest, kept: CallHistory.Recorded) in
+            (keys[index], turn.fallback == nil ? .masked(MaskSplices(prepared[index].result)) : .detectAgain)
+        }
         let commit = TurnCommit(fresh.map { prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy, runtime: runtime,
                                 metrics: metrics, requestID: context.requestID, onDurable: { [history] in
                                     history.markRecorded(nowRecorded)

@@ -8,9 +8,10 @@ import Synchronization
 /// An OpenAI-compatible "gemma" server the tests start on loopback. In `.names` mode it plays a
 /// model that knows some names: for each item of the prompt it reports every listed name the item
 /// contains, and, like a real model on a bad day, one name that is in no item and one with a wrong
-/// offset (both must be dropped). The other modes fail the ways an endpoint fails.
+/// offset (both must be dropped). The other modes fail the ways an endpoint fails;
+/// `.recovering` answers its first `failures` requests with HTTP 500, then as `.names`.
 final class FakeGemmaEndpoint: @unchecked Sendable {
-    enum Mode: Sendable { case names([String]), stall, fail(Int), prose }
+    enum Mode: Sendable { case names([String]), stall, fail(Int), prose, recovering(failures: Int, names: [String]) }
 
     final class Recorded: Sendable { let bodies = Mutex<[JSONValue]>([]) }
 
@@ -24,7 +25,7 @@ final class FakeGemmaEndpoint: @unchecked Sendable {
         let log = recorded
         router.post("v1/chat/completions") { request, _ -> Response in
             let body = try JSONParser.parse(Array(try await request.body.collect(upTo: 4 * 1024 * 1024).readableBytesView))
-            log.bodies.withLock { $0.append(body) }
+            let received = log.bodies.withLock { $0.append(body); return $0.count }
             switch mode {
             case .stall:
                 try await Task.sleep(for: .seconds(5))
@@ -34,6 +35,9 @@ final class FakeGemmaEndpoint: @unchecked Sendable {
             case .prose:
                 return Self.completion("I'm sorry, I can't share personal information.")
             case let .names(names):
+                return Self.completion(Self.spans(for: body, names: names).serialized())
+            case let .recovering(failures, names):
+                guard received > failures else { return Response(status: .internalServerError) }
                 return Self.completion(Self.spans(for: body, names: names).serialized())
             }
         }

@@ -120,6 +120,41 @@ struct GemmaEndpointTests {
         #expect(throws: ServerConfiguration.Invalid.self) { try ServerConfiguration.from(environment: ["MASKER_GEMMA_URL": "http://h/v1"]) }
     }
 
+    /// A call's earlier messages are masked from how they were masked the first time
+    /// (`CallHistory`), except one whose turn fell back to the embedded model: once the endpoint
+    /// answers again, that message is asked about again, and what it finds is masked.
+    @Test func aMessageMaskedWithoutTheEndpointIsAskedAboutAgainOnceItAnswers() async throws {
+        let fake = try await FakeGemmaEndpoint(.recovering(failures: 1, names: [Self.name]))
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer {
+            $0.openAIBaseURL = upstream.baseURL
+            $0.gemmaEndpoint = GemmaEndpointConfiguration(chatCompletionsURL: fake.baseURL + "/chat/completions", model: "gemma-fake",
+                                                          timeout: .seconds(5))
+        }
+        let agent = try await server.createAgent(.object([("name", .string("again")), ("upstream", .string("openai:fake-model"))]),
+                                                 token: try await server.token())
+        func user(_ text: String) -> JSONValue { .object([("role", .string("user")), ("content", .string(text))]) }
+        let first = "hello, this is zorblat quenby about my appointment"
+        var messages = [user(first)]
+        let session = ["Masker-Session-Id": "call-recovering"]
+        #expect(try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(messages))]),
+                                      headers: session).status == 200)
+        messages += [.object([("role", .string("assistant")), ("content", .string("How can I help?"))]), user("I need a refill")]
+        #expect(try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(messages))]),
+                                      headers: session).status == 200)
+        #expect(fake.itemsAsked == [[first], [first, "How can I help?", "I need a refill"]])
+        let secondTurn = try #require(upstream.received.withLock { $0.last })
+        #expect(!String(decoding: secondTurn, as: UTF8.self).lowercased().contains("zorblat"))
+        // Answered this time, so the next turn masks it from the history and asks about the new message only.
+        messages += [.object([("role", .string("assistant")), ("content", .string("Which one?"))]), user("the blue pills")]
+        #expect(try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(messages))]),
+                                      headers: session).status == 200)
+        #expect(fake.itemsAsked.last == ["Which one?", "the blue pills"])
+        try await server.stop()
+        await upstream.stop()
+        await fake.stop()
+    }
+
     @Test func theProxyMasksWhatTheEndpointFindsAndRecordsAFallback() async throws {
         let fake = try await FakeGemmaEndpoint(.names([Self.name]))
         let upstream = try await FakeUpstream()

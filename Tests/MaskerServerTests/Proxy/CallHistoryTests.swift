@@ -130,7 +130,7 @@ import Testing
         let location = ChatRequestRewriter.Location(field: "messages", element: 1, ordinal: 0)
         let context = CallHistory.Context(agentID: "agt_1", sessionID: "call", pipeline: 7, tokenization: .vaultDeterministic, kid: "K_A")
         let key = history.key("ssn 536-22-1234", at: location, in: context)
-        let none = MaskSplices(MaskResult(masked: "", replacements: []))
+        let none = CallHistory.Recorded.masked(MaskSplices(MaskResult(masked: "", replacements: [])))
         history.markRecorded([(key, none)])
         #expect(history.isRecorded(key))
         var rotated = context
