@@ -10,12 +10,17 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     public let path: String
     public var location: String { path }
 
-    public init(path: String) throws(ServerStoreError) {
+    /// - Parameter trace: sees the SQL of every statement run (placeholders, never arguments),
+    ///   for the test that checks which writes are synced.
+    public init(path: String, trace: (@Sendable (String) -> Void)? = nil) throws(ServerStoreError) {
         self.path = path
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
             configuration.foreignKeysEnabled = true
+            if let trace {
+                configuration.prepareDatabase { db in db.trace(options: .statement) { trace($0.description) } }
+            }
             pool = try PrivateSQLiteDatabase.open(path: path, configuration: configuration, migrator: Self.migrator)
         } catch {
             throw .unavailable("cannot open \(path): \(error)")
@@ -89,7 +94,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     // MARK: Accounts and tokens
 
     public func account(named name: String) async throws(ServerStoreError) -> Account {
-        try await write { db in
+        try await write(synced: true) { db in
             if let row = try Row.fetchOne(db, sql: "SELECT id, name, created_at FROM account WHERE name = ?", arguments: [name]) {
                 return Account(id: row["id"], name: row["name"], createdAt: row["created_at"])
             }
@@ -101,7 +106,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func insertToken(id: String, accountID: String, tokenHash: Data, role: String, createdAt: Date) async throws(ServerStoreError) {
-        try await write { db in
+        try await write(synced: true) { db in
             try db.execute(sql: "INSERT INTO api_token (id, account_id, token_hash, role, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, accountID, tokenHash, role, createdAt])
         }
@@ -125,7 +130,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func revokeToken(id: String, accountID: String) async throws(ServerStoreError) -> Bool {
-        try await write { db in
+        try await write(synced: true) { db in
             try db.execute(sql: "DELETE FROM api_token WHERE id = ? AND account_id = ?", arguments: [id, accountID])
             return db.changesCount > 0
         }
@@ -134,7 +139,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     // MARK: Users and login sessions
 
     public func createUser(_ user: User, passwordHash: String) async throws(ServerStoreError) {
-        try await write(uniqueViolation: .usernameTaken) { db in
+        try await write(synced: true, uniqueViolation: .usernameTaken) { db in
             try db.execute(sql: "INSERT INTO app_user (id, account_id, username, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [user.id, user.accountID, user.username, passwordHash, user.role, user.createdAt])
         }
@@ -153,7 +158,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func setPassword(userID: String, passwordHash: String) async throws(ServerStoreError) {
-        try await write { db in
+        try await write(synced: true) { db in
             try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [passwordHash, userID])
             // A new password ends every browser session of the old one.
             try db.execute(sql: "DELETE FROM login_session WHERE user_id = ?", arguments: [userID])
@@ -193,7 +198,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     // MARK: Agents
 
     public func insertAgent(_ agent: Agent) async throws(ServerStoreError) {
-        try await write(uniqueViolation: .nameTaken) { db in
+        try await write(synced: true, uniqueViolation: .nameTaken) { db in
             try db.execute(sql: """
                 INSERT INTO agent (id, account_id, name, upstream, tokenization, policy_name, policy_yaml, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -218,7 +223,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func updateAgent(_ agent: Agent) async throws(ServerStoreError) -> Bool {
-        try await write(uniqueViolation: .nameTaken) { db in
+        try await write(synced: true, uniqueViolation: .nameTaken) { db in
             try db.execute(sql: """
                 UPDATE agent SET name = ?, upstream = ?, tokenization = ?, policy_name = ?, policy_yaml = ?
                 WHERE id = ? AND account_id = ?
@@ -228,7 +233,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func deleteAgent(id: String, accountID: String) async throws(ServerStoreError) -> Bool {
-        try await write { db in
+        try await write(synced: true) { db in
             try db.execute(sql: "DELETE FROM agent WHERE id = ? AND account_id = ?", arguments: [id, accountID])
             return db.changesCount > 0
         }
@@ -325,10 +330,29 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         do { return try await pool.read(body) } catch { throw .unavailable("\(error)") }
     }
 
-    private func write<T: Sendable>(uniqueViolation: ServerStoreError? = nil,
+    /// `synced`: the commit waits for the disk (`synchronous = FULL` for this transaction). The
+    /// pool's writer runs WAL with GRDB's `NORMAL`, which survives a crash of the process but may
+    /// lose the last commits to a power cut. For session counts and log-ins (written on every
+    /// turn and every sign-in) that is the right trade; for an account, a user, a password, an
+    /// API token or an agent it is not: an agent answered with 201 and pasted into a voice
+    /// platform, or an admin token printed at install, must still be there after the power
+    /// comes back.
+    private func write<T: Sendable>(synced: Bool = false, uniqueViolation: ServerStoreError? = nil,
                                     _ body: @escaping @Sendable (Database) throws -> T) async throws(ServerStoreError) -> T {
         do {
-            return try await pool.write(body)
+            guard synced else { return try await pool.write(body) }
+            return try await pool.writeWithoutTransaction { db in
+                // Set outside the transaction (SQLite ignores it inside one), put back after.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw DatabaseError(message: "the transaction returned nothing") }
+                return result
+            }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && uniqueViolation != nil {
             throw uniqueViolation!
         } catch {
