@@ -7,9 +7,10 @@
 #     100 callers at ~10 turns/s each (~1,000 turns/s) load this 2-core machine, which wrk and
 #     nginx share, to about three quarters, so the same pair of runs is repeated with 1 s pauses
 #     (~100 turns/s, still several times a real call's pace): service time without queueing.
-#   floor: the same two latency runs through bench/proxy-floor, a forwarder built from the same
-#     server and client as Masker that does nothing else: what the stack costs before Masker's
-#     own work (JSON, detection, tokens, vault, audit) begins.
+#   floor: the same latency runs (both paces against nginx, and behind the model) through
+#     bench/proxy-floor, a forwarder built from the same server and client as Masker that does
+#     nothing else: what the stack costs before Masker's own work (JSON, detection, tokens, vault,
+#     audit) begins.
 #   throughput: back to back with no pause, through `masker serve` to the built-in `stub` upstream
 #     (no network hop, so this is the proxy's own rate) and to the nginx upstream.
 #   behind a model: the latency pair again, with 100 ms pauses, against bench/load/model.py, a
@@ -55,9 +56,11 @@ UPSTREAM_PORT=18481
 PROXY_PORT=18480
 MODEL_PORT=18482
 FLOOR_PORT=18483
+MODEL_FLOOR_PORT=18484
 MODEL_DELAY_MS="${MODEL_DELAY_MS:-25}"
 cleanup() {
   [ -n "${FLOOR_PID:-}" ] && kill "$FLOOR_PID" 2>/dev/null && wait "$FLOOR_PID" 2>/dev/null || true
+  [ -n "${MODEL_FLOOR_PID:-}" ] && kill "$MODEL_FLOOR_PID" 2>/dev/null && wait "$MODEL_FLOOR_PID" 2>/dev/null || true
   [ -n "${MASKER_PID:-}" ] && kill "$MASKER_PID" 2>/dev/null && wait "$MASKER_PID" 2>/dev/null || true
   [ -n "${MODEL_PID:-}" ] && kill "$MODEL_PID" 2>/dev/null && wait "$MODEL_PID" 2>/dev/null || true
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
@@ -91,6 +94,8 @@ python3 bench/load/model.py "$MODEL_PORT" "$MODEL_DELAY_MS" &
 MODEL_PID=$!
 "$FLOOR" "$FLOOR_PORT" "http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions" >>"$WORK/floor.log" 2>&1 &
 FLOOR_PID=$!
+"$FLOOR" "$MODEL_FLOOR_PORT" "http://127.0.0.1:$MODEL_PORT/v1/chat/completions" >>"$WORK/floor.log" 2>&1 &
+MODEL_FLOOR_PID=$!
 
 # Starts `masker serve` with its `openai:` agents on the upstream at port $1 (the server keeps
 # its agents and data across restarts, in $WORK/data).
@@ -160,6 +165,8 @@ start_masker "$MODEL_PORT"
 wrk -t1 -c10 -d2s -s bench/load/chat.lua "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" >/dev/null
 read -r M50 M99 MRPS MERR MCPU MREST <<<"$(run "http://127.0.0.1:$MODEL_PORT/v1/chat/completions" $PAUSE)"
 read -r N50 N99 NRPS NERR NCPU NREST <<<"$(run "http://127.0.0.1:$PROXY_PORT/proxy/$OPENAI_AGENT/v1/chat/completions" $PAUSE)"
+wrk -t1 -c10 -d1s -s bench/load/chat.lua "http://127.0.0.1:$MODEL_FLOOR_PORT/v1/chat/completions" >/dev/null
+read -r H50 H99 HRPS HERR HCPU HREST <<<"$(run "http://127.0.0.1:$MODEL_FLOOR_PORT/v1/chat/completions" $PAUSE)"
 RESTORED=$(( $(grep -c '"kind":"rehydration"' "$WORK/data/audit.jsonl" || true) - RESTORED_BEFORE ))
 
 printf '\n%s connections, %s s per run, %s wrk threads, %s cores\n' "$CONNECTIONS" "$DURATION" "$THREADS" "$(nproc)"
@@ -174,10 +181,11 @@ printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> stub upstream" "$S
 printf '%-48s %9s %9s %10s %8s %14s\n' "throughput: masker -> nginx upstream" "$O50" "$O99" "$ORPS" "$OERR" "$OCPU"
 printf '%-48s %9s %9s %10s %8s %14s\n' "model (${MODEL_DELAY_MS} ms, echoes) directly (${PAUSE} ms pauses)" "$M50" "$M99" "$MRPS" "$MERR" "-"
 printf '%-48s %9s %9s %10s %8s %14s\n' "masker -> same model (${PAUSE} ms pauses)" "$N50" "$N99" "$NRPS" "$NERR" "$NCPU"
+printf '%-48s %9s %9s %10s %8s %14s\n' "floor: bare forwarder -> same model" "$H50" "$H99" "$HRPS" "$HERR" "-"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${PAUSE} ms pauses: p50 {float(\"$P50\") - float(\"$D50\"):.3f} ms, p99 {float(\"$P99\") - float(\"$D99\"):.3f} ms')"
 python3 -c "print(f'added latency at $CONNECTIONS callers, ${SLOW} ms pauses: p50 {float(\"$Q50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$Q99\") - float(\"$E99\"):.3f} ms')"
-python3 -c "print(f'the stack alone (bench/proxy-floor: Hummingbird and async-http-client forwarding, nothing else) adds: p50 {float(\"$F50\") - float(\"$D50\"):.3f} / {float(\"$G50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$F99\") - float(\"$D99\"):.3f} / {float(\"$G99\") - float(\"$E99\"):.3f} ms (${PAUSE} / ${SLOW} ms pauses)')"
+python3 -c "print(f'the stack alone (bench/proxy-floor: Hummingbird and async-http-client forwarding, nothing else) adds: p50 {float(\"$F50\") - float(\"$D50\"):.3f} / {float(\"$G50\") - float(\"$E50\"):.3f} ms, p99 {float(\"$F99\") - float(\"$D99\"):.3f} / {float(\"$G99\") - float(\"$E99\"):.3f} ms (${PAUSE} / ${SLOW} ms pauses), p50 {float(\"$H50\") - float(\"$M50\"):.3f} ms, p99 {float(\"$H99\") - float(\"$M99\"):.3f} ms behind the model')"
 python3 -c "print(f'added latency behind a ${MODEL_DELAY_MS} ms model that repeats the turn: p50 {float(\"$N50\") - float(\"$M50\"):.3f} ms, p99 {float(\"$N99\") - float(\"$M99\"):.3f} ms ($RESTORED tokens restored behind the model, warm-up included)')"
 echo "masker peak RSS (nginx and stub runs): ${RSS_MB} MB"
-if [ -n "$DREST$PREST$EREST$QREST$FREST$GREST$SREST$OREST$MREST$NREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $FREST | $GREST | $SREST | $OREST | $MREST | $NREST"; fi
+if [ -n "$DREST$PREST$EREST$QREST$FREST$GREST$SREST$OREST$MREST$NREST$HREST" ]; then echo "wrk socket errors: $DREST | $PREST | $EREST | $QREST | $FREST | $GREST | $SREST | $OREST | $MREST | $NREST | $HREST"; fi
 if [ "$SESSIONS" != "1" ]; then echo "warning: no sessions were recorded"; fi
