@@ -2,8 +2,8 @@ import Crypto
 import Synchronization
 
 /// A bounded map from digests (SHA-256, or a MAC) to values; once full, the oldest entry goes
-/// first. Its users key it by a digest of a text (the server's detection caches, `CallHistory`,
-/// the vault scheme's minted tokens), so what they keep holds no PHI.
+/// first. Its users key it by a digest of a text (the server's detection caches and
+/// `CallHistory`), and keep no PHI in it either.
 public final class DigestCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct State {
         var entries: [Key: Value] = [:]
