@@ -4,8 +4,8 @@
 /// back the same masked text, byte for byte, with no detection and no minting.
 ///
 /// Why: a voice platform sends a call's whole conversation on every turn, and the proxy masks
-/// every earlier message again for the model. Minting its tokens again (a keyed digest and a memo
-/// lookup per span) was most of what turn 40 of a call cost over turn 1. A call's history keeps
+/// every earlier message again for the model. Detecting and minting it all again was most of what
+/// turn 40 of a call cost over turn 1 (docs/performance.md, "Call length"). A call's history keeps
 /// these instead (`CallHistory`). They hold no PHI: offsets, tokens, surrogates and markers only.
 public struct MaskSplices: Sendable, Equatable {
     public struct Piece: Sendable, Equatable {
