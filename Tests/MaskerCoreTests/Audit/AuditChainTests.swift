@@ -42,6 +42,19 @@ struct AuditChainTests {
         #expect(verify([]).holds && verify([]).root == AuditChain.genesis)
     }
 
+    /// Every log ever written must still verify, so the bytes of a sealed record are pinned: the
+    /// canonical form (key order, escapes, number forms, nulls, a nested `detail`) and the hash.
+    /// Figures from the code as of 2026-12-06.
+    @Test func aSealedRecordKeepsItsBytesAcrossVersions() {
+        let full = AuditChain.seal(event(3), timestamp: "2026-12-06T08:00:00.123Z", eventID: "evt_01TEST",
+                                   previousHash: AuditChain.genesis, key: key)
+        #expect(full.line == #"{"agent_id":null,"confidence":0.9,"entity_kind":"PHONE","event_id":"evt_01TEST","kid":"K","kind":"redaction","pass":"regex","policy_name":"p","policy_version":1,"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","session_id":"call-1","span":[3,15],"this_hash":"cdb4f754630c03e87357be2b4a4a986a60c682f1442cfd81bc0aa4a7d4f2422c","token_kind":"vault-deterministic","ts":"2026-12-06T08:00:00.123Z"}"#)
+        let sparse = AuditEvent(kind: .rehydration, agentID: "agt_\u{1F}\"é", entityKind: nil, confidence: 0.12345, tokenKind: "vault-deterministic",
+                                detail: [("outcome", .string("tampered")), ("count", .int(-2)), ("ratio", .double(0.5))])
+        let sealed = AuditChain.seal(sparse, timestamp: "2026-12-06T08:00:00.124Z", eventID: "evt_02TEST", previousHash: full.hash, key: key)
+        #expect(sealed.line == #"{"agent_id":"agt_\u001f\"é","confidence":0.123,"detail":{"count":-2,"outcome":"tampered","ratio":0.5},"entity_kind":null,"event_id":"evt_02TEST","kid":null,"kind":"rehydration","pass":null,"policy_name":null,"policy_version":null,"prev_hash":"cdb4f754630c03e87357be2b4a4a986a60c682f1442cfd81bc0aa4a7d4f2422c","session_id":null,"span":null,"this_hash":"92828683b41eede71dc529e7078f29115d90bd1b70089b38e2eeb15ab8acde8f","token_kind":"vault-deterministic","ts":"2026-12-06T08:00:00.124Z"}"#)
+    }
+
     @Test func recordsCarryEveryFieldAndNoText() throws {
         guard case let .object(pairs) = try JSONParser.parse(chain(1)[0]) else { return }
         #expect(pairs.map(\.0).sorted() == AuditChainVerifier.requiredFields.sorted())

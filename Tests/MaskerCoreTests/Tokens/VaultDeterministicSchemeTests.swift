@@ -62,6 +62,19 @@ struct VaultDeterministicSchemeTests {
         #expect(other.tokens != stored.tokens)
     }
 
+    /// Tokens and subject hashes are stored: a vault written by one version must be read by the
+    /// next, and `vault purge --subject` must find old rows. So the bytes of both are pinned for a
+    /// fixed key (figures from the code as of 2026-12-06); a change in how they are computed fails
+    /// here rather than orphaning every stored row.
+    @Test func tokensAndSubjectHashesKeepTheirBytesAcrossVersions() throws {
+        let vault = scheme(InMemoryVaultStore())
+        let minted = try vault.prepare([MintRequest("415-555-2671", kind: .phone), MintRequest("Sarah Chen", kind: .name)])
+        #expect(minted.tokens.map(\.description) == ["MSKV1.PHONE.K.CUIU6NDMI57CUTD7SUE7FE3GVA", "MSKV1.NAME.K.FL3HHP7XDOUDTQ6B4TSQBPKRVQ"])
+        #expect(minted.entries.map { Data($0.subjectHash).hexString } == ["8845314dfbef9fd119fec91d02651b433df90933eee875c80917e10b98add19e", "f19d152a1cc295da0d0c4872953ec10f12fd9e56eaad75f206b07eedaf13ce61"])
+        let key = try #require(ring.currentKey(for: "K"))
+        #expect(Data(VaultDeterministicScheme.subjectHash("+14155552671", kind: .phone, key: key)).hexString == "8845314dfbef9fd119fec91d02651b433df90933eee875c80917e10b98add19e")
+    }
+
     @Test func scopesAndKindsSeparateTokens() async throws {
         let store = InMemoryVaultStore()
         let first = try await scheme(store, scope: "call-1").mint("415-555-2671", kind: .phone)
