@@ -33,9 +33,10 @@ public enum AuditChain {
         }
         // The fields come in canonical order, so the canonical text is written straight out, noting
         // where `this_hash` belongs; the line is then that text with the hash spliced in, rather
-        // than a second serialisation (this is the audit log's hot path).
+        // than a second serialisation (this is the audit log's hot path). Room for the hash is
+        // reserved up front, so the splice never reallocates.
         var bytes: [UInt8] = [UInt8(ascii: "{")]
-        bytes.reserveCapacity(600)
+        bytes.reserveCapacity(768)
         var splice = 0
         for (index, (key, value)) in pairs.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -47,20 +48,24 @@ public enum AuditChain {
         bytes.append(UInt8(ascii: "}"))
         if splice == 0 { splice = bytes.count - 1 }
         let hash = self.hash(previousHash: previousHash, canonicalFields: bytes, mac: mac)
-        let member = Array("\"this_hash\":\"\(hash)\"".utf8)
-        if bytes[splice] == UInt8(ascii: "}") {
-            bytes.insert(contentsOf: [UInt8(ascii: ",")] + member, at: splice)
-        } else {
-            bytes.insert(contentsOf: member + [UInt8(ascii: ",")], at: splice)
-        }
+        // `"this_hash":"<hash>"`, with a comma on the side that has a neighbour.
+        let before = bytes[splice] == UInt8(ascii: "}")
+        var member: [UInt8] = []
+        member.reserveCapacity(80)
+        if before { member.append(UInt8(ascii: ",")) }
+        member.append(contentsOf: #""this_hash":""#.utf8)
+        member.append(contentsOf: hash.utf8)
+        member.append(UInt8(ascii: "\""))
+        if !before { member.append(UInt8(ascii: ",")) }
+        bytes.insert(contentsOf: member, at: splice)
         return Sealed(bytes: bytes, hash: hash)
     }
 
     /// The chain rule itself; `mac` is the log's keyed HMAC, copied here, never updated in place.
     public static func hash(previousHash: String, canonicalFields: [UInt8], mac: HMAC<SHA256>) -> String {
         var mac = mac
-        mac.update(data: Array(previousHash.utf8))
+        mac.update(utf8: previousHash)
         mac.update(data: canonicalFields)
-        return Data(mac.finalize()).hexString
+        return mac.finalize().withUnsafeBytes { Hex.lowercase($0) }
     }
 }

@@ -47,20 +47,26 @@ public struct AuditEvent: Sendable, Equatable {
     /// does not apply, so every record has the same keys; `detail` only when there is one.
     public func fields(timestamp: String, eventID: String, previousHash: String) -> JSONValue {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        // In canonical (sorted) order, so canonicalising needs no reordering.
-        var pairs: [(String, JSONValue)] = [
-            ("agent_id", text(agentID)),
-            // Three decimals: enough to read a threshold against, and a short, stable number form.
-            ("confidence", confidence.map { .double(($0 * 1000).rounded() / 1000) } ?? .null),
-        ]
+        // In canonical (sorted) order, so canonicalising needs no reordering. One array, sized
+        // once: every record of the audit log is built here.
+        var pairs: [(String, JSONValue)] = []
+        pairs.reserveCapacity(15)
+        pairs.append(("agent_id", text(agentID)))
+        // Three decimals: enough to read a threshold against, and a short, stable number form.
+        pairs.append(("confidence", confidence.map { .double(($0 * 1000).rounded() / 1000) } ?? .null))
         if !detail.isEmpty { pairs.append(("detail", .object(detail))) }
-        pairs += [
-            ("entity_kind", text(entityKind)), ("event_id", .string(eventID)), ("kid", text(kid)),
-            ("kind", .string(kind.rawValue)), ("pass", text(pass)), ("policy_name", text(policyName)),
-            ("policy_version", policyVersion.map(JSONValue.int) ?? .null), ("prev_hash", .string(previousHash)),
-            ("session_id", text(sessionID)), ("span", span.map { .array([.int($0.start), .int($0.end)]) } ?? .null),
-            ("token_kind", text(tokenKind)), ("ts", .string(timestamp)),
-        ]
+        pairs.append(("entity_kind", text(entityKind)))
+        pairs.append(("event_id", .string(eventID)))
+        pairs.append(("kid", text(kid)))
+        pairs.append(("kind", .string(kind.rawValue)))
+        pairs.append(("pass", text(pass)))
+        pairs.append(("policy_name", text(policyName)))
+        pairs.append(("policy_version", policyVersion.map(JSONValue.int) ?? .null))
+        pairs.append(("prev_hash", .string(previousHash)))
+        pairs.append(("session_id", text(sessionID)))
+        pairs.append(("span", span.map { .array([.int($0.start), .int($0.end)]) } ?? .null))
+        pairs.append(("token_kind", text(tokenKind)))
+        pairs.append(("ts", .string(timestamp)))
         return .object(pairs)
     }
 }

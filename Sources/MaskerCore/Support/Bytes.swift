@@ -2,15 +2,24 @@ import Foundation
 
 extension Data {
     /// Lowercase hex: audit hashes, key fingerprints, body signatures.
-    public var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count * 2)
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 15)])
+    public var hexString: String { Hex.lowercase(self) }
+}
+
+public enum Hex {
+    static let digits = Array("0123456789abcdef".utf8)
+
+    /// Written straight into the string: the audit log hashes every record, and going through
+    /// `Data` and a byte array first cost three allocations a record.
+    public static func lowercase<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+            var written = 0
+            for byte in bytes {
+                output[written] = digits[Int(byte >> 4)]
+                output[written + 1] = digits[Int(byte & 15)]
+                written += 2
+            }
+            return written
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

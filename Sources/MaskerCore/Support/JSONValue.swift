@@ -1,6 +1,11 @@
 /// A JSON value with ordered object keys and exact integers, for machine-readable output whose shape
 /// varies by field (policy diffs) and must stay stable for scripts that read it.
-public indirect enum JSONValue: Equatable, Sendable, Encodable, CustomStringConvertible {
+///
+/// Not `indirect`: the recursive cases hold arrays, which are references already, so the enum
+/// has a fixed size without boxing. As `indirect`, every value built (each string and number the
+/// parser read from a request, each field of an audit record) was a heap allocation of its own,
+/// about a fifth of a proxied turn's (`bench/allocations.sh`).
+public enum JSONValue: Equatable, Sendable, Encodable, CustomStringConvertible {
     case null
     case bool(Bool)
     case int(Int)

@@ -26,25 +26,34 @@ public struct SortableIDGenerator: Sendable {
             var generator = SystemRandomNumberGenerator()
             lastRandom = (UInt16.random(in: 0...UInt16.max, using: &generator), generator.next())
         }
-        return prefix + "_" + Self.encode(millis: lastMillis, random: lastRandom)
+        return Self.encode(prefix: prefix, millis: lastMillis, random: lastRandom)
     }
 
-    /// 26 characters: 10 for the 48-bit time, 16 for the 80 random bits.
-    static func encode(millis: UInt64, random: (high: UInt16, low: UInt64)) -> String {
-        var characters = [UInt8](repeating: 0, count: 26)
-        var time = millis
-        for index in stride(from: 9, through: 0, by: -1) {
-            characters[index] = alphabet[Int(time & 31)]
-            time >>= 5
+    /// `prefix`, `_`, then 26 characters: 10 for the 48-bit time, 16 for the 80 random bits.
+    /// Written straight into one string: every audit record and session gets an id, and building
+    /// the characters, then a string, then the prefixed string took four allocations.
+    static func encode(prefix: String, millis: UInt64, random: (high: UInt16, low: UInt64)) -> String {
+        var prefix = prefix
+        return prefix.withUTF8 { prefix in
+            String(unsafeUninitializedCapacity: prefix.count + 27) { characters in
+                _ = characters.initialize(from: prefix)
+                characters[prefix.count] = UInt8(ascii: "_")
+                let start = prefix.count + 1
+                var time = millis
+                for index in stride(from: start + 9, through: start, by: -1) {
+                    characters[index] = alphabet[Int(time & 31)]
+                    time >>= 5
+                }
+                // 80 bits = high 16 + low 64, read 5 bits at a time from the least significant end.
+                var low = random.low, high = UInt64(random.high)
+                for index in stride(from: start + 25, through: start + 10, by: -1) {
+                    characters[index] = alphabet[Int(low & 31)]
+                    low = (low >> 5) | ((high & 31) << 59)
+                    high >>= 5
+                }
+                return start + 26
+            }
         }
-        // 80 bits = high 16 + low 64, read 5 bits at a time from the least significant end.
-        var low = random.low, high = UInt64(random.high)
-        for index in stride(from: 25, through: 10, by: -1) {
-            characters[index] = alphabet[Int(low & 31)]
-            low = (low >> 5) | ((high & 31) << 59)
-            high >>= 5
-        }
-        return String(decoding: characters, as: UTF8.self)
     }
 }
 

@@ -11,20 +11,29 @@ public enum Base32 {
         return table
     }()
 
-    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var output: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                output.append(alphabet[Int((buffer >> UInt32(bits - 5)) & 31)])
-                bits -= 5
+    /// Written straight into the string's storage: every token minted is encoded here, and an
+    /// array grown a character at a time and then copied into a string took four allocations.
+    public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let length = (bytes.count * 8 + 4) / 5
+        return String(unsafeUninitializedCapacity: length) { output in
+            var written = 0
+            var buffer: UInt32 = 0
+            var bits = 0
+            for byte in bytes {
+                buffer = (buffer << 8) | UInt32(byte)
+                bits += 8
+                while bits >= 5 {
+                    output[written] = alphabet[Int((buffer >> UInt32(bits - 5)) & 31)]
+                    written += 1
+                    bits -= 5
+                }
             }
+            if bits > 0 {
+                output[written] = alphabet[Int((buffer << UInt32(5 - bits)) & 31)]
+                written += 1
+            }
+            return written
         }
-        if bits > 0 { output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// nil for any character outside the alphabet, an impossible length, or non-zero padding bits.

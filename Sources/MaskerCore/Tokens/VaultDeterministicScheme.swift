@@ -76,13 +76,19 @@ public struct VaultDeterministicScheme: TokenScheme {
 
     /// The token a value would get, without touching the vault.
     func token(for normalized: String, kind: EntityKind, keys: DerivedKeys) -> MaskToken {
-        // Unit separators keep the fields unambiguous: ("AB", "C") and ("A", "BC") differ.
-        let message = Data("\(kind.rawValue)\u{1F}\(scope)\u{1F}\(normalized)".utf8)
+        // The message is kind ‖ US ‖ scope ‖ US ‖ value: unit separators keep the fields
+        // unambiguous (("AB", "C") and ("A", "BC") differ). Fed field by field, the same bytes.
         var hmac = keys.tokenMAC
-        hmac.update(data: message)
-        let mac = hmac.finalize()
-        return MaskToken(scheme: .vault, kind: kind, kid: kid, body: Base32.encode(Array(mac).prefix(16)))
+        hmac.update(utf8: kind.rawValue)
+        hmac.update(data: Self.unitSeparator)
+        hmac.update(utf8: scope)
+        hmac.update(data: Self.unitSeparator)
+        hmac.update(utf8: normalized)
+        let body = hmac.finalize().withUnsafeBytes { Base32.encode($0.prefix(16)) }
+        return MaskToken(scheme: .vault, kind: kind, kid: kid, body: body)
     }
+
+    private static let unitSeparator: [UInt8] = [0x1F]
 
     /// The entry re-encrypted under `newKid`'s key, with its subject hash recomputed, for key
     /// rotation. nil when the entry does not open under any key of its current kid.
@@ -108,9 +114,12 @@ public struct VaultDeterministicScheme: TokenScheme {
     }
 
     static func subjectHash(_ normalized: String, kind: EntityKind, subjectMAC: HMAC<SHA256>) -> [UInt8] {
+        // kind ‖ US ‖ value, as `token(for:)` feeds its fields.
         var hmac = subjectMAC
-        hmac.update(data: Data("\(kind.rawValue)\u{1F}\(normalized)".utf8))
-        return Array(hmac.finalize())
+        hmac.update(utf8: kind.rawValue)
+        hmac.update(data: unitSeparator)
+        hmac.update(utf8: normalized)
+        return hmac.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// Every token of the turn and the vault entry each value needs; nothing is stored yet. (A
@@ -131,7 +140,13 @@ public struct VaultDeterministicScheme: TokenScheme {
             guard seen.insert(text).inserted else { continue }
             let sealed: AES.GCM._SIV.SealedBox
             do {
-                sealed = try AES.GCM._SIV.seal(Array(request.value.utf8), using: keys.entry, authenticating: Array(text.utf8))
+                // The value and the token's text as they lie in their strings: no copies to seal.
+                var value = request.value, associated = text
+                sealed = try value.withUTF8 { value in
+                    try associated.withUTF8 { associated in
+                        try AES.GCM._SIV.seal(UnsafeRawBufferPointer(value), using: keys.entry, authenticating: UnsafeRawBufferPointer(associated))
+                    }
+                }
             } catch {
                 throw .cryptoFailure(kid: kid)
             }
@@ -173,12 +188,15 @@ public struct VaultDeterministicScheme: TokenScheme {
         let keys = entry.kid == kid ? restoringKeys : Self.keys(of: entry.kid, in: keyRing)
         guard !keys.isEmpty else { return .failure(.unknownKid) }
         guard let box = try? AES.GCM._SIV.SealedBox(combined: entry.ciphertext) else { return .failure(.tampered) }
-        for key in keys {
-            if let plaintext = try? AES.GCM._SIV.open(box, using: key.entry, authenticating: Array(token.description.utf8)),
-               let text = String(validating: plaintext, as: UTF8.self) {
-                return .success(text)
+        var associated = token.description
+        return associated.withUTF8 { associated in
+            for key in keys {
+                if let plaintext = try? AES.GCM._SIV.open(box, using: key.entry, authenticating: UnsafeRawBufferPointer(associated)),
+                   let text = String(validating: plaintext, as: UTF8.self) {
+                    return .success(text)
+                }
             }
+            return .failure(.tampered)
         }
-        return .failure(.tampered)
     }
 }

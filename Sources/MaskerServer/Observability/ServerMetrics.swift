@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The `/metrics` families (Prometheus text format, through swift-prometheus). Labels are agent
 /// ids, statuses, stage names, kinds and passes: never text, never a session id.
@@ -34,16 +35,46 @@ public final class ServerMetrics: Sendable {
         vaultSize = registry.makeGauge(descriptor: Self.vaultSizeBytes, labels: [])
     }
 
+    /// Each metric once it has been made, by its label values. Why: asking the registry for it
+    /// on every observation built its name and label list again and looked it up under the
+    /// registry's lock, about fifty allocations a proxied turn (`bench/allocations.sh`). The label
+    /// values are bounded (agents, statuses, stages, kinds, passes), and the registry keeps every
+    /// metric it has made anyway.
+    private let requestCounters = Mutex<[LabelPair: Counter]>([:])
+    private let stageHistograms = Mutex<[String: DurationHistogram]>([:])
+    private let redactionCounters = Mutex<[LabelPair: Counter]>([:])
+
+    /// Two label values as a key, without joining them into a new string.
+    private struct LabelPair: Hashable {
+        var first: String
+        var second: String
+    }
+
     func request(agent: String, status: Int) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("agent", agent), ("status", String(status))]).increment()
+        handle(LabelPair(first: agent, second: String(status)), in: requestCounters) {
+            registry.makeCounter(descriptor: Self.requests, labels: [("agent", agent), ("status", String(status))])
+        }.increment()
     }
 
     func stage(_ stage: String, _ duration: Duration) {
-        registry.makeDurationHistogram(descriptor: Self.stageDuration, labels: [("stage", stage)], buckets: Self.buckets).record(duration)
+        handle(stage, in: stageHistograms) {
+            registry.makeDurationHistogram(descriptor: Self.stageDuration, labels: [("stage", stage)], buckets: Self.buckets)
+        }.record(duration)
     }
 
     func redaction(kind: String, pass: String) {
-        registry.makeCounter(descriptor: Self.redactions, labels: [("kind", kind), ("pass", pass)]).increment()
+        handle(LabelPair(first: kind, second: pass), in: redactionCounters) {
+            registry.makeCounter(descriptor: Self.redactions, labels: [("kind", kind), ("pass", pass)])
+        }.increment()
+    }
+
+    private func handle<Key: Hashable & Sendable, Metric: Sendable>(_ key: Key, in handles: borrowing Mutex<[Key: Metric]>, make: () -> Metric) -> Metric {
+        handles.withLock { handles in
+            if let made = handles[key] { return made }
+            let made = make()
+            handles[key] = made
+            return made
+        }
     }
 
     func exposition() -> String {
