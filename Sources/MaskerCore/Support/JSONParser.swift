@@ -80,6 +80,12 @@ public struct JSONParser {
             var pairs: [(String, JSONValue)] = []
             parser.skipWhitespace()
             if parser.current == UInt8(ascii: "}") { parser.position += 1; return .object(pairs) }
+            // Room for a chat message's keys at once, rather than growing one pair at a time.
+            pairs.reserveCapacity(4)
+            // Duplicate keys are found by scanning while an object is small, and through a set
+            // from `Self.keySetThreshold` keys on: scanning alone made an object of n keys cost
+            // n²/2 comparisons (a 1 MB body of short keys, billions), a request anyone could send.
+            var keys: Set<String>?
             while true {
                 parser.skipWhitespace()
                 guard parser.current == UInt8(ascii: "\"") else { throw parser.failure("expected a string key") }
@@ -89,7 +95,14 @@ public struct JSONParser {
                 parser.position += 1
                 parser.skipWhitespace()
                 let value = try parser.value()
-                if pairs.contains(where: { $0.0 == key }) { throw parser.failure("duplicate key \"\(key)\"") }
+                if var seen = keys {
+                    keys = nil // uniquely referenced while it is updated
+                    guard seen.insert(key).inserted else { throw parser.failure("duplicate key \"\(key)\"") }
+                    keys = seen
+                } else {
+                    if pairs.contains(where: { $0.0 == key }) { throw parser.failure("duplicate key \"\(key)\"") }
+                    if pairs.count + 1 == Self.keySetThreshold { keys = Set(pairs.map(\.0) + [key]) }
+                }
                 pairs.append((key, value))
                 parser.skipWhitespace()
                 switch parser.current {
@@ -100,6 +113,8 @@ public struct JSONParser {
             }
         }
     }
+
+    static let keySetThreshold = 16
 
     private mutating func array() throws(Failure) -> JSONValue {
         try nested { (parser: inout JSONParser) throws(Failure) -> JSONValue in
@@ -139,6 +154,12 @@ public struct JSONParser {
             guard let byte = current else { throw failure("unterminated string") }
             switch byte {
             case UInt8(ascii: "\""):
+                // Most strings hold no escape: validated once, they become the string directly
+                // (one allocation, none up to 15 bytes) instead of a byte array copied into one.
+                if utf8.isEmpty, let whole = String(validating: bytes[runStart..<position], as: UTF8.self) {
+                    position += 1
+                    return whole
+                }
                 try flush(self, upTo: position)
                 position += 1
                 return String(decoding: utf8, as: UTF8.self)

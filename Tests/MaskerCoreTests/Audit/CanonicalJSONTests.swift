@@ -29,5 +29,26 @@ struct CanonicalJSONTests {
         }
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
+        // Invalid UTF-8 is refused in a string with no escape (its own path) as well as with one.
+        for bytes: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22]] {
+            #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(bytes) }
+        }
+    }
+
+    /// Large objects check duplicates through a set (scanning made them quadratic); a duplicate is
+    /// refused wherever it falls: before the set exists, at the key that builds it, and after.
+    @Test func duplicateKeysAreRefusedInObjectsOfAnySize() throws {
+        func object(_ keys: [String]) -> String { "{" + keys.map { "\"\($0)\":1" }.joined(separator: ",") + "}" }
+        let distinct = (0..<40).map { "k\($0)" }
+        guard case let .object(pairs) = try JSONParser.parse(object(distinct)) else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(pairs.map(\.0) == distinct)
+        for position in [5, JSONParser.keySetThreshold - 1, JSONParser.keySetThreshold, 30] {
+            var keys = distinct
+            keys.insert("k3", at: position)
+            #expect(throws: JSONParser.Failure.self, "duplicate at \(position)") { try JSONParser.parse(object(keys)) }
+        }
     }
 }
