@@ -116,11 +116,11 @@ struct BenchCommand: AsyncParsableCommand {
             results.append(await timed("detect_\(pass.rawValue)") { _ = alone.detect($0).count })
         }
         if !wanted.isDisjoint(with: Self.tokenStageNames) {
-            results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault, environment: context.environment)
-                .filter { wanted.contains($0.stage) }
+            results += try await Self.tokenStages(texts, pipeline: pipeline, rounds: rounds, vault: vault,
+                                                  environment: context.environment, wanted: wanted)
         }
         if !wanted.isDisjoint(with: Self.auditStageNames) {
-            results += try await Self.auditStages(texts, pipeline: pipeline, rounds: rounds).filter { wanted.contains($0.stage) }
+            results += try await Self.auditStages(texts, pipeline: pipeline, rounds: rounds, wanted: wanted)
         }
         if wanted.contains("synthesize") { results.append(try Self.synthesisStage(texts, pipeline: pipeline, rounds: rounds)) }
         if slowest > 0 {
@@ -171,12 +171,12 @@ struct BenchCommand: AsyncParsableCommand {
     /// mask, rehydrate, rehydrate_stream and the vault insert stages, against a throwaway vault
     /// (SQLite in a temporary directory, or a throwaway schema of MASKER_DATABASE_URL) and key.
     static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, vault location: BenchVault,
-                            environment: [String: String]) async throws -> [StageResult] {
+                            environment: [String: String], wanted: Set<String>) async throws -> [StageResult] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try await location.open(environment: environment, directory: directory)
         do {
-            let results = try await tokenStages(texts, pipeline: pipeline, rounds: rounds, store: store)
+            let results = try await tokenStages(texts, pipeline: pipeline, rounds: rounds, store: store, wanted: wanted)
             await location.discard(store)
             return results
         } catch {
@@ -185,7 +185,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    private static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, store: any VaultStore) async throws -> [StageResult] {
+    /// Only the stages in `wanted` run (the turns are always masked once first, for the
+    /// rehydration stages): asking for one stage should cost that stage, and
+    /// `bench/allocations.sh` counts what a run allocates.
+    private static func tokenStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, store: any VaultStore,
+                                    wanted: Set<String>) async throws -> [StageResult] {
         let policy = pipeline.policy
         let ring = KeyRing.fromEnvironment([KeyRing.variableName(for: policy.kid): KeyRing.generateEncodedKey()]).ring
         let vault = VaultDeterministicScheme(kid: policy.kid, keyRing: ring, store: store, scope: "bench")
@@ -199,23 +203,36 @@ struct BenchCommand: AsyncParsableCommand {
                 throw CLIFailure(.error, error.description)
             }
         }
-        let mask = await measure("mask", texts, rounds: rounds) { _ = try? await masker.mask($0, detections: pipeline.detect($0)) }
-        let rehydrate = await measure("rehydrate", masked, rounds: rounds) { _ = await rehydrator.rehydrate($0).text }
-        // The same runs, each turn's time divided by the tokens in it (turns without tokens left out).
-        let withTokens = masked.filter { TokenScanner.mayContainToken(Array($0.utf8)) }
-        let perToken = await measure("rehydrate/token", withTokens, bytes: { $0.utf8.count },
-                                     units: { TokenScanner.matches(in: $0).count }, rounds: rounds) { _ = await rehydrator.rehydrate($0).text }
-        // Per chunk: each masked turn cut into 16-byte chunks, each feed timed on its own.
-        let chunks = masked.flatMap { text -> [[UInt8]] in
-            let bytes = Array(text.utf8)
-            return stride(from: 0, to: bytes.count, by: 16).map { Array(bytes[$0..<min($0 + 16, bytes.count)]) }
+        var results: [StageResult] = []
+        if wanted.contains("mask") {
+            results.append(await measure("mask", texts, rounds: rounds) { _ = try? await masker.mask($0, detections: pipeline.detect($0)) })
         }
-        var streaming = StreamingRehydrator(rehydrator: rehydrator)
-        let stream = await measure("rehydrate_stream", chunks, bytes: { $0.count }, rounds: rounds) { _ = await streaming.feed($0) }
-        _ = await streaming.finish()
-        let insert = try await insertStage("vault_insert", store: store, scheme: vault, writers: 1)
-        let concurrent = try await insertStage("vault_insert_x16", store: store, scheme: vault, writers: 16)
-        return [mask, rehydrate, perToken, stream, insert, concurrent]
+        if wanted.contains("rehydrate") {
+            results.append(await measure("rehydrate", masked, rounds: rounds) { _ = await rehydrator.rehydrate($0).text })
+        }
+        if wanted.contains("rehydrate/token") {
+            // The same runs, each turn's time divided by the tokens in it (turns without tokens left out).
+            let withTokens = masked.filter { TokenScanner.mayContainToken(Array($0.utf8)) }
+            results.append(await measure("rehydrate/token", withTokens, bytes: { $0.utf8.count },
+                                         units: { TokenScanner.matches(in: $0).count }, rounds: rounds) { _ = await rehydrator.rehydrate($0).text })
+        }
+        if wanted.contains("rehydrate_stream") {
+            // Per chunk: each masked turn cut into 16-byte chunks, each feed timed on its own.
+            let chunks = masked.flatMap { text -> [[UInt8]] in
+                let bytes = Array(text.utf8)
+                return stride(from: 0, to: bytes.count, by: 16).map { Array(bytes[$0..<min($0 + 16, bytes.count)]) }
+            }
+            var streaming = StreamingRehydrator(rehydrator: rehydrator)
+            results.append(await measure("rehydrate_stream", chunks, bytes: { $0.count }, rounds: rounds) { _ = await streaming.feed($0) })
+            _ = await streaming.finish()
+        }
+        if wanted.contains("vault_insert") {
+            results.append(try await insertStage("vault_insert", store: store, scheme: vault, writers: 1))
+        }
+        if wanted.contains("vault_insert_x16") {
+            results.append(try await insertStage("vault_insert_x16", store: store, scheme: vault, writers: 16))
+        }
+        return results
     }
 
     /// New tokens only, a turn of `tokensPerTurn` distinct values at a time (one transaction each),
@@ -276,7 +293,7 @@ struct BenchCommand: AsyncParsableCommand {
         return StageResult(stage: "synthesize", samples: samples, seconds: seconds, bytes: bytes)
     }
 
-    static func auditStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int) async throws -> [StageResult] {
+    static func auditStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, wanted: Set<String>) async throws -> [StageResult] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let log: AuditLog
@@ -293,7 +310,7 @@ struct BenchCommand: AsyncParsableCommand {
         }.filter { !$0.isEmpty }
         guard !turns.isEmpty else { return [] }
         var results: [StageResult] = []
-        for (stage, writers) in [("audit_append", 1), ("audit_append_x32", 32)] {
+        for (stage, writers) in [("audit_append", 1), ("audit_append_x32", 32)] where wanted.contains(stage) {
             let started = DispatchTime.now().uptimeNanoseconds
             let samples = try await withThrowingTaskGroup(of: [UInt64].self) { group in
                 for writer in 0..<writers {
