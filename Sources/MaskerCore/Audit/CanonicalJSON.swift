@@ -68,9 +68,6 @@ extension JSONValue {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    /// Lowercase hex digits, for `\u00xx` escapes (here and in `serialized`).
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Only ASCII bytes are ever escaped, so the UTF-8 bytes of everything else are copied as they are.
     static func writeCanonicalString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
@@ -99,7 +96,7 @@ extension JSONValue {
         case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
         case 0x00..<0x20:
             output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                       hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]]
+                       Hex.digits[Int(byte >> 4)], Hex.digits[Int(byte & 15)]]
         default: output.append(byte)
         }
     }

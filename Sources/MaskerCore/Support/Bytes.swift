@@ -6,6 +6,7 @@ extension Data {
 }
 
 public enum Hex {
+    /// Lowercase hex digits; also the `\u00xx` escapes of `JSONValue`'s two serialisers.
     static let digits = Array("0123456789abcdef".utf8)
 
     /// Written straight into the string: the audit log hashes every record, and going through

@@ -95,14 +95,9 @@ public struct JSONParser {
                 parser.position += 1
                 parser.skipWhitespace()
                 let value = try parser.value()
-                if var seen = keys {
-                    keys = nil // uniquely referenced while it is updated
-                    guard seen.insert(key).inserted else { throw parser.failure("duplicate key \"\(key)\"") }
-                    keys = seen
-                } else {
-                    if pairs.contains(where: { $0.0 == key }) { throw parser.failure("duplicate key \"\(key)\"") }
-                    if pairs.count + 1 == Self.keySetThreshold { keys = Set(pairs.map(\.0) + [key]) }
-                }
+                let isNew = keys?.insert(key).inserted ?? !pairs.contains { $0.0 == key }
+                guard isNew else { throw parser.failure("duplicate key \"\(key)\"") }
+                if keys == nil, pairs.count + 1 == Self.keySetThreshold { keys = Set(pairs.map(\.0) + [key]) }
                 pairs.append((key, value))
                 parser.skipWhitespace()
                 switch parser.current {

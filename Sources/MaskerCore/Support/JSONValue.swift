@@ -217,8 +217,8 @@ extension JSONValue {
                 case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
                 default:
                     output.append(contentsOf: "\\u00".utf8)
-                    output.append(hexDigits[Int(byte >> 4)])
-                    output.append(hexDigits[Int(byte & 0xF)])
+                    output.append(Hex.digits[Int(byte >> 4)])
+                    output.append(Hex.digits[Int(byte & 0xF)])
                 }
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))

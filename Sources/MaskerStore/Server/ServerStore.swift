@@ -171,12 +171,7 @@ enum SessionColumns {
         JSONValue.object(values.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) }).serialized()
     }
 
-    static func decode(_ text: String) -> [String: Int] {
-        decode(text) { value in
-            if case let .int(count) = value { return count }
-            return nil
-        }
-    }
+    static func decode(_ text: String) -> [String: Int] { decode(text) { $0.intValue } }
 
     static func decode(_ text: String) -> [String: Double] {
         decode(text) { value in
