@@ -19,9 +19,9 @@ trap 'rm -rf "$demo_data"' EXIT
 MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" mask --quiet --session demo-call --input scripts/sample-call.txt > "$demo_data/masked.txt"
 cat "$demo_data/masked.txt"
 
-echo; echo "== masker rehydrate: the model's words with the caller's own values back"
-MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input "$demo_data/masked.txt"
-if MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --input "$demo_data/masked.txt" | cmp -s - scripts/sample-call.txt; then
+echo; echo "== masker rehydrate --session demo-call: the model's words with the caller's own values back (only that session's tokens restore)"
+MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --session demo-call --input "$demo_data/masked.txt"
+if MASKER_DEV=1 MASKER_DATA_DIR="$demo_data" "$masker" rehydrate --quiet --session demo-call --input "$demo_data/masked.txt" | cmp -s - scripts/sample-call.txt; then
   echo "(identical to the original, byte for byte)"
 fi
 

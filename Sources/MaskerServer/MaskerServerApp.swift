@@ -53,7 +53,7 @@ public enum MaskerServerApp {
         AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TokenRoutes(store: dependencies.store).register(api)
-        TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector).register(api)
+        TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector, agents: agents).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
         return router
     }

@@ -66,7 +66,7 @@ struct AuditCommandTests {
         #expect(masked.stderr.contains("cannot append to the audit log"))
         let batch = try MaskerProcess.run(["mask", "--batch", "-"], environment: env, stdin: "{\"id\": 1, \"text\": \"SSN 219-45-6789\"}\n")
         #expect(batch.code == 1 && batch.stdout.isEmpty, "\(batch.all)")
-        let rehydrated = try MaskerProcess.run(["rehydrate"], environment: env, stdin: "x MSK1.SSN.K_HEALTHCARE.AAAA y\n")
+        let rehydrated = try MaskerProcess.run(["rehydrate", "--session", "call-f"], environment: env, stdin: "x MSK1.SSN.K_HEALTHCARE.AAAA y\n")
         #expect(rehydrated.code == 1 && rehydrated.stdout.isEmpty, "\(rehydrated.all)")
     }
 

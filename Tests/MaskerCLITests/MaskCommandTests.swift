@@ -12,16 +12,52 @@ struct MaskCommandTests {
     @Test func maskThenRehydrateRestoresTheTextWithTheVault() throws {
         let scratch = try ScratchDirectory()
         let environment = devEnvironment(scratch)
-        let masked = try MaskerProcess.run(["mask"], environment: environment, stdin: call)
+        let masked = try MaskerProcess.run(["mask", "--session", "call-1"], environment: environment, stdin: call)
         #expect(masked.code == 0, "\(masked.all)")
         #expect(masked.stdout.contains("MSKV1.PHONE.K_HEALTHCARE."))
         #expect(!masked.stdout.contains("219-45-6789") && !masked.stdout.contains("four one five"))
         #expect(masked.stderr.contains("generated a development key"))
         let attributes = try FileManager.default.attributesOfItem(atPath: scratch.url.appendingPathComponent("vault.sqlite").path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let restored = try MaskerProcess.run(["rehydrate"], environment: environment, stdin: masked.stdout)
+        let restored = try MaskerProcess.run(["rehydrate", "--session", "call-1"], environment: environment, stdin: masked.stdout)
         #expect(restored.code == 0, "\(restored.all)")
         #expect(restored.stdout == call)
+        // Another session's tokens are unknown tokens; no session at all is a usage error.
+        let elsewhere = try MaskerProcess.run(["rehydrate", "--session", "call-2"], environment: environment, stdin: masked.stdout)
+        #expect(elsewhere.stdout == "my number is [REDACTED:PHONE] and my SSN is [REDACTED:SSN]\n", "\(elsewhere.all)")
+        let unscoped = try MaskerProcess.run(["rehydrate"], environment: environment, stdin: masked.stdout)
+        #expect(unscoped.code == 64 && unscoped.stdout.isEmpty && unscoped.stderr.contains("--session"))
+    }
+
+    /// Session ids go into the audit log as they are, so one that could carry PHI is refused.
+    @Test func sessionIdsThatCouldCarryPHIAreRefused() throws {
+        let scratch = try ScratchDirectory()
+        for session in ["Sarah_Chen", "call-415-555-2671", "sarah.chen@gmail.com", "Sarah Chen"] {
+            let masked = try MaskerProcess.run(["mask", "--session", session], environment: devEnvironment(scratch), stdin: call)
+            #expect(masked.code == 64 && masked.stdout.isEmpty, "\(session): \(masked.all)")
+            #expect(!masked.stderr.contains(session))
+        }
+        let fine = try MaskerProcess.run(["mask", "--session", "3f1c2a9e-8b7d-4c6e-9a5f-0d1e2f3a4b5c"], environment: devEnvironment(scratch), stdin: call)
+        #expect(fine.code == 0, "\(fine.all)")
+    }
+
+    /// A JSON document is masked as data: each value with its key as context, the shape kept.
+    @Test func aJSONDocumentIsMaskedWithItsKeysAsContext() throws {
+        let scratch = try ScratchDirectory()
+        let document = #"{"patient": {"mrn": "4829173", "ssn": "219-45-6789", "memberId": "XJH123456789", "phone": 4155552671, "status": "active"}}"#
+        let masked = try MaskerProcess.run(["mask", "--session", "call-j"], environment: devEnvironment(scratch), stdin: document + "\n")
+        #expect(masked.code == 0, "\(masked.all)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(masked.stdout.utf8)) as? [String: Any])
+        let patient = try #require(object["patient"] as? [String: Any])
+        #expect((patient["mrn"] as? String)?.hasPrefix("MSKV1.MRN.") == true)
+        #expect((patient["ssn"] as? String)?.hasPrefix("MSKV1.SSN.") == true)
+        #expect((patient["memberId"] as? String)?.hasPrefix("MSKV1.HEALTH_PLAN.") == true)
+        #expect((patient["phone"] as? String)?.hasPrefix("MSKV1.PHONE.") == true)
+        #expect(patient["status"] as? String == "active")
+        let detected = try MaskerProcess.run(["detect", "--json"], environment: devEnvironment(scratch), stdin: document)
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(detected.stdout.utf8)) as? [[String: Any]])
+        #expect(events.map { $0["kind"] as? String } == ["MRN", "SSN", "HEALTH_PLAN", "PHONE"])
+        #expect(events.map { $0["field"] as? Int } == [0, 1, 2, 3])
     }
 
     @Test func aFailedGemmaEndpointIsOnTheAuditRecordAndTheLineStillMasked() throws {
@@ -43,8 +79,8 @@ struct MaskCommandTests {
     @Test func streamingRehydrationGivesTheSameText() throws {
         let scratch = try ScratchDirectory()
         let environment = devEnvironment(scratch)
-        let masked = try MaskerProcess.run(["mask"], environment: environment, stdin: call + call)
-        let streamed = try MaskerProcess.run(["rehydrate", "--stream"], environment: environment, stdin: masked.stdout)
+        let masked = try MaskerProcess.run(["mask", "--session", "call-s"], environment: environment, stdin: call + call)
+        let streamed = try MaskerProcess.run(["rehydrate", "--stream", "--session", "call-s"], environment: environment, stdin: masked.stdout)
         #expect(streamed.code == 0, "\(streamed.all)")
         #expect(streamed.stdout == call + call)
     }
@@ -69,7 +105,10 @@ struct MaskCommandTests {
         #expect(!masked.stdout.contains("415-555-2671"))
         #expect(lines[3]["error"] is String)
         #expect(lines[4]["masked"] as? String == "nothing here")
-        let back = lines.prefix(3).enumerated().map { "{\"id\": \($0.offset), \"text\": \"\($0.element["masked"] as! String)\"}" }.joined(separator: "\n")
+        let sessions = ["call-a", "call-a", "call-b"]
+        let back = lines.prefix(3).enumerated().map {
+            "{\"id\": \($0.offset), \"text\": \"\($0.element["masked"] as! String)\", \"session\": \"\(sessions[$0.offset])\"}"
+        }.joined(separator: "\n")
         let restored = try MaskerProcess.run(["rehydrate", "--batch", "-"], environment: environment, stdin: back)
         let texts = restored.stdout.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["text"] as? String }
         #expect(texts == ["call 415-555-2671", "call 415-555-2671", "call 415-555-2671"])
@@ -88,12 +127,12 @@ struct MaskCommandTests {
     @Test func reversibleAEADNeedsNoVault() throws {
         let environment = ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_VAULT_PATH": "/proc/no/such/dir/vault.sqlite"]
             .merging(MaskerProcess.productionAudit()) { $1 }
-        let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead"], environment: environment, stdin: call)
+        let masked = try MaskerProcess.run(["mask", "--scheme", "reversible-aead", "--session", "call-r"], environment: environment, stdin: call)
         #expect(masked.code == 0, "\(masked.all)")
         #expect(masked.stdout.contains("MSK1.SSN.K_HEALTHCARE."))
         // Rehydration opens the vault for MSKV1 tokens too, so point it somewhere usable.
         let scratch = try ScratchDirectory()
-        let restored = try MaskerProcess.run(["rehydrate"], environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+        let restored = try MaskerProcess.run(["rehydrate", "--session", "call-r"], environment: ["MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
                                                                        "MASKER_DATA_DIR": scratch.url.path, "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey],
                                              stdin: masked.stdout)
         #expect(restored.stdout == call)
@@ -173,7 +212,7 @@ struct MaskCommandTests {
     @Test func unrestorableTokensBecomeRedactionMarkers() throws {
         let scratch = try ScratchDirectory()
         let answer = "Your number MSKV1.PHONE.K_HEALTHCARE.AAAAAAAAAAAAAAAAAAAAAAAAAA is on file.\n"
-        let result = try MaskerProcess.run(["rehydrate", "--json"], environment: devEnvironment(scratch), stdin: answer)
+        let result = try MaskerProcess.run(["rehydrate", "--json", "--session", "call-u"], environment: devEnvironment(scratch), stdin: answer)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["text"] as? String == "Your number [REDACTED:PHONE] is on file.\n")
         let events = try #require(object["events"] as? [[String: Any]])

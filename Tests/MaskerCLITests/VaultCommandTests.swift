@@ -38,7 +38,7 @@ struct VaultCommandTests {
         #expect(purge.stdout.contains("purged 2 entries"))
         #expect(!purge.all.contains("415") && !purge.all.contains(spoken))
 
-        let restored = try MaskerProcess.run(["rehydrate"], environment: environment, stdin: first.stdout)
+        let restored = try MaskerProcess.run(["rehydrate", "--session", "a"], environment: environment, stdin: first.stdout)
         #expect(restored.stdout == "call [REDACTED:PHONE], SSN 219-45-6789\n")
 
         let byAge = try MaskerProcess.run(["vault", "purge", "--before", "2999-01-01", "--yes"], environment: environment)
@@ -60,7 +60,7 @@ struct VaultCommandTests {
         let oldKey = MaskerProcess.validKey
         let newKey = Data((0..<32).map { UInt8(255 - $0) }).base64EncodedString()
         let v1 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_HEALTHCARE": oldKey, "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey]
-        let masked = try MaskerProcess.run(["mask"], environment: v1, stdin: "SSN 219-45-6789, call 415-555-2671\n")
+        let masked = try MaskerProcess.run(["mask", "--session", "call-v"], environment: v1, stdin: "SSN 219-45-6789, call 415-555-2671\n")
         #expect(masked.code == 0, "\(masked.all)")
 
         let missingNew = try MaskerProcess.run(["vault", "rotate-key", "--new-kid", "K_2027", "--yes"], environment: v1)
@@ -75,7 +75,7 @@ struct VaultCommandTests {
         // The old key is gone; tokens that carry the old kid still restore through their entries.
         let policy = try scratch.write("p.yaml", "name: p\nversion: 1\nkid: K_2027\ntokenization: vault-deterministic\npasses: [regex]\nentities:\n  SSN:\n  PHONE:\n")
         let v2 = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_2027": newKey, "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey]
-        let restored = try MaskerProcess.run(["rehydrate", "--policy", policy], environment: v2, stdin: masked.stdout)
+        let restored = try MaskerProcess.run(["rehydrate", "--policy", policy, "--session", "call-v"], environment: v2, stdin: masked.stdout)
         #expect(restored.stdout == "SSN 219-45-6789, call 415-555-2671\n", "\(restored.all)")
         // Erasure keeps working under the new key.
         let purge = try MaskerProcess.run(["vault", "purge", "--policy", policy, "--subject", "219-45-6789", "--yes"], environment: v2)

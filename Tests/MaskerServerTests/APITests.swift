@@ -128,8 +128,12 @@ struct APITests {
         let masked = try await server.call(.POST, "/api/v1/mask", json: .object([("text", .string(text))]), token: token)
         let maskedText = try #require(masked.json["masked"]?.stringValue)
         #expect(!maskedText.contains("415-555-2671"))
-        let restored = try await server.call(.POST, "/api/v1/rehydrate", json: .object([("text", .string(maskedText))]), token: token)
+        // Tokens restore in the session they were minted in, which /mask names.
+        let session = try #require(masked.json["session"])
+        let restored = try await server.call(.POST, "/api/v1/rehydrate", json: .object([("text", .string(maskedText)), ("session", session)]), token: token)
         #expect(restored.json["text"]?.stringValue == text)
+        let unscoped = try await server.call(.POST, "/api/v1/rehydrate", json: .object([("text", .string(maskedText))]), token: token)
+        #expect(unscoped.status == 422 && unscoped.json["error"]?["param"] == .string("session"))
         #expect(try await server.call(.POST, "/api/v1/mask", json: .object([("text", .string(text))])).status == 401)
         let badSince = try await server.call(.GET, "/api/v1/sessions?updated_after=yesterday", token: token)
         #expect(badSince.status == 400)

@@ -118,7 +118,12 @@ final class TestServer: @unchecked Sendable {
 /// whole answer or as server-sent events in 5-byte pieces. `mode` makes it fail or stall, or hold
 /// every request until `count` are open at once (up to 10 s), as a model does that is slow to answer.
 final class FakeUpstream: @unchecked Sendable {
-    enum Mode: Sendable { case echo, fail(Int), stall, holdUntilConcurrent(Int) }
+    enum Mode: Sendable {
+        case echo, fail(Int), stall, holdUntilConcurrent(Int)
+        /// Answers with what the closure makes of the request's body: a content type and a body
+        /// (a scripted answer that carries the request's tokens in fields of the test's choosing).
+        case script(@Sendable (String) -> (contentType: String, body: String))
+    }
 
     /// Requests being answered now, and the most there ever were at once.
     let inFlight = Mutex<(now: Int, peak: Int)>((0, 0))
@@ -146,6 +151,9 @@ final class FakeUpstream: @unchecked Sendable {
                 return Response(status: .ok)
             case .echo:
                 return FakeUpstream.echo(try JSONParser.parse(bytes))
+            case let .script(answer):
+                let (type, body) = answer(String(decoding: bytes, as: UTF8.self))
+                return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: body)))
             case let .holdUntilConcurrent(count):
                 guard let upstream = holder.upstream else { return Response(status: .serviceUnavailable) }
                 upstream.inFlight.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }

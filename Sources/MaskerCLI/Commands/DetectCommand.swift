@@ -62,8 +62,14 @@ struct DetectCommand: AsyncParsableCommand {
         default 200; a line whose call fails uses the embedded model). Its events carry "backend": \
         "embedded" or "llm".
 
-        --batch FILE|- reads JSON lines {"id","text"} and writes one line {"id","events":[...]} per \
-        input line, in order; a line that cannot be read gets {"id","error"} and the run continues.
+        An input that is one JSON document (an object or an array) is read as data: every string, \
+        key and long number with its key as context ({"mrn": "4829173"} is a record number). Its \
+        events carry "field", the index of the string in document order, and spans within it.
+
+        --batch FILE|- reads JSON lines {"id","text","session"?} and writes one line {"id","events":[...]} \
+        per input line, in order; a line that cannot be read gets {"id","error"} and the run \
+        continues. Consecutive lines of one session are read as one conversation: a number said \
+        across two of them is found in both.
 
         The output contains the PHI found: it is for your own terminal, not for logs.
         """
@@ -88,27 +94,41 @@ struct DetectCommand: AsyncParsableCommand {
 
     private func scan(_ detector: CommandDetector) async throws {
         if let batch {
-            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record in
-                [("events", .array(await detector.detect(record.text).detections[0].map(\.event)))]
+            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record, neighbours in
+                let found = await detector.detect(record.text).detections[0]
+                let detections = SplitNumbers.merge(found, neighbours.crossing(record.text, pipeline: detector.pipeline))
+                return [("events", .array(detections.map(\.event)))]
             }
             return
         }
-        let reader = try ByteLineReader.open(input, records: false)
-        var offset = 0
+        var input = try DocumentInput(try ByteLineReader.open(input, records: false))
         var first = true
         if global.json { Console.write("[") } else { Console.write("KIND         PASS   SPAN          CONF  TEXT\n") }
-        while let text = try reader.nextText() {
-            for var detection in await detector.detect(text).detections[0] {
-                detection.start += offset
-                detection.end += offset
-                if global.json {
-                    Console.write((first ? "\n  " : ",\n  ") + detection.event.serialized())
-                } else {
-                    Console.write(Self.row(detection))
-                }
-                first = false
+        func print(_ detection: Detection, field: Int?) {
+            if global.json {
+                var event = detection.event
+                if let field, case let .object(fields) = event { event = .object([("field", .int(field))] + fields) }
+                Console.write((first ? "\n  " : ",\n  ") + event.serialized())
+            } else {
+                Console.write((field.map { "[\($0)] " } ?? "") + Self.row(detection))
             }
-            offset += text.unicodeScalars.count
+            first = false
+        }
+        if let document = input.document {
+            for (index, keyed) in JSONDocument.texts(document).enumerated() {
+                let found = await detector.detect(keyed.detectionText).detections[0]
+                for detection in keyed.detections(found, policy: detector.pipeline.policy) { print(detection, field: index) }
+            }
+        } else {
+            var offset = 0
+            while let text = try input.nextText() {
+                for var detection in await detector.detect(text).detections[0] {
+                    detection.start += offset
+                    detection.end += offset
+                    print(detection, field: nil)
+                }
+                offset += text.unicodeScalars.count
+            }
         }
         if global.json { Console.write(first ? "]\n" : "\n]\n") } else if first { Console.write("(no PHI found)\n") }
     }

@@ -12,16 +12,26 @@ struct MaskCommand: AsyncParsableCommand {
         --json: {"masked", "events":[{"pass","kind","span","confidence","action"}], "policy_name", \
         "policy_version"}; events never carry the PHI or the token.
 
-        Tokens are scoped to --session (default: a new random session per run, so runs cannot be \
-        correlated). vault-deterministic stores originals, encrypted, in the vault: PostgreSQL when \
+        Tokens are scoped to --session (default: a new session per run, named on standard error or \
+        in the --json output, so runs cannot be correlated); masker rehydrate restores them only \
+        with the same --session (unless the policy says scope: global). Session ids are written to \
+        the audit log, so they must be opaque call ids: letters, digits, '_', '.', ':', '-', and no \
+        name, phone number or long digit run. vault-deterministic stores originals, encrypted, in the vault: PostgreSQL when \
         MASKER_DATABASE_URL is a postgres:// URL, else the SQLite file MASKER_VAULT_PATH (default \
         $MASKER_DATA_DIR/vault.sqlite); reversible-aead needs no vault; synthetic writes surrogates \
         that refer to nobody and keeps nothing (see masker synthesize --help for the seed warning). \
         The kid's key comes from MASKER_KEY_<kid>; with MASKER_DEV=1 a development key is generated.
 
+        An input that is one JSON document (an object or an array) is masked as data: every string, \
+        key and long number read with its key as context ({"mrn": "4829173"} is a record number), \
+        written back as JSON of the same shape; with --json its events carry "field", the index of \
+        the string in document order, and spans within that string.
+
         --batch FILE|- reads JSON lines {"id","text","session"?} and writes {"id","masked","events"} \
         per line, in order; a line that cannot be read or masked gets {"id","error"} and the run \
-        continues (nothing of that line is written).
+        continues (nothing of that line is written). Consecutive lines of one session are read as \
+        one conversation: a number that runs from the end of one into the start of the next \
+        ("…four one five five five five" / "two six seven one") is found across them.
 
         Every masked span is recorded as a redaction event in the audit log (MASKER_AUDIT_LOG_PATH, \
         default $MASKER_DATA_DIR/audit.jsonl) before the line is written, when the policy's \
@@ -57,43 +67,56 @@ struct MaskCommand: AsyncParsableCommand {
         let policy = try context.loadPolicy().policy
         let tokenization = try scheme.map(Self.parseScheme) ?? policy.tokenization
         let schemes = try TokenSchemes(policy: policy, context: context)
-        let runSession = session ?? "cli-\(UUID().uuidString)"
+        let runSession = try session.map { id throws(CLIFailure) in try CLISession.check(id, option: "--session") } ?? CLISession.generated()
+        if session == nil, batch == nil, !global.json, !global.quiet {
+            Console.err("masker: tokens minted in session \(runSession); restore them with masker rehydrate --session \(runSession)")
+        }
         let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
         try await schemes.closing { () async throws in
-            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, session: runSession, audit: audit,
-                           context: context)
+            let masker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: runSession))
+            let pipeline = try detection.pipeline(policy: policy)
+            try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
+                let run = Run(policy: policy, tokenization: tokenization, schemes: schemes, session: runSession, masker: masker,
+                              detector: detector, audit: audit, json: global.json)
+                if let batch {
+                    try await run.batch(try ByteLineReader.open(batch, records: true))
+                } else {
+                    try await run.input(try DocumentInput(try ByteLineReader.open(input, records: false)), requireMatch: requireMatch)
+                }
+            }
         }
     }
 
-    private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes, session runSession: String,
-                      audit: AuditTrail, context: CommandContext) async throws {
-        // scope: global gives one token per value everywhere; otherwise the session decides.
-        let runScope = policy.scope == .global ? "global" : runSession
-        let masker = try await schemes.masker(tokenization, policy: policy, scope: runScope)
-        let pipeline = try detection.pipeline(policy: policy)
-        try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
-            try await mask(policy: policy, tokenization: tokenization, schemes: schemes, scope: runScope, masker: masker,
-                           detector: detector, audit: audit)
-        }
-    }
+    /// One run's settings, and the three ways it masks: lines of text, one JSON document, batch records.
+    struct Run {
+        let policy: Policy
+        let tokenization: TokenizationScheme
+        let schemes: TokenSchemes
+        let session: String
+        let masker: Masker
+        let detector: CommandDetector
+        let audit: AuditTrail
+        let json: Bool
 
-    private func mask(policy: Policy, tokenization: TokenizationScheme, schemes: TokenSchemes, scope runScope: String,
-                      masker: Masker, detector: CommandDetector, audit: AuditTrail) async throws {
-        if let batch {
-            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
+        func batch(_ reader: ByteLineReader) async throws {
+            try await BatchRunner.run(reader: reader) { record, neighbours throws(BatchRunner.RecordFailure) in
                 do {
-                    let scope = policy.scope == .global ? "global" : (record.session ?? runScope)
-                    let recordMasker = try await schemes.masker(tokenization, policy: policy, scope: scope)
+                    if let session = record.session, let problem = CLISession.problem(session) {
+                        throw BatchRunner.RecordFailure(message: problem)
+                    }
+                    let recordSession = record.session ?? session
+                    let recordMasker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: recordSession))
                     let turn = await detector.detect(record.text)
-                    let result = try await recordMasker.mask(record.text, detections: turn.detections[0])
+                    let detections = SplitNumbers.merge(turn.detections[0], neighbours.crossing(record.text, pipeline: detector.pipeline))
+                    let result = try await recordMasker.mask(record.text, detections: detections)
                     let recordAudit = audit.session(record.session)
                     do {
-                        try await recordAudit.record(Self.fallbackEvents(turn, scope: recordAudit.scope)
+                        try await recordAudit.record(MaskCommand.fallbackEvents(turn, scope: recordAudit.scope)
                             + recordAudit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
                     } catch let error as CLIFailure {
                         throw BatchRunner.RecordFailure(message: error.message, stopsRun: true)
                     }
-                    return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { Self.event($0, offset: 0) }))]
+                    return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { MaskCommand.event($0, offset: 0) }))]
                 } catch let error as BatchRunner.RecordFailure {
                     throw error
                 } catch let error as TokenMintError {
@@ -102,42 +125,77 @@ struct MaskCommand: AsyncParsableCommand {
                     throw BatchRunner.RecordFailure(message: "\(error)")
                 }
             }
-            return
         }
 
-        let reader = try ByteLineReader.open(input, records: false)
-        var masked = ""
-        var events: [JSONValue] = []
-        var offset = 0
-        var found = false
-        while let text = try reader.nextText() {
-            let turn = await detector.detect(text)
-            let result: MaskResult
+        func input(_ input: DocumentInput, requireMatch: Bool) async throws {
+            var input = input
+            if let document = input.document {
+                try await self.document(document, requireMatch: requireMatch)
+                return
+            }
+            var masked = ""
+            var events: [JSONValue] = []
+            var offset = 0
+            var found = false
+            while let text = try input.nextText() {
+                let turn = await detector.detect(text)
+                let result = try await mask(text, detections: turn.detections[0])
+                // Recorded before anything of this line is released: if the audit log cannot take the
+                // events, the run stops here (fail closed).
+                try await audit.record(MaskCommand.fallbackEvents(turn, scope: audit.scope)
+                    + audit.scope.redactions(result, tokenization: tokenization, offset: offset), payload: result.masked)
+                found = found || !result.replacements.isEmpty
+                if json {
+                    masked += result.masked
+                    events += result.replacements.map { MaskCommand.event($0, offset: offset) }
+                } else {
+                    Console.write(result.masked)
+                }
+                offset += text.unicodeScalars.count
+            }
+            if json { Console.out(summary(("masked", .string(masked)), events: events).serialized(indent: 2)) }
+            if requireMatch, !found { throw ExitCode(CLIExitCode.commandSpecific.rawValue) }
+        }
+
+        /// One JSON document, masked as data and written back as JSON.
+        private func document(_ document: JSONValue, requireMatch: Bool) async throws {
+            var results: [MaskResult] = []
+            var events: [AuditEvent] = []
+            for (index, keyed) in JSONDocument.texts(document).enumerated() {
+                let turn = await detector.detect(keyed.detectionText)
+                let result = try await mask(keyed.value, detections: keyed.detections(turn.detections[0], policy: policy))
+                events += MaskCommand.fallbackEvents(turn, scope: audit.scope)
+                    + audit.scope.redactions(result, tokenization: tokenization, field: "json#\(index)")
+                results.append(result)
+            }
+            let masked = JSONDocument.rewrite(document, with: results.map(\.masked))
+            try await audit.record(events, payload: masked.serialized())
+            if json {
+                let events = results.enumerated().flatMap { index, result in
+                    result.replacements.map { replacement -> JSONValue in
+                        guard case let .object(fields) = MaskCommand.event(replacement, offset: 0) else { return .null }
+                        return .object([("field", .int(index))] + fields)
+                    }
+                }
+                Console.out(summary(("json", masked), events: events).serialized(indent: 2))
+            } else {
+                Console.write(masked.serialized(indent: 2) + "\n")
+            }
+            if requireMatch, !results.contains(where: { !$0.replacements.isEmpty }) { throw ExitCode(CLIExitCode.commandSpecific.rawValue) }
+        }
+
+        private func mask(_ text: String, detections: [Detection]) async throws -> MaskResult {
             do {
-                result = try await masker.mask(text, detections: turn.detections[0])
+                return try await masker.mask(text, detections: detections)
             } catch {
                 throw CLIFailure(error.isMissingKey ? .policyInvalid : .error, "\(error.description); nothing was written")
             }
-            // Recorded before anything of this line is released: if the audit log cannot take the
-            // events, the run stops here (fail closed).
-            try await audit.record(Self.fallbackEvents(turn, scope: audit.scope)
-                + audit.scope.redactions(result, tokenization: tokenization, offset: offset), payload: result.masked)
-            found = found || !result.replacements.isEmpty
-            if global.json {
-                masked += result.masked
-                events += result.replacements.map { Self.event($0, offset: offset) }
-            } else {
-                Console.write(result.masked)
-            }
-            offset += text.unicodeScalars.count
         }
-        if global.json {
-            Console.out(JSONValue.object([
-                ("masked", .string(masked)), ("events", .array(events)),
-                ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
-            ]).serialized(indent: 2))
+
+        private func summary(_ output: (String, JSONValue), events: [JSONValue]) -> JSONValue {
+            .object([output, ("events", .array(events)), ("session", .string(session)),
+                     ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version))])
         }
-        if requireMatch, !found { throw ExitCode(CLIExitCode.commandSpecific.rawValue) }
     }
 
     /// A `detection_fallback` event when the line's LLM call failed and the embedded model ran.

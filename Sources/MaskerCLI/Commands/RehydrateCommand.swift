@@ -13,7 +13,13 @@ struct RehydrateCommand: AsyncParsableCommand {
         "outcome","reason"}]}. Both schemes are understood: MSK1 needs the key, MSKV1 the key and the \
         vault.
 
-        --batch FILE|- reads JSON lines {"id","text"} and writes {"id","text"} per line, in order.
+        Tokens restore only in the session they were minted in: pass the --session that masker mask \
+        used (it names it when it makes one up). A token of another session, of a server account, or \
+        never minted becomes [REDACTED:KIND] with reason unknown_token (vault) or tampered (aead), \
+        all alike. Under a policy with scope: global, --session may be left out.
+
+        --batch FILE|- reads JSON lines {"id","text","session"?} and writes {"id","text"} per line, in \
+        order; a line's own session overrides --session.
 
         --stream reads its input as it arrives and writes restored text at once, holding back only \
         what could still be part of a token (for piping a model's streamed answer); a token cut off \
@@ -36,35 +42,55 @@ struct RehydrateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("JSON-lines file of {\"id\",\"text\"} to rehydrate, or - for standard input.", valueName: "file"))
     var batch: String?
 
-    @Option(name: .long, help: ArgumentHelp("Session the answer belongs to, for the audit log (default: a new id per run).", valueName: "id"))
+    @Option(name: .long, help: ArgumentHelp("Session the tokens were minted in (masker mask --session).", valueName: "id"))
     var session: String?
 
     mutating func run() async throws {
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
+        let session = try session.map { id throws(CLIFailure) in try CLISession.check(id, option: "--session") }
+        if session == nil, batch == nil, policy.scope != .global {
+            throw CLIFailure(.usage, "--session is required: tokens restore only in the session they were minted in "
+                             + "(the --session given to masker mask, or the one it named)")
+        }
         let schemes = try TokenSchemes(policy: policy, context: context)
-        let audit = try AuditTrail(context: context, policy: policy, sessionID: session ?? "cli-\(UUID().uuidString)")
+        let audit = try AuditTrail(context: context, policy: policy, sessionID: session ?? CLISession.generated())
         try await schemes.closing { () async throws in
-            try await rehydrate(try await schemes.restoring(kid: policy.kid), audit: audit)
+            if let batch {
+                try await Self.batch(batch, policy: policy, session: session, schemes: schemes, audit: audit)
+                return
+            }
+            let rehydrator = try await schemes.restoring(kid: policy.kid, scope: CLISession.scope(policy, session: session ?? ""))
+            try await rehydrate(rehydrator, audit: audit)
+        }
+    }
+
+    private static func batch(_ path: String, policy: Policy, session: String?, schemes: TokenSchemes, audit: AuditTrail) async throws {
+        try await BatchRunner.run(reader: try ByteLineReader.open(path, records: true)) { record throws(BatchRunner.RecordFailure) in
+            if let own = record.session, let problem = CLISession.problem(own) { throw BatchRunner.RecordFailure(message: problem) }
+            guard let recordSession = record.session ?? session ?? (policy.scope == .global ? "" : nil) else {
+                throw BatchRunner.RecordFailure(message: "no session: give the line a \"session\" or the run --session")
+            }
+            let rehydrator: Rehydrator
+            do {
+                rehydrator = try await schemes.restoring(kid: policy.kid, scope: CLISession.scope(policy, session: recordSession))
+            } catch {
+                throw BatchRunner.RecordFailure(message: (error as? CLIFailure)?.message ?? "\(error)", stopsRun: true)
+            }
+            let result = await rehydrator.rehydrate(record.text)
+            let recordAudit = audit.session(record.session)
+            do {
+                try await recordAudit.record(recordAudit.scope.rehydrations(result.events))
+            } catch {
+                throw BatchRunner.RecordFailure(message: (error as? CLIFailure)?.message ?? "\(error)", stopsRun: true)
+            }
+            return [("text", .string(result.text))]
         }
     }
 
     private func rehydrate(_ rehydrator: Rehydrator, audit: AuditTrail) async throws {
         if stream {
             try await Self.stream(input: input, rehydrator: rehydrator, audit: audit)
-            return
-        }
-        if let batch {
-            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record throws(BatchRunner.RecordFailure) in
-                let result = await rehydrator.rehydrate(record.text)
-                let recordAudit = audit.session(record.session)
-                do {
-                    try await recordAudit.record(recordAudit.scope.rehydrations(result.events))
-                } catch {
-                    throw BatchRunner.RecordFailure(message: (error as? CLIFailure)?.message ?? "\(error)", stopsRun: true)
-                }
-                return [("text", .string(result.text))]
-            }
             return
         }
         let reader = try ByteLineReader.open(input, records: false)

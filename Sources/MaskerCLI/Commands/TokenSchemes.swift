@@ -46,7 +46,7 @@ final class TokenSchemes {
     /// The masker for one scope of `masker mask`: tokens from the scheme, or synthetic surrogates.
     func masker(_ scheme: TokenizationScheme, policy: Policy, scope: String) async throws(CLIFailure) -> Masker {
         switch scheme {
-        case .reversibleAEAD: return Masker(policy: policy, scheme: ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing))
+        case .reversibleAEAD: return Masker(policy: policy, scheme: ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing, scope: scope))
         case .vaultDeterministic:
             return Masker(policy: policy, scheme: VaultDeterministicScheme(kid: policy.kid, keyRing: keyRing, store: try await vault(), scope: scope))
         case .synthetic:
@@ -61,8 +61,9 @@ final class TokenSchemes {
         }
     }
 
-    /// Every reversible scheme, for rehydration: a token is restored by the scheme its prefix names.
-    func restoring(kid: String) async throws(CLIFailure) -> Rehydrator {
-        Rehydrator(kid: kid, keyRing: keyRing, vault: try await vault())
+    /// Every reversible scheme, for rehydration of one scope's tokens: a token is restored by the
+    /// scheme its prefix names, and only in the scope it was minted in.
+    func restoring(kid: String, scope: String) async throws(CLIFailure) -> Rehydrator {
+        Rehydrator(kid: kid, keyRing: keyRing, vault: try await vault(), scope: scope)
     }
 }

@@ -1,6 +1,24 @@
 import Foundation
 import MaskerCore
 
+/// The texts of the records next to one in its session, for numbers said across them.
+struct BatchNeighbours {
+    var previous: String?
+    var next: String?
+
+    /// What a number running in from the line before, or on into the line after, adds to `text`.
+    func crossing(_ text: String, pipeline: DetectionPipeline) -> [Detection] {
+        var added: [Detection] = []
+        if let previous, SplitNumbers.mayJoin(previous, text) {
+            added = SplitNumbers.merge(added, SplitNumbers.crossing(previous, text) { pipeline.detect($0) }.second)
+        }
+        if let next, SplitNumbers.mayJoin(text, next) {
+            added = SplitNumbers.merge(added, SplitNumbers.crossing(text, next) { pipeline.detect($0) }.first)
+        }
+        return added
+    }
+}
+
 /// One input record of a batch: `{"id", "text", "session"?}`.
 struct BatchLine {
     var id: JSONValue
@@ -22,29 +40,60 @@ enum BatchRunner {
     }
 
     static func run(reader: ByteLineReader, _ operation: (BatchLine) async throws(RecordFailure) -> [(String, JSONValue)]) async throws {
+        try await run(reader: reader) { record, _ throws(RecordFailure) in try await operation(record) }
+    }
+
+    /// As `run`, with each record's neighbours in its session: the line before, and the line
+    /// after when this one ends with a number (`SplitNumbers`; only then is the next line read
+    /// before this one is written, so a live stream is not held up otherwise).
+    static func run(reader: ByteLineReader,
+                    _ operation: (BatchLine, BatchNeighbours) async throws(RecordFailure) -> [(String, JSONValue)]) async throws {
         var line = 0
-        while let bytes = reader.next() {
-            line += 1
-            var id = JSONValue.null
-            let output: JSONValue
-            var stop: RecordFailure?
-            do {
-                let (parsedID, text, session) = try parse(bytes, line: line)
-                id = parsedID
-                guard let text else { continue }
+        /// The next record or failure; nil at the end. Blank lines are skipped.
+        func nextItem() -> Item? {
+            while let bytes = reader.next() {
+                line += 1
                 do {
-                    output = .object([("id", id)] + (try await operation(BatchLine(id: id, text: text, session: session))))
+                    let (id, text, session) = try parse(bytes, line: line)
+                    guard let text else { continue }
+                    return .record(BatchLine(id: id, text: text, session: session), line: line)
                 } catch {
-                    stop = error.stopsRun ? error : nil
-                    output = .object([("id", id), ("error", .string("line \(line): \(error.message)"))])
+                    if case let .withID(knownID, _) = error { return .failure(knownID, error.message) }
+                    return .failure(.null, error.message)
                 }
-            } catch {
-                if case let .withID(knownID, _) = error { id = knownID }
-                output = .object([("id", id), ("error", .string(error.message))])
             }
-            if let stop { throw CLIFailure(.error, stop.message) }
-            Console.write(output.serialized() + "\n")
+            return nil
         }
+        var previous: BatchLine?
+        var lookahead: Item?
+        while let item = lookahead ?? nextItem() {
+            lookahead = nil
+            guard case let .record(record, number) = item else {
+                if case let .failure(id, message) = item { Console.write(JSONValue.object([("id", id), ("error", .string(message))]).serialized() + "\n") }
+                previous = nil
+                continue
+            }
+            var neighbours = BatchNeighbours()
+            if let before = previous, before.session != nil, before.session == record.session { neighbours.previous = before.text }
+            if record.session != nil, SplitNumbers.endsWithNumber(record.text) {
+                lookahead = nextItem()
+                if case let .record(after, _)? = lookahead, after.session == record.session { neighbours.next = after.text }
+            }
+            let output: JSONValue
+            do {
+                output = .object([("id", record.id)] + (try await operation(record, neighbours)))
+            } catch {
+                if error.stopsRun { throw CLIFailure(.error, error.message) }
+                output = .object([("id", record.id), ("error", .string("line \(number): \(error.message)"))])
+            }
+            Console.write(output.serialized() + "\n")
+            previous = record
+        }
+    }
+
+    enum Item {
+        case record(BatchLine, line: Int)
+        case failure(JSONValue, String)
     }
 
     enum BatchLineError: Error {

@@ -119,9 +119,25 @@ public struct DetectionPipeline: Sendable {
 
     /// - Parameter gemma: spans an LLM back end proposed for this text (`LLMSpanReply`); when
     ///   given they replace the embedded tagger for this turn and their events name the back end.
+    ///
+    /// The recognizers read the text normalised (`DetectionText`: compatibility forms, format and
+    /// control characters); spans and span text are on `text` as given.
     public func detect(_ text: String, gemma: [Candidate]? = nil) -> [Detection] {
         guard !text.isEmpty else { return [] }
-        return detect(ScannedText(text), gemma: gemma)
+        let normalized = DetectionText(text)
+        guard normalized.isNormalized else { return detect(ScannedText(text), gemma: gemma) }
+        let candidates = gemma?.map { candidate -> Candidate in
+            var moved = candidate
+            (moved.start, moved.end) = normalized.normalizedSpan(candidate.start, candidate.end)
+            return moved
+        }
+        var detections = detect(ScannedText(normalized.text), gemma: candidates)
+        for index in detections.indices {
+            (detections[index].start, detections[index].end) = normalized.originalSpan(detections[index].start, detections[index].end)
+        }
+        let texts = ScalarSlices.slices(of: text, detections.map { ($0.start, $0.end) })
+        for index in detections.indices { detections[index].text = texts[index] }
+        return detections
     }
 
     public func detect(_ scanned: ScannedText, gemma: [Candidate]? = nil) -> [Detection] {

@@ -36,9 +36,17 @@ public struct MaskToken: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(scheme.rawValue).\(kind.rawValue).\(kid).\(body)" }
 
-    /// The associated data that binds a reversible-aead body to its scheme, kind and kid: moving a
-    /// body to another kind or kid makes it fail to open.
-    public var associatedData: [UInt8] { Array("\(scheme.rawValue).\(kind.rawValue).\(kid)".utf8) }
+    /// The associated data that binds a reversible-aead body to its scheme, kind and kid, and to
+    /// the scope it was minted in: moving a body to another kind, kid, session or account makes it
+    /// fail to open. An empty scope adds nothing (tokens of one-off tools that name none).
+    public func associatedData(scope: String) -> [UInt8] {
+        var data = Array("\(scheme.rawValue).\(kind.rawValue).\(kid)".utf8)
+        if !scope.isEmpty {
+            data.append(0x1F)
+            data.append(contentsOf: scope.utf8)
+        }
+        return data
+    }
 
     /// Parses a whole string as one token, or nil.
     public static func parse(_ text: some StringProtocol) -> MaskToken? {
@@ -48,6 +56,9 @@ public struct MaskToken: Sendable, Equatable, CustomStringConvertible {
               !parts[3].isEmpty, parts[3].utf8.allSatisfy(isBodyByte) else { return nil }
         return MaskToken(scheme: scheme, kind: kind, kid: String(parts[2]), body: String(parts[3]))
     }
+
+    /// Characters in an `MSKV1` body: base32 of 16 bytes, unpadded.
+    public static let vaultBodyLength = 26
 
     @inline(__always) static func isBodyByte(_ byte: UInt8) -> Bool {
         (byte >= 65 && byte <= 90) || (byte >= 50 && byte <= 55) // A-Z, 2-7

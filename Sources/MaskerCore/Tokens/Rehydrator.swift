@@ -45,11 +45,13 @@ public struct Rehydrator: Sendable {
         self.encoding = encoding
     }
 
-    /// Every reversible scheme for a kid: a token is restored by the scheme its prefix names.
-    /// Without a vault, vault tokens fail as `unsupported_scheme`.
-    public init(kid: String, keyRing: KeyRing, vault: (any VaultStore)?, encoding: Encoding = .plain) {
-        var schemes: [any TokenScheme] = [ReversibleAEADScheme(kid: kid, keyRing: keyRing)]
-        if let vault { schemes.append(VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: vault, scope: "")) }
+    /// Every reversible scheme for a kid, restoring the tokens of one scope (`TokenScopes`): a
+    /// token is restored by the scheme its prefix names, and only if it was minted in `scope`;
+    /// another scope's token fails exactly as an unknown one does. Without a vault, vault tokens
+    /// fail as `unsupported_scheme`.
+    public init(kid: String, keyRing: KeyRing, vault: (any VaultStore)?, scope: String, encoding: Encoding = .plain) {
+        var schemes: [any TokenScheme] = [ReversibleAEADScheme(kid: kid, keyRing: keyRing, scope: scope)]
+        if let vault { schemes.append(VaultDeterministicScheme(kid: kid, keyRing: keyRing, store: vault, scope: scope)) }
         self.init(schemes: schemes, encoding: encoding)
     }
 

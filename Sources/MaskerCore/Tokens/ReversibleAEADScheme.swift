@@ -2,8 +2,10 @@ import Crypto
 import CryptoExtras
 
 /// `reversible-aead` (`MSK1`): the body is AES-256-GCM-SIV of the original text, `nonce ‖
-/// ciphertext ‖ tag` in base32, with the token's scheme, kind and kid as associated data. No state:
-/// any replica holding the key restores it.
+/// ciphertext ‖ tag` in base32, with the token's scheme, kind and kid, and the scope it was minted
+/// in (`TokenScopes`: account, agent, session), as associated data. No state: any replica holding
+/// the key restores it, for the account and session that minted it only; the same key opens
+/// nothing of another account's, which is what makes accounts walls under this scheme.
 ///
 /// GCM-SIV rather than GCM: a repeated random nonce (the 96-bit birthday bound) leaks only whether
 /// two plaintexts were equal, instead of the keystream. Minting uses a fresh random nonce, so one
@@ -12,10 +14,13 @@ public struct ReversibleAEADScheme: TokenScheme {
     public let id = TokenSchemeID.aead
     public let kid: String
     public let keyRing: KeyRing
+    /// Bound into every token's associated data: restoring needs the same scope.
+    public let scope: String
 
-    public init(kid: String, keyRing: KeyRing) {
+    public init(kid: String, keyRing: KeyRing, scope: String = "") {
         self.kid = kid
         self.keyRing = keyRing
+        self.scope = scope
     }
 
     public func prepare(_ requests: [MintRequest]) throws(TokenMintError) -> MintedTokens {
@@ -36,7 +41,7 @@ public struct ReversibleAEADScheme: TokenScheme {
         guard let key = keyRing.currentKey(for: kid) else { throw .missingKey(kid: kid) }
         var token = MaskToken(scheme: .aead, kind: kind, kid: kid, body: "")
         do {
-            let sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: key, authenticating: token.associatedData)
+            let sealed = try AES.GCM._SIV.seal(Array(value.utf8), using: key, authenticating: token.associatedData(scope: scope))
             token.body = Base32.encode(sealed.combined)
         } catch {
             throw .cryptoFailure(kid: kid)
@@ -54,7 +59,7 @@ public struct ReversibleAEADScheme: TokenScheme {
             return .failure(.tampered)
         }
         for key in keys {
-            if let plaintext = try? AES.GCM._SIV.open(box, using: key, authenticating: token.associatedData),
+            if let plaintext = try? AES.GCM._SIV.open(box, using: key, authenticating: token.associatedData(scope: scope)),
                let text = String(validating: plaintext, as: UTF8.self) {
                 return .success(text)
             }

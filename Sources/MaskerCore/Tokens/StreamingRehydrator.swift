@@ -38,9 +38,12 @@ public struct StreamingRehydrator: Sendable {
         pending = []
         guard !rest.isEmpty else { return [] }
         // A token cut off by the end of the stream must not be spoken as token text.
-        if let start = Self.tokenStart(in: rest), TokenScanner.match(rest, at: start) == nil {
+        // (A tail of one or two letters of "MSK" is text, "…Paamiut SM", and goes out as it is;
+        // from "MSK" on it is taken for a token's start.)
+        if let start = Self.tokenStart(in: rest), Self.visible(rest[start...]).count >= 3,
+           TokenScanner.match(Self.visible(rest[start...]), at: 0) == nil {
             let prefix = await process(Array(rest[..<start]))
-            let kind = Self.partialKind(Array(rest[start...]))
+            let kind = Self.partialKind(Self.visible(rest[start...]))
             if let kind {
                 events.append(RehydrationEvent(kind: EntityKind(rawValue: kind), scheme: "MSK", outcome: .failed(.malformed)))
                 return prefix + Array(Masker.redactionMarker(kind).utf8)
@@ -81,10 +84,10 @@ public struct StreamingRehydrator: Sendable {
         var index = max(0, bytes.count - maxTokenBytes)
         var candidate: Int?
         while index < bytes.count {
-            if bytes[index] == 77, index == 0 || !TokenScanner.isWordByte(bytes[index - 1]) { // "M"
-                let tail = Array(bytes[index...])
-                let isPrefixOfScheme = schemePrefixes.contains { tail.count < $0.count && $0.starts(with: tail) }
-                if isPrefixOfScheme || couldStillGrow(tail) {
+            // "M", after anything: a token glued to a word is still a token (TokenScanner).
+            if bytes[index] == 77 {
+                let tail = visible(bytes[index...])
+                if isSchemePrefix(tail) || couldStillGrow(tail) {
                     candidate = index
                     break
                 }
@@ -92,6 +95,17 @@ public struct StreamingRehydrator: Sendable {
             index += 1
         }
         return candidate
+    }
+
+    /// Shorter than a scheme and its dot, and the start of one: "M", "MSK", "MSKV1".
+    static func isSchemePrefix(_ tail: [UInt8]) -> Bool {
+        schemePrefixes.contains { tail.count < $0.count && $0.starts(with: tail) }
+    }
+
+    /// `bytes` without the invisible characters a token may be split by (`TokenScanner`).
+    static func visible(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        let bytes = Array(bytes)
+        return TokenScanner.withoutInvisibles(bytes)?.visible ?? bytes
     }
 
     /// A scheme followed by fields whose last one reaches the end of the text.

@@ -16,15 +16,26 @@ public enum TokenScanner {
         public var kindText: String?
     }
 
-    /// All token-shaped spans in `text`, in order.
+    /// All token-shaped spans in `text`, in order, wherever they sit: after a letter (`fax\nMSKV1…`
+    /// written by a tool that escaped a newline), inside punctuation, or split by invisible
+    /// characters (a zero-width space, a soft hyphen, a control character) that a model or a
+    /// client put inside one. The match covers those characters, so they go with the token.
     public static func matches(in text: String) -> [Match] {
-        var matches: [Match] = []
         let bytes = Array(text.utf8)
+        guard let (visible, origins) = withoutInvisibles(bytes) else { return matches(bytes) }
+        return matches(visible).map { match in
+            var moved = match
+            moved.start = origins[match.start]
+            moved.end = origins[match.end - 1] + 1 // a token's last byte is ASCII
+            return moved
+        }
+    }
+
+    static func matches(_ bytes: [UInt8]) -> [Match] {
+        var matches: [Match] = []
         var index = 0
         while index + 4 < bytes.count {
-            guard startsWithMSK(bytes, at: index),
-                  index == 0 || !isWordByte(bytes[index - 1]),
-                  let match = match(bytes, at: index) else {
+            guard startsWithMSK(bytes, at: index), let match = match(bytes, at: index) else {
                 index += 1
                 continue
             }
@@ -34,14 +45,65 @@ public enum TokenScanner {
         return matches
     }
 
-    /// Whether "MSK" occurs at all: the cheap test that lets token-free text skip the scan.
+    /// Whether "MSK" may occur, visibly or split by invisible characters: the cheap test that
+    /// lets token-free text skip the scan.
     public static func mayContainToken(_ bytes: [UInt8]) -> Bool {
         var index = 0
-        while index + 2 < bytes.count {
-            if startsWithMSK(bytes, at: index) { return true }
+        var sawM = false, sawInvisibleCandidate = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 77 {
+                if index + 2 < bytes.count, startsWithMSK(bytes, at: index) { return true }
+                sawM = true
+            } else if byte >= 0x80 || (byte < 0x20 && byte != 9 && byte != 10 && byte != 13) || byte == 0x7F {
+                sawInvisibleCandidate = true
+            }
             index += 1
         }
-        return false
+        return sawM && sawInvisibleCandidate
+    }
+
+    /// `bytes` without format characters (Unicode category Cf: zero-width spaces and joiners, bidi
+    /// controls, soft hyphens, BOMs) and control characters other than tab, newline and return,
+    /// with each remaining byte's offset in `bytes`; nil when there is none to remove (almost
+    /// always). An incomplete UTF-8 sequence at the end is kept as it is.
+    static func withoutInvisibles(_ bytes: [UInt8]) -> (visible: [UInt8], origins: [Int])? {
+        guard bytes.contains(where: { $0 >= 0x80 || ($0 < 0x20 && $0 != 9 && $0 != 10 && $0 != 13) || $0 == 0x7F }) else { return nil }
+        var visible: [UInt8] = []
+        var origins: [Int] = []
+        visible.reserveCapacity(bytes.count)
+        origins.reserveCapacity(bytes.count)
+        var removed = false
+        var index = 0
+        while index < bytes.count {
+            let length = min(scalarLength(bytes[index]), bytes.count - index)
+            if isInvisible(bytes, at: index, length: length) {
+                removed = true
+            } else {
+                for offset in index..<(index + length) {
+                    visible.append(bytes[offset])
+                    origins.append(offset)
+                }
+            }
+            index += length
+        }
+        return removed ? (visible, origins) : nil
+    }
+
+    /// The length of the UTF-8 sequence a lead byte starts (1 for a stray continuation byte).
+    @inline(__always) static func scalarLength(_ lead: UInt8) -> Int {
+        lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+    }
+
+    static func isInvisible(_ bytes: [UInt8], at index: Int, length: Int) -> Bool {
+        let lead = bytes[index]
+        if lead < 0x80 { return (lead < 0x20 && lead != 9 && lead != 10 && lead != 13) || lead == 0x7F }
+        guard length == scalarLength(lead),
+              let scalar = String(validating: bytes[index..<(index + length)], as: UTF8.self)?.unicodeScalars.first else { return false }
+        switch scalar.properties.generalCategory {
+        case .format, .control: return true
+        default: return false
+        }
     }
 
     /// "MSK" at `index`; the caller keeps `index + 2` in bounds.
@@ -73,6 +135,9 @@ public enum TokenScanner {
         cursor = bodyStart
         while cursor < bytes.count, MaskToken.isBodyByte(bytes[cursor]) { cursor += 1 }
         guard cursor > bodyStart else { return nil }
+        // A vault body is always 26 characters (16 bytes in base32): capital letters or digits the
+        // model wrote straight after one are text, not part of it.
+        if scheme == .vault, cursor - bodyStart > MaskToken.vaultBodyLength { cursor = bodyStart + MaskToken.vaultBodyLength }
         let body = String(decoding: bytes[bodyStart..<cursor], as: UTF8.self)
         var token: MaskToken?
         if let kind = EntityKind(rawValue: kindText), KeyID.problem(with: kid) == nil {

@@ -31,7 +31,8 @@ public enum ValueNormalizer {
     }
 
     static func spokenOrMixed(_ value: String, kind: EntityKind) -> String {
-        let scanned = ScannedText(value)
+        // Read as detection reads it: a full-width or zero-width-split number is the same value.
+        let scanned = ScannedText(DetectionText(value).text)
         let tokens = scanned.tokens
         // Whole token text: a token longer than `TokenText.capacity` keeps only a prefix, and two
         // values must never share a normalised form (they would share a token).

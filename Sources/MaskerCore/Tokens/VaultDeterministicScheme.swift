@@ -162,7 +162,7 @@ public struct VaultDeterministicScheme: TokenScheme {
         store.submit(entries)
     }
 
-    /// Reads all the vault tokens in one query, then decrypts each with the keys of the *entry's*
+    /// Reads all the vault tokens in one query, then decrypts each of this scheme's scope with the keys of the *entry's*
     /// kid: after `vault rotate-key` a row is re-encrypted under the new kid while its token text
     /// keeps the old one, so the old key can be retired.
     public func restore(_ tokens: [MaskToken]) async -> [Result<String, RehydrationFailure>] {
@@ -180,7 +180,9 @@ public struct VaultDeterministicScheme: TokenScheme {
     }
 
     func open(_ entry: VaultEntry?, for token: MaskToken) -> Result<String, RehydrationFailure> {
-        guard let entry else {
+        // Another scope's token (another session, another account) answers exactly as a token
+        // that was never minted: nothing tells the caller it exists.
+        guard let entry, entry.scope == scope else {
             return keyRing.currentKey(for: token.kid) ?? keyRing.previousKey(for: token.kid) == nil
                 ? .failure(.unknownKid) : .failure(.unknownToken)
         }

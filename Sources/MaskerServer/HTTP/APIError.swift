@@ -12,6 +12,8 @@ public struct APIError: Error, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// OpenAI's `param`: the JSON path of the request field the error is about (never its value).
+    public var param: String?
     /// Extra fields inside `error` (policy validation issues, for example).
     public var details: [(String, JSONValue)] = []
     /// Extra response headers (`Retry-After`).
@@ -37,7 +39,7 @@ public struct APIError: Error, Sendable {
     public func response(requestID: String) -> Response {
         let body = JSONValue.object([
             ("error", .object([
-                ("code", .string(code)), ("message", .string(message)), ("type", .string(type)), ("param", .null),
+                ("code", .string(code)), ("message", .string(message)), ("type", .string(type)), ("param", param.map(JSONValue.string) ?? .null),
                 ("request_id", .string(requestID)),
             ] + details)),
         ])

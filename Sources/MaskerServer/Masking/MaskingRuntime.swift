@@ -102,7 +102,7 @@ public final class MaskingRuntime: Sendable {
     public func masker(_ tokenization: TokenizationScheme, policy: Policy, scope: String) throws(APIError) -> Masker {
         switch tokenization {
         case .reversibleAEAD:
-            return Masker(policy: policy, scheme: ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing))
+            return Masker(policy: policy, scheme: ReversibleAEADScheme(kid: policy.kid, keyRing: keyRing, scope: scope))
         case .vaultDeterministic:
             guard let vault else {
                 throw APIError(.serviceUnavailable, "vault_unavailable", "the vault is not open; check MASKER_DATABASE_URL / MASKER_VAULT_PATH")
@@ -126,9 +126,10 @@ public final class MaskingRuntime: Sendable {
         SyntheticSessions(tables: $0)
     }
 
-    /// Every reversible scheme: a token is restored by the scheme its prefix names.
-    public func rehydrator(kid: String) -> Rehydrator {
-        Rehydrator(kid: kid, keyRing: keyRing, vault: vault)
+    /// Every reversible scheme, for the tokens of one scope (`TokenScopes`): a token is restored
+    /// by the scheme its prefix names, and only in the scope it was minted in.
+    public func rehydrator(kid: String, scope: String) -> Rehydrator {
+        Rehydrator(kid: kid, keyRing: keyRing, vault: vault, scope: scope)
     }
 
     /// Appends events when the policy records them; a failure is 503 and the caller stops (fail

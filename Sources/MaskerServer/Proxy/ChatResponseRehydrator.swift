@@ -1,9 +1,14 @@
 import MaskerCore
 
-/// Restores the originals in a model's answer: `choices[*].message.content`, and the tool-call
-/// arguments, whose restored values are written JSON-escaped so the arguments stay valid JSON.
-/// Whole answers only; `ChatStreamRehydrator` handles streamed chunks, whose tokens may be split
-/// anywhere.
+/// Restores the originals in a model's whole (non-streamed) answer. Deny by default, as for
+/// requests: every string of the answer is rehydrated, and every key, whatever field it is in
+/// (`message.content`, `refusal`, `reasoning_content`, legacy `choices[].text`, annotations,
+/// fields a provider adds tomorrow), so a token the model wrote anywhere is restored or becomes
+/// `[REDACTED:KIND]`, never reaches the caller as it is. Tool-call arguments are JSON in a string:
+/// their restored values are written JSON-escaped, so the arguments stay valid JSON.
+///
+/// `logprobs` are dropped (null): they spell the answer out in the model's own pieces, so a token
+/// is cut across entries (and their `bytes`) where no rehydration can restore it.
 struct ChatResponseRehydrator {
     let plain: Rehydrator
     let json: Rehydrator
@@ -14,197 +19,256 @@ struct ChatResponseRehydrator {
         json = rehydrator.encoding(.jsonStringContent)
     }
 
-    /// A whole (non-streaming) answer.
+    /// A whole answer.
     mutating func rehydrate(_ response: JSONValue) async -> JSONValue {
-        await response.mappingMembers { key, choices in
-            guard key == "choices" else { return choices }
-            return await choices.mappingElements { choice in
-                await choice.mappingMembers { key, message in
-                    key == "message" ? await rehydrateMessage(message) : message
+        await restore(response, key: nil)
+    }
+
+    /// Any value of an answer: its strings and keys restored.
+    mutating func restore(_ value: JSONValue, key: String?) async -> JSONValue {
+        switch value {
+        case let .string(text):
+            return .string(await rehydrate(text, with: Self.isJSONText(key) ? json : plain))
+        case let .array(items):
+            var output: [JSONValue] = []
+            output.reserveCapacity(items.count)
+            for item in items { output.append(await restore(item, key: key)) }
+            return .array(output)
+        case let .object(members):
+            var output: [(String, JSONValue)] = []
+            output.reserveCapacity(members.count)
+            for (member, item) in members {
+                if member == "logprobs" {
+                    output.append((member, .null))
+                    continue
                 }
+                output.append((await rehydrate(member, with: plain), await restore(item, key: member)))
             }
+            return .object(output)
+        default:
+            return value
         }
     }
 
-    private mutating func rehydrateMessage(_ message: JSONValue) async -> JSONValue {
-        await message.mappingMembers { key, value in
-            switch (key, value) {
-            case let ("content", .string(text)):
-                return .string(await rehydrate(text, with: plain))
-            case ("tool_calls", _):
-                return await value.mappingElements { call in
-                    await call.mappingMembers { key, function in key == "function" ? await rehydrateFunction(function) : function }
-                }
-            case ("function_call", _):
-                return await rehydrateFunction(value)
-            default:
-                return value
-            }
-        }
-    }
-
-    private mutating func rehydrateFunction(_ function: JSONValue) async -> JSONValue {
-        await function.mappingMembers { key, value in
-            guard key == "arguments", case let .string(text) = value else { return value }
-            return .string(await rehydrate(text, with: json))
-        }
-    }
+    /// Function-call arguments: JSON text, into which restored values go JSON-escaped.
+    static func isJSONText(_ key: String?) -> Bool { key == "arguments" }
 
     private mutating func rehydrate(_ text: String, with rehydrator: Rehydrator) async -> String {
+        guard TokenScanner.mayContainToken(Array(text.utf8)) else { return text }
         let result = await rehydrator.rehydrate(text)
         events += result.events
         return result.text
     }
+
+    /// Events recorded since the last call.
+    mutating func takeEvents() -> [RehydrationEvent] {
+        defer { events = [] }
+        return events
+    }
 }
 
-/// Per-stream state for rehydrating `chat.completion.chunk`s: one streaming rehydrator per choice's
-/// content and per tool call's arguments, flushed when that choice finishes.
+/// Per-stream state for rehydrating `chat.completion.chunk`s, where a token may be split across
+/// chunks anywhere. Every string of a choice's `delta` (and a legacy `choices[].text`) is a piece
+/// of a text that grows chunk by chunk: `content`, `refusal`, `reasoning_content`,
+/// `audio.transcript`, each tool call's `function.arguments`, fields a provider adds. Each such
+/// text, by choice and path, has its own streaming rehydrator, which holds back only what could
+/// still be the start of a token; what is held is released when that choice finishes, or in a
+/// closing chunk at the end of the stream. Strings that arrive whole (ids, names, types, roles)
+/// and everything outside the deltas are restored in place. `logprobs` are dropped, as in whole
+/// answers.
 struct ChatStreamRehydrator {
+    /// A step of the path to a growing text inside a delta.
+    enum Step: Hashable { case member(String), tool(Int) }
+
+    private struct StreamKey: Hashable {
+        var choice: Int
+        var path: [Step]
+    }
+
+    private var whole: ChatResponseRehydrator
     private let plain: Rehydrator
     private let json: Rehydrator
-    private var content: [Int: StreamingRehydrator] = [:]
-    private var arguments: [Int: [Int: StreamingRehydrator]] = [:]
-    private(set) var events: [RehydrationEvent] = []
+    private var streams: [StreamKey: StreamingRehydrator] = [:]
+    /// Streams in the order they started, so what is flushed comes out in a stable order.
+    private var order: [StreamKey] = []
+    private var events: [RehydrationEvent] = []
     /// The last chunk seen, as the template for a closing chunk if text is still held at `[DONE]`.
     private var lastChunk: JSONValue?
 
+    /// Strings of a delta that arrive whole, never in pieces.
+    static let wholeFields: Set<String> = ["id", "type", "name", "role", "index", "call_id"]
+
     init(_ rehydrator: Rehydrator) {
+        whole = ChatResponseRehydrator(rehydrator)
         plain = rehydrator.encoding(.plain)
         json = rehydrator.encoding(.jsonStringContent)
     }
 
-    /// One chunk, rewritten: its deltas carry what can be released so far.
+    /// One chunk, rewritten: its texts carry what can be released so far.
     mutating func rehydrate(chunk: JSONValue) async -> JSONValue {
         lastChunk = chunk
-        return await chunk.mappingMembers { key, choices in
-            key == "choices" ? await choices.mappingElements { await rehydrateChoice($0) } : choices
+        guard case let .object(members) = chunk else { return await whole.restore(chunk, key: nil) }
+        var output: [(String, JSONValue)] = []
+        for (key, value) in members {
+            if key == "choices", case let .array(choices) = value {
+                var rewritten: [JSONValue] = []
+                for choice in choices { rewritten.append(await rehydrateChoice(choice)) }
+                output.append((key, .array(rewritten)))
+            } else if case let .object(restored) = await whole.restore(.object([(key, value)]), key: nil), let member = restored.first {
+                output.append(member)
+            }
         }
+        return .object(output)
     }
 
     private mutating func rehydrateChoice(_ choice: JSONValue) async -> JSONValue {
-        guard case let .object(fields) = choice else { return choice }
+        guard case let .object(fields) = choice else { return await whole.restore(choice, key: nil) }
         let index = choice["index"]?.intValue ?? 0
         let finishing = choice["finish_reason"].map { $0 != .null } ?? false
         var output: [(String, JSONValue)] = []
-        var sawDelta = false
-        for (key, value) in fields {
-            guard key == "delta" else { output.append((key, value)); continue }
-            sawDelta = true
-            output.append((key, await rehydrateDelta(value, choice: index, finishing: finishing)))
-        }
-        if finishing, !sawDelta {
-            output.append(("delta", await rehydrateDelta(.object([]), choice: index, finishing: true)))
-        }
-        return .object(output)
-    }
-
-    private mutating func rehydrateDelta(_ delta: JSONValue, choice: Int, finishing: Bool) async -> JSONValue {
-        guard case let .object(fields) = delta else { return delta }
-        var output: [(String, JSONValue)] = []
-        var sawContent = false, sawToolCalls = false
         for (key, value) in fields {
             switch (key, value) {
-            case let ("content", .string(text)):
-                sawContent = true
-                var state = content[choice] ?? StreamingRehydrator(rehydrator: plain)
-                var released = await Self.feed(&state, text, into: &events)
-                if finishing {
-                    released += await Self.finish(state, into: &events)
-                    content[choice] = nil
-                } else {
-                    content[choice] = state
-                }
-                output.append((key, .string(released)))
-            case let ("tool_calls", .array(calls)):
-                sawToolCalls = true
-                var rewritten: [JSONValue] = []
-                for call in calls { rewritten.append(await rehydrateToolCall(call, choice: choice)) }
-                if finishing { rewritten += await flushArguments(choice: choice) }
-                output.append((key, .array(rewritten)))
-            default:
+            case ("delta", .object):
+                output.append((key, await growing(value, choice: index, path: [])))
+            case let ("text", .string(text)):
+                output.append((key, .string(await feed(text, choice: index, path: [.member("text")]))))
+            case ("logprobs", _):
+                output.append((key, .null))
+            case ("index", _), ("finish_reason", _):
                 output.append((key, value))
+            default:
+                output.append((key, await whole.restore(value, key: key)))
             }
         }
-        if finishing {
-            if !sawContent, let state = content[choice] {
-                let rest = await Self.finish(state, into: &events)
-                if !rest.isEmpty { output.append(("content", .string(rest))) }
+        guard finishing else { return .object(output) }
+        // The choice is done: what its texts still hold goes out in this chunk.
+        for (path, rest) in await flush(choice: index) {
+            if path == [.member("text")] {
+                Self.append(rest, at: [], into: &output, key: "text")
+            } else if let position = output.firstIndex(where: { $0.0 == "delta" }) {
+                output[position].1 = Self.inserting(rest, at: path, into: output[position].1)
+            } else {
+                output.append(("delta", Self.inserting(rest, at: path, into: .object([]))))
             }
-            if !sawToolCalls {
-                let rest = await flushArguments(choice: choice)
-                if !rest.isEmpty { output.append(("tool_calls", .array(rest))) }
-            }
-            content[choice] = nil
-            arguments[choice] = nil
         }
         return .object(output)
     }
 
-    private mutating func rehydrateToolCall(_ call: JSONValue, choice: Int) async -> JSONValue {
-        let index = call["index"]?.intValue ?? 0
-        return await call.mappingMembers { key, function in
-            guard key == "function" else { return function }
-            return await function.mappingMembers { key, value in
-                guard key == "arguments", case let .string(text) = value else { return value }
-                var state = arguments[choice]?[index] ?? StreamingRehydrator(rehydrator: json)
-                let released = await Self.feed(&state, text, into: &events)
-                arguments[choice, default: [:]][index] = state
-                return .string(released)
+    /// A delta's members: strings fed to their stream, tool calls by index, the rest restored whole.
+    private mutating func growing(_ value: JSONValue, choice: Int, path: [Step]) async -> JSONValue {
+        guard case let .object(members) = value else { return value }
+        var output: [(String, JSONValue)] = []
+        for (key, item) in members {
+            let here = path + [.member(key)]
+            switch item {
+            case let .string(text) where !Self.wholeFields.contains(key):
+                output.append((key, .string(await feed(text, choice: choice, path: here))))
+            case .object:
+                output.append((key, await growing(item, choice: choice, path: here)))
+            case let .array(calls) where key == "tool_calls":
+                var rewritten: [JSONValue] = []
+                for (position, call) in calls.enumerated() {
+                    let tool = call["index"]?.intValue ?? position
+                    rewritten.append(await growing(call, choice: choice, path: path + [.tool(tool)]))
+                }
+                output.append((key, .array(rewritten)))
+            default:
+                output.append((key, await whole.restore(item, key: key)))
             }
         }
+        return .object(output)
     }
 
-    /// Whatever the tool calls of a finishing choice still hold, as tool-call deltas.
-    private mutating func flushArguments(choice: Int) async -> [JSONValue] {
-        guard let states = arguments[choice] else { return [] }
-        var deltas: [JSONValue] = []
-        for index in states.keys.sorted() {
-            guard let state = states[index] else { continue }
-            let rest = await Self.finish(state, into: &events)
-            if !rest.isEmpty {
-                deltas.append(.object([("index", .int(index)), ("function", .object([("arguments", .string(rest))]))]))
-            }
+    private mutating func feed(_ text: String, choice: Int, path: [Step]) async -> String {
+        let key = StreamKey(choice: choice, path: path)
+        if streams[key] == nil {
+            streams[key] = StreamingRehydrator(rehydrator: path.last == .member("arguments") ? json : plain)
+            order.append(key)
         }
-        arguments[choice] = nil
-        return deltas
+        var state = streams[key]!
+        let released = await state.feed(Array(text.utf8))
+        events += state.takeEvents()
+        streams[key] = state
+        return String(decoding: released, as: UTF8.self)
+    }
+
+    /// What a choice's streams still hold, by path; the streams end.
+    private mutating func flush(choice: Int) async -> [(path: [Step], rest: String)] {
+        var flushed: [(path: [Step], rest: String)] = []
+        for key in order where key.choice == choice {
+            guard var state = streams.removeValue(forKey: key) else { continue }
+            let rest = await state.finish()
+            events += state.takeEvents()
+            if !rest.isEmpty { flushed.append((key.path, String(decoding: rest, as: UTF8.self))) }
+        }
+        order.removeAll { $0.choice == choice }
+        return flushed
     }
 
     /// A closing chunk for anything still held when the stream ends without a finish_reason.
     mutating func finishStream() async -> JSONValue? {
-        guard let template = lastChunk, !content.isEmpty || !arguments.isEmpty else { return nil }
+        guard let template = lastChunk, !streams.isEmpty else { return nil }
         var choices: [JSONValue] = []
-        for choice in Set(content.keys).union(arguments.keys).sorted() {
-            var delta: [(String, JSONValue)] = []
-            if let state = content[choice] {
-                let rest = await Self.finish(state, into: &events)
-                if !rest.isEmpty { delta.append(("content", .string(rest))) }
+        for choice in Set(order.map(\.choice)).sorted() {
+            var fields: [(String, JSONValue)] = [("index", .int(choice))]
+            var delta = JSONValue.object([])
+            for (path, rest) in await flush(choice: choice) {
+                if path == [.member("text")] { Self.append(rest, at: [], into: &fields, key: "text") } else { delta = Self.inserting(rest, at: path, into: delta) }
             }
-            let calls = await flushArguments(choice: choice)
-            if !calls.isEmpty { delta.append(("tool_calls", .array(calls))) }
-            if !delta.isEmpty { choices.append(.object([("index", .int(choice)), ("delta", .object(delta)), ("finish_reason", .null)])) }
+            if delta != .object([]) { fields.append(("delta", delta)) }
+            fields.append(("finish_reason", .null))
+            if fields.count > 2 { choices.append(.object(fields)) }
         }
-        content = [:]
-        arguments = [:]
-        guard !choices.isEmpty, case let .object(fields) = template else { return nil }
-        return .object(fields.map { $0.0 == "choices" ? ($0.0, .array(choices)) : $0 })
+        streams = [:]
+        order = []
+        guard !choices.isEmpty, case let .object(members) = template else { return nil }
+        return .object(members.map { $0.0 == "choices" ? ($0.0, .array(choices)) : $0 })
     }
 
-    private static func feed(_ state: inout StreamingRehydrator, _ text: String, into events: inout [RehydrationEvent]) async -> String {
-        let released = await state.feed(Array(text.utf8))
-        events += state.takeEvents()
-        return String(decoding: released, as: UTF8.self)
+    /// `text` appended to the string at `path` inside `value` (created where missing); a tool
+    /// step becomes an element of `tool_calls` with that index.
+    static func inserting(_ text: String, at path: [Step], into value: JSONValue) -> JSONValue {
+        guard let step = path.first else {
+            if case let .string(existing) = value { return .string(existing + text) }
+            return .string(text)
+        }
+        let rest = Array(path.dropFirst())
+        var members: [(String, JSONValue)] = []
+        if case let .object(existing) = value { members = existing }
+        switch step {
+        case let .member(name):
+            if let position = members.firstIndex(where: { $0.0 == name }) {
+                members[position].1 = inserting(text, at: rest, into: members[position].1)
+            } else {
+                members.append((name, inserting(text, at: rest, into: .object([]))))
+            }
+        case let .tool(index):
+            var calls: [JSONValue] = []
+            if let position = members.firstIndex(where: { $0.0 == "tool_calls" }), case let .array(existing) = members[position].1 {
+                calls = existing
+                members.remove(at: position)
+            }
+            if let position = calls.firstIndex(where: { $0["index"]?.intValue == index }) {
+                calls[position] = inserting(text, at: rest, into: calls[position])
+            } else {
+                calls.append(inserting(text, at: rest, into: .object([("index", .int(index))])))
+            }
+            members.append(("tool_calls", .array(calls)))
+        }
+        return .object(members)
     }
 
-    private static func finish(_ state: StreamingRehydrator, into events: inout [RehydrationEvent]) async -> String {
-        var state = state
-        let released = await state.finish()
-        events += state.takeEvents()
-        return String(decoding: released, as: UTF8.self)
+    private static func append(_ text: String, at path: [Step], into fields: inout [(String, JSONValue)], key: String) {
+        if let position = fields.firstIndex(where: { $0.0 == key }), case let .string(existing) = fields[position].1 {
+            fields[position].1 = .string(existing + text)
+        } else {
+            fields.append((key, .string(text)))
+        }
     }
 
     /// Events recorded since the last call (the proxy appends them to the audit log as it goes).
     mutating func takeEvents() -> [RehydrationEvent] {
         defer { events = [] }
-        return events
+        return events + whole.takeEvents()
     }
 }

@@ -70,81 +70,38 @@ struct ProxyService: Sendable {
         let tokenization = agent.tokenization.flatMap(TokenizationScheme.init(rawValue:)) ?? policy.tokenization
         let externalID = try sessionID(request, body: received)
         // Read for the session id above; not sent on unless asked for (ServerConfiguration).
-        let body = configuration.forwardCallMetadata ? received : ChatRequestRewriter.droppingPlatformCallFields(received)
-        let scope = policy.scope == .global ? "global" : "\(agent.id):\(externalID ?? context.requestID)"
+        let body = configuration.forwardCallMetadata ? received : ChatRequestWalker.droppingPlatformCallFields(received)
+        let session = externalID ?? context.requestID
+        let scope = TokenScopes.scope(policy, account: agent.accountID, owner: agent.id, session: session)
         let masker = try runtime.masker(tokenization, policy: policy, scope: scope)
-        let audit = AuditScope(sessionID: externalID ?? context.requestID, agentID: agent.id, policy: policy)
+        let audit = AuditScope(sessionID: session, agentID: agent.id, policy: policy)
 
-        // Detect in every PHI-bearing string of the request at once (one batch for an LLM back
-        // end), then mask each with its own detections.
-        let clock = ContinuousClock()
         var timings: [String: Duration] = [:]
-        var texts: [String] = []
-        var locations: [ChatRequestRewriter.Location] = []
-        _ = ChatRequestRewriter.rewrite(body) { text, location in
-            texts.append(text)
-            locations.append(location)
-            return text
-        }
-
-        // The call's earlier messages come back with every turn: only what is new to the record
-        // is detected and recorded (its events, its vault entries, its counts). The rest was,
-        // when its turn was made durable, and is masked again for the model as it was then.
-        let historyContext = CallHistory.Context(agentID: agent.id, sessionID: audit.sessionID ?? context.requestID,
-                                                 pipeline: state.pipeline.identity, tokenization: tokenization, kid: policy.kid)
-        let keys = zip(texts, locations).map { history.key($0, at: $1, in: historyContext) }
-        let recorded = keys.map(history.recorded)
-        func isRecorded(_ index: Int) -> Bool { index < recorded.count && recorded[index] != nil }
-        func splices(_ index: Int) -> MaskSplices? {
-            guard index < recorded.count, case let .masked(splices)? = recorded[index] else { return nil }
-            return splices
-        }
-        let unmasked = texts.indices.filter { splices($0) == nil }
-
-        let detectStart = clock.now
-        let turn = await detector.detect(unmasked.map { texts[$0] }, pipeline: state.pipeline)
-        timings["detect"] = clock.now - detectStart
-        var detections = [[Detection]?](repeating: nil, count: texts.count)
-        for (index, found) in zip(unmasked, turn.detections) { detections[index] = found }
-
-        let mintStart = clock.now
-        var prepared: [PreparedMask] = []
-        let masked: JSONValue
+        let historyContext = CallHistory.Context(agentID: agent.id, sessionID: session, pipeline: state.pipeline.identity,
+                                                 tokenization: tokenization, kid: policy.kid)
+        let turn: MaskedRequest
         do {
-            masked = try ChatRequestRewriter.rewrite(body) { text, _ in
-                // The rewriter visits the same strings in the same order both times.
-                let index = prepared.count
-                if let splices = splices(index) {
-                    prepared.append(PreparedMask(result: MaskResult(masked: splices.apply(to: text), replacements: [])))
-                } else {
-                    let found = index < detections.count ? detections[index] : nil
-                    prepared.append(try masker.prepare(text, detections: found ?? state.pipeline.detect(text)))
-                }
-                return prepared[index].result.masked
-            }
+            turn = try await RequestMasking(detector: detector, history: history, historyContext: historyContext,
+                                            pipeline: state.pipeline, masker: masker).mask(body)
+        } catch let refusal as RequestRefusal {
+            throw refusal.apiError
         } catch let error as TokenMintError {
             runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")
         }
-        let minting = clock.now - mintStart
-        let fresh = prepared.indices.filter { !isRecorded($0) }
-        let results = fresh.map { prepared[$0].result }
+        timings["detect"] = turn.detecting
+        let minting = turn.minting
+        let masked = turn.body
+        let results = turn.fresh.map { turn.prepared[$0].result }
         var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
-        for index in fresh {
-            events += audit.redactions(prepared[index].result, tokenization: tokenization, field: locations[index].description)
+        for index in turn.fresh {
+            events += audit.redactions(turn.prepared[index].result, tokenization: tokenization, field: turn.texts[index].location.description)
         }
         let payload = policy.audit.logPayloads
-            ? AuditLog.Payload(masked: prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
-        // What the pipeline found without its LLM back end is not kept (as in `DetectionCache`);
-        // a text detected again because of that is kept once the back end has answered for it.
-        let redetected = turn.fallback == nil ? prepared.indices.filter { index in
-            index < recorded.count && recorded[index] == .detectAgain
-        } : []
-        let nowRecorded = (fresh + redetected).map { index -> (key: SHA256Digest, kept: CallHistory.Recorded) in
-            (keys[index], turn.fallback == nil ? .masked(MaskSplices(prepared[index].result)) : .detectAgain)
-        }
-        let commit = TurnCommit(fresh.map { prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy, runtime: runtime,
-                                metrics: metrics, requestID: context.requestID, onDurable: { [history] in
+            ? AuditLog.Payload(masked: turn.prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
+        let nowRecorded = turn.nowRecorded
+        let commit = TurnCommit(turn.fresh.map { turn.prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy,
+                                runtime: runtime, metrics: metrics, requestID: context.requestID, onDurable: { [history] in
                                     history.markRecorded(nowRecorded)
                                 })
         for result in results {
@@ -165,6 +122,7 @@ struct ProxyService: Sendable {
             forwarded = .object(fields.filter { $0.0 != "model" } + [("model", .string(upstream.model))])
         }
         let stream = body["stream"] == .bool(true)
+        let clock = ContinuousClock()
         let authorization = request.headers[.authorization]
         let upstreamStart = clock.now
         let answer: UpstreamResponse
@@ -194,7 +152,7 @@ struct ProxyService: Sendable {
         timings["upstream"] = clock.now - upstreamStart
         // Nothing restored from this turn's tokens leaves before they and its events are durable.
         try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
-        let rehydrator = runtime.rehydrator(kid: policy.kid)
+        let rehydrator = runtime.rehydrator(kid: policy.kid, scope: scope)
 
         switch answer {
         case let .complete(status, answerBytes):
@@ -211,7 +169,7 @@ struct ProxyService: Sendable {
             let restored = await restorer.rehydrate(answerJSON)
             let rehydrateTime = clock.now - rehydrateStart
             timings["rehydrate"] = rehydrateTime
-            try await Self.record(audit.rehydrations(restorer.events), policy: policy, runtime: runtime, metrics: metrics)
+            try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
             let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
             response.headers[Self.sessionHeader] = sessionID
@@ -349,20 +307,14 @@ struct ProxyService: Sendable {
         }
     }
 
-    /// `Masker-Session-Id`, checked: it names a call, so it must be short and printable. Without
-    /// it, the `call.id` Vapi puts in the body (its default `metadataSendMode`) names the call.
-    private func sessionID(_ request: Request, body: JSONValue) throws -> String? {
+    /// `Masker-Session-Id`, checked (`SessionIDs`): it names a call and is written down as it is.
+    /// Without it, the `call.id` Vapi puts in the body (its default `metadataSendMode`) names the
+    /// call when it passes the same check; otherwise the request is its own session.
+    private func sessionID(_ request: Request, body: JSONValue) throws(APIError) -> String? {
         guard let value = request.headers[Self.sessionHeader], !value.isEmpty else {
             guard let id = body["call"]?["id"]?.stringValue else { return nil }
-            return Self.isValidSessionID(id) ? id : nil
+            return SessionIDs.isValid(id) ? id : nil
         }
-        guard Self.isValidSessionID(value) else {
-            throw APIError(.badRequest, "invalid_session_id", "Masker-Session-Id must be 1-200 printable ASCII characters without spaces")
-        }
-        return value
-    }
-
-    static func isValidSessionID(_ value: String) -> Bool {
-        !value.isEmpty && value.count <= 200 && value.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 }
+        return try SessionIDs.check(value, source: "Masker-Session-Id")
     }
 }

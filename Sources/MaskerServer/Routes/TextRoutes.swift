@@ -1,13 +1,24 @@
 import Foundation
 import Hummingbird
 import MaskerCore
+import MaskerStore
 
 /// `/api/v1/detect`, `/mask`, `/rehydrate`: the CLI's text commands over HTTP, under the server's
 /// policy. Request `{"text", "session"?}`; events carry kinds and spans, never the PHI.
+///
+/// Accounts are walls: `/mask` mints in the caller's account (`TokenScopes`: account, `api`,
+/// session), and `/rehydrate` restores only the caller's own tokens, of the session named (and of
+/// the agent named, for a proxied call's tokens). Anyone else's token answers exactly as an unknown
+/// one. Session ids follow the proxy's grammar (`SessionIDs`), or the request is refused before
+/// anything is written.
 struct TextRoutes {
     let runtime: MaskingRuntime
     let configuration: ServerConfiguration
     let detector: TurnDetector
+    let agents: AgentCache
+
+    /// What mints through `/api/v1/mask`, within an account.
+    static let owner = "api"
 
     func register(_ group: RouterGroup<MaskerRequestContext>) {
         group.post("detect") { request, context in try await detect(request, context) }
@@ -17,20 +28,30 @@ struct TextRoutes {
     }
 
     private func text(_ request: Request, _ context: MaskerRequestContext) async throws -> (text: String, body: JSONValue) {
+        let (body, text) = try await body(request, context)
+        guard let text else { throw APIError(.unprocessableContent, "invalid_request", "send {\"text\": \"...\"}") }
+        return (text, body)
+    }
+
+    /// The body, with `text` when it is a string and `session` checked before anything happens.
+    private func body(_ request: Request, _ context: MaskerRequestContext) async throws -> (body: JSONValue, text: String?) {
         _ = try context.requireAccount()
         var request = request
         let (body, _) = try await request.jsonObject(limit: configuration.maxBodyBytes)
-        guard let text = body["text"]?.stringValue else {
-            throw APIError(.unprocessableContent, "invalid_request", "send {\"text\": \"...\"}")
+        _ = try SessionIDs.optional(body)
+        if let value = body["text"], value.stringValue == nil {
+            var error = APIError(.unprocessableContent, "invalid_request", "text must be a string")
+            error.param = "text"
+            throw error
         }
-        return (text, body)
+        return (body, body["text"]?.stringValue)
     }
 
     private func detect(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
         let (text, body) = try await text(request, context)
         let state = runtime.policyState
         let turn = await detector.detect(text, pipeline: state.pipeline)
-        try await recordFallback(turn, session: body["session"]?.stringValue, policy: state.policy)
+        try await recordFallback(turn, session: try SessionIDs.optional(body), policy: state.policy)
         return JSONResponse.make(.object([("events", .array(turn.detections[0].map { detection in
             var fields: [(String, JSONValue)] = [
                 ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
@@ -49,38 +70,60 @@ struct TextRoutes {
         try await runtime.record([audit.detectionFallback(reason: failure.reason)], policy: policy, payload: nil)
     }
 
+    /// `{text, session?}` or `{json, session?}`: `json` is any JSON value, masked as data with each
+    /// key as context and returned with the same shape. The answer names the session the tokens
+    /// were minted in (a new one when none was given): `/rehydrate` needs it.
     private func mask(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let (text, body) = try await text(request, context)
+        let (body, text) = try await body(request, context)
+        let document = body["json"]
+        guard text != nil || document != nil else {
+            throw APIError(.unprocessableContent, "invalid_request", "send {\"text\": \"...\"} or {\"json\": …}")
+        }
         let state = runtime.policyState
         let policy = state.policy
-        let session = body["session"]?.stringValue ?? context.requestID
-        let scope = policy.scope == .global ? "global" : "\(account.id):\(session)"
-        let masker = try runtime.masker(policy.tokenization, policy: policy, scope: scope)
-        let turn = await detector.detect(text, pipeline: state.pipeline)
+        let session = try SessionIDs.optional(body) ?? context.requestID
+        let masker = try runtime.masker(policy.tokenization, policy: policy,
+                                        scope: TokenScopes.scope(policy, account: account.id, owner: Self.owner, session: session))
+        let texts = document.map(JSONDocument.texts) ?? [KeyedValue(plain: text ?? "")]
+        let turn = await detector.detect(texts.map(\.detectionText), pipeline: state.pipeline)
         try await recordFallback(turn, session: session, policy: policy)
-        let result: MaskResult
+        var results: [MaskResult] = []
         do {
-            result = try await masker.mask(text, detections: turn.detections[0])
+            var prepared: [PreparedMask] = []
+            for (keyed, found) in zip(texts, turn.detections) {
+                prepared.append(try masker.prepare(keyed.value, detections: keyed.detections(found, policy: policy)))
+            }
+            try await masker.persist(prepared)
+            results = prepared.map(\.result)
         } catch {
             throw APIError(.serviceUnavailable, "masking_failed", "the text could not be masked: \(error.description)")
         }
         let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
-        try await runtime.record(audit.redactions(result, tokenization: policy.tokenization), policy: policy,
-                                 payload: .init(masked: result.masked, sessionID: session, agentID: nil))
-        return JSONResponse.make(.object([
-            ("masked", .string(result.masked)),
-            ("events", .array(result.replacements.map { replacement in
-                var fields: [(String, JSONValue)] = [
-                    ("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
-                    ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
-                    ("action", .string(replacement.action.rawValue)),
-                ]
-                if let backend = replacement.detection.backend { fields.append(("backend", .string(backend.rawValue))) }
-                return .object(fields)
+        var events: [AuditEvent] = []
+        for (index, result) in results.enumerated() {
+            events += audit.redactions(result, tokenization: policy.tokenization, field: document == nil ? nil : "json#\(index)")
+        }
+        let masked = document.map { JSONDocument.rewrite($0, with: results.map(\.masked)) }
+        try await runtime.record(events, policy: policy,
+                                 payload: .init(masked: masked?.serialized() ?? results[0].masked, sessionID: session, agentID: nil))
+        var answer: [(String, JSONValue)] = masked.map { [("json", $0)] } ?? [("masked", .string(results[0].masked))]
+        answer += [
+            ("events", .array(results.enumerated().flatMap { index, result in
+                result.replacements.map { replacement in
+                    var fields: [(String, JSONValue)] = [
+                        ("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
+                        ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
+                        ("action", .string(replacement.action.rawValue)),
+                    ]
+                    if document != nil { fields.insert(("field", .int(index)), at: 0) }
+                    if let backend = replacement.detection.backend { fields.append(("backend", .string(backend.rawValue))) }
+                    return JSONValue.object(fields)
+                }
             })),
-            ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
-        ]))
+            ("session", .string(session)), ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
+        ]
+        return JSONResponse.make(.object(answer))
     }
 
     /// `{text, policy?, seed?, session?}` → `{text, events}`: one-shot synthesis. `policy` names a
@@ -111,7 +154,7 @@ struct TextRoutes {
         }
         // Without a session, every call of the account shares one ("default"), so a seeded call
         // gives the same text every time, as the CLI does.
-        let session = body["session"]?.stringValue ?? "default"
+        let session = try SessionIDs.optional(body) ?? "default"
         var policy = state.policy
         if let seed { policy.synthetic.seed = seed }
         let sessions = try runtime.syntheticSessions()
@@ -135,11 +178,36 @@ struct TextRoutes {
         ]))
     }
 
+    /// `{text, session, agent_id?}`: restores the caller's own tokens of that session, minted by
+    /// `/mask` or, with `agent_id` (one of the caller's agents), by that agent's proxied turns.
+    /// `session` may be left out only under a `scope: global` policy.
     private func rehydrate(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
         let (text, body) = try await text(request, context)
-        let policy = runtime.policyState.policy
-        let result = await runtime.rehydrator(kid: policy.kid).rehydrate(text)
-        let audit = AuditScope(sessionID: body["session"]?.stringValue, agentID: nil, policy: policy)
+        var policy = runtime.policyState.policy
+        var owner = Self.owner
+        if let agentID = body["agent_id"], agentID != .null {
+            guard let id = agentID.stringValue else { throw APIError.notFound("agent") }
+            let agent: Agent?
+            do {
+                agent = try await agents.agent(id: id)
+            } catch {
+                throw APIError.databaseUnavailable
+            }
+            guard let agent, agent.accountID == account.id else { throw APIError.notFound("agent") }
+            policy = try runtime.policyState(for: agent).policy
+            owner = agent.id
+        }
+        let session = try SessionIDs.optional(body)
+        guard session != nil || policy.scope == .global else {
+            var error = APIError(.unprocessableContent, "invalid_request",
+                                 "session is required: tokens restore only in the session they were minted in (the session /mask answered with, or the call's Masker-Session-Id)")
+            error.param = "session"
+            throw error
+        }
+        let scope = TokenScopes.scope(policy, account: account.id, owner: owner, session: session ?? "")
+        let result = await runtime.rehydrator(kid: policy.kid, scope: scope).rehydrate(text)
+        let audit = AuditScope(sessionID: session, agentID: owner == Self.owner ? nil : owner, policy: policy)
         try await runtime.record(audit.rehydrations(result.events), policy: policy, payload: nil)
         let failed = result.events.filter { if case .failed = $0.outcome { return true } else { return false } }.count
         return JSONResponse.make(.object([

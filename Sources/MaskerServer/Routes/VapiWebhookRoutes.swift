@@ -43,7 +43,7 @@ struct VapiWebhookRoutes {
             ("metadataSendMode", .string("off")),
         ]
         var headers: [(String, JSONValue)] = []
-        if let callID, ProxyService.isValidSessionID(callID) { headers.append((ProxyService.sessionHeader.rawName, .string(callID))) }
+        if let callID, SessionIDs.isValid(callID) { headers.append((ProxyService.sessionHeader.rawName, .string(callID))) }
         if let secret { headers.append((BodySignature.secretHeader.rawName, .string(secret))) }
         if !headers.isEmpty { fields.append(("headers", .object(headers))) }
         // Vapi takes assistant names of up to 40 characters.

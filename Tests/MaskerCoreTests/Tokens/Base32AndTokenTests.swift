@@ -55,7 +55,22 @@ struct TokenScannerTests {
     }
 
     @Test func ignoresLookalikes() {
-        #expect(TokenScanner.matches(in: "XMSK1.PHONE.K.AAAA and MSK1 alone and msk1.phone.k.aaaa and MSK1.PHONE.K.").isEmpty)
+        #expect(TokenScanner.matches(in: "MSK1 alone and msk1.phone.k.aaaa and MSK1.PHONE.K. and MSKV2.PHONE.K.AAAA").isEmpty)
+    }
+
+    /// A token glued to a word (`fax\nMSKV1…`, a tool that escaped a newline), cut by invisible
+    /// characters, or followed by capitals: found all the same, with the invisible characters
+    /// inside the match and the capitals outside a vault token's 26-character body.
+    @Test func findsTokensWhereverTheySit() throws {
+        let body = String(repeating: "A", count: 26)
+        let glued = try #require(TokenScanner.matches(in: "fax\\nMSKV1.FAX.K.\(body)").first)
+        #expect(glued.token?.kind == .fax && glued.start == 5)
+        let split = "call MSKV1.PH\u{200B}ONE.K.\(body.prefix(10))\u{00AD}\(body.dropFirst(10)) now"
+        let match = try #require(TokenScanner.matches(in: split).first)
+        #expect(match.token?.description == "MSKV1.PHONE.K.\(body)")
+        #expect(Array(split.utf8)[match.start..<match.end].count == 14 + 26 + 3 + 2)
+        let followed = try #require(TokenScanner.matches(in: "MSKV1.NAME.K.\(body)XYZ").first)
+        #expect(followed.token?.body == body && followed.end == 13 + 26)
     }
 
     @Test func neverCrashesOnArbitraryText() {

@@ -81,8 +81,11 @@ struct VaultDeterministicSchemeTests {
         let second = try await scheme(store, scope: "call-2").mint("415-555-2671", kind: .phone)
         let asFax = try await scheme(store, scope: "call-1").mint("415-555-2671", kind: .fax)
         #expect(first.body != second.body && first.body != asFax.body)
-        // Any scope restores any token: the scope only decides which token a value gets.
-        #expect(try await scheme(store, scope: "other").restore(second).get() == "415-555-2671")
+        // A token restores in its own scope only; anywhere else it is exactly an unknown token
+        // (another session, another account: `TokenScopes`).
+        #expect(try await scheme(store, scope: "call-2").restore(second).get() == "415-555-2671")
+        #expect(await scheme(store, scope: "other").restore(second) == .failure(.unknownToken))
+        #expect(await scheme(store, scope: "call-1").restore(second) == .failure(.unknownToken))
     }
 
     @Test func unknownForgedAndRotatedTokens() async throws {

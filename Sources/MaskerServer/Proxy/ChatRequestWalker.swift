@@ -1,0 +1,599 @@
+import MaskerCore
+
+/// One text of a request to mask, as `ChatRequestWalker` hands it over.
+struct RequestText {
+    /// The text, with the key it sits under as context when it is data.
+    var keyed: KeyedValue
+    var location: ChatRequestWalker.Location
+    /// For a message's content (a string or a text part): the message's index and role, so a
+    /// number cut between two messages is found (`SplitNumbers`).
+    var message: (index: Int, role: String)?
+}
+
+/// Deny by default, for OpenAI's chat-completions request: every member of the request is either
+/// a structural field of the schema, checked against its documented type and forwarded as it is,
+/// or text, which is handed to the transform (masked). Nothing else exists:
+/// - structural (the allow-list, docs/server.md): `model`, `stream`, sampling numbers, `role` and
+///   `type` words, `tool_choice` modes, booleans, `logit_bias` token ids, `stream_options`,
+///   `service_tier`, `modalities`, JSON-schema keywords and numbers. Words must look like the
+///   schema's lower-case keywords (`RequestShape.keyword`): a name put there is refused, not sent;
+/// - identifiers the model needs unchanged (tool names, tool-call ids, file and audio ids) are
+///   never masked: they must be opaque (`OpaqueID`) or the request is refused;
+/// - prose: message content and text parts, `refusal`, `reasoning_content`, descriptions,
+///   titles, `stop`, `prediction`;
+/// - data, read with each key as context (`JSONFields`, `KeyedValue`): `metadata`, tool-call
+///   arguments and tool results (JSON inside a string, kept valid JSON), `enum`/`default`/
+///   `examples`/`const` of parameter schemas, `user`, `safety_identifier`, `prompt_cache_key`,
+///   and every member the schema does not know, at any depth: a field added tomorrow is masked;
+/// - image URLs keep their host and have their path segments and query values masked; images,
+///   audio and files sent as bytes cannot be read, so they are refused.
+/// A known field of the wrong shape (messages as a string, content as a number, arguments as an
+/// object) is refused before anything is sent (`RequestRefusal`, 400 with the field's path).
+///
+/// Texts are visited in document order, the same order every time, so a first pass can collect
+/// them for detection and a second one write the masked request.
+final class ChatRequestWalker {
+    /// Where a text sits in the request: the top-level field, the element of it (a message's
+    /// index, a tool's) and the text's place among that element's texts, as `messages[3]#0`.
+    /// Made of field names this type knows and numbers only, never of a key or a value from the
+    /// request, so it may go on the record (an audit event's `detail.field`). An unknown top-level
+    /// member is `extra[n]`, n its position.
+    ///
+    /// A voice platform sends the whole conversation on every turn, so the same message comes
+    /// back at the same place; `CallHistory` uses this to tell history from what a turn adds.
+    struct Location: Hashable, Sendable, CustomStringConvertible {
+        var field: String
+        var element: Int?
+        var ordinal: Int
+
+        var description: String { element.map { "\(field)[\($0)]#\(ordinal)" } ?? "\(field)#\(ordinal)" }
+    }
+
+    typealias Transform = (RequestText) throws -> String?
+
+    /// Top-level fields of platform call metadata, which carry the caller's details (Vapi sends
+    /// them to a custom LLM unless told not to) and are no model's parameters.
+    static let platformCallFields: Set<String> = ["call", "customer", "phoneNumber"]
+
+    /// The request without `platformCallFields`.
+    static func droppingPlatformCallFields(_ request: JSONValue) -> JSONValue {
+        guard case let .object(fields) = request, fields.contains(where: { platformCallFields.contains($0.0) }) else { return request }
+        return .object(fields.filter { !platformCallFields.contains($0.0) })
+    }
+
+    /// The request with every text replaced by what `transform` returns for it (nil: unchanged).
+    static func rewrite(_ request: JSONValue, _ transform: @escaping Transform) throws -> JSONValue {
+        try ChatRequestWalker(transform).request(request)
+    }
+
+    /// Checks the request's shape and identifiers, and lists its texts.
+    static func texts(_ request: JSONValue) throws -> [RequestText] {
+        var texts: [RequestText] = []
+        _ = try rewrite(request) { text in
+            texts.append(text)
+            return nil
+        }
+        return texts
+    }
+
+    private let transform: Transform
+    private var field = ""
+    private var element: Int?
+    private var ordinal = 0
+    private var message: (index: Int, role: String)?
+
+    private init(_ transform: @escaping Transform) {
+        self.transform = transform
+    }
+
+    private func begin(_ field: String, element: Int?) {
+        self.field = field
+        self.element = element
+        ordinal = 0
+        message = nil
+    }
+
+    // MARK: - Texts
+
+    private func emit(_ keyed: KeyedValue) throws -> String? {
+        defer { ordinal += 1 }
+        return try transform(RequestText(keyed: keyed, location: Location(field: field, element: element, ordinal: ordinal), message: message))
+    }
+
+    /// A string read as prose; `null` passes.
+    private func prose(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        if value == .null { return value }
+        let text = try RequestShape.string(value, path)
+        return try emit(KeyedValue(plain: text)).map(JSONValue.string) ?? value
+    }
+
+    /// A string read with its key as context; `null` passes.
+    private func keyedText(_ value: JSONValue, key: String, _ path: RequestPath) throws -> JSONValue {
+        if value == .null { return value }
+        let text = try RequestShape.string(value, path)
+        return try emit(KeyedValue(text, key: key)).map(JSONValue.string) ?? value
+    }
+
+    /// Any JSON, every string, key and identifier-like number in it masked with its key as context.
+    private func data(_ value: JSONValue, key: String?) throws -> JSONValue {
+        try JSONFields.rewrite(value, key: key) { keyed, _ in try self.emit(keyed) }
+    }
+
+    /// A name that must stay a name (a schema's property): masked as plain text unless it names a
+    /// kind itself (then it is a key, not PHI).
+    private func keyName(_ name: String) throws -> String {
+        guard FieldKey.kind(name) == nil else { return name }
+        return try emit(KeyedValue(plain: name)) ?? name
+    }
+
+    /// Text that may hold a JSON document (a tool's result): masked as data and kept valid JSON
+    /// when it is one, as prose otherwise.
+    private func proseOrJSON(_ text: String) throws -> String {
+        if let document = Self.jsonDocument(text) {
+            // Data, not a caller's words: no number runs from it into the next message.
+            let saved = message
+            message = nil
+            defer { message = saved }
+            return try data(document, key: nil).serialized()
+        }
+        return try emit(KeyedValue(plain: text)) ?? text
+    }
+
+    static func jsonDocument(_ text: String) -> JSONValue? { JSONDocument.parse(text) }
+
+    /// Function-call arguments: JSON in a string. Masked as data, kept valid JSON; text that does
+    /// not parse is masked as prose.
+    private func arguments(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        if value == .null { return value }
+        let text = try RequestShape.string(value, path)
+        if let document = try? JSONParser.parse(text) {
+            return .string(try data(document, key: nil).serialized())
+        }
+        return try emit(KeyedValue(plain: text)).map(JSONValue.string) ?? value
+    }
+
+    /// The members of an object, each through `member`, unknown ones as data under their key.
+    private func members(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true,
+                         _ member: (String, JSONValue, RequestPath) throws -> JSONValue?) throws -> JSONValue {
+        guard let members = try RequestShape.object(value, path, orNull: orNull) else { return value }
+        return .object(try members.map { key, item in
+            if let known = try member(key, item, path.field(key)) { return (key, known) }
+            return (try keyName(key), try data(item, key: key))
+        })
+    }
+
+    private func elements(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true,
+                          _ element: (JSONValue, Int, RequestPath) throws -> JSONValue) throws -> JSONValue {
+        guard let items = try RequestShape.array(value, path, orNull: orNull) else { return value }
+        return .array(try items.enumerated().map { index, item in try element(item, index, path.index(index)) })
+    }
+
+    // MARK: - The request
+
+    private func request(_ value: JSONValue) throws -> JSONValue {
+        let root = RequestPath()
+        guard case let .object(members) = value else { throw RequestRefusal.shape(root, "a JSON object") }
+        guard members.contains(where: { $0.0 == "messages" }) else {
+            throw RequestRefusal(code: .invalidRequest, path: "messages", message: "messages is required: send the conversation as an array of messages")
+        }
+        var output: [(String, JSONValue)] = []
+        for (position, (key, item)) in members.enumerated() {
+            let path = root.field(key)
+            if Self.topLevel.contains(key) {
+                begin(key, element: nil)
+                output.append((key, try topLevelMember(key, item, path)))
+            } else {
+                // Unknown: data under its key, the key itself masked unless it names a kind.
+                begin("extra", element: position)
+                output.append((try keyName(key), try data(item, key: key)))
+            }
+        }
+        return .object(output)
+    }
+
+    /// The members of the request the schema knows.
+    static let topLevel: Set<String> = Set([
+        "model", "messages", "stream", "logprobs", "parallel_tool_calls", "store", "temperature", "top_p", "presence_penalty",
+        "frequency_penalty", "n", "max_tokens", "max_completion_tokens", "top_logprobs", "seed", "logit_bias", "stop", "user",
+        "safety_identifier", "prompt_cache_key", "metadata", "response_format", "tools", "tool_choice", "functions",
+        "function_call", "stream_options", "service_tier", "reasoning_effort", "verbosity", "modalities", "audio", "prediction",
+        "web_search_options",
+    ]).union(platformCallFields)
+
+    private func topLevelMember(_ key: String, _ item: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        switch key {
+        case "model":
+            try RequestShape.optionalString(item, path)
+            return item // replaced by the agent's model before it is sent
+        case "messages":
+            return try elements(item, path, orNull: false) { message, index, path in
+                begin("messages", element: index)
+                return try self.message(message, index: index, path)
+            }
+        case "stream", "logprobs", "parallel_tool_calls", "store":
+            try RequestShape.bool(item, path)
+            return item
+        case "temperature", "top_p", "presence_penalty", "frequency_penalty":
+            try RequestShape.number(item, path)
+            return item
+        case "n", "max_tokens", "max_completion_tokens", "top_logprobs", "seed":
+            try RequestShape.integer(item, path)
+            return item
+        case "logit_bias":
+            guard let members = try RequestShape.object(item, path) else { return item }
+            for (token, bias) in members {
+                // Keys are token ids: digits only, so nothing else can ride in them.
+                guard !token.isEmpty, token.utf8.count <= 10, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    throw RequestRefusal.shape(path, "an object of token ids (digits) to numbers")
+                }
+                try RequestShape.number(bias, path)
+            }
+            return item
+        case "stop":
+            if case .array = item { return try elements(item, path) { stop, _, path in try prose(stop, path) } }
+            return try prose(item, path)
+        case "user", "safety_identifier", "prompt_cache_key":
+            return try keyedText(item, key: key, path)
+        case "metadata":
+            _ = try RequestShape.object(item, path)
+            return try data(item, key: nil)
+        case _ where Self.platformCallFields.contains(key):
+            return try data(item, key: nil) // the caller's number and name, when kept (MASKER_FORWARD_CALL_METADATA)
+        case "response_format":
+            return try responseFormat(item, path)
+        case "tools":
+            return try elements(item, path) { tool, index, path in
+                begin("tools", element: index)
+                return try self.tool(tool, path)
+            }
+        case "tool_choice":
+            return try toolChoice(item, path)
+        case "functions":
+            return try elements(item, path) { function, index, path in
+                begin("functions", element: index)
+                return try functionDefinition(function, path)
+            }
+        case "function_call":
+            if case .string = item {
+                try RequestShape.keyword(item, path)
+                return item
+            }
+            return try members(item, path) { key, value, path in
+                guard key == "name" else { return nil }
+                try RequestShape.identifier(value, path)
+                return value
+            }
+        case "stream_options":
+            return try members(item, path) { key, value, path in
+                guard key == "include_usage" || key == "include_obfuscation" else { return nil }
+                try RequestShape.bool(value, path)
+                return value
+            }
+        case "service_tier", "reasoning_effort", "verbosity":
+            try RequestShape.keyword(item, path)
+            return item
+        case "modalities":
+            return try elements(item, path) { modality, _, path in
+                try RequestShape.keyword(modality, path, orNull: false)
+                return modality
+            }
+        case "audio":
+            return try members(item, path) { key, value, path in
+                guard key == "voice" || key == "format" else { return nil }
+                try RequestShape.keyword(value, path)
+                return value
+            }
+        case "prediction":
+            return try members(item, path) { key, value, path in
+                switch key {
+                case "type":
+                    try RequestShape.keyword(value, path)
+                    return value
+                case "content": return try content(value, path)
+                default: return nil
+                }
+            }
+        default: // "web_search_options"
+            return try members(item, path) { key, value, path in
+                guard key == "search_context_size" else { return nil } // user_location is data: its city is an address
+                try RequestShape.keyword(value, path)
+                return value
+            }
+        }
+    }
+
+    // MARK: - Messages
+
+    private func message(_ value: JSONValue, index: Int, _ path: RequestPath) throws -> JSONValue {
+        guard case .object = value else { throw RequestRefusal.shape(path, "a message object") }
+        guard let role = value["role"] else { throw RequestRefusal.shape(path.field("role"), "present: every message has a role") }
+        try RequestShape.keyword(role, path.field("role"), orNull: false)
+        let roleName = role.stringValue ?? ""
+        return try members(value, path) { key, item, path in
+            switch key {
+            case "role": return item
+            case "content":
+                message = (index, roleName)
+                defer { message = nil }
+                return try content(item, path)
+            case "name": return try keyedText(item, key: "name", path)
+            case "tool_calls":
+                return try elements(item, path) { call, _, path in try toolCall(call, path) }
+            case "tool_call_id":
+                try RequestShape.identifier(item, path)
+                return item
+            case "function_call":
+                return try functionCall(item, path)
+            case "refusal", "reasoning_content", "reasoning":
+                if case .string = item { return try prose(item, path) }
+                return item == .null ? item : try data(item, key: nil)
+            case "audio":
+                return try members(item, path) { key, value, path in
+                    guard key == "id" else { return nil }
+                    try RequestShape.identifier(value, path)
+                    return value
+                }
+            case "prefix":
+                try RequestShape.bool(item, path)
+                return item
+            default: return nil
+            }
+        }
+    }
+
+    /// A message's content: a string, an array of parts, or null.
+    private func content(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        switch value {
+        case .null: return value
+        case let .string(text): return .string(try proseOrJSON(text))
+        case .array: return try elements(value, path) { part, _, path in try contentPart(part, path) }
+        default: throw RequestRefusal.shape(path, "a string, an array of content parts, or null")
+        }
+    }
+
+    private func contentPart(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        if case let .string(text) = value { return .string(try proseOrJSON(text)) }
+        guard case .object = value else { throw RequestRefusal.shape(path, "a content part object") }
+        return try members(value, path) { key, item, path in
+            switch key {
+            case "type":
+                try RequestShape.keyword(item, path)
+                return item
+            case "text":
+                if case let .string(text) = item { return .string(try proseOrJSON(text)) }
+                return try prose(item, path)
+            case "refusal": return try prose(item, path)
+            case "image_url": return try imageURL(item, path)
+            case "input_audio":
+                throw RequestRefusal(code: .unscannableContent, path: path.description,
+                                     message: "\(path): Masker cannot find PHI in audio, so it does not forward it; send the transcript as text")
+            case "file": return try file(item, path)
+            default: return nil
+            }
+        }
+    }
+
+    private func imageURL(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        if case .string = value { return try url(value, path) }
+        return try members(value, path, orNull: false) { key, item, path in
+            switch key {
+            case "url": return try url(item, path)
+            case "detail":
+                try RequestShape.keyword(item, path)
+                return item
+            default: return nil
+            }
+        }
+    }
+
+    private func url(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        let text = try RequestShape.string(value, path)
+        if text.utf8.prefix(5).map({ $0 | 0x20 }) == Array("data:".utf8) {
+            throw RequestRefusal(code: .unscannableContent, path: path.description,
+                                 message: "\(path): Masker cannot find PHI in an image sent as bytes, so it does not forward it; send an https URL or text")
+        }
+        return .string(try URLMasking.mask(text, prose: { try self.emit(KeyedValue(plain: $0)) },
+                                           keyed: { value, key in try self.emit(KeyedValue(value, key: key)) }))
+    }
+
+    private func file(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        try members(value, path, orNull: false) { key, item, path in
+            switch key {
+            case "file_data":
+                throw RequestRefusal(code: .unscannableContent, path: path.description,
+                                     message: "\(path): Masker cannot find PHI in a file sent as bytes, so it does not forward it; send its text")
+            case "file_id":
+                try RequestShape.identifier(item, path)
+                return item
+            case "filename": return try keyedText(item, key: "filename", path)
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: - Tools
+
+    private func toolCall(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        try members(value, path, orNull: false) { key, item, path in
+            switch key {
+            case "id":
+                try RequestShape.identifier(item, path)
+                return item
+            case "type", "index":
+                if case .int = item { return item }
+                try RequestShape.keyword(item, path)
+                return item
+            case "function": return try functionCall(item, path)
+            case "custom":
+                return try members(item, path) { key, value, path in
+                    switch key {
+                    case "name":
+                        try RequestShape.identifier(value, path)
+                        return value
+                    case "input": return try prose(value, path)
+                    default: return nil
+                    }
+                }
+            default: return nil
+            }
+        }
+    }
+
+    private func functionCall(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        try members(value, path) { key, item, path in
+            switch key {
+            case "name":
+                try RequestShape.identifier(item, path)
+                return item
+            case "arguments": return try arguments(item, path)
+            default: return nil
+            }
+        }
+    }
+
+    private func tool(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        try members(value, path, orNull: false) { key, item, path in
+            switch key {
+            case "type":
+                try RequestShape.keyword(item, path)
+                return item
+            case "function": return try functionDefinition(item, path)
+            case "custom":
+                return try members(item, path) { key, value, path in
+                    switch key {
+                    case "name":
+                        try RequestShape.identifier(value, path)
+                        return value
+                    case "description": return try prose(value, path)
+                    default: return nil
+                    }
+                }
+            default: return nil
+            }
+        }
+    }
+
+    private func functionDefinition(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        try members(value, path, orNull: false) { key, item, path in
+            switch key {
+            case "name":
+                try RequestShape.identifier(item, path, orNull: false)
+                return item
+            case "description": return try prose(item, path)
+            case "parameters": return try schema(item, property: nil, path)
+            case "strict":
+                try RequestShape.bool(item, path)
+                return item
+            default: return nil
+            }
+        }
+    }
+
+    private func toolChoice(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        if case .string = value {
+            try RequestShape.keyword(value, path)
+            return value
+        }
+        return try members(value, path) { key, item, path in
+            switch key {
+            case "type":
+                try RequestShape.keyword(item, path)
+                return item
+            case "function", "custom":
+                return try members(item, path) { key, value, path in
+                    guard key == "name" else { return nil }
+                    try RequestShape.identifier(value, path)
+                    return value
+                }
+            case "allowed_tools":
+                return try members(item, path) { key, value, path in
+                    switch key {
+                    case "mode":
+                        try RequestShape.keyword(value, path)
+                        return value
+                    case "tools": return try elements(value, path) { choice, _, path in try toolChoice(choice, path) }
+                    default: return nil
+                    }
+                }
+            default: return nil
+            }
+        }
+    }
+
+    private func responseFormat(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+        try members(value, path) { key, item, path in
+            switch key {
+            case "type":
+                try RequestShape.keyword(item, path)
+                return item
+            case "json_schema":
+                return try members(item, path) { key, value, path in
+                    switch key {
+                    case "name":
+                        try RequestShape.identifier(value, path)
+                        return value
+                    case "description": return try prose(value, path)
+                    case "schema": return try schema(value, property: nil, path)
+                    case "strict":
+                        try RequestShape.bool(value, path)
+                        return value
+                    default: return nil
+                    }
+                }
+            default: return nil
+            }
+        }
+    }
+
+    // MARK: - JSON schemas (tool parameters, structured outputs)
+
+    /// A JSON schema: property names masked as names (the same name gives the same text in
+    /// `properties` and `required` within a turn, `ProxyService`), descriptions and titles as
+    /// prose, `enum`/`default`/`examples`/`const` as data under the property's name, keywords and
+    /// numbers as they are, unknown members as data.
+    private func schema(_ value: JSONValue, property: String?, _ path: RequestPath) throws -> JSONValue {
+        guard case let .object(members) = value else {
+            if case .bool = value { return value }
+            return try data(value, key: property)
+        }
+        return .object(try members.map { key, item in
+            let path = path.field(key)
+            switch key {
+            case "properties", "patternProperties", "$defs", "definitions", "dependentSchemas":
+                guard case let .object(named) = item else { return (key, try data(item, key: property)) }
+                return (key, .object(try named.map { name, subschema in
+                    (try keyName(name), try schema(subschema, property: name, path))
+                }))
+            case "required":
+                guard case let .array(names) = item else { return (key, try data(item, key: property)) }
+                return (key, .array(try names.map { name in
+                    guard case let .string(text) = name else { return try data(name, key: property) }
+                    return .string(try keyName(text))
+                }))
+            case "description", "title", "$comment":
+                return (key, try prose(item, path))
+            case "enum", "examples", "default", "const":
+                return (key, try data(item, key: property))
+            case "type":
+                if case .array = item {
+                    return (key, try elements(item, path) { type, _, path in
+                        try RequestShape.keyword(type, path, orNull: false)
+                        return type
+                    })
+                }
+                try RequestShape.keyword(item, path, orNull: false)
+                return (key, item)
+            case "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+                 "unevaluatedProperties", "additionalItems":
+                return (key, try schema(item, property: property, path))
+            case "anyOf", "oneOf", "allOf", "prefixItems":
+                return (key, try elements(item, path) { subschema, _, path in try schema(subschema, property: property, path) })
+            default:
+                switch item {
+                case .int, .uint, .double, .bool, .null: return (key, item) // minimum, maxLength, nullable…
+                default: return (try keyName(key), try data(item, key: key))
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,107 @@
+import Crypto
+import MaskerCore
+
+/// A chat request, masked: what goes upstream, and what the turn must record.
+struct MaskedRequest {
+    /// The request with every text masked (its `model` still the caller's).
+    var body: JSONValue
+    /// Every text of the request, in the walker's order, and how each was masked.
+    var texts: [RequestText]
+    var prepared: [PreparedMask]
+    /// Texts not yet on the record (their events and vault entries belong to this turn).
+    var fresh: [Int]
+    /// What `CallHistory` keeps once the turn is durable.
+    var nowRecorded: [(key: SHA256Digest, kept: CallHistory.Recorded)]
+    var fallback: GemmaEndpointFailure?
+    var detecting: Duration
+    var minting: Duration
+}
+
+/// The masking stage of a proxied turn: collect the request's texts (`ChatRequestWalker`, which
+/// refuses a request of the wrong shape before anything happens), detect in those new to the
+/// call's record with their keys as context, find numbers split between messages, mint, and write
+/// the masked request.
+struct RequestMasking {
+    let detector: TurnDetector
+    let history: CallHistory
+    let historyContext: CallHistory.Context
+    let pipeline: DetectionPipeline
+    let masker: Masker
+
+    func mask(_ body: JSONValue) async throws -> MaskedRequest {
+        let clock = ContinuousClock()
+        let texts = try ChatRequestWalker.texts(body)
+        // The call's earlier messages come back with every turn: only what is new to the record
+        // is detected and recorded. The rest was, when its turn was made durable, and is masked
+        // again for the model as it was then.
+        let keys = texts.map { history.key($0.keyed.detectionText, at: $0.location, in: historyContext) }
+        let recorded = keys.map(history.recorded)
+
+        let detectStart = clock.now
+        let joins = splitNumbers(texts)
+        func splices(_ index: Int) -> MaskSplices? {
+            guard joins[index] == nil, case let .masked(splices)? = recorded[index] else { return nil }
+            return splices
+        }
+        let unmasked = texts.indices.filter { splices($0) == nil }
+        let turn = await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline)
+        var detections = [[Detection]?](repeating: nil, count: texts.count)
+        for (index, found) in zip(unmasked, turn.detections) {
+            detections[index] = SplitNumbers.merge(texts[index].keyed.detections(found, policy: pipeline.policy), joins[index] ?? [])
+        }
+        let detecting = clock.now - detectStart
+
+        let mintStart = clock.now
+        // The same text twice in a turn is masked once, so it reads the same in both places (a
+        // property in `properties` and in `required`, under a scheme whose tokens differ per mint).
+        var memo: [String: Int] = [:]
+        var prepared: [PreparedMask] = []
+        for index in texts.indices {
+            let text = texts[index].keyed
+            if let splices = splices(index) {
+                prepared.append(PreparedMask(result: MaskResult(masked: splices.apply(to: text.value), replacements: [])))
+            } else if joins[index] == nil, let first = memo[text.detectionText] {
+                prepared.append(PreparedMask(result: prepared[first].result)) // its vault entries are the first's
+            } else {
+                memo[text.detectionText] = index
+                prepared.append(try masker.prepare(text.value, detections: detections[index] ?? []))
+            }
+        }
+        var visited = 0
+        let masked = try ChatRequestWalker.rewrite(body) { text in
+            defer { visited += 1 }
+            let output = prepared[visited].result.masked
+            return output == text.keyed.value ? nil : output
+        }
+        let minting = clock.now - mintStart
+
+        let fresh = texts.indices.filter { recorded[$0] == nil || joins[$0] != nil }
+        // What the pipeline found without its LLM back end is not kept (as in `DetectionCache`);
+        // a text detected again because of that is kept once the back end has answered for it.
+        let redetected = turn.fallback == nil ? texts.indices.filter { recorded[$0] == .detectAgain } : []
+        let nowRecorded = (fresh + redetected).map { index -> (key: SHA256Digest, kept: CallHistory.Recorded) in
+            (keys[index], turn.fallback == nil ? .masked(MaskSplices(prepared[index].result)) : .detectAgain)
+        }
+        return MaskedRequest(body: masked, texts: texts, prepared: prepared, fresh: fresh, nowRecorded: nowRecorded,
+                             fallback: turn.fallback, detecting: detecting, minting: minting)
+    }
+
+    /// For each text, what a number running into or out of it adds (`SplitNumbers`): between
+    /// consecutive texts of messages' content, in one message or in two messages of one role.
+    private func splitNumbers(_ texts: [RequestText]) -> [[Detection]?] {
+        var joins = [[Detection]?](repeating: nil, count: texts.count)
+        var previous: Int?
+        for index in texts.indices {
+            guard let message = texts[index].message, texts[index].keyed.context == nil else { continue }
+            defer { previous = index }
+            guard let before = previous, let earlier = texts[before].message,
+                  earlier.role == message.role, message.index - earlier.index <= 1,
+                  SplitNumbers.mayJoin(texts[before].keyed.value, texts[index].keyed.value) else { continue }
+            let (first, second) = SplitNumbers.crossing(texts[before].keyed.value, texts[index].keyed.value) { pipeline.detect($0) }
+            guard !first.isEmpty || !second.isEmpty else { continue }
+            joins[before] = SplitNumbers.merge(joins[before] ?? [], first)
+            joins[index] = SplitNumbers.merge(joins[index] ?? [], second)
+        }
+        return joins
+    }
+}
