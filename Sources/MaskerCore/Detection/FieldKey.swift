@@ -24,10 +24,16 @@ public enum FieldKey {
                     current = ""
                 }
                 current.append(contentsOf: character.lowercased())
+            } else if character.isNumber {
+                // A run of digits is one word ("line1" is "line 1").
+                if let last = previous, last.isNumber { words[words.count - 1].append(character) } else {
+                    if !current.isEmpty { words.append(current) }
+                    current = ""
+                    words.append(String(character))
+                }
             } else {
                 if !current.isEmpty { words.append(current) }
                 current = ""
-                if character.isNumber { words.append(String(character)) }
             }
             previous = character
         }
@@ -48,25 +54,49 @@ public enum FieldKey {
     public static func kind(_ key: String) -> EntityKind? {
         var words = words(key)
         guard !words.isEmpty else { return nil }
-        if let kind = kind(words) { return kind }
+        if let kind = joined[words.joined()] ?? kind(words) { return kind }
         // A list of values under a plural key: "phones", "emails", "addresses".
         guard let last = words.last, last.count > 3, last.hasSuffix("s") else { return nil }
         words[words.count - 1] = String(last.dropLast(last.hasSuffix("sses") || last.hasSuffix("xes") ? 2 : 1))
         return kind(words)
     }
 
+    /// The phrase must end the key ("patient_phone" is a phone, "patient_status" no name), or come
+    /// just before a word that only says how the value is written ("mrn_value", "phone_number_e164").
     private static func kind(_ words: [String]) -> EntityKind? {
-        if let kind = joined[words.joined()] { return kind }
-        for length in stride(from: min(4, words.count), through: 1, by: -1) {
-            // Later words name the value ("patient_phone" is a phone): search from the end.
-            for start in stride(from: words.count - length, through: 0, by: -1) {
-                let phrase = words[start..<(start + length)].joined(separator: " ")
-                guard let kind = phrases[phrase] else { continue }
+        var ends = [words.count]
+        if words.count > 1, genericSuffixes.contains(words[words.count - 1]) { ends.append(words.count - 1) }
+        for end in ends {
+            for length in stride(from: min(4, end), through: 1, by: -1) {
+                let start = end - length
+                guard let kind = phrases[words[start..<end].joined(separator: " ")] else { continue }
                 if kind == .name, start > 0, notPersons.contains(words[start - 1]) { return nil }
                 return kind
             }
         }
         return nil
+    }
+
+    /// Words after a kind that name how its value is written, not another thing.
+    static let genericSuffixes: Set<String> = [
+        "value", "text", "str", "string", "raw", "formatted", "e164", "display", "masked", "full", "primary", "secondary",
+        "1", "2", "3", "main", "alt", "other",
+    ]
+
+    /// Kinds a key may sharpen: a value a recognizer calls a date, under `dob`, is a date of birth.
+    public static func sameFamily(_ a: EntityKind, _ b: EntityKind) -> Bool {
+        family(a) == family(b)
+    }
+
+    private static func family(_ kind: EntityKind) -> Int {
+        switch kind {
+        case .dob, .date, .age: return 0
+        case .phone, .fax: return 1
+        case .mrn, .healthPlan, .account, .otherID, .license, .device, .vehicle, .ssn: return 2
+        case .name: return 3
+        case .address: return 4
+        case .email, .url, .ipAddress: return 5
+        }
     }
 
     /// "file name", "tool name", "drug name": a name, but not a person's.

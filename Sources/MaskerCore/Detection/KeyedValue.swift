@@ -46,7 +46,15 @@ public struct KeyedValue: Sendable, Equatable {
             return moved
         }
         guard let kind, policy.entities[kind]?.enabled == true, let whole = wholeValueSpan else { return detections }
-        if detections.contains(where: { $0.start <= whole.start && $0.end >= whole.end }) { return detections }
+        if let covering = detections.firstIndex(where: { $0.start <= whole.start && $0.end >= whole.end }) {
+            // Found whole already: the key sharpens a kind of its family (a date under `dob` is a
+            // date of birth, an identifier under `ssn` an SSN) and settles the tagger's guess
+            // between a name and a place (`city`); it never overrules a shaped identifier of
+            // another family (an email under `contact`).
+            let found = detections[covering]
+            if found.kind != kind, FieldKey.sameFamily(found.kind, kind) || found.pass == .gemma { detections[covering].kind = kind }
+            return detections
+        }
         // The largest detection inside names the kind when it covers most of the value (an email
         // under "contact"); otherwise the key does.
         let inside = detections.filter { $0.start < whole.end && $0.end > whole.start }

@@ -164,7 +164,10 @@ import Testing
             let spoken = "four one five five five five two six seven one"
             let tokens = try await scheme.mint([MintRequest(spoken, kind: .phone), MintRequest("Søren Ødegård", kind: .name)])
             let other = try await vault.reopen()
-            let later = VaultDeterministicScheme(kid: "K", keyRing: Self.ring, store: other, scope: "another-call")
+            // The store keeps each entry's scope: another scope's reader finds nothing.
+            #expect(await VaultDeterministicScheme(kid: "K", keyRing: Self.ring, store: other, scope: "another-call").restore(tokens[0])
+                == .failure(.unknownToken))
+            let later = VaultDeterministicScheme(kid: "K", keyRing: Self.ring, store: other, scope: "call")
             #expect(try await later.restore(tokens[0]).get() == spoken)
             #expect(try await later.restore(tokens[1]).get() == "Søren Ødegård")
             let hash = VaultDeterministicScheme.subjectHash(ValueNormalizer.normalize("(415) 555-2671", kind: .phone), kind: .phone,
