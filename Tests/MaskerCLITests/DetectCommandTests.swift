@@ -167,4 +167,24 @@ struct DetectCommandTests {
         #expect(slow.count == 2)
         #expect(!result.all.contains("219-45-6789"))
     }
+
+    /// Consecutive batch lines of one session are one conversation: a number said across two of
+    /// them is found in both; lines of other sessions are not joined.
+    @Test func aNumberSaidAcrossTwoBatchLinesOfOneSessionIsFoundInBoth() throws {
+        let input = """
+        {"id": 1, "text": "my number is four one five five five five", "session": "call-a"}
+        {"id": 2, "text": "two six seven one", "session": "call-a"}
+        {"id": 3, "text": "my number is four one five five five five", "session": "call-b"}
+        {"id": 4, "text": "two six seven one", "session": "call-c"}
+        """
+        let result = try MaskerProcess.run(["detect", "--batch", "-"], stdin: input)
+        #expect(result.code == 0, "\(result.all)")
+        let kinds = result.stdout.split(separator: "\n").map { line -> [String] in
+            let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            return ((object?["events"] as? [[String: Any]]) ?? []).compactMap { $0["kind"] as? String }
+        }
+        #expect(kinds.count == 4)
+        #expect(kinds[0].contains("PHONE") && kinds[1].contains("PHONE"), "\(kinds)")
+        #expect(!kinds[3].contains("PHONE"), "\(kinds)")
+    }
 }

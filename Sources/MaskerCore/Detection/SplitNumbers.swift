@@ -51,26 +51,40 @@ public enum SplitNumbers {
         return (kept + added).sorted { $0.start < $1.start }
     }
 
-    /// The first or last run of letters and digits, lower case; nil when there is none.
+    /// The first or last run of letters and digits, lower case; nil when there is none. Walks
+    /// the scalars from that end only: every message of every proxied turn is asked.
     static func edgeWord(_ text: String, atEnd: Bool) -> String? {
-        let scalars = Array(text.unicodeScalars)
-        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
-        if atEnd {
-            var end = scalars.count
-            while end > 0, !isWordScalar(scalars[end - 1]) {
-                // A sentence that ended ("…five five five.") ends its number too.
-                if scalars[end - 1] == "." || scalars[end - 1] == "?" || scalars[end - 1] == "!" { return nil }
-                end -= 1
-            }
-            var start = end
-            while start > 0, isWordScalar(scalars[start - 1]) { start -= 1 }
-            return start < end ? String(String.UnicodeScalarView(scalars[start..<end])).lowercased() : nil
+        let scalars = text.unicodeScalars
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? (scalar.value | 0x20 >= 97 && scalar.value | 0x20 <= 122) || (scalar.value >= 48 && scalar.value <= 57)
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
         }
-        var start = 0
-        while start < scalars.count, !isWordScalar(scalars[start]) { start += 1 }
-        var end = start
-        while end < scalars.count, isWordScalar(scalars[end]) { end += 1 }
-        return start < end ? String(String.UnicodeScalarView(scalars[start..<end])).lowercased() : nil
+        var word = String.UnicodeScalarView()
+        if atEnd {
+            var index = scalars.endIndex
+            while index > scalars.startIndex {
+                let previous = scalars.index(before: index)
+                let scalar = scalars[previous]
+                if isWordScalar(scalar) { break }
+                // A sentence that ended ("…five five five.") ends its number too.
+                if scalar == "." || scalar == "?" || scalar == "!" { return nil }
+                index = previous
+            }
+            var start = index
+            while start > scalars.startIndex, isWordScalar(scalars[scalars.index(before: start)]), word.count < 32 {
+                start = scalars.index(before: start)
+                word.append(scalars[start])
+            }
+            guard !word.isEmpty else { return nil }
+            return String(String.UnicodeScalarView(word.reversed())).lowercased()
+        }
+        var index = scalars.startIndex
+        while index < scalars.endIndex, !isWordScalar(scalars[index]) { index = scalars.index(after: index) }
+        while index < scalars.endIndex, isWordScalar(scalars[index]), word.count < 32 {
+            word.append(scalars[index])
+            index = scalars.index(after: index)
+        }
+        return word.isEmpty ? nil : String(word).lowercased()
     }
 
     static func isNumeric(_ word: String) -> Bool {

@@ -48,12 +48,23 @@ public enum TokenScanner {
     /// Whether "MSK" may occur, visibly or split by invisible characters: the cheap test that
     /// lets token-free text skip the scan.
     public static func mayContainToken(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer(mayContainToken)
+    }
+
+    /// `mayContainToken` on a string's own bytes, without copying them (every string of every
+    /// answer is asked).
+    public static func mayContainToken(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8(mayContainToken)
+    }
+
+    static func mayContainToken(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         var sawM = false, sawInvisibleCandidate = false
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 77 {
-                if index + 2 < bytes.count, startsWithMSK(bytes, at: index) { return true }
+                if index + 2 < bytes.count, bytes[index + 1] == 83, bytes[index + 2] == 75 { return true }
                 sawM = true
             } else if byte >= 0x80 || (byte < 0x20 && byte != 9 && byte != 10 && byte != 13) || byte == 0x7F {
                 sawInvisibleCandidate = true

@@ -101,16 +101,16 @@ final class ChatRequestWalker {
     }
 
     /// A string read as prose; `null` passes.
-    private func prose(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+    private func prose(_ value: JSONValue) throws -> JSONValue {
         if value == .null { return value }
-        let text = try RequestShape.string(value, path)
+        let text = try RequestShape.string(value)
         return try emit(KeyedValue(plain: text)).map(JSONValue.string) ?? value
     }
 
     /// A string read with its key as context; `null` passes.
-    private func keyedText(_ value: JSONValue, key: String, _ path: RequestPath) throws -> JSONValue {
+    private func keyedText(_ value: JSONValue, key: String) throws -> JSONValue {
         if value == .null { return value }
-        let text = try RequestShape.string(value, path)
+        let text = try RequestShape.string(value)
         return try emit(KeyedValue(text, key: key)).map(JSONValue.string) ?? value
     }
 
@@ -143,9 +143,9 @@ final class ChatRequestWalker {
 
     /// Function-call arguments: JSON in a string. Masked as data, kept valid JSON; text that does
     /// not parse is masked as prose.
-    private func arguments(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+    private func arguments(_ value: JSONValue) throws -> JSONValue {
         if value == .null { return value }
-        let text = try RequestShape.string(value, path)
+        let text = try RequestShape.string(value)
         if let document = try? JSONParser.parse(text) {
             return .string(try data(document, key: nil).serialized())
         }
@@ -153,35 +153,49 @@ final class ChatRequestWalker {
     }
 
     /// The members of an object, each through `member`, unknown ones as data under their key.
-    private func members(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true,
-                         _ member: (String, JSONValue, RequestPath) throws -> JSONValue?) throws -> JSONValue {
-        guard let members = try RequestShape.object(value, path, orNull: orNull) else { return value }
+    private func members(_ value: JSONValue, orNull: Bool = true,
+                         _ member: (String, JSONValue) throws -> JSONValue?) throws -> JSONValue {
+        guard let members = try RequestShape.object(value, orNull: orNull) else { return value }
         return .object(try members.map { key, item in
-            if let known = try member(key, item, path.field(key)) { return (key, known) }
+            let known: JSONValue?
+            do {
+                known = try member(key, item)
+            } catch let refusal as RequestRefusal {
+                throw refusal.at("." + key) // a key the schema knows: only those can be refused
+            }
+            if let known { return (key, known) }
             return (try keyName(key), try data(item, key: key))
         })
     }
 
-    private func elements(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true,
-                          _ element: (JSONValue, Int, RequestPath) throws -> JSONValue) throws -> JSONValue {
-        guard let items = try RequestShape.array(value, path, orNull: orNull) else { return value }
-        return .array(try items.enumerated().map { index, item in try element(item, index, path.index(index)) })
+    private func elements(_ value: JSONValue, orNull: Bool = true,
+                          _ element: (JSONValue, Int) throws -> JSONValue) throws -> JSONValue {
+        guard let items = try RequestShape.array(value, orNull: orNull) else { return value }
+        return .array(try items.enumerated().map { index, item in
+            do {
+                return try element(item, index)
+            } catch let refusal as RequestRefusal {
+                throw refusal.at("[\(index)]")
+            }
+        })
     }
 
     // MARK: - The request
 
     private func request(_ value: JSONValue) throws -> JSONValue {
-        let root = RequestPath()
-        guard case let .object(members) = value else { throw RequestRefusal.shape(root, "a JSON object") }
+        guard case let .object(members) = value else { throw RequestRefusal.shape("a JSON object") }
         guard members.contains(where: { $0.0 == "messages" }) else {
-            throw RequestRefusal(code: .invalidRequest, path: "messages", message: "messages is required: send the conversation as an array of messages")
+            throw RequestRefusal(.invalidRequest, "is required: send the conversation as an array of messages").at("messages")
         }
         var output: [(String, JSONValue)] = []
         for (position, (key, item)) in members.enumerated() {
-            let path = root.field(key)
             if Self.topLevel.contains(key) {
                 begin(key, element: nil)
-                output.append((key, try topLevelMember(key, item, path)))
+                do {
+                    output.append((key, try topLevelMember(key, item)))
+                } catch let refusal as RequestRefusal {
+                    throw refusal.at(key)
+                }
             } else {
                 // Unknown: data under its key, the key itself masked unless it names a kind.
                 begin("extra", element: position)
@@ -200,103 +214,103 @@ final class ChatRequestWalker {
         "web_search_options",
     ]).union(platformCallFields)
 
-    private func topLevelMember(_ key: String, _ item: JSONValue, _ path: RequestPath) throws -> JSONValue {
+    private func topLevelMember(_ key: String, _ item: JSONValue) throws -> JSONValue {
         switch key {
         case "model":
-            try RequestShape.optionalString(item, path)
+            try RequestShape.optionalString(item)
             return item // replaced by the agent's model before it is sent
         case "messages":
-            return try elements(item, path, orNull: false) { message, index, path in
+            return try elements(item, orNull: false) { message, index in
                 begin("messages", element: index)
-                return try self.message(message, index: index, path)
+                return try self.message(message, index: index)
             }
         case "stream", "logprobs", "parallel_tool_calls", "store":
-            try RequestShape.bool(item, path)
+            try RequestShape.bool(item)
             return item
         case "temperature", "top_p", "presence_penalty", "frequency_penalty":
-            try RequestShape.number(item, path)
+            try RequestShape.number(item)
             return item
         case "n", "max_tokens", "max_completion_tokens", "top_logprobs", "seed":
-            try RequestShape.integer(item, path)
+            try RequestShape.integer(item)
             return item
         case "logit_bias":
-            guard let members = try RequestShape.object(item, path) else { return item }
+            guard let members = try RequestShape.object(item) else { return item }
             for (token, bias) in members {
                 // Keys are token ids: digits only, so nothing else can ride in them.
                 guard !token.isEmpty, token.utf8.count <= 10, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                    throw RequestRefusal.shape(path, "an object of token ids (digits) to numbers")
+                    throw RequestRefusal.shape("an object of token ids (digits) to numbers")
                 }
-                try RequestShape.number(bias, path)
+                try RequestShape.number(bias)
             }
             return item
         case "stop":
-            if case .array = item { return try elements(item, path) { stop, _, path in try prose(stop, path) } }
-            return try prose(item, path)
+            if case .array = item { return try elements(item) { stop, _ in try prose(stop) } }
+            return try prose(item)
         case "user", "safety_identifier", "prompt_cache_key":
-            return try keyedText(item, key: key, path)
+            return try keyedText(item, key: key)
         case "metadata":
-            _ = try RequestShape.object(item, path)
+            _ = try RequestShape.object(item)
             return try data(item, key: nil)
         case _ where Self.platformCallFields.contains(key):
             return try data(item, key: nil) // the caller's number and name, when kept (MASKER_FORWARD_CALL_METADATA)
         case "response_format":
-            return try responseFormat(item, path)
+            return try responseFormat(item)
         case "tools":
-            return try elements(item, path) { tool, index, path in
+            return try elements(item) { tool, index in
                 begin("tools", element: index)
-                return try self.tool(tool, path)
+                return try self.tool(tool)
             }
         case "tool_choice":
-            return try toolChoice(item, path)
+            return try toolChoice(item)
         case "functions":
-            return try elements(item, path) { function, index, path in
+            return try elements(item) { function, index in
                 begin("functions", element: index)
-                return try functionDefinition(function, path)
+                return try functionDefinition(function)
             }
         case "function_call":
             if case .string = item {
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
             }
-            return try members(item, path) { key, value, path in
+            return try members(item) { key, value in
                 guard key == "name" else { return nil }
-                try RequestShape.identifier(value, path)
+                try RequestShape.identifier(value)
                 return value
             }
         case "stream_options":
-            return try members(item, path) { key, value, path in
+            return try members(item) { key, value in
                 guard key == "include_usage" || key == "include_obfuscation" else { return nil }
-                try RequestShape.bool(value, path)
+                try RequestShape.bool(value)
                 return value
             }
         case "service_tier", "reasoning_effort", "verbosity":
-            try RequestShape.keyword(item, path)
+            try RequestShape.keyword(item)
             return item
         case "modalities":
-            return try elements(item, path) { modality, _, path in
-                try RequestShape.keyword(modality, path, orNull: false)
+            return try elements(item) { modality, _ in
+                try RequestShape.keyword(modality, orNull: false)
                 return modality
             }
         case "audio":
-            return try members(item, path) { key, value, path in
+            return try members(item) { key, value in
                 guard key == "voice" || key == "format" else { return nil }
-                try RequestShape.keyword(value, path)
+                try RequestShape.keyword(value)
                 return value
             }
         case "prediction":
-            return try members(item, path) { key, value, path in
+            return try members(item) { key, value in
                 switch key {
                 case "type":
-                    try RequestShape.keyword(value, path)
+                    try RequestShape.keyword(value)
                     return value
-                case "content": return try content(value, path)
+                case "content": return try content(value)
                 default: return nil
                 }
             }
         default: // "web_search_options"
-            return try members(item, path) { key, value, path in
+            return try members(item) { key, value in
                 guard key == "search_context_size" else { return nil } // user_location is data: its city is an address
-                try RequestShape.keyword(value, path)
+                try RequestShape.keyword(value)
                 return value
             }
         }
@@ -304,37 +318,41 @@ final class ChatRequestWalker {
 
     // MARK: - Messages
 
-    private func message(_ value: JSONValue, index: Int, _ path: RequestPath) throws -> JSONValue {
-        guard case .object = value else { throw RequestRefusal.shape(path, "a message object") }
-        guard let role = value["role"] else { throw RequestRefusal.shape(path.field("role"), "present: every message has a role") }
-        try RequestShape.keyword(role, path.field("role"), orNull: false)
+    private func message(_ value: JSONValue, index: Int) throws -> JSONValue {
+        guard case .object = value else { throw RequestRefusal.shape("a message object") }
+        guard let role = value["role"] else { throw RequestRefusal(.invalidRequest, "is required: every message has a role").at(".role") }
+        do {
+            try RequestShape.keyword(role, orNull: false)
+        } catch {
+            throw error.at(".role")
+        }
         let roleName = role.stringValue ?? ""
-        return try members(value, path) { key, item, path in
+        return try members(value) { key, item in
             switch key {
             case "role": return item
             case "content":
                 message = (index, roleName)
                 defer { message = nil }
-                return try content(item, path)
-            case "name": return try keyedText(item, key: "name", path)
+                return try content(item)
+            case "name": return try keyedText(item, key: "name")
             case "tool_calls":
-                return try elements(item, path) { call, _, path in try toolCall(call, path) }
+                return try elements(item) { call, _ in try toolCall(call) }
             case "tool_call_id":
-                try RequestShape.identifier(item, path)
+                try RequestShape.identifier(item)
                 return item
             case "function_call":
-                return try functionCall(item, path)
+                return try functionCall(item)
             case "refusal", "reasoning_content", "reasoning":
-                if case .string = item { return try prose(item, path) }
+                if case .string = item { return try prose(item) }
                 return item == .null ? item : try data(item, key: nil)
             case "audio":
-                return try members(item, path) { key, value, path in
+                return try members(item) { key, value in
                     guard key == "id" else { return nil }
-                    try RequestShape.identifier(value, path)
+                    try RequestShape.identifier(value)
                     return value
                 }
             case "prefix":
-                try RequestShape.bool(item, path)
+                try RequestShape.bool(item)
                 return item
             default: return nil
             }
@@ -342,70 +360,67 @@ final class ChatRequestWalker {
     }
 
     /// A message's content: a string, an array of parts, or null.
-    private func content(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+    private func content(_ value: JSONValue) throws -> JSONValue {
         switch value {
         case .null: return value
         case let .string(text): return .string(try proseOrJSON(text))
-        case .array: return try elements(value, path) { part, _, path in try contentPart(part, path) }
-        default: throw RequestRefusal.shape(path, "a string, an array of content parts, or null")
+        case .array: return try elements(value) { part, _ in try contentPart(part) }
+        default: throw RequestRefusal.shape("a string, an array of content parts, or null")
         }
     }
 
-    private func contentPart(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+    private func contentPart(_ value: JSONValue) throws -> JSONValue {
         if case let .string(text) = value { return .string(try proseOrJSON(text)) }
-        guard case .object = value else { throw RequestRefusal.shape(path, "a content part object") }
-        return try members(value, path) { key, item, path in
+        guard case .object = value else { throw RequestRefusal.shape("a content part object") }
+        return try members(value) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
             case "text":
                 if case let .string(text) = item { return .string(try proseOrJSON(text)) }
-                return try prose(item, path)
-            case "refusal": return try prose(item, path)
-            case "image_url": return try imageURL(item, path)
+                return try prose(item)
+            case "refusal": return try prose(item)
+            case "image_url": return try imageURL(item)
             case "input_audio":
-                throw RequestRefusal(code: .unscannableContent, path: path.description,
-                                     message: "\(path): Masker cannot find PHI in audio, so it does not forward it; send the transcript as text")
-            case "file": return try file(item, path)
+                throw RequestShape.unscannable("audio")
+            case "file": return try file(item)
             default: return nil
             }
         }
     }
 
-    private func imageURL(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        if case .string = value { return try url(value, path) }
-        return try members(value, path, orNull: false) { key, item, path in
+    private func imageURL(_ value: JSONValue) throws -> JSONValue {
+        if case .string = value { return try url(value) }
+        return try members(value, orNull: false) { key, item in
             switch key {
-            case "url": return try url(item, path)
+            case "url": return try url(item)
             case "detail":
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
             default: return nil
             }
         }
     }
 
-    private func url(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        let text = try RequestShape.string(value, path)
+    private func url(_ value: JSONValue) throws -> JSONValue {
+        let text = try RequestShape.string(value)
         if text.utf8.prefix(5).map({ $0 | 0x20 }) == Array("data:".utf8) {
-            throw RequestRefusal(code: .unscannableContent, path: path.description,
-                                 message: "\(path): Masker cannot find PHI in an image sent as bytes, so it does not forward it; send an https URL or text")
+            throw RequestShape.unscannable("an image sent as bytes")
         }
         return .string(try URLMasking.mask(text, prose: { try self.emit(KeyedValue(plain: $0)) },
                                            keyed: { value, key in try self.emit(KeyedValue(value, key: key)) }))
     }
 
-    private func file(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        try members(value, path, orNull: false) { key, item, path in
+    private func file(_ value: JSONValue) throws -> JSONValue {
+        try members(value, orNull: false) { key, item in
             switch key {
             case "file_data":
-                throw RequestRefusal(code: .unscannableContent, path: path.description,
-                                     message: "\(path): Masker cannot find PHI in a file sent as bytes, so it does not forward it; send its text")
+                throw RequestShape.unscannable("a file sent as bytes")
             case "file_id":
-                try RequestShape.identifier(item, path)
+                try RequestShape.identifier(item)
                 return item
-            case "filename": return try keyedText(item, key: "filename", path)
+            case "filename": return try keyedText(item, key: "filename")
             default: return nil
             }
         }
@@ -413,24 +428,24 @@ final class ChatRequestWalker {
 
     // MARK: - Tools
 
-    private func toolCall(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        try members(value, path, orNull: false) { key, item, path in
+    private func toolCall(_ value: JSONValue) throws -> JSONValue {
+        try members(value, orNull: false) { key, item in
             switch key {
             case "id":
-                try RequestShape.identifier(item, path)
+                try RequestShape.identifier(item)
                 return item
             case "type", "index":
                 if case .int = item { return item }
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
-            case "function": return try functionCall(item, path)
+            case "function": return try functionCall(item)
             case "custom":
-                return try members(item, path) { key, value, path in
+                return try members(item) { key, value in
                     switch key {
                     case "name":
-                        try RequestShape.identifier(value, path)
+                        try RequestShape.identifier(value)
                         return value
-                    case "input": return try prose(value, path)
+                    case "input": return try prose(value)
                     default: return nil
                     }
                 }
@@ -439,32 +454,32 @@ final class ChatRequestWalker {
         }
     }
 
-    private func functionCall(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        try members(value, path) { key, item, path in
+    private func functionCall(_ value: JSONValue) throws -> JSONValue {
+        try members(value) { key, item in
             switch key {
             case "name":
-                try RequestShape.identifier(item, path)
+                try RequestShape.identifier(item)
                 return item
-            case "arguments": return try arguments(item, path)
+            case "arguments": return try arguments(item)
             default: return nil
             }
         }
     }
 
-    private func tool(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        try members(value, path, orNull: false) { key, item, path in
+    private func tool(_ value: JSONValue) throws -> JSONValue {
+        try members(value, orNull: false) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
-            case "function": return try functionDefinition(item, path)
+            case "function": return try functionDefinition(item)
             case "custom":
-                return try members(item, path) { key, value, path in
+                return try members(item) { key, value in
                     switch key {
                     case "name":
-                        try RequestShape.identifier(value, path)
+                        try RequestShape.identifier(value)
                         return value
-                    case "description": return try prose(value, path)
+                    case "description": return try prose(value)
                     default: return nil
                     }
                 }
@@ -473,45 +488,45 @@ final class ChatRequestWalker {
         }
     }
 
-    private func functionDefinition(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        try members(value, path, orNull: false) { key, item, path in
+    private func functionDefinition(_ value: JSONValue) throws -> JSONValue {
+        try members(value, orNull: false) { key, item in
             switch key {
             case "name":
-                try RequestShape.identifier(item, path, orNull: false)
+                try RequestShape.identifier(item, orNull: false)
                 return item
-            case "description": return try prose(item, path)
-            case "parameters": return try schema(item, property: nil, path)
+            case "description": return try prose(item)
+            case "parameters": return try schema(item, property: nil)
             case "strict":
-                try RequestShape.bool(item, path)
+                try RequestShape.bool(item)
                 return item
             default: return nil
             }
         }
     }
 
-    private func toolChoice(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
+    private func toolChoice(_ value: JSONValue) throws -> JSONValue {
         if case .string = value {
-            try RequestShape.keyword(value, path)
+            try RequestShape.keyword(value)
             return value
         }
-        return try members(value, path) { key, item, path in
+        return try members(value) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
             case "function", "custom":
-                return try members(item, path) { key, value, path in
+                return try members(item) { key, value in
                     guard key == "name" else { return nil }
-                    try RequestShape.identifier(value, path)
+                    try RequestShape.identifier(value)
                     return value
                 }
             case "allowed_tools":
-                return try members(item, path) { key, value, path in
+                return try members(item) { key, value in
                     switch key {
                     case "mode":
-                        try RequestShape.keyword(value, path)
+                        try RequestShape.keyword(value)
                         return value
-                    case "tools": return try elements(value, path) { choice, _, path in try toolChoice(choice, path) }
+                    case "tools": return try elements(value) { choice, _ in try toolChoice(choice) }
                     default: return nil
                     }
                 }
@@ -520,22 +535,22 @@ final class ChatRequestWalker {
         }
     }
 
-    private func responseFormat(_ value: JSONValue, _ path: RequestPath) throws -> JSONValue {
-        try members(value, path) { key, item, path in
+    private func responseFormat(_ value: JSONValue) throws -> JSONValue {
+        try members(value) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item, path)
+                try RequestShape.keyword(item)
                 return item
             case "json_schema":
-                return try members(item, path) { key, value, path in
+                return try members(item) { key, value in
                     switch key {
                     case "name":
-                        try RequestShape.identifier(value, path)
+                        try RequestShape.identifier(value)
                         return value
-                    case "description": return try prose(value, path)
-                    case "schema": return try schema(value, property: nil, path)
+                    case "description": return try prose(value)
+                    case "schema": return try schema(value, property: nil)
                     case "strict":
-                        try RequestShape.bool(value, path)
+                        try RequestShape.bool(value)
                         return value
                     default: return nil
                     }
@@ -551,49 +566,66 @@ final class ChatRequestWalker {
     /// `properties` and `required` within a turn, `ProxyService`), descriptions and titles as
     /// prose, `enum`/`default`/`examples`/`const` as data under the property's name, keywords and
     /// numbers as they are, unknown members as data.
-    private func schema(_ value: JSONValue, property: String?, _ path: RequestPath) throws -> JSONValue {
+    private func schema(_ value: JSONValue, property: String?) throws -> JSONValue {
         guard case let .object(members) = value else {
             if case .bool = value { return value }
             return try data(value, key: property)
         }
         return .object(try members.map { key, item in
-            let path = path.field(key)
-            switch key {
-            case "properties", "patternProperties", "$defs", "definitions", "dependentSchemas":
-                guard case let .object(named) = item else { return (key, try data(item, key: property)) }
-                return (key, .object(try named.map { name, subschema in
-                    (try keyName(name), try schema(subschema, property: name, path))
-                }))
-            case "required":
-                guard case let .array(names) = item else { return (key, try data(item, key: property)) }
-                return (key, .array(try names.map { name in
-                    guard case let .string(text) = name else { return try data(name, key: property) }
-                    return .string(try keyName(text))
-                }))
-            case "description", "title", "$comment":
-                return (key, try prose(item, path))
-            case "enum", "examples", "default", "const":
-                return (key, try data(item, key: property))
-            case "type":
-                if case .array = item {
-                    return (key, try elements(item, path) { type, _, path in
-                        try RequestShape.keyword(type, path, orNull: false)
-                        return type
-                    })
-                }
-                try RequestShape.keyword(item, path, orNull: false)
-                return (key, item)
-            case "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-                 "unevaluatedProperties", "additionalItems":
-                return (key, try schema(item, property: property, path))
-            case "anyOf", "oneOf", "allOf", "prefixItems":
-                return (key, try elements(item, path) { subschema, _, path in try schema(subschema, property: property, path) })
-            default:
-                switch item {
-                case .int, .uint, .double, .bool, .null: return (key, item) // minimum, maxLength, nullable…
-                default: return (try keyName(key), try data(item, key: key))
-                }
+            do {
+                return try schemaMember(key, item, property: property)
+            } catch let refusal as RequestRefusal {
+                throw refusal.at("." + (Self.schemaKeywords.contains(key) ? key : "?"))
             }
         })
+    }
+
+    /// The keywords `schemaMember` knows: only these name a refused field's path.
+    static let schemaKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "type", "items",
+                                              "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+                                              "unevaluatedProperties", "additionalItems", "anyOf", "oneOf", "allOf", "prefixItems"]
+
+    private func schemaMember(_ key: String, _ item: JSONValue, property: String?) throws -> (String, JSONValue) {
+        switch key {
+        case "properties", "patternProperties", "$defs", "definitions", "dependentSchemas":
+            guard case let .object(named) = item else { return (key, try data(item, key: property)) }
+            // A property's name may be PHI: a refusal inside it is located by its position.
+            return (key, .object(try named.enumerated().map { position, member in
+                do {
+                    return (try keyName(member.0), try schema(member.1, property: member.0))
+                } catch let refusal as RequestRefusal {
+                    throw refusal.at("[\(position)]")
+                }
+            }))
+        case "required":
+            guard case let .array(names) = item else { return (key, try data(item, key: property)) }
+            return (key, .array(try names.map { name in
+                guard case let .string(text) = name else { return try data(name, key: property) }
+                return .string(try keyName(text))
+            }))
+        case "description", "title", "$comment":
+            return (key, try prose(item))
+        case "enum", "examples", "default", "const":
+            return (key, try data(item, key: property))
+        case "type":
+            if case .array = item {
+                return (key, try elements(item) { type, _ in
+                    try RequestShape.keyword(type, orNull: false)
+                    return type
+                })
+            }
+            try RequestShape.keyword(item, orNull: false)
+            return (key, item)
+        case "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+             "unevaluatedProperties", "additionalItems":
+            return (key, try schema(item, property: property))
+        case "anyOf", "oneOf", "allOf", "prefixItems":
+            return (key, try elements(item) { subschema, _ in try schema(subschema, property: property) })
+        default:
+            switch item {
+            case .int, .uint, .double, .bool, .null: return (key, item) // minimum, maxLength, nullable…
+            default: return (try keyName(key), try data(item, key: key))
+            }
+        }
     }
 }

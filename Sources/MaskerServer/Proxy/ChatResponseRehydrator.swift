@@ -54,7 +54,7 @@ struct ChatResponseRehydrator {
     static func isJSONText(_ key: String?) -> Bool { key == "arguments" }
 
     private mutating func rehydrate(_ text: String, with rehydrator: Rehydrator) async -> String {
-        guard TokenScanner.mayContainToken(Array(text.utf8)) else { return text }
+        guard TokenScanner.mayContainToken(text) else { return text }
         let result = await rehydrator.rehydrate(text)
         events += result.events
         return result.text

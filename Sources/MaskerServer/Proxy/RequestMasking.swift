@@ -53,17 +53,19 @@ struct RequestMasking {
 
         let mintStart = clock.now
         // The same text twice in a turn is masked once, so it reads the same in both places (a
-        // property in `properties` and in `required`, under a scheme whose tokens differ per mint).
+        // property in `properties` and in `required`). Only reversible-aead needs it: its tokens
+        // differ per mint, where the vault's and synthetic mode's are the same for the same text.
+        let memoize = masker.scheme?.id == .aead
         var memo: [String: Int] = [:]
         var prepared: [PreparedMask] = []
         for index in texts.indices {
             let text = texts[index].keyed
             if let splices = splices(index) {
                 prepared.append(PreparedMask(result: MaskResult(masked: splices.apply(to: text.value), replacements: [])))
-            } else if joins[index] == nil, let first = memo[text.detectionText] {
-                prepared.append(PreparedMask(result: prepared[first].result)) // its vault entries are the first's
+            } else if memoize, joins[index] == nil, let first = memo[text.detectionText] {
+                prepared.append(PreparedMask(result: prepared[first].result))
             } else {
-                memo[text.detectionText] = index
+                if memoize { memo[text.detectionText] = index }
                 prepared.append(try masker.prepare(text.value, detections: detections[index] ?? []))
             }
         }
@@ -87,16 +89,19 @@ struct RequestMasking {
     }
 
     /// For each text, what a number running into or out of it adds (`SplitNumbers`): between
-    /// consecutive texts of messages' content, in one message or in two messages of one role.
-    private func splitNumbers(_ texts: [RequestText]) -> [[Detection]?] {
-        var joins = [[Detection]?](repeating: nil, count: texts.count)
-        var previous: Int?
+    /// consecutive texts of one role's content, in one message or in the role's next message (the
+    /// agent may have spoken in between: "go on").
+    /// A dictionary, empty (and so never allocated) on almost every turn.
+    private func splitNumbers(_ texts: [RequestText]) -> [Int: [Detection]] {
+        var joins: [Int: [Detection]] = [:]
+        // Per role, its last text when that ends with a number and something follows it.
+        var previous: [String: Int] = [:]
         for index in texts.indices {
             guard let message = texts[index].message, texts[index].keyed.context == nil else { continue }
-            defer { previous = index }
-            guard let before = previous, let earlier = texts[before].message,
-                  earlier.role == message.role, message.index - earlier.index <= 1,
-                  SplitNumbers.mayJoin(texts[before].keyed.value, texts[index].keyed.value) else { continue }
+            let before = previous[message.role]
+            let endsWithNumber = index + 1 < texts.count && SplitNumbers.endsWithNumber(texts[index].keyed.value)
+            previous[message.role] = endsWithNumber ? index : nil
+            guard let before, SplitNumbers.startsWithNumber(texts[index].keyed.value) else { continue }
             let (first, second) = SplitNumbers.crossing(texts[before].keyed.value, texts[index].keyed.value) { pipeline.detect($0) }
             guard !first.isEmpty || !second.isEmpty else { continue }
             joins[before] = SplitNumbers.merge(joins[before] ?? [], first)

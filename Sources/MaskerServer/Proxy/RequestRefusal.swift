@@ -4,6 +4,9 @@ import MaskerCore
 /// that could carry PHI, content Masker cannot read. Answered as 400 in OpenAI's error shape with
 /// `param` set to the field's JSON path (made of the schema's own names and indices, never of the
 /// request's keys or values, which may be PHI).
+///
+/// The path is put together as the refusal travels up out of the walk (`at`), so a request that
+/// is not refused builds no path at all: the walk visits every member of every turn.
 struct RequestRefusal: Error, Sendable, Equatable {
     enum Code: String, Sendable {
         /// A known field of the wrong type or shape.
@@ -15,105 +18,137 @@ struct RequestRefusal: Error, Sendable, Equatable {
     }
 
     var code: Code
-    var path: String
-    var message: String
+    /// What is wrong, said of the field: "must be a string", "is forwarded unmasked, so…".
+    var problem: String
+    /// Path segments, innermost first, as the refusal came up (`at`).
+    private var segments: [String] = []
 
-    static func shape(_ path: RequestPath, _ expected: String) -> RequestRefusal {
-        RequestRefusal(code: .invalidRequest, path: path.description,
-                       message: "\(path) must be \(expected) (OpenAI's chat-completions schema); nothing was sent to the model")
+    init(_ code: Code, _ problem: String) {
+        self.code = code
+        self.problem = problem
     }
+
+    static func shape(_ expected: String) -> RequestRefusal {
+        RequestRefusal(.invalidRequest, "must be \(expected) (OpenAI's chat-completions schema)")
+    }
+
+    /// The same refusal, one level further out: `.name` for a member, `[3]` for an element, or a
+    /// top-level field's name.
+    func at(_ segment: String) -> RequestRefusal {
+        var outer = self
+        outer.segments.append(segment)
+        return outer
+    }
+
+    var path: String {
+        guard !segments.isEmpty else { return "the request" }
+        var path = segments.reversed().joined()
+        if path.hasPrefix(".") { path.removeFirst() }
+        return path
+    }
+
+    var message: String { "\(path) \(problem); nothing was sent to the model" }
 
     var apiError: APIError {
         var error = APIError(.badRequest, code.rawValue, message)
-        error.param = path
+        error.param = segments.isEmpty ? nil : path
         return error
     }
 }
 
-/// A JSON path of the schema's field names and array indices: `messages[2].content[0].text`.
-struct RequestPath: CustomStringConvertible, Sendable {
-    private var parts: [String] = []
-
-    init(_ parts: [String] = []) { self.parts = parts }
-
-    func field(_ name: String) -> RequestPath { RequestPath(parts + [parts.isEmpty ? name : "." + name]) }
-    func index(_ index: Int) -> RequestPath { RequestPath(parts + ["[\(index)]"]) }
-
-    var description: String { parts.isEmpty ? "the request" : parts.joined() }
-}
-
-/// Shape checks shared by the request walkers.
+/// Shape checks shared by the request walkers. Each throws a refusal without a path; the walker
+/// adds it on the way out.
 enum RequestShape {
-    static func string(_ value: JSONValue, _ path: RequestPath) throws(RequestRefusal) -> String {
-        guard case let .string(text) = value else { throw .shape(path, "a string") }
+    static func string(_ value: JSONValue) throws(RequestRefusal) -> String {
+        guard case let .string(text) = value else { throw .shape("a string") }
         return text
     }
 
-    static func optionalString(_ value: JSONValue, _ path: RequestPath) throws(RequestRefusal) {
+    static func optionalString(_ value: JSONValue) throws(RequestRefusal) {
         guard case .string = value else {
-            guard value == .null else { throw .shape(path, "a string or null") }
+            guard value == .null else { throw .shape("a string or null") }
             return
         }
     }
 
-    static func bool(_ value: JSONValue, _ path: RequestPath) throws(RequestRefusal) {
+    static func bool(_ value: JSONValue) throws(RequestRefusal) {
         switch value {
         case .bool, .null: return
-        default: throw .shape(path, "a boolean or null")
+        default: throw .shape("a boolean or null")
         }
     }
 
-    static func number(_ value: JSONValue, _ path: RequestPath) throws(RequestRefusal) {
+    static func number(_ value: JSONValue) throws(RequestRefusal) {
         switch value {
         case .int, .uint, .double, .null: return
-        default: throw .shape(path, "a number or null")
+        default: throw .shape("a number or null")
         }
     }
 
-    static func integer(_ value: JSONValue, _ path: RequestPath) throws(RequestRefusal) {
+    static func integer(_ value: JSONValue) throws(RequestRefusal) {
         switch value {
         case .int, .uint, .null: return
-        default: throw .shape(path, "an integer or null")
+        default: throw .shape("an integer or null")
         }
     }
 
-    static func object(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true) throws(RequestRefusal) -> [(String, JSONValue)]? {
+    static func object(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) -> [(String, JSONValue)]? {
         switch value {
         case let .object(members): return members
         case .null where orNull: return nil
-        default: throw .shape(path, orNull ? "an object or null" : "an object")
+        default: throw .shape(orNull ? "an object or null" : "an object")
         }
     }
 
-    static func array(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true) throws(RequestRefusal) -> [JSONValue]? {
+    static func array(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) -> [JSONValue]? {
         switch value {
         case let .array(items): return items
         case .null where orNull: return nil
-        default: throw .shape(path, orNull ? "an array or null" : "an array")
+        default: throw .shape(orNull ? "an array or null" : "an array")
         }
     }
 
     /// An enumerated word of the schema (`role`, `type`, `detail`, `service_tier`…): forwarded
     /// without masking, so it must look like one. Values OpenAI adds later pass; a name, a phone
     /// number or free text does not.
-    static func keyword(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true) throws(RequestRefusal) {
+    static func keyword(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) {
         if value == .null, orNull { return }
-        guard case let .string(text) = value, !text.isEmpty, text.utf8.count <= 64,
-              text.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 || $0 == 46 }),
-              OpaqueID.problem(with: text) != .digitRun else {
-            throw .shape(path, "one of the schema's lower-case keywords")
+        guard case let .string(text) = value, isKeyword(text) else {
+            throw .shape("one of the schema's lower-case keywords")
         }
+    }
+
+    /// 1–64 of `a-z 0-9 _ - .`, with no run of 7 digits (separators ignored, as `OpaqueID`
+    /// counts them). Checked on every message's role, so in one pass with no allocation.
+    static func isKeyword(_ text: String) -> Bool {
+        var count = 0, digits = 0
+        for byte in text.utf8 {
+            count += 1
+            switch byte {
+            case 48...57:
+                digits += 1
+                if digits >= 7 { return false }
+            case 97...122: digits = 0
+            case 95, 45, 46: break
+            default: return false
+            }
+        }
+        return count > 0 && count <= 64
     }
 
     /// An id or a name the model needs unchanged (tool names, tool-call ids): it cannot be masked,
     /// so it must be opaque (`OpaqueID`), or the request is refused.
-    static func identifier(_ value: JSONValue, _ path: RequestPath, orNull: Bool = true) throws(RequestRefusal) {
+    static func identifier(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) {
         if value == .null, orNull { return }
-        let text = try string(value, path)
+        let text = try string(value)
         if let problem = OpaqueID.problem(with: text, maxLength: 256) {
-            throw RequestRefusal(code: .invalidIdentifier, path: path.description,
-                                 message: "\(path) is forwarded unmasked, so it must be an opaque id, and \(problem.explanation); "
+            throw RequestRefusal(.invalidIdentifier, "is forwarded unmasked, so it must be an opaque id, and \(problem.explanation); "
                                      + "use a generated id or a name made of ordinary words")
         }
+    }
+
+    /// Bytes no recognizer reads.
+    static func unscannable(_ what: String) -> RequestRefusal {
+        RequestRefusal(.unscannableContent, "is \(what): Masker cannot find PHI in it, so it does not forward it; send text or an https URL")
     }
 }

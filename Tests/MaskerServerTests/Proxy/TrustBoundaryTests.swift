@@ -204,6 +204,25 @@ struct TrustBoundaryTests {
         await upstream.stop()
     }
 
+    /// A voice platform sends the number's first half in one turn and both halves in the next: the
+    /// second turn masks the first half too, although the call's record already held it.
+    @Test func aNumberSplitAcrossTurnsIsMaskedOnceItsSecondHalfArrives() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
+        let first = Self.user(.string("my number is four one five five five five")), second = Self.user(.string("two six seven one"))
+        for turn in [[first], [first, .object([("role", .string("assistant")), ("content", .string("go on"))]), second]] {
+            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: Self.request([("messages", .array(turn))]),
+                                              headers: ["Masker-Session-Id": "call-split"])
+            #expect(reply.status == 200, "\(reply.text)")
+        }
+        let last = upstream.received.withLock { String(decoding: $0.last ?? [], as: UTF8.self) }
+        #expect(!last.contains("four one five five five five") && !last.contains("two six seven one"), "\(last)")
+        try await server.stop()
+        await upstream.stop()
+    }
+
     // MARK: - Answers
 
     /// The first token in a request, or an empty string.
