@@ -15,9 +15,11 @@ A failing input is written by libFuzzer as crash-<sha1> in the working directory
 """
 
 import atexit
+import ctypes
 import http.server
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -96,7 +98,12 @@ def start():
     env = dict(os.environ, MASKER_DEV="1", MASKER_DATA_DIR=data, MASKER_LISTEN_ADDR=f"127.0.0.1:{port}",
                MASKER_OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_address[1]}/v1",
                MASKER_RATE_LIMIT_PER_MINUTE="0", MASKER_LOG_LEVEL="error")
-    server = subprocess.Popen([binary, "serve", "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # libFuzzer ends the process without running atexit handlers: the server is told by the
+    # kernel to stop when this process goes (PR_SET_PDEATHSIG), however it ends.
+    def die_with_parent():
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    server = subprocess.Popen([binary, "serve", "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=die_with_parent)
     atexit.register(server.kill)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

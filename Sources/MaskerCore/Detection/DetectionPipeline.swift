@@ -122,8 +122,18 @@ public struct DetectionPipeline: Sendable {
     ///
     /// The recognizers read the text normalised (`DetectionText`: compatibility forms, format and
     /// control characters); spans and span text are on `text` as given.
+    ///
+    /// A token already in the text (a conversation that carries one, a caller who pastes one) is
+    /// not PHI: no span covers it, so it reaches the model as it is and is restored, or redacted,
+    /// in the answer under the turn's own scope.
     public func detect(_ text: String, gemma: [Candidate]? = nil) -> [Detection] {
         guard !text.isEmpty else { return [] }
+        let found = detectNormalized(text, gemma: gemma)
+        guard !found.isEmpty, TokenScanner.mayContainToken(text) else { return found }
+        return Self.excludingTokens(found, in: text)
+    }
+
+    private func detectNormalized(_ text: String, gemma: [Candidate]?) -> [Detection] {
         let normalized = DetectionText(text)
         guard normalized.isNormalized else { return detect(ScannedText(text), gemma: gemma) }
         let candidates = gemma?.map { candidate -> Candidate in
@@ -138,6 +148,48 @@ public struct DetectionPipeline: Sendable {
         let texts = ScalarSlices.slices(of: text, detections.map { ($0.start, $0.end) })
         for index in detections.indices { detections[index].text = texts[index] }
         return detections
+    }
+
+    /// `detections` cut back where they cover a token: the part before or after it stays.
+    static func excludingTokens(_ detections: [Detection], in text: String) -> [Detection] {
+        let matches = TokenScanner.matches(in: text)
+        guard !matches.isEmpty else { return detections }
+        // Token spans in scalar offsets (the matches are in UTF-8 bytes).
+        var scalarOffsets: [Int: Int] = [:]
+        var scalar = 0
+        var byte = 0
+        let wanted = Set(matches.flatMap { [$0.start, $0.end] })
+        for unit in text.unicodeScalars {
+            if wanted.contains(byte) { scalarOffsets[byte] = scalar }
+            byte += UTF8.width(unit)
+            scalar += 1
+        }
+        if wanted.contains(byte) { scalarOffsets[byte] = scalar }
+        let tokens = matches.compactMap { match in scalarOffsets[match.start].flatMap { start in scalarOffsets[match.end].map { (start, $0) } } }
+        let slices = { (start: Int, end: Int) in ScalarSlices.slices(of: text, [(start, end)])[0] }
+        return detections.compactMap { detection -> Detection? in
+            var kept = detection
+            for (start, end) in tokens where kept.start < end && kept.end > start {
+                if kept.start < start {
+                    kept.end = start
+                } else if kept.end > end {
+                    kept.start = end
+                } else {
+                    return nil
+                }
+            }
+            guard kept.start != detection.start || kept.end != detection.end else { return kept }
+            // What is left of a cut span loses its edges' blanks, and must still hold a character.
+            let text = slices(kept.start, kept.end)
+            let scalars = text.unicodeScalars
+            let leading = scalars.prefix { $0.properties.isWhitespace }.count
+            let trailing = scalars.reversed().prefix { $0.properties.isWhitespace }.count
+            kept.start += leading
+            kept.end -= trailing
+            guard kept.end > kept.start else { return nil }
+            kept.text = slices(kept.start, kept.end)
+            return kept
+        }
     }
 
     public func detect(_ scanned: ScannedText, gemma: [Candidate]? = nil) -> [Detection] {

@@ -225,14 +225,11 @@ final class ChatRequestWalker {
                 return try self.message(message, index: index)
             }
         case "stream", "logprobs", "parallel_tool_calls", "store":
-            try RequestShape.bool(item)
-            return item
+            return try RequestShape.bool(item)
         case "temperature", "top_p", "presence_penalty", "frequency_penalty":
-            try RequestShape.number(item)
-            return item
+            return try RequestShape.number(item)
         case "n", "max_tokens", "max_completion_tokens", "top_logprobs", "seed":
-            try RequestShape.integer(item)
-            return item
+            return try RequestShape.integer(item)
         case "logit_bias":
             guard let members = try RequestShape.object(item) else { return item }
             for (token, bias) in members {
@@ -269,40 +266,33 @@ final class ChatRequestWalker {
             }
         case "function_call":
             if case .string = item {
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             }
             return try members(item) { key, value in
                 guard key == "name" else { return nil }
-                try RequestShape.identifier(value)
-                return value
+                return try RequestShape.identifier(value)
             }
         case "stream_options":
             return try members(item) { key, value in
                 guard key == "include_usage" || key == "include_obfuscation" else { return nil }
-                try RequestShape.bool(value)
-                return value
+                return try RequestShape.bool(value)
             }
         case "service_tier", "reasoning_effort", "verbosity":
-            try RequestShape.keyword(item)
-            return item
+            return try RequestShape.keyword(item)
         case "modalities":
             return try elements(item) { modality, _ in
-                try RequestShape.keyword(modality, orNull: false)
-                return modality
+                return try RequestShape.keyword(modality, orNull: false)
             }
         case "audio":
             return try members(item) { key, value in
                 guard key == "voice" || key == "format" else { return nil }
-                try RequestShape.keyword(value)
-                return value
+                return try RequestShape.keyword(value)
             }
         case "prediction":
             return try members(item) { key, value in
                 switch key {
                 case "type":
-                    try RequestShape.keyword(value)
-                    return value
+                    return try RequestShape.keyword(value)
                 case "content": return try content(value)
                 default: return nil
                 }
@@ -310,8 +300,7 @@ final class ChatRequestWalker {
         default: // "web_search_options"
             return try members(item) { key, value in
                 guard key == "search_context_size" else { return nil } // user_location is data: its city is an address
-                try RequestShape.keyword(value)
-                return value
+                return try RequestShape.keyword(value)
             }
         }
     }
@@ -338,8 +327,7 @@ final class ChatRequestWalker {
             case "tool_calls":
                 return try elements(item) { call, _ in try toolCall(call) }
             case "tool_call_id":
-                try RequestShape.identifier(item)
-                return item
+                return try RequestShape.identifier(item)
             case "function_call":
                 return try functionCall(item)
             case "refusal", "reasoning_content", "reasoning":
@@ -348,12 +336,10 @@ final class ChatRequestWalker {
             case "audio":
                 return try members(item) { key, value in
                     guard key == "id" else { return nil }
-                    try RequestShape.identifier(value)
-                    return value
+                    return try RequestShape.identifier(value)
                 }
             case "prefix":
-                try RequestShape.bool(item)
-                return item
+                return try RequestShape.bool(item)
             default: return nil
             }
         }
@@ -375,8 +361,7 @@ final class ChatRequestWalker {
         return try members(value) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             case "text":
                 if case let .string(text) = item { return .string(try proseOrJSON(text)) }
                 return try prose(item)
@@ -396,8 +381,7 @@ final class ChatRequestWalker {
             switch key {
             case "url": return try url(item)
             case "detail":
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             default: return nil
             }
         }
@@ -418,8 +402,7 @@ final class ChatRequestWalker {
             case "file_data":
                 throw RequestShape.unscannable("a file sent as bytes")
             case "file_id":
-                try RequestShape.identifier(item)
-                return item
+                return try RequestShape.identifier(item)
             case "filename": return try keyedText(item, key: "filename")
             default: return nil
             }
@@ -432,19 +415,16 @@ final class ChatRequestWalker {
         try members(value, orNull: false) { key, item in
             switch key {
             case "id":
-                try RequestShape.identifier(item)
-                return item
+                return try RequestShape.identifier(item)
             case "type", "index":
                 if case .int = item { return item }
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             case "function": return try functionCall(item)
             case "custom":
                 return try members(item) { key, value in
                     switch key {
                     case "name":
-                        try RequestShape.identifier(value)
-                        return value
+                        return try RequestShape.identifier(value)
                     case "input": return try prose(value)
                     default: return nil
                     }
@@ -458,8 +438,7 @@ final class ChatRequestWalker {
         try members(value) { key, item in
             switch key {
             case "name":
-                try RequestShape.identifier(item)
-                return item
+                return try RequestShape.identifier(item)
             case "arguments": return try arguments(item)
             default: return nil
             }
@@ -470,15 +449,13 @@ final class ChatRequestWalker {
         try members(value, orNull: false) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             case "function": return try functionDefinition(item)
             case "custom":
                 return try members(item) { key, value in
                     switch key {
                     case "name":
-                        try RequestShape.identifier(value)
-                        return value
+                        return try RequestShape.identifier(value)
                     case "description": return try prose(value)
                     default: return nil
                     }
@@ -492,13 +469,11 @@ final class ChatRequestWalker {
         try members(value, orNull: false) { key, item in
             switch key {
             case "name":
-                try RequestShape.identifier(item, orNull: false)
-                return item
+                return try RequestShape.identifier(item, orNull: false)
             case "description": return try prose(item)
             case "parameters": return try schema(item, property: nil)
             case "strict":
-                try RequestShape.bool(item)
-                return item
+                return try RequestShape.bool(item)
             default: return nil
             }
         }
@@ -506,26 +481,22 @@ final class ChatRequestWalker {
 
     private func toolChoice(_ value: JSONValue) throws -> JSONValue {
         if case .string = value {
-            try RequestShape.keyword(value)
-            return value
+            return try RequestShape.keyword(value)
         }
         return try members(value) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             case "function", "custom":
                 return try members(item) { key, value in
                     guard key == "name" else { return nil }
-                    try RequestShape.identifier(value)
-                    return value
+                    return try RequestShape.identifier(value)
                 }
             case "allowed_tools":
                 return try members(item) { key, value in
                     switch key {
                     case "mode":
-                        try RequestShape.keyword(value)
-                        return value
+                        return try RequestShape.keyword(value)
                     case "tools": return try elements(value) { choice, _ in try toolChoice(choice) }
                     default: return nil
                     }
@@ -539,19 +510,16 @@ final class ChatRequestWalker {
         try members(value) { key, item in
             switch key {
             case "type":
-                try RequestShape.keyword(item)
-                return item
+                return try RequestShape.keyword(item)
             case "json_schema":
                 return try members(item) { key, value in
                     switch key {
                     case "name":
-                        try RequestShape.identifier(value)
-                        return value
+                        return try RequestShape.identifier(value)
                     case "description": return try prose(value)
                     case "schema": return try schema(value, property: nil)
                     case "strict":
-                        try RequestShape.bool(value)
-                        return value
+                        return try RequestShape.bool(value)
                     default: return nil
                     }
                 }
@@ -610,8 +578,7 @@ final class ChatRequestWalker {
         case "type":
             if case .array = item {
                 return (key, try elements(item) { type, _ in
-                    try RequestShape.keyword(type, orNull: false)
-                    return type
+                    return try RequestShape.keyword(type, orNull: false)
                 })
             }
             try RequestShape.keyword(item, orNull: false)

@@ -64,30 +64,35 @@ enum RequestShape {
         return text
     }
 
-    static func optionalString(_ value: JSONValue) throws(RequestRefusal) {
+    @discardableResult
+    static func optionalString(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
         guard case .string = value else {
             guard value == .null else { throw .shape("a string or null") }
-            return
+            return value
         }
+        return value
     }
 
-    static func bool(_ value: JSONValue) throws(RequestRefusal) {
+    @discardableResult
+    static func bool(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
         switch value {
-        case .bool, .null: return
+        case .bool, .null: return value
         default: throw .shape("a boolean or null")
         }
     }
 
-    static func number(_ value: JSONValue) throws(RequestRefusal) {
+    @discardableResult
+    static func number(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
         switch value {
-        case .int, .uint, .double, .null: return
+        case .int, .uint, .double, .null: return value
         default: throw .shape("a number or null")
         }
     }
 
-    static func integer(_ value: JSONValue) throws(RequestRefusal) {
+    @discardableResult
+    static func integer(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
         switch value {
-        case .int, .uint, .null: return
+        case .int, .uint, .null: return value
         default: throw .shape("an integer or null")
         }
     }
@@ -111,11 +116,13 @@ enum RequestShape {
     /// An enumerated word of the schema (`role`, `type`, `detail`, `service_tier`…): forwarded
     /// without masking, so it must look like one. Values OpenAI adds later pass; a name, a phone
     /// number or free text does not.
-    static func keyword(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) {
-        if value == .null, orNull { return }
+    @discardableResult
+    static func keyword(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) -> JSONValue {
+        if value == .null, orNull { return value }
         guard case let .string(text) = value, isKeyword(text) else {
             throw .shape("one of the schema's lower-case keywords")
         }
+        return value
     }
 
     /// 1–64 of `a-z 0-9 _ - .`, with no run of 7 digits (separators ignored, as `OpaqueID`
@@ -138,13 +145,15 @@ enum RequestShape {
 
     /// An id or a name the model needs unchanged (tool names, tool-call ids): it cannot be masked,
     /// so it must be opaque (`OpaqueID`), or the request is refused.
-    static func identifier(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) {
-        if value == .null, orNull { return }
+    @discardableResult
+    static func identifier(_ value: JSONValue, orNull: Bool = true) throws(RequestRefusal) -> JSONValue {
+        if value == .null, orNull { return value }
         let text = try string(value)
         if let problem = OpaqueID.problem(with: text, maxLength: 256) {
             throw RequestRefusal(.invalidIdentifier, "is forwarded unmasked, so it must be an opaque id, and \(problem.explanation); "
                                      + "use a generated id or a name made of ordinary words")
         }
+        return value
     }
 
     /// Bytes no recognizer reads.

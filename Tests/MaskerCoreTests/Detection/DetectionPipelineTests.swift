@@ -185,4 +185,16 @@ struct DetectionEvaluationTests {
             #expect(counts.recall >= 0.85, "\(kind.rawValue) recall \(counts.recall)")
         }
     }
+
+    /// A token already in a text is not PHI: nothing covers it, and what a span held beside it
+    /// stays found.
+    @Test func tokensInTheTextAreNotDetected() {
+        let pipeline = DetectionPipeline(policy: .healthcareDefault)
+        let token = "MSKV1.PHONE.K_HEALTHCARE." + String(repeating: "Q", count: 26)
+        let text = "this is Sarah Chen, \(token) is my number, and 415-555-2671 too"
+        let found = pipeline.detect(text)
+        #expect(!found.contains { $0.text.contains("MSKV1") || $0.text.contains("QQQQ") }, "\(found.map(\.text))")
+        #expect(found.contains { $0.kind == .phone && $0.text == "415-555-2671" })
+        #expect(found.contains { $0.kind == .name && $0.text == "Sarah Chen" })
+    }
 }

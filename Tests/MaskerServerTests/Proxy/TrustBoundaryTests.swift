@@ -340,6 +340,16 @@ struct TrustBoundaryTests {
             let reply = try await rehydrate(stolen, token: tokenA, extra)
             #expect(reply.json["failed"] == .int(1) && !reply.text.contains(Self.phone), "\(reply.text)")
         }
+        // Through the proxy: B's agent gets A's token back from its model (the stub echoes what B's
+        // caller said), and B's caller hears it redacted, exactly as a forged token.
+        let agentB = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("stub")),
+                                                           ("tokenization", .string(scheme))]), token: tokenB)
+        for text in [stolen, forged] {
+            let echoed = try await server.call(.POST, "/proxy/\(agentB)/v1/chat/completions",
+                                               json: Self.request([Self.messages(Self.user(.string(text)))]), headers: ["Masker-Session-Id": "call-a1"])
+            #expect(echoed.status == 200 && echoed.json["choices"]?[0]?["message"]?["content"] == .string("You said: [REDACTED:PHONE]"),
+                    "\(echoed.text)")
+        }
         // /api/v1/mask tokens: restorable by their account and session only.
         let masked = try await server.call(.POST, "/api/v1/mask", json: .object([("text", .string("ssn \(Self.ssn)")), ("session", .string("call-m1"))]), token: tokenA)
         let maskedText = try #require(masked.json["masked"]?.stringValue)
@@ -349,10 +359,10 @@ struct TrustBoundaryTests {
         let theirs = try await rehydrate(maskedText, token: tokenB, [("session", .string("call-m1"))])
         #expect(theirs.json["failed"] == .int(1) && !theirs.text.contains(Self.ssn), "\(theirs.text)")
         // Sessions, likewise: B lists none of A's and cannot open one.
-        let listB = try await server.call(.GET, "/api/v1/sessions", token: tokenB)
-        #expect(listB.json["data"] == .array([]), "\(listB.text)")
         let listA = try await server.call(.GET, "/api/v1/sessions", token: tokenA)
         let sessionA = try #require(listA.json["data"]?[0]?["id"]?.stringValue)
+        let listB = try await server.call(.GET, "/api/v1/sessions", token: tokenB)
+        #expect(listB.status == 200 && !listB.text.contains(sessionA) && !listB.text.contains(agentA), "\(listB.text)")
         let openB = try await server.call(.GET, "/api/v1/sessions/\(sessionA)", token: tokenB)
         #expect(openB.status == 404)
         try await server.stop()
