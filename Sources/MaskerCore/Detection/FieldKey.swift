@@ -14,6 +14,8 @@ public enum FieldKey {
     /// The key's words, lower case: cut at `_`, `-`, `.`, spaces, digits and lower-to-upper case
     /// changes.
     public static func words(_ key: String) -> [String] {
+        // A key is read as detection reads text: `ｍｒｎ` (full-width) and `m\u{200B}rn` are `mrn`.
+        let key = DetectionText(key).text
         var words: [String] = []
         var current = ""
         var previous: Character?

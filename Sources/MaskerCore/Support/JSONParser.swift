@@ -243,6 +243,9 @@ public struct JSONParser {
         }
         let literal = String(decoding: bytes[start..<position], as: UTF8.self)
         if isInteger, let integer = Int(literal) { return .int(integer) }
+        // Beyond Int but within UInt64 (a 19- or 20-digit account or card number): kept exact, so
+        // it is written back digit for digit and masked as the identifier it may be.
+        if isInteger, let integer = UInt64(literal) { return .uint(integer) }
         guard let double = Double(literal), double.isFinite else { throw Failure(offset: start, reason: "number out of range") }
         return .double(double)
     }

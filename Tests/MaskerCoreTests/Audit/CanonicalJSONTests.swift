@@ -23,6 +23,12 @@ struct CanonicalJSONTests {
         #expect(try JSONParser.parse(parsed.canonical).canonical == parsed.canonical)
     }
 
+    /// An integer past Int64 but within UInt64 (a 20-digit account number) stays exact.
+    @Test func largeIntegersStayExact() throws {
+        #expect(try JSONParser.parse("[18446744073709551615, 9223372036854775808]") == .array([.uint(.max), .uint(9_223_372_036_854_775_808)]))
+        #expect(try JSONParser.parse("[18446744073709551616]").serialized() == "[1.8446744073709552e+19]")
+    }
+
     @Test func parserRejectsWhatIsNotStrictJSON() {
         for bad in ["{\"a\":1,}", "{\"a\":1} x", "{\"a\":1,\"a\":2}", "[01]", "\"\\ud800\"", "{'a':1}", "\"tab\there\"", "", "[1.]"] {
             #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }

@@ -16,7 +16,7 @@ struct KeyedValueTests {
         ("callback", .phone), ("callbackNumber", .phone), ("emergency_contact_phone", .phone), ("member_id", .healthPlan),
         ("memberId", .healthPlan), ("ssn", .ssn), ("patient_name", .name), ("patientName", .name), ("firstName", .name),
         ("address", .address), ("zip_code", .address), ("city", .address), ("email", .email), ("emails", .email),
-        ("phones", .phone), ("fax", .fax), ("mrn_value", .mrn), ("phone_number_formatted", .phone), ("address_line_1", .address), ("npi", .license), ("vin", .vehicle), ("ip_address", .ipAddress),
+        ("phones", .phone), ("fax", .fax), ("mrn_value", .mrn), ("ｍｒｎ", .mrn), ("s\u{200B}sn", .ssn), ("phone_number_formatted", .phone), ("address_line_1", .address), ("npi", .license), ("vin", .vehicle), ("ip_address", .ipAddress),
     ])
     func keysNameKindsInAnySpelling(_ key: String, _ kind: EntityKind) {
         #expect(FieldKey.kind(key) == kind)

@@ -85,6 +85,9 @@ struct TrustBoundaryTests {
         Case(name: "metadata member_id", members: [("metadata", parsed(#"{"member_id":"XJH123456789"}"#))], phi: ["XJH123456789"]),
         Case(name: "metadata camelCase dateOfBirth", members: [("metadata", parsed(#"{"dateOfBirth":"04/12/1990"}"#))], phi: ["04/12/1990"]),
         Case(name: "metadata phone as a number", members: [("metadata", parsed(#"{"phone":4155552671}"#))], phi: ["4155552671"]),
+        Case(name: "metadata 20-digit number", members: [("metadata", parsed(#"{"account_number":12345678901234567890,"card":4111111111111111}"#))],
+             phi: ["12345678901234567890", "4111111111111111"]),
+        Case(name: "metadata full-width key", members: [("metadata", parsed(#"{"ｍｒｎ":"4829173"}"#))], phi: [mrn]),
         Case(name: "metadata key that is a name", members: [("metadata", parsed(#"{"Sarah Chen":"vip"}"#))], phi: ["Sarah Chen"]),
         Case(name: "unknown top-level field", members: [("x_patient", parsed(#"{"name":"Sarah Chen","callback":"415-555-2671"}"#))], phi: ["Sarah Chen", phone]),
         Case(name: "tool-call arguments", members: [messages(
