@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import MaskerCore
 import MaskerServer
 import MaskerTestSupport
+import NIOCore
 import Testing
 
 @Suite(.serialized)
@@ -144,5 +146,42 @@ struct APITests {
         #expect(health.status == 200)
         #expect(health.json["components"]?["vault"]?["status"]?.stringValue == "ok")
         try await server.stop()
+    }
+
+    /// A body over the limit is 413 `body_too_large` on every route that reads one, whether it
+    /// says its length or comes chunked (which once surfaced as an unhandled error and a 500).
+    @Test func oversizedBodiesAre413OnEveryRouteChunkedOrNot() async throws {
+        let server = try await TestServer { $0.maxBodyBytes = 4096 }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("stub"))]), token: token)
+        let big = String(repeating: "a", count: 100_000)
+        let routes = ["/proxy/\(agent)/v1/chat/completions", "/vapi/webhook/\(agent)", "/api/v1/agents", "/api/v1/mask", "/api/v1/detect",
+                      "/api/v1/rehydrate", "/api/v1/synthesize", "/api/v1/auth/login"]
+        for route in routes {
+            let sized = try await server.call(.POST, route, raw: big, token: token)
+            var request = HTTPClientRequest(url: server.base + route)
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let pieces = (0..<25).map { _ in ByteBuffer(string: String(repeating: "b", count: 4_000)) }
+            request.body = .stream(pieces.async, length: .unknown)
+            let response = try await server.client.execute(request, timeout: .seconds(30))
+            let chunked = try await response.body.collect(upTo: 1 << 20)
+            let chunkedJSON = (try? JSONParser.parse(Array(chunked.readableBytesView))) ?? .null
+            for (status, json, how) in [(sized.status, sized.json, "sized"), (Int(response.status.code), chunkedJSON, "chunked")] {
+                #expect(status == 413, "\(route) \(how): \(status)")
+                #expect(json["error"]?["code"] == .string("body_too_large"), "\(route) \(how): \(json)")
+            }
+        }
+        try await server.stop()
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The elements as an async sequence, for a streamed (chunked) request body.
+    var async: AsyncStream<Element> {
+        AsyncStream { continuation in
+            for element in self { continuation.yield(element) }
+            continuation.finish()
+        }
     }
 }

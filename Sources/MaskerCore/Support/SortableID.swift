@@ -29,6 +29,16 @@ public struct SortableIDGenerator: Sendable {
         return Self.encode(prefix: prefix, millis: lastMillis, random: lastRandom)
     }
 
+    /// An id whose 80 random bits are all fresh, for an id that acts as a credential (an agent's id
+    /// is the proxy URL's only secret unless a webhook secret is set). `next` counts up within a
+    /// millisecond to stay monotonic, so two ids made in one millisecond differ by one and the
+    /// second is guessable from the first; these sort by millisecond only.
+    public static func unguessable(prefix: String, now: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let millis = UInt64(max(0, (now.timeIntervalSince1970 * 1000).rounded(.down)))
+        return encode(prefix: prefix, millis: millis, random: (UInt16.random(in: 0...UInt16.max, using: &generator), generator.next()))
+    }
+
     /// `prefix`, `_`, then 26 characters: 10 for the 48-bit time, 16 for the 80 random bits.
     /// Written straight into one string: every audit record and session gets an id, and building
     /// the characters, then a string, then the prefixed string took four allocations.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import MaskerCore
 
 /// Every error the server answers with, in one envelope that is both OpenAI's shape (so the
@@ -52,6 +53,12 @@ public struct APIError: Error, Sendable {
         APIError(.badRequest, "invalid_json", "the request body is not valid JSON (\(failure.description)); send a JSON object")
     }
 
+    /// 413 with the limit named; the body was not read past it, and nothing was done with it.
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, "body_too_large",
+                 "the request body is larger than \(limit) bytes (MASKER_MAX_BODY_BYTES; log-in bodies 64 KiB); nothing was done with it")
+    }
+
     /// A server-database failure; the reason goes to the log, never to the client.
     static let databaseUnavailable = APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
 
@@ -93,7 +100,11 @@ extension Request {
             let buffer = try await collectBody(upTo: limit)
             return Array(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "body_too_large", "the request body is larger than \(limit) bytes (MASKER_MAX_BODY_BYTES)")
+            throw APIError.bodyTooLarge(limit: limit)
+        } catch is NIOTooManyBytesError {
+            // A body longer than the limit with no Content-Length (chunked), or longer than its
+            // Content-Length said, stops here instead of as an HTTPError.
+            throw APIError.bodyTooLarge(limit: limit)
         }
     }
 }

@@ -68,6 +68,9 @@ public enum ServerIDs {
     private static let generator = SharedSortableIDGenerator()
 
     public static func next(_ prefix: String) -> String { generator.next(prefix: prefix) }
+
+    /// For ids that act as credentials (agents: the proxy URL): 80 fresh random bits each.
+    public static func unguessable(_ prefix: String) -> String { SortableIDGenerator.unguessable(prefix: prefix) }
 }
 
 /// Secrets handed to clients (API tokens, login cookies, CSRF tokens) and the hash the database
@@ -121,7 +124,7 @@ extension ServerStore {
 
     public func createAgent(accountID: String, name: String, upstream: String, tokenization: String?, policyName: String?,
                             policyYAML: String?) async throws(ServerStoreError) -> Agent {
-        let agent = Agent(id: ServerIDs.next("agt"), accountID: accountID, name: name, upstream: upstream, tokenization: tokenization,
+        let agent = Agent(id: ServerIDs.unguessable("agt"), accountID: accountID, name: name, upstream: upstream, tokenization: tokenization,
                           policyName: policyName, policyYAML: policyYAML, createdAt: Date())
         try await insertAgent(agent)
         return agent

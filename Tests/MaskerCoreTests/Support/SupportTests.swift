@@ -92,4 +92,19 @@ struct ScalarSlicesTests {
         }
         #expect(ScalarSlices.slices(of: "abc", []) == [])
     }
+
+    /// Agent ids are the proxy URL's secret: two made in the same millisecond share their time
+    /// but none of the guessability of a counter (monotonic ids made then differ by one).
+    @Test func unguessableIdsShareOnlyTheirMillisecond() {
+        let now = Date()
+        let ids = (0..<64).map { _ in SortableIDGenerator.unguessable(prefix: "agt", now: now) }
+        #expect(Set(ids).count == 64)
+        #expect(Set(ids.map { $0.prefix(14) }).count == 1) // "agt_" and the same 10 time characters
+        // Consecutive ids differ in many of their 16 random characters, not only the last.
+        let differing = zip(ids, ids.dropFirst()).map { a, b in zip(a.suffix(16), b.suffix(16)).filter { $0 != $1 }.count }
+        #expect(differing.allSatisfy { $0 >= 8 }, "\(differing)")
+        var monotonic = SortableIDGenerator()
+        let first = monotonic.next(prefix: "x", now: now), second = monotonic.next(prefix: "x", now: now)
+        #expect(zip(first.suffix(16), second.suffix(16)).filter { $0 != $1 }.count <= 2)
+    }
 }
