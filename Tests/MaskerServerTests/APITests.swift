@@ -148,6 +148,26 @@ struct APITests {
         try await server.stop()
     }
 
+    /// An agent's policy pattern that a backtracking engine takes seconds on (`(a*)*b` over a
+    /// 40-character turn took 15–19 s, and held up other accounts' turns) runs in linear time: the
+    /// turn is answered, and the agent's ordinary pattern still masks.
+    @Test func aCatastrophicPolicyPatternDoesNotStallATurn() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
+        let token = try await server.token()
+        var policy = Policy.healthcareDefault
+        policy.entities[.mrn]?.patterns = ["(a*)*b", "(a|a)*c", #"ZZ\d{6}"#]
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:m")),
+                                                          ("policy_yaml", .string(policy.yamlText))]), token: token)
+        let text = String(repeating: "a", count: 40) + " code ZZ123456 " + String(repeating: "a", count: 4_000)
+        let turn = JSONValue.object([("messages", .array([.object([("role", .string("user")), ("content", .string(text))])]))])
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: turn, timeout: .seconds(10))
+        #expect(reply.status == 200, "\(reply.text)")
+        #expect(!upstream.receivedText.contains("ZZ123456") && upstream.receivedText.contains("MSKV1.MRN."))
+        try await server.stop()
+        await upstream.stop()
+    }
+
     /// A body over the limit is 413 `body_too_large` on every route that reads one, whether it
     /// says its length or comes chunked (which once surfaced as an unhandled error and a 500).
     @Test func oversizedBodiesAre413OnEveryRouteChunkedOrNot() async throws {

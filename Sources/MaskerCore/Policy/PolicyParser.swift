@@ -429,7 +429,7 @@ private struct Reader {
             guard let pattern = scalar(item, "\(path)[\(index)]") else { continue }
             if let problem = PatternCompiler.problem(with: pattern) {
                 report(.invalidPattern, "\(path)[\(index)]", item, "pattern \"\(pattern)\" \(problem)",
-                       fix: "correct the regular expression (ICU syntax); single-quote it in YAML so backslashes stay as written")
+                       fix: "correct the regular expression (the syntax in docs/policy.md: no back-references or lookaround); single-quote it in YAML so backslashes stay as written")
                 continue
             }
             patterns.append(pattern)
