@@ -98,7 +98,7 @@ struct PatternParser {
         var parser = PatternParser(scalars: Array(pattern.unicodeScalars))
         let node = try parser.alternation()
         guard parser.position == parser.scalars.count else {
-            throw PatternSyntaxError(description: "has an unmatched ')' at character \(parser.position + 1)")
+            throw PatternSyntaxError(description: "at character \(parser.position + 1) has an unmatched ')'")
         }
         return node
     }
@@ -108,7 +108,7 @@ struct PatternParser {
     private var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
     private func failure(_ what: String) -> PatternSyntaxError {
-        PatternSyntaxError(description: "\(what) at character \(position + 1)")
+        PatternSyntaxError(description: "at character \(position + 1) \(what)")
     }
 
     private mutating func alternation() throws(PatternSyntaxError) -> PatternNode {
