@@ -101,25 +101,7 @@ AGENT=$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 # The turn of bench/load/chat.lua: about 200 bytes, a spoken phone number and an SSN that differ
 # every time (so no detection or token is reused), the same system prompt.
-cat >"$WORK/turns.py" <<'PY'
-import http.client, json, random, sys
-port, path, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-words = "zero one two three four five six seven eight nine".split()
-connection = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(count):
-    digits = " ".join(random.choice(words) for _ in range(10))
-    ssn = "%03d-%02d-%04d" % (random.randint(100, 665), random.randint(1, 99), random.randint(1, 9999))
-    body = json.dumps({"model": "m", "messages": [
-        {"role": "system", "content": "You are a clinic's scheduling assistant."},
-        {"role": "user", "content": "hi this is about my appointment, my date of birth is april twelfth nineteen ninety and my number is "
-            + digits + ", ssn " + ssn}]})
-    connection.request("POST", path, body, {"Content-Type": "application/json"})
-    answer = connection.getresponse()
-    answer.read()
-    if answer.status != 200:
-        sys.exit(f"HTTP {answer.status}")
-PY
-TURNS="python3 $WORK/turns.py $PORT /proxy/$AGENT/v1/chat/completions"
+TURNS="python3 bench/load/turns.py $PORT /proxy/$AGENT/v1/chat/completions"
 $TURNS 100 # warm-up: connection pools, first allocations, caches
 few=$(count -p "$SERVER_PID" -- $TURNS 200)
 many=$(count -p "$SERVER_PID" -- $TURNS 600)

@@ -16,24 +16,6 @@ BINARIES=("$1" "$2"); ROUNDS="${3:-5}"; TURNS="${4:-2000}"
 WORK=$(mktemp -d)
 PORT=18499
 trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-cat >"$WORK/turns.py" <<'PY'
-import http.client, json, random, sys
-port, path, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-words = "zero one two three four five six seven eight nine".split()
-connection = http.client.HTTPConnection("127.0.0.1", port)
-for _ in range(count):
-    digits = " ".join(random.choice(words) for _ in range(10))
-    ssn = "%03d-%02d-%04d" % (random.randint(100, 665), random.randint(1, 99), random.randint(1, 9999))
-    body = json.dumps({"model": "m", "messages": [
-        {"role": "system", "content": "You are a clinic's scheduling assistant."},
-        {"role": "user", "content": "hi this is about my appointment, my date of birth is april twelfth nineteen ninety and my number is "
-            + digits + ", ssn " + ssn}]})
-    connection.request("POST", path, body, {"Content-Type": "application/json"})
-    answer = connection.getresponse()
-    answer.read()
-    if answer.status != 200:
-        sys.exit(f"HTTP {answer.status}")
-PY
 # CPU milliseconds per turn of one binary.
 measure() {
   local data="$WORK/data-$RANDOM"
@@ -45,9 +27,9 @@ measure() {
   token=$(MASKER_DEV=1 MASKER_DATA_DIR="$data" "$1" admin token --quiet | tail -1)
   agent=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"cpu","upstream":"stub"}' \
     "http://127.0.0.1:$PORT/api/v1/agents" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  python3 "$WORK/turns.py" "$PORT" "/proxy/$agent/v1/chat/completions" 300
+  python3 bench/load/turns.py "$PORT" "/proxy/$agent/v1/chat/completions" 300
   before=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-  python3 "$WORK/turns.py" "$PORT" "/proxy/$agent/v1/chat/completions" "$TURNS"
+  python3 bench/load/turns.py "$PORT" "/proxy/$agent/v1/chat/completions" "$TURNS"
   after=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
   python3 -c "import os,sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) * 1000 / os.sysconf(\"SC_CLK_TCK\") / int(sys.argv[3]):.4f}')" \
