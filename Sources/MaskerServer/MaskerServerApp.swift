@@ -72,9 +72,17 @@ public enum MaskerServerApp {
         let httpClient = UpstreamClient.make(dependencies.configuration)
         let recorder = SessionRecorder(store: dependencies.store, logger: dependencies.logger)
         let listen = dependencies.configuration.listen
+        let configuration = dependencies.configuration
+        let cap = ConnectionCap(limit: configuration.maxConnectionsPerAddress)
         let app = Application(
             router: router(dependencies, httpClient: httpClient, recorder: recorder),
-            server: .http1(configuration: .init(additionalChannelHandlers: [DisconnectWatcher()])),
+            // Per connection: its place under the per-address cap, the slow-client deadlines, and
+            // the watcher that cancels a call whose client hung up.
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                ConnectionCap.Slot(cap),
+                ClientDeadlines(idle: configuration.clientIdleTimeout, body: configuration.requestBodyTimeout),
+                DisconnectWatcher(),
+            ])),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "masker"),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? listen.port) },
             logger: dependencies.logger

@@ -25,6 +25,16 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// `MASKER_MAX_BODY_BYTES` (default 4 MiB): larger request bodies are refused with 413.
     public var maxBodyBytes = 4 * 1024 * 1024
+    /// `MASKER_CLIENT_IDLE_TIMEOUT_MS` (default 60 s): how long a connection may go without a
+    /// complete request head, from when it opens or its last answer ends: bounds a head sent a byte
+    /// at a time and an idle keep-alive connection alike (`ClientDeadlines`).
+    public var clientIdleTimeout: Duration = .seconds(60)
+    /// `MASKER_REQUEST_BODY_TIMEOUT_MS` (default 30 s): how long a request's body may take to arrive
+    /// once its head has.
+    public var requestBodyTimeout: Duration = .seconds(30)
+    /// `MASKER_MAX_CONNECTIONS_PER_ADDRESS` (default 512): open connections one client address may
+    /// hold; more are closed as they open (`ConnectionCap`).
+    public var maxConnectionsPerAddress = 512
     /// `MASKER_RATE_LIMIT_PER_MINUTE` (default 600): proxied requests per agent per minute; 0 turns it off.
     public var rateLimitPerMinute = 600
     /// `MASKER_LOGIN_ATTEMPTS_PER_MINUTE` (default 10): log-in attempts per user name, and per client
@@ -104,12 +114,36 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.loginLifetime = .seconds(hours * 3600)
         }
+        try readClientLimits(environment, into: &configuration)
         do {
             configuration.gemmaEndpoint = try GemmaEndpointConfiguration.from(environment: environment)
         } catch {
             throw Invalid(description: error.description)
         }
         return configuration
+    }
+
+    /// The slow-client limits: two deadlines and a connection cap.
+    private static func readClientLimits(_ environment: [String: String], into configuration: inout ServerConfiguration) throws(Invalid) {
+        if let millis = try integer("MASKER_CLIENT_IDLE_TIMEOUT_MS", environment, in: 100...86_400_000, example: "60000") {
+            configuration.clientIdleTimeout = .milliseconds(millis)
+        }
+        if let millis = try integer("MASKER_REQUEST_BODY_TIMEOUT_MS", environment, in: 100...86_400_000, example: "30000") {
+            configuration.requestBodyTimeout = .milliseconds(millis)
+        }
+        if let count = try integer("MASKER_MAX_CONNECTIONS_PER_ADDRESS", environment, in: 1...1_000_000, example: "512") {
+            configuration.maxConnectionsPerAddress = count
+        }
+    }
+
+    /// A whole number in `range`, or nil when the variable is not set.
+    private static func integer(_ name: String, _ environment: [String: String], in range: ClosedRange<Int>,
+                                example: String) throws(Invalid) -> Int? {
+        guard let text = value(name, environment) else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw Invalid(description: "\(name) \"\(text)\" must be a whole number from \(range.lowerBound) to \(range.upperBound) (e.g. \(example))")
+        }
+        return number
     }
 
     private static func value(_ name: String, _ environment: [String: String]) -> String? {
