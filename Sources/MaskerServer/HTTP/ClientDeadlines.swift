@@ -13,8 +13,9 @@ import NIOHTTPTypes
 /// Why our own handler: Hummingbird's `idleTimeout` resets on every body part, so a body sent a
 /// byte at a time never trips it. This sits after the HTTP decoder (Hummingbird's
 /// `additionalChannelHandlers`), sees the request's parts and the answer's end, and closes the
-/// channel when a deadline passes; a handler still waiting for the body then fails as for a
-/// client that hung up.
+/// channel when a deadline passes (checked every quarter of the shorter limit, so a connection
+/// goes at most that much later); a handler still waiting for the body then fails as for a client
+/// that hung up.
 final class ClientDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -23,32 +24,46 @@ final class ClientDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let idle: TimeAmount
     private let body: TimeAmount
-    private var timer: Scheduled<Void>?
+    /// When the connection is closed unless something happens first; nil while an answer is
+    /// being made (the model's time is bounded by `MASKER_UPSTREAM_TIMEOUT_MS`).
+    private var deadline: NIODeadline?
+    /// One check per `period` for the connection's whole life: moving the deadline on every
+    /// request then costs no timer (scheduling one per request was ten heap allocations a turn).
+    private let period: TimeAmount
+    private var check: Scheduled<Void>?
     /// A request's head has arrived and its end not yet.
     private var reading = false
     /// Requests read whose answers have not ended.
     private var unanswered = 0
 
     init(idle: Duration, body: Duration) {
-        self.idle = .nanoseconds(Int64(idle.components.seconds) * 1_000_000_000 + idle.components.attoseconds / 1_000_000_000)
-        self.body = .nanoseconds(Int64(body.components.seconds) * 1_000_000_000 + body.components.attoseconds / 1_000_000_000)
+        self.idle = Self.timeAmount(idle)
+        self.body = Self.timeAmount(body)
+        // A deadline is enforced within a quarter of the shorter limit.
+        period = .nanoseconds(max(Self.timeAmount(min(idle, body)).nanoseconds / 4, 10_000_000))
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(idle, context) }
+        if context.channel.isActive { start(context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        check?.cancel()
+        check = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(idle, context)
+        start(context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        check?.cancel()
+        check = nil
         context.fireChannelInactive()
     }
 
@@ -57,10 +72,10 @@ final class ClientDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             reading = true
             unanswered += 1
-            arm(body, context)
+            deadline = .now() + body
         case .end:
             reading = false
-            disarm() // the answer takes as long as the model does: MASKER_UPSTREAM_TIMEOUT_MS bounds it
+            deadline = nil
         case .body:
             break
         }
@@ -70,19 +85,25 @@ final class ClientDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             unanswered -= 1
-            if unanswered <= 0, !reading { arm(idle, context) }
+            if unanswered <= 0, !reading { deadline = .now() + idle }
         }
         context.write(data, promise: promise)
     }
 
-    private func arm(_ delay: TimeAmount, _ context: ChannelHandlerContext) {
-        disarm()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: delay) { channel.close(promise: nil) }
+    private func start(_ context: ChannelHandlerContext) {
+        guard check == nil else { return }
+        deadline = .now() + idle
+        schedule(context)
     }
 
-    private func disarm() {
-        timer?.cancel()
-        timer = nil
+    private func schedule(_ context: ChannelHandlerContext) {
+        let channel = context.channel
+        check = context.eventLoop.assumeIsolated().scheduleTask(in: period) { [self] in
+            if let deadline, deadline <= .now() {
+                channel.close(promise: nil)
+            } else if channel.isActive {
+                schedule(context)
+            }
+        }
     }
 }
