@@ -226,18 +226,22 @@ final class ChatRequestWalker {
             }
         case "stream", "logprobs", "parallel_tool_calls", "store":
             return try RequestShape.bool(item)
-        case "temperature", "top_p", "presence_penalty", "frequency_penalty":
-            return try RequestShape.number(item)
-        case "n", "max_tokens", "max_completion_tokens", "top_logprobs", "seed":
-            return try RequestShape.integer(item)
+        // Numbers forwarded as they are stay within OpenAI's ranges; the seed is replaced.
+        case "temperature": return try RequestShape.number(item, in: 0...2)
+        case "top_p": return try RequestShape.number(item, in: 0...1)
+        case "presence_penalty", "frequency_penalty": return try RequestShape.number(item, in: -2...2)
+        case "n": return try RequestShape.integer(item, in: 1...128)
+        case "max_tokens", "max_completion_tokens": return try RequestShape.integer(item, in: 0...1_000_000)
+        case "top_logprobs": return try RequestShape.integer(item, in: 0...20)
+        case "seed": return try RequestShape.anyInteger(item)
         case "logit_bias":
             guard let members = try RequestShape.object(item) else { return item }
             for (token, bias) in members {
-                // Keys are token ids: digits only, so nothing else can ride in them.
-                guard !token.isEmpty, token.utf8.count <= 10, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                    throw RequestRefusal.shape("an object of token ids (digits) to numbers")
+                // Keys are token ids: up to six digits (no vocabulary is larger), so nothing else rides in them.
+                guard !token.isEmpty, token.utf8.count <= 6, token.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    throw RequestRefusal.shape("an object of token ids (up to six digits) to numbers from -100 to 100")
                 }
-                try RequestShape.number(bias)
+                try RequestShape.number(bias, in: -100...100)
             }
             return item
         case "stop":
@@ -416,9 +420,8 @@ final class ChatRequestWalker {
             switch key {
             case "id":
                 return try RequestShape.identifier(item)
-            case "type", "index":
-                if case .int = item { return item }
-                return try RequestShape.keyword(item)
+            case "index": return try RequestShape.integer(item, in: 0...10_000)
+            case "type": return try RequestShape.keyword(item)
             case "function": return try functionCall(item)
             case "custom":
                 return try members(item) { key, value in
@@ -589,8 +592,9 @@ final class ChatRequestWalker {
         case "anyOf", "oneOf", "allOf", "prefixItems":
             return (key, try elements(item) { subschema, _ in try schema(subschema, property: property) })
         default:
+            // minimum, maxLength, nullable…: numbers are data too (a long one may be an identifier).
             switch item {
-            case .int, .uint, .double, .bool, .null: return (key, item) // minimum, maxLength, nullable…
+            case .bool, .null: return (key, item)
             default: return (try keyName(key), try data(item, key: key))
             }
         }

@@ -116,8 +116,8 @@ struct ProxyService: Sendable {
             try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
         }
 
-        // Forward with the agent's model.
-        var forwarded = masked
+        // Forward with the agent's model, and a seed that says nothing of the caller's (`RequestSeed`).
+        var forwarded = RequestSeed.replacing(masked, key: runtime.keyRing.currentKey(for: policy.kid))
         if case let .object(fields) = forwarded {
             forwarded = .object(fields.filter { $0.0 != "model" } + [("model", .string(upstream.model))])
         }

@@ -81,16 +81,37 @@ enum RequestShape {
         }
     }
 
+    /// A number forwarded as it is, so bounded to OpenAI's documented range: a number out of it
+    /// (a phone number as a `temperature`) is refused, never sent.
     @discardableResult
-    static func number(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
+    static func number(_ value: JSONValue, in range: ClosedRange<Double>) throws(RequestRefusal) -> JSONValue {
+        let number: Double
         switch value {
-        case .int, .uint, .double, .null: return value
+        case .null: return value
+        case let .int(integer): number = Double(integer)
+        case let .uint(integer): number = Double(integer)
+        case let .double(double): number = double
         default: throw .shape("a number or null")
+        }
+        guard range.contains(number) else { throw .shape("a number from \(range.lowerBound) to \(range.upperBound)") }
+        return value
+    }
+
+    /// An integer forwarded as it is, bounded likewise (`max_tokens` up to a million: never the
+    /// ten digits of a phone number).
+    @discardableResult
+    static func integer(_ value: JSONValue, in range: ClosedRange<Int>) throws(RequestRefusal) -> JSONValue {
+        switch value {
+        case .null: return value
+        case let .int(integer) where range.contains(integer): return value
+        case .int, .uint: throw .shape("an integer from \(range.lowerBound) to \(range.upperBound)")
+        default: throw .shape("an integer or null")
         }
     }
 
+    /// Any integer: the seed, which is replaced before it is sent (`RequestSeed`).
     @discardableResult
-    static func integer(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
+    static func anyInteger(_ value: JSONValue) throws(RequestRefusal) -> JSONValue {
         switch value {
         case .int, .uint, .null: return value
         default: throw .shape("an integer or null")
