@@ -44,8 +44,9 @@ public enum FieldKey {
     }
 
     /// The key as a phrase to put before its value ("member id"); nil for a key with no words.
-    public static func context(_ key: String) -> String? {
-        let words = words(key)
+    public static func context(_ key: String) -> String? { context(words: words(key)) }
+
+    static func context(words: [String]) -> String? {
         guard !words.isEmpty, words.count <= 8 else { return nil }
         return words.joined(separator: " ")
     }
@@ -53,8 +54,10 @@ public enum FieldKey {
     /// The kind a key names, if it names one. Phrases are matched anywhere in the key's words,
     /// the longest first (`emergency_contact_phone` is a phone, `patient_name` a name); keys run
     /// together (`dateofbirth`, `phonenumber`) are matched whole.
-    public static func kind(_ key: String) -> EntityKind? {
-        var words = words(key)
+    public static func kind(_ key: String) -> EntityKind? { kind(words: words(key)) }
+
+    static func kind(words: [String]) -> EntityKind? {
+        var words = words
         guard !words.isEmpty else { return nil }
         if let kind = joined[words.joined()] ?? kind(words) { return kind }
         // A list of values under a plural key: "phones", "emails", "addresses".

@@ -6,16 +6,21 @@
 /// covers all of it: `{"mrn": "4829173"}` is masked although no recognizer calls seven bare digits
 /// a record number. Long values (a `notes` field) get context, not the whole-value rule.
 public struct KeyedValue: Sendable, Equatable {
-    public var value: String
+    public let value: String
     /// The key's words (`FieldKey.context`), or nil for a value without a key (an array element
     /// at the top, a key itself).
-    public var context: String?
-    public var kind: EntityKind?
+    public let context: String?
+    public let kind: EntityKind?
+    /// What the pipeline reads, made once: a turn asks for it to key its history, to detect and
+    /// to find repeated texts.
+    public let detectionText: String
 
     public init(_ value: String, key: String?) {
         self.value = value
-        context = key.flatMap(FieldKey.context)
-        kind = key.flatMap(FieldKey.kind)
+        let words = key.map(FieldKey.words) ?? []
+        context = FieldKey.context(words: words)
+        kind = FieldKey.kind(words: words)
+        detectionText = context.map { $0 + ": " + value } ?? value
     }
 
     /// A value read as it is, with no key: prose (a message's content) or a key itself.
@@ -23,12 +28,7 @@ public struct KeyedValue: Sendable, Equatable {
         self.value = value
         context = nil
         kind = nil
-    }
-
-    /// What the pipeline reads.
-    public var detectionText: String {
-        guard let context else { return value }
-        return context + ": " + value
+        detectionText = value
     }
 
     private var prefixLength: Int { context.map { $0.unicodeScalars.count + 2 } ?? 0 }

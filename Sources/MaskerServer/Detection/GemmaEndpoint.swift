@@ -141,9 +141,7 @@ public final class GemmaEndpoint: Sendable {
             // The client's deadline is the turn's bound. At the deadline it reports what it saw:
             // a refused connection (which it retries until then, async-http-client issue #743)
             // as a connection error, a slow model as `deadlineExceeded`.
-            let nanos = configuration.timeout.components
-            let deadline = NIODeadline.now() + .nanoseconds(nanos.seconds * 1_000_000_000 + nanos.attoseconds / 1_000_000_000)
-            response = try await client.execute(request, deadline: deadline)
+            response = try await client.execute(request, deadline: NIODeadline.now() + TimeAmount(configuration.timeout))
             bytes = try await response.body.collect(upTo: Self.maxReplyBytes)
         } catch is CancellationError {
             throw GemmaEndpointFailure.timeout

@@ -37,14 +37,10 @@ final class ClientDeadlines: ChannelDuplexHandler, RemovableChannelHandler {
     private var unanswered = 0
 
     init(idle: Duration, body: Duration) {
-        self.idle = Self.timeAmount(idle)
-        self.body = Self.timeAmount(body)
+        self.idle = TimeAmount(idle)
+        self.body = TimeAmount(body)
         // A deadline is enforced within a quarter of the shorter limit.
-        period = .nanoseconds(max(Self.timeAmount(min(idle, body)).nanoseconds / 4, 10_000_000))
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        period = .nanoseconds(max(TimeAmount(min(idle, body)).nanoseconds / 4, 10_000_000))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -129,7 +129,7 @@ final class ChatRequestWalker {
     /// Text that may hold a JSON document (a tool's result): masked as data and kept valid JSON
     /// when it is one, as prose otherwise.
     private func proseOrJSON(_ text: String) throws -> String {
-        if let document = Self.jsonDocument(text) {
+        if let document = JSONDocument.parse(text) {
             // Data, not a caller's words: no number runs from it into the next message.
             let saved = message
             message = nil
@@ -138,8 +138,6 @@ final class ChatRequestWalker {
         }
         return try emit(KeyedValue(plain: text)) ?? text
     }
-
-    static func jsonDocument(_ text: String) -> JSONValue? { JSONDocument.parse(text) }
 
     /// Function-call arguments: JSON in a string. Masked as data, kept valid JSON; text that does
     /// not parse is masked as prose.
@@ -423,15 +421,7 @@ final class ChatRequestWalker {
             case "index": return try RequestShape.integer(item, in: 0...10_000)
             case "type": return try RequestShape.keyword(item)
             case "function": return try functionCall(item)
-            case "custom":
-                return try members(item) { key, value in
-                    switch key {
-                    case "name":
-                        return try RequestShape.identifier(value)
-                    case "input": return try prose(value)
-                    default: return nil
-                    }
-                }
+            case "custom": return try customTool(item)
             default: return nil
             }
         }
@@ -454,15 +444,19 @@ final class ChatRequestWalker {
             case "type":
                 return try RequestShape.keyword(item)
             case "function": return try functionDefinition(item)
-            case "custom":
-                return try members(item) { key, value in
-                    switch key {
-                    case "name":
-                        return try RequestShape.identifier(value)
-                    case "description": return try prose(value)
-                    default: return nil
-                    }
-                }
+            case "custom": return try customTool(item)
+            default: return nil
+            }
+        }
+    }
+
+    /// A custom tool (`tools[].custom`: name, description, format) or a call of one
+    /// (`tool_calls[].custom`: name, input).
+    private func customTool(_ value: JSONValue) throws -> JSONValue {
+        try members(value) { key, item in
+            switch key {
+            case "name": return try RequestShape.identifier(item)
+            case "description", "input": return try prose(item)
             default: return nil
             }
         }

@@ -37,17 +37,17 @@ struct ChatResponseRehydrator {
         case let .object(members):
             var output: [(String, JSONValue)] = []
             output.reserveCapacity(members.count)
-            for (member, item) in members {
-                if member == "logprobs" {
-                    output.append((member, .null))
-                    continue
-                }
-                output.append((await rehydrate(member, with: plain), await restore(item, key: member)))
-            }
+            for (member, item) in members { output.append(await restoreMember(member, item)) }
             return .object(output)
         default:
             return value
         }
+    }
+
+    /// One member of an object: its key and its value restored (`logprobs` dropped).
+    mutating func restoreMember(_ key: String, _ value: JSONValue) async -> (String, JSONValue) {
+        guard key != "logprobs" else { return (key, .null) }
+        return (await rehydrate(key, with: plain), await restore(value, key: key))
     }
 
     /// Function-call arguments: JSON text, into which restored values go JSON-escaped.
@@ -114,8 +114,8 @@ struct ChatStreamRehydrator {
                 var rewritten: [JSONValue] = []
                 for choice in choices { rewritten.append(await rehydrateChoice(choice)) }
                 output.append((key, .array(rewritten)))
-            } else if case let .object(restored) = await whole.restore(.object([(key, value)]), key: nil), let member = restored.first {
-                output.append(member)
+            } else {
+                output.append(await whole.restoreMember(key, value))
             }
         }
         return .object(output)
@@ -129,7 +129,7 @@ struct ChatStreamRehydrator {
         for (key, value) in fields {
             switch (key, value) {
             case ("delta", .object):
-                output.append((key, await growing(value, choice: index, path: [])))
+                output.append((key, await growing(value, choice: index, path: [.member("delta")])))
             case let ("text", .string(text)):
                 output.append((key, .string(await feed(text, choice: index, path: [.member("text")]))))
             case ("logprobs", _):
@@ -140,18 +140,11 @@ struct ChatStreamRehydrator {
                 output.append((key, await whole.restore(value, key: key)))
             }
         }
-        guard finishing else { return .object(output) }
+        var rewritten = JSONValue.object(output)
+        guard finishing else { return rewritten }
         // The choice is done: what its texts still hold goes out in this chunk.
-        for (path, rest) in await flush(choice: index) {
-            if path == [.member("text")] {
-                Self.append(rest, at: [], into: &output, key: "text")
-            } else if let position = output.firstIndex(where: { $0.0 == "delta" }) {
-                output[position].1 = Self.inserting(rest, at: path, into: output[position].1)
-            } else {
-                output.append(("delta", Self.inserting(rest, at: path, into: .object([]))))
-            }
-        }
-        return .object(output)
+        for (path, rest) in await flush(choice: index) { rewritten = Self.inserting(rest, at: path, into: rewritten) }
+        return rewritten
     }
 
     /// A delta's members: strings fed to their stream, tool calls by index, the rest restored whole.
@@ -210,14 +203,12 @@ struct ChatStreamRehydrator {
         guard let template = lastChunk, !streams.isEmpty else { return nil }
         var choices: [JSONValue] = []
         for choice in Set(order.map(\.choice)).sorted() {
-            var fields: [(String, JSONValue)] = [("index", .int(choice))]
-            var delta = JSONValue.object([])
-            for (path, rest) in await flush(choice: choice) {
-                if path == [.member("text")] { Self.append(rest, at: [], into: &fields, key: "text") } else { delta = Self.inserting(rest, at: path, into: delta) }
-            }
-            if delta != .object([]) { fields.append(("delta", delta)) }
-            fields.append(("finish_reason", .null))
-            if fields.count > 2 { choices.append(.object(fields)) }
+            let flushed = await flush(choice: choice)
+            guard !flushed.isEmpty else { continue }
+            var rewritten = JSONValue.object([("index", .int(choice))])
+            for (path, rest) in flushed { rewritten = Self.inserting(rest, at: path, into: rewritten) }
+            guard case let .object(fields) = rewritten else { continue }
+            choices.append(.object(fields + [("finish_reason", .null)]))
         }
         streams = [:]
         order = []
@@ -225,8 +216,9 @@ struct ChatStreamRehydrator {
         return .object(members.map { $0.0 == "choices" ? ($0.0, .array(choices)) : $0 })
     }
 
-    /// `text` appended to the string at `path` inside `value` (created where missing); a tool
-    /// step becomes an element of `tool_calls` with that index.
+    /// `text` appended to the string at `path` inside `value` (created where missing): a choice's
+    /// `text`, or a string of its `delta`, where a tool step becomes the element of `tool_calls`
+    /// with that index.
     static func inserting(_ text: String, at path: [Step], into value: JSONValue) -> JSONValue {
         guard let step = path.first else {
             if case let .string(existing) = value { return .string(existing + text) }
@@ -256,14 +248,6 @@ struct ChatStreamRehydrator {
             members.append(("tool_calls", .array(calls)))
         }
         return .object(members)
-    }
-
-    private static func append(_ text: String, at path: [Step], into fields: inout [(String, JSONValue)], key: String) {
-        if let position = fields.firstIndex(where: { $0.0 == key }), case let .string(existing) = fields[position].1 {
-            fields[position].1 = .string(existing + text)
-        } else {
-            fields.append((key, .string(text)))
-        }
     }
 
     /// Events recorded since the last call (the proxy appends them to the audit log as it goes).
