@@ -30,6 +30,17 @@ public struct CommandContext: Sendable {
         DataDirectory.resolve(environment: environment, configured: config.dataDirectory)
     }
 
+    /// Database deadlines from the environment (`StoreTimeouts`); a bad value is a usage error.
+    public var storeTimeouts: StoreTimeouts {
+        get throws(CLIFailure) {
+            do {
+                return try StoreTimeouts.from(environment: environment)
+            } catch {
+                throw CLIFailure(.usage, error.description)
+            }
+        }
+    }
+
     public var keyRingLoader: KeyRingLoader {
         KeyRingLoader(environment: environment, dataDirectory: dataDirectory)
     }

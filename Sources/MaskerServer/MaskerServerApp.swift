@@ -76,10 +76,12 @@ public enum MaskerServerApp {
         let cap = ConnectionCap(limit: configuration.maxConnectionsPerAddress)
         let app = Application(
             router: router(dependencies, httpClient: httpClient, recorder: recorder),
-            // Per connection: its place under the per-address cap, the slow-client deadlines, and
-            // the watcher that cancels a call whose client hung up.
+            // Per connection: its place under the per-address cap, the JSON answer to a request the
+            // parser rejects, the slow-client deadlines, and the watcher that cancels a call whose
+            // client hung up.
             server: .http1(configuration: .init(additionalChannelHandlers: [
                 ConnectionCap.Slot(cap),
+                ParserErrorResponder(),
                 ClientDeadlines(idle: configuration.clientIdleTimeout, body: configuration.requestBodyTimeout),
                 DisconnectWatcher(),
             ])),

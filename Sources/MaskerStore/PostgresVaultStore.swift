@@ -9,10 +9,11 @@ import PostgresNIO
 /// Writes send a whole turn as arrays in one `INSERT … SELECT FROM unnest(…)` statement: one round
 /// trip and one commit per turn, and rows sorted by token so two concurrent turns never deadlock.
 public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
-    // Immutable after init; PostgresClient is thread-safe.
-    private let client: PostgresClient
-    private let runTask: Task<Void, Never>
+    // Immutable after init; the pool is thread-safe.
+    private let pool: PostgresPool
     private let table: String
+    /// One row, rewritten by `probeWrite`.
+    private let probeTable: String
     public let location: String
 
     /// The schema holding the table when one was named (`?schema=` or `schema:`), else nil (the
@@ -22,24 +23,25 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
     /// Connects, checks the server answers within `timeout`, and creates the table if needed.
     /// `schema` overrides the URL's `?schema=` (tests and benchmarks use a throwaway one). Throws
     /// `VaultUnavailable` naming host and cause, never the password.
-    public init(url: String, schema: String? = nil, timeout: Duration = .seconds(10),
+    /// `timeouts` bound each operation and connection after start-up (`StoreTimeouts`).
+    public init(url: String, schema: String? = nil, timeout: Duration = .seconds(10), timeouts: StoreTimeouts = .defaults,
                 logger: Logger = Logger(label: "masker.vault")) async throws(VaultUnavailable) {
-        let pool = try await PostgresPool.open(url: url, schema: schema, timeout: timeout, logger: logger, what: "vault")
+        let pool = try await PostgresPool.open(url: url, schema: schema, timeout: timeout, timeouts: timeouts, logger: logger, what: "vault")
         let settings = pool.settings
         self.schema = settings.schema
         location = settings.redacted
         table = settings.schema.map { "\"\($0)\".vault_entry" } ?? "vault_entry"
-        client = pool.client
-        runTask = pool.runTask
+        probeTable = settings.schema.map { "\"\($0)\".vault_health_probe" } ?? "vault_health_probe"
+        self.pool = pool
         do {
             try await migrate(schema: settings.schema)
         } catch {
-            runTask.cancel()
+            await pool.close()
             throw unavailable("open", error)
         }
     }
 
-    deinit { runTask.cancel() }
+    public var health: OperationHealth? { pool.health }
 
     /// Drops the vault's own schema and everything in it: for throwaway vaults (tests, `masker
     /// bench`). Refuses when the table is not in a named schema, so it cannot drop a real vault
@@ -47,19 +49,19 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
     public func dropSchema() async throws(VaultUnavailable) {
         guard let schema else { throw VaultUnavailable("refusing to drop a vault that is not in its own schema") }
         do {
-            try await client.query("DROP SCHEMA IF EXISTS \"\(unescaped: schema)\" CASCADE", logger: Self.silent)
+            try await pool.run(.write, bounded: false) { client in try await client.query("DROP SCHEMA IF EXISTS \"\(unescaped: schema)\" CASCADE", logger: Self.silent) }
         } catch {
             throw unavailable("drop", error)
         }
     }
 
     public func close() async {
-        runTask.cancel()
-        _ = await runTask.value
+        await pool.close()
     }
 
     private func migrate(schema: String?) async throws {
-        try await client.withTransaction(logger: Self.silent) { connection in
+        let table = self.table, probeTable = self.probeTable
+        try await pool.run(.write, bounded: false) { client in try await client.withTransaction(logger: Self.silent) { connection in
             // Serialises replicas starting together: CREATE … IF NOT EXISTS alone can still race.
             try await connection.query("SELECT pg_advisory_xact_lock(7236398452)", logger: Self.silent)
             if let schema {
@@ -70,11 +72,13 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
                     token text PRIMARY KEY, kind text NOT NULL, kid text NOT NULL, scope text NOT NULL,
                     ciphertext bytea NOT NULL, subject_hash bytea NOT NULL, created_at timestamptz NOT NULL)
                 """, logger: Self.silent)
+            try await connection.query("CREATE TABLE IF NOT EXISTS \(unescaped: probeTable) (id integer PRIMARY KEY, at timestamptz NOT NULL)",
+                                       logger: Self.silent)
             for column in ["subject_hash", "created_at", "kid"] {
                 try await connection.query("CREATE INDEX IF NOT EXISTS vault_entry_\(unescaped: column) ON \(unescaped: table) (\(unescaped: column))",
                                            logger: Self.silent)
             }
-        }
+        } }
     }
 
     public func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
@@ -83,7 +87,8 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
         let tokens = sorted.map(\.token), kinds = sorted.map(\.kind.rawValue), kids = sorted.map(\.kid), scopes = sorted.map(\.scope)
         let ciphertexts = sorted.map { ByteBuffer(bytes: $0.ciphertext) }, hashes = sorted.map { ByteBuffer(bytes: $0.subjectHash) }
         let times = sorted.map { $0.createdAt.timeIntervalSince1970 }
-        do {
+        let table = self.table
+        try await run(.write) { client in
             try await client.query("""
                 INSERT INTO \(unescaped: table) (token, kind, kid, scope, ciphertext, subject_hash, created_at)
                 SELECT t, k, i, s, c, h, to_timestamp(d)
@@ -91,26 +96,35 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
                             \(ciphertexts)::bytea[], \(hashes)::bytea[], \(times)::float8[]) AS u(t, k, i, s, c, h, d)
                 ON CONFLICT (token) DO NOTHING
                 """, logger: Self.silent)
-        } catch {
-            throw unavailable("write", error)
         }
     }
 
     public func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
         guard !tokens.isEmpty else { return [:] }
-        do {
+        let table = self.table
+        return try await run(.read) { client in
             let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM \(unescaped: table) WHERE token = ANY(\(tokens)::text[])",
                                               logger: Self.silent)
             var found: [String: VaultEntry] = [:]
             for try await entry in Self.entries(rows) { found[entry.token] = entry }
             return found
-        } catch {
-            throw unavailable("read", error)
+        }
+    }
+
+    /// A real write that leaves nothing behind: one row of `health_probe` rewritten (`/health`,
+    /// after a failed write, asks whether writes work again).
+    public func probeWrite() async throws(VaultUnavailable) {
+        let probe = probeTable
+        try await run(.write) { client in
+            try await client.query("""
+                INSERT INTO \(unescaped: probe) (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at
+                """, logger: Self.silent)
         }
     }
 
     public func stats() async throws(VaultUnavailable) -> VaultStats {
-        do {
+        let table = self.table
+        return try await run(.read) { client in
             var byKind: [VaultStats.KindCount] = []
             for try await (kind, count) in try await client.query(
                 "SELECT kind, COUNT(*) FROM \(unescaped: table) GROUP BY kind ORDER BY kind", logger: Self.silent).decode((String, Int).self) {
@@ -123,44 +137,33 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
                 (oldest, newest, bytes) = (first, last, size)
             }
             return VaultStats(entries: byKind.reduce(0) { $0 + $1.count }, byKind: byKind, oldest: oldest, newest: newest, storedBytes: bytes)
-        } catch {
-            throw unavailable("read", error)
         }
     }
 
     public func count(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int {
-        do {
+        let query = selecting(selection, "SELECT COUNT(*) FROM \(table) WHERE ", "")
+        return try await run(.read, bounded: false) { client in
             var count = 0
-            for try await value in try await client.query(selecting(selection, "SELECT COUNT(*) FROM \(table) WHERE ", ""),
-                                                          logger: Self.silent).decode(Int.self) {
-                count = value
-            }
+            for try await value in try await client.query(query, logger: Self.silent).decode(Int.self) { count = value }
             return count
-        } catch {
-            throw unavailable("read", error)
         }
     }
 
     public func purge(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int {
-        do {
+        // RETURNING counts what was deleted without a second query racing other writers.
+        let query = selecting(selection, "WITH gone AS (DELETE FROM \(table) WHERE ", " RETURNING 1) SELECT COUNT(*) FROM gone")
+        return try await run(.write, bounded: false) { client in
             var count = 0
-            // RETURNING counts what was deleted without a second query racing other writers.
-            for try await value in try await client.query(
-                selecting(selection, "WITH gone AS (DELETE FROM \(table) WHERE ", " RETURNING 1) SELECT COUNT(*) FROM gone"),
-                logger: Self.silent).decode(Int.self) {
-                count = value
-            }
+            for try await value in try await client.query(query, logger: Self.silent).decode(Int.self) { count = value }
             return count
-        } catch {
-            throw unavailable("write", error)
         }
     }
 
     public func rekey(from oldKid: String, _ transform: @escaping @Sendable (VaultEntry) -> VaultEntry?)
         async throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) {
-        do {
-            let table = self.table
-            return try await client.withTransaction(logger: Self.silent) { connection in
+        let table = self.table
+        return try await run(.write, bounded: false) { client in
+            try await client.withTransaction(logger: Self.silent) { connection in
                 var entries: [VaultEntry] = []
                 let rows = try await connection.query(
                     "SELECT \(unescaped: Self.columns) FROM \(unescaped: table) WHERE kid = \(oldKid) FOR UPDATE", logger: Self.silent)
@@ -177,21 +180,28 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
                     """, logger: Self.silent)
                 return (updated.count, 0)
             }
-        } catch {
-            throw unavailable("write", error)
         }
     }
 
     public func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry] {
-        do {
+        let table = self.table
+        return try await run(.read, bounded: false) { client in
             var page: [VaultEntry] = []
             let rows = try await client.query(
                 "SELECT \(unescaped: Self.columns) FROM \(unescaped: table) WHERE token > \(token) ORDER BY token LIMIT \(limit)",
                 logger: Self.silent)
             for try await entry in Self.entries(rows) { page.append(entry) }
             return page
+        }
+    }
+
+    /// One operation through the pool (deadline, outage, health), its failure as `VaultUnavailable`.
+    private func run<T: Sendable>(_ operation: OperationHealth.Operation, bounded: Bool = true,
+                                  _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(VaultUnavailable) -> T {
+        do {
+            return try await pool.run(operation, bounded: bounded, body)
         } catch {
-            throw unavailable("read", error)
+            throw unavailable(operation == .read ? "read" : "write", error)
         }
     }
 

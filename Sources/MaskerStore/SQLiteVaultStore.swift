@@ -12,13 +12,15 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     private let committer: GroupCommitter
     private let checkpointer: WALCheckpointer
     public let path: String
+    private let operations = OperationHealth()
+    public var health: OperationHealth? { operations }
 
     /// `busyTimeout`: how long a write waits for another writer (another process) before failing.
     /// `maximumPages`: a cap on the file's size in 4 KiB pages (SQLite's `max_page_count`); a write
     /// past it fails as a full disk would, so the tests can exercise that path.
     /// `checkpointPages`: the write-ahead log's size that starts a background checkpoint
     /// (`WALCheckpointer`).
-    public init(path: String, busyTimeout: TimeInterval = 5, maximumPages: Int? = nil, checkpointPages: Int32 = 1000) throws(VaultUnavailable) {
+    public init(path: String, busyTimeout: TimeInterval = StoreTimeouts.defaults.sqliteBusySeconds, maximumPages: Int? = nil, checkpointPages: Int32 = 1000) throws(VaultUnavailable) {
         self.path = path
         reader = SQLiteTokenReader(path: path)
         let checkpointer = WALCheckpointer(path: path, thresholdPages: checkpointPages)
@@ -62,6 +64,12 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                 table.column("created_at", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v2-health-probe") { db in
+            try db.create(table: "health_probe") { table in
+                table.primaryKey("id", .integer)
+                table.column("at", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -76,7 +84,9 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
         guard !entries.isEmpty else { return .finished() }
         let write = PendingWrite<VaultUnavailable>()
         committer.submit(entries) { [self] error in
-            write.finish(error.map { unavailable("write", $0) })
+            let failure = error.map { unavailable("write", $0) }
+            if let failure { operations.failed(.write, reason: failure.reason) } else { operations.succeeded(.write) }
+            write.finish(failure)
         }
         return write
     }
@@ -107,9 +117,29 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     public func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
         guard !tokens.isEmpty else { return [:] }
         do {
-            return try reader.entries(for: tokens)
+            let found = try reader.entries(for: tokens)
+            operations.succeeded(.read)
+            return found
         } catch {
-            throw VaultUnavailable("cannot read SQLite vault \(path): \(error.message)")
+            let failure = VaultUnavailable("cannot read SQLite vault \(path): \(error.message)")
+            operations.failed(.read, reason: failure.reason)
+            throw failure
+        }
+    }
+
+    /// Rewrites the one row of `health_probe` in a synced transaction: a real write, which fails
+    /// as a turn's would (disk full, file locked) and leaves nothing behind.
+    public func probeWrite() async throws(VaultUnavailable) {
+        do {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
+                               arguments: [SQLiteDate.text(Date())])
+            }
+            operations.succeeded(.write)
+        } catch {
+            let failure = unavailable("write", error)
+            operations.failed(.write, reason: failure.reason)
+            throw failure
         }
     }
 

@@ -33,10 +33,10 @@ public enum VaultLocation: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
-    public func open(logger: Logger = Logger(label: "masker.vault")) async throws(VaultUnavailable) -> any VaultStore {
+    public func open(timeouts: StoreTimeouts = .defaults, logger: Logger = Logger(label: "masker.vault")) async throws(VaultUnavailable) -> any VaultStore {
         switch self {
-        case let .sqlite(path): return try SQLiteVaultStore(path: path)
-        case let .postgres(url): return try await PostgresVaultStore(url: url, logger: logger)
+        case let .sqlite(path): return try SQLiteVaultStore(path: path, busyTimeout: timeouts.sqliteBusySeconds)
+        case let .postgres(url): return try await PostgresVaultStore(url: url, timeouts: timeouts, logger: logger)
         }
     }
 }

@@ -47,8 +47,9 @@ enum ServerDatabase {
     static func use<T>(_ context: CommandContext, _ body: (any ServerStore) async throws -> T) async throws -> T {
         let location = ServerStoreLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
         let store: any ServerStore
+        let timeouts = try context.storeTimeouts
         do {
-            store = try await location.open()
+            store = try await location.open(timeouts: timeouts)
         } catch {
             throw CLIFailure(.error, "\(error); run this on the server's machine with its MASKER_DATA_DIR (or MASKER_DATABASE_URL)")
         }

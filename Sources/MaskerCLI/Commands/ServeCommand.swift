@@ -52,8 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
         let audit: AuditLog? = policy.audit.logEvents ? try AuditTrail.open(context) : nil
         let location = ServerStoreLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
         let store: any ServerStore
+        let timeouts = try context.storeTimeouts
         do {
-            store = try await location.open(logger: logger)
+            store = try await location.open(timeouts: timeouts, logger: logger)
         } catch {
             await vault?.close()
             throw CLIFailure(.error, "\(error); check MASKER_DATABASE_URL or MASKER_SERVER_DB_PATH")

@@ -26,9 +26,10 @@ final class TokenSchemes {
 
     func vault() async throws(CLIFailure) -> any VaultStore {
         if let openedVault { return openedVault }
+        let timeouts = try context.storeTimeouts
         do {
             let location = try VaultLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
-            let store = try await location.open(logger: context.logger)
+            let store = try await location.open(timeouts: timeouts, logger: context.logger)
             openedVault = store
             return store
         } catch {

@@ -21,8 +21,9 @@ struct VaultCommand: AsyncParsableCommand {
             throw CLIFailure(.error, "no vault at \(location); nothing to \(purpose) (nothing has been masked with vault-deterministic yet, or set MASKER_VAULT_PATH)")
         }
         let store: any VaultStore
+        let timeouts = try context.storeTimeouts
         do {
-            store = try await location.open(logger: context.logger)
+            store = try await location.open(timeouts: timeouts, logger: context.logger)
         } catch {
             throw CLIFailure(.error, "\(error.description); \(TokenSchemes.vaultHint)")
         }

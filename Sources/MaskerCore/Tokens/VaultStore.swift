@@ -101,6 +101,14 @@ public protocol VaultStore: Sendable {
 
     /// Releases connections; the store is unusable afterwards.
     func close() async
+
+    /// The last real read, write and connection outcome, for `/health`; nil for a store that
+    /// keeps none (in memory).
+    var health: OperationHealth? { get }
+
+    /// A real write that leaves nothing readable behind (`/health` asks, after a failed write,
+    /// whether writes work again). The default reads instead, for stores that cannot fail a write.
+    func probeWrite() async throws(VaultUnavailable)
 }
 
 /// Which entries a count or purge applies to.
@@ -122,6 +130,12 @@ extension VaultStore {
     }
 
     public func close() async {}
+
+    public var health: OperationHealth? { nil }
+
+    public func probeWrite() async throws(VaultUnavailable) {
+        _ = try await entries(forTokens: ["health-probe"])
+    }
 
     public func submit(_ entries: [VaultEntry]) -> PendingWrite<VaultUnavailable> {
         guard !entries.isEmpty else { return .finished() }

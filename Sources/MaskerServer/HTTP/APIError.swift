@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import MaskerCore
+import MaskerStore
 
 /// Every error the server answers with, in one envelope that is both OpenAI's shape (so the
 /// official clients raise their usual exceptions) and ours:
@@ -59,8 +60,12 @@ public struct APIError: Error, Sendable {
                  "the request body is larger than \(limit) bytes (MASKER_MAX_BODY_BYTES; log-in bodies 64 KiB); nothing was done with it")
     }
 
-    /// A server-database failure; the reason goes to the log, never to the client.
-    static let databaseUnavailable = APIError(.serviceUnavailable, "db_unavailable", "the server database is unavailable; see the server log")
+    /// A server-database failure before anything was done: the client hears its cause ("the disk is
+    /// full"); `/health` shows the whole reason (paths, SQLSTATE) to whoever runs the server.
+    static func databaseUnavailable(_ error: any Error) -> APIError {
+        APIError(.serviceUnavailable, "db_unavailable",
+                 "the server database is unavailable (\(StorageCause.of(error))); nothing was done; GET /health names the reason")
+    }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized",
                                        "missing or unknown API token; send Authorization: Bearer <token> (masker admin token prints one)")

@@ -110,8 +110,8 @@ struct AccountAuthenticator: RouterMiddleware {
                 context.account = session.account
                 context.credential = .login(session)
             }
-        } catch is ServerStoreError {
-            throw APIError.databaseUnavailable
+        } catch let error as ServerStoreError {
+            throw APIError.databaseUnavailable(error)
         }
         return try await next(request, context)
     }

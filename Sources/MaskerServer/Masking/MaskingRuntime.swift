@@ -133,13 +133,15 @@ public final class MaskingRuntime: Sendable {
     }
 
     /// Appends events when the policy records them; a failure is 503 and the caller stops (fail
-    /// closed: nothing goes upstream, nothing goes back, unless it is on the record).
-    public func record(_ events: [AuditEvent], policy: Policy, payload: AuditLog.Payload?) async throws(APIError) {
+    /// closed: nothing goes upstream, nothing goes back, unless it is on the record). `progress`
+    /// says what had already happened, for the message.
+    func record(_ events: [AuditEvent], policy: Policy, payload: AuditLog.Payload?, progress: TurnProgress = .notSent) async throws(APIError) {
         guard let append = submit(events, policy: policy, payload: payload) else { return }
         do {
             try await append.wait()
         } catch {
-            throw auditFailure(error)
+            logAuditFailure(error)
+            throw progress.auditFailed(error)
         }
     }
 
@@ -150,14 +152,8 @@ public final class MaskingRuntime: Sendable {
         return audit.submit(events, payload: policy.audit.logPayloads ? payload : nil)
     }
 
-    /// A failed append, logged (the reason names the file and the system error, never an event's
-    /// content) and answered as 503.
-    @discardableResult
-    func auditFailure(_ error: AuditLogError) -> APIError {
+    /// A failed append, logged: the reason names the file and the system error, never an event's content.
+    func logAuditFailure(_ error: AuditLogError) {
         logger.error("audit log append failed: \(error.description)")
-        return Self.auditUnavailable
     }
-
-    static let auditUnavailable = APIError(.serviceUnavailable, "audit_unavailable",
-                                           "the audit log cannot record this turn, so it was not processed; check the server log and disk")
 }

@@ -113,7 +113,7 @@ struct ProxyService: Sendable {
         // answer waits for both, below). Text left as it was by a `passthrough` rule is PHI
         // itself, so such a turn goes only once its events are on the record.
         if results.contains(where: { $0.replacements.contains { $0.action == .passthrough } }) {
-            try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+            try await settle(commit, .notSent, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
         }
 
         // Forward with the agent's model, and a seed that says nothing of the caller's (`RequestSeed`).
@@ -138,30 +138,30 @@ struct ProxyService: Sendable {
             let closed = APIError(.init(code: 499, reasonPhrase: "Client Closed Request"), "client_closed",
                                   "the client closed the connection before the model answered")
             do {
-                try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+                try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
             } catch {
                 throw closed // the turn is recorded with the write that failed
             }
-            try await recordTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings)
+            await recordFailedTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings)
             throw closed
         } catch let failure as UpstreamFailure {
-            try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
-            try await recordTurn(agent: agent, externalID: externalID, status: failure.apiError.code, results: results, timings: timings)
+            try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+            await recordFailedTurn(agent: agent, externalID: externalID, status: failure.apiError.code, results: results, timings: timings)
             throw failure.apiError
         }
         timings["upstream"] = clock.now - upstreamStart
         // Nothing restored from this turn's tokens leaves before they and its events are durable.
-        try await settle(commit, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+        try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
         let rehydrator = runtime.rehydrator(kid: policy.kid, scope: scope)
 
         switch answer {
         case let .complete(status, answerBytes):
             guard (200..<300).contains(status) else {
-                try await recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                await recordFailedTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
                 throw APIError(.badGateway, "upstream_error", "the model answered with HTTP \(status); check the agent's upstream and key")
             }
             guard let answerJSON = try? JSONParser.parse(answerBytes) else {
-                try await recordTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                await recordFailedTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
                 throw APIError(.badGateway, "upstream_error", "the model's answer was not JSON")
             }
             let rehydrateStart = clock.now
@@ -169,7 +169,8 @@ struct ProxyService: Sendable {
             let restored = await restorer.rehydrate(answerJSON)
             let rehydrateTime = clock.now - rehydrateStart
             timings["rehydrate"] = rehydrateTime
-            try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
+            try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics,
+                                  progress: .sentToModel)
             let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
             var response = JSONResponse.make(restored)
             response.headers[Self.sessionHeader] = sessionID
@@ -183,16 +184,27 @@ struct ProxyService: Sendable {
                 var parser = ServerSentEventParser()
                 var restorer = ChatStreamRehydrator(rehydrator)
                 let streamStart = ContinuousClock.now
+                var finished = false
                 do {
                     for try await chunk in chunks {
                         for data in parser.feed(chunk) {
-                            try await Self.forward(event: data, restorer: &restorer, writer: &writer)
+                            finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer) || finished
                         }
                         // Events are recorded as they arise: nothing restored is written out
                         // before its rehydration event is on the record.
-                        try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
+                        try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics,
+                                              progress: .partlyReleased)
                     }
-                    if let data = parser.finish() { try await Self.forward(event: data, restorer: &restorer, writer: &writer) }
+                    if let data = parser.finish() {
+                        finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer) || finished
+                    }
+                    if !finished {
+                        // The upstream closed the connection without `[DONE]`: said in-band, as a reset is.
+                        runtime.logger.warning("upstream stream closed before [DONE]", metadata: ["request_id": .string(requestID)])
+                        let failure = APIError(.badGateway, "upstream_error",
+                                               "the model's stream ended before it finished (the connection closed without [DONE]); the answer may be incomplete")
+                        try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
+                    }
                 } catch is CancellationError {
                     return
                 } catch let error as APIError {
@@ -201,13 +213,15 @@ struct ProxyService: Sendable {
                 } catch {
                     // The upstream connection broke mid-answer: say so in-band, as OpenAI does.
                     runtime.logger.warning("upstream stream failed: \(String(describing: type(of: error)))", metadata: ["request_id": .string(requestID)])
-                    let failure = APIError(.badGateway, "upstream_error", "the model's stream ended early")
+                    let failure = APIError(.badGateway, "upstream_error",
+                                           "the model's stream broke off (the connection failed); the answer up to this point was released")
                     try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
                 }
                 if let closing = await restorer.finishStream() {
                     try await writer.write(Self.event(closing))
                 }
-                try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics)
+                try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics,
+                                      progress: .partlyReleased)
                 metrics.stage("stream", ContinuousClock.now - streamStart)
                 try await writer.finish(nil)
             }
@@ -218,17 +232,19 @@ struct ProxyService: Sendable {
     }
 
     /// One upstream event, rehydrated and written (`[DONE]` first releases anything still held).
-    private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter) async throws {
+    /// Returns whether it was `[DONE]`, the end of a whole answer.
+    private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter) async throws -> Bool {
         if data == "[DONE]" {
             if let closing = await restorer.finishStream() {
                 try await writer.write(Self.event(closing))
             }
             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
-            return
+            return true
         }
-        guard let chunk = try? JSONParser.parse(data) else { return } // not JSON: nothing a client could use
+        guard let chunk = try? JSONParser.parse(data) else { return false } // not JSON: nothing a client could use
         let restored = await restorer.rehydrate(chunk: chunk)
         try await writer.write(Self.event(restored))
+        return false
     }
 
     /// One server-sent event carrying `value`.
@@ -257,18 +273,27 @@ struct ProxyService: Sendable {
             return try await sessions.record(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
                                              turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
         } catch {
-            throw APIError(.serviceUnavailable, "db_unavailable", "the session could not be recorded; see the server log")
+            runtime.logger.error("session not recorded: \(error.description)")
+            // Sessions are recorded once the model has answered (or failed to).
+            throw TurnProgress.sentToModel.sessionFailed(error)
         }
+    }
+
+    /// Records a turn that already failed: its own error is what the caller must hear, so a
+    /// session that cannot be recorded as well is logged, not answered.
+    private func recordFailedTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult],
+                                  timings: [String: Duration]) async {
+        _ = try? await recordTurn(agent: agent, externalID: externalID, status: status, results: results, timings: timings)
     }
 
     /// Waits until the turn is durable (`TurnCommit`) and adds the vault's time to `tokenize`. If
     /// either write failed, the turn is recorded with that failure and nothing restored is released.
-    private func settle(_ commit: TurnCommit, minting: Duration, timings: inout [String: Duration], agent: Agent, externalID: String?,
-                        results: [MaskResult]) async throws {
-        let outcome = await commit.wait()
+    private func settle(_ commit: TurnCommit, _ progress: TurnProgress, minting: Duration, timings: inout [String: Duration], agent: Agent,
+                        externalID: String?, results: [MaskResult]) async throws {
+        let outcome = await commit.wait(progress)
         timings["tokenize"] = minting + outcome.vaultTime
         if let failure = outcome.failure {
-            try await recordTurn(agent: agent, externalID: externalID, status: failure.code, results: results, timings: timings)
+            await recordFailedTurn(agent: agent, externalID: externalID, status: failure.code, results: results, timings: timings)
             throw failure
         }
     }
@@ -277,11 +302,11 @@ struct ProxyService: Sendable {
     /// disk (fdatasync), so their time is a stage of its own in /metrics. Calls with nothing to
     /// record (a stream chunk without tokens) are not counted.
     static func record(_ events: [AuditEvent], policy: Policy, runtime: MaskingRuntime, metrics: ServerMetrics,
-                       payload: AuditLog.Payload? = nil) async throws(APIError) {
+                       payload: AuditLog.Payload? = nil, progress: TurnProgress) async throws(APIError) {
         guard !events.isEmpty || payload != nil else { return }
         let started = ContinuousClock.now
         defer { metrics.stage("audit", ContinuousClock.now - started) }
-        try await runtime.record(events, policy: policy, payload: payload)
+        try await runtime.record(events, policy: policy, payload: payload, progress: progress)
     }
 
     func agentOrThrow(_ id: String) async throws -> Agent {
@@ -289,7 +314,7 @@ struct ProxyService: Sendable {
         do {
             agent = try await agents.agent(id: id)
         } catch {
-            throw APIError.databaseUnavailable
+            throw APIError.databaseUnavailable(error)
         }
         guard let agent else {
             throw APIError(.notFound, "agent_not_found", "no agent with this id; create one with POST /api/v1/agents or masker agents create")

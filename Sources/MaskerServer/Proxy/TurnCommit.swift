@@ -35,15 +35,15 @@ struct TurnCommit: Sendable {
     }
 
     /// Returns once both writes have finished, however they ended; safe to call more than once.
-    func wait() async -> Outcome {
+    /// `progress` says what had happened to the turn by then, for the failure's message.
+    func wait(_ progress: TurnProgress) async -> Outcome {
         let stored = await vault.wait()
         let recorded = await audit?.wait() ?? .success(())
         var outcome = Outcome(vaultTime: (try? stored.get()) ?? .zero, failure: nil)
         if case let .failure(error) = stored {
-            outcome.failure = APIError(.serviceUnavailable, "masking_failed",
-                                       "the turn's tokens could not be stored, so the model's answer was withheld: \(error.description)")
+            outcome.failure = progress.vaultFailed(error)
         } else if case let .failure(error) = recorded {
-            outcome.failure = error
+            outcome.failure = progress.auditFailed(error)
         } else {
             onDurable()
         }
@@ -93,20 +93,20 @@ private final class AuditOutcome: Sendable {
         self.metrics = metrics
     }
 
-    func wait() async -> Result<Void, APIError> {
+    func wait() async -> Result<Void, AuditLogError> {
         do {
             try await append.wait()
             reportOnce(nil)
             return .success(())
         } catch {
             reportOnce(error)
-            return .failure(MaskingRuntime.auditUnavailable)
+            return .failure(error)
         }
     }
 
     private func reportOnce(_ failure: AuditLogError?) {
         guard reported.withLock({ done in defer { done = true }; return !done }) else { return }
         if let elapsed = append.elapsed { metrics.stage("audit", elapsed) }
-        if let failure { runtime.auditFailure(failure) }
+        if let failure { runtime.logAuditFailure(failure) }
     }
 }

@@ -34,7 +34,7 @@ struct AgentRoutes {
         } catch .nameTaken {
             throw Self.nameTaken(name)
         } catch {
-            throw APIError.databaseUnavailable
+            throw APIError.databaseUnavailable(error)
         }
     }
 
@@ -61,7 +61,7 @@ struct AgentRoutes {
         } catch .nameTaken {
             throw Self.nameTaken(agent.name)
         } catch {
-            throw APIError.databaseUnavailable
+            throw APIError.databaseUnavailable(error)
         }
         guard updated else { throw APIError.notFound("agent") } // deleted meanwhile
         runtime.forget(agentID: id)
@@ -166,6 +166,6 @@ func dbCall<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch {
-        throw APIError.databaseUnavailable
+        throw APIError.databaseUnavailable(error)
     }
 }

@@ -27,19 +27,26 @@ struct HealthRoutes {
             degraded = degraded || !ok
             components.append((name, .object([("status", .string(ok ? "ok" : "down")), ("detail", .string(detail))])))
         }
-        component("db", await store.ping(), "server database")
-        if let vault = runtime.vault {
-            // A lookup of a token that cannot exist: a real read (an empty list is answered without one).
-            let reachable = (try? await vault.entries(forTokens: ["health-probe"])) != nil
-            component("vault", reachable, vault is SQLiteVaultStore ? "sqlite" : "postgresql")
+        // The stores are asked at the same time, each within `probeLimit`, so /health answers
+        // within a second whatever a database does.
+        async let database = Self.storeStatus(store.health, what: "server database") {
+            if store.health.failures.contains(where: { $0.operation == .write }) {
+                try await store.probeWrite()
+            } else if await !store.ping() {
+                throw ProbeFailed()
+            }
+        }
+        async let vaultStatus = Self.vaultStatus(runtime.vault)
+        let (dbOK, dbDetail) = await database
+        component("db", dbOK, dbDetail)
+        if let (ok, detail) = await vaultStatus {
+            component("vault", ok, detail)
         } else {
             component("vault", true, "not used (reversible-aead)")
         }
         if let audit = runtime.audit {
-            let directory = (audit.path as NSString).deletingLastPathComponent
-            let poisoned = audit.poisoned != nil
-            component("audit_log", !poisoned && FileManager.default.isWritableFile(atPath: directory),
-                      poisoned ? "a write failed; fix the disk and restart" : "appending")
+            let (ok, detail) = Self.auditStatus(audit)
+            component("audit_log", ok, detail)
         } else {
             component("audit_log", true, "disabled by policy")
         }
@@ -67,6 +74,68 @@ struct HealthRoutes {
             ("policy", .object([("name", .string(policy.name)), ("version", .int(policy.version))])),
         ])
         return JSONResponse.make(body, status: degraded ? .serviceUnavailable : .ok)
+    }
+
+    /// How long each store's probe may take: the whole of /health stays under a second.
+    static let probeLimit: Duration = .milliseconds(800)
+
+    struct ProbeFailed: Error {}
+
+    /// A store's status: down when its last real read, write or connection failed and has not
+    /// worked since (a probe of the same kind runs first, so a store that recovered says so), or
+    /// when the probe fails or does not answer within `probeLimit`. The detail names the
+    /// operation, when it failed and the store's reason (paths, SQLSTATEs; never values).
+    static func storeStatus(_ health: OperationHealth?, what: String,
+                            probe: @escaping @Sendable () async throws -> Void) async -> (Bool, String) {
+        let probeError: (any Error)?
+        do {
+            try await withAbandoningDeadline(probeLimit, timeoutError: { ProbeTimedOut() }, probe)
+            probeError = nil
+        } catch {
+            probeError = error
+        }
+        if let failure = health?.failures.last {
+            return (false, "\(what): the last \(failure.operation.rawValue) failed at \(UTCTimestamp.format(failure.at)): \(failure.reason)")
+        }
+        switch probeError {
+        case nil: return (true, what)
+        case is ProbeTimedOut: return (false, "\(what): no answer within \(Int(probeLimit.milliseconds)) ms")
+        case let error?: return (false, "\(what): the probe failed: \(Self.describe(error))")
+        }
+    }
+
+    struct ProbeTimedOut: Error {}
+
+    static func vaultStatus(_ vault: (any VaultStore)?) async -> (Bool, String)? {
+        guard let vault else { return nil }
+        return await storeStatus(vault.health, what: vault is SQLiteVaultStore ? "sqlite vault" : "postgresql vault") {
+            if vault.health?.failures.contains(where: { $0.operation == .write }) == true {
+                try await vault.probeWrite()
+            } else {
+                // A lookup of a token that cannot exist: a real read (an empty list is answered without one).
+                _ = try await vault.entries(forTokens: ["health-probe"])
+            }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as VaultUnavailable: error.reason
+        case let error as ServerStoreError: error.description
+        default: "\(type(of: error))"
+        }
+    }
+
+    /// The audit log: down when it is poisoned (a failed sync: restart needed) or its last append
+    /// failed and the disk still refuses a synced write (`probeAfterFailure`).
+    static func auditStatus(_ audit: AuditLog) -> (Bool, String) {
+        if let poisoned = audit.poisoned { return (false, "a write could not be made durable (\(poisoned)); fix the disk and restart") }
+        if let failure = audit.probeAfterFailure() {
+            return (false, "the last append failed at \(UTCTimestamp.format(failure.at)) and the disk still refuses writes: \(failure.reason)")
+        }
+        let directory = (audit.path as NSString).deletingLastPathComponent
+        guard FileManager.default.isWritableFile(atPath: directory) else { return (false, "\(directory) is not writable") }
+        return (true, "appending")
     }
 
     /// Whether the `gemma` pass looks for anything under this policy (as the CLI asks): a policy

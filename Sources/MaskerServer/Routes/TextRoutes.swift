@@ -192,7 +192,7 @@ struct TextRoutes {
             do {
                 agent = try await agents.agent(id: id)
             } catch {
-                throw APIError.databaseUnavailable
+                throw APIError.databaseUnavailable(error)
             }
             guard let agent, agent.accountID == account.id else { throw APIError.notFound("agent") }
             policy = try runtime.policyState(for: agent).policy

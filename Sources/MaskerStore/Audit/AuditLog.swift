@@ -46,6 +46,8 @@ public final class AuditLog: @unchecked Sendable {
     private var ids = SortableIDGenerator()
     /// Opened on the first kept payload; closed after a purge replaces the file.
     private var payloadDescriptor: Int32?
+    /// The last append's outcome, for `/health`.
+    public let health = OperationHealth()
 
     /// A masked transcript to keep, encrypted, beside the log (`audit.log_payloads`).
     public struct Payload: Sendable {
@@ -158,8 +160,10 @@ public final class AuditLog: @unchecked Sendable {
             lastBatchSize = batch.count
             do {
                 try commit(batch.flatMap(\.events), payloads: batch.compactMap(\.payload))
+                health.succeeded(.write)
                 for waiter in batch { waiter.done.finish(nil) }
             } catch {
+                health.failed(.write, reason: error.description)
                 for waiter in batch { waiter.done.finish(error) }
             }
         }

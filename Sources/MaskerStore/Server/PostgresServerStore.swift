@@ -7,56 +7,55 @@ import PostgresNIO
 /// table: several Masker replicas then share agents, users, tokens and sessions. Same tables and
 /// semantics as `SQLiteServerStore`.
 public final class PostgresServerStore: ServerStore, @unchecked Sendable {
-    // Immutable after init; PostgresClient is thread-safe.
-    private let client: PostgresClient
-    private let runTask: Task<Void, Never>
+    // Immutable after init; the pool is thread-safe.
+    private let pool: PostgresPool
     /// `"schema".` or empty: prefixed to every table name.
     private let prefix: String
     public let location: String
     public let schema: String?
 
-    public init(url: String, schema: String? = nil, timeout: Duration = .seconds(10),
+    /// `timeouts` bound each operation and connection after start-up (`StoreTimeouts`).
+    public init(url: String, schema: String? = nil, timeout: Duration = .seconds(10), timeouts: StoreTimeouts = .defaults,
                 logger: Logger = Logger(label: "masker.server.db")) async throws(ServerStoreError) {
         let pool: PostgresPool
         do {
-            pool = try await PostgresPool.open(url: url, schema: schema, timeout: timeout, logger: logger, what: "server database")
+            pool = try await PostgresPool.open(url: url, schema: schema, timeout: timeout, timeouts: timeouts, logger: logger,
+                                               what: "server database")
         } catch {
             throw .unavailable(error.reason)
         }
-        client = pool.client
-        runTask = pool.runTask
+        self.pool = pool
         location = pool.settings.redacted
         self.schema = pool.settings.schema
         prefix = pool.settings.schema.map { "\"\($0)\"." } ?? ""
         do {
             try await migrate()
         } catch {
-            runTask.cancel()
+            await pool.close()
             throw failure("open", error)
         }
     }
 
-    deinit { runTask.cancel() }
+    public var health: OperationHealth { pool.health }
 
     public func close() async {
-        runTask.cancel()
-        _ = await runTask.value
+        await pool.close()
     }
 
     /// Drops this store's own schema (tests); refuses without one, so it never touches `public`.
     public func dropSchema() async throws(ServerStoreError) {
         guard let schema else { throw .unavailable("refusing to drop tables that are not in their own schema") }
-        try await run("drop") { client in
+        try await run("drop", bounded: false) { client in
             try await client.query("DROP SCHEMA IF EXISTS \"\(unescaped: schema)\" CASCADE", logger: PostgresPool.silent)
         }
     }
 
     private func migrate() async throws {
-        let p = prefix
-        try await client.withTransaction(logger: PostgresPool.silent) { connection in
+        let p = prefix, schema = self.schema
+        try await pool.run(.write, bounded: false) { client in try await client.withTransaction(logger: PostgresPool.silent) { connection in
             // Serialises replicas starting together: CREATE … IF NOT EXISTS alone can still race.
             try await connection.query("SELECT pg_advisory_xact_lock(7236398453)", logger: PostgresPool.silent)
-            if let schema = self.schema {
+            if let schema {
                 try await connection.query("CREATE SCHEMA IF NOT EXISTS \"\(unescaped: schema)\"", logger: PostgresPool.silent)
             }
             for statement in [
@@ -87,10 +86,11 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     user_id text NOT NULL REFERENCES \(p)app_user(id) ON DELETE CASCADE, csrf_token text NOT NULL,
                     expires_at timestamptz NOT NULL)
                 """,
+                "CREATE TABLE IF NOT EXISTS \(p)health_probe (id integer PRIMARY KEY, at timestamptz NOT NULL)",
             ] {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: PostgresPool.silent)
             }
-        }
+        } }
     }
 
     // MARK: Accounts and tokens
@@ -402,19 +402,29 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func ping() async -> Bool {
-        (try? await PostgresPool.withTimeout(.seconds(2)) { [client] in
+        (try? await run("read") { client in
             for try await value in try await client.query("SELECT 1", logger: PostgresPool.silent).decode(Int.self) { return value == 1 }
             return false
         }) ?? false
     }
 
+    public func probeWrite() async throws(ServerStoreError) {
+        let p = prefix
+        try await run("write") { client in
+            try await client.query("INSERT INTO \(unescaped: p)health_probe (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                                   logger: PostgresPool.silent)
+        }
+    }
+
     // MARK: Plumbing
 
     @discardableResult
-    private func run<T: Sendable>(_ operation: String, uniqueViolation: ServerStoreError? = nil,
+    /// One operation through the pool (deadline, outage, health); `operation` is "read" or a
+    /// kind of write, for the message.
+    private func run<T: Sendable>(_ operation: String, bounded: Bool = true, uniqueViolation: ServerStoreError? = nil,
                                   _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(ServerStoreError) -> T {
         do {
-            return try await body(client)
+            return try await pool.run(operation == "read" ? .read : .write, bounded: bounded, body)
         } catch let error as ServerStoreError {
             throw error
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && uniqueViolation != nil {

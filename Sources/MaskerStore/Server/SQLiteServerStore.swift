@@ -9,14 +9,17 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     private let pool: DatabasePool
     public let path: String
     public var location: String { path }
+    public let health = OperationHealth()
 
+    /// - Parameter busyTimeout: how long a write waits for another process's write (`StoreTimeouts`).
     /// - Parameter trace: sees the SQL of every statement run (placeholders, never arguments),
     ///   for the test that checks which writes are synced.
-    public init(path: String, trace: (@Sendable (String) -> Void)? = nil) throws(ServerStoreError) {
+    public init(path: String, busyTimeout: TimeInterval = StoreTimeouts.defaults.sqliteBusySeconds,
+                trace: (@Sendable (String) -> Void)? = nil) throws(ServerStoreError) {
         self.path = path
         do {
             var configuration = Configuration()
-            configuration.busyMode = .timeout(5)
+            configuration.busyMode = .timeout(busyTimeout)
             configuration.foreignKeysEnabled = true
             if let trace {
                 configuration.prepareDatabase { db in db.trace(options: .statement) { trace($0.description) } }
@@ -86,6 +89,12 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                 table.column("user_id", .text).notNull().references("app_user", onDelete: .cascade).indexed()
                 table.column("csrf_token", .text).notNull()
                 table.column("expires_at", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v3-health-probe") { db in
+            try db.create(table: "health_probe") { table in
+                table.primaryKey("id", .integer)
+                table.column("at", .text).notNull()
             }
         }
         return migrator
@@ -317,7 +326,14 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func ping() async -> Bool {
-        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    public func probeWrite() async throws(ServerStoreError) {
+        try await write { db in
+            try db.execute(sql: "INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
+                           arguments: [SQLiteDate.text(Date())])
+        }
     }
 
     public func close() async {
@@ -327,7 +343,14 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     // MARK: Plumbing
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServerStoreError) -> T {
-        do { return try await pool.read(body) } catch { throw .unavailable("\(error)") }
+        do {
+            let value = try await pool.read(body)
+            health.succeeded(.read)
+            return value
+        } catch {
+            health.failed(.read, reason: "\(error)")
+            throw .unavailable("\(error)")
+        }
     }
 
     /// `synced`: the commit waits for the disk (`synchronous = FULL` for this transaction). The
@@ -340,8 +363,12 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     private func write<T: Sendable>(synced: Bool = false, uniqueViolation: ServerStoreError? = nil,
                                     _ body: @escaping @Sendable (Database) throws -> T) async throws(ServerStoreError) -> T {
         do {
-            guard synced else { return try await pool.write(body) }
-            return try await pool.writeWithoutTransaction { db in
+            guard synced else {
+                let value = try await pool.write(body)
+                health.succeeded(.write)
+                return value
+            }
+            let value = try await pool.writeWithoutTransaction { db in
                 // Set outside the transaction (SQLite ignores it inside one), put back after.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
@@ -353,9 +380,12 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                 guard let result else { throw DatabaseError(message: "the transaction returned nothing") }
                 return result
             }
+            health.succeeded(.write)
+            return value
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && uniqueViolation != nil {
             throw uniqueViolation!
         } catch {
+            health.failed(.write, reason: "\(error)")
             throw .unavailable("\(error)")
         }
     }

@@ -60,6 +60,11 @@ public protocol ServerStore: Sendable {
 
     /// Whether the database answers (for `/health`).
     func ping() async -> Bool
+    /// A real write that leaves nothing behind (`/health` asks, after a failed write, whether
+    /// writes work again).
+    func probeWrite() async throws(ServerStoreError)
+    /// The last real read, write and connection outcome, for `/health`.
+    var health: OperationHealth { get }
     func close() async
 }
 

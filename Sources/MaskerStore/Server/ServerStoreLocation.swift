@@ -20,10 +20,11 @@ public enum ServerStoreLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public func open(logger: Logger = Logger(label: "masker.server.db")) async throws(ServerStoreError) -> any ServerStore {
+    public func open(timeouts: StoreTimeouts = .defaults,
+                     logger: Logger = Logger(label: "masker.server.db")) async throws(ServerStoreError) -> any ServerStore {
         switch self {
-        case let .sqlite(path): return try SQLiteServerStore(path: path)
-        case let .postgres(url): return try await PostgresServerStore(url: url, logger: logger)
+        case let .sqlite(path): return try SQLiteServerStore(path: path, busyTimeout: timeouts.sqliteBusySeconds)
+        case let .postgres(url): return try await PostgresServerStore(url: url, timeouts: timeouts, logger: logger)
         }
     }
 }
