@@ -48,7 +48,7 @@ case "$action" in
     echo "export MASKER_TEST_DATABASE_URL='postgres://postgres:$password@127.0.0.1:$port/masker_test?sslmode=disable'"
     ;;
   stop)
-    if [ -s "$dir/PG_VERSION" ]; then as_owner "$bin/pg_ctl" -D "$dir" -w stop -m fast >/dev/null 2>&1 || true; fi
+    if [ -s "$dir/PG_VERSION" ]; then as_owner "$bin/pg_ctl" -D "$dir" -w stop -m "${MASKER_PG_STOP_MODE:-fast}" >/dev/null 2>&1 || true; fi
     ;;
   *)
     echo "usage: postgres.sh start|stop" >&2

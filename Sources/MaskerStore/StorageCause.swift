@@ -16,7 +16,7 @@ public enum StorageCause {
         case let error as AuditLogError: return of(reason: error.description)
         case is PostgresPool.QueryTimeout, is PostgresPool.ConnectTimeout: return "the database did not answer in time"
         case is PostgresPool.Unreachable: return "the database cannot be reached"
-        default: return "a storage error"
+        default: return of(reason: String(describing: error))
         }
     }
 

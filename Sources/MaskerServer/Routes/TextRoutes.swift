@@ -97,7 +97,8 @@ struct TextRoutes {
             try await masker.persist(prepared)
             results = prepared.map(\.result)
         } catch {
-            throw APIError(.serviceUnavailable, "masking_failed", "the text could not be masked: \(error.description)")
+            runtime.logger.error("masking failed: \(error.description)")
+            throw TurnProgress.notSent.vaultFailed(error)
         }
         let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
         var events: [AuditEvent] = []

@@ -1,0 +1,128 @@
+"""A PostgreSQL outage under load: callers hear 503 fast, and the server is back within 2 s of the
+database.
+
+A throwaway PostgreSQL cluster of its own (scripts/postgres.sh with MASKER_PG_DIR/MASKER_PG_PORT,
+so the suite's cluster is untouched) holds the vault and the server database. Eight callers mask
+text (vault writes), proxy turns and restore tokens while the database is stopped (`pg_ctl stop -m
+fast`) for five seconds and started again. Checked (issue 38's targets):
+- every request sent during the outage is answered within 2.5 s, with 200 or 503 and nothing else;
+  so is every request that was in flight when it began;
+- `/health` answers within 1 s during the outage, 503, naming the database;
+- within 2 s of the database accepting connections again, turns succeed; every request sent after
+  that succeeds;
+- tokens minted before the outage restore after it, and the audit log verifies.
+
+Usage: python3 Tests/faults/postgres_outage.py   (MASKER_BINARY, default .build/debug/masker)
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Callers, Server, check, fail, phi_text, request  # noqa: E402
+
+OUTAGE_SECONDS = 5
+PG_DIR = os.environ.get("OUTAGE_PG_DIR", "/tmp/masker-pg-outage")
+PG_PORT = os.environ.get("OUTAGE_PG_PORT", "54339")
+
+
+def postgres(action, mode="fast"):
+    env = dict(os.environ, MASKER_PG_DIR=PG_DIR, MASKER_PG_PORT=PG_PORT, MASKER_PG_STOP_MODE=mode)
+    result = subprocess.run(["bash", "scripts/postgres.sh", action], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        fail(f"postgres.sh {action} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def main():
+    url = re.search(r"'(postgres://[^']+)'", postgres("start")).group(1)
+    data = tempfile.mkdtemp(prefix="masker-outage-")
+    server = Server(data, {"MASKER_DATABASE_URL": url}).start()
+    try:
+        run(server, data)
+    finally:
+        server.stop()
+        postgres("stop")
+        shutil.rmtree(PG_DIR, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def run(server, data):
+    token = server.token()
+    agent = server.agent(token, name="outage-" + uuid.uuid4().hex[:8])
+    proxy = f"{server.base}/proxy/{agent}/v1/chat/completions"
+    minted = []
+
+    def turn(rng, label):
+        text, values = phi_text(rng)
+        session = str(uuid.uuid4())
+        if rng.random() < 0.5:
+            status, body, _ = request(server.base + "/api/v1/mask", {"text": text, "session": session}, token=token, timeout=30)
+            if status == 200:
+                minted.append((time.time(), session, text, body["masked"]))
+            return {"kind": "mask", "status": status, "code": error_code(body)}
+        status, body, _ = request(proxy, {"messages": [{"role": "user", "content": text}]}, headers={"Masker-Session-Id": session},
+                                  timeout=30)
+        return {"kind": "proxy", "status": status, "code": error_code(body)}
+
+    callers = Callers(8, turn).start()
+    time.sleep(2)
+    outage_start = time.time()
+    postgres("stop")
+    stopped = time.time()
+    time.sleep(2.5)
+    health_status, health, health_seconds = server.health()
+    time.sleep(OUTAGE_SECONDS - 2.5)
+    postgres("start")
+    back = time.time()  # pg_ctl -w returned: the database accepts connections
+    time.sleep(4)
+    outcomes = callers.stop()
+
+    print(f"database stopped in {stopped - outage_start:.2f} s; down for {back - outage_start:.1f} s; {len(outcomes)} requests", flush=True)
+    during = [o for o in outcomes if o["ended"] > outage_start and o["started"] < back]
+    slow = [o for o in during if o["ended"] - max(o["started"], outage_start) > 2.5]
+    wrong = [o for o in during if o["status"] not in (200, 503)]
+    check(during and not slow,
+          f"every request during the outage answered within 2.5 s ({len(during)} requests, slowest "
+          f"{max(o['ended'] - max(o['started'], outage_start) for o in during):.2f} s)")
+    codes = sorted({o["code"] for o in during if o["status"] == 503})
+    check(not wrong, f"requests during the outage answered 200 or 503 only (503 codes: {codes}; "
+                     f"others: {sorted({o['status'] for o in wrong})})")
+    check(health_seconds < 1 and health_status == 503,
+          f"/health during the outage: {health_status} in {health_seconds * 1000:.0f} ms "
+          f"(db: {health['components']['db']['detail'][:120]})")
+
+    after = sorted((o for o in outcomes if o["started"] >= back), key=lambda o: o["started"])
+    first_ok = next((o for o in after if o["status"] == 200), None)
+    if first_ok is None:
+        fail("no request succeeded after the database came back")
+    recovery = first_ok["ended"] - back
+    check(recovery <= 2, f"turns succeed {recovery:.2f} s after the database accepts connections again")
+    late = [o for o in after if o["started"] >= back + 2 and o["status"] != 200]
+    check(not late, f"every request sent 2 s after the database returned succeeded ({len(late)} did not)")
+
+    before = [m for m in minted if m[0] < outage_start]
+    lost = 0
+    for _, session, original, masked in before:
+        status, body, _ = request(server.base + "/api/v1/rehydrate", {"text": masked, "session": session}, token=token)
+        if status != 200 or body["text"] != original:
+            lost += 1
+    check(before and lost == 0, f"tokens minted before the outage restore after it ({len(before)} turns, {lost} lost)")
+    verify = server.cli("audit", "verify", os.path.join(data, "audit.jsonl"))
+    check(verify.returncode == 0, "masker audit verify holds: " + verify.stdout.strip().splitlines()[0])
+
+
+def error_code(body):
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return body["error"].get("code")
+    return None
+
+
+if __name__ == "__main__":
+    main()
