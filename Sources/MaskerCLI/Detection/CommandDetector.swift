@@ -39,8 +39,10 @@ final class CommandDetector: Sendable {
         return try await runThenClose({ try await body(detector) }, close: { await detector.close() })
     }
 
-    func detect(_ text: String) async -> TurnDetector.Result {
-        let result = await detector.detect(text, pipeline: pipeline)
+    /// Throws only past a deadline, which the CLI's detector does not set (a local file is the
+    /// operator's own): the error still ends the command rather than pass text on unscanned.
+    func detect(_ text: String) async throws(DetectionTimedOut) -> TurnDetector.Result {
+        let result = try await detector.detect(text, pipeline: pipeline)
         if let failure = result.fallback { failures.withLock { $0[failure.reason, default: 0] += 1 } }
         return result
     }

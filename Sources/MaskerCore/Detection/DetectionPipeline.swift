@@ -127,21 +127,31 @@ public struct DetectionPipeline: Sendable {
     /// not PHI: no span covers it, so it reaches the model as it is and is restored, or redacted,
     /// in the answer under the turn's own scope.
     public func detect(_ text: String, gemma: [Candidate]? = nil) -> [Detection] {
+        do {
+            return try detect(text, gemma: gemma, deadline: nil)
+        } catch {
+            return [] // unreachable: only a deadline stops the passes
+        }
+    }
+
+    /// As `detect(_:gemma:)`, stopping with `DetectionTimedOut` when `deadline` passes: the
+    /// server's turns run under one (`DetectionDeadline`); the CLI's files do not.
+    public func detect(_ text: String, gemma: [Candidate]? = nil, deadline: DetectionDeadline?) throws(DetectionTimedOut) -> [Detection] {
         guard !text.isEmpty else { return [] }
-        let found = detectNormalized(text, gemma: gemma)
+        let found = try detectNormalized(text, gemma: gemma, deadline: deadline)
         guard !found.isEmpty, TokenScanner.mayContainToken(text) else { return found }
         return Self.excludingTokens(found, in: text)
     }
 
-    private func detectNormalized(_ text: String, gemma: [Candidate]?) -> [Detection] {
+    private func detectNormalized(_ text: String, gemma: [Candidate]?, deadline: DetectionDeadline?) throws(DetectionTimedOut) -> [Detection] {
         let normalized = DetectionText(text)
-        guard normalized.isNormalized else { return detect(ScannedText(text), gemma: gemma) }
+        guard normalized.isNormalized else { return try detect(ScannedText(text), gemma: gemma, deadline: deadline) }
         let candidates = gemma?.map { candidate -> Candidate in
             var moved = candidate
             (moved.start, moved.end) = normalized.normalizedSpan(candidate.start, candidate.end)
             return moved
         }
-        var detections = detect(ScannedText(normalized.text), gemma: candidates)
+        var detections = try detect(ScannedText(normalized.text), gemma: candidates, deadline: deadline)
         for index in detections.indices {
             (detections[index].start, detections[index].end) = normalized.originalSpan(detections[index].start, detections[index].end)
         }
@@ -193,6 +203,14 @@ public struct DetectionPipeline: Sendable {
     }
 
     public func detect(_ scanned: ScannedText, gemma: [Candidate]? = nil) -> [Detection] {
+        do {
+            return try detect(scanned, gemma: gemma, deadline: nil)
+        } catch {
+            return [] // unreachable without a deadline
+        }
+    }
+
+    public func detect(_ scanned: ScannedText, gemma: [Candidate]? = nil, deadline: DetectionDeadline?) throws(DetectionTimedOut) -> [Detection] {
         var detections: [Detection] = []
         for stage in stages {
             // What earlier passes found, for the NER pass: a shaped identifier (an email, a member
@@ -267,7 +285,14 @@ public struct DetectionPipeline: Sendable {
             }
             for (index, gate) in stage.gates.enumerated() where scanned.digitCount >= gate.minimumDigits
                 && (gate.requiredSymbols.map { scanned.contains(anyOf: $0) } ?? true) {
-                for candidate in stage.recognizers[index].recognize(scanned) { consider(candidate, from: gate.name) }
+                let candidates: [Candidate]
+                if let deadline {
+                    if deadline.hasPassed { throw DetectionTimedOut(pass: stage.pass, budget: deadline.budget) }
+                    candidates = try stage.recognizers[index].recognize(scanned, deadline: deadline)
+                } else {
+                    candidates = stage.recognizers[index].recognize(scanned)
+                }
+                for candidate in candidates { consider(candidate, from: gate.name) }
             }
         }
         // Span text is sliced only for the spans the merge keeps, not for every candidate.

@@ -34,10 +34,15 @@ public protocol Recognizer: Sendable {
     /// a URL's domain or scheme), or nil: the pipeline skips the recognizer otherwise.
     var requiredSymbols: StaticString? { get }
     func recognize(_ text: ScannedText) -> [Candidate]
+    /// As `recognize`, stopping when `deadline` passes. Only a recognizer whose cost is in a
+    /// policy's hands (`PolicyPatternRecognizer`) checks it inside its scan; the rest are linear
+    /// with small constants and are checked between recognizers by the pipeline.
+    func recognize(_ text: ScannedText, deadline: DetectionDeadline) throws(DetectionTimedOut) -> [Candidate]
 }
 
 extension Recognizer {
     public var minimumDigits: Int { 0 }
     public var requiredSymbols: StaticString? { nil }
+    public func recognize(_ text: ScannedText, deadline: DetectionDeadline) throws(DetectionTimedOut) -> [Candidate] { recognize(text) }
 
 }

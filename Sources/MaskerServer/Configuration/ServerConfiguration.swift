@@ -45,6 +45,9 @@ public struct ServerConfiguration: Sendable {
     /// `MASKER_GEMMA_URL`, `MASKER_GEMMA_MODEL`, `MASKER_GEMMA_API_KEY`, `MASKER_DETECTION_TIMEOUT_MS`:
     /// the `gemma` pass on an LLM endpoint; nil runs it on the embedded model.
     public var gemmaEndpoint: GemmaEndpointConfiguration?
+    /// `MASKER_DETECTION_TIMEOUT_MS` (default 200): a turn's local passes may run this long plus
+    /// 1 ms per KiB of its text (`DetectionDeadline`); past it the turn is refused with 503.
+    public var detectionTimeout = GemmaEndpointConfiguration.defaultTimeout
 
     public init() {}
 
@@ -117,6 +120,7 @@ public struct ServerConfiguration: Sendable {
         try readClientLimits(environment, into: &configuration)
         do {
             configuration.gemmaEndpoint = try GemmaEndpointConfiguration.from(environment: environment)
+            configuration.detectionTimeout = try GemmaEndpointConfiguration.timeout(from: environment)
         } catch {
             throw Invalid(description: error.description)
         }

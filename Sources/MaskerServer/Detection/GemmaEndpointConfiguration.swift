@@ -28,6 +28,18 @@ public struct GemmaEndpointConfiguration: Sendable, Equatable {
         public var description: String
     }
 
+    /// `MASKER_DETECTION_TIMEOUT_MS` (default 200), which bounds the wait for the endpoint and,
+    /// separately, a server turn's local passes (`DetectionDeadline`).
+    public static func timeout(from environment: [String: String]) throws(Invalid) -> Duration {
+        guard let text = environment["MASKER_DETECTION_TIMEOUT_MS"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+            return defaultTimeout
+        }
+        guard let millis = Int(text), (1...60_000).contains(millis) else {
+            throw Invalid(description: "MASKER_DETECTION_TIMEOUT_MS \"\(text)\" must be a whole number of milliseconds from 1 to 60000 (default 200)")
+        }
+        return .milliseconds(millis)
+    }
+
     /// Nil when `MASKER_GEMMA_URL` is unset (the embedded model alone); an error naming the
     /// variable and the fix when a value is unusable.
     public static func from(environment: [String: String]) throws(Invalid) -> GemmaEndpointConfiguration? {
@@ -35,13 +47,7 @@ public struct GemmaEndpointConfiguration: Sendable, Equatable {
             guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
         }
-        var timeout = defaultTimeout
-        if let text = value("MASKER_DETECTION_TIMEOUT_MS") {
-            guard let millis = Int(text), (1...60_000).contains(millis) else {
-                throw Invalid(description: "MASKER_DETECTION_TIMEOUT_MS \"\(text)\" must be a whole number of milliseconds from 1 to 60000 (default 200)")
-            }
-            timeout = .milliseconds(millis)
-        }
+        let timeout = try timeout(from: environment)
         guard let url = value("MASKER_GEMMA_URL") else {
             if value("MASKER_GEMMA_MODEL") != nil {
                 throw Invalid(description: "MASKER_GEMMA_MODEL is set but MASKER_GEMMA_URL is not; set MASKER_GEMMA_URL to the endpoint's base URL (e.g. http://127.0.0.1:11434/v1) or unset MASKER_GEMMA_MODEL")

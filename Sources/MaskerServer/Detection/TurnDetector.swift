@@ -3,18 +3,24 @@ import MaskerCore
 /// Detection for a turn of one or more texts (a chat request's messages), with the `gemma` pass on
 /// the LLM endpoint when one is configured and on the embedded model otherwise, or when the
 /// endpoint fails: a turn is never held up or lost because the LLM is slow or down.
+///
+/// On the server, the local passes of a turn run under a `DetectionDeadline` (`localTimeout`, the
+/// same `MASKER_DETECTION_TIMEOUT_MS`, counted after any wait for the endpoint): past it `detect`
+/// throws and the turn is refused. The CLI's files run without one.
 public struct TurnDetector: Sendable {
     public let endpoint: GemmaEndpoint?
     /// Results for texts seen before (the server's; the CLI reads each input once).
     let cache: DetectionCache?
+    let localTimeout: Duration?
 
     public init(endpoint: GemmaEndpoint? = nil) {
-        self.init(endpoint: endpoint, cache: nil)
+        self.init(endpoint: endpoint, cache: nil, localTimeout: nil)
     }
 
-    init(endpoint: GemmaEndpoint?, cache: DetectionCache?) {
+    init(endpoint: GemmaEndpoint?, cache: DetectionCache?, localTimeout: Duration? = nil) {
         self.endpoint = endpoint
         self.cache = cache
+        self.localTimeout = localTimeout
     }
 
     public struct Result: Sendable {
@@ -24,13 +30,13 @@ public struct TurnDetector: Sendable {
         public var fallback: GemmaEndpointFailure?
     }
 
-    public func detect(_ texts: [String], pipeline: DetectionPipeline) async -> Result {
-        guard let cache else { return await detectAll(texts, pipeline: pipeline) }
+    public func detect(_ texts: [String], pipeline: DetectionPipeline) async throws(DetectionTimedOut) -> Result {
+        guard let cache else { return try await detectAll(texts, pipeline: pipeline) }
         let keys = texts.map { DetectionCache.key($0, pipeline: pipeline.identity) }
         var detections = zip(keys, texts).map { cache.detections(for: $0, in: $1) }
         let missing = detections.indices.filter { detections[$0] == nil }
         guard !missing.isEmpty else { return Result(detections: detections.map { $0 ?? [] }, fallback: nil) }
-        let fresh = await detectAll(missing.map { texts[$0] }, pipeline: pipeline)
+        let fresh = try await detectAll(missing.map { texts[$0] }, pipeline: pipeline)
         for (index, found) in zip(missing, fresh.detections) {
             detections[index] = found
             // A turn the LLM back end failed on is not what this pipeline finds when it answers.
@@ -39,21 +45,33 @@ public struct TurnDetector: Sendable {
         return Result(detections: detections.map { $0 ?? [] }, fallback: fresh.fallback)
     }
 
-    private func detectAll(_ texts: [String], pipeline: DetectionPipeline) async -> Result {
+    private func detectAll(_ texts: [String], pipeline: DetectionPipeline) async throws(DetectionTimedOut) -> Result {
         let kinds = pipeline.gemmaKinds
         guard let endpoint, !kinds.isEmpty, texts.contains(where: { !$0.isEmpty }) else {
-            return Result(detections: texts.map { pipeline.detect($0) }, fallback: nil)
+            return Result(detections: try local(texts, gemma: nil, pipeline: pipeline), fallback: nil)
         }
+        let spans: [[Candidate]]
         do {
-            let spans = try await endpoint.spans(for: texts, kinds: kinds)
-            return Result(detections: zip(texts, spans).map { pipeline.detect($0, gemma: $1) }, fallback: nil)
+            spans = try await endpoint.spans(for: texts, kinds: kinds)
         } catch {
             endpoint.logger.warning("gemma endpoint failed; the turn used the embedded model", metadata: ["reason": .string(error.reason)])
-            return Result(detections: texts.map { pipeline.detect($0) }, fallback: error)
+            return Result(detections: try local(texts, gemma: nil, pipeline: pipeline), fallback: error)
         }
+        return Result(detections: try local(texts, gemma: spans, pipeline: pipeline), fallback: nil)
     }
 
-    public func detect(_ text: String, pipeline: DetectionPipeline) async -> Result {
-        await detect([text], pipeline: pipeline)
+    /// The local passes over every text, under one deadline for the turn when there is a timeout.
+    private func local(_ texts: [String], gemma: [[Candidate]]?, pipeline: DetectionPipeline) throws(DetectionTimedOut) -> [[Detection]] {
+        let deadline = localTimeout.map { DetectionDeadline(timeout: $0, textBytes: texts.reduce(0) { $0 + $1.utf8.count }) }
+        var detections: [[Detection]] = []
+        detections.reserveCapacity(texts.count)
+        for (index, text) in texts.enumerated() {
+            detections.append(try pipeline.detect(text, gemma: gemma?[index], deadline: deadline))
+        }
+        return detections
+    }
+
+    public func detect(_ text: String, pipeline: DetectionPipeline) async throws(DetectionTimedOut) -> Result {
+        try await detect([text], pipeline: pipeline)
     }
 }

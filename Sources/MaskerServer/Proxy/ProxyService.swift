@@ -85,6 +85,8 @@ struct ProxyService: Sendable {
                                             pipeline: state.pipeline, masker: masker).mask(body)
         } catch let refusal as RequestRefusal {
             throw refusal.apiError
+        } catch let timeout as DetectionTimedOut {
+            throw await runtime.refuse(timeout, audit: audit, policy: policy)
         } catch let error as TokenMintError {
             runtime.logger.error("masking failed: \(error.description)", metadata: ["request_id": .string(context.requestID)])
             throw APIError(.serviceUnavailable, "masking_failed", "the request could not be masked, so it was not sent: \(error.description)")

@@ -44,7 +44,7 @@ struct RequestMasking {
             return splices
         }
         let unmasked = texts.indices.filter { splices($0) == nil }
-        let turn = await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline)
+        let turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline)
         var detections = [[Detection]?](repeating: nil, count: texts.count)
         for (index, found) in zip(unmasked, turn.detections) {
             detections[index] = SplitNumbers.merge(texts[index].keyed.detections(found, policy: pipeline.policy), joins[index] ?? [])

@@ -50,8 +50,7 @@ struct TextRoutes {
     private func detect(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
         let (text, body) = try await text(request, context)
         let state = runtime.policyState
-        let turn = await detector.detect(text, pipeline: state.pipeline)
-        try await recordFallback(turn, session: try SessionIDs.optional(body), policy: state.policy)
+        let turn = try await detectTurn([text], state: state, session: try SessionIDs.optional(body), policy: state.policy)
         return JSONResponse.make(.object([("events", .array(turn.detections[0].map { detection in
             var fields: [(String, JSONValue)] = [
                 ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
@@ -63,11 +62,20 @@ struct TextRoutes {
         }))]))
     }
 
-    /// The `detection_fallback` audit event, when the LLM back end failed and the embedded model ran.
-    private func recordFallback(_ turn: TurnDetector.Result, session: String?, policy: Policy) async throws {
-        guard let failure = turn.fallback else { return }
+    /// Detects a request's texts, with the `detection_fallback` audit event when the LLM back end
+    /// failed and the embedded model ran, or 503 `detection_timeout` past the turn's deadline.
+    private func detectTurn(_ texts: [String], state: MaskingRuntime.PolicyState, session: String?, policy: Policy) async throws -> TurnDetector.Result {
         let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
-        try await runtime.record([audit.detectionFallback(reason: failure.reason)], policy: policy, payload: nil)
+        let turn: TurnDetector.Result
+        do {
+            turn = try await detector.detect(texts, pipeline: state.pipeline)
+        } catch {
+            throw await runtime.refuse(error, audit: audit, policy: policy)
+        }
+        if let failure = turn.fallback {
+            try await runtime.record([audit.detectionFallback(reason: failure.reason)], policy: policy, payload: nil)
+        }
+        return turn
     }
 
     /// `{text, session?}` or `{json, session?}`: `json` is any JSON value, masked as data with each
@@ -86,8 +94,7 @@ struct TextRoutes {
         let masker = try runtime.masker(policy.tokenization, policy: policy,
                                         scope: TokenScopes.scope(policy, account: account.id, owner: Self.owner, session: session))
         let texts = document.map(JSONDocument.texts) ?? [KeyedValue(plain: text ?? "")]
-        let turn = await detector.detect(texts.map(\.detectionText), pipeline: state.pipeline)
-        try await recordFallback(turn, session: session, policy: policy)
+        let turn = try await detectTurn(texts.map(\.detectionText), state: state, session: session, policy: policy)
         var results: [MaskResult] = []
         do {
             var prepared: [PreparedMask] = []
@@ -160,8 +167,7 @@ struct TextRoutes {
         if let seed { policy.synthetic.seed = seed }
         let sessions = try runtime.syntheticSessions()
         let masker = Masker(policy: policy, synthetic: sessions.session("\(account.id):\(session)#\(policy.synthetic.seed.map(String.init) ?? "-")", policy: policy))
-        let turn = await detector.detect(text, pipeline: state.pipeline)
-        try await recordFallback(turn, session: session, policy: policy)
+        let turn = try await detectTurn([text], state: state, session: session, policy: policy)
         let result = try await masker.mask(text, detections: turn.detections[0])
         let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
         try await runtime.record(audit.redactions(result, tokenization: .synthetic), policy: policy, payload: nil)

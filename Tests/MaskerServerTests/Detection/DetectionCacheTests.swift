@@ -19,9 +19,9 @@ struct DetectionCacheTests {
         let detector = TurnDetector(endpoint: nil, cache: cache)
         // Multi-byte and astral characters before the spans: offsets are Unicode scalars.
         let texts = try Self.devsetTexts() + ["Søren Ødegård 🙂 called from 415-555-2671 about ssn 536-22-1234, dob 4/12/1990"]
-        let first = await detector.detect(texts, pipeline: pipeline)
+        let first = try await detector.detect(texts, pipeline: pipeline)
         let stored = cache.count
-        let second = await detector.detect(texts, pipeline: pipeline)
+        let second = try await detector.detect(texts, pipeline: pipeline)
         #expect(stored > 100)
         #expect(cache.count == stored) // every text was answered from the cache
         #expect(second.detections == first.detections)
@@ -41,7 +41,7 @@ struct DetectionCacheTests {
         policy.entities[.email]?.enabled = false
         let after = DetectionPipeline(policy: policy)
         #expect(before.identity != after.identity)
-        let reloaded = await detector.detect([text], pipeline: after).detections[0]
+        let reloaded = try await detector.detect([text], pipeline: after).detections[0]
         #expect(!reloaded.contains { $0.kind == .email })
         #expect(reloaded.contains { $0.kind == .ssn })
         #expect(cache.count == 2)

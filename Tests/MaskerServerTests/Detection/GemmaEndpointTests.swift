@@ -82,13 +82,13 @@ struct GemmaEndpointTests {
         let fake = try await FakeGemmaEndpoint(.stall)
         let detector = TurnDetector(endpoint: endpoint(fake, timeout: .milliseconds(100)))
         let pipeline = DetectionPipeline(policy: .healthcareDefault)
-        let result = await detector.detect("hi um this is maria lopez calling about my refill", pipeline: pipeline)
+        let result = try await detector.detect("hi um this is maria lopez calling about my refill", pipeline: pipeline)
         #expect(result.fallback == .timeout)
         #expect(result.detections[0].map(\.text) == ["maria lopez"])
         #expect(result.detections[0].map(\.backend) == [.embedded])
         // With the pass left out, the endpoint is not asked at all.
         let regexOnly = DetectionPipeline(policy: .healthcareDefault, options: DetectionOptions(passes: [.regex]))
-        let skipped = await detector.detect("this is maria lopez", pipeline: regexOnly)
+        let skipped = try await detector.detect("this is maria lopez", pipeline: regexOnly)
         #expect(skipped.fallback == nil && fake.requestCount == 1)
         await fake.stop()
     }

@@ -26,15 +26,21 @@ struct PatternMatcher: Sendable {
     /// that matches identifiers comes near; past it, the matches found so far are returned. Only
     /// the policy's own pattern loses matches that way, never another account's turn its time.
     func matches(in scalars: [Unicode.Scalar]) -> [(start: Int, end: Int)] {
-        run(scalars, budget: Self.budgetPerState * (scalars.count + 1) * program.instructions.count).matches
+        run(scalars, budget: budget(for: scalars.count)).matches
     }
+
+    func budget(for count: Int) -> Int { Self.budgetPerState * (count + 1) * program.instructions.count }
 
     static let budgetPerState = 16
 
     /// The matches, how many states were visited (at most (text length + 1) × program size per
-    /// search, which the tests check rather than a time), and whether the budget ran out.
-    func run(_ scalars: [Unicode.Scalar], budget: Int = .max) -> (matches: [(start: Int, end: Int)], states: Int, exhausted: Bool) {
+    /// search, which the tests check rather than a time), whether the budget ran out, and whether
+    /// `deadline` passed (looked at every 1,024 positions; the matches are then incomplete).
+    func run(_ scalars: [Unicode.Scalar], budget: Int = .max,
+             deadline: DetectionDeadline? = nil) -> (matches: [(start: Int, end: Int)], states: Int, exhausted: Bool, timedOut: Bool) {
         var states = 0
+        var timedOut = false
+        var steps = 0
         let instructions = program.instructions
         var marks = [Int](repeating: -1, count: instructions.count)
         var current: [Thread] = [], next: [Thread] = []
@@ -80,6 +86,11 @@ struct PatternMatcher: Sendable {
             current.removeAll(keepingCapacity: true)
             var position = searchFrom
             while states <= budget {
+                steps &+= 1
+                if steps & 1023 == 0, let deadline, deadline.hasPassed {
+                    timedOut = true
+                    break
+                }
                 // No match yet: one may start here, at lower priority than the threads running.
                 if matched == nil, position <= scalars.count {
                     add(Thread(pc: 0, start: position), at: position, to: &current, generation: base + position)
@@ -114,10 +125,10 @@ struct PatternMatcher: Sendable {
                 swap(&current, &next)
                 position += 1
             }
-            guard let match = matched else { break }
+            guard !timedOut, let match = matched else { break }
             found.append(match)
             searchFrom = match.end > match.start ? match.end : match.end + 1
         }
-        return (found, states, states > budget)
+        return (found, states, states > budget, timedOut)
     }
 }

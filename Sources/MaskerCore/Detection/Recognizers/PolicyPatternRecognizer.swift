@@ -39,10 +39,23 @@ struct PolicyPatternRecognizer: Recognizer {
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let scalars = Array(text.string.unicodeScalars)
-        return matchers.flatMap { matcher in
-            matcher.matches(in: scalars).filter { $0.end > $0.start }.map {
-                Candidate(kind: kind, start: $0.start, end: $0.end, confidence: 0.9)
-            }
+        return matchers.flatMap { matcher in candidates(matcher.matches(in: scalars)) }
+    }
+
+    /// The patterns' matches, stopping when `deadline` passes: the one recognizer whose cost is
+    /// in a policy's hands (up to 1,000 characters of pattern per entry, over every turn).
+    func recognize(_ text: ScannedText, deadline: DetectionDeadline) throws(DetectionTimedOut) -> [Candidate] {
+        let scalars = Array(text.string.unicodeScalars)
+        var found: [Candidate] = []
+        for matcher in matchers {
+            let run = matcher.run(scalars, budget: matcher.budget(for: scalars.count), deadline: deadline)
+            if run.timedOut { throw DetectionTimedOut(pass: .regex, budget: deadline.budget) }
+            found += candidates(run.matches)
         }
+        return found
+    }
+
+    private func candidates(_ matches: [(start: Int, end: Int)]) -> [Candidate] {
+        matches.filter { $0.end > $0.start }.map { Candidate(kind: kind, start: $0.start, end: $0.end, confidence: 0.9) }
     }
 }

@@ -34,7 +34,7 @@ struct PatternMatcherTests {
     func catastrophicPatternsStayLinear(_ pattern: String) throws {
         let program = try PatternProgram.compile(pattern)
         let text = Array(String(repeating: "a", count: 2_000).unicodeScalars) + ["!"]
-        let (_, states, exhausted) = PatternMatcher(program).run(text)
+        let (_, states, exhausted, _) = PatternMatcher(program).run(text)
         #expect(states <= (text.count + 1) * program.instructions.count * 2 && !exhausted, "\(pattern): \(states) states")
     }
 
@@ -44,7 +44,7 @@ struct PatternMatcherTests {
         let matcher = PatternMatcher(try PatternProgram.compile("a*b|a"))
         let text = Array(String(repeating: "a", count: 5_000).unicodeScalars)
         let budget = PatternMatcher.budgetPerState * (text.count + 1) * matcher.program.instructions.count
-        let (matches, states, exhausted) = matcher.run(text, budget: budget)
+        let (matches, states, exhausted, _) = matcher.run(text, budget: budget)
         #expect(exhausted && states <= budget + (text.count + 1) * matcher.program.instructions.count)
         #expect(!matches.isEmpty && matches.allSatisfy { $0.end == $0.start + 1 })
         // An ordinary identifier pattern over a long text stays far inside it.
