@@ -94,8 +94,13 @@ struct DetectCommand: AsyncParsableCommand {
 
     private func scan(_ detector: CommandDetector) async throws {
         if let batch {
-            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record, neighbours in
-                let found = await detector.detect(record.text).detections[0]
+            try await BatchRunner.run(reader: try ByteLineReader.open(batch, records: true)) { record, neighbours throws(BatchRunner.RecordFailure) in
+                let found: [Detection]
+                do throws(DetectionTimedOut) {
+                    found = try await detector.detect(record.text).detections[0]
+                } catch {
+                    throw BatchRunner.RecordFailure(message: error.description, stopsRun: true)
+                }
                 let detections = SplitNumbers.merge(found, neighbours.crossing(record.text, pipeline: detector.pipeline))
                 return [("events", .array(detections.map(\.event)))]
             }
@@ -116,13 +121,13 @@ struct DetectCommand: AsyncParsableCommand {
         }
         if let document = input.document {
             for (index, keyed) in JSONDocument.texts(document).enumerated() {
-                let found = await detector.detect(keyed.detectionText).detections[0]
+                let found = try await detector.detect(keyed.detectionText).detections[0]
                 for detection in keyed.detections(found, policy: detector.pipeline.policy) { print(detection, field: index) }
             }
         } else {
             var offset = 0
             while let text = try input.nextText() {
-                for var detection in await detector.detect(text).detections[0] {
+                for var detection in try await detector.detect(text).detections[0] {
                     detection.start += offset
                     detection.end += offset
                     print(detection, field: nil)

@@ -45,7 +45,7 @@ struct EvalCommand: AsyncParsableCommand {
         var evaluation = DetectionEvaluation()
         try await CommandDetector.with(context: context, pipeline: pipeline) { detector in
             try await GoldFile.forEach(gold) { lineNumber, line in
-                let detections = await detector.detect(line.text).detections[0].map { detection in
+                let detections = try await detector.detect(line.text).detections[0].map { detection in
                     var mapped = detection
                     mapped.kind = kindMap[detection.kind] ?? detection.kind
                     return mapped

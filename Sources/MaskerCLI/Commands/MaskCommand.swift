@@ -106,7 +106,7 @@ struct MaskCommand: AsyncParsableCommand {
                     }
                     let recordSession = record.session ?? session
                     let recordMasker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: recordSession))
-                    let turn = await detector.detect(record.text)
+                    let turn = try await detector.detect(record.text)
                     let detections = SplitNumbers.merge(turn.detections[0], neighbours.crossing(record.text, pipeline: detector.pipeline))
                     let result = try await recordMasker.mask(record.text, detections: detections)
                     let recordAudit = audit.session(record.session)
@@ -138,7 +138,7 @@ struct MaskCommand: AsyncParsableCommand {
             var offset = 0
             var found = false
             while let text = try input.nextText() {
-                let turn = await detector.detect(text)
+                let turn = try await detector.detect(text)
                 let result = try await mask(text, detections: turn.detections[0])
                 // Recorded before anything of this line is released: if the audit log cannot take the
                 // events, the run stops here (fail closed).
@@ -162,7 +162,7 @@ struct MaskCommand: AsyncParsableCommand {
             var results: [MaskResult] = []
             var events: [AuditEvent] = []
             for (index, keyed) in JSONDocument.texts(document).enumerated() {
-                let turn = await detector.detect(keyed.detectionText)
+                let turn = try await detector.detect(keyed.detectionText)
                 let result = try await mask(keyed.value, detections: keyed.detections(turn.detections[0], policy: policy))
                 events += MaskCommand.fallbackEvents(turn, scope: audit.scope)
                     + audit.scope.redactions(result, tokenization: tokenization, field: "json#\(index)")

@@ -117,6 +117,22 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Why the log refuses appends after a failed `fdatasync`, or nil while it is healthy
     /// (`/health` reports it).
+    /// Whether the log's own file system has room for 4 KiB more at the log's end: `fallocate`
+    /// with `FALLOC_FL_KEEP_SIZE` reserves the blocks without changing a byte or the size of the
+    /// log, so the chain is untouched. False where the file system cannot say (no `fallocate`,
+    /// a device), which keeps a failed append reported until an append works.
+    func hasRoomToAppend() -> Bool {
+        guard let fallocate = Self.fallocate else { return false }
+        return queue.sync { fallocate(descriptor, 1 /* FALLOC_FL_KEEP_SIZE */, size, 4096) == 0 }
+    }
+
+    /// Linux's `fallocate(2)`, looked up at run time: Swift's Glibc module leaves it out (it is
+    /// declared only under `_GNU_SOURCE`).
+    private static let fallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fallocate") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
+    }()
+
     public var poisoned: String? {
         queue.sync { poisonedReason }
     }

@@ -36,7 +36,7 @@ struct DetectionCacheTests {
         let detector = TurnDetector(endpoint: nil, cache: cache)
         let text = "my ssn is 536-22-1234 and my email is sarah.chen@example.com"
         let before = DetectionPipeline(policy: .healthcareDefault)
-        #expect(await detector.detect([text], pipeline: before).detections[0].contains { $0.kind == .email })
+        #expect(try await detector.detect([text], pipeline: before).detections[0].contains { $0.kind == .email })
         var policy = Policy.healthcareDefault
         policy.entities[.email]?.enabled = false
         let after = DetectionPipeline(policy: policy)

@@ -20,16 +20,32 @@ final class ScriptedVault: VaultStore {
     }
 
     var location: String { "scripted" }
+    /// Kept as a real store keeps it: every write's outcome.
+    let operations = OperationHealth()
+    var health: OperationHealth? { operations }
 
     func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) {
         writes.withLock { $0.append(entries) }
+        try nextWrite()
+        try await inner.insert(entries)
+    }
+
+    /// A probe is a write like any other: it fails while writes are told to.
+    func probeWrite() async throws(VaultUnavailable) {
+        try nextWrite()
+    }
+
+    private func nextWrite() throws(VaultUnavailable) {
         let fails = failures.withLock { remaining in
             guard remaining > 0 else { return false }
             remaining -= 1
             return true
         }
-        if fails { throw VaultUnavailable("scripted failure") }
-        try await inner.insert(entries)
+        if fails {
+            operations.failed(.write, reason: "scripted failure: database or disk is full")
+            throw VaultUnavailable("scripted failure: database or disk is full")
+        }
+        operations.succeeded(.write)
     }
 
     func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
