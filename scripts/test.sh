@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: set-up, build, a throwaway PostgreSQL server on loopback
 # for the vault tests, every test target, the fault tests (scripts/faults.sh: kill -9 under load, a
-# full disk, a PostgreSQL outage; about 30 s; FAULTS=0 skips them), then a minute of fuzzing the
-# proxy's trust boundary and the policy parser (scripts/fuzz.sh; FUZZ_SECONDS to change it, 0 to
+# full disk, a PostgreSQL outage; about 30 s; FAULTS=0 skips them), then fuzzing of the proxy's
+# trust boundary and of agent policies, 45 s each (scripts/fuzz.sh; FUZZ_SECONDS per target, 0 to
 # skip). `.ci/run` runs this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,4 @@ eval "$(bash scripts/postgres.sh start)"
 trap 'bash scripts/postgres.sh stop' EXIT
 swift test
 if [ "${FAULTS:-1}" != 0 ]; then bash scripts/faults.sh all; fi
-if [ "${FUZZ_SECONDS:-60}" -gt 0 ]; then bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"; fi
+if [ "${FUZZ_SECONDS:-45}" -gt 0 ]; then bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}" all; fi
