@@ -136,6 +136,8 @@ final class PostgresPool: Sendable {
         if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState], state.hasPrefix("22") || state.hasPrefix("23") {
             return
         }
+        // A query cancelled because its caller went away (a client that hung up) says nothing of the database.
+        if let error = error as? PSQLError, error.code == .queryCancelled { return }
         // Errors of Masker's own making inside `body` (a record that vanished) say nothing of the database.
         guard !(error is ServerStoreError), !(error is VaultUnavailable) else { return }
         let reason = Self.reason(error)
@@ -152,11 +154,14 @@ final class PostgresPool: Sendable {
 
     /// Whether the error says the server could not be reached or did not answer, rather than
     /// that it refused one statement: SQLSTATE classes 08 (connection) and 57P (shutting down,
-    /// starting up), or no server answer at all (which includes the pool's own errors, such as its
-    /// circuit breaker: `ConnectionPoolError` lives in a module PostgresNIO keeps internal).
+    /// starting up), too many connections, a connection closed or broken, our deadlines, and the
+    /// pool's own errors, such as its circuit breaker (`ConnectionPoolError`, of a module
+    /// PostgresNIO keeps internal, so: any error that is not a `PSQLError`).
     static func isConnectivity(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError else { return true }
-        guard let state = error.serverInfo?[.sqlState] else { return true }
+        guard let state = error.serverInfo?[.sqlState] else {
+            return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(error.code)
+        }
         return state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300"
     }
 

@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+import uuid
 import urllib.request
 
 BINARY = os.environ.get("MASKER_BINARY", ".build/debug/masker")
@@ -107,16 +108,17 @@ class Server:
             return error.code, json.load(error), time.time() - started
 
 
-def request(url, body, token=None, headers=None, timeout=30):
-    """POSTs JSON; returns (status, parsed body or text, seconds). Status 0: no answer at all."""
-    data = json.dumps(body).encode()
+def request(url, body, token=None, headers=None, timeout=30, method="POST"):
+    """Sends `body` as JSON (none when None); returns (status, parsed body or text, seconds).
+    Status 0: no answer at all."""
+    data = None if body is None else json.dumps(body).encode()
     all_headers = {"Content-Type": "application/json"}
     if token:
         all_headers["Authorization"] = "Bearer " + token
     all_headers.update(headers or {})
     started = time.time()
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=all_headers, method="POST"),
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=all_headers, method=method),
                                     timeout=timeout) as answer:
             raw = answer.read()
             status = answer.status
@@ -126,7 +128,7 @@ def request(url, body, token=None, headers=None, timeout=30):
     except (urllib.error.URLError, ConnectionError, socket.timeout, OSError):
         return 0, None, time.time() - started
     try:
-        parsed = json.loads(raw)
+        parsed = json.loads(raw) if raw else None
     except ValueError:
         parsed = raw.decode("utf-8", "replace")
     return status, parsed, time.time() - started
@@ -174,3 +176,50 @@ class Callers:
         for thread in self.threads:
             thread.join(timeout=60)
         return self.outcomes
+
+
+def error_code(body):
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return body["error"].get("code")
+    return None
+
+
+class MixedTurns:
+    """A caller's turn for `Callers`: half through `/api/v1/mask` (each 200 kept in `minted` with its
+    time, session and original, for `unrestored` to check later), half proxied through the agent
+    on the built-in stub model, whose 200 must hold the caller's own words, restored."""
+
+    def __init__(self, server, token, agent, timeout=10):
+        self.server = server
+        self.token = token
+        self.proxy = f"{server.base}/proxy/{agent}/v1/chat/completions"
+        self.timeout = timeout
+        self.minted = []
+
+    def __call__(self, rng, label):
+        text, values = phi_text(rng)
+        session = str(uuid.uuid4())
+        if rng.random() < 0.5:
+            status, body, _ = request(self.server.base + "/api/v1/mask", {"text": text, "session": session}, token=self.token,
+                                      timeout=self.timeout)
+            if status == 200:
+                if any(value in body["masked"] for value in values):
+                    fail("a /mask answer held PHI")
+                self.minted.append((time.time(), session, text, body["masked"]))
+            return {"kind": "mask", "status": status, "code": error_code(body)}
+        status, body, _ = request(self.proxy, {"messages": [{"role": "user", "content": text}]},
+                                  headers={"Masker-Session-Id": session}, timeout=self.timeout)
+        if status == 200 and text not in body["choices"][0]["message"]["content"]:
+            fail("a proxied answer did not restore the caller's words")
+        return {"kind": "proxy", "status": status, "code": error_code(body)}
+
+    def unrestored(self, before=None):
+        """(checked, lost): the masked answers given before `before` (all when None) whose tokens no
+        longer restore to their original through `/api/v1/rehydrate`."""
+        checked = [m for m in self.minted if before is None or m[0] < before]
+        lost = 0
+        for _, session, original, masked in checked:
+            status, body, _ = request(self.server.base + "/api/v1/rehydrate", {"text": masked, "session": session}, token=self.token)
+            if status != 200 or body["text"] != original:
+                lost += 1
+        return len(checked), lost

@@ -19,10 +19,9 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Callers, Server, check, fail, phi_text, request  # noqa: E402
+from harness import Callers, MixedTurns, Server, check  # noqa: E402
 
 ROUNDS = int(os.environ.get("KILL9_ROUNDS", "3"))
 LOAD_SECONDS = float(os.environ.get("KILL9_LOAD_SECONDS", "2.5"))
@@ -33,27 +32,10 @@ def main():
     server = Server(data).start()
     token = server.token()
     agent = server.agent(token)
-    proxy = f"{server.base}/proxy/{agent}/v1/chat/completions"
-    minted = []  # (session, original, masked) of every /mask answered 200
+    turns = MixedTurns(server, token, agent)
     statuses = {}
     for round_number in range(1, ROUNDS + 1):
-        def turn(rng, label):
-            text, values = phi_text(rng)
-            session = str(uuid.uuid4())
-            if rng.random() < 0.5:
-                status, body, _ = request(server.base + "/api/v1/mask", {"text": text, "session": session}, token=token, timeout=10)
-                if status == 200:
-                    if any(value in body["masked"] for value in values):
-                        fail("a /mask answer held PHI")
-                    minted.append((session, text, body["masked"]))
-                return {"kind": "mask", "status": status}
-            status, body, _ = request(proxy, {"messages": [{"role": "user", "content": text}]}, headers={"Masker-Session-Id": session},
-                                      timeout=10)
-            if status == 200 and text not in body["choices"][0]["message"]["content"]:
-                fail("a proxied answer did not restore the caller's words")
-            return {"kind": "proxy", "status": status}
-
-        callers = Callers(8, turn).start()
+        callers = Callers(8, turns).start()
         time.sleep(LOAD_SECONDS)
         server.kill9()
         outcomes = callers.stop()
@@ -67,12 +49,8 @@ def main():
     verify = server.cli("audit", "verify", os.path.join(data, "audit.jsonl"))
     check(verify.returncode == 0, f"masker audit verify holds after {ROUNDS} kills: {verify.stdout.strip() or verify.stderr.strip()}")
 
-    lost = 0
-    for session, original, masked in minted:
-        status, body, _ = request(server.base + "/api/v1/rehydrate", {"text": masked, "session": session}, token=token)
-        if status != 200 or body["text"] != original:
-            lost += 1
-    check(minted and lost == 0, f"every token answered before a kill restores ({len(minted)} masked turns, {lost} lost)")
+    checked, lost = turns.unrestored()
+    check(checked and lost == 0, f"every token answered before a kill restores ({checked} masked turns, {lost} lost)")
     server.stop()
     shutil.rmtree(data, ignore_errors=True)
 

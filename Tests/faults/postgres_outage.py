@@ -25,7 +25,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Callers, Server, check, fail, phi_text, request  # noqa: E402
+from harness import Callers, MixedTurns, Server, check, fail  # noqa: E402
 
 OUTAGE_SECONDS = 5
 PG_DIR = os.environ.get("OUTAGE_PG_DIR", "/tmp/masker-pg-outage")
@@ -56,22 +56,8 @@ def main():
 def run(server, data):
     token = server.token()
     agent = server.agent(token, name="outage-" + uuid.uuid4().hex[:8])
-    proxy = f"{server.base}/proxy/{agent}/v1/chat/completions"
-    minted = []
-
-    def turn(rng, label):
-        text, values = phi_text(rng)
-        session = str(uuid.uuid4())
-        if rng.random() < 0.5:
-            status, body, _ = request(server.base + "/api/v1/mask", {"text": text, "session": session}, token=token, timeout=30)
-            if status == 200:
-                minted.append((time.time(), session, text, body["masked"]))
-            return {"kind": "mask", "status": status, "code": error_code(body)}
-        status, body, _ = request(proxy, {"messages": [{"role": "user", "content": text}]}, headers={"Masker-Session-Id": session},
-                                  timeout=30)
-        return {"kind": "proxy", "status": status, "code": error_code(body)}
-
-    callers = Callers(8, turn).start()
+    turns = MixedTurns(server, token, agent, timeout=30)
+    callers = Callers(8, turns).start()
     time.sleep(2)
     outage_start = time.time()
     postgres("stop")
@@ -107,21 +93,10 @@ def run(server, data):
     late = [o for o in after if o["started"] >= back + 2 and o["status"] != 200]
     check(not late, f"every request sent 2 s after the database returned succeeded ({len(late)} did not)")
 
-    before = [m for m in minted if m[0] < outage_start]
-    lost = 0
-    for _, session, original, masked in before:
-        status, body, _ = request(server.base + "/api/v1/rehydrate", {"text": masked, "session": session}, token=token)
-        if status != 200 or body["text"] != original:
-            lost += 1
-    check(before and lost == 0, f"tokens minted before the outage restore after it ({len(before)} turns, {lost} lost)")
+    checked, lost = turns.unrestored(before=outage_start)
+    check(checked and lost == 0, f"tokens minted before the outage restore after it ({checked} turns, {lost} lost)")
     verify = server.cli("audit", "verify", os.path.join(data, "audit.jsonl"))
     check(verify.returncode == 0, "masker audit verify holds: " + verify.stdout.strip().splitlines()[0])
-
-
-def error_code(body):
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        return body["error"].get("code")
-    return None
 
 
 if __name__ == "__main__":

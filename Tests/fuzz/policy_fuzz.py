@@ -17,9 +17,11 @@ A failing input is kept by libFuzzer as crash-<sha1>; rerun it with python polic
 import json
 import os
 import sys
-import time
 
 import atheris
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz_builder import FuzzBuilder  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "faults"))
 from harness import Server, request  # noqa: E402
@@ -45,16 +47,7 @@ TOKEN = None
 COUNTER = [0]
 
 
-class Builder:
-    def __init__(self, data):
-        self.fdp = atheris.FuzzedDataProvider(data)
-
-    def pick(self, items):
-        return items[self.fdp.ConsumeIntInRange(0, len(items) - 1)]
-
-    def chance(self, percent):
-        return self.fdp.ConsumeIntInRange(0, 99) < percent
-
+class Builder(FuzzBuilder):
     def usually(self, valid, others):
         """The valid value four times in five: enough policies pass validation for their patterns to run."""
         return valid if self.chance(80) else self.pick(others)
@@ -142,21 +135,9 @@ def test_one_input(data):
     code = body.get("error", {}).get("code") if isinstance(body, dict) else None
     if not (status == 200 or (status == 503 and code == "detection_timeout")) or seconds > 5:
         raise AssertionError(f"a turn answered {status} ({code}) in {seconds:.1f} s\npolicy:\n{yaml}\ntext: {text!r}")
-    status, _, _ = request_delete(f"{SERVER.base}/api/v1/agents/{agent}")
+    status, _, _ = request(f"{SERVER.base}/api/v1/agents/{agent}", None, token=TOKEN, method="DELETE")
     if status not in (200, 204):
         raise AssertionError(f"deleting the agent answered {status}")
-
-
-def request_delete(url):
-    import urllib.request
-    import urllib.error
-    started = time.time()
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, method="DELETE", headers={"Authorization": "Bearer " + TOKEN}),
-                                    timeout=30) as answer:
-            return answer.status, answer.read(), time.time() - started
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(), time.time() - started
 
 
 def main():

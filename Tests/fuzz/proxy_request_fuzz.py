@@ -31,6 +31,9 @@ import urllib.request
 
 import atheris
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz_builder import FuzzBuilder  # noqa: E402
+
 # Values Masker finds wherever they stand, alone or in a sentence (checked by the Swift suite too).
 PHI = ["415-555-2671", "(212) 555-0143", "sarah.chen@gmail.com", "536-22-1234", "+1 415 555 2671", "192.168.14.22",
        "1HGCM82633A004352", "https://portal.example.org/patients/4829173"]
@@ -121,17 +124,8 @@ def start():
     return f"{base}/proxy/{agent}/v1/chat/completions", server
 
 
-class Builder:
+class Builder(FuzzBuilder):
     """Random JSON from the fuzzer's bytes, shaped like the schema, PHI put anywhere."""
-
-    def __init__(self, data):
-        self.fdp = atheris.FuzzedDataProvider(data)
-
-    def pick(self, items):
-        return items[self.fdp.ConsumeIntInRange(0, len(items) - 1)]
-
-    def chance(self, percent):
-        return self.fdp.ConsumeIntInRange(0, 99) < percent
 
     def prose(self):
         if self.chance(60):

@@ -8,18 +8,7 @@
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
-local words = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
-
-local function spoken_digits(count)
-  local out = {}
-  for i = 1, count do out[i] = words[math.random(1, 10)] end
-  return table.concat(out, " ")
-end
-
-local function ssn()
-  local area = math.random(100, 665) -- never 000, 666 or 9xx: a number the SSA could issue
-  return string.format("%03d-%02d-%04d", area, math.random(1, 99), math.random(1, 9999))
-end
+dofile("bench/load/phi.lua") -- spoken_digits, ssn
 
 function request()
   local body = '{"model":"m","messages":[{"role":"system","content":"You are a clinic\'s scheduling assistant."},'

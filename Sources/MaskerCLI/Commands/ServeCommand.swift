@@ -22,11 +22,18 @@ struct ServeCommand: AsyncParsableCommand {
         MASKER_OPENAI_BASE_URL, MASKER_OPENAI_API_KEY, \
         MASKER_VAPI_WEBHOOK_SECRET, MASKER_PUBLIC_URL (https there makes the log-in cookie Secure), \
         MASKER_MAX_BODY_BYTES, MASKER_RATE_LIMIT_PER_MINUTE (600), MASKER_LOGIN_ATTEMPTS_PER_MINUTE (10), \
-        MASKER_LOGIN_TTL_HOURS (12), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text.
+        MASKER_LOGIN_TTL_HOURS (12), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text. \
+        Slow clients: MASKER_CLIENT_IDLE_TIMEOUT_MS (60000), MASKER_REQUEST_BODY_TIMEOUT_MS (30000), \
+        MASKER_MAX_CONNECTIONS_PER_ADDRESS (512). Databases: MASKER_DATABASE_QUERY_TIMEOUT_MS and \
+        MASKER_DATABASE_CONNECT_TIMEOUT_MS (2000 each: a PostgreSQL outage answers 503 within them, and the \
+        server reconnects within 250 ms of the database's return), MASKER_SQLITE_BUSY_TIMEOUT_MS (2000). \
+        GET /health reports each store's last real failure.
 
         The gemma pass runs on the embedded model, or on an OpenAI-compatible chat endpoint with \
-        MASKER_GEMMA_URL and MASKER_GEMMA_MODEL (MASKER_GEMMA_API_KEY, MASKER_DETECTION_TIMEOUT_MS, default \
-        200); a turn whose call fails uses the embedded model and records a detection_fallback audit event.
+        MASKER_GEMMA_URL and MASKER_GEMMA_MODEL (MASKER_GEMMA_API_KEY); a turn whose call fails uses the \
+        embedded model and records a detection_fallback audit event. MASKER_DETECTION_TIMEOUT_MS (200) \
+        bounds that call and, apart, a turn's local passes (plus 1 ms per KiB of text): past it the turn \
+        is refused with 503 detection_timeout.
 
         Exit codes: 0 after a graceful stop, 1 when the server cannot start (a port in use, an unusable \
         vault, audit log or database), 3 when the policy is invalid or its key is missing.
