@@ -31,7 +31,7 @@ public enum MaskerServerApp {
         router.add(middleware: ErrorEnvelopeMiddleware())
         let detector = TurnDetector(endpoint: dependencies.configuration.gemmaEndpoint.map {
             GemmaEndpoint(configuration: $0, client: httpClient, logger: dependencies.logger)
-        }, cache: DetectionCache(), localTimeout: dependencies.configuration.detectionTimeout)
+        }, cache: DetectionCache(), localTimeout: dependencies.configuration.detectionTimeout, slots: DetectionSlots())
         HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics, detector: detector).register(router)
 
         let agents = AgentCache(store: dependencies.store)

@@ -12,15 +12,18 @@ public struct TurnDetector: Sendable {
     /// Results for texts seen before (the server's; the CLI reads each input once).
     let cache: DetectionCache?
     let localTimeout: Duration?
+    /// The server's: one account's turns run their passes on at most all cores but one.
+    let slots: DetectionSlots?
 
     public init(endpoint: GemmaEndpoint? = nil) {
         self.init(endpoint: endpoint, cache: nil, localTimeout: nil)
     }
 
-    init(endpoint: GemmaEndpoint?, cache: DetectionCache?, localTimeout: Duration? = nil) {
+    init(endpoint: GemmaEndpoint?, cache: DetectionCache?, localTimeout: Duration? = nil, slots: DetectionSlots? = nil) {
         self.endpoint = endpoint
         self.cache = cache
         self.localTimeout = localTimeout
+        self.slots = slots
     }
 
     public struct Result: Sendable {
@@ -30,13 +33,14 @@ public struct TurnDetector: Sendable {
         public var fallback: GemmaEndpointFailure?
     }
 
-    public func detect(_ texts: [String], pipeline: DetectionPipeline) async throws(DetectionTimedOut) -> Result {
-        guard let cache else { return try await detectAll(texts, pipeline: pipeline) }
+    /// `account`: whose turn it is, for `DetectionSlots` (the CLI's detector has none).
+    public func detect(_ texts: [String], pipeline: DetectionPipeline, account: String? = nil) async throws(DetectionTimedOut) -> Result {
+        guard let cache else { return try await detectAll(texts, pipeline: pipeline, account: account) }
         let keys = texts.map { DetectionCache.key($0, pipeline: pipeline.identity) }
         var detections = zip(keys, texts).map { cache.detections(for: $0, in: $1) }
         let missing = detections.indices.filter { detections[$0] == nil }
         guard !missing.isEmpty else { return Result(detections: detections.map { $0 ?? [] }, fallback: nil) }
-        let fresh = try await detectAll(missing.map { texts[$0] }, pipeline: pipeline)
+        let fresh = try await detectAll(missing.map { texts[$0] }, pipeline: pipeline, account: account)
         for (index, found) in zip(missing, fresh.detections) {
             detections[index] = found
             // A turn the LLM back end failed on is not what this pipeline finds when it answers.
@@ -45,19 +49,33 @@ public struct TurnDetector: Sendable {
         return Result(detections: detections.map { $0 ?? [] }, fallback: fresh.fallback)
     }
 
-    private func detectAll(_ texts: [String], pipeline: DetectionPipeline) async throws(DetectionTimedOut) -> Result {
+    private func detectAll(_ texts: [String], pipeline: DetectionPipeline, account: String?) async throws(DetectionTimedOut) -> Result {
         let kinds = pipeline.gemmaKinds
         guard let endpoint, !kinds.isEmpty, texts.contains(where: { !$0.isEmpty }) else {
-            return Result(detections: try local(texts, gemma: nil, pipeline: pipeline), fallback: nil)
+            return Result(detections: try await local(texts, gemma: nil, pipeline: pipeline, account: account), fallback: nil)
         }
         let spans: [[Candidate]]
         do {
             spans = try await endpoint.spans(for: texts, kinds: kinds)
         } catch {
             endpoint.logger.warning("gemma endpoint failed; the turn used the embedded model", metadata: ["reason": .string(error.reason)])
-            return Result(detections: try local(texts, gemma: nil, pipeline: pipeline), fallback: error)
+            return Result(detections: try await local(texts, gemma: nil, pipeline: pipeline, account: account), fallback: error)
         }
-        return Result(detections: try local(texts, gemma: spans, pipeline: pipeline), fallback: nil)
+        return Result(detections: try await local(texts, gemma: spans, pipeline: pipeline, account: account), fallback: nil)
+    }
+
+    /// The local passes, in one of the account's slots when there are slots.
+    private func local(_ texts: [String], gemma: [[Candidate]]?, pipeline: DetectionPipeline,
+                       account: String?) async throws(DetectionTimedOut) -> [[Detection]] {
+        guard let slots, let account else { return try local(texts, gemma: gemma, pipeline: pipeline) }
+        let outcome: Swift.Result<[[Detection]], DetectionTimedOut> = await slots.run(account: account) {
+            do throws(DetectionTimedOut) {
+                return .success(try local(texts, gemma: gemma, pipeline: pipeline))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
     }
 
     /// The local passes over every text, under one deadline for the turn when there is a timeout.
@@ -71,7 +89,7 @@ public struct TurnDetector: Sendable {
         return detections
     }
 
-    public func detect(_ text: String, pipeline: DetectionPipeline) async throws(DetectionTimedOut) -> Result {
-        try await detect([text], pipeline: pipeline)
+    public func detect(_ text: String, pipeline: DetectionPipeline, account: String? = nil) async throws(DetectionTimedOut) -> Result {
+        try await detect([text], pipeline: pipeline, account: account)
     }
 }

@@ -81,7 +81,7 @@ struct ProxyService: Sendable {
                                                  tokenization: tokenization, kid: policy.kid)
         let turn: MaskedRequest
         do {
-            turn = try await RequestMasking(detector: detector, history: history, historyContext: historyContext,
+            turn = try await RequestMasking(detector: detector, history: history, historyContext: historyContext, account: agent.accountID,
                                             pipeline: state.pipeline, masker: masker).mask(body)
         } catch let refusal as RequestRefusal {
             throw refusal.apiError

@@ -25,6 +25,8 @@ struct RequestMasking {
     let detector: TurnDetector
     let history: CallHistory
     let historyContext: CallHistory.Context
+    /// Whose turn it is: its detection waits for one of the account's slots (`DetectionSlots`).
+    let account: String
     let pipeline: DetectionPipeline
     let masker: Masker
 
@@ -44,7 +46,7 @@ struct RequestMasking {
             return splices
         }
         let unmasked = texts.indices.filter { splices($0) == nil }
-        let turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline)
+        let turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
         var detections = [[Detection]?](repeating: nil, count: texts.count)
         for (index, found) in zip(unmasked, turn.detections) {
             detections[index] = SplitNumbers.merge(texts[index].keyed.detections(found, policy: pipeline.policy), joins[index] ?? [])

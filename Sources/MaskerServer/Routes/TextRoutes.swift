@@ -50,7 +50,8 @@ struct TextRoutes {
     private func detect(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
         let (text, body) = try await text(request, context)
         let state = runtime.policyState
-        let turn = try await detectTurn([text], state: state, session: try SessionIDs.optional(body), policy: state.policy)
+        let turn = try await detectTurn([text], state: state, session: try SessionIDs.optional(body), policy: state.policy,
+                                        account: try context.requireAccount().id)
         return JSONResponse.make(.object([("events", .array(turn.detections[0].map { detection in
             var fields: [(String, JSONValue)] = [
                 ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
@@ -64,11 +65,12 @@ struct TextRoutes {
 
     /// Detects a request's texts, with the `detection_fallback` audit event when the LLM back end
     /// failed and the embedded model ran, or 503 `detection_timeout` past the turn's deadline.
-    private func detectTurn(_ texts: [String], state: MaskingRuntime.PolicyState, session: String?, policy: Policy) async throws -> TurnDetector.Result {
+    private func detectTurn(_ texts: [String], state: MaskingRuntime.PolicyState, session: String?, policy: Policy,
+                            account: String) async throws -> TurnDetector.Result {
         let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
         let turn: TurnDetector.Result
         do {
-            turn = try await detector.detect(texts, pipeline: state.pipeline)
+            turn = try await detector.detect(texts, pipeline: state.pipeline, account: account)
         } catch {
             throw await runtime.refuse(error, audit: audit, policy: policy)
         }
@@ -94,7 +96,7 @@ struct TextRoutes {
         let masker = try runtime.masker(policy.tokenization, policy: policy,
                                         scope: TokenScopes.scope(policy, account: account.id, owner: Self.owner, session: session))
         let texts = document.map(JSONDocument.texts) ?? [KeyedValue(plain: text ?? "")]
-        let turn = try await detectTurn(texts.map(\.detectionText), state: state, session: session, policy: policy)
+        let turn = try await detectTurn(texts.map(\.detectionText), state: state, session: session, policy: policy, account: account.id)
         var results: [MaskResult] = []
         do {
             var prepared: [PreparedMask] = []
@@ -167,7 +169,7 @@ struct TextRoutes {
         if let seed { policy.synthetic.seed = seed }
         let sessions = try runtime.syntheticSessions()
         let masker = Masker(policy: policy, synthetic: sessions.session("\(account.id):\(session)#\(policy.synthetic.seed.map(String.init) ?? "-")", policy: policy))
-        let turn = try await detectTurn([text], state: state, session: session, policy: policy)
+        let turn = try await detectTurn([text], state: state, session: session, policy: policy, account: account.id)
         let result = try await masker.mask(text, detections: turn.detections[0])
         let audit = AuditScope(sessionID: session, agentID: nil, policy: policy)
         try await runtime.record(audit.redactions(result, tokenization: .synthetic), policy: policy, payload: nil)
