@@ -37,6 +37,8 @@ struct HealthRoutes {
             }
         }
         async let vaultStatus = Self.vaultStatus(runtime.vault)
+        // Asked on the log's own queue, which a write stuck on the disk holds: bounded too.
+        async let auditStatus = Self.boundedAuditStatus(runtime.audit)
         let (dbOK, dbDetail) = await database
         component("db", dbOK, dbDetail)
         if let (ok, detail) = await vaultStatus {
@@ -44,8 +46,7 @@ struct HealthRoutes {
         } else {
             component("vault", true, "not used (reversible-aead)")
         }
-        if let audit = runtime.audit {
-            let (ok, detail) = Self.auditStatus(audit)
+        if let (ok, detail) = await auditStatus {
             component("audit_log", ok, detail)
         } else {
             component("audit_log", true, "disabled by policy")
@@ -124,6 +125,14 @@ struct HealthRoutes {
         case let error as ServerStoreError: error.description
         default: "\(type(of: error))"
         }
+    }
+
+    /// `auditStatus` within `probeLimit`: it is asked on the log's own queue, which a write stuck
+    /// on the disk holds. Nil when there is no log.
+    static func boundedAuditStatus(_ audit: AuditLog?) async -> (Bool, String)? {
+        guard let audit else { return nil }
+        return (try? await withAbandoningDeadline(probeLimit, timeoutError: { ProbeTimedOut() }) { auditStatus(audit) })
+            ?? (false, "no answer within \(Int(probeLimit.milliseconds)) ms: a write is stuck on the disk")
     }
 
     /// The audit log: down when it is poisoned (a failed sync: restart needed) or its last append
