@@ -109,7 +109,8 @@ struct HealthRoutes {
 
     static func vaultStatus(_ vault: (any VaultStore)?) async -> (Bool, String)? {
         guard let vault else { return nil }
-        return await storeStatus(vault.health, what: vault is SQLiteVaultStore ? "sqlite vault" : "postgresql vault") {
+        let what = vault is SQLiteVaultStore ? "sqlite vault" : vault is PostgresVaultStore ? "postgresql vault" : "vault"
+        return await storeStatus(vault.health, what: what) {
             if vault.health?.failures.contains(where: { $0.operation == .write }) == true {
                 try await vault.probeWrite()
             } else {

@@ -1,3 +1,4 @@
+import Dispatch
 import MaskerCore
 import Testing
 
@@ -17,5 +18,42 @@ struct HealthRoutesTests {
         var withoutThePass = Policy.healthcareDefault
         withoutThePass.passes.removeAll { $0.name == .gemma }
         #expect(!HealthRoutes.needsNERModel(DetectionPipeline(policy: withoutThePass)))
+    }
+}
+
+/// A vault whose reads never answer in time and ignore cancellation, as a driver waiting on a
+/// silent socket does.
+final class HangingVault: VaultStore {
+    private let inner = InMemoryVaultStore()
+    var location: String { "hanging" }
+    func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) { try await inner.insert(entries) }
+    func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { continuation.resume() }
+        }
+        return [:]
+    }
+    func stats() async throws(VaultUnavailable) -> VaultStats { try await inner.stats() }
+    func count(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int { try await inner.count(selection) }
+    func purge(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int { try await inner.purge(selection) }
+    func rekey(from oldKid: String, _ transform: @escaping @Sendable (VaultEntry) -> VaultEntry?)
+        async throws(VaultUnavailable) -> (rekeyed: Int, failed: Int) { try await inner.rekey(from: oldKid, transform) }
+    func entries(after token: String, limit: Int) async throws(VaultUnavailable) -> [VaultEntry] {
+        try await inner.entries(after: token, limit: limit)
+    }
+}
+
+struct HealthUnderAHungStoreTests {
+    /// `/health` answers within a second whatever a store does, and says which one did not answer.
+    @Test func healthAnswersWithinASecondWhenTheVaultHangs() async throws {
+        let server = try await TestServer(vault: HangingVault())
+        let started = ContinuousClock.now
+        let reply = try await server.call(.GET, "/health")
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(reply.status == 503)
+        #expect(reply.json["components"]?["vault"]?["status"]?.stringValue == "down")
+        #expect(reply.json["components"]?["vault"]?["detail"]?.stringValue?.contains("no answer within 800 ms") == true)
+        #expect(reply.json["components"]?["db"]?["status"]?.stringValue == "ok")
+        try await server.stop()
     }
 }
