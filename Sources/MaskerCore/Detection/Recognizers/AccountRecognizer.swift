@@ -1,7 +1,10 @@
-/// ACCOUNT: payment card numbers (13–19 digits, Luhn-valid, grouped 4-4-4-4 / 4-6-5 or not;
-/// a failing Luhn check drops the candidate), and account numbers after "account", "acct",
-/// "account number", "bank account", "billing number" (0.85). Cards: 0.95 grouped, 0.85 bare
-/// (0.95 with card context).
+/// ACCOUNT: payment card numbers (13–19 digits, Luhn-valid, grouped 4-4-4-4 / 4-6-5 or not), and
+/// account numbers after "account", "acct", "account number", "bank account", "billing number"
+/// (0.85). Cards: 0.95 grouped, 0.85 bare (0.95 with card context).
+///
+/// A number failing Luhn is dropped, unless card context comes before it ("my credit card number
+/// is"): then it is kept at 0.75. The checksum raises confidence; it does not veto what the caller
+/// said the number is (an ASR slip of one digit, a test card, a number misread from the card).
 struct AccountRecognizer: Recognizer {
     let name = "account"
     var kinds: Set<EntityKind> { [.account] }
@@ -19,11 +22,17 @@ struct AccountRecognizer: Recognizer {
             Candidate(kind: .account, start: $0.start, end: $0.end, confidence: 0.85)
         }
         for run in text.digitRuns {
-            guard (13...19).contains(run.digits.count), Checksums.luhn(run.digits), !run.separators.contains(.dot) else { continue }
-            let grouped = run.groups.count > 1 && run.groups.dropLast().allSatisfy { $0 == 4 } || run.groups == [4, 6, 5]
+            guard (13...19).contains(run.digits.count), !run.separators.contains(.dot) else { continue }
             let context = Self.cardContext.precedes(tokens, run.tokenIndices[0], window: 5)
-            candidates.append(Candidate(kind: .account, start: run.start, end: run.end,
-                                        confidence: grouped || context ? 0.95 : 0.85))
+            let confidence: Double
+            if Checksums.luhn(run.digits) {
+                let grouped = run.groups.count > 1 && run.groups.dropLast().allSatisfy { $0 == 4 } || run.groups == [4, 6, 5]
+                confidence = grouped || context ? 0.95 : 0.85
+            } else {
+                guard context else { continue }
+                confidence = 0.75
+            }
+            candidates.append(Candidate(kind: .account, start: run.start, end: run.end, confidence: confidence))
         }
         return candidates
     }

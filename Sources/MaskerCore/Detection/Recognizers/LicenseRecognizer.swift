@@ -1,8 +1,11 @@
 /// LICENSE: DEA registration numbers (two letters and seven digits with the DEA checksum: 0.9
-/// anywhere; a failing checksum is dropped), NPIs (ten digits, Luhn over 80840, only after "NPI":
-/// ten bare digits are far more often a phone), and driver's licence, certificate and professional
-/// licence numbers after their phrase (0.85). "DEA" is deliberately not a context phrase: a DEA
-/// number has a checksum, and one that fails it is not a DEA number.
+/// anywhere), NPIs (ten digits, Luhn over 80840, only after "NPI": ten bare digits are far more
+/// often a phone), and driver's licence, certificate and professional licence numbers after their
+/// phrase (0.85).
+///
+/// A DEA-shaped token failing its checksum is dropped, unless "DEA" comes before it; an NPI
+/// failing Luhn likewise: then each is kept at 0.75. The checksum raises confidence; it does not
+/// veto what the speaker said the number is.
 struct LicenseRecognizer: Recognizer {
     let name = "license"
     var kinds: Set<EntityKind> { [.license] }
@@ -14,6 +17,7 @@ struct LicenseRecognizer: Recognizer {
         "certification number", "permit number", "state id", "id card number",
     ], introducing: .license), minLength: 5, maxLength: 15, minDigits: 3)
     static let npiContext = ContextPhrases(["npi", "npi number", "national provider identifier", "provider number"])
+    static let deaContext = ContextPhrases(["dea", "dea number", "dea registration", "dea registration number", "dea #"])
 
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
@@ -23,13 +27,20 @@ struct LicenseRecognizer: Recognizer {
         for index in text.digitTokens.lazy.map(Int.init) {
             let token = tokens[index]
             // Seven digits first: the checksum's String work is for the rare token that could be one.
-            if token.kind == .word, token.length == 9, token.digitCount >= 7, Checksums.dea(token.text.string) {
-                candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
-            } else if token.kind == .number, token.length == 10, Checksums.npi(token.text),
-                      Self.npiContext.precedes(tokens, index, window: 4) {
-                candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: 0.9))
+            if token.kind == .word, token.length == 9, token.digitCount == 7, Self.deaShape(token.text.string) {
+                let confidence = Checksums.dea(token.text.string) ? 0.9 : (Self.deaContext.precedes(tokens, index, window: 4) ? 0.75 : 0)
+                if confidence > 0 { candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: confidence)) }
+            } else if token.kind == .number, token.length == 10, Self.npiContext.precedes(tokens, index, window: 4) {
+                candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: Checksums.npi(token.text) ? 0.9 : 0.75))
             }
         }
         return candidates
+    }
+
+    /// Two letters then seven digits (the checksum's shape, before its arithmetic).
+    static func deaShape(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        return scalars.count == 9 && scalars[0..<2].allSatisfy { $0.properties.isAlphabetic && $0.isASCII }
+            && scalars[2...].allSatisfy { ("0"..."9").contains($0) }
     }
 }

@@ -16,7 +16,7 @@ struct SSNRecognizer: Recognizer {
 
     static let context = ContextPhrases([
         "ssn", "social", "social security", "social security number", "ss number", "ss#", "ss", "socsec",
-        "taxpayer id", "tin",
+        "taxpayer id", "tin", "tax id", "tax id number", "itin", "taxpayer identification number", "tax identification number",
     ])
 
     func recognize(_ text: ScannedText) -> [Candidate] {

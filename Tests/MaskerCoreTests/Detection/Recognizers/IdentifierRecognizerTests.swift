@@ -27,13 +27,30 @@ struct IdentifierRecognizerTests {
         #expect(found(text).contains(expected), "\(found(text))")
     }
 
+    /// Without context, a failing check digit decides: the shape alone is not enough.
     @Test(arguments: [
-        ("card 4111 1111 1111 1112", "ACCOUNT:"),      // Luhn fails
-        ("DEA AB1234567", "LICENSE:"),                  // DEA checksum fails
-        ("NPI 1234567890", "LICENSE:"),                 // NPI check digit fails
+        ("ref 4111 1111 1111 1112", "ACCOUNT:"),       // Luhn fails
+        ("code AB1234567", "LICENSE:"),                 // DEA checksum fails
+        ("id 1234567890", "LICENSE:"),                  // an NPI's shape, no "NPI"
     ])
-    func checkDigitsDecide(_ text: String, _ rejectedPrefix: String) {
+    func withoutContextCheckDigitsDecide(_ text: String, _ rejectedPrefix: String) {
         #expect(!found(text).contains { $0.hasPrefix(rejectedPrefix) }, "\(found(text))")
+    }
+
+    /// With context, a failing check digit lowers confidence (0.75) but never vetoes: what the
+    /// speaker says is their number is theirs to protect (an ASR slip, a test number).
+    @Test(arguments: [
+        ("my credit card number is 4111 1111 1111 1112", "ACCOUNT:4111 1111 1111 1112"),
+        ("card four one one one one one one one one one one one one one one two", "ACCOUNT:four one one one one one one one one one one one one one one two"),
+        ("DEA AB1234567", "LICENSE:AB1234567"),
+        ("NPI 1234567890", "LICENSE:1234567890"),
+        ("SSN 123-00-6789", "SSN:123-00-6789"),
+        ("my tax id is 912-78-1234", "SSN:912-78-1234"),
+        ("VIN 1HGCM82633A004353", "VEHICLE:1HGCM82633A004353"),
+    ])
+    func withContextAFailingCheckDigitLowersConfidenceOnly(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+        #expect(!found(text, threshold: 0.8).contains(expected), "\(found(text, threshold: 0.8))")
     }
 
     @Test func aVINFailingItsCheckDigitIsKeptOnlyAfterVINWithLowerConfidence() {
