@@ -4,7 +4,7 @@ public enum RecognizerCatalog {
     public static let standard: [any Recognizer] = [
         PhoneRecognizer(), SSNRecognizer(), EmailRecognizer(), DateRecognizer(), AgeRecognizer(),
         StreetAddressRecognizer(), ZipCodeRecognizer(), IPAddressRecognizer(), URLRecognizer(), MRNRecognizer(),
-        AccountRecognizer(), HealthPlanRecognizer(), LicenseRecognizer(), VehicleRecognizer(), DeviceRecognizer(),
+        AccountRecognizer(), IBANRecognizer(), HealthPlanRecognizer(), LicenseRecognizer(), VehicleRecognizer(), DeviceRecognizer(),
         OtherIdentifierRecognizer(),
     ]
 }

@@ -12,7 +12,7 @@ struct AccountRecognizer: Recognizer {
 
     static let identifier = IdentifierAfterContext(context: ContextPhrases([
         "account", "acct", "account number", "account no", "bank account", "billing number", "billing account",
-        "checking account", "savings account", "routing number", "iban",
+        "checking account", "savings account", "routing number",
     ], introducing: .account), minLength: 6, maxLength: 20, minDigits: 5)
     static let cardContext = ContextPhrases(["card", "credit card", "debit card", "visa", "mastercard", "amex", "card number"])
 
@@ -23,6 +23,9 @@ struct AccountRecognizer: Recognizer {
         }
         for run in text.digitRuns {
             guard (13...19).contains(run.digits.count), !run.separators.contains(.dot) else { continue }
+            // Digits printed after "DE89" are the rest of an IBAN (IBANRecognizer), not a card.
+            let first = run.tokenIndices[0]
+            if first > 0, tokens[first - 1].kind == .word, IBANRecognizer.startsLikeIBAN(tokens[first - 1].text) { continue }
             let context = Self.cardContext.precedes(tokens, run.tokenIndices[0], window: 5)
             let confidence: Double
             if Checksums.luhn(run.digits) {

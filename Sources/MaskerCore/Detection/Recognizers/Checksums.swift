@@ -18,6 +18,22 @@ enum Checksums {
         return sum % 10 == 0
     }
 
+    /// IBAN (ISO 13616): the first four characters moved to the end, each letter read as two
+    /// digits (A = 10 … Z = 35), and the number taken mod 97 must be 1. Computed a digit at a time.
+    static func iban(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard (15...34).contains(scalars.count) else { return false }
+        var remainder = 0
+        for scalar in scalars[4...] + scalars[..<4] {
+            switch scalar {
+            case "0"..."9": remainder = (remainder * 10 + Int(scalar.value - 48)) % 97
+            case "A"..."Z": remainder = (remainder * 100 + Int(scalar.value - 55)) % 97
+            default: return false
+            }
+        }
+        return remainder == 1
+    }
+
     /// NPI: Luhn over "80840" + the 10 digits (CMS, NPI check digit standard).
     static func npi(_ digits: TokenText) -> Bool {
         guard digits.count == 10, digits.first == UInt8(ascii: "1") || digits.first == UInt8(ascii: "2") else { return false }

@@ -1,3 +1,4 @@
+@testable import MaskerCore
 import Testing
 
 struct IdentifierRecognizerTests {
@@ -62,6 +63,33 @@ struct IdentifierRecognizerTests {
     @Test(arguments: ["the patient has a chart", "my member of staff", "serial killer movies", "license to drive"])
     func contextWordsAloneFindNothing(_ text: String) {
         #expect(found(text).isEmpty, "\(found(text))")
+    }
+}
+
+struct IBANRecognizerTests {
+    /// IBANs written whole or in printed groups of four, any country that issues them, anywhere.
+    @Test(arguments: [
+        ("wire it to DE89 3704 0044 0532 0130 00 please", "ACCOUNT:DE89 3704 0044 0532 0130 00"),
+        ("GB82 WEST 1234 5698 7654 32", "ACCOUNT:GB82 WEST 1234 5698 7654 32"),
+        ("my account is NL91ABNA0417164300.", "ACCOUNT:NL91ABNA0417164300"),
+        ("FR14 2004 1010 0505 0001 3M02 606", "ACCOUNT:FR14 2004 1010 0505 0001 3M02 606"),
+    ])
+    func findsIBANs(_ text: String, _ expected: String) {
+        #expect(found(text).contains(expected), "\(found(text))")
+    }
+
+    /// One character off fails mod-97: kept after "IBAN" (0.75), not found without it.
+    @Test func aFailingCheckIsKeptOnlyAfterIBAN() {
+        #expect(found("IBAN DE89 3704 0044 0532 0130 01").contains("ACCOUNT:DE89 3704 0044 0532 0130 01"))
+        #expect(!found("IBAN DE89 3704 0044 0532 0130 01", threshold: 0.8).contains("ACCOUNT:DE89 3704 0044 0532 0130 01"))
+        #expect(!found("code DE89 3704 0044 0532 0130 01").contains { $0.hasPrefix("ACCOUNT:DE89") })
+    }
+
+    @Test func modNinetySevenIsTheStandardsCheck() {
+        #expect(Checksums.iban("DE89370400440532013000"))
+        #expect(!Checksums.iban("DE89370400440532013001"))
+        #expect(Checksums.iban("GB82WEST12345698765432"))
+        #expect(!Checksums.iban("GB82WEST1234"))
     }
 }
 
