@@ -56,8 +56,10 @@ def main():
         return {"status": status, "seconds": seconds}
 
     def costly(rng, label):
+        # A different text every time: a text seen before is answered from the detection cache.
+        text = f"{rng.random()} {long_text}"
         status, body, seconds = request(f"{server.base}/proxy/{agent_b}/v1/chat/completions",
-                                        {"messages": [{"role": "user", "content": long_text}]}, timeout=120)
+                                        {"messages": [{"role": "user", "content": text}]}, timeout=120)
         return {"status": status, "seconds": seconds}
 
     def phase(flood):
