@@ -107,6 +107,7 @@ final class PostgresPool: Sendable {
     /// Runs one operation on the pool: refused at once during an outage; bounded by the query
     /// timeout unless `bounded` is false (bulk administration); its outcome recorded in `health`.
     /// Integrity and data errors (a unique name taken) are the caller's business, not the database's health.
+    @discardableResult
     func run<T: Sendable>(_ operation: OperationHealth.Operation, bounded: Bool = true,
                           _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let (client, generation, outage) = state.withLock { ($0.client, $0.generation, $0.outage) }

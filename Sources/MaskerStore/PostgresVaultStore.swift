@@ -196,6 +196,7 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
     }
 
     /// One operation through the pool (deadline, outage, health), its failure as `VaultUnavailable`.
+    @discardableResult
     private func run<T: Sendable>(_ operation: OperationHealth.Operation, bounded: Bool = true,
                                   _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(VaultUnavailable) -> T {
         do {
