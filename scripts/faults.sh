@@ -3,7 +3,7 @@
 #   kill9            three SIGKILLs under load; restart, `audit verify`, every token answered restores
 #   disk-full        the data directory on a tmpfs filled to the last byte (root only; skipped with
 #                    a printed reason otherwise): fast truthful 503s, /health, recovery without restart
-#   postgres-outage  a PostgreSQL cluster of its own stopped for 5 s under load: 503 within 2.5 s,
+#   postgres-outage  a PostgreSQL cluster of its own stopped, then frozen (SIGSTOP), 5 s each under load: 503 within 2.5 s,
 #                    /health within 1 s, turns back within 2 s of the database
 # Usage: scripts/faults.sh [kill9|disk-full|postgres-outage|all]   (default all)
 # Uses MASKER_BINARY (default .build/debug/masker; build it first). Python 3 standard library only.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: set-up, build, a throwaway PostgreSQL server on loopback
 # for the vault tests, every test target, the fault tests (scripts/faults.sh: kill -9 under load, a
-# full disk, a PostgreSQL outage; about 30 s; FAULTS=0 skips them), then fuzzing of the proxy's
+# full disk, a PostgreSQL outage; about 45 s; FAULTS=0 skips them), then fuzzing of the proxy's
 # trust boundary and of agent policies, 45 s each (scripts/fuzz.sh; FUZZ_SECONDS per target, 0 to
 # skip). `.ci/run` runs this.
 set -euo pipefail
