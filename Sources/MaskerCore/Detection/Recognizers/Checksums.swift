@@ -44,13 +44,21 @@ enum Checksums {
 
     /// DEA registration number: two letters and seven digits; (d1+d3+d5) + 2·(d2+d4+d6) ends in d7.
     static func dea(_ text: String) -> Bool {
-        let characters = Array(text.uppercased())
-        guard characters.count == 9, characters[0].isLetter, characters[0].isASCII,
-              characters[1].isASCII, characters[1].isLetter || characters[1] == "9" else { return false }
-        let digits = characters[2...].compactMap(\.wholeNumberValue)
-        guard digits.count == 7 else { return false }
+        guard let digits = deaDigits(text) else { return false }
         let check = (digits[0] + digits[2] + digits[4]) + 2 * (digits[1] + digits[3] + digits[5])
         return check % 10 == digits[6]
+    }
+
+    /// A DEA number's shape, before its arithmetic: a letter, a letter or 9, seven digits.
+    static func deaShape(_ text: String) -> Bool { deaDigits(text) != nil }
+
+    /// The seven digits of a DEA-shaped text, or nil.
+    private static func deaDigits(_ text: String) -> [Int]? {
+        let characters = Array(text.uppercased())
+        guard characters.count == 9, characters[0].isLetter, characters[0].isASCII,
+              characters[1].isASCII, characters[1].isLetter || characters[1] == "9" else { return nil }
+        let digits = characters[2...].compactMap(\.wholeNumberValue)
+        return digits.count == 7 ? digits : nil
     }
 
     /// VIN (ISO 3779, North American check digit in position 9).

@@ -27,20 +27,13 @@ struct LicenseRecognizer: Recognizer {
         for index in text.digitTokens.lazy.map(Int.init) {
             let token = tokens[index]
             // Seven digits first: the checksum's String work is for the rare token that could be one.
-            if token.kind == .word, token.length == 9, token.digitCount == 7, Self.deaShape(token.text.string) {
-                let confidence = Checksums.dea(token.text.string) ? 0.9 : (Self.deaContext.precedes(tokens, index, window: 4) ? 0.75 : 0)
+            if token.kind == .word, token.length == 9, token.digitCount >= 7, case let string = token.text.string, Checksums.deaShape(string) {
+                let confidence = Checksums.dea(string) ? 0.9 : (Self.deaContext.precedes(tokens, index, window: 4) ? 0.75 : 0)
                 if confidence > 0 { candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: confidence)) }
             } else if token.kind == .number, token.length == 10, Self.npiContext.precedes(tokens, index, window: 4) {
                 candidates.append(Candidate(kind: .license, start: token.start, end: token.end, confidence: Checksums.npi(token.text) ? 0.9 : 0.75))
             }
         }
         return candidates
-    }
-
-    /// Two letters then seven digits (the checksum's shape, before its arithmetic).
-    static func deaShape(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        return scalars.count == 9 && scalars[0..<2].allSatisfy { $0.properties.isAlphabetic && $0.isASCII }
-            && scalars[2...].allSatisfy { ("0"..."9").contains($0) }
     }
 }

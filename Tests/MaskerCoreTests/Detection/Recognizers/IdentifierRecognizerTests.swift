@@ -13,6 +13,7 @@ struct IdentifierRecognizerTests {
         ("1EG4TE5MK73", "HEALTH_PLAN:1EG4TE5MK73"),
         ("member id is XJH 4829 1130", "HEALTH_PLAN:XJH 4829 1130"),
         ("DEA AB1234563", "LICENSE:AB1234563"),
+        ("code A91234563", "LICENSE:A91234563"),        // a DEA number's second character may be 9
         ("NPI 1234567893", "LICENSE:1234567893"),
         ("driver's license D1234567", "LICENSE:D1234567"),
         ("VIN 1HGCM82633A004352", "VEHICLE:1HGCM82633A004352"),
