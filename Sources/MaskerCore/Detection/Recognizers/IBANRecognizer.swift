@@ -14,12 +14,7 @@ struct IBANRecognizer: Recognizer {
     func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
         var candidates: [Candidate] = []
-        var index = 0
-        let digitTokens = text.digitTokens
-        var next = 0
-        while next < digitTokens.count {
-            index = Int(digitTokens[next])
-            next += 1
+        for index in text.digitTokens.lazy.map(Int.init) {
             let first = tokens[index]
             // Starts like "DE89": two letters, two digits; a cheap look before any String is made.
             guard first.kind == .word, first.length >= 4, first.digitCount >= 2, Self.startsLikeIBAN(first.text) else { continue }
@@ -61,12 +56,10 @@ struct IBANRecognizer: Recognizer {
 
     static func startsLikeIBAN(_ text: TokenText) -> Bool {
         text.withBytes { bytes in
-            bytes.count >= 4 && isLetter(bytes[0]) && isLetter(bytes[1]) && isDigit(bytes[2]) && isDigit(bytes[3])
+            bytes.count >= 4 && OpaqueID.isLetter(bytes[0]) && OpaqueID.isLetter(bytes[1]) && OpaqueID.isDigit(bytes[2])
+                && OpaqueID.isDigit(bytes[3])
         }
     }
-
-    private static func isLetter(_ byte: UInt8) -> Bool { (65...90).contains(byte) || (97...122).contains(byte) }
-    private static func isDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) }
 
     /// IBAN length by country (SWIFT's IBAN registry, as Presidio's `iban_patterns.py` lists it).
     static let lengths: [String: Int] = [
