@@ -25,7 +25,7 @@ final class DetectionSlots: Sendable {
     }
 
     /// Runs `body` once the account has a free slot.
-    func run<T>(account: String, _ body: () async throws -> T) async rethrows -> T {
+    func run<T, Failure: Error>(account: String, _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
         await acquire(account)
         defer { release(account) }
         return try await body()

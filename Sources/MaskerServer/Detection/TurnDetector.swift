@@ -68,14 +68,7 @@ public struct TurnDetector: Sendable {
     private func local(_ texts: [String], gemma: [[Candidate]]?, pipeline: DetectionPipeline,
                        account: String?) async throws(DetectionTimedOut) -> [[Detection]] {
         guard let slots, let account else { return try local(texts, gemma: gemma, pipeline: pipeline) }
-        let outcome: Swift.Result<[[Detection]], DetectionTimedOut> = await slots.run(account: account) {
-            do throws(DetectionTimedOut) {
-                return .success(try local(texts, gemma: gemma, pipeline: pipeline))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try outcome.get()
+        return try await slots.run(account: account) { () throws(DetectionTimedOut) in try local(texts, gemma: gemma, pipeline: pipeline) }
     }
 
     /// The local passes over every text, under one deadline for the turn when there is a timeout.
