@@ -29,13 +29,9 @@ struct HealthRoutes {
         }
         // The stores are asked at the same time, each within `probeLimit`, so /health answers
         // within a second whatever a database does.
-        async let database = Self.storeStatus(store.health, what: "server database") {
-            if store.health.failures.contains(where: { $0.operation == .write }) {
-                try await store.probeWrite()
-            } else if await !store.ping() {
-                throw ProbeFailed()
-            }
-        }
+        async let database = Self.storeStatus(store.health, what: "server database", read: {
+            if await !store.ping() { throw ProbeFailed() }
+        }, write: { try await store.probeWrite() })
         async let vaultStatus = Self.vaultStatus(runtime.vault)
         // Asked on the log's own queue, which a write stuck on the disk holds: bounded too.
         async let auditStatus = Self.boundedAuditStatus(runtime.audit)
@@ -83,11 +79,13 @@ struct HealthRoutes {
     struct ProbeFailed: Error {}
 
     /// A store's status: down when its last real read, write or connection failed and has not
-    /// worked since (a probe of the same kind runs first, so a store that recovered says so), or
-    /// when the probe fails or does not answer within `probeLimit`. The detail names the
-    /// operation, when it failed and the store's reason (paths, SQLSTATEs; never values).
-    static func storeStatus(_ health: OperationHealth?, what: String,
-                            probe: @escaping @Sendable () async throws -> Void) async -> (Bool, String) {
+    /// worked since (a probe runs first: a `write` after a failed write, else a `read`, so a store
+    /// that recovered says so), or when the probe fails or does not answer within `probeLimit`.
+    /// The detail names the operation, when it failed and the store's reason (paths, SQLSTATEs;
+    /// never values).
+    static func storeStatus(_ health: OperationHealth?, what: String, read: @escaping @Sendable () async throws -> Void,
+                            write: @escaping @Sendable () async throws -> Void) async -> (Bool, String) {
+        let probe = health?.failures.contains(where: { $0.operation == .write }) == true ? write : read
         let probeError: (any Error)?
         do {
             try await withAbandoningDeadline(probeLimit, timeoutError: { ProbeTimedOut() }, probe)
@@ -110,14 +108,9 @@ struct HealthRoutes {
     static func vaultStatus(_ vault: (any VaultStore)?) async -> (Bool, String)? {
         guard let vault else { return nil }
         let what = vault is SQLiteVaultStore ? "sqlite vault" : vault is PostgresVaultStore ? "postgresql vault" : "vault"
-        return await storeStatus(vault.health, what: what) {
-            if vault.health?.failures.contains(where: { $0.operation == .write }) == true {
-                try await vault.probeWrite()
-            } else {
-                // A lookup of a token that cannot exist: a real read (an empty list is answered without one).
-                _ = try await vault.entries(forTokens: ["health-probe"])
-            }
-        }
+        // A lookup of a token that cannot exist: a real read (an empty list is answered without one).
+        return await storeStatus(vault.health, what: what, read: { _ = try await vault.entries(forTokens: ["health-probe"]) },
+                                 write: { try await vault.probeWrite() })
     }
 
     private static func describe(_ error: any Error) -> String {
