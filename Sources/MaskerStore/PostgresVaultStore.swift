@@ -72,8 +72,7 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
                     token text PRIMARY KEY, kind text NOT NULL, kid text NOT NULL, scope text NOT NULL,
                     ciphertext bytea NOT NULL, subject_hash bytea NOT NULL, created_at timestamptz NOT NULL)
                 """, logger: Self.silent)
-            try await connection.query("CREATE TABLE IF NOT EXISTS \(unescaped: probeTable) (id integer PRIMARY KEY, at timestamptz NOT NULL)",
-                                       logger: Self.silent)
+            try await connection.query(HealthProbeTable.create(probeTable), logger: Self.silent)
             for column in ["subject_hash", "created_at", "kid"] {
                 try await connection.query("CREATE INDEX IF NOT EXISTS vault_entry_\(unescaped: column) ON \(unescaped: table) (\(unescaped: column))",
                                            logger: Self.silent)
@@ -115,11 +114,7 @@ public final class PostgresVaultStore: VaultStore, @unchecked Sendable {
     /// after a failed write, asks whether writes work again).
     public func probeWrite() async throws(VaultUnavailable) {
         let probe = probeTable
-        try await run(.write) { client in
-            try await client.query("""
-                INSERT INTO \(unescaped: probe) (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at
-                """, logger: Self.silent)
-        }
+        try await run(.write) { client in try await client.query(HealthProbeTable.touch(probe), logger: Self.silent) }
     }
 
     public func stats() async throws(VaultUnavailable) -> VaultStats {

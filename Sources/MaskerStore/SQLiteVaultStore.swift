@@ -64,12 +64,7 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
                 table.column("created_at", .datetime).notNull().indexed()
             }
         }
-        migrator.registerMigration("v2-health-probe") { db in
-            try db.create(table: "health_probe") { table in
-                table.primaryKey("id", .integer)
-                table.column("at", .text).notNull()
-            }
-        }
+        HealthProbeTable.register(in: &migrator, as: "v2-health-probe")
         return migrator
     }
 
@@ -131,10 +126,7 @@ public final class SQLiteVaultStore: VaultStore, @unchecked Sendable {
     /// as a turn's would (disk full, file locked) and leaves nothing behind.
     public func probeWrite() async throws(VaultUnavailable) {
         do {
-            try await pool.write { db in
-                try db.execute(sql: "INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
-                               arguments: [SQLiteDate.text(Date())])
-            }
+            try await pool.write(HealthProbeTable.touch)
             operations.succeeded(.write)
         } catch {
             let failure = unavailable("write", error)

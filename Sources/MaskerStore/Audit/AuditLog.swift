@@ -115,8 +115,6 @@ public final class AuditLog: @unchecked Sendable {
         return try AuditLogReader.verify(path: path, key: key, upTo: committed)
     }
 
-    /// Why the log refuses appends after a failed `fdatasync`, or nil while it is healthy
-    /// (`/health` reports it).
     /// Whether the log's own file system has room for 4 KiB more at the log's end: `fallocate`
     /// with `FALLOC_FL_KEEP_SIZE` reserves the blocks without changing a byte or the size of the
     /// log, so the chain is untouched. False where the file system cannot say (no `fallocate`,
@@ -133,6 +131,8 @@ public final class AuditLog: @unchecked Sendable {
         return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
     }()
 
+    /// Why the log refuses appends after a failed `fdatasync`, or nil while it is healthy
+    /// (`/health` reports it).
     public var poisoned: String? {
         queue.sync { poisonedReason }
     }

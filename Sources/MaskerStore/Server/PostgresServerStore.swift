@@ -86,10 +86,10 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     user_id text NOT NULL REFERENCES \(p)app_user(id) ON DELETE CASCADE, csrf_token text NOT NULL,
                     expires_at timestamptz NOT NULL)
                 """,
-                "CREATE TABLE IF NOT EXISTS \(p)health_probe (id integer PRIMARY KEY, at timestamptz NOT NULL)",
             ] {
                 try await connection.query(PostgresQuery(unsafeSQL: statement), logger: PostgresPool.silent)
             }
+            try await connection.query(HealthProbeTable.create("\(p)health_probe"), logger: PostgresPool.silent)
         } }
     }
 
@@ -411,16 +411,15 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
     public func probeWrite() async throws(ServerStoreError) {
         let p = prefix
         try await run("write") { client in
-            try await client.query("INSERT INTO \(unescaped: p)health_probe (id, at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
-                                   logger: PostgresPool.silent)
+            try await client.query(HealthProbeTable.touch("\(p)health_probe"), logger: PostgresPool.silent)
         }
     }
 
     // MARK: Plumbing
 
-    @discardableResult
     /// One operation through the pool (deadline, outage, health); `operation` is "read" or a
     /// kind of write, for the message.
+    @discardableResult
     private func run<T: Sendable>(_ operation: String, bounded: Bool = true, uniqueViolation: ServerStoreError? = nil,
                                   _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(ServerStoreError) -> T {
         do {

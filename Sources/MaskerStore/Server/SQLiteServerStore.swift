@@ -91,12 +91,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                 table.column("expires_at", .datetime).notNull()
             }
         }
-        migrator.registerMigration("v3-health-probe") { db in
-            try db.create(table: "health_probe") { table in
-                table.primaryKey("id", .integer)
-                table.column("at", .text).notNull()
-            }
-        }
+        HealthProbeTable.register(in: &migrator, as: "v3-health-probe")
         return migrator
     }
 
@@ -330,10 +325,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     }
 
     public func probeWrite() async throws(ServerStoreError) {
-        try await write { db in
-            try db.execute(sql: "INSERT INTO health_probe (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
-                           arguments: [SQLiteDate.text(Date())])
-        }
+        try await write(HealthProbeTable.touch)
     }
 
     public func close() async {
