@@ -42,7 +42,10 @@ final class ParserErrorResponder: ChannelDuplexHandler, RemovableChannelHandler 
         unanswered = 1 // nothing else is written on this connection
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        // Closed once the answer is written; the channel (Sendable) rather than the context, as
+        // ClientDeadlines closes it.
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// OpenAI's error shape, as `APIError` writes it; the parser's reason names the problem, never
