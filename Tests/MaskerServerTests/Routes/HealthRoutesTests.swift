@@ -1,5 +1,5 @@
-import Dispatch
 import MaskerCore
+import Synchronization
 import Testing
 
 @testable import MaskerServer
@@ -21,17 +21,30 @@ struct HealthRoutesTests {
     }
 }
 
-/// A vault whose reads never answer in time and ignore cancellation, as a driver waiting on a
-/// silent socket does.
+/// A vault whose reads do not answer until the test releases them, deaf to cancellation, as a
+/// driver waiting on a silent socket is.
 final class HangingVault: VaultStore {
     private let inner = InMemoryVaultStore()
+    private let waiting = Mutex<(released: Bool, reads: [CheckedContinuation<Void, Never>])>((false, []))
     var location: String { "hanging" }
     func insert(_ entries: [VaultEntry]) async throws(VaultUnavailable) { try await inner.insert(entries) }
     func entries(forTokens tokens: [String]) async throws(VaultUnavailable) -> [String: VaultEntry] {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().asyncAfter(deadline: .now() + 30) { continuation.resume() }
+            let released = waiting.withLock { state -> Bool in
+                if !state.released { state.reads.append(continuation) }
+                return state.released
+            }
+            if released { continuation.resume() }
         }
         return [:]
+    }
+    func release() {
+        let reads = waiting.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.released = true
+            defer { state.reads = [] }
+            return state.reads
+        }
+        for read in reads { read.resume() }
     }
     func stats() async throws(VaultUnavailable) -> VaultStats { try await inner.stats() }
     func count(_ selection: VaultSelection) async throws(VaultUnavailable) -> Int { try await inner.count(selection) }
@@ -44,17 +57,17 @@ final class HangingVault: VaultStore {
 }
 
 struct HealthUnderAHungStoreTests {
-    /// `/health` answers whatever a store does (not after the vault's 30 s), and says which one
-    /// did not answer. That it does within a second is timed by the fault tests.
+    /// `/health` answers while the vault's read is still hanging, and says which store did not
+    /// answer. (That it does within a second is timed by the fault tests, on a quiet machine.)
     @Test func healthAnswersWhenTheVaultHangs() async throws {
-        let server = try await TestServer(vault: HangingVault())
-        let started = ContinuousClock.now
+        let vault = HangingVault()
+        let server = try await TestServer(vault: vault)
         let reply = try await server.call(.GET, "/health")
-        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(reply.status == 503)
         #expect(reply.json["components"]?["vault"]?["status"]?.stringValue == "down")
         #expect(reply.json["components"]?["vault"]?["detail"]?.stringValue?.contains("no answer within 800 ms") == true)
         #expect(reply.json["components"]?["db"]?["status"]?.stringValue == "ok")
+        vault.release()
         try await server.stop()
     }
 }
