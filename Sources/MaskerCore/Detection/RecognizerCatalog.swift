@@ -2,8 +2,8 @@
 /// overlaps are settled by the merge).
 public enum RecognizerCatalog {
     public static let standard: [any Recognizer] = [
-        PhoneRecognizer(), SSNRecognizer(), EmailRecognizer(), DateRecognizer(), AgeRecognizer(),
-        StreetAddressRecognizer(), ZipCodeRecognizer(), IPAddressRecognizer(), URLRecognizer(), MRNRecognizer(),
+        PhoneRecognizer(), PagerRecognizer(), SSNRecognizer(), EmailRecognizer(), DateRecognizer(), AgeRecognizer(),
+        StreetAddressRecognizer(), InternationalStreetRecognizer(), ZipCodeRecognizer(), IPAddressRecognizer(), URLRecognizer(), MRNRecognizer(),
         AccountRecognizer(), IBANRecognizer(), HealthPlanRecognizer(), LicenseRecognizer(), VehicleRecognizer(), DeviceRecognizer(),
         OtherIdentifierRecognizer(),
     ]

@@ -56,6 +56,14 @@ struct DigitRun: Sendable {
             if token.lineBreakBefore { break }
             if token.kind == .number {
                 if !token.spaceBefore, tokens[cursor - 1].kind == .number { break }
+                // A written block of seven digits or more is a whole number: no one groups one
+                // number that way, so two such blocks ("4111111111111111 5500005555555559", two
+                // cards) are two numbers. Spoken digits arrive as long blocks and still join.
+                if !token.spoken, !tokens[indices.last!].spoken, token.length >= 7 || tokens[indices.last!].length >= 7 { break }
+                // A phone written in full (617-555-0187) after a space is its own number, not the
+                // tail of what came before ("02139 617-555-0187": a ZIP code, then a phone), unless
+                // what came before is the country code 1.
+                if !(indices.count == 1 && tokens[index].text == "1"), isFormattedPhone(at: cursor, in: tokens) { break }
                 separators.insert(.space)
                 indices.append(cursor)
                 end = token.end
@@ -88,6 +96,22 @@ struct DigitRun: Sendable {
                         groups: indices.map { tokens[$0].length }, separators: separators,
                         start: opened ? tokens[index - 1].start : tokens[index].start, end: end,
                         spoken: indices.contains { tokens[$0].spoken }, openedWithParenthesis: opened)
+    }
+
+    /// Whether `ddd-ddd-dddd` (or with dots) starts at `index` and ends there: the whole of a
+    /// NANP number in its written form.
+    static func isFormattedPhone(at index: Int, in tokens: [Token]) -> Bool {
+        guard index + 4 < tokens.count, !tokens[index].spoken else { return false }
+        let separator = tokens[index + 1]
+        guard separator.isPunct("-") || separator.isPunct("."), tokens[index + 3].isPunct(separator.text) else { return false }
+        for (offset, length) in [(0, 3), (2, 3), (4, 4)] {
+            let group = tokens[index + offset]
+            guard group.kind == .number, group.length == length, offset == 0 || !group.spaceBefore else { return false }
+        }
+        guard !tokens[index + 1].spaceBefore, !tokens[index + 3].spaceBefore else { return false }
+        // "…-0187-22" goes on: not a phone by itself.
+        let after = index + 5
+        return !(after + 1 < tokens.count && isJoiner(tokens[after]) && !tokens[after].spaceBefore && tokens[after + 1].kind == .number)
     }
 
     /// Every maximal run in the tokens, left to right, each number token in at most one run.

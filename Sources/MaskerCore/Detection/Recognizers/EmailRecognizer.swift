@@ -1,6 +1,8 @@
 /// EMAIL: `local@domain.tld`, written or spoken ("sarah dot chen at gmail dot com" arrives
 /// normalised). The local part is the joined run of letters, digits and `. _ - +` before `@`; the
-/// domain needs at least one dot and an alphabetic top-level label. 0.95 written, 0.9 spoken.
+/// domain needs at least one dot and an alphabetic top-level label. Internationalised addresses
+/// are found in either form: Unicode (`josé@bücher.de`) or punycode (`xn--mnchen-3ya.de`). 0.95
+/// written, 0.9 spoken.
 struct EmailRecognizer: Recognizer {
     let name = "email"
     var kinds: Set<EntityKind> { [.email] }
@@ -25,10 +27,15 @@ struct EmailRecognizer: Recognizer {
             var last = at + 1
             var labels = 0
             guard tokens[last].isAlphanumeric else { continue }
-            while last + 2 < tokens.count, tokens[last + 1].isPunct(".") || tokens[last + 1].isPunct("-"),
-                  !tokens[last + 1].spaceBefore, !tokens[last + 2].spaceBefore, tokens[last + 2].isAlphanumeric {
+            // Hyphens may repeat inside a label: punycode ("xn--mnchen-3ya.de").
+            while last + 2 < tokens.count, tokens[last + 1].isPunct(".") || tokens[last + 1].isPunct("-"), !tokens[last + 1].spaceBefore {
+                var next = last + 2
+                if tokens[last + 1].isPunct("-") {
+                    while next < tokens.count, tokens[next].isPunct("-"), !tokens[next].spaceBefore { next += 1 }
+                }
+                guard next < tokens.count, !tokens[next].spaceBefore, tokens[next].isAlphanumeric else { break }
                 if tokens[last + 1].isPunct(".") { labels += 1 }
-                last += 2
+                last = next
             }
             guard labels >= 1, tokens[last].kind == .word, tokens[last].length >= 2,
                   tokens[last].text.isLetters else { continue }

@@ -3,7 +3,9 @@ import Foundation
 /// IP_ADDRESS: IPv4 dotted quads and IPv6 in any valid notation. Validation is the C library's
 /// `inet_pton`, the same parser the network stack uses, rather than a hand-rolled pattern. A
 /// dotted quad followed by another `.number` is a version string, not an address. 0.9 (0.6 for
-/// IPv4 inside a word-free run of small numbers such as "1.2.3.4").
+/// IPv4 inside a word-free run of small numbers such as "1.2.3.4"). An IPv6 zone ("%eth0") and a
+/// prefix length ("/64", "10.0.0.0/8") are part of the span; so is nothing of a word glued before
+/// the address ("IP10.20.30.40" masks the address).
 struct IPAddressRecognizer: Recognizer {
     let name = "ip_address"
     var kinds: Set<EntityKind> { [.ipAddress] }
@@ -27,18 +29,47 @@ struct IPAddressRecognizer: Recognizer {
             }
             // Only a run with at least two separators can be an address; skip building its text otherwise.
             guard separators >= 2 else { index = end + 1; continue }
-            var text = tokens[index...end].map(\.text.string).joined()
-            // Trailing sentence punctuation is not part of the address.
-            while end > index, tokens[end].isPunct(".") || tokens[end].isPunct(":") {
-                text.removeLast()
-                end -= 1
-            }
-            if let confidence = Self.confidence(of: text) {
-                candidates.append(Candidate(kind: .ipAddress, start: tokens[index].start, end: tokens[end].end, confidence: confidence))
+            if let found = Self.address(tokens, index, end) ?? Self.gluedAddress(tokens, index, end) {
+                let last = Self.suffixEnd(tokens, after: found.last)
+                candidates.append(Candidate(kind: .ipAddress, start: tokens[found.first].start, end: tokens[last].end,
+                                            confidence: found.confidence))
             }
             index = end + 1
         }
         return candidates
+    }
+
+    /// The address in tokens `first...end`, less trailing sentence punctuation ("at 10.0.0.1."),
+    /// but keeping an IPv6 address's own trailing "::" ("2001:db8::").
+    private static func address(_ tokens: [Token], _ first: Int, _ end: Int) -> (first: Int, last: Int, confidence: Double)? {
+        var last = end
+        var text = tokens[first...end].map(\.text.string).joined()
+        while last > first, tokens[last].isPunct(".") || tokens[last].isPunct(":") {
+            if tokens[last].isPunct(":"), let confidence = confidence(of: text) { return (first, last, confidence) }
+            text.removeLast()
+            last -= 1
+        }
+        return confidence(of: text).map { (first, last, $0) }
+    }
+
+    /// An address glued to the word before it ("IP10.20.30.40" arrives as "ip", "10", ".", …).
+    private static func gluedAddress(_ tokens: [Token], _ first: Int, _ end: Int) -> (first: Int, last: Int, confidence: Double)? {
+        guard first < end, tokens[first].kind == .word, tokens[first + 1].kind == .number else { return nil }
+        return address(tokens, first + 1, end)
+    }
+
+    /// Past an IPv6 zone ("%eth0") and a prefix length ("/24", "/64"), when they follow.
+    private static func suffixEnd(_ tokens: [Token], after last: Int) -> Int {
+        var end = last
+        for isPrefix in [false, true] {
+            guard end + 2 < tokens.count, tokens[end + 1].isPunct(isPrefix ? "/" : "%"), !tokens[end + 1].spaceBefore,
+                  tokens[end + 2].isAlphanumeric, !tokens[end + 2].spaceBefore else { continue }
+            if isPrefix {
+                guard tokens[end + 2].kind == .number, let bits = tokens[end + 2].text.integerValue, bits <= 128 else { continue }
+            }
+            end += 2
+        }
+        return end
     }
 
     static func confidence(of text: String) -> Double? {

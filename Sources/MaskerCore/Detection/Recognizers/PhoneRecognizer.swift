@@ -8,18 +8,20 @@
 /// with a trunk 0 (`07700 316 475`) 0.7 (0.85 with context); 7–12 grouped digits after phone
 /// context 0.7. Ten digits that are not a valid NANP number (area code or exchange starting with 0
 /// or 1) are kept at 0.75 when written like a phone and 0.7 when spoken or after context; bare,
-/// they are dropped.
+/// they are dropped. Numbers written as measurements (`ClinicalNotation`) or grouped as no phone
+/// is (a one-digit group after the first) need phone context. Six grouped digits after phone
+/// context ("call 42 17 88": a local number in many countries) 0.7.
 struct PhoneRecognizer: Recognizer {
     let name = "phone"
     var kinds: Set<EntityKind> { [.phone, .fax] }
-    var minimumDigits: Int { 7 }
+    var minimumDigits: Int { 6 }
 
     /// Words that mean a telephone. "number" alone is weaker: it also introduces account,
     /// member and record numbers, so it raises only numbers already shaped like phones.
     static let phoneContext = ContextPhrases([
         "phone", "call", "cell", "mobile", "telephone", "tel", "reach", "callback", "text", "landline", "pager",
         "dial", "ph", "phone number", "cell number", "contact number", "call me", "call back", "answering",
-        "ring", "voicemail", "whatsapp",
+        "ring", "voicemail", "whatsapp", "message", "messages", "msg", "beeper",
     ])
     static let numberContext = ContextPhrases(["number", "my number", "number is", "contact", "home", "work"])
     static let faxContext = ContextPhrases(["fax", "facsimile", "faxed", "fax number"])
@@ -49,6 +51,12 @@ struct PhoneRecognizer: Recognizer {
         let isFax = Self.faxContext.precedes(tokens, firstIndex, window: 6)
         let grouped = run.groups.count > 1
         let count = digits.count
+        // "ABG 7.38-42-88-26-1", "BP 128/82 HR 7.2": numbers written as measurements, or grouped as
+        // no telephone number is (five groups, a lone digit inside), are results, not phones.
+        if !run.spoken, !strongContext, !international {
+            if ClinicalNotation.isMeasurement(tokens, first: firstIndex, last: run.tokenIndices.last!) { return nil }
+            if run.groups.dropFirst().contains(1) { return nil }
+        }
         let leadingOne = digits.first == UInt8(ascii: "1"), leadingZero = digits.first == UInt8(ascii: "0")
         let nanpShaped = !international && (count == 10 || (count == 11 && leadingOne))
             || international && count == 11 && leadingOne
@@ -79,7 +87,7 @@ struct PhoneRecognizer: Recognizer {
         } else if (9...12).contains(count), leadingZero, grouped || strongContext || run.spoken {
             // National formats outside NANP start with a trunk 0: 07700 316 475, 0380 7558505.
             confidence = strongContext ? 0.85 : 0.7
-        } else if (7...12).contains(count), strongContext, grouped || run.spoken {
+        } else if (6...12).contains(count), strongContext, grouped || run.spoken {
             confidence = 0.7
         } else {
             return nil

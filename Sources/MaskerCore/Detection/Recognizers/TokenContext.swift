@@ -86,7 +86,7 @@ struct ContextPhrases: Sendable {
 /// token, about 10 % of the regex pass. `ScannedText` now probes one table of all their first
 /// words once per word (`phraseStarts`), and each recognizer reads the few places its bit is set.
 enum IntroducingPhrases: Int, CaseIterable, Sendable {
-    case account, device, healthPlan, license, mrn, otherID, plate
+    case account, device, healthPlan, license, mrn, otherID, plate, pager
 
     var bit: UInt8 { 1 << UInt8(rawValue) }
 
@@ -99,6 +99,7 @@ enum IntroducingPhrases: Int, CaseIterable, Sendable {
         case .mrn: MRNRecognizer.identifier.context
         case .otherID: OtherIdentifierRecognizer.identifier.context
         case .plate: VehicleRecognizer.plate.context
+        case .pager: PagerRecognizer.identifier.context
         }
     }
 

@@ -25,7 +25,7 @@ public struct ScannedText: Sendable {
     public init(_ text: String) {
         string = text
         var isASCII = true
-        tokens = SpokenFormNormalizer.normalize(Tokenizer.tokenize(text, isASCII: &isASCII))
+        tokens = SpokenFormNormalizer.normalize(GluedNumbers.split(Tokenizer.tokenize(text, isASCII: &isASCII)))
         var digits = 0
         var starts: [PhraseStart] = []
         var digitTokens: [Int32] = []

@@ -14,6 +14,19 @@ struct AddressRecognizerTests {
         ("47 Cedar Ave, Tacoma washington 98402", "ADDRESS:47 Cedar Ave, Tacoma washington 98402"),
         // Ohio written as its code is not a spoken zero ("oh"), so the ZIP after it is not lost.
         ("New address: 1106 Oak Blvd, Columbus, OH 43215", "ADDRESS:1106 Oak Blvd, Columbus, OH 43215"),
+        // A secondary unit said alone.
+        ("I'm in Apt. 4B now", "ADDRESS:Apt. 4B"),
+        ("the office is Suite 512", "ADDRESS:Suite 512"),
+        // Street type first, number last; one-word streets; US military mail.
+        ("The bus station is on Via Pasquale Scura 127", "ADDRESS:Via Pasquale Scura 127"),
+        ("35116 Rua Arapiraca 1943", "ADDRESS:Rua Arapiraca 1943"),
+        ("030 ul. Zakrzowska 92", "ADDRESS:ul. Zakrzowska 92"),
+        ("Calle de la Constitución 5", "ADDRESS:Calle de la Constitución 5"),
+        ("083 Favoritenstrasse 36", "ADDRESS:083 Favoritenstrasse 36"),
+        ("at Lumbyholmvej 46 today", "ADDRESS:Lumbyholmvej 46"),
+        ("sent to 2774 Koepenicker Str. 38", "ADDRESS:2774 Koepenicker Str. 38"),
+        ("it is PSC 2322, Box 6025\nAPO AA 88307", "ADDRESS:PSC 2322, Box 6025\nAPO AA 88307"),
+        ("USCGC Carey\nFPO AA 73545", "ADDRESS:FPO AA 73545"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -24,6 +37,9 @@ struct AddressRecognizerTests {
         "walked 3 blocks down the street",
         "I have 12345 steps",
         "room 4 of the clinic",
+        "sent via email 2 times",          // "via" needs a capital
+        "1 UNIT PRBC GIVEN",               // a unit of blood, no unit number
+        "the Weg 12 is lowercase free",    // an ending alone is not a street name
     ])
     func ignores(_ text: String) {
         #expect(!found(text).contains { $0.hasPrefix("ADDRESS:") }, "\(found(text))")

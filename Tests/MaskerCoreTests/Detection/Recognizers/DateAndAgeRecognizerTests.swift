@@ -20,6 +20,19 @@ struct DateRecognizerTests {
         ("on september first of nineteen ninety three", "DATE:september first of nineteen ninety three"),
         ("since Aug '08", "DATE:Aug '08"),
         ("my date of birth is may 25 1991", "DOB:may 25 1991"),
+        ("logged at 2024-03-15T14:30Z by the system", "DATE:2024-03-15T14:30Z"),
+        ("event 2023-11-02T08:15:30+02:00 recorded", "DATE:2023-11-02T08:15:30+02:00"),
+        ("at 2023-11-02T08:15:30.250Z", "DATE:2023-11-02T08:15:30.250Z"),
+        ("seen on 5-May-2021 for", "DATE:5-May-2021"),
+        ("visit 03.Jan.2024 done", "DATE:03.Jan.2024"),
+        ("follow up 21-May", "DATE:21-May"),
+        ("next visit May-21", "DATE:May-21"),
+        ("billed Jan-2024", "DATE:Jan-2024"),
+        ("card expires 05/21", "DATE:05/21"),
+        ("started 5/2021 on it", "DATE:5/2021"),
+        // Clinical shorthand: month and day alone, in a note.
+        ("TRANSFER TO CCU 6/3 IF STABLE", "DATE:6/3"),
+        ("1 UNIT PRBC GIVEN 11/27", "DATE:11/27"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -34,6 +47,15 @@ struct DateRecognizerTests {
         "you may 2 times",
         "march forward",
         "version 1.2.3.4",
+        // Settings, scores, doses and fractions written like dates (ClinicalNotation).
+        "RESP: CPAP 5/5 FIO2 40%",
+        "WEAN TO PSV 10/5/35% AS TOLERATED",
+        "motor 5/5 throughout",
+        "strength is 4/5 bilaterally",
+        "pain is 7/10 today",
+        "about 3/4 of the way",
+        "BP 11/12 on the monitor",
+        "take 1/2",
     ])
     func rejects(_ text: String) {
         #expect(!found(text).contains { $0.hasPrefix("DATE:") || $0.hasPrefix("DOB:") }, "\(found(text))")

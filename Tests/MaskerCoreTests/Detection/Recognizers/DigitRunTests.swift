@@ -28,6 +28,22 @@ struct DigitRunTests {
         #expect(!spoken.contains { $0.contains("\n") }, "\(spoken)")
     }
 
+    /// Where one written number ends and the next begins, though only a space is between them.
+    @Test func wholeNumbersSideBySideAreTwoRuns() {
+        // Two cards: no one groups one number in blocks of sixteen.
+        #expect(ScannedText("cards 4111111111111111 5500005555555559").digitRuns.map(\.digits.string)
+                == ["4111111111111111", "5500005555555559"])
+        #expect(found("cards 4111111111111111 5500005555555559 on file").filter { $0.hasPrefix("ACCOUNT:") }.count == 2)
+        // A ZIP code, then a phone written in full.
+        #expect(ScannedText("zip 02139 617-555-0187").digitRuns.map(\.digits.string) == ["02139", "6175550187"])
+        // The country code 1 and a number written in pieces stay one.
+        #expect(ScannedText("1 617-555-0187").digitRuns.map(\.digits.string) == ["16175550187"])
+        #expect(ScannedText("415 555-2671").digitRuns.map(\.digits.string) == ["4155552671"])
+        // Spoken digits arrive in long blocks and still join.
+        #expect(found("my card is four one one one one one one one one one one one one one one one")
+                .contains { $0.hasPrefix("ACCOUNT:") })
+    }
+
     @Test func aTurnWithTooFewDigitsHasNoRuns() {
         #expect(ScannedText("room 1234").digitRuns.isEmpty)
         #expect(ScannedText("zip 94110").digitRuns.map(\.digits.string) == ["94110"])

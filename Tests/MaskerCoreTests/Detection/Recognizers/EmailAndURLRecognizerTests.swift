@@ -8,6 +8,8 @@ struct EmailRecognizerTests {
         ("it's s m i t h at yahoo dot com", "EMAIL:s m i t h at yahoo dot com"),
         ("email me at jdoe at outlook dot com", "EMAIL:jdoe at outlook dot com"),
         ("mail robertcohen two at yahoo dot com", "EMAIL:robertcohen two at yahoo dot com"),
+        ("write to josé@bücher.de", "EMAIL:josé@bücher.de"),
+        ("or xn--bcher-kva.example@xn--mnchen-3ya.de today", "EMAIL:xn--bcher-kva.example@xn--mnchen-3ya.de"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -45,6 +47,10 @@ struct IPAddressRecognizerTests {
         ("host 2001:db8::8a2e:370:7334.", "IP_ADDRESS:2001:db8::8a2e:370:7334"),
         ("::1", "IP_ADDRESS:::1"),
         ("address one nine two dot one six eight dot one dot twenty", "IP_ADDRESS:one nine two dot one six eight dot one dot twenty"),
+        ("server fe80::1ff:fe23:4567:890a%eth2 was down", "IP_ADDRESS:fe80::1ff:fe23:4567:890a%eth2"),
+        ("subnet 2001:db8::/32 routed", "IP_ADDRESS:2001:db8::/32"),
+        ("block 10.0.0.0/8 here", "IP_ADDRESS:10.0.0.0/8"),
+        ("and IP10.20.30.40 was logged", "IP_ADDRESS:10.20.30.40"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")

@@ -25,6 +25,13 @@ struct PhoneRecognizerTests {
         ("05.06.52.16.25", "PHONE:05.06.52.16.25"),           // French national format
         ("call me on zero six eight two two three seven seven four five i have questions",
          "PHONE:zero six eight two two three seven seven four five"),
+        ("Zip 02139 617-555-0187 is my cell", "PHONE:617-555-0187"),  // a ZIP code, then a phone
+        ("My number is212-555-0187 ok", "PHONE:212-555-0187"),         // glued to the word before
+        ("Leave messages to 734 1180 please", "PHONE:734 1180"),
+        ("You can call 42 17 88 any time", "PHONE:42 17 88"),          // a six-digit local number after a cue
+        ("Pager 45821 after hours", "PHONE:45821"),
+        ("page me at # 52117", "PHONE:52117"),
+        ("beeper number 3017", "PHONE:3017"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -38,6 +45,11 @@ struct PhoneRecognizerTests {
         "the count was 0123456789",
         "account number 000123456789",    // "number" alone does not make a phone
         "order 8240084271 shipped",        // ten bare digits that are not a NANP number
+        "ABG 7.38-42-88-26-1 on 40%",     // a blood gas
+        "gas 7.41-38-92-24-0",
+        "BP 415-555-2671 mmHg",           // a measurement, however shaped
+        "the pager is broken",
+        "page 45821 of the manual",
     ])
     func ignores(_ text: String) {
         #expect(!found(text).contains { $0.hasPrefix("PHONE:") || $0.hasPrefix("FAX:") }, "\(found(text))")
