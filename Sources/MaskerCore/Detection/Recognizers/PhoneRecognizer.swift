@@ -10,7 +10,9 @@
 /// or 1) are kept at 0.75 when written like a phone and 0.7 when spoken or after context; bare,
 /// they are dropped. Numbers written as measurements (`ClinicalNotation`) or grouped as no phone
 /// is (a one-digit group after the first) need phone context. Six grouped digits after phone
-/// context ("call 42 17 88": a local number in many countries) 0.7.
+/// context ("call 42 17 88": a local number in many countries) 0.7, as are eight to twelve
+/// digits read out one by one after "my number is". Phone context may also follow the number: "…
+/// that's my mobile", "723 813 266 office".
 struct PhoneRecognizer: Recognizer {
     let name = "phone"
     var kinds: Set<EntityKind> { [.phone, .fax] }
@@ -47,6 +49,7 @@ struct PhoneRecognizer: Recognizer {
         let digits = run.digits
         let start = international ? tokens[firstIndex - 1].start : run.start
         let strongContext = Self.phoneContext.precedes(tokens, firstIndex, window: 6)
+            || Self.cueFollows(tokens, after: run.tokenIndices.last!)
         let context = strongContext || Self.numberContext.precedes(tokens, firstIndex, window: 3)
         let isFax = Self.faxContext.precedes(tokens, firstIndex, window: 6)
         let grouped = run.groups.count > 1
@@ -87,13 +90,34 @@ struct PhoneRecognizer: Recognizer {
         } else if (9...12).contains(count), leadingZero, grouped || strongContext || run.spoken {
             // National formats outside NANP start with a trunk 0: 07700 316 475, 0380 7558505.
             confidence = strongContext ? 0.85 : 0.7
-        } else if (6...12).contains(count), strongContext, grouped || run.spoken {
+        } else if (6...12).contains(count), strongContext || context && run.spoken && count >= 8, grouped || run.spoken {
             confidence = 0.7
         } else {
             return nil
         }
         let end = extensionEnd(after: run.tokenIndices.last!, tokens: tokens) ?? run.end
         return Candidate(kind: isFax ? .fax : .phone, start: start, end: end, confidence: confidence)
+    }
+
+    /// Words naming the line a number just given belongs to ("… uh that's my mobile", "723 813
+    /// 266 office").
+    static let followingCues: WordSet = ["mobile", "cell", "cellphone", "phone", "landline", "office", "whatsapp", "fax",
+                                         "desk", "direct", "pager", "beeper"]
+    static let followingFillers: WordSet = ["uh", "um", "that's", "thats", "is", "my", "the", "that", "it's", "its", "for", "on", "a"]
+
+    /// Whether a phone cue follows the number within four words, across fillers only.
+    static func cueFollows(_ tokens: [Token], after last: Int) -> Bool {
+        var cursor = last + 1, words = 0
+        while cursor < tokens.count, words < 4 {
+            let token = tokens[cursor]
+            cursor += 1
+            if token.kind == .punct { if token.isPunct(".") || token.isPunct("?") { return false }; continue }
+            guard token.kind == .word else { return false }
+            if followingCues.contains(token.text) { return true }
+            guard followingFillers.contains(token.text) else { return false }
+            words += 1
+        }
+        return false
     }
 
     /// "ext 204", "x204", "extension two oh four".
