@@ -324,6 +324,8 @@ RELATIVES = ["wife", "husband", "son", "daughter", "mother", "mom", "father", "d
              "grandson", "granddaughter", "partner", "caregiver", "aunt", "uncle", "niece", "nephew", "neighbor"]
 TITLES = ["Dr.", "Doctor", "Mr.", "Mrs.", "Ms.", "Miss", "Nurse", "Dr"]
 FILLERS = ["uh", "um", "uh", "like", "you know", "so"]
+SPEAKER_LABELS = ["Doctor", "Patient", "Nurse", "Caller", "Agent", "Guest_family", "Guest_clinician", "Speaker 1",
+                  "Speaker 2", "User", "Assistant", "Customer", "Representative", "Pt", "Dr"]
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 ABBREVIATIONS = ["BP", "HR", "RR", "SpO2", "O2 sat", "MRN", "DOB", "SSN", "HDL", "LDL", "CBC", "BMP", "A1c", "EKG",
@@ -777,6 +779,10 @@ def generate(count, seed, mts):
             pieces = fill(rng.choice(NEGATIVE), values, rng)
         else:
             pieces = [(rng.choice(carriers), None)]
+            if rng.random() < 0.2:
+                # Transcripts label their speakers ("Patient: Ok, alright."): a label before a
+                # sentence is not a name field.
+                pieces.insert(0, (rng.choice(SPEAKER_LABELS) + ": ", None))
         if rng.random() < 0.3:
             # Two turns run together, as a transcript line often is.
             joiner = [(" ", None)]

@@ -23,7 +23,7 @@ public enum MeasuredRecall {
 
     public static let sets: [LabelledSet] = [
         LabelledSet(name: "devset", file: "data/devset/devset.jsonl", about: "our labelled call transcripts, written messages, clinical snippets and forms", counts: [
-            "NAME": Counts(gold: 111, found: 111),
+            "NAME": Counts(gold: 111, found: 110),
             "ADDRESS": Counts(gold: 35, found: 32),
             "DOB": Counts(gold: 30, found: 30),
             "DATE": Counts(gold: 33, found: 33),
@@ -43,8 +43,8 @@ public enum MeasuredRecall {
             "OTHER_ID": Counts(gold: 6, found: 6),
         ]),
         LabelledSet(name: "presidio_spoken", file: "data/external/presidio-spoken.jsonl", about: "presidio-evaluator sentences as speech recognition writes them (DOB scored as DATE, FAX as PHONE)", counts: [
-            "NAME": Counts(gold: 303, found: 237),
-            "ADDRESS": Counts(gold: 338, found: 167),
+            "NAME": Counts(gold: 303, found: 236),
+            "ADDRESS": Counts(gold: 338, found: 161),
             "DATE": Counts(gold: 11, found: 6),
             "PHONE": Counts(gold: 44, found: 43),
             "EMAIL": Counts(gold: 15, found: 15),
