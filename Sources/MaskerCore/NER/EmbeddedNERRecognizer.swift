@@ -22,6 +22,8 @@ public struct EmbeddedNERRecognizer: Recognizer {
             while last > first, tokens[last].kind == .punct { last -= 1 }
             while first < last, tokens[first].kind == .punct { first += 1 }
             if tokens[last].kind == .punct { return nil }
+            // No one's name has a digit in it ("Room 12B", "7P"); a place may ("12B Elm Court").
+            if span.kind == .name, tokens[first...last].contains(where: { $0.digitCount > 0 }) { return nil }
             var end = tokens[last].end
             // "Chen's office": the possessive is grammar, not the name, and the masked text reads
             // better as "[NAME]'s office".

@@ -186,6 +186,29 @@ struct DetectionEvaluationTests {
         }
     }
 
+    /// Regression guard over issue 39's development sets (one per cause; docs/detection.md): the
+    /// floors sit a little under what session 28 measured, so a retrained model may move within
+    /// them but a change that loses a register fails here. The negative lines must stay clean.
+    @Test(arguments: [
+        ("data/devset/world-calls.jsonl", 0.90, 0.85, 0.07),
+        ("data/devset/written-ids.jsonl", 0.93, 0.98, 0.01),
+        ("data/devset/nursing-notes.jsonl", 0.93, 0.92, 0.10),
+    ])
+    func theGeneralisationSetsStayAboveTheirFloors(_ path: String, _ precision: Double, _ recall: Double, _ leaked: Double) throws {
+        struct Line: Decodable { var id: String; var text: String; var spans: [GoldSpan] }
+        let pipeline = DetectionPipeline(policy: .healthcareDefault)
+        var evaluation = DetectionEvaluation()
+        for raw in try Fixture.repositoryText(path).split(separator: "\n") {
+            let line = try JSONDecoder().decode(Line.self, from: Data(raw.utf8))
+            let found = pipeline.detect(line.text)
+            if line.id.contains("-neg-") { #expect(found.isEmpty, "\(line.id): \(found.map { "\($0.kind.rawValue):\($0.text)" })") }
+            evaluation.add(text: line.text, gold: line.spans, detections: found)
+        }
+        #expect(evaluation.overall.precision >= precision, "precision \(evaluation.overall.precision)")
+        #expect(evaluation.overall.recall >= recall, "recall \(evaluation.overall.recall)")
+        #expect(evaluation.leakedShare <= leaked, "leaked \(evaluation.leakedShare)")
+    }
+
     /// A token already in a text is not PHI: nothing covers it, and what a span held beside it
     /// stays found.
     @Test func tokensInTheTextAreNotDetected() {

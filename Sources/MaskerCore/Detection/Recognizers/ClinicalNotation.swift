@@ -31,7 +31,8 @@ enum ClinicalNotation {
         return measuredAfter.contains(tokens[next].text)
     }
 
-    /// `a/b` read as a fraction rather than a month and day: a proper fraction of small numbers
-    /// (1/2, 3/4, 2/3). Scores out of 10 are caught by their words ("pain 7/10", "7/10 pain").
-    static func isFractionLike(_ a: Int, _ b: Int) -> Bool { a < b && b <= 8 }
+    /// `a/b` read as a fraction or a score rather than a month and day: a proper fraction of small
+    /// numbers (1/2, 3/4, 2/3) or something out of 10 ("improved to 3/10"). Date context still
+    /// makes either a date ("line placed 2/10").
+    static func isFractionLike(_ a: Int, _ b: Int) -> Bool { (a < b && b <= 8) || b == 10 }
 }
