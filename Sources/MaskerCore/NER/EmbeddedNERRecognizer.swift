@@ -24,6 +24,10 @@ public struct EmbeddedNERRecognizer: Recognizer {
             if tokens[last].kind == .punct { return nil }
             // No one's name has a digit in it ("Room 12B", "7P"); a place may ("12B Elm Court").
             if span.kind == .name, tokens[first...last].contains(where: { $0.digitCount > 0 }) { return nil }
+            // A word joined to others by underscores is part of an identifier, a JSON key or a
+            // variable ("x_unknown_field", "patient_city"), not prose naming someone.
+            if first > 0, tokens[first - 1].isPunct("_"), !tokens[first].spaceBefore { return nil }
+            if last + 1 < tokens.count, tokens[last + 1].isPunct("_"), !tokens[last + 1].spaceBefore { return nil }
             var end = tokens[last].end
             // "Chen's office": the possessive is grammar, not the name, and the masked text reads
             // better as "[NAME]'s office".

@@ -101,6 +101,14 @@ struct EmbeddedNERTests {
         #expect(detections.map(\.kind) == [.email])
     }
 
+    /// Words joined by underscores are identifiers (JSON keys, variables), and no name has a digit.
+    @Test func identifiersAndDigitsAreNotNames() {
+        for text in ["x_unknown_field", "patient_city_field", "Room 12B, bed 2."] {
+            #expect(!pipeline.detect(text).contains { $0.kind == .name }, "\(text): \(pipeline.detect(text).map(\.text))")
+        }
+        #expect(pipeline.detect("my name is will brown").contains { $0.kind == .name && $0.text == "will brown" })
+    }
+
     @Test func confidenceFollowsTheThreshold() {
         var policy = Policy.healthcareDefault
         policy.entities[.name]?.confidenceThreshold = 1.0

@@ -64,6 +64,9 @@ struct DigitRun: Sendable {
                 // tail of what came before ("02139 617-555-0187": a ZIP code, then a phone), unless
                 // what came before is the country code 1.
                 if !(indices.count == 1 && tokens[index].text == "1"), isFormattedPhone(at: cursor, in: tokens) { break }
+                // A complete card number (13 to 19 digits passing Luhn) ends where the next begins:
+                // "4012-8888-8888-1881 4012 8888 8888 1881" is two cards, not one 32-digit run.
+                if !token.spoken, isCompleteCard(indices, tokens) { break }
                 separators.insert(.space)
                 indices.append(cursor)
                 end = token.end
@@ -112,6 +115,14 @@ struct DigitRun: Sendable {
         // "…-0187-22" goes on: not a phone by itself.
         let after = index + 5
         return !(after + 1 < tokens.count && isJoiner(tokens[after]) && !tokens[after].spaceBefore && tokens[after + 1].kind == .number)
+    }
+
+    /// Whether the written groups so far make a whole card number.
+    static func isCompleteCard(_ indices: [Int], _ tokens: [Token]) -> Bool {
+        var count = 0
+        for index in indices { count += tokens[index].length }
+        guard (13...19).contains(count), indices.count == 1 || indices.allSatisfy({ tokens[$0].length == 4 || $0 == indices.last! }) else { return false }
+        return Checksums.luhn(joinedDigits(indices, tokens))
     }
 
     /// Every maximal run in the tokens, left to right, each number token in at most one run.

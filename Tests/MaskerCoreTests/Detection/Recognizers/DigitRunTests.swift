@@ -34,6 +34,9 @@ struct DigitRunTests {
         #expect(ScannedText("cards 4111111111111111 5500005555555559").digitRuns.map(\.digits.string)
                 == ["4111111111111111", "5500005555555559"])
         #expect(found("cards 4111111111111111 5500005555555559 on file").filter { $0.hasPrefix("ACCOUNT:") }.count == 2)
+        // Three cards written three ways, one after the other: each complete card ends its run.
+        #expect(ScannedText("4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881").digitRuns.map(\.digits.string)
+                == ["4012888888881881", "4012888888881881", "4012888888881881"])
         // A ZIP code, then a phone written in full.
         #expect(ScannedText("zip 02139 617-555-0187").digitRuns.map(\.digits.string) == ["02139", "6175550187"])
         // The country code 1 and a number written in pieces stay one.
