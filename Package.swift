@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "MaskerServer", dependencies: [
             "MaskerCore", "MaskerStore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),

@@ -32,7 +32,8 @@ public enum MaskerServerApp {
         let detector = TurnDetector(endpoint: dependencies.configuration.gemmaEndpoint.map {
             GemmaEndpoint(configuration: $0, client: httpClient, logger: dependencies.logger)
         }, cache: DetectionCache(), localTimeout: dependencies.configuration.detectionTimeout, slots: DetectionSlots())
-        HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics, detector: detector).register(router)
+        let health = HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics, detector: detector)
+        health.register(router)
 
         let agents = AgentCache(store: dependencies.store)
         let proxy = ProxyService(runtime: dependencies.runtime, agents: agents, sessions: recorder, configuration: dependencies.configuration,
@@ -49,12 +50,16 @@ public enum MaskerServerApp {
         // Only the API authenticates callers. Proxy requests carry the caller's model key in
         // `Authorization` (passed upstream), which must not cost a token lookup on every turn.
         let api = router.group("api/v1").add(middleware: AccountAuthenticator(store: dependencies.store))
-        AuthRoutes(store: dependencies.store, configuration: dependencies.configuration).register(api)
+        let login = LoginService(store: dependencies.store, configuration: dependencies.configuration)
+        AuthRoutes(login: login, configuration: dependencies.configuration).register(api)
         AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TokenRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector, agents: agents).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
+        // The portal: server-rendered pages on the same log-in sessions (docs/portal.md).
+        PortalRoutes(login: login, runtime: dependencies.runtime, configuration: dependencies.configuration,
+                     health: health).register(router)
         return router
     }
 

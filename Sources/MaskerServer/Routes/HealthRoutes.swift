@@ -20,12 +20,30 @@ struct HealthRoutes {
         }
     }
 
+    /// One component's state, as `/health` and the portal's dashboard show it.
+    struct Component: Sendable {
+        var name: String
+        var ok: Bool
+        var detail: String
+    }
+
     private func health() async -> Response {
-        var components: [(String, JSONValue)] = []
-        var degraded = false
+        let components = await components()
+        let degraded = components.contains { !$0.ok }
+        let policy = runtime.policyState.policy
+        let body = JSONValue.object([
+            ("status", .string(degraded ? "degraded" : "ok")),
+            ("components", .object(components.map { ($0.name, .object([("status", .string($0.ok ? "ok" : "down")), ("detail", .string($0.detail))])) })),
+            ("policy", .object([("name", .string(policy.name)), ("version", .int(policy.version))])),
+        ])
+        return JSONResponse.make(body, status: degraded ? .serviceUnavailable : .ok)
+    }
+
+    /// Every component's state, probed now (within about a second).
+    func components() async -> [Component] {
+        var components: [Component] = []
         func component(_ name: String, _ ok: Bool, _ detail: String) {
-            degraded = degraded || !ok
-            components.append((name, .object([("status", .string(ok ? "ok" : "down")), ("detail", .string(detail))])))
+            components.append(Component(name: name, ok: ok, detail: detail))
         }
         // The stores are asked at the same time, each within `probeLimit`, so /health answers
         // within a second whatever a database does.
@@ -65,12 +83,7 @@ struct HealthRoutes {
             }
             component("gemma_endpoint", true, detail)
         }
-        let policy = runtime.policyState.policy
-        let body = JSONValue.object([
-            ("status", .string(degraded ? "degraded" : "ok")), ("components", .object(components)),
-            ("policy", .object([("name", .string(policy.name)), ("version", .int(policy.version))])),
-        ])
-        return JSONResponse.make(body, status: degraded ? .serviceUnavailable : .ok)
+        return components
     }
 
     /// How long each store's probe may take: the whole of /health stays under a second.

@@ -179,6 +179,15 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func hasUsers() async throws(ServerStoreError) -> Bool {
+        let p = prefix
+        return try await run("read") { client in
+            for try await exists in try await client.query("SELECT EXISTS (SELECT 1 FROM \(unescaped: p)app_user)",
+                                                           logger: PostgresPool.silent).decode(Bool.self) { return exists }
+            return false
+        }
+    }
+
     public func users(accountID: String) async throws(ServerStoreError) -> [User] {
         let p = prefix
         return try await run("read") { client in

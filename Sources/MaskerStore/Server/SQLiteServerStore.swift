@@ -161,6 +161,10 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
+    public func hasUsers() async throws(ServerStoreError) -> Bool {
+        try await read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM app_user)") ?? false }
+    }
+
     public func setPassword(userID: String, passwordHash: String) async throws(ServerStoreError) {
         try await write(synced: true) { db in
             try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [passwordHash, userID])

@@ -26,6 +26,8 @@ public protocol ServerStore: Sendable {
     func createUser(_ user: User, passwordHash: String) async throws(ServerStoreError)
     func credentials(username: String) async throws(ServerStoreError) -> (user: User, passwordHash: String)?
     func users(accountID: String) async throws(ServerStoreError) -> [User]
+    /// Whether any user exists in any account (the portal shows its first-run page until one does).
+    func hasUsers() async throws(ServerStoreError) -> Bool
     func setPassword(userID: String, passwordHash: String) async throws(ServerStoreError)
 
     func insertLoginSession(hash: Data, userID: String, csrfToken: String, expiresAt: Date) async throws(ServerStoreError)

@@ -62,7 +62,9 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
         try await backend.with { store in
             let account = try await store.account(named: "clinic")
             let user = User(id: ServerIDs.next("usr"), accountID: account.id, username: "nurse", role: "member", createdAt: Date())
+            #expect(try await store.hasUsers() == false)
             try await store.createUser(user, passwordHash: "scrypt$hash")
+            #expect(try await store.hasUsers())
             await #expect(throws: ServerStoreError.usernameTaken) {
                 try await store.createUser(User(id: ServerIDs.next("usr"), accountID: account.id, username: "nurse", role: "admin", createdAt: Date()),
                                            passwordHash: "x")

@@ -1,0 +1,47 @@
+import Hummingbird
+
+/// The portal's one stylesheet, served by Masker itself (no CDN, no web font). System fonts,
+/// contrast above WCAG AA, a visible focus ring, and one column below 720 px.
+enum PortalAssets {
+    static func stylesheet() -> Response {
+        var response = Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                                body: .init(byteBuffer: ByteBuffer(string: css)))
+        PortalResponse.secure(&response)
+        return response
+    }
+
+    static let css = """
+    :root { --ink: #1b1f24; --muted: #4a5361; --line: #c9d0d9; --accent: #0b5cad; --ok: #1a6b34; --down: #a4161a; --bg: #f6f7f9; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+    a { color: var(--accent); }
+    a:focus, button:focus, input:focus { outline: 3px solid #f0a500; outline-offset: 2px; }
+    .skip { position: absolute; left: -999px; } .skip:focus { left: 8px; top: 8px; background: #fff; padding: 4px 8px; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; padding: 10px 24px; background: #fff; border-bottom: 1px solid var(--line); }
+    .brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; color: var(--ink); }
+    nav ul { display: flex; gap: 12px; list-style: none; margin: 0; padding: 0; }
+    nav a[aria-current="page"] { font-weight: 700; text-decoration: none; }
+    form.logout { margin-left: auto; display: flex; align-items: center; gap: 8px; }
+    .who { color: var(--muted); font-size: 0.9rem; }
+    main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+    .narrow { max-width: 420px; margin: 32px auto; background: #fff; padding: 24px; border: 1px solid var(--line); border-radius: 6px; }
+    .narrow form { display: grid; gap: 8px; }
+    label { font-weight: 600; }
+    input { font: inherit; padding: 8px; border: 1px solid #7a8594; border-radius: 4px; }
+    button { font: inherit; padding: 8px 14px; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
+    .alert { background: #fdecea; border: 1px solid var(--down); color: #611a15; padding: 8px 12px; border-radius: 4px; }
+    .hint, small { color: var(--muted); }
+    pre { background: #eef1f4; padding: 10px; overflow-x: auto; border-radius: 4px; }
+    .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; }
+    .grid section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px; }
+    h1 { font-size: 1.6rem; margin: 8px 0 16px; } h2 { font-size: 1.15rem; margin: 0 0 8px; }
+    table { width: 100%; border-collapse: collapse; } caption { text-align: left; color: var(--muted); font-size: 0.9rem; padding-bottom: 4px; }
+    th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e3e7ec; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    meter { width: 100%; }
+    ul.health { list-style: none; margin: 0; padding: 0; } ul.health li { padding: 6px 0; border-bottom: 1px solid #e3e7ec; }
+    li.ok span { color: var(--ok); font-weight: 700; } li.down span { color: var(--down); font-weight: 700; }
+    footer.bottom { max-width: 1200px; margin: 0 auto; padding: 0 24px 24px; color: var(--muted); font-size: 0.85rem; }
+    @media (max-width: 720px) { .grid { grid-template-columns: 1fr; } main { padding: 12px; } header.top { padding: 10px 12px; } }
+    """
+}
