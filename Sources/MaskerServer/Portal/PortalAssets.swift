@@ -37,8 +37,10 @@ enum PortalAssets {
     .grid section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px; }
     h1 { font-size: 1.6rem; margin: 8px 0 16px; } h2 { font-size: 1.15rem; margin: 0 0 8px; }
     table { width: 100%; border-collapse: collapse; } caption { text-align: left; color: var(--muted); font-size: 0.9rem; padding-bottom: 4px; }
-    th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e3e7ec; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-    meter { width: 100%; }
+    th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #e3e7ec; }
+    th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; } td:first-child { white-space: nowrap; }
+    td.bar { width: 35%; } meter { width: 100%; min-width: 0; }
+    .grid section { min-width: 0; overflow-x: auto; }
     ul.health { list-style: none; margin: 0; padding: 0; } ul.health li { padding: 6px 0; border-bottom: 1px solid #e3e7ec; }
     li.ok span { color: var(--ok); font-weight: 700; } li.down span { color: var(--down); font-weight: 700; }
     footer.bottom { max-width: 1200px; margin: 0 auto; padding: 0 24px 24px; color: var(--muted); font-size: 0.85rem; }

@@ -9,9 +9,9 @@ enum DashboardTemplate {
         {{#hasSessions}}
         <table>
           <caption>Sessions and turns per day (UTC){{#truncated}}, from the latest {{sessionCount}} sessions{{/truncated}}</caption>
-          <thead><tr><th scope="col">Day</th><th scope="col">Sessions</th><th scope="col">Turns</th><th scope="col"><span class="sr">Share</span></th></tr></thead>
+          <thead><tr><th scope="col">Day</th><th scope="col" class="num">Sessions</th><th scope="col" class="num">Turns</th><th scope="col"><span class="sr">Share</span></th></tr></thead>
           <tbody>
-          {{#days}}<tr><td>{{day}}</td><td class="num">{{sessions}}</td><td class="num">{{turns}}</td><td><meter min="0" max="100" value="{{width}}">{{width}}%</meter></td></tr>{{/days}}
+          {{#days}}<tr><td>{{day}}</td><td class="num">{{sessions}}</td><td class="num">{{turns}}</td><td class="bar"><meter min="0" max="100" value="{{width}}">{{width}}%</meter></td></tr>{{/days}}
           </tbody>
         </table>
         {{/hasSessions}}
@@ -23,9 +23,9 @@ enum DashboardTemplate {
         {{#hasKinds}}
         <table>
           <caption>Redactions by kind, last 7 days</caption>
-          <thead><tr><th scope="col">Kind</th><th scope="col">Count</th><th scope="col"><span class="sr">Share</span></th></tr></thead>
+          <thead><tr><th scope="col">Kind</th><th scope="col" class="num">Count</th><th scope="col"><span class="sr">Share</span></th></tr></thead>
           <tbody>
-          {{#kinds}}<tr><td>{{kind}}</td><td class="num">{{count}}</td><td><meter min="0" max="100" value="{{width}}">{{width}}%</meter></td></tr>{{/kinds}}
+          {{#kinds}}<tr><td>{{kind}}</td><td class="num">{{count}}</td><td class="bar"><meter min="0" max="100" value="{{width}}">{{width}}%</meter></td></tr>{{/kinds}}
           </tbody>
         </table>
         {{/hasKinds}}
@@ -36,7 +36,7 @@ enum DashboardTemplate {
         {{#hasStages}}
         <table>
           <caption>Mean milliseconds per turn, by stage</caption>
-          <thead><tr><th scope="col">Stage</th><th scope="col">ms</th></tr></thead>
+          <thead><tr><th scope="col">Stage</th><th scope="col" class="num">ms</th></tr></thead>
           <tbody>{{#stages}}<tr><td>{{stage}}</td><td class="num">{{ms}}</td></tr>{{/stages}}</tbody>
         </table>
         {{/hasStages}}

@@ -6,7 +6,7 @@ enum FirstRunTemplate {
     <section class="narrow">
       <h1>Set up Masker</h1>
       <p>No user exists yet. Create the first one on the server, where the keys are:</p>
-      <pre><code>printf '%s\n' "$PASSWORD" | masker users create admin --role admin --password-stdin</code></pre>
+      <pre><code>printf '%s\\n' "$PASSWORD" | masker users create admin --role admin --password-stdin</code></pre>
       <p>The password (at least 12 characters) comes from standard input or <code>MASKER_USER_PASSWORD</code>.
       Then reload this page and log in.</p>
       <p>Automation does not need a user: <code>masker admin token</code> prints an API token for the
