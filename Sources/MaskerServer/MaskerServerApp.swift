@@ -36,6 +36,7 @@ public enum MaskerServerApp {
         health.register(router)
 
         let agents = AgentCache(store: dependencies.store)
+        let agentAPI = AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration)
         let proxy = ProxyService(runtime: dependencies.runtime, agents: agents, sessions: recorder, configuration: dependencies.configuration,
                                  metrics: dependencies.metrics, httpClient: httpClient, detector: detector,
                                  rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute), history: CallHistory())
@@ -52,7 +53,7 @@ public enum MaskerServerApp {
         let api = router.group("api/v1").add(middleware: AccountAuthenticator(store: dependencies.store))
         let login = LoginService(store: dependencies.store, configuration: dependencies.configuration)
         AuthRoutes(login: login, configuration: dependencies.configuration).register(api)
-        AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration).register(api)
+        agentAPI.register(api)
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TokenRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector, agents: agents).register(api)
@@ -60,6 +61,9 @@ public enum MaskerServerApp {
         // The portal: server-rendered pages on the same log-in sessions (docs/portal.md).
         PortalRoutes(login: login, runtime: dependencies.runtime, configuration: dependencies.configuration,
                      health: health).register(router)
+        PortalAgentRoutes(store: dependencies.store, api: agentAPI, agents: agents, runtime: dependencies.runtime,
+                          configuration: dependencies.configuration).register(router)
+        PortalPlaygroundRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         return router
     }
 

@@ -75,12 +75,15 @@ struct PortalTests {
         let server = try await TestServer()
         try await server.createUser("alice", password: Self.password)
         var browser = Browser()
-        for path in ["/login", "/portal/assets/portal.css"] {
+        for path in ["/login", "/portal/assets/portal.css", "/portal/assets/portal.js"] {
             let page = try await browser.go(.GET, server.base + path)
             let policy = page.headers.first(name: "Content-Security-Policy") ?? ""
             #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "\(path): \(policy)")
             #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
-            #expect(!page.text.contains("<script"), "\(path) has a script")
+            // Scripts only from Masker's own assets, never inline.
+            let scripts = page.text.components(separatedBy: "<script").dropFirst()
+            #expect(scripts.allSatisfy { $0.hasPrefix(" src=\"/portal/assets/") }, "\(path) has an inline script")
+            #expect(!page.text.contains(" onclick=") && !page.text.contains(" onload="), "\(path) has an inline handler")
             #expect(!page.text.contains("http://") && !page.text.contains("https://"), "\(path) loads from another origin")
         }
         try await browser.shutdown()
@@ -184,6 +187,98 @@ struct PortalTests {
         #expect(!theirs.text.contains("PHONE") && theirs.text.contains("No calls yet") && theirs.text.contains("0 agent(s)"))
         try await alice.shutdown()
         try await bob.shutdown()
+        try await server.stop()
+    }
+
+    /// The create wizard, the agent's page with its settings for each platform, a policy that does
+    /// not validate shown line by line, edit, and delete behind a confirmation.
+    @Test func agentsAreCreatedEditedAndDeletedThroughTheirPages() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password)
+        var browser = Browser()
+        let dashboard = try await Self.logIn(&browser, server)
+        let csrf = dashboard.csrf ?? ""
+        #expect(try await browser.go(.GET, server.base + "/agents").text.contains("No agent yet"))
+        #expect(try await browser.go(.GET, server.base + "/agents/new").text.contains("name=\"policy_yaml\""))
+
+        let broken = try await browser.go(.POST, server.base + "/agents/new", form: [
+            ("csrf_token", csrf), ("name", "desk"), ("upstream", "stub"), ("tokenization", ""), ("policy_choice", "yaml"),
+            ("policy_yaml", "version: 1\nname: p\nentities:\n  SSN: {action: shred}\n"),
+        ])
+        #expect(broken.status == 422)
+        #expect(broken.text.contains("Line ") && broken.text.contains("<code>"), "\(broken.text)")
+        #expect(broken.text.contains("shred"), "the pasted YAML comes back to be fixed")
+
+        let created = try await browser.go(.POST, server.base + "/agents/new", form: [
+            ("csrf_token", csrf), ("name", "desk"), ("upstream", "stub"), ("tokenization", ""), ("policy_choice", "server"),
+        ])
+        #expect(created.status == 303)
+        let location = created.headers.first(name: "Location") ?? ""
+        #expect(location.hasPrefix("/agents/agt_") && location.hasSuffix("?created=1"), "\(location)")
+        let id = String(location.dropFirst("/agents/".count).prefix { $0 != "?" })
+        let page = try await browser.go(.GET, server.base + location)
+        for part in ["Agent created", "/proxy/\(id)/v1", "Vapi", "custom-llm", "ElevenLabs", "Pipecat", "LiveKit", "Retell", "data-copy"] {
+            #expect(page.text.contains(part), "the agent's page lacks \(part)")
+        }
+        let renamed = try await browser.go(.POST, server.base + "/agents/\(id)", form: [
+            ("csrf_token", csrf), ("name", "front desk"), ("upstream", "stub"), ("tokenization", ""), ("policy_choice", "builtin"),
+        ])
+        #expect(renamed.status == 303)
+        let list = try await browser.go(.GET, server.base + "/agents")
+        #expect(list.text.contains("front desk") && list.text.contains("healthcare-default"))
+
+        let unconfirmed = try await browser.go(.POST, server.base + "/agents/\(id)/delete", form: [("csrf_token", csrf)])
+        #expect(unconfirmed.status == 303 && unconfirmed.headers.first(name: "Location") == "/agents/\(id)/delete")
+        #expect(try await browser.go(.GET, server.base + "/agents/\(id)/delete").text.contains("Delete the agent"))
+        let deleted = try await browser.go(.POST, server.base + "/agents/\(id)/delete", form: [("csrf_token", csrf), ("confirm", "yes")])
+        #expect(deleted.status == 303)
+        #expect(try await browser.go(.GET, server.base + "/agents/\(id)").status == 404)
+        try await browser.shutdown()
+        try await server.stop()
+    }
+
+    /// Accounts are walls: another account's agent page is 404, its edit and delete refused the same way.
+    @Test func anotherAccountsAgentIsNotFound() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password, account: "clinic-a")
+        try await server.createUser("bob", password: Self.password, account: "clinic-b")
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("stub"))]),
+                                                 token: try await server.token(account: "clinic-a"))
+        var bob = Browser()
+        let csrf = try await Self.logIn(&bob, server, "bob").csrf ?? ""
+        #expect(try await bob.go(.GET, server.base + "/agents/\(agent)").status == 404)
+        #expect(try await bob.go(.GET, server.base + "/agents/\(agent)/delete").status == 404)
+        let edit = try await bob.go(.POST, server.base + "/agents/\(agent)", form: [("csrf_token", csrf), ("name", "mine"), ("upstream", "stub")])
+        #expect(edit.status == 404)
+        let delete = try await bob.go(.POST, server.base + "/agents/\(agent)/delete", form: [("csrf_token", csrf), ("confirm", "yes")])
+        #expect(delete.status == 404)
+        #expect(!(try await bob.go(.GET, server.base + "/agents").text.contains("desk")))
+        try await bob.shutdown()
+        try await server.stop()
+    }
+
+    /// The playground shows what was found and what each scheme makes of it, and stores nothing:
+    /// the audit log does not grow.
+    @Test func thePlaygroundMasksAndRestoresWithoutStoringAnything() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password)
+        var browser = Browser()
+        let csrf = try await Self.logIn(&browser, server).csrf ?? ""
+        let auditBefore = (try? FileManager.default.attributesOfItem(atPath: server.auditPath)[.size] as? Int) ?? 0
+        let text = "Hi, this is Sarah Chen <b>, my number is 415-555-2671"
+        let page = try await browser.go(.POST, server.base + "/playground", form: [("csrf_token", csrf), ("text", text), ("policy", "server")])
+        #expect(page.status == 200)
+        #expect(page.text.contains("<mark class=\"k-PHONE\"") && page.text.contains("<mark class=\"k-NAME\""), "\(page.text)")
+        #expect(page.text.contains("Identical to what you pasted"))
+        #expect(page.text.contains("&lt;b&gt;") && !page.text.contains("<b>,"), "the pasted text must be escaped")
+        let masked = page.text.components(separatedBy: "What the model sees</h2><pre>").last?.components(separatedBy: "</pre>").first ?? ""
+        #expect(!masked.contains("415-555-2671") && !masked.contains("Sarah"), "\(masked)")
+        let auditAfter = (try? FileManager.default.attributesOfItem(atPath: server.auditPath)[.size] as? Int) ?? 0
+        #expect(auditAfter == auditBefore, "the playground wrote to the audit log")
+        #expect(!server.logs.text.contains("415-555-2671"), "the pasted text reached a log line")
+        let forged = try await browser.go(.POST, server.base + "/playground", form: [("text", text)])
+        #expect(forged.status == 403)
+        try await browser.shutdown()
         try await server.stop()
     }
 

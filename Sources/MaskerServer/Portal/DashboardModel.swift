@@ -22,14 +22,10 @@ enum DashboardModel {
         let agents = try await dbCall { try await store.agents(accountID: session.account.id) }
         let policy = runtime.policyState.policy
         let kinds = redactionsByKind(sessions), stages = stageMeans(sessions)
-        return [
-            "title": "Dashboard",
-            "isDashboard": true,
+        var model = PortalSession.frame(session, title: "Dashboard", section: "dashboard")
+        model.merge([
             "hasKinds": !kinds.isEmpty,
             "hasStages": !stages.isEmpty,
-            "username": session.user.username,
-            "account": session.account.name,
-            "csrf": session.csrfToken,
             "agentCount": agents.count,
             "days": perDay(sessions, now: now),
             "kinds": kinds,
@@ -40,7 +36,8 @@ enum DashboardModel {
             "components": await components.map { ["name": $0.name, "ok": $0.ok, "detail": $0.detail] },
             "policy": ["name": policy.name, "version": policy.version, "description": policy.description,
                        "passes": policy.passes.map(\.name.rawValue).joined(separator: ", ")],
-        ]
+        ] as [String: Any]) { _, new in new }
+        return model
     }
 
     /// Sessions and turns per day (UTC), oldest first, each day's share of the busiest for the bars.

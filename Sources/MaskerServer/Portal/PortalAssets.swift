@@ -10,6 +10,26 @@ enum PortalAssets {
         return response
     }
 
+    static func script() -> Response {
+        var response = Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                                body: .init(byteBuffer: ByteBuffer(string: js)))
+        PortalResponse.secure(&response)
+        return response
+    }
+
+    /// Copy buttons (`<button data-copy="…">`), and nothing else: every page works without it.
+    static let js = """
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-copy]");
+      if (!button || !navigator.clipboard) return;
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        var label = button.textContent;
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; }, 1500);
+      });
+    });
+    """
+
     static let css = """
     :root { --ink: #1b1f24; --muted: #4a5361; --line: #c9d0d9; --accent: #0b5cad; --ok: #1a6b34; --down: #a4161a; --bg: #f6f7f9; }
     * { box-sizing: border-box; }
@@ -44,6 +64,19 @@ enum PortalAssets {
     ul.health { list-style: none; margin: 0; padding: 0; } ul.health li { padding: 6px 0; border-bottom: 1px solid #e3e7ec; }
     li.ok span { color: var(--ok); font-weight: 700; } li.down span { color: var(--down); font-weight: 700; }
     footer.bottom { max-width: 1200px; margin: 0 auto; padding: 0 24px 24px; color: var(--muted); font-size: 0.85rem; }
+    .actions { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin: 8px 0 16px; }
+    .button { display: inline-block; padding: 8px 14px; border-radius: 4px; background: var(--accent); color: #fff; text-decoration: none; }
+    button.secondary, .button.secondary { background: #e3e7ec; color: var(--ink); } button.danger { background: var(--down); }
+    form.stack { display: grid; gap: 8px; max-width: 640px; } fieldset { border: 1px solid var(--line); border-radius: 4px; }
+    textarea { width: 100%; font: 14px/1.4 ui-monospace, monospace; padding: 8px; border: 1px solid #7a8594; border-radius: 4px; min-height: 12em; }
+    select { font: inherit; padding: 6px; }
+    .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px; margin-bottom: 16px; }
+    .copy { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; } .copy code { word-break: break-all; }
+    .issues li { margin-bottom: 6px; } .notice { background: #e8f3ec; border: 1px solid var(--ok); padding: 8px 12px; border-radius: 4px; }
+    .highlighted { white-space: pre-wrap; line-height: 2; } mark { background: #fff1b8; padding: 1px 2px; border-radius: 3px; }
+    mark .tag { font-size: 0.7rem; font-weight: 700; margin-left: 3px; color: #5c4500; }
+    mark.k-NAME { background: #dbeafe; } mark.k-ADDRESS { background: #dcfce7; } mark.k-PHONE, mark.k-FAX { background: #fde2e2; }
+    pre { white-space: pre-wrap; word-break: break-word; }
     @media (max-width: 720px) { .grid { grid-template-columns: 1fr; } main { padding: 12px; } header.top { padding: 10px 12px; } }
     """
 }

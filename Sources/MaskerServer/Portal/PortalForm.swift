@@ -42,6 +42,27 @@ struct PortalForm: Sendable {
     }
 }
 
+/// Thrown by a page handler to send the browser elsewhere (to /login when logged out).
+struct PortalRedirect: Error {
+    var location: String
+}
+
+/// Runs a page handler: a `PortalRedirect` becomes a 303, a `PortalError` or `APIError` a page with
+/// its status and sentence (a store failure says the database is unavailable, never a raw error).
+enum PortalHandler {
+    static func run(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let redirect as PortalRedirect {
+            return PortalResponse.redirect(to: redirect.location)
+        } catch let error as PortalError {
+            return PortalResponse.page("error", ["title": "\(error.status.code)", "message": error.message], status: error.status)
+        } catch let error as APIError {
+            return PortalResponse.page("error", ["title": "\(error.status.code)", "message": error.message], status: error.status)
+        }
+    }
+}
+
 /// A portal failure shown as a page: the status and a sentence that says what to do.
 struct PortalError: Error {
     var status: HTTPResponse.Status

@@ -18,22 +18,11 @@ struct PortalRoutes {
 
     func register(_ router: Router<MaskerRequestContext>) {
         router.get("portal/assets/portal.css") { _, _ in PortalAssets.stylesheet() }
+        router.get("portal/assets/portal.js") { _, _ in PortalAssets.script() }
         router.get("login") { request, _ in try await showLogin(request) }
-        router.post("login") { request, context in try await page { try await submitLogin(request, context) } }
-        router.post("logout") { request, _ in try await page { try await logout(request) } }
-        router.get("/") { request, _ in try await page { try await dashboard(request) } }
-    }
-
-    /// Runs a page handler; a `PortalError` becomes a page with its status and sentence, and a
-    /// store failure says the database is unavailable, never a raw error.
-    private func page(_ body: () async throws -> Response) async throws -> Response {
-        do {
-            return try await body()
-        } catch let error as PortalError {
-            return PortalResponse.page("error", ["title": "\(error.status.code)", "message": error.message], status: error.status)
-        } catch let error as APIError {
-            return PortalResponse.page("error", ["title": "\(error.status.code)", "message": error.message], status: error.status)
-        }
+        router.post("login") { request, context in try await PortalHandler.run { try await submitLogin(request, context) } }
+        router.post("logout") { request, _ in try await PortalHandler.run { try await logout(request) } }
+        router.get("/") { request, _ in try await PortalHandler.run { try await dashboard(request) } }
     }
 
     // MARK: Log in and out
@@ -100,9 +89,7 @@ struct PortalRoutes {
     // MARK: Dashboard
 
     private func dashboard(_ request: Request) async throws -> Response {
-        guard let session = try await PortalSession.resolve(request, store: login.store) else {
-            return PortalResponse.redirect(to: "/login")
-        }
+        let session = try await PortalSession.require(request, store: login.store)
         let model = try await DashboardModel.build(session: session, store: login.store, runtime: runtime, health: health)
         return PortalResponse.page("dashboard", model)
     }

@@ -10,6 +10,19 @@ enum PortalSession {
         return try await dbCall { try await store.loginSession(hash: ServerSecrets.hash(cookie), now: Date()) }
     }
 
+    /// The session, or a redirect to /login.
+    static func require(_ request: Request, store: any ServerStore) async throws -> LoginSession {
+        guard let session = try await resolve(request, store: store) else { throw PortalRedirect(location: "/login") }
+        return session
+    }
+
+    /// What every logged-in page's frame shows: who, which account, the CSRF token for its forms,
+    /// and which section of the navigation is current (`isAgents`…).
+    static func frame(_ session: LoginSession, title: String, section: String) -> [String: Any] {
+        ["title": title, "username": session.user.username, "account": session.account.name, "csrf": session.csrfToken,
+         "is" + section.prefix(1).uppercased() + section.dropFirst(): true]
+    }
+
     /// Every form a logged-in page posts carries the session's CSRF token in `csrf_token`.
     static func checkCSRF(_ form: PortalForm, _ session: LoginSession) throws {
         guard ConstantTime.equal(Array((form["csrf_token"] ?? "").utf8), Array(session.csrfToken.utf8)) else {

@@ -12,6 +12,9 @@ enum PortalTemplates {
             ("header", PortalLayout.header), ("footer", PortalLayout.footer),
             ("login", LoginTemplate.text), ("first-run", FirstRunTemplate.text),
             ("dashboard", DashboardTemplate.text), ("error", ErrorTemplate.text),
+            ("agents", AgentTemplates.list), ("agent-fields", AgentTemplates.fields), ("agent-form", AgentTemplates.form),
+            ("agent", AgentTemplates.show), ("agent-delete", AgentTemplates.delete),
+            ("playground", PlaygroundTemplate.text),
         ]
         for (name, text) in templates {
             // A template that does not parse is a programming error caught by the tests.

@@ -69,18 +69,18 @@ struct AgentRoutes {
         return JSONResponse.make(json(agent))
     }
 
-    private static func nameTaken(_ name: String) -> APIError {
+    static func nameTaken(_ name: String) -> APIError {
         APIError(.conflict, "name_taken", "an agent named \"\(name)\" already exists in this account; choose another name")
     }
 
-    private static func validName(_ value: JSONValue?) throws(APIError) -> String {
+    static func validName(_ value: JSONValue?) throws(APIError) -> String {
         guard let name = value?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 100 else {
             throw APIError(.unprocessableContent, "invalid_agent", "name is required: a string of 1-100 characters")
         }
         return name
     }
 
-    private static func validUpstream(_ value: JSONValue?) throws(APIError) -> String {
+    static func validUpstream(_ value: JSONValue?) throws(APIError) -> String {
         guard let upstream = value?.stringValue, UpstreamName(upstream) != nil else {
             throw APIError(.unprocessableContent, "invalid_agent", UpstreamName.help)
         }
@@ -88,7 +88,7 @@ struct AgentRoutes {
     }
 
     /// nil when absent or null: the policy's own scheme.
-    private static func validTokenization(_ value: JSONValue?) throws(APIError) -> String? {
+    static func validTokenization(_ value: JSONValue?) throws(APIError) -> String? {
         guard let value, value != .null else { return nil }
         guard let tokenization = value.stringValue, TokenizationScheme(rawValue: tokenization) != nil else {
             let names = TokenizationScheme.allCases.map(\.rawValue).joined(separator: ", ")
@@ -99,7 +99,7 @@ struct AgentRoutes {
 
     /// A built-in policy's name, or a policy document that validates here (keys included); both
     /// nil (absent or null) means the server's policy.
-    private func validPolicy(name: JSONValue?, yaml: JSONValue?) throws(APIError) -> (name: String?, yaml: String?) {
+    func validPolicy(name: JSONValue?, yaml: JSONValue?) throws(APIError) -> (name: String?, yaml: String?) {
         let policyName = name == .null ? nil : name?.stringValue
         let policyYAML = yaml == .null ? nil : yaml?.stringValue
         if (name != nil && name != .null && policyName == nil) || (yaml != nil && yaml != .null && policyYAML == nil) {

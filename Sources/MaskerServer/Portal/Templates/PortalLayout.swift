@@ -9,6 +9,7 @@ enum PortalLayout {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · Masker</title>
     <link rel="stylesheet" href="/portal/assets/portal.css">
+    <script src="/portal/assets/portal.js" defer></script>
     </head>
     <body>
     <a class="skip" href="#main">Skip to content</a>
@@ -18,6 +19,8 @@ enum PortalLayout {
       <nav aria-label="Main">
         <ul>
           <li><a href="/" {{#isDashboard}}aria-current="page"{{/isDashboard}}>Dashboard</a></li>
+          <li><a href="/agents" {{#isAgents}}aria-current="page"{{/isAgents}}>Agents</a></li>
+          <li><a href="/playground" {{#isPlayground}}aria-current="page"{{/isPlayground}}>Try it</a></li>
         </ul>
       </nav>
       <form class="logout" method="post" action="/logout">
