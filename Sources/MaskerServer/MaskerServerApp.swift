@@ -64,6 +64,7 @@ public enum MaskerServerApp {
         PortalAgentRoutes(store: dependencies.store, api: agentAPI, agents: agents, runtime: dependencies.runtime,
                           configuration: dependencies.configuration).register(router)
         PortalPlaygroundRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
+        PortalSettingsRoutes(store: dependencies.store).register(router)
         return router
     }
 

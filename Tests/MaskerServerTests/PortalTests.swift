@@ -282,6 +282,57 @@ struct PortalTests {
         try await server.stop()
     }
 
+    /// Tokens: created with the secret on that page only, usable at once, revoked at once.
+    /// Password: the current one is checked, a short one refused, and a change ends the session.
+    @Test func settingsCreateAndRevokeTokensAndChangeThePassword() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password)
+        var browser = Browser()
+        let csrf = try await Self.logIn(&browser, server).csrf ?? ""
+        let created = try await browser.go(.POST, server.base + "/settings/tokens", form: [("csrf_token", csrf)])
+        #expect(created.status == 201 && created.headers.first(name: "Cache-Control") == "no-store")
+        let secret = created.text.components(separatedBy: "data-copy=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+        #expect(secret.hasPrefix("mk_"), "\(secret)")
+        #expect(try await server.call(.GET, "/api/v1/agents", token: String(secret)).status == 200)
+        let listed = try await browser.go(.GET, server.base + "/settings")
+        #expect(!listed.text.contains(String(secret)), "the secret is shown once")
+        let id = listed.text.components(separatedBy: "/settings/tokens/").dropFirst().first?.prefix { $0 != "/" } ?? ""
+        let revoked = try await browser.go(.POST, server.base + "/settings/tokens/\(id)/revoke", form: [("csrf_token", csrf)])
+        #expect(revoked.status == 303)
+        #expect(try await server.call(.GET, "/api/v1/agents", token: String(secret)).status == 401)
+
+        let wrong = try await browser.go(.POST, server.base + "/settings/password",
+                                         form: [("csrf_token", csrf), ("current", "not it at all"), ("new", "another long password"), ("again", "another long password")])
+        #expect(wrong.status == 403 && wrong.text.contains("current password is wrong"))
+        let short = try await browser.go(.POST, server.base + "/settings/password",
+                                         form: [("csrf_token", csrf), ("current", Self.password), ("new", "short"), ("again", "short")])
+        #expect(short.status == 422)
+        let changed = try await browser.go(.POST, server.base + "/settings/password",
+                                           form: [("csrf_token", csrf), ("current", Self.password), ("new", "another long password"), ("again", "another long password")])
+        #expect(changed.status == 303 && changed.headers.first(name: "Location") == "/login?changed=1")
+        #expect(try await browser.go(.GET, server.base + "/").status == 303, "the old session ended")
+        let form = try await browser.go(.GET, server.base + "/login?changed=1")
+        #expect(form.text.contains("Your password was changed"))
+        let back = try await browser.go(.POST, server.base + "/login",
+                                        form: [("csrf_token", form.csrf ?? ""), ("username", "alice"), ("password", "another long password")])
+        #expect(back.status == 303)
+        try await browser.shutdown()
+        try await server.stop()
+    }
+
+    /// A failed log-in shows the form again, never the logged-in navigation.
+    @Test func aFailedLogInDoesNotShowTheNavigation() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password)
+        var browser = Browser()
+        let form = try await browser.go(.GET, server.base + "/login")
+        let wrong = try await browser.go(.POST, server.base + "/login", form: [("csrf_token", form.csrf ?? ""), ("username", "alice"), ("password", "wrong wrong wrong")])
+        #expect(!wrong.text.contains("Log out") && !wrong.text.contains("href=\"/agents\""))
+        #expect(wrong.text.contains("value=\"alice\""), "the typed name comes back")
+        try await browser.shutdown()
+        try await server.stop()
+    }
+
     @Test func aFormOfTheWrongTypeIsAClearPageNotACrash() async throws {
         let server = try await TestServer()
         try await server.createUser("alice", password: Self.password)

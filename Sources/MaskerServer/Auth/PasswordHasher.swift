@@ -42,6 +42,11 @@ public struct PasswordHasher: Sendable {
         return ConstantTime.equal(Array(derived), Array(expected))
     }
 
+    /// `standard.hash` off the async executor, for the same reason as `verifyOffloaded`.
+    public static func hashOffloaded(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try standard.hash(password) }
+    }
+
     /// `verify` off the async executor: scrypt holds a core for about 0.1 s, which would stall
     /// every request sharing that executor thread.
     public static func verifyOffloaded(_ password: String, against stored: String) async -> Bool {

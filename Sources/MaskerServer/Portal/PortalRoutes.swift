@@ -32,15 +32,18 @@ struct PortalRoutes {
             return PortalResponse.page("first-run", ["title": "Set up Masker"])
         }
         if try await PortalSession.resolve(request, store: login.store) != nil { return PortalResponse.redirect(to: "/") }
-        return loginPage(message: nil, username: "", status: .ok)
+        let changed = request.uri.queryParameters["changed"] == "1"
+        return loginPage(message: nil, notice: changed ? "Your password was changed. Log in with the new one." : nil, username: "", status: .ok)
     }
 
     /// The form with a fresh double-submit token, set in its own cookie (SameSite=Strict, only
     /// sent back to /login).
-    private func loginPage(message: String?, username: String, status: HTTPResponse.Status) -> Response {
+    private func loginPage(message: String?, notice: String? = nil, username: String, status: HTTPResponse.Status) -> Response {
         let token = ServerSecrets.make(prefix: "lc_")
-        var model: [String: Any] = ["title": "Log in", "csrf": token, "username": username]
+        // `typedName`, not `username`: the frame shows the logged-in navigation when `username` is set.
+        var model: [String: Any] = ["title": "Log in", "csrf": token, "typedName": username]
         if let message { model["message"] = message }
+        if let notice { model["notice"] = notice }
         var response = PortalResponse.page("login", model, status: status)
         response.setCookie(Cookie(name: Self.loginCSRFCookie, value: token, maxAge: 3600, path: "/login",
                                   secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))

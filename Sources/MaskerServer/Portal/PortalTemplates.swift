@@ -14,7 +14,7 @@ enum PortalTemplates {
             ("dashboard", DashboardTemplate.text), ("error", ErrorTemplate.text),
             ("agents", AgentTemplates.list), ("agent-fields", AgentTemplates.fields), ("agent-form", AgentTemplates.form),
             ("agent", AgentTemplates.show), ("agent-delete", AgentTemplates.delete),
-            ("playground", PlaygroundTemplate.text),
+            ("playground", PlaygroundTemplate.text), ("settings", SettingsTemplate.text),
         ]
         for (name, text) in templates {
             // A template that does not parse is a programming error caught by the tests.

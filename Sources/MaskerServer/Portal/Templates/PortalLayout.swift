@@ -21,6 +21,7 @@ enum PortalLayout {
           <li><a href="/" {{#isDashboard}}aria-current="page"{{/isDashboard}}>Dashboard</a></li>
           <li><a href="/agents" {{#isAgents}}aria-current="page"{{/isAgents}}>Agents</a></li>
           <li><a href="/playground" {{#isPlayground}}aria-current="page"{{/isPlayground}}>Try it</a></li>
+          <li><a href="/settings" {{#isSettings}}aria-current="page"{{/isSettings}}>Settings</a></li>
         </ul>
       </nav>
       <form class="logout" method="post" action="/logout">
