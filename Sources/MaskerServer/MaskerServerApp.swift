@@ -65,6 +65,7 @@ public enum MaskerServerApp {
                           configuration: dependencies.configuration).register(router)
         PortalPlaygroundRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         PortalSettingsRoutes(store: dependencies.store).register(router)
+        PortalSessionRoutes(store: dependencies.store).register(router)
         return router
     }
 

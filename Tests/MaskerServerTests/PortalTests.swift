@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MaskerCore
+import MaskerStore
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -330,6 +331,52 @@ struct PortalTests {
         #expect(!wrong.text.contains("Log out") && !wrong.text.contains("href=\"/agents\""))
         #expect(wrong.text.contains("value=\"alice\""), "the typed name comes back")
         try await browser.shutdown()
+        try await server.stop()
+    }
+
+    /// The session list pages by cursor and filters by agent and kind; another account's session is
+    /// 404; a session's page shows counts, never text.
+    @Test func sessionsArePagedFilteredAndWalledByAccount() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password, account: "clinic-a")
+        try await server.createUser("bob", password: Self.password, account: "clinic-b")
+        let token = try await server.token(account: "clinic-a")
+        let desk = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("stub"))]), token: token)
+        let line = try await server.createAgent(.object([("name", .string("line")), ("upstream", .string("stub"))]), token: token)
+        let account = try await server.store.account(named: "clinic-a")
+        let now = Date()
+        var calls: [ProxySession] = []
+        for index in 0..<55 {
+            let at = now.addingTimeInterval(Double(index))
+            let kinds: [String: Int] = index % 5 == 0 ? ["SSN": 1] : ["PHONE": 2]
+            let agent: String = index < 50 ? desk : line
+            calls.append(ProxySession(id: ServerIDs.next("ses"), accountID: account.id, agentID: agent, externalID: "call-\(index)",
+                                      startedAt: at, updatedAt: at, turns: 1, status: "ok", redactionsByKind: kinds, stageMillis: ["detect": 1.0]))
+        }
+        try await server.store.applySessionDeltas(calls)
+
+        var alice = Browser()
+        _ = try await Self.logIn(&alice, server, "alice")
+        let first = try await alice.go(.GET, server.base + "/sessions?since=all")
+        #expect(first.status == 200)
+        #expect(first.text.components(separatedBy: "<a href=\"/sessions/ses_").count - 1 == 50)
+        let next = first.text.components(separatedBy: "href=\"/sessions?").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+        #expect(next.contains("cursor="), "\(next)")
+        let second = try await alice.go(.GET, server.base + "/sessions?" + String(next).replacingOccurrences(of: "&amp;", with: "&"))
+        #expect(second.text.components(separatedBy: "<a href=\"/sessions/ses_").count - 1 == 5)
+        let byAgent = try await alice.go(.GET, server.base + "/sessions?since=all&agent=\(line)")
+        #expect(byAgent.text.components(separatedBy: "<a href=\"/sessions/ses_").count - 1 == 5)
+        let byKind = try await alice.go(.GET, server.base + "/sessions?since=all&agent=\(line)&kind=SSN")
+        #expect(byKind.text.components(separatedBy: "<a href=\"/sessions/ses_").count - 1 == 1)
+        let one = try await alice.go(.GET, server.base + "/sessions/\(calls[0].id)")
+        #expect(one.status == 200 && one.text.contains("SSN") && one.text.contains("call-0") && one.text.contains("desk"))
+
+        var bob = Browser()
+        _ = try await Self.logIn(&bob, server, "bob")
+        #expect(try await bob.go(.GET, server.base + "/sessions/\(calls[0].id)").status == 404)
+        #expect(try await bob.go(.GET, server.base + "/sessions?since=all").text.contains("No session matches"))
+        try await alice.shutdown()
+        try await bob.shutdown()
         try await server.stop()
     }
 

@@ -15,6 +15,7 @@ enum PortalTemplates {
             ("agents", AgentTemplates.list), ("agent-fields", AgentTemplates.fields), ("agent-form", AgentTemplates.form),
             ("agent", AgentTemplates.show), ("agent-delete", AgentTemplates.delete),
             ("playground", PlaygroundTemplate.text), ("settings", SettingsTemplate.text),
+            ("sessions", SessionTemplates.list), ("session", SessionTemplates.show),
         ]
         for (name, text) in templates {
             // A template that does not parse is a programming error caught by the tests.

@@ -20,6 +20,7 @@ enum PortalLayout {
         <ul>
           <li><a href="/" {{#isDashboard}}aria-current="page"{{/isDashboard}}>Dashboard</a></li>
           <li><a href="/agents" {{#isAgents}}aria-current="page"{{/isAgents}}>Agents</a></li>
+          <li><a href="/sessions" {{#isSessions}}aria-current="page"{{/isSessions}}>Sessions</a></li>
           <li><a href="/playground" {{#isPlayground}}aria-current="page"{{/isPlayground}}>Try it</a></li>
           <li><a href="/settings" {{#isSettings}}aria-current="page"{{/isSettings}}>Settings</a></li>
         </ul>
