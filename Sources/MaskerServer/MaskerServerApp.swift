@@ -66,6 +66,7 @@ public enum MaskerServerApp {
         PortalPlaygroundRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         PortalSettingsRoutes(store: dependencies.store).register(router)
         PortalSessionRoutes(store: dependencies.store).register(router)
+        PortalPolicyRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         return router
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MaskerCore
+import MaskerServer
 import MaskerStore
 import NIOCore
 import NIOHTTP1
@@ -377,6 +378,51 @@ struct PortalTests {
         #expect(try await bob.go(.GET, server.base + "/sessions?since=all").text.contains("No session matches"))
         try await alice.shutdown()
         try await bob.shutdown()
+        try await server.stop()
+    }
+
+    /// The policy page shows the policy in force, validates a draft line by line, diffs a valid
+    /// one against the live policy, and reloads for admins only; the audit page verifies the chain.
+    @Test func thePolicyAndAuditPagesValidateDiffReloadAndVerify() async throws {
+        let server = try await TestServer()
+        try await server.createUser("alice", password: Self.password)
+        var browser = Browser()
+        let csrf = try await Self.logIn(&browser, server).csrf ?? ""
+        let page = try await browser.go(.GET, server.base + "/policy")
+        #expect(page.text.contains("healthcare-default") && page.text.contains("entities:"))
+        let broken = try await browser.go(.POST, server.base + "/policy/validate",
+                                          form: [("csrf_token", csrf), ("draft", "version: 1\nname: p\nentities:\n  SSN: {action: shred}\n")])
+        #expect(broken.status == 422 && broken.text.contains("line ") && broken.text.contains("<code>"), "\(broken.text)")
+        let live = page.text.components(separatedBy: "<pre>").dropFirst().first?.components(separatedBy: "</pre>").first ?? ""
+        let unescaped = live.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        let same = try await browser.go(.POST, server.base + "/policy/validate", form: [("csrf_token", csrf), ("draft", unescaped)])
+        #expect(same.status == 200 && same.text.contains("the same as the policy in force"), "\(same.text)")
+        let changed = try await browser.go(.POST, server.base + "/policy/validate",
+                                           form: [("csrf_token", csrf), ("draft", unescaped.replacingOccurrences(of: "name: \"healthcare-default\"", with: "name: \"clinic\""))])
+        #expect(changed.status == 200 && changed.text.contains("Against the policy in force") && changed.text.contains("name"))
+        let reloaded = try await browser.go(.POST, server.base + "/policy/reload", form: [("csrf_token", csrf)])
+        #expect(reloaded.status == 200 && reloaded.text.contains("Reloaded"), "\(reloaded.status) \(reloaded.text)")
+
+        let audit = try await browser.go(.POST, server.base + "/audit/verify", form: [("csrf_token", csrf)])
+        #expect(audit.status == 200 && (audit.text.contains("The chain holds") || audit.text.contains("does not exist yet")), "\(audit.text)")
+        #expect(try await browser.go(.POST, server.base + "/audit/verify", form: []).status == 403)
+        try await browser.shutdown()
+        try await server.stop()
+    }
+
+    /// Members may read the policy and check drafts, but only admins reload it.
+    @Test func onlyAdminsReloadThePolicy() async throws {
+        let server = try await TestServer()
+        let account = try await server.store.account(named: "admin")
+        let hash = try PasswordHasher.standard.hash(Self.password)
+        try await server.store.createUser(User(id: ServerIDs.next("usr"), accountID: account.id, username: "mia", role: "member", createdAt: Date()),
+                                          passwordHash: hash)
+        var browser = Browser()
+        let csrf = try await Self.logIn(&browser, server, "mia").csrf ?? ""
+        #expect(!(try await browser.go(.GET, server.base + "/policy").text.contains("Reload the server")))
+        #expect(try await browser.go(.POST, server.base + "/policy/reload", form: [("csrf_token", csrf)]).status == 403)
+        try await browser.shutdown()
         try await server.stop()
     }
 

@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import MaskerCore
+import MaskerStore
+
+/// `/policy`: the policy in force as YAML (every default filled in, as `masker policy show` prints
+/// it), an editor that validates a draft (every problem with line, column, code and fix, as `masker
+/// policy validate` prints them) and diffs it against the live policy, and, for admins, a reload of
+/// the server's policy file. `/audit`: verify the audit chain with one click.
+///
+/// The editor does not write the policy file: the file on the server stays the source of truth
+/// (reviewed, versioned); the page checks a draft before it goes there.
+struct PortalPolicyRoutes {
+    let store: any ServerStore
+    let runtime: MaskingRuntime
+
+    func register(_ router: Router<MaskerRequestContext>) {
+        router.get("policy") { request, _ in
+            try await PortalHandler.run {
+                let session = try await PortalSession.require(request, store: store)
+                return PortalResponse.page("policy", model(session, draft: runtime.policyState.policy.yamlText))
+            }
+        }
+        router.post("policy/validate") { request, _ in try await PortalHandler.run { try await validate(request) } }
+        router.post("policy/reload") { request, _ in try await PortalHandler.run { try await reload(request) } }
+        router.get("audit") { request, _ in
+            try await PortalHandler.run {
+                let session = try await PortalSession.require(request, store: store)
+                return PortalResponse.page("audit", PortalSession.frame(session, title: "Audit", section: "audit"))
+            }
+        }
+        router.post("audit/verify") { request, _ in try await PortalHandler.run { try await verify(request) } }
+    }
+
+    private func model(_ session: LoginSession, draft: String) -> [String: Any] {
+        let live = runtime.policyState.policy
+        var model = PortalSession.frame(session, title: "Policy", section: "policy")
+        model["live"] = live.yamlText
+        model["liveName"] = live.name
+        model["liveVersion"] = live.version
+        model["draft"] = draft
+        model["isAdmin"] = session.user.role == "admin"
+        return model
+    }
+
+    private func validate(_ request: Request) async throws -> Response {
+        let session = try await PortalSession.require(request, store: store)
+        let form = try await PortalForm.read(request, limit: 256 * 1024)
+        try PortalSession.checkCSRF(form, session)
+        let draft = form["draft"] ?? ""
+        var model = model(session, draft: draft)
+        let issues = runtime.issues(inAgentPolicy: draft)
+        model["validated"] = true
+        model["issues"] = issues.map { issue in
+            ["severity": issue.severity.rawValue, "line": issue.line, "column": issue.column, "code": issue.code.rawValue,
+             "message": issue.message, "fix": issue.fix] as [String: Any]
+        }
+        model["hasIssues"] = !issues.isEmpty
+        model["valid"] = issues.errors.isEmpty
+        if issues.errors.isEmpty, let policy = PolicyParser.parse(draft).policy {
+            let diff = PolicyDiff(from: runtime.policyState.policy, to: policy)
+            model["changes"] = diff.changes.map { ["line": $0.line] }
+            model["unchanged"] = diff.isEmpty
+        }
+        return PortalResponse.page("policy", model, status: issues.errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    private func reload(_ request: Request) async throws -> Response {
+        let session = try await PortalSession.require(request, store: store)
+        try PortalSession.checkCSRF(try await PortalForm.read(request), session)
+        guard session.user.role == "admin" else {
+            throw PortalError(.forbidden, "Reloading the server's policy is for admins; ask one, or use masker's CLI on the server.")
+        }
+        var model = model(session, draft: runtime.policyState.policy.yamlText)
+        do {
+            let policy = try await runtime.reload()
+            model = self.model(session, draft: policy.yamlText)
+            model["reloaded"] = "Reloaded: \(policy.name), version \(policy.version), is in force."
+            return PortalResponse.page("policy", model)
+        } catch let error as PolicyInvalid {
+            model["reloadProblem"] = "The policy file has \(error.issues.errors.count) error(s); the previous policy stays in force. Validate the file's text here to see them."
+            return PortalResponse.page("policy", model, status: .unprocessableContent)
+        } catch {
+            model["reloadProblem"] = "The policy file could not be read; the previous policy stays in force."
+            return PortalResponse.page("policy", model, status: .unprocessableContent)
+        }
+    }
+
+    private func verify(_ request: Request) async throws -> Response {
+        let session = try await PortalSession.require(request, store: store)
+        try PortalSession.checkCSRF(try await PortalForm.read(request), session)
+        var model = PortalSession.frame(session, title: "Audit", section: "audit")
+        guard let audit = runtime.audit else {
+            model["problem"] = "This server keeps no audit log (the policy's audit.log_events is off)."
+            return PortalResponse.page("audit", model)
+        }
+        do {
+            let outcome = try audit.verify()
+            model["verified"] = true
+            model["holds"] = outcome.holds
+            model["records"] = outcome.records
+            model["root"] = outcome.root
+            if let broken = outcome.firstBreak { model["firstBreak"] = ["line": broken.line, "reason": broken.reason] }
+        } catch {
+            model["problem"] = "The audit log does not exist yet; it is created with the first event."
+        }
+        return PortalResponse.page("audit", model)
+    }
+}

@@ -1,0 +1,48 @@
+enum PolicyTemplates {
+    static let policy = """
+    {{> header}}
+    <h1>Policy</h1>
+    {{#reloaded}}<p class="notice" role="status">{{reloaded}}</p>{{/reloaded}}
+    {{#reloadProblem}}<p class="alert" role="alert">{{reloadProblem}}</p>{{/reloadProblem}}
+    <div class="grid">
+      <section aria-labelledby="live">
+        <h2 id="live">In force: {{liveName}}, version {{liveVersion}}</h2>
+        <pre>{{live}}</pre>
+        {{#isAdmin}}
+        <form method="post" action="/policy/reload"><input type="hidden" name="csrf_token" value="{{csrf}}">
+          <button type="submit">Reload the server's policy file</button></form>
+        {{/isAdmin}}
+      </section>
+      <section aria-labelledby="draft-title">
+        <h2 id="draft-title">Check a draft</h2>
+        {{#validated}}
+        {{#valid}}<p class="notice" role="status">Valid{{#unchanged}}, and the same as the policy in force{{/unchanged}}.</p>{{/valid}}
+        {{#hasIssues}}<ul class="issues alert" role="alert">{{#issues}}<li>{{severity}}, line {{line}}, column {{column}}: <code>{{code}}</code>: {{message}} <em>Fix:</em> {{fix}}</li>{{/issues}}</ul>{{/hasIssues}}
+        {{^unchanged}}{{#valid}}<h3>Against the policy in force</h3><ul>{{#changes}}<li><code>{{line}}</code></li>{{/changes}}</ul>{{/valid}}{{/unchanged}}
+        {{/validated}}
+        <form class="stack" method="post" action="/policy/validate">
+          <input type="hidden" name="csrf_token" value="{{csrf}}">
+          <label for="draft">Policy YAML</label>
+          <textarea id="draft" name="draft" spellcheck="false">{{draft}}</textarea>
+          <button type="submit">Validate and compare</button>
+          <small>This checks the draft; it does not change the server's policy. Put it in the policy file, then reload.</small>
+        </form>
+      </section>
+    </div>
+    {{> footer}}
+    """
+
+    static let audit = """
+    {{> header}}
+    <h1>Audit</h1>
+    <p>The audit log is a chain: each record carries an HMAC over the one before, so a record changed, removed or inserted breaks it from there on.</p>
+    {{#problem}}<p class="alert" role="alert">{{problem}}</p>{{/problem}}
+    {{#verified}}
+    {{#holds}}<p class="notice" role="status">The chain holds: {{records}} record(s), root <code>{{root}}</code>.</p>{{/holds}}
+    {{^holds}}<p class="alert" role="alert">The chain is broken{{#firstBreak}} at line {{line}}: {{reason}}{{/firstBreak}}. {{records}} record(s) read.</p>{{/holds}}
+    {{/verified}}
+    <form method="post" action="/audit/verify"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit">Verify the chain</button></form>
+    <p class="hint">Reports (<code>masker report</code>) and the events table are still to come here; the CLI makes and verifies signed reports today.</p>
+    {{> footer}}
+    """
+}
