@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Runs `body`, cancelling it and throwing `timeoutError()` when it takes longer than `limit`.
@@ -35,19 +34,12 @@ public func withAbandoningDeadline<T: Sendable>(_ limit: Duration, timeoutError:
     }
 }
 
-/// A scheduled Dispatch work item; cancelling it is thread-safe (Dispatch's own guarantee), which
-/// the type does not declare.
-private struct Timer: @unchecked Sendable {
-    let item: DispatchWorkItem
-}
-
 /// The continuation of one `withAbandoningDeadline` call, resumed once by whichever of the body,
 /// the timer or the caller's cancellation comes first; the other two are cancelled.
 private final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
         var tasks: [Task<Void, Never>] = []
-        var timer: Timer?
         var outcome: Result<T, any Error>?
     }
 
@@ -66,32 +58,25 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         let work = Task {
             do { finish(.success(try await body())) } catch { finish(.failure(error)) }
         }
-        // The timer runs on a Dispatch queue, not as a task: when the cooperative pool is busy
-        // (every thread serving requests while a database hangs), a sleeping task wakes late, and
-        // the caller's 503 came seconds after its deadline.
-        let timer = Timer(item: DispatchWorkItem { [self] in finish(.failure(timeoutError())) })
+        let timer = Task {
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            finish(.failure(timeoutError()))
+        }
         let finished = state.withLock { state -> Bool in
-            state.tasks = [work]
-            state.timer = timer
+            state.tasks = [work, timer]
             return state.continuation == nil
         }
-        if finished {
-            work.cancel()
-        } else {
-            let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(max(0, nanoseconds))), execute: timer.item)
-        }
+        if finished { work.cancel(); timer.cancel() }
     }
 
     func finish(_ result: Result<T, any Error>) {
-        let (continuation, tasks, timer) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>], Timer?) in
-            guard state.outcome == nil else { return (nil, [], nil) }
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard state.outcome == nil else { return (nil, []) }
             state.outcome = result
             defer { state.continuation = nil }
-            return (state.continuation, state.tasks, state.timer)
+            return (state.continuation, state.tasks)
         }
         for task in tasks { task.cancel() }
-        timer?.item.cancel()
         continuation?.resume(with: result)
     }
 }
