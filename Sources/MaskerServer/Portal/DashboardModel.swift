@@ -12,7 +12,7 @@ enum DashboardModel {
     static let days = 7
 
     static func build(session: LoginSession, store: any ServerStore, runtime: MaskingRuntime, health: HealthRoutes,
-                      now: Date = Date()) async throws -> [String: Any] {
+                      metrics: ServerMetrics, now: Date = Date()) async throws -> [String: Any] {
         let since = now.addingTimeInterval(-Double(days) * 86400)
         async let components = health.components()
         let sessions = try await dbCall {
@@ -26,6 +26,9 @@ enum DashboardModel {
         model.merge([
             "hasKinds": !kinds.isEmpty,
             "hasStages": !stages.isEmpty,
+            "latency": StageLatency.rows(fromExposition: metrics.exposition()).map {
+                ["stage": $0.stage, "count": $0.count, "p50": StageLatency.format($0.p50), "p99": StageLatency.format($0.p99)] as [String: Any]
+            },
             "agentCount": agents.count,
             "days": perDay(sessions, now: now),
             "kinds": kinds,

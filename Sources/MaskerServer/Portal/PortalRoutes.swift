@@ -93,7 +93,8 @@ struct PortalRoutes {
 
     private func dashboard(_ request: Request) async throws -> Response {
         let session = try await PortalSession.require(request, store: login.store)
-        let model = try await DashboardModel.build(session: session, store: login.store, runtime: runtime, health: health)
+        let model = try await DashboardModel.build(session: session, store: login.store, runtime: runtime, health: health,
+                                                   metrics: health.metrics)
         return PortalResponse.page("dashboard", model)
     }
 }

@@ -40,6 +40,11 @@ enum DashboardTemplate {
           <tbody>{{#stages}}<tr><td>{{stage}}</td><td class="num">{{ms}}</td></tr>{{/stages}}</tbody>
         </table>
         {{/hasStages}}
+        <table>
+          <caption>Per request on this server since it started, all accounts (its /metrics histogram)</caption>
+          <thead><tr><th scope="col">Stage</th><th scope="col" class="num">Requests</th><th scope="col">p50</th><th scope="col">p99</th></tr></thead>
+          <tbody>{{#latency}}<tr><td>{{stage}}</td><td class="num">{{count}}</td><td>{{p50}}</td><td>{{p99}}</td></tr>{{/latency}}</tbody>
+        </table>
       </section>
       <section aria-labelledby="health">
         <h2 id="health">Health</h2>

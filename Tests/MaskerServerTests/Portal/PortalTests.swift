@@ -183,6 +183,7 @@ struct PortalTests {
         #expect(mine.text.contains("PHONE") && mine.text.contains("NAME"), "\(mine.text)")
         #expect(!mine.text.contains(phone) && !mine.text.contains("Sarah"), "the dashboard shows PHI")
         #expect(mine.text.contains("1 agent(s)"))
+        #expect(mine.text.contains("p99") && mine.text.contains("≤ "), "the per-stage percentiles from /metrics")
 
         var bob = Browser()
         let theirs = try await Self.logIn(&bob, server, "bob")
