@@ -260,14 +260,15 @@ NOTE_BITS = [
     "SKIN INTACT, COCCYX REDDENED", "TURNED Q2H", "PAIN {N}/10, MEDICATED", "LABILE BP, TITRATING {D}",
     "DIURESING WELL TO LASIX", "BOLUSED {N}00CC NS", "AFEBRILE, WBC {NN}.{N}",
 ]
+# (text before, the value's slots, its kind, text after)
 NOTE_PHI = [
-    ("DR. ", None, "{L}", "NAME", " NOTIFIED OF LABS", None), ("CONSULT CALLED TO ", None, "{L}", "NAME", " (RENAL)", None),
-    ("WIFE ", None, "{F}", "NAME", " VISITED, UPDATED", None), ("SON ", None, "{F} {L}", "NAME", " IS HCP", None),
-    ("PLAN DISCUSSED WITH ", None, "{I}. {L}", "NAME", ", NP", None), ("TRANSFERRED FROM ", None, "{H}", "ADDRESS", " ED", None),
-    ("FAMILY FROM ", None, "{C}", "ADDRESS", " ARRIVING TODAY", None), ("PAGED ", None, "{L}", "NAME", " X2", None),
-    ("RESIDENT PAGER ", None, "{P}", "PHONE", "", None), ("LINE PLACED ", None, "{MD}", "DATE", "", None),
-    ("EXTUBATED ", None, "{MD}", "DATE", ", DOING WELL", None), ("CX FROM ", None, "{MD}", "DATE", " NGTD", None),
-    ("ECHO ", None, "{MD}/{YY}", "DATE", " EF 35%", None), ("DRS. ", None, "{L}", "NAME", " AND ", None),
+    ("DR. ", "{L}", "NAME", " NOTIFIED OF LABS"), ("CONSULT CALLED TO ", "{L}", "NAME", " (RENAL)"),
+    ("WIFE ", "{F}", "NAME", " VISITED, UPDATED"), ("SON ", "{F} {L}", "NAME", " IS HCP"),
+    ("PLAN DISCUSSED WITH ", "{I}. {L}", "NAME", ", NP"), ("TRANSFERRED FROM ", "{H}", "ADDRESS", " ED"),
+    ("FAMILY FROM ", "{C}", "ADDRESS", " ARRIVING TODAY"), ("PAGED ", "{L}", "NAME", " X2"),
+    ("RESIDENT PAGER ", "{P}", "PHONE", ""), ("LINE PLACED ", "{MD}", "DATE", ""),
+    ("EXTUBATED ", "{MD}", "DATE", ", DOING WELL"), ("CX FROM ", "{MD}", "DATE", " NGTD"),
+    ("ECHO ", "{MD}/{YY}", "DATE", " EF 35%"), ("DRS. ", "{L}", "NAME", " AND "),
 ]
 
 
@@ -288,7 +289,7 @@ def nursing_note(number):
         if rng.random() < 0.6:
             line.add(rng.choice(NOTE_SYSTEMS) + ": ")
         if rng.random() < 0.35:
-            lead, _, slot, kind, tail, _ = rng.choice(NOTE_PHI)
+            lead, slot, kind, tail = rng.choice(NOTE_PHI)
             value = slot.replace("{L}", last().upper(), 1).replace("{F}", first().upper()).replace("{I}", rng.choice("ABCDEFGHJKLMNPRSTW"))
             value = value.replace("{L}", last().upper())
             value = value.replace("{H}", f"{city()[0].upper()} GENERAL").replace("{C}", city()[0].upper())

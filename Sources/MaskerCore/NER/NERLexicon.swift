@@ -5,8 +5,8 @@ import Foundation
 /// words frequent in clinical conversation, given names, surnames, cities and countries of the
 /// world, drug names, clinical abbreviations). Built by `data/ner/build_ner_data.py`.
 ///
-/// Stored as word hash → bit set rather than `WordTable`: 160 thousand words as `TokenText` keys
-/// would cost some 60 MB, and the top 40 bits of `TokenText.hash` that an entry keeps do not
+/// Stored as word hash → bit set rather than `WordTable`: 276 thousand words as `TokenText` keys
+/// would cost some 100 MB, and the top 35 bits of `TokenText.hash` that an entry keeps do not
 /// collide across a list this size (`EmbeddedNERTests` checks the shipped lexicon). Features are named by the list's name (`last:3`), not by the bit, so a rebuilt
 /// lexicon with lists in another order still fits the trained weights.
 public struct NERLexicon: Sendable {
@@ -16,8 +16,8 @@ public struct NERLexicon: Sendable {
     let featureHashes: [UInt64]
     /// Open addressing by the word hash's low bits. Each entry packs the hash's top 35 bits, an
     /// "occupied" bit and the word's lists (bits 0..<28): one 8-byte load per probe. Two arrays
-    /// (hashes, then bit sets) were two cache misses per word, since the 160 thousand words
-    /// spread over 6 MB; this is 4 MB and one miss. Two words differing only in their low 29 hash
+    /// (hashes, then bit sets) were two cache misses per word (the 160 thousand words of session
+    /// 17 spread over 6 MB); this is one miss, in 8 MB for today's 276 thousand. Two words differing only in their low 29 hash
     /// bits would look alike, one chance in 2^35 per probe.
     private let entries: [UInt64]
     private let mask: Int

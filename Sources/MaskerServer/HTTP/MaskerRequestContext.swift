@@ -98,11 +98,9 @@ struct AccountAuthenticator: RouterMiddleware {
                 let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
                 context.account = try await store.account(forToken: secret)
                 if context.account != nil { context.credential = .apiToken }
-            } else if let cookie = request.cookies[Self.cookieName]?.value, !cookie.isEmpty,
-                      let session = try await store.loginSession(hash: ServerSecrets.hash(cookie), now: Date()) {
+            } else if let session = try await Self.loginSession(of: request, store: store) {
                 if ![.get, .head, .options].contains(request.method), request.uri.path != "/api/v1/auth/login" {
-                    let sent = request.headers[Self.csrfHeader] ?? ""
-                    guard ConstantTime.equal(Array(sent.utf8), Array(session.csrfToken.utf8)) else {
+                    guard Self.tokensMatch(request.headers[Self.csrfHeader] ?? "", session.csrfToken) else {
                         throw APIError(.forbidden, "csrf_failed",
                                        "this write came with the session cookie but without its CSRF token; send the csrf_token from the login answer (or /api/v1/me) as X-CSRF-Token")
                     }
@@ -114,5 +112,17 @@ struct AccountAuthenticator: RouterMiddleware {
             throw APIError.databaseUnavailable(error)
         }
         return try await next(request, context)
+    }
+
+    /// The log-in session the request's `masker_session` cookie names, if it is valid now: the
+    /// API's and the portal's one way from a cookie to a session.
+    static func loginSession(of request: Request, store: any ServerStore) async throws(ServerStoreError) -> LoginSession? {
+        guard let cookie = request.cookies[cookieName]?.value, !cookie.isEmpty else { return nil }
+        return try await store.loginSession(hash: ServerSecrets.hash(cookie), now: Date())
+    }
+
+    /// Whether a CSRF token sent with a write is the expected one, compared in constant time.
+    static func tokensMatch(_ sent: String, _ expected: String) -> Bool {
+        ConstantTime.equal(Array(sent.utf8), Array(expected.utf8))
     }
 }

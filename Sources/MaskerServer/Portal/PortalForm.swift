@@ -56,10 +56,14 @@ enum PortalHandler {
         } catch let redirect as PortalRedirect {
             return PortalResponse.redirect(to: redirect.location)
         } catch let error as PortalError {
-            return PortalResponse.page("error", ["title": "\(error.status.code)", "message": error.message], status: error.status)
+            return errorPage(error.status, error.message)
         } catch let error as APIError {
-            return PortalResponse.page("error", ["title": "\(error.status.code)", "message": error.message], status: error.status)
+            return errorPage(error.status, error.message)
         }
+    }
+
+    private static func errorPage(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        PortalResponse.page("error", ["title": "\(status.code)", "message": message], status: status)
     }
 }
 

@@ -53,7 +53,7 @@ struct PortalRoutes {
     private func submitLogin(_ request: Request, _ context: MaskerRequestContext) async throws -> Response {
         let form = try await PortalForm.read(request)
         let expected = request.cookies[Self.loginCSRFCookie]?.value ?? ""
-        guard !expected.isEmpty, ConstantTime.equal(Array((form["csrf_token"] ?? "").utf8), Array(expected.utf8)) else {
+        guard !expected.isEmpty, AccountAuthenticator.tokensMatch(form["csrf_token"] ?? "", expected) else {
             throw PortalError(.forbidden, "This log-in form has expired or did not come from this server. Open /login again and retry.")
         }
         let username = form["username"] ?? ""
