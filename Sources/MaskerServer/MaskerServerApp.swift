@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -13,14 +14,18 @@ public struct ServerDependencies: Sendable {
     public var configuration: ServerConfiguration
     public var metrics: ServerMetrics
     public var logger: Logger
+    /// Signs the reports made in the portal (`MASKER_REPORT_SIGNING_KEY`); nil: the portal cannot
+    /// make reports, and says how to enable them.
+    public var reportSigningKey: Curve25519.Signing.PrivateKey?
 
     public init(runtime: MaskingRuntime, store: any ServerStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
-                logger: Logger) {
+                logger: Logger, reportSigningKey: Curve25519.Signing.PrivateKey? = nil) {
         self.runtime = runtime
         self.store = store
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.reportSigningKey = reportSigningKey
     }
 }
 
@@ -65,8 +70,10 @@ public enum MaskerServerApp {
                           configuration: dependencies.configuration).register(router)
         PortalPlaygroundRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         PortalSettingsRoutes(store: dependencies.store).register(router)
-        PortalSessionRoutes(store: dependencies.store).register(router)
+        PortalSessionRoutes(store: dependencies.store, recorder: recorder, payloadKey: dependencies.runtime.audit?.recordKey).register(router)
         PortalPolicyRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
+        PortalAuditRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
+        PortalReportRoutes(store: dependencies.store, runtime: dependencies.runtime, signingKey: dependencies.reportSigningKey).register(router)
         return router
     }
 

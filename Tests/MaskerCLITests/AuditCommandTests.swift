@@ -1,4 +1,5 @@
 import Foundation
+import MaskerStore
 import MaskerTestSupport
 import Testing
 
@@ -105,6 +106,30 @@ struct AuditCommandTests {
         #expect(try MaskerProcess.run(["audit", "verify"], environment: env).code == 0)
         #expect(try runPython(["scripts/verify-audit-log.py", scratch.url.appendingPathComponent("audit.jsonl").path]).code == 0)
         #expect(try MaskerProcess.run(["audit", "purge", "--before", "tomorrow"], environment: env).code == 64)
+    }
+
+    /// The text a server kept of its proxied turns (for the portal) follows the log's retention;
+    /// a machine without a server database does not get one from a purge.
+    @Test func purgeForgetsTheKeptTextOfProxiedTurnsBeforeTheCutoff() async throws {
+        let scratch = try ScratchDirectory()
+        let env = environment(scratch)
+        _ = try MaskerProcess.run(["mask"], environment: env, stdin: call)
+        let database = scratch.url.appendingPathComponent("server.sqlite").path
+        let none = try MaskerProcess.run(["audit", "purge", "--before", "2999-01-01", "--json"], environment: env)
+        #expect(none.code == 0 && none.stdout.contains("\"dropped_turn_texts\": 0"), "\(none.all)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+
+        let store = try SQLiteServerStore(path: database)
+        let turn = ProxyTurn(id: ServerIDs.next("turn"), sessionID: "sess_1", accountID: "acct_1", agentID: "agt_1", at: Date(), status: "ok",
+                             stageMillis: [:], spans: [], restored: 0, unrestorable: 0, sealed: Data([1, 2, 3]))
+        try await store.applySessionDeltas([], turns: [turn])
+        await store.close()
+        _ = try MaskerProcess.run(["mask"], environment: env, stdin: call)
+        let purged = try MaskerProcess.run(["audit", "purge", "--before", "2999-01-01"], environment: env)
+        #expect(purged.code == 0 && purged.stdout.contains("forgot the kept text of 1 proxied turns"), "\(purged.all)")
+        let reopened = try SQLiteServerStore(path: database)
+        #expect(try await reopened.turns(sessionID: "sess_1", accountID: "acct_1", limit: 1).first?.sealed == nil)
+        await reopened.close()
     }
 
     @Test func reportsAreSignedInJSONAndHTMLAndEditsAreCaught() throws {

@@ -29,7 +29,7 @@ final class TestServer: @unchecked Sendable {
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault,
          database: Database = .sqlite, vault: (any VaultStore)? = nil, loader: (@Sendable () throws -> Policy)? = nil,
-         auditLogFails: Bool = false) async throws {
+         auditLogFails: Bool = false, signsReports: Bool = true) async throws {
         scratch = try ScratchDirectory()
         let dataDirectory = DataDirectory(url: scratch.url)
         logs = LogCapture()
@@ -49,7 +49,8 @@ final class TestServer: @unchecked Sendable {
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&configuration)
         let runtime = MaskingRuntime(policy: policy, loader: loader ?? { policy }, keyRing: ring, devMode: true, vault: vault, audit: audit, logger: logger)
-        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger)
+        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger,
+                                              reportSigningKey: signsReports ? Curve25519.Signing.PrivateKey() : nil)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         task = Task { try await MaskerServerApp.run(dependencies) { port in continuation.yield(port) } }
         var iterator = ports.makeAsyncIterator()
@@ -73,9 +74,9 @@ final class TestServer: @unchecked Sendable {
 
     /// A user who can log in. Hashed with cheap scrypt settings (the settings travel in the hash), so
     /// the suite does not spend seconds on key stretching.
-    func createUser(_ username: String, password: String, account: String = "admin") async throws {
+    func createUser(_ username: String, password: String, account: String = "admin", role: String = "admin") async throws {
         let owner = try await store.account(named: account)
-        try await store.createUser(User(id: ServerIDs.next("usr"), accountID: owner.id, username: username, role: "admin", createdAt: Date()),
+        try await store.createUser(User(id: ServerIDs.next("usr"), accountID: owner.id, username: username, role: role, createdAt: Date()),
                                    passwordHash: PasswordHasher(logRounds: 10, blockSize: 8, parallelism: 1).hash(password))
     }
 

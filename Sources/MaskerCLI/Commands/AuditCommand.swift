@@ -97,7 +97,9 @@ struct AuditPurgeCommand: AsyncParsableCommand {
         discussion: """
         Drops the records stamped before the cutoff from the start of the log (and the kept \
         payloads before it), then appends a retention_checkpoint record carrying the hash of the \
-        dropped prefix, so `masker audit verify` still accepts the log. The cutoff is --before DAY, \
+        dropped prefix, so `masker audit verify` still accepts the log. The text a server kept of \
+        proxied turns for its portal (audit.log_payloads) before the cutoff is forgotten too, in \
+        its database (MASKER_DATA_DIR's server.sqlite, or MASKER_DATABASE_URL). The cutoff is --before DAY, \
         else --retention-days N days ago, else the policy's audit.retention_days (default 2555). \
         Refuses to touch a log whose chain does not verify. Takes the log's writer lock, so it waits \
         for (or fails on) a running writer.
@@ -134,12 +136,13 @@ struct AuditPurgeCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(.error, "\(error)")
         }
+        let turnTexts = try await Self.dropTurnTexts(context, before: cutoff)
         let cutoffText = UTCTimestamp.format(cutoff)
         if global.json {
             Console.out(JSONValue.object([
                 ("cutoff", .string(cutoffText)), ("dropped_records", .int(outcome.droppedRecords)),
                 ("kept_records", .int(outcome.keptRecords)), ("dropped_root", outcome.droppedRoot.map(JSONValue.string) ?? .null),
-                ("dropped_payloads", .int(outcome.droppedPayloads)), ("root", .string(log.root)),
+                ("dropped_payloads", .int(outcome.droppedPayloads)), ("dropped_turn_texts", .int(turnTexts)), ("root", .string(log.root)),
             ]).serialized(indent: 2))
         } else if outcome.droppedRecords == 0 {
             Console.out("nothing to purge: no records before \(cutoffText)" + (outcome.droppedPayloads > 0 ? " (dropped \(outcome.droppedPayloads) payloads)" : ""))
@@ -147,5 +150,14 @@ struct AuditPurgeCommand: AsyncParsableCommand {
             Console.out("dropped \(outcome.droppedRecords) records before \(cutoffText) and \(outcome.droppedPayloads) payloads; \(outcome.keptRecords) remain, ending in a retention checkpoint")
             Console.out("root \(log.root)")
         }
+        if !global.json && turnTexts > 0 { Console.out("forgot the kept text of \(turnTexts) proxied turns before \(cutoffText)") }
+    }
+
+    /// The text the server kept of proxied turns (`audit.log_payloads`, for the portal) follows the
+    /// same retention: dropped from the server database, if this machine has one (never created here).
+    static func dropTurnTexts(_ context: CommandContext, before cutoff: Date) async throws -> Int {
+        let location = ServerStoreLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
+        if case let .sqlite(path) = location, !FileManager.default.fileExists(atPath: path) { return 0 }
+        return try await ServerDatabase.use(context) { store in try await store.dropTurnPayloads(before: cutoff) }
     }
 }

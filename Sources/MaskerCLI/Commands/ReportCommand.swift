@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskerCore
+import MaskerServer
 import MaskerStore
 import Crypto
 
@@ -78,30 +79,12 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         let scope = ReportScope(sessionID: sessionID, agentID: agentID, since: start, until: now)
-        var builder = AuditReportBuilder(scope: scope, key: key)
-        var reader: AuditLogReader
+        let unsigned: JSONValue
         do {
-            reader = try AuditLogReader(path: configuration.logPath)
-        } catch {
+            unsigned = try AuditReport.make(logPath: configuration.logPath, key: key, scope: scope, policy: policy, now: now)
+        } catch let error as AuditLogError {
             throw CLIFailure(.error, "\(error); nothing has been audited yet, or MASKER_AUDIT_LOG_PATH / MASKER_DATA_DIR point elsewhere")
         }
-        while let (bytes, terminated) = try reader.next() {
-            builder.add(line: bytes, number: reader.lineNumber, terminated: terminated)
-        }
-        reader.close()
-
-        var samples: [(ts: String, sessionID: String?, masked: String)] = []
-        var note: String?
-        let (payloads, unreadable) = try PayloadLog.read(path: configuration.payloadPath, auditKey: key, limit: AuditReportBuilder.maxSamples) {
-            scope.includes(timestamp: $0, sessionID: $1, agentID: $2)
-        }
-        samples = payloads.map { ($0.timestamp, $0.sessionID, $0.masked) }
-        if samples.isEmpty {
-            note = policy.audit.logPayloads ? "No masked payloads were kept in this scope." : "No samples: the policy does not keep payloads (audit.log_payloads: false)."
-        }
-        if unreadable > 0 { note = (note.map { $0 + " " } ?? "") + "\(unreadable) kept payloads did not open under the audit key and are not shown." }
-
-        let unsigned = builder.report(logPath: configuration.logPath, policy: policy, generatedAt: now, samples: samples, samplesNote: note)
         let report = try ReportSignature.sign(unsigned, with: signingKey.key)
         let text = format == "html" ? try ReportHTML.render(report) : report.serialized(indent: 2) + "\n"
         try Self.write(text, to: output)

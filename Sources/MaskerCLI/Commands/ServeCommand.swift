@@ -1,5 +1,7 @@
 import ArgumentParser
+import Crypto
 import Foundation
+import Logging
 import MaskerCore
 import MaskerServer
 import MaskerStore
@@ -69,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
         let loaderContext = context
         let runtime = MaskingRuntime(policy: policy, loader: { try loaderContext.loadPolicy().policy }, keyRing: schemes.keyRing,
                                      devMode: context.devMode, vault: vault, audit: audit, logger: logger)
-        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger)
+        let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger,
+                                              reportSigningKey: try Self.reportSigningKey(context, logger: logger))
         do {
             try await MaskerServerApp.run(dependencies) { port in
                 logger.notice("masker serve listening on http://\(configuration.listen.host):\(port) (policy \(policy.name) v\(policy.version))")
@@ -92,6 +95,23 @@ struct ServeCommand: AsyncParsableCommand {
             return try body()
         } catch let failure as CLIFailure {
             throw failure
+        } catch {
+            throw CLIFailure(.error, "\(error)")
+        }
+    }
+
+    /// The key the portal signs reports with: `MASKER_REPORT_SIGNING_KEY` (a bad one stops the
+    /// server, as a bad vault key does), a generated one in dev mode, or none (the portal's
+    /// reports page then says what to set).
+    static func reportSigningKey(_ context: CommandContext, logger: Logger) throws -> Curve25519.Signing.PrivateKey? {
+        let configuration = context.auditConfiguration
+        let configured = !(context.environment[AuditConfiguration.signingKeyVariable] ?? "").isEmpty
+        guard configured || context.devMode else {
+            logger.notice("portal reports are off: set MASKER_REPORT_SIGNING_KEY to sign them")
+            return nil
+        }
+        do {
+            return try configuration.signingKey().key
         } catch {
             throw CLIFailure(.error, "\(error)")
         }

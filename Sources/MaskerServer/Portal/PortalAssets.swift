@@ -70,6 +70,7 @@ enum PortalAssets {
     form.stack { display: grid; gap: 8px; max-width: 640px; } fieldset { border: 1px solid var(--line); border-radius: 4px; }
     textarea { width: 100%; font: 14px/1.4 ui-monospace, monospace; padding: 8px; border: 1px solid #7a8594; border-radius: 4px; min-height: 12em; }
     select { font: inherit; padding: 6px; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px; margin-bottom: 16px; }
     .copy { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; } .copy code { word-break: break-all; }
     .issues li { margin-bottom: 6px; } .notice { background: #e8f3ec; border: 1px solid var(--ok); padding: 8px 12px; border-radius: 4px; }
@@ -77,6 +78,10 @@ enum PortalAssets {
     mark .tag { font-size: 0.7rem; font-weight: 700; margin-left: 3px; color: #5c4500; }
     mark.k-NAME { background: #dbeafe; } mark.k-ADDRESS { background: #dcfce7; } mark.k-PHONE, mark.k-FAX { background: #fde2e2; }
     pre { white-space: pre-wrap; word-break: break-word; }
-    @media (max-width: 720px) { .grid { grid-template-columns: 1fr; } main { padding: 12px; } header.top { padding: 10px 12px; } }
+    .turn { border-top: 1px solid var(--line); margin-top: 20px; padding-top: 8px; } .turn h3 small, .panels h4 small { font-weight: 400; color: var(--muted); }
+    .panels { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; margin: 8px 0; }
+    .panels section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-width: 0; overflow-x: auto; }
+    .panels h4 { margin: 0 0 4px; font-size: 0.95rem; } .stages span { margin-right: 10px; color: var(--muted); font-size: 0.9rem; }
+    @media (max-width: 720px) { .grid, .panels { grid-template-columns: 1fr; } main { padding: 12px; } header.top { padding: 10px 12px; } }
     """
 }

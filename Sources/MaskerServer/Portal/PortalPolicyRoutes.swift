@@ -6,7 +6,7 @@ import MaskerStore
 /// `/policy`: the policy in force as YAML (every default filled in, as `masker policy show` prints
 /// it), an editor that validates a draft (every problem with line, column, code and fix, as `masker
 /// policy validate` prints them) and diffs it against the live policy, and, for admins, a reload of
-/// the server's policy file. `/audit`: verify the audit chain with one click.
+/// the server's policy file.
 ///
 /// The editor does not write the policy file: the file on the server stays the source of truth
 /// (reviewed, versioned); the page checks a draft before it goes there.
@@ -23,13 +23,6 @@ struct PortalPolicyRoutes {
         }
         router.post("policy/validate") { request, _ in try await PortalHandler.run { try await validate(request) } }
         router.post("policy/reload") { request, _ in try await PortalHandler.run { try await reload(request) } }
-        router.get("audit") { request, _ in
-            try await PortalHandler.run {
-                let session = try await PortalSession.require(request, store: store)
-                return PortalResponse.page("audit", PortalSession.frame(session, title: "Audit", section: "audit"))
-            }
-        }
-        router.post("audit/verify") { request, _ in try await PortalHandler.run { try await verify(request) } }
     }
 
     private func model(_ session: LoginSession, draft: String) -> [String: Any] {
@@ -84,26 +77,5 @@ struct PortalPolicyRoutes {
             model["reloadProblem"] = "The policy file could not be read; the previous policy stays in force."
             return PortalResponse.page("policy", model, status: .unprocessableContent)
         }
-    }
-
-    private func verify(_ request: Request) async throws -> Response {
-        let session = try await PortalSession.require(request, store: store)
-        try PortalSession.checkCSRF(try await PortalForm.read(request), session)
-        var model = PortalSession.frame(session, title: "Audit", section: "audit")
-        guard let audit = runtime.audit else {
-            model["problem"] = "This server keeps no audit log (the policy's audit.log_events is off)."
-            return PortalResponse.page("audit", model)
-        }
-        do {
-            let outcome = try audit.verify()
-            model["verified"] = true
-            model["holds"] = outcome.holds
-            model["records"] = outcome.records
-            model["root"] = outcome.root
-            if let broken = outcome.firstBreak { model["firstBreak"] = ["line": broken.line, "reason": broken.reason] }
-        } catch {
-            model["problem"] = "The audit log does not exist yet; it is created with the first event."
-        }
-        return PortalResponse.page("audit", model)
     }
 }

@@ -16,7 +16,8 @@ enum PortalTemplates {
             ("agent", AgentTemplates.show), ("agent-delete", AgentTemplates.delete),
             ("playground", PlaygroundTemplate.text), ("settings", SettingsTemplate.text),
             ("sessions", SessionTemplates.list), ("session", SessionTemplates.show),
-            ("policy", PolicyTemplates.policy), ("audit", PolicyTemplates.audit),
+            ("policy", PolicyTemplates.policy), ("audit", AuditTemplates.audit),
+            ("reports", ReportTemplates.list), ("report", ReportTemplates.show),
         ]
         for (name, text) in templates {
             // A template that does not parse is a programming error caught by the tests.

@@ -96,9 +96,18 @@ struct ProxyService: Sendable {
         let masked = turn.body
         let results = turn.fresh.map { turn.prepared[$0].result }
         var events: [AuditEvent] = turn.fallback.map { [audit.detectionFallback(reason: $0.reason)] } ?? []
+        var spans: [TurnSpan] = []
         for index in turn.fresh {
-            events += audit.redactions(turn.prepared[index].result, tokenization: tokenization, field: turn.texts[index].location.description)
+            let result = turn.prepared[index].result, field = turn.texts[index].location.description
+            let found = audit.redactions(result, tokenization: tokenization, field: field)
+            spans += TurnRecording.spans(found, masked: result.maskedSpans, field: field)
+            events += found
         }
+        let keepText = policy.audit.logPayloads && policy.audit.logEvents
+        let recording = TurnRecording(accountID: agent.accountID, agentID: agent.id, spans: spans, texts: keepText ? turn.fresh.map { index in
+            TurnPayload.Text(field: turn.texts[index].location.description, role: turn.texts[index].message?.role,
+                             original: turn.texts[index].keyed.value, masked: turn.prepared[index].result.masked)
+        } : nil, key: runtime.audit?.recordKey)
         let payload = policy.audit.logPayloads
             ? AuditLog.Payload(masked: turn.prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
         let nowRecorded = turn.nowRecorded
@@ -115,7 +124,8 @@ struct ProxyService: Sendable {
         // answer waits for both, below). Text left as it was by a `passthrough` rule is PHI
         // itself, so such a turn goes only once its events are on the record.
         if results.contains(where: { $0.replacements.contains { $0.action == .passthrough } }) {
-            try await settle(commit, .notSent, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+            try await settle(commit, .notSent, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results,
+                             recording: recording)
         }
 
         // Forward with the agent's model, and a seed that says nothing of the caller's (`RequestSeed`).
@@ -140,30 +150,37 @@ struct ProxyService: Sendable {
             let closed = APIError(.init(code: 499, reasonPhrase: "Client Closed Request"), "client_closed",
                                   "the client closed the connection before the model answered")
             do {
-                try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+                try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results,
+                                 recording: recording)
             } catch {
                 throw closed // the turn is recorded with the write that failed
             }
-            await recordFailedTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings)
+            await recordFailedTurn(agent: agent, externalID: externalID, status: "client_closed", results: results, timings: timings,
+                                   recording: recording)
             throw closed
         } catch let failure as UpstreamFailure {
-            try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
-            await recordFailedTurn(agent: agent, externalID: externalID, status: failure.apiError.code, results: results, timings: timings)
+            try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results,
+                                 recording: recording)
+            await recordFailedTurn(agent: agent, externalID: externalID, status: failure.apiError.code, results: results, timings: timings,
+                                   recording: recording)
             throw failure.apiError
         }
         timings["upstream"] = clock.now - upstreamStart
         // Nothing restored from this turn's tokens leaves before they and its events are durable.
-        try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results)
+        try await settle(commit, .sentToModel, minting: minting, timings: &timings, agent: agent, externalID: externalID, results: results,
+                                 recording: recording)
         let rehydrator = runtime.rehydrator(kid: policy.kid, scope: scope)
 
         switch answer {
         case let .complete(status, answerBytes):
             guard (200..<300).contains(status) else {
-                await recordFailedTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                await recordFailedTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings,
+                                       recording: recording)
                 throw APIError(.badGateway, "upstream_error", "the model answered with HTTP \(status); check the agent's upstream and key")
             }
             guard let answerJSON = try? JSONParser.parse(answerBytes) else {
-                await recordFailedTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings)
+                await recordFailedTurn(agent: agent, externalID: externalID, status: "upstream_error", results: results, timings: timings,
+                                       recording: recording)
                 throw APIError(.badGateway, "upstream_error", "the model's answer was not JSON")
             }
             let rehydrateStart = clock.now
@@ -171,36 +188,59 @@ struct ProxyService: Sendable {
             let restored = await restorer.rehydrate(answerJSON)
             let rehydrateTime = clock.now - rehydrateStart
             timings["rehydrate"] = rehydrateTime
-            try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics,
+            let rehydrations = restorer.takeEvents()
+            try await Self.record(audit.rehydrations(rehydrations), policy: policy, runtime: runtime, metrics: metrics,
                                   progress: .sentToModel)
-            let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
+            var said = TurnRecording.Answer()
+            said.count(rehydrations)
+            if recording.keepsText {
+                said.masked = ChatAnswerText.of(answerJSON)
+                said.restored = ChatAnswerText.of(restored)
+            }
+            let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings,
+                                                 recording: recording, answer: said)
             var response = JSONResponse.make(restored)
             response.headers[Self.sessionHeader] = sessionID
             return response
         case let .stream(chunks):
-            let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings)
+            let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings,
+                                                 recording: nil)
             let runtime = runtime
             let metrics = metrics
+            let sessions = sessions
             let requestID = context.requestID
+            let turnMillis = timings.mapValues(\.milliseconds)
             let body = ResponseBody { writer in
                 var parser = ServerSentEventParser()
                 var restorer = ChatStreamRehydrator(rehydrator)
                 let streamStart = ContinuousClock.now
                 var finished = false
+                // The turn's own row goes once the stream has ended, however it ended.
+                var said = TurnRecording.Answer(), ended = "ok"
+                defer {
+                    var millis = turnMillis
+                    millis["stream"] = (ContinuousClock.now - streamStart).milliseconds
+                    sessions.add(recording.turn(sessionID: sessionID, status: ended, stageMillis: millis, answer: said, logger: runtime.logger))
+                }
                 do {
                     for try await chunk in chunks {
                         for data in parser.feed(chunk) {
-                            finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer) || finished
+                            finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer,
+                                                              said: &said, keepText: recording.keepsText) || finished
                         }
                         // Events are recorded as they arise: nothing restored is written out
                         // before its rehydration event is on the record.
-                        try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics,
+                        let rehydrations = restorer.takeEvents()
+                        said.count(rehydrations)
+                        try await Self.record(audit.rehydrations(rehydrations), policy: policy, runtime: runtime, metrics: metrics,
                                               progress: .partlyReleased)
                     }
                     if let data = parser.finish() {
-                        finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer) || finished
+                        finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer,
+                                                          said: &said, keepText: recording.keepsText) || finished
                     }
                     if !finished {
+                        ended = "upstream_error"
                         // The upstream closed the connection without `[DONE]`: said in-band, as a reset is.
                         runtime.logger.warning("upstream stream closed before [DONE]", metadata: ["request_id": .string(requestID)])
                         let failure = APIError(.badGateway, "upstream_error",
@@ -208,21 +248,27 @@ struct ProxyService: Sendable {
                         try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
                     }
                 } catch is CancellationError {
+                    ended = "client_closed"
                     return
                 } catch let error as APIError {
+                    ended = error.code
                     runtime.logger.error("stream stopped: \(error.code)", metadata: ["request_id": .string(requestID)])
                     try await writer.write(ByteBuffer(string: "data: \(Self.streamError(error, requestID: requestID))\n\n"))
                 } catch {
                     // The upstream connection broke mid-answer: say so in-band, as OpenAI does.
+                    ended = "upstream_error"
                     runtime.logger.warning("upstream stream failed: \(String(describing: type(of: error)))", metadata: ["request_id": .string(requestID)])
                     let failure = APIError(.badGateway, "upstream_error",
                                            "the model's stream broke off (the connection failed); the answer up to this point was released")
                     try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
                 }
                 if let closing = await restorer.finishStream() {
+                    if recording.keepsText { said.restored += ChatAnswerText.of(closing) }
                     try await writer.write(Self.event(closing))
                 }
-                try await Self.record(audit.rehydrations(restorer.takeEvents()), policy: policy, runtime: runtime, metrics: metrics,
+                let rehydrations = restorer.takeEvents()
+                said.count(rehydrations)
+                try await Self.record(audit.rehydrations(rehydrations), policy: policy, runtime: runtime, metrics: metrics,
                                       progress: .partlyReleased)
                 metrics.stage("stream", ContinuousClock.now - streamStart)
                 try await writer.finish(nil)
@@ -235,9 +281,12 @@ struct ProxyService: Sendable {
 
     /// One upstream event, rehydrated and written (`[DONE]` first releases anything still held).
     /// Returns whether it was `[DONE]`, the end of a whole answer.
-    private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter) async throws -> Bool {
+    /// With `keepText`, the chunk's text and its restored text are added to `said`.
+    private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter,
+                                said: inout TurnRecording.Answer, keepText: Bool) async throws -> Bool {
         if data == "[DONE]" {
             if let closing = await restorer.finishStream() {
+                if keepText { said.restored += ChatAnswerText.of(closing) }
                 try await writer.write(Self.event(closing))
             }
             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
@@ -245,6 +294,10 @@ struct ProxyService: Sendable {
         }
         guard let chunk = try? JSONParser.parse(data) else { return false } // not JSON: nothing a client could use
         let restored = await restorer.rehydrate(chunk: chunk)
+        if keepText {
+            said.masked += ChatAnswerText.of(chunk)
+            said.restored += ChatAnswerText.of(restored)
+        }
         try await writer.write(Self.event(restored))
         return false
     }
@@ -263,8 +316,11 @@ struct ProxyService: Sendable {
                                              ("type", .string(error.type)), ("request_id", .string(requestID))]))]).serialized()
     }
 
+    /// Adds the turn to its session, and, with `recording`, its own row (`ProxyTurn`); a streamed
+    /// turn passes none here and adds its row when the stream ends.
     @discardableResult
-    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: [String: Duration]) async throws -> String {
+    private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: [String: Duration],
+                            recording: TurnRecording?, answer: TurnRecording.Answer? = nil) async throws -> String {
         var kinds: [String: Int] = [:]
         for result in results { for replacement in result.replacements { kinds[replacement.detection.kind.rawValue, default: 0] += 1 } }
         for (stage, duration) in timings { metrics.stage(stage, duration) }
@@ -272,8 +328,12 @@ struct ProxyService: Sendable {
         let started = ContinuousClock.now
         defer { metrics.stage("session", ContinuousClock.now - started) }
         do {
-            return try await sessions.record(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
-                                             turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
+            let id = try await sessions.record(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
+                                               turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
+            if let recording {
+                sessions.add(recording.turn(sessionID: id, status: status, stageMillis: millis, answer: answer, logger: runtime.logger))
+            }
+            return id
         } catch {
             runtime.logger.error("session not recorded: \(error.description)")
             // Sessions are recorded once the model has answered (or failed to).
@@ -284,18 +344,20 @@ struct ProxyService: Sendable {
     /// Records a turn that already failed: its own error is what the caller must hear, so a
     /// session that cannot be recorded as well is logged, not answered.
     private func recordFailedTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult],
-                                  timings: [String: Duration]) async {
-        _ = try? await recordTurn(agent: agent, externalID: externalID, status: status, results: results, timings: timings)
+                                  timings: [String: Duration], recording: TurnRecording) async {
+        _ = try? await recordTurn(agent: agent, externalID: externalID, status: status, results: results, timings: timings,
+                                  recording: recording)
     }
 
     /// Waits until the turn is durable (`TurnCommit`) and adds the vault's time to `tokenize`. If
     /// either write failed, the turn is recorded with that failure and nothing restored is released.
     private func settle(_ commit: TurnCommit, _ progress: TurnProgress, minting: Duration, timings: inout [String: Duration], agent: Agent,
-                        externalID: String?, results: [MaskResult]) async throws {
+                        externalID: String?, results: [MaskResult], recording: TurnRecording) async throws {
         let outcome = await commit.wait(progress)
         timings["tokenize"] = minting + outcome.vaultTime
         if let failure = outcome.failure {
-            await recordFailedTurn(agent: agent, externalID: externalID, status: failure.code, results: results, timings: timings)
+            await recordFailedTurn(agent: agent, externalID: externalID, status: failure.code, results: results, timings: timings,
+                                   recording: recording)
             throw failure
         }
     }

@@ -13,8 +13,9 @@ import Synchronization
 /// audit log already do. A turn without a call id is a new session whose id is minted here.
 ///
 /// Reads through the API call `flush()` first, so they see every turn this process has answered.
-/// A crash loses at most the batch in flight: counts and timings, never anything the audit log
-/// holds.
+/// Each turn's own row (`ProxyTurn`, for the portal's session page) goes in the same batches.
+/// A crash loses at most the batch in flight: counts, spans and timings, never anything the audit
+/// log holds.
 final class SessionRecorder: Sendable {
     private let store: any ServerStore
     private let logger: Logger
@@ -23,6 +24,7 @@ final class SessionRecorder: Sendable {
     private struct State {
         var known: [String: String] = [:]
         var pending: [String: ProxySession] = [:]
+        var pendingTurns: [ProxyTurn] = []
         var writing = false
         /// Turns queued so far, and turns whose batch has been written (or has failed).
         var queued = 0
@@ -59,9 +61,19 @@ final class SessionRecorder: Sendable {
         return id
     }
 
+    /// Adds a turn's own row (`ProxyTurn`: spans, timings, sealed text), written with the next batch.
+    /// Comes after `record` has named the session, once the turn has ended (a stream, at its end).
+    func add(_ turn: ProxyTurn) {
+        enqueue { $0.pendingTurns.append(turn) }
+    }
+
     private func enqueue(_ delta: ProxySession) {
+        enqueue { state in state.pending[delta.id] = state.pending[delta.id].map { $0.merging(delta) } ?? delta }
+    }
+
+    private func enqueue(_ change: (inout State) -> Void) {
         let start = state.withLock { state -> Bool in
-            state.pending[delta.id] = state.pending[delta.id].map { $0.merging(delta) } ?? delta
+            change(&state)
             state.queued += 1
             if state.writing { return false }
             state.writing = true
@@ -73,18 +85,21 @@ final class SessionRecorder: Sendable {
     /// Writes batches until nothing is pending.
     private func drain() async {
         while true {
-            let (batch, count) = state.withLock { state -> ([ProxySession], Int) in
-                let batch = Array(state.pending.values)
+            let (batch, turns, count) = state.withLock { state -> ([ProxySession], [ProxyTurn], Int) in
+                let batch = Array(state.pending.values), turns = state.pendingTurns
                 state.pending = [:]
-                if batch.isEmpty { state.writing = false }
-                return (batch, state.queued - state.settled)
+                state.pendingTurns = []
+                if batch.isEmpty && turns.isEmpty { state.writing = false }
+                return (batch, turns, state.queued - state.settled)
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty && turns.isEmpty { return }
             do {
-                try await store.applySessionDeltas(batch)
+                try await store.applySessionDeltas(batch, turns: turns)
             } catch {
-                // Counts only are lost; the turns themselves were answered and audited.
-                logger.error("session counts could not be written: \(error.description)", metadata: ["sessions": .stringConvertible(batch.count)])
+                // Counts, spans and kept text of these turns are lost; the turns themselves were
+                // answered and audited.
+                logger.error("session counts could not be written: \(error.description)",
+                             metadata: ["sessions": .stringConvertible(batch.count), "turns": .stringConvertible(turns.count)])
             }
             state.withLock { $0.settled += count }
         }

@@ -3,8 +3,10 @@ import Hummingbird
 import MaskerCore
 import MaskerStore
 
-/// `/api/v1/sessions` (filters `agent_id`, `status`, `updated_after`; cursor pagination) and
-/// `/sessions/{id}`.
+/// `/api/v1/sessions` (filters `agent_id`, `status`, `updated_after`; cursor pagination),
+/// `/sessions/{id}`, and `/sessions/{id}/turns`: each turn's time, status, stage timings and masked
+/// spans (field, positions, kind, pass, confidence, treatment), never its text (the portal alone
+/// opens kept text, for a person logged in to the session's account).
 struct SessionRoutes {
     let store: any ServerStore
     /// Flushed before every read, so the API shows every turn this server has answered.
@@ -18,6 +20,14 @@ struct SessionRoutes {
             await recorder.flush()
             guard let session = try await dbCall({ try await store.session(id: id, accountID: account.id) }) else { throw APIError.notFound("session") }
             return JSONResponse.make(Self.json(session))
+        }
+        group.get("sessions/{id}/turns") { _, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            await recorder.flush()
+            guard try await dbCall({ try await store.session(id: id, accountID: account.id) }) != nil else { throw APIError.notFound("session") }
+            let turns = try await dbCall { try await store.turns(sessionID: id, accountID: account.id, limit: 1000) }
+            return JSONResponse.make(.object([("data", .array(turns.map(Self.json)))]))
         }
     }
 
@@ -46,6 +56,19 @@ struct SessionRoutes {
         let shown = Array(page.prefix(limit))
         let next: JSONValue = page.count > limit ? .string(shown.last!.id) : .null
         return JSONResponse.make(.object([("data", .array(shown.map(Self.json))), ("next_cursor", next)]))
+    }
+
+    static func json(_ turn: ProxyTurn) -> JSONValue {
+        .object([
+            ("id", .string(turn.id)), ("at", .string(UTCTimestamp.format(turn.at))), ("status", .string(turn.status)),
+            ("stage_ms", .object(turn.stageMillis.sorted { $0.key < $1.key }.map { ($0.key, .double(($0.value * 1000).rounded() / 1000)) })),
+            ("spans", .array(turn.spans.map { span in
+                .object([("field", .string(span.field)), ("start", .int(span.start)), ("end", .int(span.end)),
+                         ("kind", .string(span.kind)), ("pass", .string(span.pass)), ("confidence", .double(span.confidence)),
+                         ("treatment", .string(span.action))])
+            })),
+            ("restored", .int(turn.restored)), ("unrestorable", .int(turn.unrestorable)), ("text_kept", .bool(turn.sealed != nil)),
+        ])
     }
 
     static func json(_ session: ProxySession) -> JSONValue {

@@ -29,6 +29,8 @@ public final class AuditLog: @unchecked Sendable {
     private let key: SymmetricKey
     private let mac: HMAC<SHA256>
     private let payloadKey: SymmetricKey
+    /// Seals and opens what the server keeps for its portal (`RecordSeal`).
+    public let recordKey: SymmetricKey
     private let lock: AuditLogLock
     private let queue = DispatchQueue(label: "masker.audit.append")
     private let logger: Logger
@@ -76,6 +78,7 @@ public final class AuditLog: @unchecked Sendable {
         self.key = key
         mac = HMAC<SHA256>(key: key)
         payloadKey = PayloadLog.key(from: key)
+        recordKey = RecordSeal.key(fromAuditKey: key)
         self.logger = logger
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -113,6 +116,13 @@ public final class AuditLog: @unchecked Sendable {
     public func verify() throws -> AuditChainVerifier.Outcome {
         let committed = queue.sync { UInt64(size) }
         return try AuditLogReader.verify(path: path, key: key, upTo: committed)
+    }
+
+    /// The unsigned report of a scope from this log (`AuditReport`), read with its own key up to
+    /// the last commit made before the call, as `verify` is.
+    public func report(scope: ReportScope, policy: Policy, now: Date) throws -> JSONValue {
+        let committed = queue.sync { UInt64(size) }
+        return try AuditReport.make(logPath: path, key: key, scope: scope, policy: policy, now: now, upTo: committed)
     }
 
     /// Whether the log's own file system has room for 4 KiB more at the log's end: `fallocate`

@@ -77,6 +77,18 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                 """,
                 "CREATE INDEX IF NOT EXISTS proxy_session_account ON \(p)proxy_session (account_id, id)",
                 """
+                CREATE TABLE IF NOT EXISTS \(p)proxy_turn (id text PRIMARY KEY, session_id text NOT NULL, account_id text NOT NULL,
+                    agent_id text NOT NULL, at timestamptz NOT NULL, status text NOT NULL, stage_ms text NOT NULL, spans text NOT NULL,
+                    restored integer NOT NULL, unrestorable integer NOT NULL, sealed bytea)
+                """,
+                "CREATE INDEX IF NOT EXISTS proxy_turn_session ON \(p)proxy_turn (session_id, id)",
+                "CREATE INDEX IF NOT EXISTS proxy_turn_at ON \(p)proxy_turn (at)",
+                """
+                CREATE TABLE IF NOT EXISTS \(p)report (id text PRIMARY KEY, account_id text NOT NULL, created_at timestamptz NOT NULL,
+                    scope text NOT NULL, verified boolean NOT NULL, sealed bytea NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS report_account ON \(p)report (account_id, id)",
+                """
                 CREATE TABLE IF NOT EXISTS \(p)app_user (id text PRIMARY KEY,
                     account_id text NOT NULL REFERENCES \(p)account(id) ON DELETE CASCADE, username text NOT NULL UNIQUE,
                     password_hash text NOT NULL, role text NOT NULL, created_at timestamptz NOT NULL)
@@ -350,13 +362,14 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
-    public func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError) {
-        guard !deltas.isEmpty else { return }
+    public func applySessionDeltas(_ deltas: [ProxySession], turns: [ProxyTurn]) async throws(ServerStoreError) {
+        guard !deltas.isEmpty || !turns.isEmpty else { return }
         let p = prefix
         // Sorted so two replicas flushing overlapping batches lock rows in the same order.
         let sorted = deltas.sorted { $0.id < $1.id }
         try await run("write") { client in
             try await client.withTransaction(logger: PostgresPool.silent) { connection in
+                for turn in turns { try await Self.insert(turn, prefix: p, connection) }
                 var existing: [String: ProxySession] = [:]
                 let rows = try await connection.query("""
                     SELECT \(unescaped: Self.sessionColumns) FROM \(unescaped: p)proxy_session WHERE id = ANY(\(sorted.map(\.id))::text[])
@@ -367,6 +380,49 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     try await Self.upsert(existing[delta.id].map { $0.merging(delta) } ?? delta, prefix: p, connection)
                 }
             }
+        }
+    }
+
+    private static let turnColumns = "id, session_id, account_id, agent_id, at, status, stage_ms, spans, restored, unrestorable, sealed"
+    private typealias TurnRow = (String, String, String, String, Date, String, String, String, Int, Int, ByteBuffer?)
+
+    private static func insert(_ turn: ProxyTurn, prefix p: String, _ connection: PostgresConnection) async throws {
+        let stages = SessionColumns.encode(turn.stageMillis), spans = TurnColumns.encode(turn.spans)
+        let sealed = turn.sealed.map { ByteBuffer(bytes: $0) }
+        try await connection.query("""
+            INSERT INTO \(unescaped: p)proxy_turn (\(unescaped: turnColumns))
+            VALUES (\(turn.id), \(turn.sessionID), \(turn.accountID), \(turn.agentID), \(turn.at), \(turn.status), \(stages), \(spans),
+                    \(turn.restored), \(turn.unrestorable), \(sealed))
+            ON CONFLICT (id) DO NOTHING
+            """, logger: PostgresPool.silent)
+    }
+
+    public func turns(sessionID: String, accountID: String, limit: Int) async throws(ServerStoreError) -> [ProxyTurn] {
+        let p = prefix
+        return try await run("read") { client in
+            let rows = try await client.query("""
+                SELECT \(unescaped: Self.turnColumns) FROM \(unescaped: p)proxy_turn
+                WHERE session_id = \(sessionID) AND account_id = \(accountID) ORDER BY id LIMIT \(limit)
+                """, logger: PostgresPool.silent)
+            var turns: [ProxyTurn] = []
+            for try await row in rows.decode(TurnRow.self) {
+                turns.append(ProxyTurn(id: row.0, sessionID: row.1, accountID: row.2, agentID: row.3, at: row.4, status: row.5,
+                                       stageMillis: SessionColumns.decode(row.6), spans: TurnColumns.decode(row.7), restored: row.8,
+                                       unrestorable: row.9, sealed: row.10.map { Data($0.readableBytesView) }))
+            }
+            return turns
+        }
+    }
+
+    public func dropTurnPayloads(before cutoff: Date) async throws(ServerStoreError) -> Int {
+        let p = prefix
+        return try await run("write") { client in
+            let rows = try await client.query("""
+                WITH dropped AS (UPDATE \(unescaped: p)proxy_turn SET sealed = NULL WHERE at < \(cutoff) AND sealed IS NOT NULL RETURNING 1)
+                SELECT count(*)::bigint FROM dropped
+                """, logger: PostgresPool.silent)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
         }
     }
 
@@ -408,6 +464,49 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
             for try await row in rows.decode(SessionRow.self) { return Self.session(row) }
             return nil
         }
+    }
+
+    // MARK: Reports
+
+    private typealias ReportRow = (String, String, Date, String, Bool, ByteBuffer)
+
+    public func insertReport(_ report: StoredReport) async throws(ServerStoreError) {
+        let p = prefix, sealed = ByteBuffer(bytes: report.sealed)
+        try await run("write") { client in
+            try await client.query("""
+                INSERT INTO \(unescaped: p)report (id, account_id, created_at, scope, verified, sealed)
+                VALUES (\(report.id), \(report.accountID), \(report.createdAt), \(report.scope), \(report.verified), \(sealed))
+                """, logger: PostgresPool.silent)
+        }
+    }
+
+    public func reports(accountID: String, limit: Int) async throws(ServerStoreError) -> [StoredReport] {
+        let p = prefix
+        return try await run("read") { client in
+            let rows = try await client.query("""
+                SELECT id, account_id, created_at, scope, verified, sealed FROM \(unescaped: p)report
+                WHERE account_id = \(accountID) ORDER BY id DESC LIMIT \(limit)
+                """, logger: PostgresPool.silent)
+            var reports: [StoredReport] = []
+            for try await row in rows.decode(ReportRow.self) { reports.append(Self.report(row)) }
+            return reports
+        }
+    }
+
+    public func report(id: String, accountID: String) async throws(ServerStoreError) -> StoredReport? {
+        let p = prefix
+        return try await run("read") { client in
+            let rows = try await client.query("""
+                SELECT id, account_id, created_at, scope, verified, sealed FROM \(unescaped: p)report
+                WHERE id = \(id) AND account_id = \(accountID)
+                """, logger: PostgresPool.silent)
+            for try await row in rows.decode(ReportRow.self) { return Self.report(row) }
+            return nil
+        }
+    }
+
+    private static func report(_ row: ReportRow) -> StoredReport {
+        StoredReport(id: row.0, accountID: row.1, createdAt: row.2, scope: row.3, verified: row.4, sealed: Data(row.5.readableBytesView))
     }
 
     public func ping() async -> Bool {

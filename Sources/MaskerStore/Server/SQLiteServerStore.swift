@@ -92,6 +92,33 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
             }
         }
         HealthProbeTable.register(in: &migrator, as: "v3-health-probe")
+        migrator.registerMigration("v4-proxy-turn") { db in
+            try db.create(table: "proxy_turn") { table in
+                table.primaryKey("id", .text)
+                table.column("session_id", .text).notNull()
+                table.column("account_id", .text).notNull()
+                table.column("agent_id", .text).notNull()
+                table.column("at", .datetime).notNull()
+                table.column("status", .text).notNull()
+                table.column("stage_ms", .text).notNull()
+                table.column("spans", .text).notNull()
+                table.column("restored", .integer).notNull()
+                table.column("unrestorable", .integer).notNull()
+                table.column("sealed", .blob)
+            }
+            try db.create(index: "proxy_turn_session", on: "proxy_turn", columns: ["session_id", "id"])
+            try db.create(index: "proxy_turn_at", on: "proxy_turn", columns: ["at"])
+        }
+        migrator.registerMigration("v5-report") { db in
+            try db.create(table: "report") { table in
+                table.primaryKey("id", .text)
+                table.column("account_id", .text).notNull().indexed()
+                table.column("created_at", .datetime).notNull()
+                table.column("scope", .text).notNull()
+                table.column("verified", .boolean).notNull()
+                table.column("sealed", .blob).notNull()
+            }
+        }
         return migrator
     }
 
@@ -271,9 +298,17 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
-    public func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError) {
-        guard !deltas.isEmpty else { return }
+    public func applySessionDeltas(_ deltas: [ProxySession], turns: [ProxyTurn]) async throws(ServerStoreError) {
+        guard !deltas.isEmpty || !turns.isEmpty else { return }
         try await write { db in
+            for turn in turns {
+                try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO proxy_turn (id, session_id, account_id, agent_id, at, status, stage_ms, spans, restored, unrestorable, sealed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [turn.id, turn.sessionID, turn.accountID, turn.agentID, SQLiteDate.text(turn.at), turn.status,
+                                     SessionColumns.encode(turn.stageMillis), TurnColumns.encode(turn.spans), turn.restored,
+                                     turn.unrestorable, turn.sealed])
+            }
             for delta in deltas {
                 // Cached statements: every proxied turn lands here, and compiling the SQL again each
                 // time was a twentieth of the proxy's CPU under load.
@@ -316,6 +351,51 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
             try Row.fetchOne(db, sql: "SELECT * FROM proxy_session WHERE id = ? AND account_id = ?", arguments: [id, accountID])
                 .map(Self.session)
         }
+    }
+
+    public func turns(sessionID: String, accountID: String, limit: Int) async throws(ServerStoreError) -> [ProxyTurn] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM proxy_turn WHERE session_id = ? AND account_id = ? ORDER BY id LIMIT ?",
+                             arguments: [sessionID, accountID, limit]).map { row in
+                ProxyTurn(id: row["id"], sessionID: row["session_id"], accountID: row["account_id"], agentID: row["agent_id"], at: row["at"],
+                          status: row["status"], stageMillis: SessionColumns.decode(row["stage_ms"]), spans: TurnColumns.decode(row["spans"]),
+                          restored: row["restored"], unrestorable: row["unrestorable"], sealed: row["sealed"])
+            }
+        }
+    }
+
+    public func dropTurnPayloads(before cutoff: Date) async throws(ServerStoreError) -> Int {
+        try await write(synced: true) { db in
+            try db.execute(sql: "UPDATE proxy_turn SET sealed = NULL WHERE at < ? AND sealed IS NOT NULL", arguments: [SQLiteDate.text(cutoff)])
+            return db.changesCount
+        }
+    }
+
+    // MARK: Reports
+
+    public func insertReport(_ report: StoredReport) async throws(ServerStoreError) {
+        try await write(synced: true) { db in
+            try db.execute(sql: "INSERT INTO report (id, account_id, created_at, scope, verified, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [report.id, report.accountID, report.createdAt, report.scope, report.verified, report.sealed])
+        }
+    }
+
+    public func reports(accountID: String, limit: Int) async throws(ServerStoreError) -> [StoredReport] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM report WHERE account_id = ? ORDER BY id DESC LIMIT ?", arguments: [accountID, limit])
+                .map(Self.report)
+        }
+    }
+
+    public func report(id: String, accountID: String) async throws(ServerStoreError) -> StoredReport? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ? AND account_id = ?", arguments: [id, accountID]).map(Self.report)
+        }
+    }
+
+    private static func report(_ row: Row) -> StoredReport {
+        StoredReport(id: row["id"], accountID: row["account_id"], createdAt: row["created_at"], scope: row["scope"],
+                     verified: row["verified"], sealed: row["sealed"])
     }
 
     private static func session(_ row: Row) -> ProxySession {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// An account: every agent, token and session belongs to exactly one, and no request made with one
@@ -146,5 +147,107 @@ public enum ServerStoreError: Error, Equatable, CustomStringConvertible {
         case .usernameTaken: return "a user with this name already exists; choose another name"
         case let .unavailable(reason): return "the server database is unavailable: \(reason)"
         }
+    }
+}
+
+/// One proxied turn as the portal shows it: when, how it ended, where its time went, and where
+/// each masked span sat, by field. Positions, kinds and counts only, as in the audit log; the
+/// turn's text exists only in `sealed`, and only when its policy had `audit.log_payloads: true`.
+public struct ProxyTurn: Sendable, Equatable {
+    /// `turn_…`, sortable: a session's turns read back in the order they were answered.
+    public var id: String
+    public var sessionID: String
+    public var accountID: String
+    public var agentID: String
+    public var at: Date
+    /// `ok`, or the error code the turn ended with.
+    public var status: String
+    public var stageMillis: [String: Double]
+    public var spans: [TurnSpan]
+    /// Tokens of the model's answer restored, and tokens that could not be (redacted instead).
+    public var restored: Int
+    public var unrestorable: Int
+    /// The turn's texts, sealed (`TurnPayload`), or nil when payloads were not kept.
+    public var sealed: Data?
+
+    public init(id: String, sessionID: String, accountID: String, agentID: String, at: Date, status: String,
+                stageMillis: [String: Double], spans: [TurnSpan], restored: Int, unrestorable: Int, sealed: Data?) {
+        self.id = id
+        self.sessionID = sessionID
+        self.accountID = accountID
+        self.agentID = agentID
+        self.at = at
+        self.status = status
+        self.stageMillis = stageMillis
+        self.spans = spans
+        self.restored = restored
+        self.unrestorable = unrestorable
+        self.sealed = sealed
+    }
+}
+
+/// A masked span of a turn: the request field it was in, its half-open Unicode-scalar offsets in
+/// that field's original text and in its masked text, and how it was found and treated.
+public struct TurnSpan: Sendable, Equatable {
+    public var field: String
+    public var start: Int
+    public var end: Int
+    public var maskedStart: Int
+    public var maskedEnd: Int
+    public var kind: String
+    public var pass: String
+    public var confidence: Double
+    /// The token scheme, `redacted` or `passthrough` (as the audit log's `token_kind`).
+    public var action: String
+
+    public init(field: String, start: Int, end: Int, maskedStart: Int, maskedEnd: Int, kind: String, pass: String,
+                confidence: Double, action: String) {
+        self.field = field
+        self.start = start
+        self.end = end
+        self.maskedStart = maskedStart
+        self.maskedEnd = maskedEnd
+        self.kind = kind
+        self.pass = pass
+        self.confidence = confidence
+        self.action = action
+    }
+}
+
+/// A signed audit report made in the portal, kept for its account: what it covers (a label of
+/// ids, names and times, no text) and the signed report itself, sealed (`RecordSeal`: its samples
+/// are masked transcripts, which a missed detection could leave PHI in).
+public struct StoredReport: Sendable, Equatable {
+    /// `rpt_…`.
+    public var id: String
+    public var accountID: String
+    public var createdAt: Date
+    /// What it covers, as the list shows it: "session sess_…", "agent desk", "since …".
+    public var scope: String
+    /// Whether the audit chain verified when the report was made.
+    public var verified: Bool
+    public var sealed: Data
+
+    public init(id: String, accountID: String, createdAt: Date, scope: String, verified: Bool, sealed: Data) {
+        self.id = id
+        self.accountID = accountID
+        self.createdAt = createdAt
+        self.scope = scope
+        self.verified = verified
+        self.sealed = sealed
+    }
+
+    /// The signed report's JSON text, sealed for this account and id.
+    public static func seal(_ report: String, key: SymmetricKey, id: String, accountID: String) throws -> Data {
+        try RecordSeal.seal(Array(report.utf8), key: key, context: context(id: id, accountID: accountID))
+    }
+
+    /// The signed report's JSON text, or nil when it does not open (another key, another account).
+    public func open(key: SymmetricKey) -> String? {
+        RecordSeal.open(sealed, key: key, context: Self.context(id: id, accountID: accountID)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func context(id: String, accountID: String) -> [(String, String)] {
+        [("record", "report"), ("account_id", accountID), ("report_id", id)]
     }
 }

@@ -53,12 +53,24 @@ public protocol ServerStore: Sendable {
     /// Adds batched turns to sessions: each delta's counts, redactions and timings are summed into
     /// the row of its id (created when missing), its status and `updatedAt` become the row's.
     /// One transaction for the whole batch (`SessionRecorder` writes behind the proxy with this).
-    func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError)
+    /// `turns` are added in the same transaction, each as a row of its own (`ProxyTurn`).
+    func applySessionDeltas(_ deltas: [ProxySession], turns: [ProxyTurn]) async throws(ServerStoreError)
     /// A page of an account's sessions, newest first; `cursor` is the last id of the previous page;
     /// `updatedAfter` keeps only sessions that gained a turn after that moment (`sessions tail`).
     func sessions(accountID: String, agentID: String?, status: String?, updatedAfter: Date?, limit: Int,
                   cursor: String?) async throws(ServerStoreError) -> [ProxySession]
     func session(id: String, accountID: String) async throws(ServerStoreError) -> ProxySession?
+    /// A session's turns in the order they were answered, at most `limit`, only in this account.
+    func turns(sessionID: String, accountID: String, limit: Int) async throws(ServerStoreError) -> [ProxyTurn]
+    /// Forgets the text of every turn answered before `cutoff` (`audit.retention_days`): their
+    /// spans, counts and timings stay. Returns how many turns lost their text.
+    func dropTurnPayloads(before cutoff: Date) async throws(ServerStoreError) -> Int
+
+    func insertReport(_ report: StoredReport) async throws(ServerStoreError)
+    /// The account's reports, newest first, at most `limit`.
+    func reports(accountID: String, limit: Int) async throws(ServerStoreError) -> [StoredReport]
+    /// One report, only in this account (another account's is "not found").
+    func report(id: String, accountID: String) async throws(ServerStoreError) -> StoredReport?
 
     /// Whether the database answers (for `/health`).
     func ping() async -> Bool
@@ -98,6 +110,10 @@ public enum ServerSecrets {
 }
 
 extension ServerStore {
+    public func applySessionDeltas(_ deltas: [ProxySession]) async throws(ServerStoreError) {
+        try await applySessionDeltas(deltas, turns: [])
+    }
+
     public func sessions(accountID: String, agentID: String?, status: String?, limit: Int,
                          cursor: String?) async throws(ServerStoreError) -> [ProxySession] {
         try await sessions(accountID: accountID, agentID: agentID, status: status, updatedAfter: nil, limit: limit, cursor: cursor)

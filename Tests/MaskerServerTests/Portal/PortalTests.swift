@@ -281,6 +281,26 @@ struct PortalTests {
         #expect(!server.logs.text.contains("415-555-2671"), "the pasted text reached a log line")
         let forged = try await browser.go(.POST, server.base + "/playground", form: [("text", text)])
         #expect(forged.status == 403)
+
+        // A JSON document is masked as data, each value with its key as context, and keeps its shape.
+        let document = "{\"patient\": {\"mrn\": \"00482913\", \"callback\": \"415-555-2671\"}, \"visits\": 3}"
+        let json = try await browser.go(.POST, server.base + "/playground", form: [("csrf_token", csrf), ("text", document), ("policy", "builtin")])
+        #expect(json.status == 200 && json.text.contains("<mark class=\"k-PHONE\"") && json.text.contains("Identical to what you pasted"))
+        let maskedJSON = json.text.components(separatedBy: "What the model sees</h2><pre>").last?.components(separatedBy: "</pre>").first ?? ""
+        #expect(maskedJSON.contains("&quot;visits&quot;: 3") && !maskedJSON.contains("00482913") && !maskedJSON.contains("415-555-2671"),
+                "\(maskedJSON)")
+
+        // An agent's own policy is a choice too; another account's agent is not.
+        let token = try await server.token()
+        var policy = Policy.healthcareDefault
+        policy.entities[.phone]?.action = .redact
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("stub")),
+                                                          ("policy_yaml", .string(policy.yamlText))]), token: token)
+        let byAgent = try await browser.go(.POST, server.base + "/playground", form: [("csrf_token", csrf), ("text", text), ("policy", "agent:\(agent)")])
+        #expect(byAgent.text.contains("[REDACTED:PHONE]"), "the agent's policy redacts phones")
+        let other = try await server.createAgent(.object([("name", .string("theirs")), ("upstream", .string("stub"))]),
+                                                 token: try await server.token(account: "clinic-b"))
+        #expect(try await browser.go(.POST, server.base + "/playground", form: [("csrf_token", csrf), ("text", text), ("policy", "agent:\(other)")]).status == 404)
         try await browser.shutdown()
         try await server.stop()
     }

@@ -217,4 +217,35 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             #expect(await store.ping())
         }
     }
+
+    /// A turn's own row comes back in order, only in its account, with its spans and sealed bytes
+    /// as written; its text can be dropped (retention) while its spans and counts stay.
+    @Test(arguments: ServerBackend.allCases)
+    func turnsComeBackInOrderOnlyInTheirAccountAndLoseTheirTextAtRetention(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let account = try await store.account(named: "a")
+            let old = Date().addingTimeInterval(-10 * 86_400), now = Date()
+            let span = TurnSpan(field: "messages[1]#0", start: 13, end: 25, maskedStart: 13, maskedEnd: 58, kind: "PHONE", pass: "regex",
+                                confidence: 0.9, action: "vault-deterministic")
+            func turn(_ at: Date, sealed: Data?) -> ProxyTurn {
+                ProxyTurn(id: ServerIDs.next("turn"), sessionID: "sess_1", accountID: account.id, agentID: "agt_1", at: at, status: "ok",
+                          stageMillis: ["detect": 1.5], spans: [span], restored: 1, unrestorable: 0, sealed: sealed)
+            }
+            let first = turn(old, sealed: Data([1, 2, 3, 0, 255])), second = turn(now, sealed: Data([9, 9])), third = turn(now, sealed: nil)
+            try await store.applySessionDeltas([], turns: [first, second])
+            try await store.applySessionDeltas([], turns: [third])
+            let read = try await store.turns(sessionID: "sess_1", accountID: account.id, limit: 10)
+            #expect(read.map(\.id) == [first.id, second.id, third.id])
+            #expect(read[0].spans == [span] && read[0].sealed == Data([1, 2, 3, 0, 255]) && read[2].sealed == nil)
+            #expect(read[0].stageMillis == ["detect": 1.5] && read[0].restored == 1)
+            #expect(abs(read[0].at.timeIntervalSince(old)) < 0.001)
+            #expect(try await store.turns(sessionID: "sess_1", accountID: "acct_other", limit: 10).isEmpty)
+            #expect(try await store.turns(sessionID: "sess_1", accountID: account.id, limit: 2).count == 2)
+
+            #expect(try await store.dropTurnPayloads(before: now.addingTimeInterval(-86_400)) == 1)
+            let after = try await store.turns(sessionID: "sess_1", accountID: account.id, limit: 10)
+            #expect(after[0].sealed == nil && after[0].spans == [span] && after[1].sealed == Data([9, 9]))
+            #expect(try await store.dropTurnPayloads(before: now.addingTimeInterval(-86_400)) == 0)
+        }
+    }
 }

@@ -2,7 +2,8 @@ enum PlaygroundTemplate {
     static let text = """
     {{> header}}
     <h1>Try it</h1>
-    <p>Paste a transcript, a note or a JSON body. Nothing is stored or logged.</p>
+    <p>Paste a transcript, a note, or a JSON document (an object or array is masked as data: each value read with its key as context,
+    the shape kept). Nothing is stored or logged.</p>
     {{#problem}}<p class="alert" role="alert">{{problem}}</p>{{/problem}}
     <form class="stack" method="post" action="/playground">
       <input type="hidden" name="csrf_token" value="{{csrf}}">
@@ -12,18 +13,22 @@ enum PlaygroundTemplate {
         <legend>Policy</legend>
         <label><input type="radio" name="policy" value="server" {{#server}}checked{{/server}}> The server's ({{serverPolicy}})</label><br>
         <label><input type="radio" name="policy" value="builtin" {{#builtin}}checked{{/builtin}}> The built-in {{builtinPolicy}}</label>
+        {{#agents}}<br><label><input type="radio" name="policy" value="{{value}}" {{#checked}}checked{{/checked}}> Agent {{name}}'s</label>{{/agents}}
       </fieldset>
       <button type="submit">Detect and mask</button>
     </form>
     {{#ran}}
     <section class="card" aria-labelledby="found">
       <h2 id="found">What was found ({{policyName}})</h2>
+      {{#pieces}}
+      {{#isDocument}}<h3 class="context">{{context}}</h3>{{/isDocument}}
       <p class="highlighted">{{#segments}}{{#plain}}{{plain}}{{/plain}}{{#mark}}<mark class="k-{{kind}}" title="{{kind}} · {{pass}} · {{confidence}}">{{mark}}<span class="tag">{{kind}}</span></mark>{{/mark}}{{/segments}}</p>
+      {{/pieces}}
       {{^hasEvents}}<p>Nothing to mask.</p>{{/hasEvents}}
       {{#hasEvents}}
       <table><caption>Each detection</caption>
-        <thead><tr><th scope="col">Kind</th><th scope="col">Text</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Span</th></tr></thead>
-        <tbody>{{#events}}<tr><td>{{kind}}</td><td>{{text}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{span}}</td></tr>{{/events}}</tbody>
+        <thead><tr><th scope="col">Kind</th><th scope="col">Text</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Span</th>{{#isDocument}}<th scope="col">Key</th>{{/isDocument}}</tr></thead>
+        <tbody>{{#events}}<tr><td>{{kind}}</td><td>{{text}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{span}}</td>{{#isDocument}}<td>{{context}}</td>{{/isDocument}}</tr>{{/events}}</tbody>
       </table>
       {{/hasEvents}}
     </section>

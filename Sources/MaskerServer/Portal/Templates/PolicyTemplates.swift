@@ -31,18 +31,4 @@ enum PolicyTemplates {
     </div>
     {{> footer}}
     """
-
-    static let audit = """
-    {{> header}}
-    <h1>Audit</h1>
-    <p>The audit log is a chain: each record carries an HMAC over the one before, so a record changed, removed or inserted breaks it from there on.</p>
-    {{#problem}}<p class="alert" role="alert">{{problem}}</p>{{/problem}}
-    {{#verified}}
-    {{#holds}}<p class="notice" role="status">The chain holds: {{records}} record(s), root <code>{{root}}</code>.</p>{{/holds}}
-    {{^holds}}<p class="alert" role="alert">The chain is broken{{#firstBreak}} at line {{line}}: {{reason}}{{/firstBreak}}. {{records}} record(s) read.</p>{{/holds}}
-    {{/verified}}
-    <form method="post" action="/audit/verify"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit">Verify the chain</button></form>
-    <p class="hint">Reports (<code>masker report</code>) and the events table are still to come here; the CLI makes and verifies signed reports today.</p>
-    {{> footer}}
-    """
 }

@@ -44,6 +44,10 @@ enum SessionTemplates {
         <tr><th scope="row">Status</th><td>{{status}}</td></tr>
       </tbody>
     </table>
+    <form method="post" action="/reports" class="actions">
+      <input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="scope" value="session"><input type="hidden" name="session" value="{{id}}">
+      <button type="submit" class="secondary">Make a signed report of this call</button>
+    </form>
     {{/call}}
     <div class="grid">
       <section aria-labelledby="masked"><h2 id="masked">What was masked</h2>
@@ -53,8 +57,38 @@ enum SessionTemplates {
         <table><caption>Mean milliseconds per turn</caption><thead><tr><th scope="col">Stage</th><th scope="col" class="num">ms</th></tr></thead>
         <tbody>{{#stages}}<tr><td>{{stage}}</td><td class="num">{{ms}}</td></tr>{{/stages}}</tbody></table></section>
     </div>
-    <p class="hint">The turns' text (original, masked, the model's answer, restored) is not shown here: it exists only when the
-    policy sets <code>audit.log_payloads: true</code>, encrypted beside the audit log, and the page that reads it back is still to come.</p>
+    <h2 id="turns">Turns</h2>
+    {{^hasTurns}}<p>No turn of this session has a record of its own (turns answered before this version of Masker have counts only).</p>{{/hasTurns}}
+    {{#moreTurns}}<p class="hint">The first {{moreTurns}} turns are shown.</p>{{/moreTurns}}
+    {{#turns}}
+    <article class="turn" aria-labelledby="{{id}}">
+      <h3 id="{{id}}">Turn {{number}} <small>{{at}} UTC · {{status}} · {{masked}} masked · {{restored}} restored{{#hasUnrestorable}} · {{unrestorable}} not restorable{{/hasUnrestorable}}</small></h3>
+      <p class="stages">{{#stages}}<span>{{stage}} {{ms}} ms</span> {{/stages}}</p>
+      {{#payload}}
+      {{#truncated}}<p class="hint">Long texts were cut to their first 64 Ki characters when kept.</p>{{/truncated}}
+      {{#texts}}
+      <div class="panels">
+        <section aria-label="Original, {{field}}"><h4>Original <small>{{role}} · {{field}}</small></h4>
+          <p class="highlighted">{{#original}}{{#plain}}{{plain}}{{/plain}}{{#mark}}<mark class="k-{{kind}}" title="{{kind}} · {{pass}} · {{confidence}}">{{mark}}<span class="tag">{{kind}}</span></mark>{{/mark}}{{/original}}</p></section>
+        <section aria-label="Masked, {{field}}"><h4>Masked <small>what the model saw</small></h4>
+          <p class="highlighted">{{#masked}}{{#plain}}{{plain}}{{/plain}}{{#mark}}<mark class="k-{{kind}}" title="{{kind}}">{{mark}}</mark>{{/mark}}{{/masked}}</p></section>
+      </div>
+      {{/texts}}
+      {{^hasTexts}}<p class="hint">Nothing new in this turn's request: the call's earlier messages were masked in the turns that brought them.</p>{{/hasTexts}}
+      <div class="panels">
+        <section aria-label="Model answer"><h4>Model answer <small>as it came back</small></h4>{{#hasAnswer}}<pre>{{answer}}</pre>{{/hasAnswer}}{{^hasAnswer}}<p>No answer: the turn ended before one.</p>{{/hasAnswer}}</section>
+        <section aria-label="Restored answer"><h4>Restored <small>what the caller heard</small></h4>{{#hasAnswer}}<pre>{{restored}}</pre>{{/hasAnswer}}{{^hasAnswer}}<p>No answer.</p>{{/hasAnswer}}</section>
+      </div>
+      {{/payload}}
+      {{#why}}<p class="hint">{{why}}</p>{{/why}}
+      {{#hasSpans}}
+      <table><caption>Masked spans (positions in the field's text)</caption>
+        <thead><tr><th scope="col">Field</th><th scope="col">Kind</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Replaced by</th><th scope="col">Span</th></tr></thead>
+        <tbody>{{#spans}}<tr><td>{{field}}</td><td>{{kind}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{action}}</td><td>{{span}}</td></tr>{{/spans}}</tbody>
+      </table>
+      {{/hasSpans}}
+    </article>
+    {{/turns}}
     {{> footer}}
     """
 }

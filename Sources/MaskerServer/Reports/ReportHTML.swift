@@ -7,16 +7,17 @@ import Mustache
 ///
 /// A print-ready page rather than a PDF: no PDF writer in the stack is good enough, and every
 /// browser prints this page to PDF (`chromium --headless --print-to-pdf=report.pdf report.html`).
-enum ReportHTML {
-    static let scriptID = "masker-report"
+/// `masker report --format html` writes it, and the portal serves it as a report's printable page.
+public enum ReportHTML {
+    public static let scriptID = "masker-report"
 
-    static func render(_ report: JSONValue) throws -> String {
+    public static func render(_ report: JSONValue) throws -> String {
         let template = try MustacheTemplate(string: template)
         return template.render(viewModel(report))
     }
 
     /// Pulls the signed JSON back out of a page written by `render`.
-    static func embeddedJSON(in html: String) -> String? {
+    public static func embeddedJSON(in html: String) -> String? {
         let open = "<script type=\"application/json\" id=\"\(scriptID)\">"
         guard let start = html.range(of: open), let end = html.range(of: "</script>", range: start.upperBound..<html.endIndex) else { return nil }
         return String(html[start.upperBound..<end.lowerBound])
