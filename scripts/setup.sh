@@ -14,9 +14,11 @@ fi
 # script, scripts/verify-audit-log.py), SQLite's headers (GRDB and the vault's token reader
 # link libsqlite3) and the PostgreSQL server for the vault tests (scripts/
 # postgres.sh starts a throwaway cluster on loopback). Voice (libpocketsphinx-dev pocketsphinx-en-us
-# flite sox) and portal packages join this list with their issues. curl: the demo and CLI tests
-# call the proxy. python3-venv: the end-to-end test's virtualenv (below).
-APT_PACKAGES=(postgresql libsqlite3-dev python3 python3-venv curl)
+# flite sox) join this list with their issue. curl: the demo and CLI tests call the proxy.
+# python3-venv: the end-to-end tests' virtualenv (below). chromium and chromium-driver: the
+# portal's browser test (Tests/e2e/portal_browser.py drives Debian's browser through Debian's
+# driver with Selenium; nothing is downloaded at test time).
+APT_PACKAGES=(postgresql libsqlite3-dev python3 python3-venv curl chromium chromium-driver)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -27,9 +29,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-# OpenAI's official Python client, pinned, for the end-to-end proxy test; in a virtualenv under
-# .build so nothing is installed system-wide and git ignores it.
-if ! .build/python-e2e/bin/python -c "import openai" >/dev/null 2>&1; then
+# OpenAI's official Python client and Selenium, pinned, for the end-to-end proxy and browser
+# tests; in a virtualenv under .build so nothing is installed system-wide and git ignores it.
+if ! .build/python-e2e/bin/python -c "import openai, selenium" >/dev/null 2>&1; then
   python3 -m venv .build/python-e2e
   .build/python-e2e/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
 fi

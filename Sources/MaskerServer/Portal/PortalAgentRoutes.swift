@@ -30,7 +30,7 @@ struct PortalAgentRoutes {
         let session = try await PortalSession.require(request, store: store)
         let all = try await dbCall { try await store.agents(accountID: session.account.id) }
         var model = PortalSession.frame(session, title: "Agents", section: "agents")
-        model["agents"] = all.map { row($0) }
+        model["agents"] = all.map { row($0, base: baseURL(request)) }
         model["hasAgents"] = !all.isEmpty
         return PortalResponse.page("agents", model)
     }
@@ -63,9 +63,13 @@ struct PortalAgentRoutes {
         let session = try await PortalSession.require(request, store: store)
         let agent = try await owned(id, session)
         var model = formModel(session, title: agent.name, action: "/agents/\(agent.id)", values: AgentForm(agent))
-        model["agent"] = row(agent)
+        let base = baseURL(request)
+        model["agent"] = row(agent, base: base)
         model["justCreated"] = request.uri.queryParameters["created"] == "1"
-        model["platforms"] = PlatformSettings.all(proxyURL: proxyURL(agent), webhookURL: "\(configuration.baseURL)/vapi/webhook/\(agent.id)")
+        model["platforms"] = PlatformSettings.all(proxyURL: proxyURL(agent, base: base), webhookURL: "\(base)/vapi/webhook/\(agent.id)")
+        if configuration.publicURL == nil {
+            model["noPublicURL"] = true
+        }
         model["stats"] = try await stats(agent, session)
         return PortalResponse.page("agent", model)
     }
@@ -83,7 +87,7 @@ struct PortalAgentRoutes {
             guard try await store.updateAgent(agent) else { throw PortalError(.notFound, "No such agent in this account.") }
         } catch let error as APIError {
             var model = formModel(session, title: agent.name, action: "/agents/\(agent.id)", values: values)
-            model["agent"] = row(agent)
+            model["agent"] = row(agent, base: baseURL(request))
             model["problem"] = problem(error)
             return PortalResponse.page("agent", model, status: error.status)
         } catch ServerStoreError.nameTaken {
@@ -100,7 +104,7 @@ struct PortalAgentRoutes {
         let session = try await PortalSession.require(request, store: store)
         let agent = try await owned(id, session)
         var model = PortalSession.frame(session, title: "Delete \(agent.name)", section: "agents")
-        model["agent"] = row(agent)
+        model["agent"] = row(agent, base: baseURL(request))
         return PortalResponse.page("agent-delete", model)
     }
 
@@ -169,13 +173,22 @@ struct PortalAgentRoutes {
         return model
     }
 
-    private func row(_ agent: Agent) -> [String: Any] {
+    private func row(_ agent: Agent, base: String) -> [String: Any] {
         ["id": agent.id, "name": agent.name, "upstream": agent.upstream, "scheme": agent.tokenization ?? "policy's own",
          "policy": agent.policyYAML != nil ? "its own (YAML)" : (agent.policyName ?? "the server's"),
-         "proxyURL": proxyURL(agent), "created": UTCTimestamp.format(agent.createdAt)]
+         "proxyURL": proxyURL(agent, base: base), "created": UTCTimestamp.format(agent.createdAt)]
     }
 
-    private func proxyURL(_ agent: Agent) -> String { "\(configuration.baseURL)/proxy/\(agent.id)/v1" }
+    private func proxyURL(_ agent: Agent, base: String) -> String { "\(base)/proxy/\(agent.id)/v1" }
+
+    /// `MASKER_PUBLIC_URL`, else the address this browser reached the server at (its `Host`): the
+    /// listen address (`0.0.0.0:8080`, or port 0 in tests) is no URL anyone can call.
+    private func baseURL(_ request: Request) -> String {
+        if let configured = configuration.publicURL { return configured }
+        let host = request.head.authority ?? ""
+        let safe = !host.isEmpty && host.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) }
+        return safe ? "http://\(host)" : configuration.baseURL
+    }
 
     /// The agent's last seven days: calls, turns, what was masked.
     private func stats(_ agent: Agent, _ session: LoginSession) async throws -> [String: Any] {

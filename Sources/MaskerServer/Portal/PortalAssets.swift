@@ -40,7 +40,7 @@ enum PortalAssets {
     .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
     header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; padding: 10px 24px; background: #fff; border-bottom: 1px solid var(--line); }
     .brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; color: var(--ink); }
-    nav ul { display: flex; gap: 12px; list-style: none; margin: 0; padding: 0; }
+    nav ul { display: flex; flex-wrap: wrap; gap: 6px 12px; list-style: none; margin: 0; padding: 0; }
     nav a[aria-current="page"] { font-weight: 700; text-decoration: none; }
     form.logout { margin-left: auto; display: flex; align-items: center; gap: 8px; }
     .who { color: var(--muted); font-size: 0.9rem; }
@@ -70,11 +70,11 @@ enum PortalAssets {
     form.stack { display: grid; gap: 8px; max-width: 640px; } fieldset { border: 1px solid var(--line); border-radius: 4px; }
     textarea { width: 100%; font: 14px/1.4 ui-monospace, monospace; padding: 8px; border: 1px solid #7a8594; border-radius: 4px; min-height: 12em; }
     select { font: inherit; padding: 6px; }
-    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 16px; margin-bottom: 16px; }
-    .copy { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; } .copy code { word-break: break-all; }
+    .copy { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; } .copy code { word-break: break-all; min-width: 0; flex: 1 1 12em; }
+    code, h1, h2, h3, td { overflow-wrap: anywhere; }
     .issues li { margin-bottom: 6px; } .notice { background: #e8f3ec; border: 1px solid var(--ok); padding: 8px 12px; border-radius: 4px; }
-    .highlighted { white-space: pre-wrap; line-height: 2; } mark { background: #fff1b8; padding: 1px 2px; border-radius: 3px; }
+    .highlighted { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 2; } mark { background: #fff1b8; padding: 1px 2px; border-radius: 3px; }
     mark .tag { font-size: 0.7rem; font-weight: 700; margin-left: 3px; color: #5c4500; }
     mark.k-NAME { background: #dbeafe; } mark.k-ADDRESS { background: #dcfce7; } mark.k-PHONE, mark.k-FAX { background: #fde2e2; }
     pre { white-space: pre-wrap; word-break: break-word; }
@@ -82,6 +82,6 @@ enum PortalAssets {
     .panels { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 12px; margin: 8px 0; }
     .panels section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-width: 0; overflow-x: auto; }
     .panels h4 { margin: 0 0 4px; font-size: 0.95rem; } .stages span { margin-right: 10px; color: var(--muted); font-size: 0.9rem; }
-    @media (max-width: 720px) { .grid, .panels { grid-template-columns: 1fr; } main { padding: 12px; } header.top { padding: 10px 12px; } }
+    @media (max-width: 720px) { .grid, .panels { grid-template-columns: minmax(0, 1fr); } table { display: block; overflow-x: auto; } main { padding: 12px; } header.top { padding: 10px 12px; } }
     """
 }

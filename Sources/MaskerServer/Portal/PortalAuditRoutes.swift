@@ -57,10 +57,14 @@ struct PortalAuditRoutes {
         var rows: [[String: Any]] = []
         var scanned = 0
         var next: UInt64?
+        // Records are canonical JSON (`"key":"value"`, no spaces): a filter's member is looked for
+        // in the line's bytes before the line is parsed, which is most of a rare filter's cost.
+        let needles = [("kind", wanted.kind), ("entity_kind", wanted.entity), ("agent_id", wanted.agent), ("session_id", wanted.call)]
+            .compactMap { key, value in value.flatMap { Self.member(key, $0) } }
         if let audit = runtime.audit, FileManager.default.fileExists(atPath: audit.path) {
             next = try AuditLogTail.scan(path: audit.path, before: before, maxLines: Self.scanLimit) { line, _ in
                 scanned += 1
-                guard let record = try? JSONParser.parse(Array(line)) else { return true }
+                guard needles.allSatisfy({ Self.contains(line, $0) }), let record = try? JSONParser.parse(Array(line)) else { return true }
                 let agent = record["agent_id"]?.stringValue
                 // The wall: another account's agent, or (for members) the server's own records.
                 if let agent { guard names[agent] != nil else { return true } } else if !admin { return true }
@@ -88,6 +92,25 @@ struct PortalAuditRoutes {
             model["partial"] = rows.count < Self.pageSize
         }
         return PortalResponse.page("audit", model)
+    }
+
+    /// `"key":"value"` as a canonical record writes it, for a value that needs no escaping (ids,
+    /// kinds); nil otherwise (the line is then only checked once parsed).
+    static func member(_ key: String, _ value: String) -> [UInt8]? {
+        guard value.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "_-.:".unicodeScalars.contains($0)) })
+        else { return nil }
+        return Array("\"\(key)\":\"\(value)\"".utf8)
+    }
+
+    static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, line.count >= needle.count else { return false }
+        var index = line.startIndex
+        let last = line.endIndex - needle.count
+        while index <= last {
+            if line[index] == first, line[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 
     private static func row(_ record: JSONValue, agentName: String?) -> [String: Any] {

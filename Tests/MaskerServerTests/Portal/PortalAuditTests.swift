@@ -47,6 +47,9 @@ struct PortalAuditTests {
         #expect(filtered.text.contains("<td>policy_reloaded</td>") && !filtered.text.contains("<td>PHONE</td>"))
         let none = try await alice.go(.GET, server.base + "/audit?entity=SSN")
         #expect(none.text.contains("No event matches"))
+        let byCall = try await alice.go(.GET, server.base + "/audit?call=call-desk&entity=PHONE")
+        #expect(byCall.text.contains("<td>PHONE</td>") && !byCall.text.contains("<td>policy_reloaded</td>"))
+        #expect(try await alice.go(.GET, server.base + "/audit?call=call-line").text.contains("No event matches"), "another account's call")
 
         var mia = Browser()
         _ = try await PortalTests.logIn(&mia, server, "mia")

@@ -69,6 +69,8 @@ enum AgentTemplates {
       <p><small>Upstream {{upstream}} · scheme {{scheme}} · policy {{policy}} · created {{created}} UTC · id {{id}}</small></p>
     </section>
     {{/agent}}
+    {{#noPublicURL}}<p class="hint">These URLs use the address your browser reached this server at. A voice platform calls from the internet:
+    set <code>MASKER_PUBLIC_URL</code> to the address it can reach (https, behind your proxy) and they will use it.</p>{{/noPublicURL}}
     <section class="card" aria-labelledby="platforms">
       <h2 id="platforms">Settings for your voice platform</h2>
       {{#platforms}}

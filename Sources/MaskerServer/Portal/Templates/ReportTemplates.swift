@@ -14,10 +14,10 @@ enum ReportTemplates {
         <legend>What it covers</legend>
         <label><input type="radio" name="scope" value="window" checked> Every agent of this account</label><br>
         <label><input type="radio" name="scope" value="agent"> One agent:</label>
-        <label for="report-agent" class="visually-hidden">Agent</label>
+        <label for="report-agent" class="sr">Agent</label>
         <select id="report-agent" name="agent">{{#agents}}<option value="{{id}}">{{name}}</option>{{/agents}}</select><br>
         <label><input type="radio" name="scope" value="session"> One session:</label>
-        <label for="report-session" class="visually-hidden">Session id</label>
+        <label for="report-session" class="sr">Session id</label>
         <input id="report-session" name="session" placeholder="sess_…" size="30">
       </fieldset>
       <label for="since">Over</label>
