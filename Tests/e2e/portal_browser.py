@@ -175,7 +175,17 @@ def run(portal, username, password, downloads):
     portal.fill("name", "front desk")
     portal.fill("upstream", "stub")
     driver.find_element(By.CSS_SELECTOR, "input[name=policy_choice][value=yaml]").click()  # a radio: no new page
+    portal.fill("policy_yaml", BROKEN)
+    live = lambda: driver.find_element(By.ID, "policy-live").text
+    try:
+        WebDriverWait(driver, 10).until(lambda _: "line 5" in live())
+    except Exception:
+        raise Failure(f"the wizard's policy is not checked as it is typed: {live()!r}")
     portal.fill("policy_yaml", POLICY)
+    try:
+        WebDriverWait(driver, 10).until(lambda _: live().startswith("Valid"))
+    except Exception:
+        raise Failure(f"the pasted policy is not shown valid: {live()!r}")
     portal.shot("agent-new")
     portal.submit("form.stack button[type=submit]")
     check(portal.shows("Agent created"), "the wizard did not end on the agent's page")
@@ -184,7 +194,7 @@ def run(portal, username, password, downloads):
     for platform in ("Vapi", "ElevenLabs", "Pipecat", "LiveKit"):
         check(platform in portal.text(), f"no settings for {platform}")
     portal.shot("agent", phone=True)
-    step("an agent through the wizard, with its URLs for each platform")
+    step("an agent through the wizard (its policy checked as typed), with its URLs for each platform")
 
     client = openai.OpenAI(base_url=proxy, api_key="sk-unused", default_headers={"Masker-Session-Id": "browser-call-1"})
     answer = client.chat.completions.create(model="masker-stub", messages=[

@@ -21,7 +21,7 @@ enum DashboardModel {
         }
         let agents = try await dbCall { try await store.agents(accountID: session.account.id) }
         let policy = runtime.policyState.policy
-        let kinds = redactionsByKind(sessions), stages = stageMeans(sessions)
+        let kinds = redactionsByKind(sessions), stages = stageMeans(sessions), passes = redactionsByPass(sessions)
         var model = PortalSession.frame(session, title: "Dashboard", section: "dashboard")
         model.merge([
             "hasKinds": !kinds.isEmpty,
@@ -32,6 +32,7 @@ enum DashboardModel {
             "agentCount": agents.count,
             "days": perDay(sessions, now: now),
             "kinds": kinds,
+            "passes": passes,
             "stages": stages,
             "hasSessions": !sessions.isEmpty,
             "sessionCount": sessions.count,
@@ -66,8 +67,19 @@ enum DashboardModel {
     }
 
     static func redactionsByKind(_ sessions: [ProxySession]) -> [[String: Any]] {
+        bars(sessions.map(\.redactionsByKind))
+    }
+
+    /// The same redactions by the pass that found them (sessions recorded before passes were
+    /// counted have none).
+    static func redactionsByPass(_ sessions: [ProxySession]) -> [[String: Any]] {
+        bars(sessions.map(\.redactionsByPass))
+    }
+
+    /// Counts summed, largest first, each with its share of the largest for the bars.
+    private static func bars(_ counts: [[String: Int]]) -> [[String: Any]] {
         var totals: [String: Int] = [:]
-        for session in sessions { totals.merge(session.redactionsByKind, uniquingKeysWith: +) }
+        for count in counts { totals.merge(count, uniquingKeysWith: +) }
         let busiest = max(1, totals.values.max() ?? 1)
         return totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { ["kind": $0.key, "count": $0.value, "width": $0.value * 100 / busiest] }

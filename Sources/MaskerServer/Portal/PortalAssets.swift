@@ -17,8 +17,47 @@ enum PortalAssets {
         return response
     }
 
-    /// Copy buttons (`<button data-copy="…">`), and nothing else: every page works without it.
+    /// Copy buttons (`<button data-copy="…">`), and the live check of policy editors
+    /// (`<textarea data-check="ID">`: as the user types, the draft goes to `/policy/check` with
+    /// its form's CSRF token, and the problems are written into the element `ID` as text, never
+    /// as HTML). Every page works without it: the forms validate when posted.
     static let js = """
+    (function () {
+      var timers = new WeakMap();
+      function show(target, answer) {
+        while (target.firstChild) target.removeChild(target.firstChild);
+        var head = document.createElement("p");
+        head.textContent = answer.valid ? (answer.issues.length ? "Valid, with warnings:" : "Valid.") : "Not valid yet:";
+        target.appendChild(head);
+        if (!answer.issues.length) return;
+        var list = document.createElement("ul");
+        answer.issues.forEach(function (issue) {
+          var item = document.createElement("li");
+          item.textContent = issue.severity + ", line " + issue.line + ", column " + issue.column + ": " + issue.code + ": " +
+            issue.message + " Fix: " + issue.fix;
+          list.appendChild(item);
+        });
+        target.appendChild(list);
+      }
+      function check(area) {
+        var target = document.getElementById(area.getAttribute("data-check"));
+        var token = area.form && area.form.querySelector("input[name=csrf_token]");
+        if (!target || !token) return;
+        var body = new URLSearchParams();
+        body.set("csrf_token", token.value);
+        body.set("draft", area.value);
+        fetch("/policy/check", { method: "POST", body: body, credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (answer) { if (answer) show(target, answer); })
+          .catch(function () {});
+      }
+      document.addEventListener("input", function (event) {
+        var area = event.target;
+        if (!area.matches || !area.matches("textarea[data-check]")) return;
+        clearTimeout(timers.get(area));
+        timers.set(area, setTimeout(function () { check(area); }, 400));
+      });
+    })();
     document.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-copy]");
       if (!button || !navigator.clipboard) return;

@@ -22,6 +22,7 @@ struct PortalPolicyRoutes {
             }
         }
         router.post("policy/validate") { request, _ in try await PortalHandler.run { try await validate(request) } }
+        router.post("policy/check") { request, _ in try await PortalHandler.run { try await check(request) } }
         router.post("policy/reload") { request, _ in try await PortalHandler.run { try await reload(request) } }
     }
 
@@ -56,6 +57,25 @@ struct PortalPolicyRoutes {
             model["unchanged"] = diff.isEmpty
         }
         return PortalResponse.page("policy", model, status: issues.errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    /// The live check behind the policy editors (`portal.js`, as the user types): the same issues
+    /// as `validate`, as JSON `{valid, issues: [{severity, line, column, code, message, fix}]}`.
+    /// A form post with the page's CSRF token, like every other.
+    private func check(_ request: Request) async throws -> Response {
+        let session = try await PortalSession.require(request, store: store)
+        let form = try await PortalForm.read(request, limit: 256 * 1024)
+        try PortalSession.checkCSRF(form, session)
+        let issues = runtime.issues(inAgentPolicy: form["draft"] ?? "")
+        var response = JSONResponse.make(.object([
+            ("valid", .bool(issues.errors.isEmpty)),
+            ("issues", .array(issues.map { issue in
+                .object([("severity", .string(issue.severity.rawValue)), ("line", .int(issue.line)), ("column", .int(issue.column)),
+                         ("code", .string(issue.code.rawValue)), ("message", .string(issue.message)), ("fix", .string(issue.fix))])
+            })),
+        ]))
+        PortalResponse.secure(&response)
+        return response
     }
 
     private func reload(_ request: Request) async throws -> Response {

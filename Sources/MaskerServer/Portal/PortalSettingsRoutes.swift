@@ -27,6 +27,8 @@ struct PortalSettingsRoutes {
         var model = PortalSession.frame(session, title: "Settings", section: "settings")
         model["tokens"] = tokens.map { ["id": $0.id, "role": $0.role, "created": UTCTimestamp.format($0.createdAt)] }
         model["hasTokens"] = !tokens.isEmpty
+        let users = try await dbCall { try await store.users(accountID: session.account.id) }
+        model["users"] = users.map { ["name": $0.username, "role": $0.role, "created": UTCTimestamp.format($0.createdAt), "you": $0.id == session.user.id] }
         model["minimumLength"] = PasswordHasher.minimumLength
         model.merge(extra) { _, new in new }
         return PortalResponse.page("settings", model, status: status)

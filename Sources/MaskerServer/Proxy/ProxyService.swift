@@ -321,15 +321,20 @@ struct ProxyService: Sendable {
     @discardableResult
     private func recordTurn(agent: Agent, externalID: String?, status: String, results: [MaskResult], timings: [String: Duration],
                             recording: TurnRecording?, answer: TurnRecording.Answer? = nil) async throws -> String {
-        var kinds: [String: Int] = [:]
-        for result in results { for replacement in result.replacements { kinds[replacement.detection.kind.rawValue, default: 0] += 1 } }
+        var kinds: [String: Int] = [:], passes: [String: Int] = [:]
+        for result in results {
+            for replacement in result.replacements {
+                kinds[replacement.detection.kind.rawValue, default: 0] += 1
+                passes[replacement.detection.pass.rawValue, default: 0] += 1
+            }
+        }
         for (stage, duration) in timings { metrics.stage(stage, duration) }
         let millis = timings.mapValues(\.milliseconds)
         let started = ContinuousClock.now
         defer { metrics.stage("session", ContinuousClock.now - started) }
         do {
             let id = try await sessions.record(accountID: agent.accountID, agentID: agent.id, externalID: externalID,
-                                               turn: SessionTurn(status: status, redactionsByKind: kinds, stageMillis: millis))
+                                               turn: SessionTurn(status: status, redactionsByKind: kinds, redactionsByPass: passes, stageMillis: millis))
             if let recording {
                 sessions.add(recording.turn(sessionID: id, status: status, stageMillis: millis, answer: answer, logger: runtime.logger))
             }

@@ -78,6 +78,7 @@ struct SessionRoutes {
             ("started_at", .string(UTCTimestamp.format(session.startedAt))), ("updated_at", .string(UTCTimestamp.format(session.updatedAt))),
             ("turns", .int(session.turns)), ("status", .string(session.status)),
             ("redactions", .object(session.redactionsByKind.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ("redactions_by_pass", .object(session.redactionsByPass.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("stage_ms", .object(session.stageMillis.sorted { $0.key < $1.key }.map { ($0.key, .double(($0.value * 1000).rounded() / 1000)) })),
         ])
     }

@@ -76,6 +76,8 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     status text NOT NULL, redactions text NOT NULL, stage_ms text NOT NULL, UNIQUE (agent_id, external_id))
                 """,
                 "CREATE INDEX IF NOT EXISTS proxy_session_account ON \(p)proxy_session (account_id, id)",
+                // Added after the table: a database made by an earlier version gains it here.
+                "ALTER TABLE \(p)proxy_session ADD COLUMN IF NOT EXISTS passes text NOT NULL DEFAULT '{}'",
                 """
                 CREATE TABLE IF NOT EXISTS \(p)proxy_turn (id text PRIMARY KEY, session_id text NOT NULL, account_id text NOT NULL,
                     agent_id text NOT NULL, at timestamptz NOT NULL, status text NOT NULL, stage_ms text NOT NULL, spans text NOT NULL,
@@ -328,11 +330,12 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
 
     // MARK: Sessions
 
-    private static let sessionColumns = "id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms"
-    private typealias SessionRow = (String, String, String, String?, Date, Date, Int, String, String, String)
+    private static let sessionColumns = "id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms, passes"
+    private typealias SessionRow = (String, String, String, String?, Date, Date, Int, String, String, String, String)
     private static func session(_ row: SessionRow) -> ProxySession {
         ProxySession(id: row.0, accountID: row.1, agentID: row.2, externalID: row.3, startedAt: row.4, updatedAt: row.5, turns: row.6,
-                     status: row.7, redactionsByKind: SessionColumns.decode(row.8), stageMillis: SessionColumns.decode(row.9))
+                     status: row.7, redactionsByKind: SessionColumns.decode(row.8), redactionsByPass: SessionColumns.decode(row.10),
+                     stageMillis: SessionColumns.decode(row.9))
     }
 
     public func recordTurn(accountID: String, agentID: String, externalID: String?, turn: SessionTurn,
@@ -346,7 +349,7 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     // add to it under the row lock, so no turn is lost.
                     try await connection.query("""
                         INSERT INTO \(unescaped: p)proxy_session (\(unescaped: Self.sessionColumns))
-                        VALUES (\(fresh.id), \(accountID), \(agentID), \(externalID), \(now), \(now), 0, 'ok', '{}', '{}')
+                        VALUES (\(fresh.id), \(accountID), \(agentID), \(externalID), \(now), \(now), 0, 'ok', '{}', '{}', '{}')
                         ON CONFLICT (agent_id, external_id) DO NOTHING
                         """, logger: PostgresPool.silent)
                     let rows = try await connection.query("""
@@ -428,12 +431,13 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
 
     private static func upsert(_ session: ProxySession, prefix p: String, _ connection: PostgresConnection) async throws {
         let redactions = SessionColumns.encode(session.redactionsByKind), stages = SessionColumns.encode(session.stageMillis)
+        let passes = SessionColumns.encode(session.redactionsByPass)
         try await connection.query("""
             INSERT INTO \(unescaped: p)proxy_session (\(unescaped: sessionColumns))
             VALUES (\(session.id), \(session.accountID), \(session.agentID), \(session.externalID), \(session.startedAt), \(session.updatedAt),
-                    \(session.turns), \(session.status), \(redactions), \(stages))
+                    \(session.turns), \(session.status), \(redactions), \(stages), \(passes))
             ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
-              redactions = excluded.redactions, stage_ms = excluded.stage_ms
+              redactions = excluded.redactions, stage_ms = excluded.stage_ms, passes = excluded.passes
             """, logger: PostgresPool.silent)
     }
 

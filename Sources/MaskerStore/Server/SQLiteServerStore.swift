@@ -119,6 +119,9 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
                 table.column("sealed", .blob).notNull()
             }
         }
+        migrator.registerMigration("v6-session-passes") { db in
+            try db.alter(table: "proxy_session") { table in table.add(column: "passes", .text).notNull().defaults(to: "{}") }
+        }
         return migrator
     }
 
@@ -321,14 +324,14 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
 
     private static func upsert(_ session: ProxySession, _ db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO proxy_session (id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO proxy_session (id, account_id, agent_id, external_id, started_at, updated_at, turns, status, redactions, stage_ms, passes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
-              redactions = excluded.redactions, stage_ms = excluded.stage_ms
+              redactions = excluded.redactions, stage_ms = excluded.stage_ms, passes = excluded.passes
             """).execute(arguments: [session.id, session.accountID, session.agentID, session.externalID,
                              SQLiteDate.text(session.startedAt), SQLiteDate.text(session.updatedAt),
                              session.turns, session.status, SessionColumns.encode(session.redactionsByKind),
-                             SessionColumns.encode(session.stageMillis)])
+                             SessionColumns.encode(session.stageMillis), SessionColumns.encode(session.redactionsByPass)])
     }
 
     public func sessions(accountID: String, agentID: String?, status: String?, updatedAfter: Date?, limit: Int,
@@ -401,7 +404,7 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     private static func session(_ row: Row) -> ProxySession {
         ProxySession(id: row["id"], accountID: row["account_id"], agentID: row["agent_id"], externalID: row["external_id"],
                      startedAt: row["started_at"], updatedAt: row["updated_at"], turns: row["turns"], status: row["status"],
-                     redactionsByKind: SessionColumns.decode(row["redactions"]), stageMillis: SessionColumns.decode(row["stage_ms"]))
+                     redactionsByKind: SessionColumns.decode(row["redactions"]), redactionsByPass: SessionColumns.decode(row["passes"]), stageMillis: SessionColumns.decode(row["stage_ms"]))
     }
 
     public func ping() async -> Bool {

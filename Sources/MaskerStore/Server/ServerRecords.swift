@@ -103,11 +103,14 @@ public struct ProxySession: Sendable, Equatable {
     /// `ok`, or the error code of the last turn that failed.
     public var status: String
     public var redactionsByKind: [String: Int]
+    /// The same redactions by the pass that found them (`regex`, `gemma`).
+    public var redactionsByPass: [String: Int]
     /// Milliseconds spent in each stage, summed over the turns: detect, tokenize, upstream, rehydrate.
     public var stageMillis: [String: Double]
 
     public init(id: String, accountID: String, agentID: String, externalID: String?, startedAt: Date, updatedAt: Date,
-                turns: Int, status: String, redactionsByKind: [String: Int], stageMillis: [String: Double]) {
+                turns: Int, status: String, redactionsByKind: [String: Int], redactionsByPass: [String: Int] = [:],
+                stageMillis: [String: Double]) {
         self.id = id
         self.accountID = accountID
         self.agentID = agentID
@@ -117,6 +120,7 @@ public struct ProxySession: Sendable, Equatable {
         self.turns = turns
         self.status = status
         self.redactionsByKind = redactionsByKind
+        self.redactionsByPass = redactionsByPass
         self.stageMillis = stageMillis
     }
 }
@@ -125,11 +129,13 @@ public struct ProxySession: Sendable, Equatable {
 public struct SessionTurn: Sendable {
     public var status: String
     public var redactionsByKind: [String: Int]
+    public var redactionsByPass: [String: Int]
     public var stageMillis: [String: Double]
 
-    public init(status: String, redactionsByKind: [String: Int], stageMillis: [String: Double]) {
+    public init(status: String, redactionsByKind: [String: Int], redactionsByPass: [String: Int] = [:], stageMillis: [String: Double]) {
         self.status = status
         self.redactionsByKind = redactionsByKind
+        self.redactionsByPass = redactionsByPass
         self.stageMillis = stageMillis
     }
 }

@@ -168,6 +168,7 @@ extension ProxySession {
         session.updatedAt = now
         session.status = turn.status
         for (kind, count) in turn.redactionsByKind { session.redactionsByKind[kind, default: 0] += count }
+        for (pass, count) in turn.redactionsByPass { session.redactionsByPass[pass, default: 0] += count }
         for (stage, millis) in turn.stageMillis { session.stageMillis[stage, default: 0] += millis }
         return session
     }
@@ -179,6 +180,7 @@ extension ProxySession {
         session.updatedAt = max(session.updatedAt, delta.updatedAt)
         session.status = delta.status
         for (kind, count) in delta.redactionsByKind { session.redactionsByKind[kind, default: 0] += count }
+        for (pass, count) in delta.redactionsByPass { session.redactionsByPass[pass, default: 0] += count }
         for (stage, millis) in delta.stageMillis { session.stageMillis[stage, default: 0] += millis }
         return session
     }

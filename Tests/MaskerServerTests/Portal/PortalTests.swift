@@ -181,6 +181,9 @@ struct PortalTests {
         var alice = Browser()
         let mine = try await Self.logIn(&alice, server, "alice")
         #expect(mine.text.contains("PHONE") && mine.text.contains("NAME"), "\(mine.text)")
+        let byPass = mine.text.components(separatedBy: "By the pass that found them").last ?? ""
+        #expect(byPass.contains("<td>regex</td><td class=\"num\">1</td>") && byPass.contains("<td>gemma</td><td class=\"num\">1</td>"),
+                "redactions by pass")
         #expect(!mine.text.contains(phone) && !mine.text.contains("Sarah"), "the dashboard shows PHI")
         #expect(mine.text.contains("1 agent(s)"))
         #expect(mine.text.contains("p99") && mine.text.contains("≤ "), "the per-stage percentiles from /metrics")
@@ -314,6 +317,7 @@ struct PortalTests {
         let csrf = try await Self.logIn(&browser, server).csrf ?? ""
         let created = try await browser.go(.POST, server.base + "/settings/tokens", form: [("csrf_token", csrf)])
         #expect(created.status == 201 && created.headers.first(name: "Cache-Control") == "no-store")
+        #expect(created.text.contains("<td>alice (you)</td><td>admin</td>"), "the account's people")
         let secret = created.text.components(separatedBy: "data-copy=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
         #expect(secret.hasPrefix("mk_"), "\(secret)")
         #expect(try await server.call(.GET, "/api/v1/agents", token: String(secret)).status == 200)
@@ -428,6 +432,12 @@ struct PortalTests {
         let audit = try await browser.go(.POST, server.base + "/audit/verify", form: [("csrf_token", csrf)])
         #expect(audit.status == 200 && (audit.text.contains("The chain holds") || audit.text.contains("does not exist yet")), "\(audit.text)")
         #expect(try await browser.go(.POST, server.base + "/audit/verify", form: []).status == 403)
+        // The live check the editors call as the user types: the same issues, as JSON, behind CSRF.
+        let editor = try await browser.go(.GET, server.base + "/policy")
+        let checked = try await browser.go(.POST, server.base + "/policy/check",
+                                        form: [("csrf_token", editor.csrf ?? ""), ("draft", "version: 1\nname: x\nentities:\n  PHONE:\n    action: scramble\n")])
+        #expect(checked.status == 200 && checked.text.contains("\"valid\":false") && checked.text.contains("\"line\":5"), "\(checked.text)")
+        #expect(try await browser.go(.POST, server.base + "/policy/check", form: [("draft", "version: 1")]).status == 403)
         try await browser.shutdown()
         try await server.stop()
     }

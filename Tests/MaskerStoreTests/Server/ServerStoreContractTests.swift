@@ -165,10 +165,12 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             let account = try await store.account(named: "a")
             let now = Date()
             let first = try await store.recordTurn(accountID: account.id, agentID: "agt_1", externalID: "call-1",
-                                                   turn: SessionTurn(status: "ok", redactionsByKind: ["SSN": 1], stageMillis: ["detect": 1]), now: now)
+                                                   turn: SessionTurn(status: "ok", redactionsByKind: ["SSN": 1], redactionsByPass: ["regex": 1],
+                                                                     stageMillis: ["detect": 1]), now: now)
             func delta(_ id: String, external: String?, turns: Int, status: String) -> ProxySession {
                 ProxySession(id: id, accountID: account.id, agentID: "agt_1", externalID: external, startedAt: now, updatedAt: now.addingTimeInterval(5),
-                             turns: turns, status: status, redactionsByKind: ["SSN": turns], stageMillis: ["detect": Double(turns)])
+                             turns: turns, status: status, redactionsByKind: ["SSN": turns], redactionsByPass: ["regex": turns],
+                             stageMillis: ["detect": Double(turns)])
             }
             let fresh = ServerIDs.next("sess")
             try await store.applySessionDeltas([delta(first, external: "call-1", turns: 3, status: "upstream_error"),
@@ -177,6 +179,7 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             #expect(merged.turns == 4)
             #expect(merged.status == "upstream_error")
             #expect(merged.redactionsByKind == ["SSN": 4])
+            #expect(merged.redactionsByPass == ["regex": 4])
             #expect(merged.stageMillis == ["detect": 4])
             #expect(abs(merged.startedAt.timeIntervalSince(now)) < 0.001)
             #expect(merged.updatedAt > now.addingTimeInterval(4))

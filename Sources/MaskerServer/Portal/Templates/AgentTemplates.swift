@@ -42,9 +42,10 @@ enum AgentTemplates {
         <legend>Policy</legend>
         <label><input type="radio" name="policy_choice" value="server" {{#server}}checked{{/server}}> The server's policy</label><br>
         <label><input type="radio" name="policy_choice" value="builtin" {{#builtin}}checked{{/builtin}}> The built-in {{builtinPolicy}}</label><br>
-        <label><input type="radio" name="policy_choice" value="yaml" {{#yaml}}checked{{/yaml}}> Its own, pasted below (validated when you save)</label>
+        <label><input type="radio" name="policy_choice" value="yaml" {{#yaml}}checked{{/yaml}}> Its own, pasted below (checked as you type, and when you save)</label>
         <label for="policy_yaml" class="sr">Policy YAML</label>
-        <textarea id="policy_yaml" name="policy_yaml" spellcheck="false">{{policyYAML}}</textarea>
+        <textarea id="policy_yaml" name="policy_yaml" spellcheck="false" data-check="policy-live" aria-describedby="policy-live">{{policyYAML}}</textarea>
+        <div id="policy-live" class="live" aria-live="polite"></div>
       </fieldset>
       {{/form}}
       <button type="submit">Save</button>

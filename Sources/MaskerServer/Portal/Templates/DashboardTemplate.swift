@@ -28,6 +28,13 @@ enum DashboardTemplate {
           {{#kinds}}<tr><td>{{kind}}</td><td class="num">{{count}}</td><td class="bar"><meter min="0" max="100" value="{{width}}">{{width}}%</meter></td></tr>{{/kinds}}
           </tbody>
         </table>
+        <table>
+          <caption>By the pass that found them</caption>
+          <thead><tr><th scope="col">Pass</th><th scope="col" class="num">Count</th><th scope="col"><span class="sr">Share</span></th></tr></thead>
+          <tbody>
+          {{#passes}}<tr><td>{{kind}}</td><td class="num">{{count}}</td><td class="bar"><meter min="0" max="100" value="{{width}}">{{width}}%</meter></td></tr>{{/passes}}
+          </tbody>
+        </table>
         {{/hasKinds}}
       </section>
       <section aria-labelledby="time">

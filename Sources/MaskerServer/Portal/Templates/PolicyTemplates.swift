@@ -23,7 +23,8 @@ enum PolicyTemplates {
         <form class="stack" method="post" action="/policy/validate">
           <input type="hidden" name="csrf_token" value="{{csrf}}">
           <label for="draft">Policy YAML</label>
-          <textarea id="draft" name="draft" spellcheck="false">{{draft}}</textarea>
+          <textarea id="draft" name="draft" spellcheck="false" data-check="draft-live" aria-describedby="draft-live">{{draft}}</textarea>
+          <div id="draft-live" class="live" aria-live="polite"></div>
           <button type="submit">Validate and compare</button>
           <small>This checks the draft; it does not change the server's policy. Put it in the policy file, then reload.</small>
         </form>

@@ -21,6 +21,15 @@ enum SettingsTemplate {
       {{^hasTokens}}<p>No token yet.</p>{{/hasTokens}}
       <form method="post" action="/settings/tokens" class="actions"><input type="hidden" name="csrf_token" value="{{csrf}}"><button type="submit">Create a token</button></form>
     </section>
+    <section class="card" aria-labelledby="users">
+      <h2 id="users">People of {{account}}</h2>
+      <table><caption>Who can log in to this account</caption>
+        <thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Created (UTC)</th></tr></thead>
+        <tbody>{{#users}}<tr><td>{{name}}{{#you}} (you){{/you}}</td><td>{{role}}</td><td>{{created}}</td></tr>{{/users}}</tbody>
+      </table>
+      <p><small>People are added on the server (<code>masker users create NAME --account ACCOUNT --role admin|member --password-stdin</code>):
+      there is no sign-up page, on purpose.</small></p>
+    </section>
     <section class="card" aria-labelledby="password">
       <h2 id="password">Your password</h2>
       {{#passwordProblem}}<p class="alert" role="alert">{{passwordProblem}}</p>{{/passwordProblem}}
