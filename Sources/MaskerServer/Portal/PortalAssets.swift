@@ -23,7 +23,7 @@ enum PortalAssets {
     /// as HTML). Every page works without it: the forms validate when posted.
     static let js = """
     (function () {
-      var timers = new WeakMap();
+      var timers = new WeakMap(), latest = new WeakMap();
       function show(target, answer) {
         while (target.firstChild) target.removeChild(target.firstChild);
         var head = document.createElement("p");
@@ -46,9 +46,12 @@ enum PortalAssets {
         var body = new URLSearchParams();
         body.set("csrf_token", token.value);
         body.set("draft", area.value);
+        // Answers can come back out of order: only the latest request's is shown.
+        var ticket = (latest.get(area) || 0) + 1;
+        latest.set(area, ticket);
         fetch("/policy/check", { method: "POST", body: body, credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.json() : null; })
-          .then(function (answer) { if (answer) show(target, answer); })
+          .then(function (answer) { if (answer && latest.get(area) === ticket) show(target, answer); })
           .catch(function () {});
       }
       document.addEventListener("input", function (event) {
