@@ -17,6 +17,9 @@ enum NumberWords {
     ])
     /// Words that stand for zero only next to other digits ("nineteen oh five", "four o two").
     static let contextualZero: WordSet = ["oh", "o"]
+    /// How speech recognisers write some digits ("to" for two, "for" for four, "won", "ate"):
+    /// digits only inside a run of spoken digits (`SpokenFormNormalizer.homophoneDigit`).
+    static let homophones = WordTable(["to": 2, "too": 2, "for": 4, "won": 1, "ate": 8])
     static let repeaters: [String: Int] = ["double": 2, "triple": 3]
     static let scales: [String: Int] = ["hundred": 100, "thousand": 1000]
     /// Hesitations dropped between digit groups: "four one five, uh, five five five".
@@ -35,6 +38,7 @@ enum NumberWords {
         var roles: [String: SpokenRole] = [:]
         for word in Array(units.keys) + teens.keys + tens.keys + scales.keys + repeaters.keys { roles[word, default: []].insert(.numberWord) }
         for word in contextualZero.words { roles[word, default: []].insert(.zeroWord) }
+        for word in homophones.words { roles[word, default: []].insert(.homophone) }
         for word in ordinals.words { roles[word, default: []].insert(.ordinal) }
         for word in months.words { roles[word, default: []].insert(.month) }
         for word in fillers.words { roles[word, default: []].insert(.filler) }
@@ -89,4 +93,6 @@ public struct SpokenRole: OptionSet, Sendable, Hashable {
     public static let filler = SpokenRole(rawValue: 32)
     /// "dot" in spoken emails, URLs and IP addresses.
     public static let dot = SpokenRole(rawValue: 64)
+    /// "to", "for", "won", "ate": a digit inside a run of spoken digits.
+    public static let homophone = SpokenRole(rawValue: 128)
 }

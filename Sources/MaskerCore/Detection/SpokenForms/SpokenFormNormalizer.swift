@@ -170,6 +170,29 @@ public enum SpokenFormNormalizer {
         return numeric(index - 1) || numeric(index + 1)
     }
 
+    /// "to", "for", "won", "ate" as a recogniser writes the digits two, four, one and eight
+    /// ("six one seven five five five zero one four to"): a digit only after at least two
+    /// single digits, and then only with another single digit next ("five to one"), or ending a
+    /// run of at least six when nothing but punctuation or the end of the line follows. "Five
+    /// five five one two one two to confirm" keeps its "to".
+    private static func homophoneDigit(_ tokens: [Token], _ index: Int, after words: [NumberWords.Meaning]) -> Int? {
+        guard tokens[index].roles.contains(.homophone), let digit = NumberWords.homophones[tokens[index].text] else { return nil }
+        var singles = 0
+        for word in words.reversed() {
+            guard case .unit = word else { break }
+            singles += 1
+        }
+        guard singles >= 2 else { return nil }
+        let next = index + 1
+        guard next < tokens.count, !tokens[next].lineBreakBefore else { return singles >= 6 ? digit : nil }
+        let following = tokens[next]
+        if NumberWords.singleDigit(following) != nil || (following.kind == .number && following.length == 1)
+            || (following.kind == .word && isZeroWord(tokens, next)) {
+            return digit
+        }
+        return singles >= 6 && following.kind == .punct && !following.isPunct("-") ? digit : nil
+    }
+
     /// - Parameter hasNumberWord: a token is known to carry the number-word role, so one is
     ///   numeric and the scan for one can be skipped.
     static func convertNumberWords(_ tokens: [Token], hasNumberWord: Bool = false) -> [Token] {
@@ -207,6 +230,8 @@ public enum SpokenFormNormalizer {
                         words.append(meaning)
                     } else if isZeroWord(tokens, cursor) {
                         words.append(.unit(0))
+                    } else if let digit = homophoneDigit(tokens, cursor, after: words) {
+                        words.append(.unit(digit))
                     } else if tokens[cursor].isPunct("-"), cursor + 1 < tokens.count, isNumeric(cursor + 1), !words.isEmpty {
                         cursor += 1
                         continue
