@@ -60,12 +60,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
-        .target(name: "MaskerVoice", dependencies: ["MaskerCore"]),
+        // Debian's PocketSphinx C library (libpocketsphinx-dev, pocketsphinx-en-us), found with pkg-config.
+        .systemLibrary(name: "CPocketSphinx", path: "Sources/CPocketSphinx", pkgConfig: "pocketsphinx",
+                       providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
+        // Recordings: audio, speech recognition (one provider per file), diarization, redacted audio.
+        .target(name: "MaskerVoice", dependencies: ["MaskerCore", "CPocketSphinx"]),
         // The `masker` command tree as a library, so tests can drive it in-process.
         .target(
             name: "MaskerCLI",
             dependencies: [
-                "MaskerCore", "MaskerStore", "MaskerServer",
+                "MaskerCore", "MaskerStore", "MaskerServer", "MaskerVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,10 +90,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "masker-voice",
-            dependencies: [
-                "MaskerVoice",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["MaskerCLI"]
         ),
 
         // Helpers shared by the test targets (log capture, scratch directories, repository paths).

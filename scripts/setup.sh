@@ -13,12 +13,15 @@ fi
 # System packages the build and tests need: python3 (the audit tests run the auditors' check
 # script, scripts/verify-audit-log.py), SQLite's headers (GRDB and the vault's token reader
 # link libsqlite3) and the PostgreSQL server for the vault tests (scripts/
-# postgres.sh starts a throwaway cluster on loopback). Voice (libpocketsphinx-dev pocketsphinx-en-us
-# flite sox) join this list with their issue. curl: the demo and CLI tests call the proxy.
+# postgres.sh starts a throwaway cluster on loopback). Voice: libpocketsphinx-dev and
+# pocketsphinx-en-us (the local speech recogniser is built against the one and loads the other's
+# model), flite and sox (the voice tests render their call recordings: data/voice/render_calls.py),
+# pocketsphinx (its command-line tools, for comparing by hand). curl: the demo and CLI tests call the proxy.
 # python3-venv: the end-to-end tests' virtualenv (below). chromium and chromium-driver: the
 # portal's browser test (Tests/e2e/portal_browser.py drives Debian's browser through Debian's
 # driver with Selenium; nothing is downloaded at test time).
-APT_PACKAGES=(postgresql libsqlite3-dev python3 python3-venv curl chromium chromium-driver)
+APT_PACKAGES=(postgresql libsqlite3-dev python3 python3-venv curl chromium chromium-driver
+  libpocketsphinx-dev pocketsphinx-en-us pocketsphinx flite sox)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

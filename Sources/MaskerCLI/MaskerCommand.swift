@@ -27,11 +27,13 @@ public struct MaskerCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Runs `masker` with `arguments` (without the program name) and returns the exit code.
-    public static func execute(_ arguments: [String]) async -> Int32 {
+    /// Runs `masker` (or another command tree, `masker-voice`, under the same exit codes) with
+    /// `arguments` (without the program name) and returns the exit code.
+    public static func execute(_ arguments: [String], root: any ParsableCommand.Type = MaskerCommand.self,
+                               name: String = "masker") async -> Int32 {
         let wantsJSON = arguments.contains("--json")
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try root.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -39,22 +41,22 @@ public struct MaskerCommand: AsyncParsableCommand {
             }
             return CLIExitCode.ok.rawValue
         } catch let failure as CLIFailure {
-            Console.err("masker: \(failure.message)")
+            Console.err("\(name): \(failure.message)")
             return failure.code.rawValue
         } catch let setting as KeyRotationGrace.SettingError {
-            Console.err("masker: \(setting.description)")
+            Console.err("\(name): \(setting.description)")
             return CLIExitCode.error.rawValue
         } catch let invalid as PolicyInvalid {
             if wantsJSON, let json = try? Console.json(ValidationReport(file: invalid.source, policy: nil, issues: invalid.issues)) {
                 Console.out(json)
             } else {
                 Console.err(Console.render(invalid.issues, file: invalid.source))
-                Console.err("masker: policy \(invalid.source) is invalid (\(Console.count(invalid.issues.errors.count, "error"))); fix it or run with MASKER_DEV=1 to fall back to the built-in default")
+                Console.err("\(name): policy \(invalid.source) is invalid (\(Console.count(invalid.issues.errors.count, "error"))); fix it or run with MASKER_DEV=1 to fall back to the built-in default")
             }
             return CLIExitCode.policyInvalid.rawValue
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            let code = root.exitCode(for: error)
+            let message = root.fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.out(message) }
             } else if !message.isEmpty {

@@ -37,6 +37,7 @@ struct SpokenFormNormalizerTests {
     @Test(arguments: [
         ("six one seven five five five zero one four to", "6175550142"),
         ("six one seven five five five zero one four to.", "6175550142."),
+        ("six one seven five five five zero one four to my date of birth", "6175550142 my date of birth"),
         ("five to one", "5 to 1"),
         ("one two to one", "1221"),
         ("six one seven won two three four", "6171234"),

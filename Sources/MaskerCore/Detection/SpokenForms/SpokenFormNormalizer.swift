@@ -173,8 +173,8 @@ public enum SpokenFormNormalizer {
     /// "to", "for", "won", "ate" as a recogniser writes the digits two, four, one and eight
     /// ("six one seven five five five zero one four to"): a digit only after at least two
     /// single digits, and then only with another single digit next ("five to one"), or ending a
-    /// run of at least six when nothing but punctuation or the end of the line follows. "Five
-    /// five five one two one two to confirm" keeps its "to".
+    /// run of at least six when nothing but punctuation or the end of the line follows, or as the
+    /// tenth after nine. "Five five five one two one two to confirm" keeps its "to".
     private static func homophoneDigit(_ tokens: [Token], _ index: Int, after words: [NumberWords.Meaning]) -> Int? {
         guard tokens[index].roles.contains(.homophone), let digit = NumberWords.homophones[tokens[index].text] else { return nil }
         var singles = 0
@@ -183,6 +183,9 @@ public enum SpokenFormNormalizer {
             singles += 1
         }
         guard singles >= 2 else { return nil }
+        // Nine digits and a homophone: a ten-digit phone number's last digit, whatever follows
+        // (recognisers write no punctuation: "… zero one four to my date of birth").
+        if singles == 9 { return digit }
         let next = index + 1
         guard next < tokens.count, !tokens[next].lineBreakBefore else { return singles >= 6 ? digit : nil }
         let following = tokens[next]

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import MaskerCore
+import MaskerVoice
+
+/// `masker-voice replay`: a recording in; its transcript by speaker, masked, with each masked span's
+/// time in the audio; and, on request, the recording with those spans silenced or toned out.
+struct VoiceReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Transcribe a recording, mask it by speaker turn, and optionally write it back with the masked spans removed.",
+        discussion: """
+        Reads a 16-bit PCM WAV (any rate, mono or stereo; resampled to 16 kHz for recognition). \
+        Speech recognition runs locally with PocketSphinx (--asr-provider local, the default; no \
+        network). A stereo recording is split by channel, one speaker a channel (--channel-map, \
+        default caller,agent: the caller on the first, left channel), with echo from the other side \
+        dropped; a mono recording is one speaker. Each turn is masked under the policy (--scheme, \
+        as masker mask), and its events carry the span's time in the audio.
+
+        --output FILE writes the JSON (mode 0600: it holds the original words); --json prints it; \
+        otherwise each turn's masked text is printed. --redacted-audio FILE writes the recording \
+        with every masked span, padded by 150 ms, replaced by a 1 kHz tone (--fill tone) or silence \
+        (--fill silence). A progress line goes to stderr for recordings over a minute.
+
+        Exit codes: 0 ok, 1 unreadable or unsupported audio, or a failure, 3 policy invalid, 64 usage.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("The recording (WAV).", valueName: "file"))
+    var input: String
+
+    @Option(name: .customLong("asr-provider"), help: ArgumentHelp("local (PocketSphinx).", valueName: "name"))
+    var asrProvider = "local"
+
+    @Flag(name: .long, help: "Attribute speech to speakers (stereo: by channel).")
+    var diarize = false
+
+    @Option(name: .customLong("channel-map"), help: ArgumentHelp("Who is on each channel of a stereo recording: caller,agent or agent,caller.", valueName: "map"))
+    var channelMap = "caller,agent"
+
+    @Option(name: .long, help: ArgumentHelp("vault-deterministic, reversible-aead or synthetic (default: the policy's).", valueName: "scheme"))
+    var scheme: String?
+
+    @Option(name: .long, help: ArgumentHelp("Session that scopes the tokens (default: a new one).", valueName: "id"))
+    var session: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the transcript JSON here.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .customLong("redacted-audio"), help: ArgumentHelp("Write the recording with masked spans removed here.", valueName: "file"))
+    var redactedAudio: String?
+
+    @Option(name: .long, help: ArgumentHelp("tone or silence, for --redacted-audio.", valueName: "fill"))
+    var fill = "tone"
+
+    /// Longest recording taken: a call centre's longest calls, with room to spare.
+    static let maxSeconds = 2.0 * 3600
+
+    mutating func run() async throws {
+        guard let map = ChannelMap(channelMap) else { throw CLIFailure(.usage, "--channel-map takes caller,agent or agent,caller, got '\(channelMap)'") }
+        guard let fill = AudioRedactor.Fill(rawValue: fill) else { throw CLIFailure(.usage, "--fill takes tone or silence, got '\(fill)'") }
+        guard asrProvider == "local" else {
+            throw CLIFailure(.usage, "--asr-provider \(asrProvider) is not available yet: this release recognises speech locally only (--asr-provider local)")
+        }
+        let audio = try Self.read(input)
+        if audio.channels == 1 && diarize {
+            throw CLIFailure(.usage, "--diarize needs a stereo recording (one speaker a channel) in this release; a mono recording is transcribed as one speaker without it")
+        }
+        let context = try CommandContext(options: global)
+        let policy = try context.loadPolicy().policy
+        let tokenization = try scheme.map(MaskCommand.parseScheme) ?? policy.tokenization
+        let runSession = try session.map { id throws(CLIFailure) in try CLISession.check(id, option: "--session") } ?? CLISession.generated()
+        let started = Date()
+        if audio.duration > 60, !global.quiet {
+            Console.err("masker-voice: recognising \(Self.clock(audio.duration)) of audio (\(audio.channels == 2 ? "two channels" : "one channel"), local)…")
+        }
+        let recognizer: PocketSphinxRecognizer
+        do {
+            recognizer = try PocketSphinxRecognizer()
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+        let words: [SpokenWord]
+        do {
+            if audio.channels == 2 {
+                words = try await ChannelDiarizer.words(audio, map: map, recognizer: recognizer)
+            } else {
+                let mono = Resampler.toRecognizerRate(audio.mixed(), from: audio.sampleRate)
+                words = try await recognizer.recognize(mono).map { SpokenWord($0, speaker: .unknown) }
+            }
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+        let turns = VoiceTurn.turns(words)
+        let schemes = try TokenSchemes(policy: policy, context: context)
+        let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
+        let transcript = try await schemes.closing { () async throws -> ReplayTranscript in
+            let masker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: runSession))
+            return try await ReplayTranscript.make(turns, pipeline: DetectionPipeline(policy: policy), masker: masker, tokenization: tokenization,
+                                                   audit: audit)
+        }
+        if audio.duration > 60, !global.quiet {
+            Console.err("masker-voice: done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        }
+        let document = transcript.json(input: input, audio: audio, provider: recognizer.name, session: runSession)
+        if let output { try ReportCommand.write(document.serialized(indent: 2) + "\n", to: output) }
+        if global.json {
+            Console.out(document.serialized(indent: 2))
+        } else if output == nil {
+            for turn in transcript.turns { Console.out("[\(Self.clock(turn.turn.start)) \(turn.turn.speaker.rawValue)] \(turn.masked)") }
+        }
+        if let redactedAudio {
+            let redacted = AudioRedactor.redact(audio, ranges: transcript.audioRanges, fill: fill)
+            do {
+                try redacted.wavData.write(to: URL(fileURLWithPath: redactedAudio))
+            } catch {
+                throw CLIFailure(.error, "cannot write \(redactedAudio): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// The recording, or an error that names the problem and the fix.
+    static func read(_ path: String) throws(CLIFailure) -> WAVAudio {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = attributes[.size] as? Int else {
+            throw CLIFailure(.error, "cannot read \(path): no such file or not readable")
+        }
+        guard size > 0 else { throw CLIFailure(.error, "\(path) is empty (0 bytes); give a WAV recording") }
+        // Two hours of 48 kHz stereo is ~1.4 GB: beyond it, refuse before reading.
+        guard size <= 1_500_000_000 else {
+            throw CLIFailure(.error, "\(path) is \(size / 1_000_000) MB; split it (sox IN.wav OUT.wav trim 0 3600 : newfile : restart) and replay the parts")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure(.error, "cannot read \(path): not readable") }
+        let audio: WAVAudio
+        do {
+            audio = try WAVAudio(data: data)
+        } catch {
+            throw CLIFailure(.error, "\(path): \(error.description)")
+        }
+        guard audio.samples.count >= audio.channels else { throw CLIFailure(.error, "\(path) holds no audio (its data chunk is empty)") }
+        guard audio.duration <= maxSeconds else {
+            throw CLIFailure(.error, "\(path) lasts \(clock(audio.duration)); recordings up to 2 hours are taken: split it (sox IN.wav OUT.wav trim 0 3600 : newfile : restart)")
+        }
+        return audio
+    }
+
+    /// `m:ss.d`.
+    static func clock(_ seconds: Double) -> String {
+        let minutes = Int(seconds) / 60
+        return String(format: "%d:%04.1f", minutes, seconds - Double(minutes * 60))
+    }
+}
