@@ -2,7 +2,8 @@ import Foundation
 
 /// Where a recording has speech: an energy detector over 20 ms frames, hand-written (no listed
 /// package does voice activity detection, and this one needs no model). A frame is speech when
-/// it is 12 dB above the recording's noise floor (its quietest tenth) and above −50 dBFS; pieces
+/// it is 12 dB above the recording's noise floor (its quietest tenth; but at most 10 dB under its
+/// loudest tenth) and above −50 dBFS; pieces
 /// closer than 300 ms join, each is padded by 150 ms, and a piece longer than 20 s is cut at its
 /// quietest frame (so one utterance never grows without bound).
 public enum SpeechSegments {
@@ -15,8 +16,12 @@ public enum SpeechSegments {
     public static func find(in audio: MonoAudio) -> [Range<Int>] {
         let levels = frameLevels(audio.samples[...])
         guard !levels.isEmpty else { return [] }
-        let floor = levels.sorted()[levels.count / 10]
-        let threshold = max(floor + 12, -50)
+        let sorted = levels.sorted()
+        let floor = sorted[levels.count / 10], loud = sorted[levels.count * 9 / 10]
+        // Never above the loud frames themselves: a recording with no pause (speech over steady
+        // noise) has its floor at the speech, and would otherwise have no speech at all, and so
+        // nothing recognised, masked or redacted.
+        let threshold = max(min(floor + 12, loud - 10), -50)
         var pieces: [Range<Int>] = [] // in frames
         var start: Int?
         var quiet = 0
