@@ -68,8 +68,7 @@ def main():
     parser.add_argument("--fixtures", default=os.path.join(ROOT, ".build", "voice-fixtures"))
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "masker-voice"))
     args = parser.parse_args()
-    if not any(name.endswith(".json") for name in os.listdir(args.fixtures) if os.path.isdir(args.fixtures)) \
-            if os.path.isdir(args.fixtures) else True:
+    if not os.path.isdir(args.fixtures) or not any(name.endswith(".json") for name in os.listdir(args.fixtures)):
         subprocess.run([sys.executable, os.path.join(ROOT, "data", "voice", "render_calls.py"), args.fixtures], check=True)
     env = dict(os.environ, MASKER_DEV="1", MASKER_DATA_DIR=tempfile.mkdtemp(prefix="masker-voice-bench-"))
     golds = sorted(name for name in os.listdir(args.fixtures) if name.endswith(".json"))
