@@ -29,6 +29,10 @@ RATE = 16000
 
 
 def run(*command):
+    # sox dithers when it writes 16-bit samples, with fresh random noise each run: -D turns that
+    # off, so the same scripts always render the same bytes (and the figures repeat).
+    if command[0] == "sox":
+        command = ("sox", "-D") + command[1:]
     subprocess.run(command, check=True, capture_output=True)
 
 
