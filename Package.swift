@@ -64,7 +64,9 @@ let package = Package(
         .systemLibrary(name: "CPocketSphinx", path: "Sources/CPocketSphinx", pkgConfig: "pocketsphinx",
                        providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
         // Recordings: audio, speech recognition (one provider per file), diarization, redacted audio.
-        .target(name: "MaskerVoice", dependencies: ["MaskerCore", "CPocketSphinx"]),
+        .target(name: "MaskerVoice", dependencies: [
+            "MaskerCore", "CPocketSphinx", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // The `masker` command tree as a library, so tests can drive it in-process.
         .target(
             name: "MaskerCLI",

@@ -99,11 +99,74 @@ struct VoiceReplayTests {
         let cut = try MaskerProcess.run(["replay", "--input", truncated.path], binary: "masker-voice", environment: env)
         #expect(cut.code == 1 && !cut.stderr.isEmpty, "\(cut.all)")
         let wav = Self.fixtures.appendingPathComponent("billing-mono16k.wav").path
-        let hosted = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", "deepgram"], binary: "masker-voice", environment: env)
-        #expect(hosted.code == 64 && hosted.stderr.contains("local"), "\(hosted.all)")
+        let unknown = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", "whisperx"], binary: "masker-voice", environment: env)
+        #expect(unknown.code == 64 && unknown.stderr.contains("local, deepgram or openai"), "\(unknown.all)")
         let monoDiarize = try MaskerProcess.run(["replay", "--input", wav, "--diarize"], binary: "masker-voice", environment: env)
         #expect(monoDiarize.code == 64 && monoDiarize.stderr.contains("stereo"), "\(monoDiarize.all)")
         let map = try MaskerProcess.run(["replay", "--input", wav, "--channel-map", "left,right"], binary: "masker-voice", environment: env)
         #expect(map.code == 64)
+    }
+
+    /// The hosted providers as real HTTP clients, against Tests/e2e/fake_asr.py, which implements
+    /// their documented request and response shapes: the words come back and are masked; a wrong
+    /// key is exit 5 with the provider's message and never the key; a provider down is exit 5; a
+    /// missing key says which variable to set.
+    @Test func deepgramAndOpenAIAreCalledAsTheirAPIsDocument() throws {
+        let scratch = try ScratchDirectory()
+        let portFile = scratch.url.appendingPathComponent("port")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = [Repository.url("Tests/e2e/fake_asr.py").path, "good-key", portFile.path]
+        // Its output goes nowhere: a child holding the test runner's pipes keeps the run open.
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // SIGKILL: a child of the test runner may inherit a signal mask that holds SIGTERM.
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        var port = ""
+        for _ in 0..<200 where port.isEmpty {
+            port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if port.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(!port.isEmpty, "the fake provider did not start")
+        // Three seconds of quiet: the stand-in hears its sentence whatever the audio holds.
+        var data = Data("RIFF".utf8)
+        func le32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        func le16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        le32(36 + 96_000); data.append(contentsOf: Array("WAVEfmt ".utf8)); le32(16); le16(1); le16(1)
+        le32(16_000); le32(32_000); le16(2); le16(16); data.append(contentsOf: Array("data".utf8)); le32(96_000)
+        data.append(Data(count: 96_000))
+        let wav = scratch.url.appendingPathComponent("quiet.wav").path
+        try data.write(to: URL(fileURLWithPath: wav))
+        let providers: [(name: String, key: String, base: String, url: String)] = [
+            ("deepgram", "DEEPGRAM_API_KEY", "DEEPGRAM_BASE_URL", "http://127.0.0.1:\(port)"),
+            ("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", "http://127.0.0.1:\(port)/v1"),
+        ]
+        for provider in providers {
+            var env = environment(scratch)
+            env["MASKER_ASR_CONNECT_TIMEOUT_MS"] = "1500"
+            env[provider.base] = provider.url
+            env[provider.key] = "good-key"
+            let ok = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", provider.name, "--json"], binary: "masker-voice", environment: env)
+            #expect(ok.code == 0, "\(provider.name): \(ok.all)")
+            let json = (try? JSONSerialization.jsonObject(with: Data(ok.stdout.utf8))) as? [String: Any] ?? [:]
+            let masked = Self.turns(json).compactMap { $0["masked"] as? String }.joined(separator: " ")
+            #expect(masked.contains("my number is") && !masked.contains("sarah") && !masked.contains("six one seven"), "\(provider.name): \(masked)")
+            #expect(json["asr_provider"] as? String == provider.name)
+            env[provider.key] = "sk-wrong-secret-key"
+            let refused = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", provider.name], binary: "masker-voice", environment: env)
+            #expect(refused.code == 5 && refused.stderr.contains("401"), "\(provider.name): \(refused.all)")
+            #expect(refused.stderr.contains(provider.name == "deepgram" ? "Invalid credentials" : "Incorrect API key"))
+            #expect(!refused.all.contains("sk-wrong-secret-key"), "the key reached the output")
+            env[provider.base] = "http://127.0.0.1:9"
+            let down = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", provider.name], binary: "masker-voice", environment: env)
+            #expect(down.code == 5 && down.stderr.contains("could not be reached"), "\(down.all)")
+            env[provider.key] = nil
+            let keyless = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", provider.name], binary: "masker-voice", environment: env)
+            #expect(keyless.code == 1 && keyless.stderr.contains("\(provider.key) is not set"), "\(keyless.all)")
+        }
     }
 }

@@ -22,7 +22,8 @@ enum PythonScript {
                     process.standardError = err
                     process.standardInput = input
                     try process.run()
-                    let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+                    // SIGKILL: a child of the test runner may inherit a signal mask that holds SIGTERM.
+                    let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
                     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
                     input.fileHandleForWriting.write(Data(stdin.utf8))
                     try input.fileHandleForWriting.close()

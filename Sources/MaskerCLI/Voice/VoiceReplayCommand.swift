@@ -12,7 +12,8 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         discussion: """
         Reads a 16-bit PCM WAV (any rate, mono or stereo; resampled to 16 kHz for recognition). \
         Speech recognition runs locally with PocketSphinx (--asr-provider local, the default; no \
-        network). A stereo recording is split by channel, one speaker a channel (--channel-map, \
+        network), or with Deepgram (--asr-provider deepgram: DEEPGRAM_API_KEY, DEEPGRAM_BASE_URL) \
+        or OpenAI (--asr-provider openai: OPENAI_API_KEY, OPENAI_BASE_URL), which receive the audio. A stereo recording is split by channel, one speaker a channel (--channel-map, \
         default caller,agent: the caller on the first, left channel), with echo from the other side \
         dropped; a mono recording is one speaker. Each turn is masked under the policy (--scheme, \
         as masker mask), and its events carry the span's time in the audio.
@@ -22,7 +23,8 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         with every masked span, padded by 150 ms, replaced by a 1 kHz tone (--fill tone) or silence \
         (--fill silence). A progress line goes to stderr for recordings over a minute.
 
-        Exit codes: 0 ok, 1 unreadable or unsupported audio, or a failure, 3 policy invalid, 64 usage.
+        Exit codes: 0 ok, 1 unreadable or unsupported audio, a missing model or key, or a failure, \
+        3 policy invalid, 5 a hosted provider unreachable or refusing (its message, never the key), 64 usage.
         """
     )
 
@@ -31,7 +33,7 @@ struct VoiceReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The recording (WAV).", valueName: "file"))
     var input: String
 
-    @Option(name: .customLong("asr-provider"), help: ArgumentHelp("local (PocketSphinx).", valueName: "name"))
+    @Option(name: .customLong("asr-provider"), help: ArgumentHelp("local (PocketSphinx, no network), deepgram (DEEPGRAM_API_KEY) or openai (OPENAI_API_KEY).", valueName: "name"))
     var asrProvider = "local"
 
     @Flag(name: .long, help: "Attribute speech to speakers (stereo: by channel).")
@@ -61,8 +63,8 @@ struct VoiceReplayCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard let map = ChannelMap(channelMap) else { throw CLIFailure(.usage, "--channel-map takes caller,agent or agent,caller, got '\(channelMap)'") }
         guard let fill = AudioRedactor.Fill(rawValue: fill) else { throw CLIFailure(.usage, "--fill takes tone or silence, got '\(fill)'") }
-        guard asrProvider == "local" else {
-            throw CLIFailure(.usage, "--asr-provider \(asrProvider) is not available yet: this release recognises speech locally only (--asr-provider local)")
+        guard ["local", "deepgram", "openai"].contains(asrProvider) else {
+            throw CLIFailure(.usage, "unknown --asr-provider '\(asrProvider)'; use local, deepgram or openai")
         }
         let audio = try Self.read(input)
         if audio.channels == 1 && diarize {
@@ -73,14 +75,9 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         let tokenization = try scheme.map(MaskCommand.parseScheme) ?? policy.tokenization
         let runSession = try session.map { id throws(CLIFailure) in try CLISession.check(id, option: "--session") } ?? CLISession.generated()
         let started = Date()
+        let recognizer = try Self.recognizer(asrProvider, environment: context.environment)
         if audio.duration > 60, !global.quiet {
-            Console.err("masker-voice: recognising \(Self.clock(audio.duration)) of audio (\(audio.channels == 2 ? "two channels" : "one channel"), local)…")
-        }
-        let recognizer: PocketSphinxRecognizer
-        do {
-            recognizer = try PocketSphinxRecognizer()
-        } catch {
-            throw CLIFailure(.error, error.description)
+            Console.err("masker-voice: recognising \(Self.clock(audio.duration)) of audio (\(audio.channels == 2 ? "two channels" : "one channel"), \(recognizer.name))…")
         }
         let words: [SpokenWord]
         do {
@@ -91,7 +88,7 @@ struct VoiceReplayCommand: AsyncParsableCommand {
                 words = try await recognizer.recognize(mono).map { SpokenWord($0, speaker: .unknown) }
             }
         } catch {
-            throw CLIFailure(.error, error.description)
+            throw Self.failure(error)
         }
         let turns = VoiceTurn.turns(words)
         let schemes = try TokenSchemes(policy: policy, context: context)
@@ -119,6 +116,26 @@ struct VoiceReplayCommand: AsyncParsableCommand {
                 throw CLIFailure(.error, "cannot write \(redactedAudio): \(error.localizedDescription)")
             }
         }
+    }
+
+    /// The recogniser of `--asr-provider`: local needs its model, the hosted ones their key.
+    static func recognizer(_ provider: String, environment: [String: String]) throws(CLIFailure) -> any SpeechRecognizer {
+        do {
+            switch provider {
+            case "deepgram": return try DeepgramRecognizer(environment: environment)
+            case "openai": return try OpenAIRecognizer(environment: environment)
+            default: return try PocketSphinxRecognizer(modelDirectory: PocketSphinxRecognizer.modelDirectory(environment: environment))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// A hosted provider down or refusing is exit 5 (as an unreachable server is), with its own
+    /// message; a missing model or key, exit 1.
+    static func failure(_ error: RecognitionError) -> CLIFailure {
+        if case .providerFailed = error { return CLIFailure(.serverUnreachable, error.description) }
+        return CLIFailure(.error, error.description)
     }
 
     /// The recording, or an error that names the problem and the fix.
