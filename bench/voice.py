@@ -8,7 +8,7 @@ scored against the script:
     leak     share of the script's PHI characters whose words survive in the masked transcript:
              each PHI value's words are looked for, in order, in the masked text of the turns that
              overlap the value's turn in time (a recognised word that is not masked counts)
-    DER      (stereo) share of recognised speech time attributed to the wrong speaker: each word's
+    DER      (stereo, and mono with --diarize) share of recognised speech time attributed to the wrong speaker: each word's
              midpoint placed in the script's turn that contains it
     speed    audio seconds per second of wall time (recognition, detection, masking; one core)
 
@@ -55,9 +55,9 @@ def leaked(value, masked):
     return count
 
 
-def replay(binary, path, env):
+def replay(binary, path, env, extra=()):
     begun = time.time()
-    out = subprocess.run([binary, "replay", "--input", path, "--json", "--quiet"], env=env, capture_output=True, text=True)
+    out = subprocess.run([binary, "replay", "--input", path, "--json", "--quiet", *extra], env=env, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"replay failed on {path}: {out.stderr}")
     return json.loads(out.stdout), time.time() - begun
@@ -72,13 +72,14 @@ def main():
         subprocess.run([sys.executable, os.path.join(ROOT, "data", "voice", "render_calls.py"), args.fixtures], check=True)
     env = dict(os.environ, MASKER_DEV="1", MASKER_DATA_DIR=tempfile.mkdtemp(prefix="masker-voice-bench-"))
     golds = sorted(name for name in os.listdir(args.fixtures) if name.endswith(".json"))
-    print(f"{'form':<10} {'WER':>7} {'leak':>7} {'DER':>7} {'x real time':>12}")
-    for form in ("mono16k", "stereo", "tel8k"):
+    print(f"{'form':<16} {'WER':>7} {'leak':>7} {'DER':>7} {'x real time':>12}")
+    for form, extra in (("mono16k", ()), ("stereo", ()), ("tel8k", ()), ("mono16k", ("--diarize",)), ("tel8k", ("--diarize",))):
+        label = form + ("+diarize" if extra else "")
         errors = total = phi = leak = wrong = spoken = 0
         audio = wall = 0.0
         for name in golds:
             gold = json.load(open(os.path.join(args.fixtures, name)))
-            result, seconds = replay(args.binary, os.path.join(args.fixtures, f"{gold['id']}-{form}.wav"), env)
+            result, seconds = replay(args.binary, os.path.join(args.fixtures, f"{gold['id']}-{form}.wav"), env, extra)
             audio += result["duration_ms"] / 1000
             wall += seconds
             reference = [w for turn in gold["turns"] for w in words(turn["text"])]
@@ -91,7 +92,7 @@ def main():
                 for value in turn["phi"]:
                     phi += len("".join(words(value)))
                     leak += leaked(value, near)
-            if form == "stereo":
+            if form == "stereo" or extra:
                 for t in result["turns"]:
                     length = (t["end_ms"] - t["start_ms"]) / 1000
                     middle = (t["start_ms"] + t["end_ms"]) / 2000
@@ -99,8 +100,8 @@ def main():
                     spoken += length
                     if owner != t["speaker"]:
                         wrong += length
-        der = f"{100 * wrong / spoken:6.1f}%" if form == "stereo" and spoken else "      -"
-        print(f"{form:<10} {100 * errors / max(total, 1):6.1f}% {100 * leak / max(phi, 1):6.1f}% {der} {audio / wall:11.1f}x")
+        der = f"{100 * wrong / spoken:6.1f}%" if (form == "stereo" or extra) and spoken else "      -"
+        print(f"{label:<16} {100 * errors / max(total, 1):6.1f}% {100 * leak / max(phi, 1):6.1f}% {der} {audio / wall:11.1f}x")
     return 0
 
 

@@ -66,6 +66,20 @@ struct VoiceReplayTests {
         #expect(Self.turns(swapped.json).first { ($0["text"] as? String)?.contains("pharmacy") == true }?["speaker"] as? String == "caller")
     }
 
+    /// One channel, two voices: --diarize clusters the stretches between pauses by voice, and the
+    /// caller is the one who speaks second (the agent greets).
+    @Test func aMonoCallIsDiarizedByVoice() throws {
+        let scratch = try ScratchDirectory()
+        let run = try replay("refill-mono16k.wav", ["--diarize"], scratch: scratch)
+        #expect(run.code == 0, "\(run.stderr)")
+        let turns = Self.turns(run.json)
+        func speaker(of word: String) -> String? { turns.first { ($0["text"] as? String)?.contains(word) == true }?["speaker"] as? String }
+        #expect(speaker(of: "pharmacy") == "agent" && speaker(of: "sarah") == "caller" && speaker(of: "of course") == "agent",
+                "\(turns.map { ($0["speaker"] ?? "", $0["text"] ?? "") })")
+        let plain = try replay("refill-mono16k.wav", scratch: scratch)
+        #expect(Set(Self.turns(plain.json).compactMap { $0["speaker"] as? String }) == ["unknown"])
+    }
+
     @Test func theRedactedRecordingRecognisedAgainHoldsNoneOfTheMaskedValues() throws {
         let scratch = try ScratchDirectory()
         let redacted = scratch.url.appendingPathComponent("redacted.wav").path
@@ -101,8 +115,8 @@ struct VoiceReplayTests {
         let wav = Self.fixtures.appendingPathComponent("billing-mono16k.wav").path
         let unknown = try MaskerProcess.run(["replay", "--input", wav, "--asr-provider", "whisperx"], binary: "masker-voice", environment: env)
         #expect(unknown.code == 64 && unknown.stderr.contains("local, deepgram or openai"), "\(unknown.all)")
-        let monoDiarize = try MaskerProcess.run(["replay", "--input", wav, "--diarize"], binary: "masker-voice", environment: env)
-        #expect(monoDiarize.code == 64 && monoDiarize.stderr.contains("stereo"), "\(monoDiarize.all)")
+        let order = try MaskerProcess.run(["replay", "--input", wav, "--diarize", "--caller-speaks", "third"], binary: "masker-voice", environment: env)
+        #expect(order.code == 64 && order.stderr.contains("first or second"), "\(order.all)")
         let map = try MaskerProcess.run(["replay", "--input", wav, "--channel-map", "left,right"], binary: "masker-voice", environment: env)
         #expect(map.code == 64)
     }

@@ -11,7 +11,9 @@ never downloaded audio. Each call becomes, in OUT_DIR:
 The caller speaks with flite's `slt` voice, the agent with `rms` (`kal` is a diphone voice
 PocketSphinx cannot follow). Turns are separated by 0.6 s of silence.
 
-    python3 data/voice/render_calls.py OUT_DIR [--calls data/voice/calls.jsonl]
+    python3 data/voice/render_calls.py OUT_DIR [--calls data/voice/calls.jsonl] [--voices caller=slt,agent=rms]
+
+(`--voices caller=rms,agent=awb` gives two male voices: the harder case for diarization.)
 
 The scripts are written for the project (no licence beyond the repository's); flite's voices are
 free software (flite's licence, BSD-like) and sox is GPL: both run here, neither ships with us.
@@ -87,7 +89,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out")
     parser.add_argument("--calls", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "calls.jsonl"))
+    parser.add_argument("--voices", default="caller=slt,agent=rms")
     args = parser.parse_args()
+    VOICES.update(dict(pair.split("=") for pair in args.voices.split(",")))
     os.makedirs(args.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch, open(args.calls) as calls:
         for line in calls:

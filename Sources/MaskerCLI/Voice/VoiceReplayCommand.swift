@@ -15,7 +15,8 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         network), or with Deepgram (--asr-provider deepgram: DEEPGRAM_API_KEY, DEEPGRAM_BASE_URL) \
         or OpenAI (--asr-provider openai: OPENAI_API_KEY, OPENAI_BASE_URL), which receive the audio. A stereo recording is split by channel, one speaker a channel (--channel-map, \
         default caller,agent: the caller on the first, left channel), with echo from the other side \
-        dropped; a mono recording is one speaker. Each turn is masked under the policy (--scheme, \
+        dropped; a mono recording is one speaker, or with --diarize two, clustered from the voice \
+        of each stretch of speech between pauses (--caller-speaks second, the default, or first). Each turn is masked under the policy (--scheme, \
         as masker mask), and its events carry the span's time in the audio.
 
         --output FILE writes the JSON (mode 0600: it holds the original words); --json prints it; \
@@ -36,8 +37,11 @@ struct VoiceReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("asr-provider"), help: ArgumentHelp("local (PocketSphinx, no network), deepgram (DEEPGRAM_API_KEY) or openai (OPENAI_API_KEY).", valueName: "name"))
     var asrProvider = "local"
 
-    @Flag(name: .long, help: "Attribute speech to speakers (stereo: by channel).")
+    @Flag(name: .long, help: "Attribute a mono recording's speech to two speakers (a stereo one is always attributed by channel).")
     var diarize = false
+
+    @Option(name: .customLong("caller-speaks"), help: ArgumentHelp("With --diarize on mono: whether the caller speaks first or second (default second: an inbound call opens with the agent).", valueName: "order"))
+    var callerSpeaks = "second"
 
     @Option(name: .customLong("channel-map"), help: ArgumentHelp("Who is on each channel of a stereo recording: caller,agent or agent,caller.", valueName: "map"))
     var channelMap = "caller,agent"
@@ -67,8 +71,8 @@ struct VoiceReplayCommand: AsyncParsableCommand {
             throw CLIFailure(.usage, "unknown --asr-provider '\(asrProvider)'; use local, deepgram or openai")
         }
         let audio = try Self.read(input)
-        if audio.channels == 1 && diarize {
-            throw CLIFailure(.usage, "--diarize needs a stereo recording (one speaker a channel) in this release; a mono recording is transcribed as one speaker without it")
+        guard ["first", "second"].contains(callerSpeaks) else {
+            throw CLIFailure(.usage, "--caller-speaks takes first or second, got '\(callerSpeaks)'")
         }
         let context = try CommandContext(options: global)
         let policy = try context.loadPolicy().policy
@@ -85,7 +89,9 @@ struct VoiceReplayCommand: AsyncParsableCommand {
                 words = try await ChannelDiarizer.words(audio, map: map, recognizer: recognizer)
             } else {
                 let mono = Resampler.toRecognizerRate(audio.mixed(), from: audio.sampleRate)
-                words = try await recognizer.recognize(mono).map { SpokenWord($0, speaker: .unknown) }
+                let heard = try await recognizer.recognize(mono)
+                words = diarize ? MonoDiarizer.speakers(heard, audio: mono, callerSpeaksFirst: callerSpeaks == "first")
+                    : heard.map { SpokenWord($0, speaker: .unknown) }
             }
         } catch {
             throw Self.failure(error)

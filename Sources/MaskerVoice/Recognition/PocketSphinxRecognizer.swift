@@ -46,10 +46,17 @@ public final class PocketSphinxRecognizer: SpeechRecognizer, @unchecked Sendable
 
     deinit { ps_free(decoder) }
 
+    /// Decoding is seconds of CPU a minute of audio: it runs on a thread of its own, never on the
+    /// cooperative pool (which a server shares between all its requests).
     public func recognize(_ audio: MonoAudio) async throws(RecognitionError) -> [RecognizedWord] {
-        let pieces = SpeechSegments.find(in: audio)
-        return lock.withLock { _ in
-            pieces.flatMap { piece in decode(audio.samples[piece], offset: Double(piece.lowerBound) / Double(MonoAudio.sampleRate)) }
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                let pieces = SpeechSegments.find(in: audio)
+                let words = lock.withLock { _ in
+                    pieces.flatMap { piece in decode(audio.samples[piece], offset: Double(piece.lowerBound) / Double(MonoAudio.sampleRate)) }
+                }
+                continuation.resume(returning: words)
+            }
         }
     }
 

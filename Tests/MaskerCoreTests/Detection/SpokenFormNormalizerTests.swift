@@ -54,6 +54,7 @@ struct SpokenFormNormalizerTests {
         ("april twelfth nineteen ninety", "april 12 1990"),
         ("the twelfth of april", "the 12 of april"),
         ("march twenty first", "march 21"),
+        ("july fourth's nineteen seventy two", "july 4 1972"),
         ("april 12th, 1990", "april 12, 1990"),
         ("first visit", "first visit"),
         ("wait a second", "wait a second"),

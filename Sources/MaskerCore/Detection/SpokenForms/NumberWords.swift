@@ -10,11 +10,12 @@ enum NumberWords {
     static let tens: [String: Int] = [
         "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     ]
+    /// With their possessive forms too: recognisers write "july fourth's nineteen seventy two".
     static let ordinals = WordTable([
         "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
         "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
         "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-    ])
+    ].flatMap { [($0.key, $0.value), ($0.key + "'s", $0.value)] })
     /// Words that stand for zero only next to other digits ("nineteen oh five", "four o two").
     static let contextualZero: WordSet = ["oh", "o"]
     /// How speech recognisers write some digits ("to" for two, "for" for four, "won", "ate"):
