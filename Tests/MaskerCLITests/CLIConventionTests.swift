@@ -115,12 +115,7 @@ struct CLIConventionTests {
     @Test func maskerVoiceInspectsRecordings() throws {
         let scratch = try ScratchDirectory()
         // 0.5 s of 16 kHz mono silence, written by hand as a canonical WAV header + samples.
-        var data = Data("RIFF".utf8)
-        func le32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        func le16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        le32(36 + 16_000); data.append(contentsOf: Array("WAVEfmt ".utf8)); le32(16); le16(1); le16(1)
-        le32(16_000); le32(32_000); le16(2); le16(16); data.append(contentsOf: Array("data".utf8)); le32(16_000)
-        data.append(Data(count: 16_000))
+        let data = TestWAV.silence(seconds: 0.5)
         let wav = scratch.url.appendingPathComponent("call.wav")
         try data.write(to: wav)
         let ok = try MaskerProcess.run(["inspect", wav.path], binary: "masker-voice")

@@ -147,12 +147,7 @@ struct VoiceReplayTests {
         }
         #expect(!port.isEmpty, "the fake provider did not start")
         // Three seconds of quiet: the stand-in hears its sentence whatever the audio holds.
-        var data = Data("RIFF".utf8)
-        func le32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        func le16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-        le32(36 + 96_000); data.append(contentsOf: Array("WAVEfmt ".utf8)); le32(16); le16(1); le16(1)
-        le32(16_000); le32(32_000); le16(2); le16(16); data.append(contentsOf: Array("data".utf8)); le32(96_000)
-        data.append(Data(count: 96_000))
+        let data = TestWAV.silence(seconds: 3)
         let wav = scratch.url.appendingPathComponent("quiet.wav").path
         try data.write(to: URL(fileURLWithPath: wav))
         let providers: [(name: String, key: String, base: String, url: String)] = [

@@ -10,25 +10,20 @@ import NIOCore
 /// (default `nova-2`).
 public struct DeepgramRecognizer: SpeechRecognizer {
     public let name = "deepgram"
-    let key: String
-    let base: String
-    let model: String
-    let connectTimeout: TimeAmount
+    let settings: HostedSettings
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(RecognitionError) {
-        key = try HostedRecognition.key("DEEPGRAM_API_KEY", environment)
-        base = HostedRecognition.base("DEEPGRAM_BASE_URL", "https://api.deepgram.com", environment)
-        connectTimeout = HostedRecognition.connectTimeout(environment)
-        model = environment["MASKER_DEEPGRAM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "nova-2"
+        settings = try HostedSettings(key: "DEEPGRAM_API_KEY", base: "DEEPGRAM_BASE_URL", defaultBase: "https://api.deepgram.com",
+                                      model: "MASKER_DEEPGRAM_MODEL", defaultModel: "nova-2", environment: environment)
     }
 
     public func recognize(_ audio: MonoAudio) async throws(RecognitionError) -> [RecognizedWord] {
-        var request = HTTPClientRequest(url: "\(base)/v1/listen?model=\(model)&punctuate=false")
+        var request = HTTPClientRequest(url: "\(settings.base)/v1/listen?model=\(settings.model)&punctuate=false")
         request.method = .POST
-        request.headers.add(name: "Authorization", value: "Token \(key)")
+        request.headers.add(name: "Authorization", value: "Token \(settings.key)")
         request.headers.add(name: "Content-Type", value: "audio/wav")
         request.body = .bytes(ByteBuffer(bytes: HostedRecognition.wav(audio)))
-        let answer = try await HostedRecognition.send(request, base: base, connectTimeout: connectTimeout, provider: name) { json in
+        let answer = try await HostedRecognition.send(request, settings: settings, provider: name) { json in
             json["err_msg"]?.stringValue ?? json["error"]?.stringValue ?? json["message"]?.stringValue
         }
         guard case let .array(channels)? = answer["results"]?["channels"], let first = channels.first,

@@ -6,6 +6,23 @@ import NIOCore
 /// What the hosted recognisers share: the audio as a WAV file, an HTTP request with a deadline, and
 /// a provider's error turned into its own message, never the key. Hand-written requests over
 /// AsyncHTTPClient (in the stack): neither provider has a Swift SDK among the listed packages.
+/// A hosted provider's settings from the environment: its key, base URL, model and how long it
+/// may take to accept a connection.
+struct HostedSettings: Sendable {
+    let key: String
+    let base: String
+    let model: String
+    let connectTimeout: TimeAmount
+
+    init(key keyVariable: String, base baseVariable: String, defaultBase: String, model modelVariable: String, defaultModel: String,
+         environment: [String: String]) throws(RecognitionError) {
+        key = try HostedRecognition.key(keyVariable, environment)
+        base = HostedRecognition.base(baseVariable, defaultBase, environment)
+        model = environment[modelVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultModel
+        connectTimeout = HostedRecognition.connectTimeout(environment)
+    }
+}
+
 enum HostedRecognition {
     static let timeout: TimeAmount = .seconds(300)
 
@@ -37,12 +54,13 @@ enum HostedRecognition {
     /// A provider that is down is found first with a short probe (a HEAD of `base`, any answer
     /// will do): AsyncHTTPClient's pool retries a refused connection until the request's deadline,
     /// which for a long recording's transcription is minutes.
-    static func send(_ request: HTTPClientRequest, base: String, connectTimeout: TimeAmount, provider: String,
+    static func send(_ request: HTTPClientRequest, settings: HostedSettings, provider: String,
                      message: (JSONValue) -> String?) async throws(RecognitionError) -> JSONValue {
+        let base = settings.base
         var probe = HTTPClientRequest(url: base)
         probe.method = .HEAD
         do {
-            _ = try await HTTPClient.shared.execute(probe, timeout: connectTimeout)
+            _ = try await HTTPClient.shared.execute(probe, timeout: settings.connectTimeout)
         } catch {
             throw .providerFailed(provider: provider, message: "could not be reached at \(base) (\(String(describing: type(of: error)))); check the network, or its base URL")
         }

@@ -11,16 +11,11 @@ import NIOCore
 /// the one that gives word timings).
 public struct OpenAIRecognizer: SpeechRecognizer {
     public let name = "openai"
-    let key: String
-    let base: String
-    let model: String
-    let connectTimeout: TimeAmount
+    let settings: HostedSettings
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(RecognitionError) {
-        key = try HostedRecognition.key("OPENAI_API_KEY", environment)
-        base = HostedRecognition.base("OPENAI_BASE_URL", "https://api.openai.com/v1", environment)
-        connectTimeout = HostedRecognition.connectTimeout(environment)
-        model = environment["MASKER_OPENAI_TRANSCRIBE_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "whisper-1"
+        settings = try HostedSettings(key: "OPENAI_API_KEY", base: "OPENAI_BASE_URL", defaultBase: "https://api.openai.com/v1",
+                                      model: "MASKER_OPENAI_TRANSCRIBE_MODEL", defaultModel: "whisper-1", environment: environment)
     }
 
     public func recognize(_ audio: MonoAudio) async throws(RecognitionError) -> [RecognizedWord] {
@@ -29,18 +24,18 @@ public struct OpenAIRecognizer: SpeechRecognizer {
         func field(_ name: String, _ value: String) {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
-        field("model", model)
+        field("model", settings.model)
         field("response_format", "verbose_json")
         field("timestamp_granularities[]", "word")
         body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"audio.wav\"\r\nContent-Type: audio/wav\r\n\r\n".utf8))
         body.append(HostedRecognition.wav(audio))
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        var request = HTTPClientRequest(url: "\(base)/audio/transcriptions")
+        var request = HTTPClientRequest(url: "\(settings.base)/audio/transcriptions")
         request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Authorization", value: "Bearer \(settings.key)")
         request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
         request.body = .bytes(ByteBuffer(bytes: body))
-        let answer = try await HostedRecognition.send(request, base: base, connectTimeout: connectTimeout, provider: name) { json in
+        let answer = try await HostedRecognition.send(request, settings: settings, provider: name) { json in
             json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
         }
         guard case let .array(words)? = answer["words"] else {
