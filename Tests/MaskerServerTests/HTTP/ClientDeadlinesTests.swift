@@ -64,13 +64,22 @@ struct ClientDeadlinesTests {
             try await Task.sleep(for: .milliseconds(30))
         }
         #expect(await slowHead.isClosed(within: 3))
-        // A body announced and never finished.
+        // A body announced and never finished. (On a loaded machine the server may close the
+        // connection before the head is even sent, for idling: closed either way.)
         let slowBody = try await RawConnection(port: server.port)
-        try await slowBody.send("POST /api/v1/detect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"te")
+        try? await slowBody.send("POST /api/v1/detect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"te")
         #expect(await slowBody.isClosed(within: 3))
-        // A finished request is answered; the connection is then closed once it idles.
-        let idle = try await RawConnection(port: server.port)
-        try await idle.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        // A finished request is answered; the connection is then closed once it idles. A
+        // connection closed for idling before its request went out is tried again.
+        var idle = try await RawConnection(port: server.port)
+        for _ in 0..<5 {
+            do {
+                try await idle.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                break
+            } catch {
+                idle = try await RawConnection(port: server.port)
+            }
+        }
         #expect(await idle.isClosed(within: 3))
         #expect(idle.received.hasPrefix("HTTP/1.1 200"), "\(idle.received.prefix(80))")
         try await server.stop()
