@@ -81,7 +81,7 @@ public struct LLMSpanReply: Sendable, Equatable {
         }
         guard items.indices.contains(item) else { return nil }
         let text = items[item]
-        let confidence = span["confidence"].flatMap(number).map { min(max($0, 0), 1) } ?? defaultConfidence
+        let confidence = span["confidence"]?.doubleValue.map { min(max($0, 0), 1) } ?? defaultConfidence
         if let start = span["start"].flatMap(integer) {
             guard matches(words, in: text, at: start) else { return nil }
             return (item, [Candidate(kind: kind, start: start, end: start + words.count, confidence: confidence)])
@@ -136,15 +136,6 @@ public struct LLMSpanReply: Sendable, Equatable {
         case let .int(number): number
         case let .uint(number): number <= UInt64(Int.max) ? Int(number) : nil
         case let .double(number): number == number.rounded() && abs(number) < 1e15 ? Int(number) : nil
-        default: nil
-        }
-    }
-
-    private static func number(_ value: JSONValue) -> Double? {
-        switch value {
-        case let .int(number): Double(number)
-        case let .uint(number): Double(number)
-        case let .double(number): number
         default: nil
         }
     }

@@ -95,6 +95,16 @@ extension JSONValue {
         return nil
     }
 
+    /// Any number, as a `Double` (however it was written: `3`, `3.0`, a large unsigned).
+    public var doubleValue: Double? {
+        switch self {
+        case let .int(value): return Double(value)
+        case let .uint(value): return Double(value)
+        case let .double(value): return value
+        default: return nil
+        }
+    }
+
     /// The same object with each member's value replaced by `transform(key, value)`, keys and
     /// their order kept; any other value unchanged. For rewriting a few known fields of a document
     /// while passing every unknown one through.

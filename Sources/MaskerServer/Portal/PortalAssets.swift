@@ -4,17 +4,11 @@ import Hummingbird
 /// contrast above WCAG AA, a visible focus ring, and one column below 720 px.
 enum PortalAssets {
     static func stylesheet() -> Response {
-        var response = Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                                body: .init(byteBuffer: ByteBuffer(string: css)))
-        PortalResponse.secure(&response)
-        return response
+        PortalResponse.text(css, type: "text/css; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
     }
 
     static func script() -> Response {
-        var response = Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                                body: .init(byteBuffer: ByteBuffer(string: js)))
-        PortalResponse.secure(&response)
-        return response
+        PortalResponse.text(js, type: "text/javascript; charset=utf-8", headers: [.cacheControl: "public, max-age=3600"])
     }
 
     /// Copy buttons (`<button data-copy="…">`), and the live check of policy editors

@@ -115,12 +115,7 @@ struct PortalAuditRoutes {
 
     private static func row(_ record: JSONValue, agentName: String?) -> [String: Any] {
         func text(_ name: String) -> String { record[name]?.stringValue ?? "" }
-        var confidence = ""
-        switch record["confidence"] {
-        case let .double(value)?: confidence = String(format: "%.2f", value)
-        case let .int(value)?: confidence = String(format: "%.2f", Double(value))
-        default: break
-        }
+        let confidence = record["confidence"]?.doubleValue.map { String(format: "%.2f", $0) } ?? ""
         var span = ""
         if case let .array(bounds)? = record["span"], bounds.count == 2, let start = bounds[0].intValue, let end = bounds[1].intValue {
             span = "\(start)–\(end)"

@@ -155,19 +155,13 @@ struct PortalReportRoutes {
 
     private func printable(_ request: Request, _ id: String) async throws -> Response {
         let (_, _, json) = try await stored(request, id)
-        var response = Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: try ReportHTML.render(json))))
-        PortalResponse.secure(&response)
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.printPolicy
-        return response
+        return PortalResponse.text(try ReportHTML.render(json), type: "text/html; charset=utf-8",
+                                   headers: [HTTPField.Name("Content-Security-Policy")!: Self.printPolicy])
     }
 
     private func download(_ request: Request, _ id: String) async throws -> Response {
         let (_, report, json) = try await stored(request, id)
-        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: json.serialized(indent: 2) + "\n")))
-        response.headers[.contentType] = "application/json"
-        response.headers[.contentDisposition] = "attachment; filename=\"masker-report-\(report.id).json\""
-        PortalResponse.secure(&response)
-        return response
+        return PortalResponse.text(json.serialized(indent: 2) + "\n", type: "application/json",
+                                   headers: [.contentDisposition: "attachment; filename=\"masker-report-\(report.id).json\""])
     }
 }

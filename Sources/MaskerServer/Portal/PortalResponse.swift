@@ -15,9 +15,15 @@ enum PortalResponse {
 
     static func page(_ template: String, _ model: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         let html = PortalTemplates.library.render(model, withTemplate: template) ?? "template \(template) is missing"
-        var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: html)))
+        return text(html, type: "text/html; charset=utf-8", status: status)
+    }
+
+    /// `body` as `type`, with every header a portal response carries (`secure`); `headers` add to
+    /// or replace them.
+    static func text(_ body: String, type: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var response = Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: body)))
         secure(&response)
+        for field in headers { response.headers[field.name] = field.value }
         return response
     }
 

@@ -191,12 +191,9 @@ struct ProxyService: Sendable {
             let rehydrations = restorer.takeEvents()
             try await Self.record(audit.rehydrations(rehydrations), policy: policy, runtime: runtime, metrics: metrics,
                                   progress: .sentToModel)
-            var said = TurnRecording.Answer()
+            var said = recording.answer()
             said.count(rehydrations)
-            if recording.keepsText {
-                said.masked = ChatAnswerText.of(answerJSON)
-                said.restored = ChatAnswerText.of(restored)
-            }
+            said.add(came: answerJSON, went: restored)
             let sessionID = try await recordTurn(agent: agent, externalID: externalID, status: "ok", results: results, timings: timings,
                                                  recording: recording, answer: said)
             var response = JSONResponse.make(restored)
@@ -216,7 +213,7 @@ struct ProxyService: Sendable {
                 let streamStart = ContinuousClock.now
                 var finished = false
                 // The turn's own row goes once the stream has ended, however it ended.
-                var said = TurnRecording.Answer(), ended = "ok"
+                var said = recording.answer(), ended = "ok"
                 defer {
                     var millis = turnMillis
                     millis["stream"] = (ContinuousClock.now - streamStart).milliseconds
@@ -225,8 +222,7 @@ struct ProxyService: Sendable {
                 do {
                     for try await chunk in chunks {
                         for data in parser.feed(chunk) {
-                            finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer,
-                                                              said: &said, keepText: recording.keepsText) || finished
+                            finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer, said: &said) || finished
                         }
                         // Events are recorded as they arise: nothing restored is written out
                         // before its rehydration event is on the record.
@@ -236,8 +232,7 @@ struct ProxyService: Sendable {
                                               progress: .partlyReleased)
                     }
                     if let data = parser.finish() {
-                        finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer,
-                                                          said: &said, keepText: recording.keepsText) || finished
+                        finished = try await Self.forward(event: data, restorer: &restorer, writer: &writer, said: &said) || finished
                     }
                     if !finished {
                         ended = "upstream_error"
@@ -262,10 +257,7 @@ struct ProxyService: Sendable {
                                            "the model's stream broke off (the connection failed); the answer up to this point was released")
                     try await writer.write(ByteBuffer(string: "data: \(Self.streamError(failure, requestID: requestID))\n\n"))
                 }
-                if let closing = await restorer.finishStream() {
-                    if recording.keepsText { said.restored += ChatAnswerText.of(closing) }
-                    try await writer.write(Self.event(closing))
-                }
+                try await Self.writeClosing(&restorer, &writer, said: &said)
                 let rehydrations = restorer.takeEvents()
                 said.count(rehydrations)
                 try await Self.record(audit.rehydrations(rehydrations), policy: policy, runtime: runtime, metrics: metrics,
@@ -281,25 +273,27 @@ struct ProxyService: Sendable {
 
     /// One upstream event, rehydrated and written (`[DONE]` first releases anything still held).
     /// Returns whether it was `[DONE]`, the end of a whole answer.
-    /// With `keepText`, the chunk's text and its restored text are added to `said`.
+    /// What it carried is added to `said`.
     private static func forward(event data: String, restorer: inout ChatStreamRehydrator, writer: inout any ResponseBodyWriter,
-                                said: inout TurnRecording.Answer, keepText: Bool) async throws -> Bool {
+                                said: inout TurnRecording.Answer) async throws -> Bool {
         if data == "[DONE]" {
-            if let closing = await restorer.finishStream() {
-                if keepText { said.restored += ChatAnswerText.of(closing) }
-                try await writer.write(Self.event(closing))
-            }
+            try await writeClosing(&restorer, &writer, said: &said)
             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
             return true
         }
         guard let chunk = try? JSONParser.parse(data) else { return false } // not JSON: nothing a client could use
         let restored = await restorer.rehydrate(chunk: chunk)
-        if keepText {
-            said.masked += ChatAnswerText.of(chunk)
-            said.restored += ChatAnswerText.of(restored)
-        }
+        said.add(came: chunk, went: restored)
         try await writer.write(Self.event(restored))
         return false
+    }
+
+    /// What the stream's texts still hold back, released in a closing chunk (none when nothing is held).
+    private static func writeClosing(_ restorer: inout ChatStreamRehydrator, _ writer: inout any ResponseBodyWriter,
+                                     said: inout TurnRecording.Answer) async throws {
+        guard let closing = await restorer.finishStream() else { return }
+        said.add(came: nil, went: closing)
+        try await writer.write(Self.event(closing))
     }
 
     /// One server-sent event carrying `value`.

@@ -85,14 +85,8 @@ enum RequestShape {
     /// (a phone number as a `temperature`) is refused, never sent.
     @discardableResult
     static func number(_ value: JSONValue, in range: ClosedRange<Double>) throws(RequestRefusal) -> JSONValue {
-        let number: Double
-        switch value {
-        case .null: return value
-        case let .int(integer): number = Double(integer)
-        case let .uint(integer): number = Double(integer)
-        case let .double(double): number = double
-        default: throw .shape("a number or null")
-        }
+        if value == .null { return value }
+        guard let number = value.doubleValue else { throw .shape("a number or null") }
         guard range.contains(number) else { throw .shape("a number from \(range.lowerBound) to \(range.upperBound)") }
         return value
     }

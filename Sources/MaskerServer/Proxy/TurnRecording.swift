@@ -16,19 +16,32 @@ struct TurnRecording: Sendable {
     let texts: [TurnPayload.Text]?
     let key: SymmetricKey?
 
-    /// The model's answer, read from what came back and what the caller got.
+    /// The model's answer: its tokens restored or not, always; its text as it came back and as
+    /// the caller got it, only when the turn keeps its text.
     struct Answer {
-        var masked = ""
-        var restored = ""
-        var restoredTokens = 0
-        var unrestorable = 0
+        let keepsText: Bool
+        private(set) var masked = ""
+        private(set) var restored = ""
+        private(set) var restoredTokens = 0
+        private(set) var unrestorable = 0
 
         mutating func count(_ events: [RehydrationEvent]) {
             for event in events {
                 if case .restored = event.outcome { restoredTokens += 1 } else { unrestorable += 1 }
             }
         }
+
+        /// A whole answer or one streamed chunk as it came (nil for a closing chunk of text held
+        /// back, which the model never sent) and as it went out.
+        mutating func add(came: JSONValue?, went: JSONValue) {
+            guard keepsText else { return }
+            if let came { masked += ChatAnswerText.of(came) }
+            restored += ChatAnswerText.of(went)
+        }
     }
+
+    /// An empty answer for this turn, to fill as it arrives.
+    func answer() -> Answer { Answer(keepsText: keepsText) }
 
     init(accountID: String, agentID: String, spans: [TurnSpan], texts: [TurnPayload.Text]?, key: SymmetricKey?) {
         self.accountID = accountID

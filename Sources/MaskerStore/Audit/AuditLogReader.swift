@@ -32,11 +32,18 @@ public struct AuditLogReader {
         var reader = try AuditLogReader(path: path)
         defer { reader.close() }
         var verifier = AuditChainVerifier(key: key, expectedRoot: expectedRoot)
-        while let (bytes, terminated) = try reader.next() {
-            if let limit, reader.lineOffset + UInt64(bytes.count) + 1 > limit { break }
+        while let (bytes, terminated) = try reader.next(upTo: limit) {
             if !verifier.check(line: bytes, number: reader.lineNumber, terminated: terminated) { break }
         }
         return verifier.finish()
+    }
+
+    /// The next line that ends (newline included) within `limit` bytes, if a limit is given: what a
+    /// live writer had committed when the reading began. Nil past it, as at the end.
+    public mutating func next(upTo limit: UInt64?) throws -> (bytes: ArraySlice<UInt8>, terminated: Bool)? {
+        guard let line = try next() else { return nil }
+        if let limit, lineOffset + UInt64(line.bytes.count) + 1 > limit { return nil }
+        return line
     }
 
     public mutating func next() throws -> (bytes: ArraySlice<UInt8>, terminated: Bool)? {

@@ -14,8 +14,7 @@ public enum AuditReport {
                             upTo limit: UInt64? = nil) throws -> JSONValue {
         var builder = AuditReportBuilder(scope: scope, key: key)
         var reader = try AuditLogReader(path: logPath)
-        while let (bytes, terminated) = try reader.next() {
-            if let limit, reader.lineOffset + UInt64(bytes.count) + 1 > limit { break }
+        while let (bytes, terminated) = try reader.next(upTo: limit) {
             builder.add(line: bytes, number: reader.lineNumber, terminated: terminated)
         }
         reader.close()

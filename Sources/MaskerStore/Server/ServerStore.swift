@@ -201,16 +201,7 @@ enum SessionColumns {
 
     static func decode(_ text: String) -> [String: Int] { decode(text) { $0.intValue } }
 
-    static func decode(_ text: String) -> [String: Double] {
-        decode(text) { value in
-            switch value {
-            case let .double(number): return number
-            case let .int(number): return Double(number)
-            case let .uint(number): return Double(number)
-            default: return nil
-            }
-        }
-    }
+    static func decode(_ text: String) -> [String: Double] { decode(text) { $0.doubleValue } }
 
     /// A column that is not a JSON object of such numbers reads as empty, as it did before.
     private static func decode<Value>(_ text: String, as value: (JSONValue) -> Value?) -> [String: Value] {

@@ -22,14 +22,9 @@ enum TurnColumns {
             guard let field = item["field"]?.stringValue, let start = item["start"]?.intValue, let end = item["end"]?.intValue,
                   let kind = item["kind"]?.stringValue, let pass = item["pass"]?.stringValue, let action = item["action"]?.stringValue
             else { return nil }
-            let confidence: Double
-            switch item["confidence"] {
-            case let .double(value)?: confidence = value
-            case let .int(value)?: confidence = Double(value)
-            default: confidence = 0
-            }
             return TurnSpan(field: field, start: start, end: end, maskedStart: item["masked_start"]?.intValue ?? start,
-                            maskedEnd: item["masked_end"]?.intValue ?? end, kind: kind, pass: pass, confidence: confidence, action: action)
+                            maskedEnd: item["masked_end"]?.intValue ?? end, kind: kind, pass: pass,
+                            confidence: item["confidence"]?.doubleValue ?? 0, action: action)
         }
     }
 }

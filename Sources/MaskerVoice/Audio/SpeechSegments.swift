@@ -49,12 +49,16 @@ public enum SpeechSegments {
     /// Each frame's level in dBFS.
     static func frameLevels(_ samples: ArraySlice<Int16>) -> [Double] {
         stride(from: samples.startIndex, to: samples.endIndex, by: frame).map { first in
-            let chunk = samples[first..<min(first + frame, samples.endIndex)]
-            var sum = 0.0
-            for sample in chunk { sum += Double(sample) * Double(sample) }
-            let rms = (sum / Double(max(chunk.count, 1))).squareRoot()
-            return 20 * log10(max(rms, 1) / 32768)
+            level(samples[first..<min(first + frame, samples.endIndex)])
         }
+    }
+
+    /// The RMS level of some samples in dBFS (−120 for none).
+    static func level(_ samples: ArraySlice<Int16>) -> Double {
+        guard !samples.isEmpty else { return -120 }
+        var sum = 0.0
+        for sample in samples { sum += Double(sample) * Double(sample) }
+        return 20 * log10(max((sum / Double(samples.count)).squareRoot(), 1) / 32768)
     }
 
     /// A piece longer than `longest` frames, cut at its quietest frame until none is.

@@ -23,14 +23,7 @@ public enum ChannelDiarizer {
     }
 
     static func isBleed(_ word: RecognizedWord, own: MonoAudio, other: MonoAudio) -> Bool {
-        level(own.slice(from: word.start, to: word.end)) + bleedMargin < level(other.slice(from: word.start, to: word.end))
-    }
-
-    /// RMS level in dBFS.
-    static func level(_ samples: ArraySlice<Int16>) -> Double {
-        guard !samples.isEmpty else { return -120 }
-        var sum = 0.0
-        for sample in samples { sum += Double(sample) * Double(sample) }
-        return 20 * log10(max((sum / Double(samples.count)).squareRoot(), 1) / 32768)
+        SpeechSegments.level(own.slice(from: word.start, to: word.end)) + bleedMargin
+            < SpeechSegments.level(other.slice(from: word.start, to: word.end))
     }
 }

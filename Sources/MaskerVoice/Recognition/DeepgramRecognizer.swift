@@ -32,9 +32,9 @@ public struct DeepgramRecognizer: SpeechRecognizer {
         }
         guard case let .array(words)? = best["words"] else { return [] }
         return words.compactMap { word in
-            guard let text = word["word"]?.stringValue, let start = HostedRecognition.seconds(word["start"]),
-                  let end = HostedRecognition.seconds(word["end"]) else { return nil }
-            return RecognizedWord(text: text.lowercased(), start: start, end: end, confidence: HostedRecognition.seconds(word["confidence"]))
+            guard let text = word["word"]?.stringValue, let start = word["start"]?.doubleValue,
+                  let end = word["end"]?.doubleValue else { return nil }
+            return RecognizedWord(text: text.lowercased(), start: start, end: end, confidence: word["confidence"]?.doubleValue)
         }
     }
 }

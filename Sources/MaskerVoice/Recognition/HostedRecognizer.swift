@@ -79,13 +79,4 @@ enum HostedRecognition {
         }
         return json
     }
-
-    static func seconds(_ value: JSONValue?) -> Double? {
-        switch value {
-        case let .double(number)?: return number
-        case let .int(number)?: return Double(number)
-        case let .uint(number)?: return Double(number)
-        default: return nil
-        }
-    }
 }

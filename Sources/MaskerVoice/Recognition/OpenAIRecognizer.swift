@@ -42,8 +42,8 @@ public struct OpenAIRecognizer: SpeechRecognizer {
             throw .providerFailed(provider: name, message: "answered without word timings (words[]); use a model that gives them (whisper-1)")
         }
         return words.compactMap { word in
-            guard let text = word["word"]?.stringValue, let start = HostedRecognition.seconds(word["start"]),
-                  let end = HostedRecognition.seconds(word["end"]) else { return nil }
+            guard let text = word["word"]?.stringValue, let start = word["start"]?.doubleValue,
+                  let end = word["end"]?.doubleValue else { return nil }
             // Whisper writes words with punctuation and capitals: the transcript is read as speech.
             let plain = text.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))
             return plain.isEmpty ? nil : RecognizedWord(text: plain, start: start, end: end)
