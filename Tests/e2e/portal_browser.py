@@ -24,7 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 PHONE = "415-555-2671"
@@ -129,10 +129,23 @@ class Portal:
             return False
 
     def click(self, element):
-        """Clicks something that loads a new page, and waits until the old one is gone."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        """Clicks something that loads a new page, and waits until the new one has loaded.
+
+        The old page is marked with a window property a new page does not have. Selenium's own
+        `staleness_of` asks the browser about the old page's element, and in the middle of a
+        navigation Chromium can answer that with an inspector error ("Node with given id does not
+        belong to the document") instead of "stale": a fresh-clone CI run failed on exactly that.
+        Any error while the browser is between two pages only means "not yet"."""
+        self.driver.execute_script("window.__maskerOldPage = true")
         element.click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
+
+        def loaded(driver):
+            try:
+                return driver.execute_script(
+                    "return window.__maskerOldPage === undefined && document.readyState === 'complete'")
+            except WebDriverException:
+                return False
+        WebDriverWait(self.driver, 15).until(loaded)
 
 
 def step(name):
