@@ -108,7 +108,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
-        .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice"]),
+        .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice", "MaskerCore"]),
         // Depends on the executables so `swift test` builds the binaries these tests run.
         .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerStore", "MaskerTestSupport", "masker", "masker-voice"]),
     ]

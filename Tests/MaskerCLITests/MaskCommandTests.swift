@@ -29,6 +29,34 @@ struct MaskCommandTests {
         #expect(unscoped.code == 64 && unscoped.stdout.isEmpty && unscoped.stderr.contains("--session"))
     }
 
+    /// `- diarize: {mask_speakers: [caller]}` on a labelled transcript, read line by line from stdin:
+    /// the agent's own script is left alone, the caller's words and the agent's read-back of them
+    /// are masked, and every event names its speaker.
+    @Test func aTranscriptsAgentLinesAreKeptWhenThePolicySaysSo() throws {
+        let scratch = try ScratchDirectory()
+        let shipped = try String(contentsOf: Repository.url("configs/mask_policy.yaml"), encoding: .utf8)
+        let policy = try scratch.write("speakers.yaml", shipped.replacingOccurrences(of: "  - gemma\n", with: "  - gemma\n  - diarize: {mask_speakers: [caller]}\n"))
+        let transcript = """
+            Agent: Thanks for calling, our fax is 617-555-0188.
+            Caller: my number is four one five, five five five, two six seven one.
+            Agent: So that is 415-555-2671?
+            Caller: yes.
+
+            """
+        let masked = try MaskerProcess.run(["mask", "--policy", policy, "--session", "call-s", "--json"], environment: devEnvironment(scratch), stdin: transcript)
+        #expect(masked.code == 0, "\(masked.all)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(masked.stdout.utf8)) as? [String: Any])
+        let text = try #require(output["masked"] as? String)
+        #expect(text.contains("our fax is 617-555-0188"))
+        #expect(!text.contains("415-555-2671") && !text.contains("four one five"))
+        let events = try #require(output["events"] as? [[String: Any]])
+        #expect(events.map { "\($0["kind"] ?? "") \($0["speaker"] ?? "") \($0["action"] ?? "")" }
+            == ["FAX agent passthrough", "PHONE caller tokenize", "PHONE agent tokenize"])
+
+        let detected = try MaskerProcess.run(["detect", "--policy", policy], environment: devEnvironment(scratch), stdin: transcript)
+        #expect(detected.stdout.contains("SPEAKER") && detected.stdout.contains("caller   "), "\(detected.all)")
+    }
+
     /// Session ids go into the audit log as they are, so one that could carry PHI is refused.
     @Test func sessionIdsThatCouldCarryPHIAreRefused() throws {
         let scratch = try ScratchDirectory()

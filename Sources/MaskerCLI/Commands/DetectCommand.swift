@@ -101,14 +101,21 @@ struct DetectCommand: AsyncParsableCommand {
                 } catch {
                     throw BatchRunner.RecordFailure(message: error.description, stopsRun: true)
                 }
-                let detections = SplitNumbers.merge(found, neighbours.crossing(record.text, pipeline: detector.pipeline))
+                var speakers = ConversationSpeakers(pipeline: detector.pipeline)
+                let detections = speakers.apply(record.text, detections: SplitNumbers.merge(found, neighbours.crossing(record.text, pipeline: detector.pipeline)))
                 return [("events", .array(detections.map(\.event)))]
             }
             return
         }
         var input = try DocumentInput(try ByteLineReader.open(input, records: false))
         var first = true
-        if global.json { Console.write("[") } else { Console.write("KIND         PASS   SPAN          CONF  TEXT\n") }
+        var speakers = ConversationSpeakers(pipeline: detector.pipeline)
+        let diarizes = detector.pipeline.diarizes
+        if global.json {
+            Console.write("[")
+        } else {
+            Console.write("KIND         PASS   SPAN          CONF  \(diarizes ? "SPEAKER  " : "")TEXT\n")
+        }
         func print(_ detection: Detection, field: Int?) {
             if global.json {
                 var event = detection.event
@@ -122,12 +129,14 @@ struct DetectCommand: AsyncParsableCommand {
         if let document = input.document {
             for (index, keyed) in JSONDocument.texts(document).enumerated() {
                 let found = try await detector.detect(keyed.detectionText).detections[0]
-                for detection in keyed.detections(found, policy: detector.pipeline.policy) { print(detection, field: index) }
+                for detection in speakers.apply(keyed.value, detections: keyed.detections(found, policy: detector.pipeline.policy)) {
+                    print(detection, field: index)
+                }
             }
         } else {
             var offset = 0
-            while let text = try input.nextText() {
-                for var detection in try await detector.detect(text).detections[0] {
+            while let text = try input.nextText(whole: diarizes) {
+                for var detection in speakers.apply(text, detections: try await detector.detect(text).detections[0]) {
                     detection.start += offset
                     detection.end += offset
                     print(detection, field: nil)
@@ -142,6 +151,7 @@ struct DetectCommand: AsyncParsableCommand {
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
         let span = "\(detection.start)-\(detection.end)"
         let text = detection.text.replacingOccurrences(of: "\n", with: " ")
-        return "\(pad(detection.kind.rawValue, 12)) \(pad(detection.pass.rawValue, 6)) \(pad(span, 13)) \(String(format: "%.2f", detection.confidence))  \(text)\n"
+        let speaker = detection.speaker.map { pad($0.rawValue, 8) + " " } ?? ""
+        return "\(pad(detection.kind.rawValue, 12)) \(pad(detection.pass.rawValue, 6)) \(pad(span, 13)) \(String(format: "%.2f", detection.confidence))  \(speaker)\(text)\n"
     }
 }

@@ -107,7 +107,8 @@ struct MaskCommand: AsyncParsableCommand {
                     let recordSession = record.session ?? session
                     let recordMasker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: recordSession))
                     let turn = try await detector.detect(record.text)
-                    let detections = SplitNumbers.merge(turn.detections[0], neighbours.crossing(record.text, pipeline: detector.pipeline))
+                    var speakers = ConversationSpeakers(pipeline: detector.pipeline)
+                    let detections = speakers.apply(record.text, detections: SplitNumbers.merge(turn.detections[0], neighbours.crossing(record.text, pipeline: detector.pipeline)))
                     let result = try await recordMasker.mask(record.text, detections: detections)
                     let recordAudit = audit.session(record.session)
                     do {
@@ -137,9 +138,10 @@ struct MaskCommand: AsyncParsableCommand {
             var events: [JSONValue] = []
             var offset = 0
             var found = false
-            while let text = try input.nextText() {
+            var speakers = ConversationSpeakers(pipeline: detector.pipeline)
+            while let text = try input.nextText(whole: detector.pipeline.diarizes) {
                 let turn = try await detector.detect(text)
-                let result = try await mask(text, detections: turn.detections[0])
+                let result = try await mask(text, detections: speakers.apply(text, detections: turn.detections[0]))
                 // Recorded before anything of this line is released: if the audit log cannot take the
                 // events, the run stops here (fail closed).
                 try await audit.record(MaskCommand.fallbackEvents(turn, scope: audit.scope)
@@ -161,10 +163,16 @@ struct MaskCommand: AsyncParsableCommand {
         private func document(_ document: JSONValue, requireMatch: Bool) async throws {
             var results: [MaskResult] = []
             var events: [AuditEvent] = []
-            for (index, keyed) in JSONDocument.texts(document).enumerated() {
-                let turn = try await detector.detect(keyed.detectionText)
-                let result = try await mask(keyed.value, detections: keyed.detections(turn.detections[0], policy: policy))
-                events += MaskCommand.fallbackEvents(turn, scope: audit.scope)
+            let texts = JSONDocument.texts(document)
+            var turns: [TurnDetector.Result] = []
+            for keyed in texts { turns.append(try await detector.detect(keyed.detectionText)) }
+            var speakers = ConversationSpeakers(pipeline: detector.pipeline)
+            let detections = speakers.apply(zip(texts, turns).map { keyed, turn in
+                ConversationSpeakers.Text(keyed.value, detections: keyed.detections(turn.detections[0], policy: policy))
+            })
+            for (index, keyed) in texts.enumerated() {
+                let result = try await mask(keyed.value, detections: detections[index])
+                events += MaskCommand.fallbackEvents(turns[index], scope: audit.scope)
                     + audit.scope.redactions(result, tokenization: tokenization, field: "json#\(index)")
                 results.append(result)
             }
@@ -214,12 +222,14 @@ struct MaskCommand: AsyncParsableCommand {
     /// An event without the PHI and without the token.
     static func event(_ replacement: MaskReplacement, offset: Int) -> JSONValue {
         let detection = replacement.detection
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
             ("span", .array([.int(detection.start + offset), .int(detection.end + offset)])),
             ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
             ("action", .string(replacement.action.rawValue)),
-        ])
+        ]
+        if let speaker = detection.speaker { fields.append(("speaker", .string(speaker.rawValue))) }
+        return .object(fields)
     }
 }
 

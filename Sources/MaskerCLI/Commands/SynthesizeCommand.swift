@@ -64,8 +64,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
             var text = ""
             var events: [JSONValue] = []
             var inputOffset = 0, outputOffset = 0
-            while let line = try reader.nextText() {
-                let result = try await masker.mask(line, detections: await detector.detect(line).detections[0])
+            var speakers = ConversationSpeakers(pipeline: pipeline)
+            while let line = try reader.nextText(whole: pipeline.diarizes) {
+                let result = try await masker.mask(line, detections: speakers.apply(line, detections: await detector.detect(line).detections[0]))
                 if global.json {
                     for (replacement, output) in zip(result.replacements, result.maskedSpans) {
                         let detection = replacement.detection
@@ -75,7 +76,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
                             ("output_span", .array([.int(output.start + outputOffset), .int(output.end + outputOffset)])),
                             ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
                             ("action", .string(replacement.action.rawValue)),
-                        ]))
+                        ] + (detection.speaker.map { [("speaker", .string($0.rawValue))] } ?? [])))
                     }
                     text += result.masked
                 } else {

@@ -43,6 +43,14 @@ final class ByteLineReader {
         return text
     }
 
+    /// The next piece, or with `whole` everything left as one text (`DocumentInput.nextText(whole:)`).
+    func nextText(whole: Bool) throws(CLIFailure) -> String? {
+        guard whole else { return try nextText() }
+        var pieces: [String] = []
+        while let piece = try nextText() { pieces.append(piece) }
+        return pieces.isEmpty ? nil : pieces.joined()
+    }
+
     /// The next piece: a line with its newline (if any), or a cut of an over-long line.
     func next() -> ArraySlice<UInt8>? {
         let piece = readPiece()

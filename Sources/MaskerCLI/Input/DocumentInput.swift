@@ -40,4 +40,15 @@ struct DocumentInput {
         if !pending.isEmpty { return pending.removeFirst() }
         return try reader.nextText()
     }
+
+    /// The next piece, or under the `diarize` pass (`whole`) everything left as one text: a
+    /// speaker's label holds until the next one, lines later, and whether an agent's line is kept
+    /// depends on every value masked in the conversation (`ConversationSpeakers`).
+    mutating func nextText(whole: Bool) throws(CLIFailure) -> String? {
+        guard whole else { return try nextText() }
+        let rest = try reader.nextText(whole: true)
+        defer { pending = [] }
+        guard !pending.isEmpty else { return rest }
+        return pending.joined() + (rest ?? "")
+    }
 }

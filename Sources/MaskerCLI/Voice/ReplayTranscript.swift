@@ -15,14 +15,22 @@ struct ReplayTranscript {
 
     var turns: [Turn]
 
-    /// Every masked span's audio time, for `AudioRedactor`.
-    var audioRanges: [(start: Double, end: Double)] { turns.flatMap { $0.audioRanges.compactMap { $0 } } }
+    /// Every masked span's audio time, for `AudioRedactor`: a span left in the text (`passthrough`,
+    /// or an agent's line the policy keeps) is left in the recording too.
+    var audioRanges: [(start: Double, end: Double)] {
+        turns.flatMap { turn in zip(turn.replacements, turn.audioRanges).compactMap { $0.action == .passthrough ? nil : $1 } }
+    }
 
     static func make(_ turns: [VoiceTurn], pipeline: DetectionPipeline, masker: Masker, tokenization: TokenizationScheme,
                      audit: AuditTrail) async throws -> ReplayTranscript {
+        // One conversation: each turn's speaker is the recording's (audio always carries its
+        // speakers), and under `mask_speakers` an agent's turn is kept only where it repeats
+        // nothing masked anywhere in the call.
+        var speakers = ConversationSpeakers(pipeline: pipeline)
+        let detections = speakers.apply(turns.map { ConversationSpeakers.Text($0.text, detections: pipeline.detect($0.text), speaker: $0.speaker) })
         var masked: [Turn] = []
-        for turn in turns {
-            let result = try await masker.mask(turn.text, detections: pipeline.detect(turn.text))
+        for (turn, detections) in zip(turns, detections) {
+            let result = try await masker.mask(turn.text, detections: detections)
             try await audit.record(audit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
             masked.append(Turn(turn: turn, masked: result.masked, replacements: result.replacements,
                                audioRanges: result.replacements.map { turn.audioRange(ofScalars: $0.detection.start..<$0.detection.end) }))
@@ -41,7 +49,6 @@ struct ReplayTranscript {
                     ("text", .string(turn.turn.text)), ("masked", .string(turn.masked)),
                     ("events", .array(zip(turn.replacements, turn.audioRanges).map { replacement, range in
                         guard case var .object(fields) = MaskCommand.event(replacement, offset: 0) else { return .null }
-                        fields.append(("speaker", .string(turn.turn.speaker.rawValue)))
                         if let range { fields += [("audio_start_ms", millis(range.start)), ("audio_end_ms", millis(range.end))] }
                         return .object(fields)
                     })),

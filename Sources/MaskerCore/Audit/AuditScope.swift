@@ -36,8 +36,17 @@ public struct AuditScope: Sendable, Equatable {
                               entityKind: detection.kind.rawValue, span: (detection.start + offset, detection.end + offset),
                               confidence: detection.confidence, tokenKind: tokenKind, kid: kid,
                               policyName: policyName, policyVersion: policyVersion,
-                              detail: field.map { [("field", .string($0))] } ?? [])
+                              detail: Self.detail(field: field, speaker: detection.speaker))
         }
+    }
+
+    /// A redaction's `detail`: the request field it is in, and who said it when that is known
+    /// (`speaker`: caller, agent or unknown; a word from a fixed list, never the transcript's).
+    static func detail(field: String?, speaker: Speaker?) -> [(String, JSONValue)] {
+        var detail: [(String, JSONValue)] = []
+        if let field { detail.append(("field", .string(field))) }
+        if let speaker { detail.append(("speaker", .string(speaker.rawValue))) }
+        return detail
     }
 
     /// One event per token met in a model's answer. A failed token's kid is not recorded: it is

@@ -10,6 +10,12 @@ public struct Detection: Sendable, Equatable {
     public var confidence: Double
     /// Which recognizer found it (for `masker eval` breakdowns); not part of the event.
     public var recognizer: String
+    /// Who said it, when the conversation's speakers are known (the `diarize` pass, a recording's
+    /// turns); nil otherwise.
+    public var speaker: Speaker?
+    /// Left in the text because its speaker's lines are not masked (`mask_speakers`,
+    /// `SpeakerFilter`): `Masker` treats it as `passthrough`, and the event still reports it.
+    public var keptForSpeaker = false
 
     public init(pass: DetectionPassName, kind: EntityKind, start: Int, end: Int, text: String,
                 confidence: Double, recognizer: String) {
@@ -31,7 +37,8 @@ public struct Detection: Sendable, Equatable {
     }
 
     /// The detection event of SPEC section 2: `{"pass","kind","span":[start,end],"text","confidence"}`,
-    /// with `"backend"` (`embedded` or `llm`) on the `gemma` pass's events.
+    /// with `"backend"` (`embedded` or `llm`) on the `gemma` pass's events and `"speaker"` when
+    /// the speakers are known.
     public var event: JSONValue {
         var fields: [(String, JSONValue)] = [
             ("pass", .string(pass.rawValue)), ("kind", .string(kind.rawValue)),
@@ -39,6 +46,7 @@ public struct Detection: Sendable, Equatable {
             ("confidence", .double((confidence * 1000).rounded() / 1000)),
         ]
         if let backend { fields.append(("backend", .string(backend.rawValue))) }
+        if let speaker { fields.append(("speaker", .string(speaker.rawValue))) }
         return .object(fields)
     }
 }

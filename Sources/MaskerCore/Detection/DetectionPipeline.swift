@@ -43,6 +43,9 @@ public struct DetectionPipeline: Sendable {
     let stages: [Stage]
     let allowList: AllowList
     public let policy: Policy
+    /// Whether the policy's `diarize` pass runs (and `--passes` keeps it): detections are
+    /// attributed to speakers (`attributed`).
+    public let diarizes: Bool
     /// Different for every pipeline built in this process, so a cache of results (the server's
     /// `DetectionCache`) never answers for one pipeline with another's, even after a policy
     /// reload that kept the policy's name and version.
@@ -81,6 +84,7 @@ public struct DetectionPipeline: Sendable {
             }
         }
         self.stages = stages
+        diarizes = policy.diarizes && options.passes?.contains(.diarize) ?? true
         allowList = AllowList(policy.allow)
         identity = Self.built.add(1, ordering: .relaxed).newValue
     }
@@ -112,6 +116,27 @@ public struct DetectionPipeline: Sendable {
             }
         }
         return output
+    }
+
+    /// The `diarize` pass: `detections` of `text`, each with who said it. `speaker` is the text's
+    /// when the caller knows it (a chat message's role, a recording's turn: audio always carries
+    /// its speakers); otherwise, when the pipeline diarizes, read from the text's labels
+    /// (`SpeakerLabels`), and `unknown` where there are none. Without either, unchanged.
+    public func attributed(_ detections: [Detection], in text: String, speaker: Speaker? = nil) -> [Detection] {
+        guard !detections.isEmpty, speaker != nil || diarizes else { return detections }
+        let speakers: [Speaker]
+        if let speaker {
+            speakers = Array(repeating: speaker, count: detections.count)
+        } else if let segments = SpeakerLabels.segments(in: text) {
+            speakers = SpeakerLabels.speakers(of: detections.map { ($0.start, $0.end) }, in: segments)
+        } else {
+            speakers = Array(repeating: .unknown, count: detections.count)
+        }
+        return zip(detections, speakers).map { detection, speaker in
+            var detection = detection
+            detection.speaker = speaker
+            return detection
+        }
     }
 
     /// Passes that will actually look for something under this policy.

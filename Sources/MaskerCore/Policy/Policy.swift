@@ -62,6 +62,16 @@ public struct Policy: Equatable, Sendable {
         }
     }
 
+    /// Whether the policy lists the `diarize` pass: conversations' speakers are attributed (roles,
+    /// labels) and every event says who spoke.
+    public var diarizes: Bool { passes.contains { $0.name == .diarize } }
+
+    /// Whose lines are masked, when the `diarize` pass restricts it (`mask_speakers`); nil means
+    /// everyone's.
+    public var maskedSpeakers: [Speaker]? {
+        passes.first { $0.name == .diarize }?.maskSpeakers
+    }
+
     /// Kinds that carry a Safe Harbor category in text but are not declared: they pass unmasked.
     public var undeclaredKinds: [EntityKind] {
         EntityKind.allCases.filter { entities[$0] == nil }

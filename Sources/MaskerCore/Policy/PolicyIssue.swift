@@ -20,6 +20,7 @@ public enum PolicyIssueCode: String, CaseIterable, Sendable, Codable {
     case invalidScheme = "invalid_scheme"
     case outOfRange = "out_of_range"
     case invalidPattern = "invalid_pattern"
+    case unmaskedCaller = "unmasked_caller"
     // Warnings: the policy loads, but probably does not do what its author meant.
     case undeclaredKinds = "undeclared_kinds"
     case entityNotDetected = "entity_not_detected"

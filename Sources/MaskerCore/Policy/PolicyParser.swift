@@ -34,7 +34,7 @@ public enum PolicyParser {
     static let syntheticKeys = ["seed", "preserve_locale", "k"]
     static let entityKeys = ["enabled", "regex", "ner", "confidence_threshold", "action", "patterns"]
     static let auditKeys = ["log_events", "log_payloads", "retention_days"]
-    static let passOptionKeys = ["entities"]
+    static let passOptionKeys = ["entities", "mask_speakers"]
 }
 
 private struct Entry {
@@ -309,6 +309,16 @@ private struct Reader {
             guard let entries = mapping(options, "\(path).\(name.rawValue)") else { return nil }
             let fields = index(entries, allowed: PolicyParser.passOptionKeys, path: "\(path).\(name.rawValue)",
                                duplicateCode: .duplicateKey)
+            if let speakers = fields["mask_speakers"].flatMap({ nonNull($0.value) }) {
+                guard name == .diarize else {
+                    report(.invalidPass, "\(path).\(name.rawValue).mask_speakers", speakers,
+                           "only the diarize pass attributes speakers, so only it takes mask_speakers",
+                           fix: "move it to '- diarize: {mask_speakers: [caller]}'")
+                    return nil
+                }
+                guard let masked = readSpeakers(speakers, "\(path).diarize.mask_speakers") else { return nil }
+                return ReadPass(pass: DetectionPass(name, maskSpeakers: masked), node: node, path: path, kindNodes: [])
+            }
             guard let list = fields["entities"].flatMap({ nonNull($0.value) }) else {
                 return ReadPass(pass: DetectionPass(name), node: node, path: path, kindNodes: [])
             }
@@ -325,6 +335,38 @@ private struct Reader {
                    fix: "write '- regex' or '- gemma: {entities: [NAME]}'")
             return nil
         }
+    }
+
+    /// `mask_speakers: [caller]`: whose lines are masked. The caller's must be: a policy that
+    /// leaves the caller's own words unmasked sends the patient's PHI to the model. Both sides
+    /// listed is the default written out, and reads as nil.
+    mutating func readSpeakers(_ node: YAMLNode, _ path: String) -> [Speaker]?? {
+        let names = [Speaker.caller, .agent].map(\.rawValue)
+        guard case let .sequence(items) = node.value else {
+            report(.invalidType, path, node, "mask_speakers must be a list of speakers, found \(node.shapeDescription)",
+                   fix: "write 'mask_speakers: [caller]' to leave the agent's own lines alone")
+            return nil
+        }
+        var speakers = Set<Speaker>()
+        var failed = false
+        for (index, item) in items.enumerated() {
+            guard let text = scalar(item, "\(path)[\(index)]") else { failed = true; continue }
+            guard let speaker = Speaker(rawValue: text), speaker != .unknown else {
+                let why = text == Speaker.unknown.rawValue ? "text no speaker is found for is always masked, so it cannot be listed"
+                    : "unknown speaker \"\(text)\"\(Suggestion.hint(for: text, in: names))"
+                report(.outOfRange, "\(path)[\(index)]", item, why, fix: "list caller, and agent to mask the agent's lines too")
+                failed = true
+                continue
+            }
+            speakers.insert(speaker)
+        }
+        guard !failed else { return nil }
+        guard speakers.contains(.caller) else {
+            report(.unmaskedCaller, path, node, "mask_speakers leaves the caller's lines unmasked: the patient's own words would reach the model",
+                   fix: "write 'mask_speakers: [caller]' (the agent's lines kept) or remove mask_speakers (everyone masked)")
+            return nil
+        }
+        return .some(speakers.count == 2 ? nil : speakers.sorted())
     }
 
     mutating func readKindList(_ node: YAMLNode, _ path: String) -> [(EntityKind, YAMLNode)]? {

@@ -47,7 +47,9 @@ extension Policy {
         if let seed = synthetic.seed { lines.append("  seed: \(seed)") }
         lines += ["  preserve_locale: \(synthetic.preserveLocale)", "  k: \(synthetic.k)", "passes:"]
         for pass in passes {
-            if let kinds = pass.entities {
+            if let speakers = pass.maskSpeakers {
+                lines.append("  - \(pass.name.rawValue): {mask_speakers: [\(speakers.map(\.rawValue).joined(separator: ", "))]}")
+            } else if let kinds = pass.entities {
                 lines.append("  - \(pass.name.rawValue): {entities: [\(kinds.map(\.rawValue).joined(separator: ", "))]}")
             } else {
                 lines.append("  - \(pass.name.rawValue)")
@@ -95,9 +97,12 @@ extension EntityRule {
 }
 
 extension DetectionPass {
-    /// A plain pass is its name; a restricted one `{gemma: {entities: [...]}}`: the two forms the
-    /// parser accepts.
+    /// A plain pass is its name; a restricted one `{gemma: {entities: [...]}}` or
+    /// `{diarize: {mask_speakers: [...]}}`: the forms the parser accepts.
     public var jsonValue: JSONValue {
+        if let maskSpeakers {
+            return .object([(name.rawValue, .object([("mask_speakers", .array(maskSpeakers.map { .string($0.rawValue) }))]))])
+        }
         guard let entities else { return .string(name.rawValue) }
         return .object([(name.rawValue, .object([("entities", .array(entities.map { .string($0.rawValue) }))]))])
     }

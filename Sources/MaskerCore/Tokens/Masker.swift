@@ -51,7 +51,8 @@ public struct PreparedMask: Sendable {
 }
 
 /// Applies a policy's actions to detected spans: `tokenize` mints a token, `redact` writes
-/// `[REDACTED:KIND]` and keeps nothing, `passthrough` leaves the text (the span is still reported).
+/// `[REDACTED:KIND]` and keeps nothing, `passthrough` leaves the text (the span is still reported);
+/// so does a span of a speaker whose lines the policy leaves alone (`Detection.keptForSpeaker`).
 ///
 /// Fails closed: if any token cannot be minted, the whole turn fails and nothing partial is returned,
 /// so unmasked PHI never goes on to the model because a key was missing.
@@ -84,7 +85,8 @@ public struct Masker: Sendable {
             // The pipeline's spans never overlap; a caller's might. Keep the first of any overlap.
             guard detection.start < detection.end, detection.start >= previousEnd else { continue }
             previousEnd = detection.end
-            replacements.append(MaskReplacement(detection: detection, action: policy.entities[detection.kind]?.action ?? .tokenize, token: nil))
+            let action = detection.keptForSpeaker ? .passthrough : policy.entities[detection.kind]?.action ?? .tokenize
+            replacements.append(MaskReplacement(detection: detection, action: action, token: nil))
         }
         return replacements
     }

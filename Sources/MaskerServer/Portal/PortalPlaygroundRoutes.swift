@@ -45,7 +45,10 @@ struct PortalPlaygroundRoutes {
         let state = try await policyState(choice, account: session.account.id)
         let document = JSONDocument.parse(text)
         let texts = document.map(JSONDocument.texts) ?? [KeyedValue(plain: text)]
-        let detections = texts.map { $0.detections(state.pipeline.detect($0.detectionText), policy: state.policy) }
+        var speakers = ConversationSpeakers(pipeline: state.pipeline)
+        let detections = speakers.apply(texts.map { keyed in
+            ConversationSpeakers.Text(keyed.value, detections: keyed.detections(state.pipeline.detect(keyed.detectionText), policy: state.policy))
+        })
         let scheme = ReversibleAEADScheme(kid: state.policy.kid, keyRing: runtime.keyRing, scope: "playground:" + ServerSecrets.make(prefix: ""))
         var masked: [String] = [], synthetic: [String] = []
         do {
@@ -67,6 +70,7 @@ struct PortalPlaygroundRoutes {
         }
         model["ran"] = true
         model["isDocument"] = document != nil
+        model["diarizes"] = state.pipeline.diarizes
         model["pieces"] = zip(texts, detections).compactMap { keyed, found -> [String: Any]? in
             guard document == nil || !found.isEmpty else { return nil }
             return ["context": keyed.context ?? "", "segments": Self.segments(keyed.value, found)]
@@ -74,7 +78,8 @@ struct PortalPlaygroundRoutes {
         let events = zip(texts, detections).flatMap { keyed, found in
             found.map { detection -> [String: Any] in
                 ["kind": detection.kind.rawValue, "pass": detection.pass.rawValue, "confidence": String(format: "%.2f", detection.confidence),
-                 "span": "\(detection.start)–\(detection.end)", "text": detection.text, "context": keyed.context ?? ""]
+                 "span": "\(detection.start)–\(detection.end)", "text": detection.text, "context": keyed.context ?? "",
+                 "speaker": detection.speaker.map { $0.rawValue + (detection.keptForSpeaker ? " (kept)" : "") } ?? ""]
             }
         }
         model["events"] = events

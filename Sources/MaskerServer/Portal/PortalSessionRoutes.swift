@@ -92,7 +92,8 @@ struct PortalSessionRoutes {
             "stages": turn.stageMillis.sorted { $0.key < $1.key }.map { ["stage": $0.key, "ms": String(format: "%.2f", $0.value)] },
             "spans": turn.spans.map { span in
                 ["field": span.field, "kind": span.kind, "pass": span.pass, "confidence": String(format: "%.2f", span.confidence),
-                 "action": span.action, "span": "\(span.start)–\(span.end)", "length": span.end - span.start] as [String: Any]
+                 "action": span.action, "span": "\(span.start)–\(span.end)", "length": span.end - span.start,
+                 "speaker": span.speaker ?? ""] as [String: Any]
             },
             "hasSpans": !turn.spans.isEmpty,
         ]

@@ -41,23 +41,33 @@ struct RequestMasking {
 
         let detectStart = clock.now
         let joins = splitNumbers(texts)
+        var speakers = ConversationSpeakers(pipeline: pipeline)
         func splices(_ index: Int) -> MaskSplices? {
-            guard joins[index] == nil, case let .masked(splices)? = recorded[index] else { return nil }
+            // When the policy leaves a speaker's lines alone, every text is read again: whether an
+            // agent's line is kept depends on every value masked anywhere in the call.
+            guard !speakers.keepsSomeSpeaker, joins[index] == nil, case let .masked(splices)? = recorded[index] else { return nil }
             return splices
         }
         let unmasked = texts.indices.filter { splices($0) == nil }
         let turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
+        // Under the diarize pass every text of a request has a speaker: a message's role says whose
+        // it is, and anything else (tools, metadata, a system prompt) is nobody's: always masked.
+        let found = speakers.apply(zip(unmasked, turn.detections).map { index, found in
+            ConversationSpeakers.Text(texts[index].keyed.value,
+                                      detections: SplitNumbers.merge(texts[index].keyed.detections(found, policy: pipeline.policy), joins[index] ?? []),
+                                      speaker: pipeline.diarizes ? texts[index].message.map { Speaker(role: $0.role) } ?? .unknown : nil)
+        })
         var detections = [[Detection]?](repeating: nil, count: texts.count)
-        for (index, found) in zip(unmasked, turn.detections) {
-            detections[index] = SplitNumbers.merge(texts[index].keyed.detections(found, policy: pipeline.policy), joins[index] ?? [])
-        }
+        for (index, found) in zip(unmasked, found) { detections[index] = found }
         let detecting = clock.now - detectStart
 
         let mintStart = clock.now
         // The same text twice in a turn is masked once, so it reads the same in both places (a
         // property in `properties` and in `required`). Only reversible-aead needs it: its tokens
         // differ per mint, where the vault's and synthetic mode's are the same for the same text.
-        let memoize = masker.scheme?.id == .aead
+        // (Not when a speaker's lines are kept: the same words may be kept in an agent's line and
+        // masked in the caller's.)
+        let memoize = masker.scheme?.id == .aead && !speakers.keepsSomeSpeaker
         var memo: [String: Int] = [:]
         var prepared: [PreparedMask] = []
         for index in texts.indices {

@@ -60,7 +60,7 @@ struct TurnRecording: Sendable {
             guard let span = event.span else { return nil }
             return TurnSpan(field: field, start: span.start, end: span.end, maskedStart: written.start, maskedEnd: written.end,
                             kind: event.entityKind ?? "", pass: event.pass ?? "", confidence: event.confidence ?? 0,
-                            action: event.tokenKind ?? "")
+                            action: event.tokenKind ?? "", speaker: event.detail.first { $0.0 == "speaker" }?.1.stringValue)
         }
     }
 

@@ -65,7 +65,7 @@ struct SessionRoutes {
             ("spans", .array(turn.spans.map { span in
                 .object([("field", .string(span.field)), ("start", .int(span.start)), ("end", .int(span.end)),
                          ("kind", .string(span.kind)), ("pass", .string(span.pass)), ("confidence", .double(span.confidence)),
-                         ("treatment", .string(span.action))])
+                         ("treatment", .string(span.action)), ("speaker", span.speaker.map(JSONValue.string) ?? .null)])
             })),
             ("restored", .int(turn.restored)), ("unrestorable", .int(turn.unrestorable)), ("text_kept", .bool(turn.sealed != nil)),
         ])

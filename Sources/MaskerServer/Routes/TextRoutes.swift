@@ -52,13 +52,15 @@ struct TextRoutes {
         let state = runtime.policyState
         let turn = try await detectTurn([text], state: state, session: try SessionIDs.optional(body), policy: state.policy,
                                         account: try context.requireAccount().id)
-        return JSONResponse.make(.object([("events", .array(turn.detections[0].map { detection in
+        var speakers = ConversationSpeakers(pipeline: state.pipeline)
+        return JSONResponse.make(.object([("events", .array(speakers.apply(text, detections: turn.detections[0]).map { detection in
             var fields: [(String, JSONValue)] = [
                 ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
                 ("span", .array([.int(detection.start), .int(detection.end)])),
                 ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
             ]
             if let backend = detection.backend { fields.append(("backend", .string(backend.rawValue))) }
+            if let speaker = detection.speaker { fields.append(("speaker", .string(speaker.rawValue))) }
             return .object(fields)
         }))]))
     }
@@ -97,11 +99,15 @@ struct TextRoutes {
                                         scope: TokenScopes.scope(policy, account: account.id, owner: Self.owner, session: session))
         let texts = document.map(JSONDocument.texts) ?? [KeyedValue(plain: text ?? "")]
         let turn = try await detectTurn(texts.map(\.detectionText), state: state, session: session, policy: policy, account: account.id)
+        var speakers = ConversationSpeakers(pipeline: state.pipeline)
+        let detections = speakers.apply(zip(texts, turn.detections).map { keyed, found in
+            ConversationSpeakers.Text(keyed.value, detections: keyed.detections(found, policy: policy))
+        })
         var results: [MaskResult] = []
         do {
             var prepared: [PreparedMask] = []
-            for (keyed, found) in zip(texts, turn.detections) {
-                prepared.append(try masker.prepare(keyed.value, detections: keyed.detections(found, policy: policy)))
+            for (keyed, found) in zip(texts, detections) {
+                prepared.append(try masker.prepare(keyed.value, detections: found))
             }
             try await masker.persist(prepared)
             results = prepared.map(\.result)
@@ -128,6 +134,7 @@ struct TextRoutes {
                     ]
                     if document != nil { fields.insert(("field", .int(index)), at: 0) }
                     if let backend = replacement.detection.backend { fields.append(("backend", .string(backend.rawValue))) }
+                    if let speaker = replacement.detection.speaker { fields.append(("speaker", .string(speaker.rawValue))) }
                     return JSONValue.object(fields)
                 }
             })),

@@ -205,9 +205,11 @@ public struct TurnSpan: Sendable, Equatable {
     public var confidence: Double
     /// The token scheme, `redacted` or `passthrough` (as the audit log's `token_kind`).
     public var action: String
+    /// Who said it (`caller`, `agent`, `unknown`) under the `diarize` pass; nil otherwise.
+    public var speaker: String?
 
     public init(field: String, start: Int, end: Int, maskedStart: Int, maskedEnd: Int, kind: String, pass: String,
-                confidence: Double, action: String) {
+                confidence: Double, action: String, speaker: String? = nil) {
         self.field = field
         self.start = start
         self.end = end
@@ -217,6 +219,7 @@ public struct TurnSpan: Sendable, Equatable {
         self.pass = pass
         self.confidence = confidence
         self.action = action
+        self.speaker = speaker
     }
 }
 

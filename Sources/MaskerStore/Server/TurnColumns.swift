@@ -2,16 +2,18 @@ import Foundation
 import MaskerCore
 
 /// The `spans` column of a turn row: a JSON array of `{field, start, end, masked_start,
-/// masked_end, kind, pass, confidence, action}` objects. Positions and kinds only: no text.
+/// masked_end, kind, pass, confidence, action, speaker?}` objects. Positions and kinds only: no text.
 enum TurnColumns {
     static func encode(_ spans: [TurnSpan]) -> String {
         JSONValue.array(spans.map { span in
-            .object([
+            var fields: [(String, JSONValue)] = [
                 ("field", .string(span.field)), ("start", .int(span.start)), ("end", .int(span.end)),
                 ("masked_start", .int(span.maskedStart)), ("masked_end", .int(span.maskedEnd)), ("kind", .string(span.kind)),
                 ("pass", .string(span.pass)), ("confidence", .double((span.confidence * 1000).rounded() / 1000)),
                 ("action", .string(span.action)),
-            ])
+            ]
+            if let speaker = span.speaker { fields.append(("speaker", .string(speaker))) }
+            return .object(fields)
         }).serialized()
     }
 
@@ -24,7 +26,7 @@ enum TurnColumns {
             else { return nil }
             return TurnSpan(field: field, start: start, end: end, maskedStart: item["masked_start"]?.intValue ?? start,
                             maskedEnd: item["masked_end"]?.intValue ?? end, kind: kind, pass: pass,
-                            confidence: item["confidence"]?.doubleValue ?? 0, action: action)
+                            confidence: item["confidence"]?.doubleValue ?? 0, action: action, speaker: item["speaker"]?.stringValue)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MaskerCore
 
 /// Two speakers in one channel, on the CPU with no downloaded model: the recognised words are cut
 /// into pieces at pauses of `pause` seconds or more (a speaker rarely changes without one), each

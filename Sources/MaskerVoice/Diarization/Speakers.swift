@@ -1,7 +1,4 @@
-/// Who said a word: the caller, the agent, or (a mono recording not diarized) one unnamed speaker.
-public enum Speaker: String, Sendable, Equatable, CaseIterable {
-    case caller, agent, unknown
-}
+import MaskerCore
 
 /// A recognised word and who said it.
 public struct SpokenWord: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import MaskerCore
+
 /// One speaker's words between pauses: a turn of the transcript. Its text is its words joined by
 /// single spaces, and each word keeps its place in that text, so a span detected in the text
 /// maps back to the words, and their times, that carry it.

@@ -17,6 +17,16 @@ struct PolicyDiffTests {
         #expect(diff.summary == "1 threshold changed")
     }
 
+    @Test func leavingTheAgentsLinesAloneIsAPassChange() {
+        var diarized = Policy.healthcareDefault
+        diarized.passes.append(DetectionPass(.diarize))
+        var callerOnly = diarized
+        callerOnly.passes[2] = DetectionPass(.diarize, maskSpeakers: [.caller])
+        let diff = PolicyDiff(from: diarized, to: callerOnly)
+        #expect(diff.changes.map(\.line) == ["~ passes: [regex, gemma, diarize] → [regex, gemma, diarize{mask_speakers:caller}]"])
+        #expect(diff.summary == "1 pass list changed")
+    }
+
     @Test func everyKindOfChangeIsCategorised() {
         var new = Policy.healthcareDefault
         new.entities[.fax] = nil

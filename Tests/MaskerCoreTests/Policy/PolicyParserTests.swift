@@ -30,6 +30,7 @@ struct PolicyParserTests {
         .init(fixture: "invalid_scheme", code: .invalidScheme, path: "tokenization", line: 4, column: 15),
         .init(fixture: "out_of_range", code: .outOfRange, path: "epsilon", line: 4, column: 10),
         .init(fixture: "invalid_pattern", code: .invalidPattern, path: "entities.MRN.patterns[1]", line: 11, column: 9),
+        .init(fixture: "unmasked_caller", code: .unmaskedCaller, path: "passes[1].diarize.mask_speakers", line: 7, column: 30),
     ]
 
     @Test(arguments: errorCases)
@@ -124,6 +125,40 @@ struct PolicyParserTests {
             #expect(category.kinds.allSatisfy { policy.isDetected($0) }, "category \(category.rawValue)")
         }
         #expect(SafeHarborCategory.p.kinds.isEmpty && SafeHarborCategory.q.kinds.isEmpty)
+    }
+
+    @Test func maskSpeakersIsTheDiarizePassesAndNamesTheCaller() throws {
+        func parse(_ pass: String) -> PolicyParseResult {
+            PolicyParser.parse("name: p\nversion: 1\nkid: K_TEST\ntokenization: vault-deterministic\npasses:\n  - regex\n  - \(pass)\nentities:\n  PHONE: {}\n")
+        }
+        let caller = try #require(parse("diarize: {mask_speakers: [caller]}").policy)
+        #expect(caller.maskedSpeakers == [.caller])
+        #expect(caller.diarizes)
+        // Both sides listed is the default written out: everyone is masked.
+        let both = try #require(parse("diarize: {mask_speakers: [agent, caller]}").policy)
+        #expect(both.maskedSpeakers == nil && both.passes[1] == DetectionPass(.diarize))
+        #expect(try #require(parse("diarize").policy).maskedSpeakers == nil)
+
+        let onGemma = parse("gemma: {mask_speakers: [caller]}")
+        #expect(onGemma.policy == nil && onGemma.issues.errors.first?.code == .invalidPass)
+        let misspelt = parse("diarize: {mask_speakers: [caler]}")
+        #expect(misspelt.issues.errors.first?.code == .outOfRange)
+        #expect(misspelt.issues.errors.first?.message.contains("did you mean \"caller\"") == true)
+        let unknown = parse("diarize: {mask_speakers: [caller, unknown]}")
+        #expect(unknown.issues.errors.first?.message.contains("always masked") == true)
+        let notAList = parse("diarize: {mask_speakers: caller}")
+        #expect(notAList.issues.errors.first?.code == .invalidType)
+        let none = parse("diarize: {mask_speakers: []}")
+        #expect(none.issues.errors.first?.code == .unmaskedCaller)
+    }
+
+    @Test func maskSpeakersRoundTripsThroughYAMLAndJSON() throws {
+        var policy = Policy.healthcareDefault
+        policy.passes.append(DetectionPass(.diarize, maskSpeakers: [.caller]))
+        #expect(PolicyParser.parse(policy.yamlText).policy == policy)
+        #expect(policy.yamlText.contains("  - diarize: {mask_speakers: [caller]}\n"))
+        guard case let .array(passes)? = policy.jsonValue["passes"] else { Issue.record("no passes"); return }
+        #expect(passes.last == .object([("diarize", .object([("mask_speakers", .array([.string("caller")]))]))]))
     }
 
     @Test func defaultsAreFilledIn() throws {

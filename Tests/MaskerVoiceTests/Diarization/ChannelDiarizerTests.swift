@@ -1,3 +1,4 @@
+import MaskerCore
 import MaskerVoice
 import Testing
 

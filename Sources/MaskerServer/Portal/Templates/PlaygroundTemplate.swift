@@ -27,8 +27,8 @@ enum PlaygroundTemplate {
       {{^hasEvents}}<p>Nothing to mask.</p>{{/hasEvents}}
       {{#hasEvents}}
       <table><caption>Each detection</caption>
-        <thead><tr><th scope="col">Kind</th><th scope="col">Text</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Span</th>{{#isDocument}}<th scope="col">Key</th>{{/isDocument}}</tr></thead>
-        <tbody>{{#events}}<tr><td>{{kind}}</td><td>{{text}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{span}}</td>{{#isDocument}}<td>{{context}}</td>{{/isDocument}}</tr>{{/events}}</tbody>
+        <thead><tr><th scope="col">Kind</th><th scope="col">Text</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Span</th>{{#isDocument}}<th scope="col">Key</th>{{/isDocument}}{{#diarizes}}<th scope="col">Speaker</th>{{/diarizes}}</tr></thead>
+        <tbody>{{#events}}<tr><td>{{kind}}</td><td>{{text}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{span}}</td>{{#isDocument}}<td>{{context}}</td>{{/isDocument}}{{#diarizes}}<td>{{speaker}}</td>{{/diarizes}}</tr>{{/events}}</tbody>
       </table>
       {{/hasEvents}}
     </section>

@@ -83,8 +83,8 @@ enum SessionTemplates {
       {{#why}}<p class="hint">{{why}}</p>{{/why}}
       {{#hasSpans}}
       <table><caption>Masked spans (positions in the field's text)</caption>
-        <thead><tr><th scope="col">Field</th><th scope="col">Kind</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Replaced by</th><th scope="col">Span</th></tr></thead>
-        <tbody>{{#spans}}<tr><td>{{field}}</td><td>{{kind}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{action}}</td><td>{{span}}</td></tr>{{/spans}}</tbody>
+        <thead><tr><th scope="col">Field</th><th scope="col">Kind</th><th scope="col">Pass</th><th scope="col" class="num">Confidence</th><th scope="col">Replaced by</th><th scope="col">Span</th><th scope="col">Speaker</th></tr></thead>
+        <tbody>{{#spans}}<tr><td>{{field}}</td><td>{{kind}}</td><td>{{pass}}</td><td class="num">{{confidence}}</td><td>{{action}}</td><td>{{span}}</td><td>{{speaker}}</td></tr>{{/spans}}</tbody>
       </table>
       {{/hasSpans}}
     </article>
