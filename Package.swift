@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", exact: "4.7.1"),
     ],
     targets: [
         // Pure domain logic: policy, keys, (later) detection, tokens, synthesis, audit chain.
@@ -47,7 +48,8 @@ let package = Package(
         ]),
         // `masker serve`: the OpenAI-compatible proxy, the REST API, auth, health and metrics.
         .target(name: "MaskerServer", dependencies: [
-            "MaskerCore", "MaskerStore",
+            "MaskerCore", "MaskerStore", "MaskerVoice",
+            .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -102,7 +104,8 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "MaskerCoreTests", dependencies: ["MaskerCore", "MaskerTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore", "MaskerTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MaskerStoreTests", dependencies: ["MaskerStore", "MaskerTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                                                        .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MaskerServerTests", dependencies: [
             "MaskerServer", "MaskerTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

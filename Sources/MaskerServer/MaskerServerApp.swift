@@ -62,6 +62,8 @@ public enum MaskerServerApp {
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TokenRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector, agents: agents).register(api)
+        TranscriptRoutes(runtime: dependencies.runtime, store: dependencies.store, agents: agents,
+                         settings: dependencies.configuration.transcripts).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
         // The portal: server-rendered pages on the same log-in sessions (docs/portal.md).
         PortalRoutes(login: login, runtime: dependencies.runtime, configuration: dependencies.configuration,

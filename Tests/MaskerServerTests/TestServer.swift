@@ -90,13 +90,16 @@ final class TestServer: @unchecked Sendable {
 
     enum Method: String { case GET, POST, PATCH, DELETE }
 
-    func call(_ method: Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, token: String? = nil,
+    /// `bytes`: a body of any type, its Content-Type in `headers`.
+    func call(_ method: Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, bytes: [UInt8]? = nil, token: String? = nil,
               headers: [String: String] = [:], timeout: TimeAmount = .seconds(30), via caller: HTTPClient? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body = raw ?? json?.serialized() {
+        if let bytes {
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+        } else if let body = raw ?? json?.serialized() {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }

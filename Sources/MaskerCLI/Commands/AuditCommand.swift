@@ -136,13 +136,14 @@ struct AuditPurgeCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(.error, "\(error)")
         }
-        let turnTexts = try await Self.dropTurnTexts(context, before: cutoff)
+        let (turnTexts, recordings) = try await Self.dropServerPayloads(context, before: cutoff)
         let cutoffText = UTCTimestamp.format(cutoff)
         if global.json {
             Console.out(JSONValue.object([
                 ("cutoff", .string(cutoffText)), ("dropped_records", .int(outcome.droppedRecords)),
                 ("kept_records", .int(outcome.keptRecords)), ("dropped_root", outcome.droppedRoot.map(JSONValue.string) ?? .null),
-                ("dropped_payloads", .int(outcome.droppedPayloads)), ("dropped_turn_texts", .int(turnTexts)), ("root", .string(log.root)),
+                ("dropped_payloads", .int(outcome.droppedPayloads)), ("dropped_turn_texts", .int(turnTexts)),
+                ("dropped_recordings", .int(recordings)), ("root", .string(log.root)),
             ]).serialized(indent: 2))
         } else if outcome.droppedRecords == 0 {
             Console.out("nothing to purge: no records before \(cutoffText)" + (outcome.droppedPayloads > 0 ? " (dropped \(outcome.droppedPayloads) payloads)" : ""))
@@ -151,13 +152,17 @@ struct AuditPurgeCommand: AsyncParsableCommand {
             Console.out("root \(log.root)")
         }
         if !global.json && turnTexts > 0 { Console.out("forgot the kept text of \(turnTexts) proxied turns before \(cutoffText)") }
+        if !global.json && recordings > 0 { Console.out("dropped \(recordings) kept recordings before \(cutoffText)") }
     }
 
-    /// The text the server kept of proxied turns (`audit.log_payloads`, for the portal) follows the
-    /// same retention: dropped from the server database, if this machine has one (never created here).
-    static func dropTurnTexts(_ context: CommandContext, before cutoff: Date) async throws -> Int {
+    /// What the server kept under `audit.log_payloads` follows the same retention: the text of
+    /// proxied turns (for the portal) and recordings sent for transcription, dropped from the
+    /// server database, if this machine has one (never created here).
+    static func dropServerPayloads(_ context: CommandContext, before cutoff: Date) async throws -> (turnTexts: Int, recordings: Int) {
         let location = ServerStoreLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
-        if case let .sqlite(path) = location, !FileManager.default.fileExists(atPath: path) { return 0 }
-        return try await ServerDatabase.use(context) { store in try await store.dropTurnPayloads(before: cutoff) }
+        if case let .sqlite(path) = location, !FileManager.default.fileExists(atPath: path) { return (0, 0) }
+        return try await ServerDatabase.use(context) { store in
+            (try await store.dropTurnPayloads(before: cutoff), try await store.dropRecordings(before: cutoff))
+        }
     }
 }

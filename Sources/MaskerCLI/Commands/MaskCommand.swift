@@ -117,7 +117,7 @@ struct MaskCommand: AsyncParsableCommand {
                     } catch let error as CLIFailure {
                         throw BatchRunner.RecordFailure(message: error.message, stopsRun: true)
                     }
-                    return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { MaskCommand.event($0, offset: 0) }))]
+                    return [("masked", .string(result.masked)), ("events", .array(result.replacements.map { $0.event() }))]
                 } catch let error as BatchRunner.RecordFailure {
                     throw error
                 } catch let error as TokenMintError {
@@ -149,7 +149,7 @@ struct MaskCommand: AsyncParsableCommand {
                 found = found || !result.replacements.isEmpty
                 if json {
                     masked += result.masked
-                    events += result.replacements.map { MaskCommand.event($0, offset: offset) }
+                    events += result.replacements.map { $0.event(offset: offset) }
                 } else {
                     Console.write(result.masked)
                 }
@@ -181,7 +181,7 @@ struct MaskCommand: AsyncParsableCommand {
             if json {
                 let events = results.enumerated().flatMap { index, result in
                     result.replacements.map { replacement -> JSONValue in
-                        guard case let .object(fields) = MaskCommand.event(replacement, offset: 0) else { return .null }
+                        guard case let .object(fields) = replacement.event() else { return .null }
                         return .object([("field", .int(index))] + fields)
                     }
                 }
@@ -217,19 +217,6 @@ struct MaskCommand: AsyncParsableCommand {
             throw CLIFailure(.usage, "unknown --scheme '\(text)'\(Suggestion.hint(for: text, in: names)); use \(names.joined(separator: ", "))")
         }
         return scheme
-    }
-
-    /// An event without the PHI and without the token.
-    static func event(_ replacement: MaskReplacement, offset: Int) -> JSONValue {
-        let detection = replacement.detection
-        var fields: [(String, JSONValue)] = [
-            ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
-            ("span", .array([.int(detection.start + offset), .int(detection.end + offset)])),
-            ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
-            ("action", .string(replacement.action.rawValue)),
-        ]
-        if let speaker = detection.speaker { fields.append(("speaker", .string(speaker.rawValue))) }
-        return .object(fields)
     }
 }
 

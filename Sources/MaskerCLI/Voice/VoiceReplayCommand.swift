@@ -10,7 +10,9 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Transcribe a recording, mask it by speaker turn, and optionally write it back with the masked spans removed.",
         discussion: """
-        Reads a 16-bit PCM WAV (any rate, mono or stereo; resampled to 16 kHz for recognition). \
+        Reads a 16-bit PCM WAV (any rate, mono or stereo; resampled to 16 kHz for recognition), \
+        and through sox FLAC, Ogg, .au and other WAV encodings (mu-law, A-law, 8/24/32-bit; MP3 \
+        where libsox-fmt-mp3 is installed). \
         Speech recognition runs locally with PocketSphinx (--asr-provider local, the default; no \
         network), or with Deepgram (--asr-provider deepgram: DEEPGRAM_API_KEY, DEEPGRAM_BASE_URL) \
         or OpenAI (--asr-provider openai: OPENAI_API_KEY, OPENAI_BASE_URL), which receive the audio. A stereo recording is split by channel, one speaker a channel (--channel-map, \
@@ -31,7 +33,7 @@ struct VoiceReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("The recording (WAV).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The recording (WAV; FLAC, Ogg, .au, mu-law WAV through sox).", valueName: "file"))
     var input: String
 
     @Option(name: .customLong("asr-provider"), help: ArgumentHelp("local (PocketSphinx, no network), deepgram (DEEPGRAM_API_KEY) or openai (OPENAI_API_KEY).", valueName: "name"))
@@ -67,10 +69,10 @@ struct VoiceReplayCommand: AsyncParsableCommand {
     mutating func run() async throws {
         guard let map = ChannelMap(channelMap) else { throw CLIFailure(.usage, "--channel-map takes caller,agent or agent,caller, got '\(channelMap)'") }
         guard let fill = AudioRedactor.Fill(rawValue: fill) else { throw CLIFailure(.usage, "--fill takes tone or silence, got '\(fill)'") }
-        guard ["local", "deepgram", "openai"].contains(asrProvider) else {
+        guard SpeechRecognizers.names.contains(asrProvider) else {
             throw CLIFailure(.usage, "unknown --asr-provider '\(asrProvider)'; use local, deepgram or openai")
         }
-        let audio = try Self.read(input)
+        let audio = try await Self.read(input)
         guard ["first", "second"].contains(callerSpeaks) else {
             throw CLIFailure(.usage, "--caller-speaks takes first or second, got '\(callerSpeaks)'")
         }
@@ -81,28 +83,22 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         let started = Date()
         let recognizer = try Self.recognizer(asrProvider, environment: context.environment)
         if audio.duration > 60, !global.quiet {
-            Console.err("masker-voice: recognising \(Self.clock(audio.duration)) of audio (\(audio.channels == 2 ? "two channels" : "one channel"), \(recognizer.name))…")
+            Console.err("masker-voice: recognising \(Recording.clock(audio.duration)) of audio (\(audio.channels == 2 ? "two channels" : "one channel"), \(recognizer.name))…")
         }
-        let words: [SpokenWord]
+        let turns: [VoiceTurn]
         do {
-            if audio.channels == 2 {
-                words = try await ChannelDiarizer.words(audio, map: map, recognizer: recognizer)
-            } else {
-                let mono = Resampler.toRecognizerRate(audio.mixed(), from: audio.sampleRate)
-                let heard = try await recognizer.recognize(mono)
-                words = diarize ? MonoDiarizer.speakers(heard, audio: mono, callerSpeaksFirst: callerSpeaks == "first")
-                    : heard.map { SpokenWord($0, speaker: .unknown) }
-            }
+            turns = try await Transcriber.turns(of: audio, recognizer: recognizer,
+                                                options: TranscriptionOptions(diarize: diarize, callerSpeaksFirst: callerSpeaks == "first", channelMap: map))
         } catch {
             throw Self.failure(error)
         }
-        let turns = VoiceTurn.turns(words)
         let schemes = try TokenSchemes(policy: policy, context: context)
         let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
-        let transcript = try await schemes.closing { () async throws -> ReplayTranscript in
+        let transcript = try await schemes.closing { () async throws -> MaskedTranscript in
             let masker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: runSession))
-            return try await ReplayTranscript.make(turns, pipeline: DetectionPipeline(policy: policy), masker: masker, tokenization: tokenization,
-                                                   audit: audit)
+            return try await MaskedTranscript.make(turns, pipeline: DetectionPipeline(policy: policy), masker: masker) { result in
+                try await audit.record(audit.scope.redactions(result, tokenization: tokenization), payload: result.masked)
+            }
         }
         if audio.duration > 60, !global.quiet {
             Console.err("masker-voice: done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
@@ -112,7 +108,7 @@ struct VoiceReplayCommand: AsyncParsableCommand {
         if global.json {
             Console.out(document.serialized(indent: 2))
         } else if output == nil {
-            for turn in transcript.turns { Console.out("[\(Self.clock(turn.turn.start)) \(turn.turn.speaker.rawValue)] \(turn.masked)") }
+            for turn in transcript.turns { Console.out("[\(Recording.clock(turn.turn.start)) \(turn.turn.speaker.rawValue)] \(turn.result.masked)") }
         }
         if let redactedAudio {
             let redacted = AudioRedactor.redact(audio, ranges: transcript.audioRanges, fill: fill)
@@ -127,11 +123,7 @@ struct VoiceReplayCommand: AsyncParsableCommand {
     /// The recogniser of `--asr-provider`: local needs its model, the hosted ones their key.
     static func recognizer(_ provider: String, environment: [String: String]) throws(CLIFailure) -> any SpeechRecognizer {
         do {
-            switch provider {
-            case "deepgram": return try DeepgramRecognizer(environment: environment)
-            case "openai": return try OpenAIRecognizer(environment: environment)
-            default: return try PocketSphinxRecognizer(modelDirectory: PocketSphinxRecognizer.modelDirectory(environment: environment))
-            }
+            return try SpeechRecognizers.make(provider, environment: environment)
         } catch {
             throw failure(error)
         }
@@ -145,32 +137,19 @@ struct VoiceReplayCommand: AsyncParsableCommand {
     }
 
     /// The recording, or an error that names the problem and the fix.
-    static func read(_ path: String) throws(CLIFailure) -> WAVAudio {
+    static func read(_ path: String) async throws(CLIFailure) -> WAVAudio {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = attributes[.size] as? Int else {
             throw CLIFailure(.error, "cannot read \(path): no such file or not readable")
         }
-        guard size > 0 else { throw CLIFailure(.error, "\(path) is empty (0 bytes); give a WAV recording") }
         // Two hours of 48 kHz stereo is ~1.4 GB: beyond it, refuse before reading.
         guard size <= 1_500_000_000 else {
             throw CLIFailure(.error, "\(path) is \(size / 1_000_000) MB; split it (sox IN.wav OUT.wav trim 0 3600 : newfile : restart) and replay the parts")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure(.error, "cannot read \(path): not readable") }
-        let audio: WAVAudio
         do {
-            audio = try WAVAudio(data: data)
+            return try await Recording.read(data, maxSeconds: maxSeconds)
         } catch {
             throw CLIFailure(.error, "\(path): \(error.description)")
         }
-        guard audio.samples.count >= audio.channels else { throw CLIFailure(.error, "\(path) holds no audio (its data chunk is empty)") }
-        guard audio.duration <= maxSeconds else {
-            throw CLIFailure(.error, "\(path) lasts \(clock(audio.duration)); recordings up to 2 hours are taken: split it (sox IN.wav OUT.wav trim 0 3600 : newfile : restart)")
-        }
-        return audio
-    }
-
-    /// `m:ss.d`.
-    static func clock(_ seconds: Double) -> String {
-        let minutes = Int(seconds) / 60
-        return String(format: "%d:%04.1f", minutes, seconds - Double(minutes * 60))
     }
 }

@@ -48,6 +48,8 @@ public struct ServerConfiguration: Sendable {
     /// `MASKER_DETECTION_TIMEOUT_MS` (default 200): a turn's local passes may run this long plus
     /// 1 ms per KiB of its text (`DetectionDeadline`); past it the turn is refused with 503.
     public var detectionTimeout = GemmaEndpointConfiguration.defaultTimeout
+    /// `MASKER_TRANSCRIPT_*`: recordings sent to `POST /api/v1/transcripts`.
+    public var transcripts = TranscriptSettings()
 
     public init() {}
 
@@ -118,6 +120,7 @@ public struct ServerConfiguration: Sendable {
             configuration.loginLifetime = .seconds(hours * 3600)
         }
         try readClientLimits(environment, into: &configuration)
+        try readTranscriptSettings(environment, into: &configuration.transcripts)
         do {
             configuration.gemmaEndpoint = try GemmaEndpointConfiguration.from(environment: environment)
             configuration.detectionTimeout = try GemmaEndpointConfiguration.timeout(from: environment)
@@ -138,6 +141,19 @@ public struct ServerConfiguration: Sendable {
         if let count = try integer("MASKER_MAX_CONNECTIONS_PER_ADDRESS", environment, in: 1...1_000_000, example: "512") {
             configuration.maxConnectionsPerAddress = count
         }
+    }
+
+    private static func readTranscriptSettings(_ environment: [String: String], into settings: inout TranscriptSettings) throws(Invalid) {
+        if let bytes = try integer("MASKER_TRANSCRIPT_MAX_BYTES", environment, in: 1024...2_000_000_000, example: "67108864") {
+            settings.maxBytes = bytes
+        }
+        if let seconds = try integer("MASKER_TRANSCRIPT_MAX_SECONDS", environment, in: 1...7200, example: "3600") {
+            settings.maxSeconds = seconds
+        }
+        if let count = try integer("MASKER_TRANSCRIPT_CONCURRENCY", environment, in: 1...64, example: "1") {
+            settings.concurrency = count
+        }
+        settings.speechEnvironment = environment.filter { TranscriptSettings.speechVariables.contains($0.key) }
     }
 
     /// A whole number in `range`, or nil when the variable is not set.

@@ -127,15 +127,8 @@ struct TextRoutes {
         answer += [
             ("events", .array(results.enumerated().flatMap { index, result in
                 result.replacements.map { replacement in
-                    var fields: [(String, JSONValue)] = [
-                        ("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
-                        ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
-                        ("action", .string(replacement.action.rawValue)),
-                    ]
-                    if document != nil { fields.insert(("field", .int(index)), at: 0) }
-                    if let backend = replacement.detection.backend { fields.append(("backend", .string(backend.rawValue))) }
-                    if let speaker = replacement.detection.speaker { fields.append(("speaker", .string(speaker.rawValue))) }
-                    return JSONValue.object(fields)
+                    guard document != nil, case let .object(fields) = replacement.event() else { return replacement.event() }
+                    return JSONValue.object([("field", .int(index))] + fields)
                 }
             })),
             ("session", .string(session)), ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),

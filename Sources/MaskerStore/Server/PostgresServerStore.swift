@@ -91,6 +91,11 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                 """,
                 "CREATE INDEX IF NOT EXISTS report_account ON \(p)report (account_id, id)",
                 """
+                CREATE TABLE IF NOT EXISTS \(p)recording (id text PRIMARY KEY, account_id text NOT NULL, agent_id text,
+                    session_id text NOT NULL, created_at timestamptz NOT NULL, sealed bytea NOT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS recording_created ON \(p)recording (created_at)",
+                """
                 CREATE TABLE IF NOT EXISTS \(p)app_user (id text PRIMARY KEY,
                     account_id text NOT NULL REFERENCES \(p)account(id) ON DELETE CASCADE, username text NOT NULL UNIQUE,
                     password_hash text NOT NULL, role text NOT NULL, created_at timestamptz NOT NULL)
@@ -506,6 +511,44 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                 """, logger: PostgresPool.silent)
             for try await row in rows.decode(ReportRow.self) { return Self.report(row) }
             return nil
+        }
+    }
+
+    // MARK: Recordings
+
+    public func insertRecording(_ recording: StoredRecording) async throws(ServerStoreError) {
+        let p = prefix, sealed = ByteBuffer(bytes: recording.sealed)
+        try await run("write") { client in
+            try await client.query("""
+                INSERT INTO \(unescaped: p)recording (id, account_id, agent_id, session_id, created_at, sealed)
+                VALUES (\(recording.id), \(recording.accountID), \(recording.agentID), \(recording.sessionID), \(recording.createdAt), \(sealed))
+                """, logger: PostgresPool.silent)
+        }
+    }
+
+    public func recording(id: String, accountID: String) async throws(ServerStoreError) -> StoredRecording? {
+        let p = prefix
+        return try await run("read") { client in
+            let rows = try await client.query("""
+                SELECT id, account_id, agent_id, session_id, created_at, sealed FROM \(unescaped: p)recording
+                WHERE id = \(id) AND account_id = \(accountID)
+                """, logger: PostgresPool.silent)
+            for try await row in rows.decode((String, String, String?, String, Date, ByteBuffer).self) {
+                return StoredRecording(id: row.0, accountID: row.1, agentID: row.2, sessionID: row.3, createdAt: row.4,
+                                       sealed: Data(row.5.readableBytesView))
+            }
+            return nil
+        }
+    }
+
+    public func dropRecordings(before cutoff: Date) async throws(ServerStoreError) -> Int {
+        let p = prefix
+        return try await run("write") { client in
+            let rows = try await client.query("""
+                WITH dropped AS (DELETE FROM \(unescaped: p)recording WHERE created_at < \(cutoff) RETURNING 1) SELECT count(*)::bigint FROM dropped
+                """, logger: PostgresPool.silent)
+            for try await count in rows.decode(Int64.self) { return Int(count) }
+            return 0
         }
     }
 

@@ -122,6 +122,16 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
         migrator.registerMigration("v6-session-passes") { db in
             try db.alter(table: "proxy_session") { table in table.add(column: "passes", .text).notNull().defaults(to: "{}") }
         }
+        migrator.registerMigration("v7-recording") { db in
+            try db.create(table: "recording") { table in
+                table.primaryKey("id", .text)
+                table.column("account_id", .text).notNull().indexed()
+                table.column("agent_id", .text)
+                table.column("session_id", .text).notNull()
+                table.column("created_at", .datetime).notNull().indexed()
+                table.column("sealed", .blob).notNull()
+            }
+        }
         return migrator
     }
 
@@ -393,6 +403,31 @@ public final class SQLiteServerStore: ServerStore, @unchecked Sendable {
     public func report(id: String, accountID: String) async throws(ServerStoreError) -> StoredReport? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ? AND account_id = ?", arguments: [id, accountID]).map(Self.report)
+        }
+    }
+
+    // MARK: Recordings
+
+    public func insertRecording(_ recording: StoredRecording) async throws(ServerStoreError) {
+        try await write(synced: true) { db in
+            try db.execute(sql: "INSERT INTO recording (id, account_id, agent_id, session_id, created_at, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [recording.id, recording.accountID, recording.agentID, recording.sessionID, recording.createdAt, recording.sealed])
+        }
+    }
+
+    public func recording(id: String, accountID: String) async throws(ServerStoreError) -> StoredRecording? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM recording WHERE id = ? AND account_id = ?", arguments: [id, accountID]).map { row in
+                StoredRecording(id: row["id"], accountID: row["account_id"], agentID: row["agent_id"], sessionID: row["session_id"],
+                                createdAt: row["created_at"], sealed: row["sealed"])
+            }
+        }
+    }
+
+    public func dropRecordings(before cutoff: Date) async throws(ServerStoreError) -> Int {
+        try await write(synced: true) { db in
+            try db.execute(sql: "DELETE FROM recording WHERE created_at < ?", arguments: [SQLiteDate.text(cutoff)])
+            return db.changesCount
         }
     }
 

@@ -260,3 +260,40 @@ public struct StoredReport: Sendable, Equatable {
         [("record", "report"), ("account_id", accountID), ("report_id", id)]
     }
 }
+
+/// A recording sent to `POST /api/v1/transcripts`, kept only when the policy it was masked under
+/// sets `audit.log_payloads: true`: the audio itself (PHI twice over: a voice, and every identifier
+/// spoken), sealed for its account and id (`RecordSeal`), with no text beside it. Dropped with the
+/// payloads by `masker audit purge`.
+public struct StoredRecording: Sendable, Equatable {
+    /// `rec_…`.
+    public var id: String
+    public var accountID: String
+    public var agentID: String?
+    public var sessionID: String
+    public var createdAt: Date
+    public var sealed: Data
+
+    public init(id: String, accountID: String, agentID: String?, sessionID: String, createdAt: Date, sealed: Data) {
+        self.id = id
+        self.accountID = accountID
+        self.agentID = agentID
+        self.sessionID = sessionID
+        self.createdAt = createdAt
+        self.sealed = sealed
+    }
+
+    /// The recording's bytes, sealed for this account and id.
+    public static func seal(_ audio: [UInt8], key: SymmetricKey, id: String, accountID: String) throws -> Data {
+        try RecordSeal.seal(audio, key: key, context: context(id: id, accountID: accountID))
+    }
+
+    /// The recording's bytes, or nil when they do not open (another key, another account).
+    public func open(key: SymmetricKey) -> [UInt8]? {
+        RecordSeal.open(sealed, key: key, context: Self.context(id: id, accountID: accountID))
+    }
+
+    private static func context(id: String, accountID: String) -> [(String, String)] {
+        [("record", "recording"), ("account_id", accountID), ("recording_id", id)]
+    }
+}

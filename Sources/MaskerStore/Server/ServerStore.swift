@@ -72,6 +72,12 @@ public protocol ServerStore: Sendable {
     /// One report, only in this account (another account's is "not found").
     func report(id: String, accountID: String) async throws(ServerStoreError) -> StoredReport?
 
+    func insertRecording(_ recording: StoredRecording) async throws(ServerStoreError)
+    /// One kept recording, only in this account (another account's is "not found").
+    func recording(id: String, accountID: String) async throws(ServerStoreError) -> StoredRecording?
+    /// Forgets recordings kept before `cutoff` (`masker audit purge`); how many.
+    func dropRecordings(before cutoff: Date) async throws(ServerStoreError) -> Int
+
     /// Whether the database answers (for `/health`).
     func ping() async -> Bool
     /// A real write that leaves nothing behind (`/health` asks, after a failed write, whether

@@ -11,12 +11,14 @@ public enum ChannelDiarizer {
     static let bleedMargin = 6.0
 
     public static func words(_ audio: WAVAudio, map: ChannelMap, recognizer: any SpeechRecognizer) async throws(RecognitionError) -> [SpokenWord] {
-        let left = Resampler.toRecognizerRate(audio.channel(0), from: audio.sampleRate)
-        let right = Resampler.toRecognizerRate(audio.channel(1), from: audio.sampleRate)
+        let (left, right) = await DedicatedThread.run {
+            (Resampler.toRecognizerRate(audio.channel(0), from: audio.sampleRate), Resampler.toRecognizerRate(audio.channel(1), from: audio.sampleRate))
+        }
         var words: [SpokenWord] = []
         for (own, other, speaker) in [(left, right, map.first), (right, left, map.second)] {
-            for word in try await recognizer.recognize(own) where !isBleed(word, own: own, other: other) {
-                words.append(SpokenWord(word, speaker: speaker))
+            let heard = try await recognizer.recognize(own)
+            words += await DedicatedThread.run {
+                heard.filter { !isBleed($0, own: own, other: other) }.map { SpokenWord($0, speaker: speaker) }
             }
         }
         return words.sorted { $0.word.start < $1.word.start }

@@ -46,16 +46,13 @@ public final class PocketSphinxRecognizer: SpeechRecognizer, @unchecked Sendable
 
     deinit { ps_free(decoder) }
 
-    /// Decoding is seconds of CPU a minute of audio: it runs on a thread of its own, never on the
-    /// cooperative pool (which a server shares between all its requests).
+    /// Decoding is seconds of CPU a minute of audio: it runs on a thread of its own
+    /// (`DedicatedThread`), one recording at a time per decoder.
     public func recognize(_ audio: MonoAudio) async throws(RecognitionError) -> [RecognizedWord] {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { [self] in
-                let pieces = SpeechSegments.find(in: audio)
-                let words = lock.withLock { _ in
-                    pieces.flatMap { piece in decode(audio.samples[piece], offset: Double(piece.lowerBound) / Double(MonoAudio.sampleRate)) }
-                }
-                continuation.resume(returning: words)
+        await DedicatedThread.run { [self] in
+            let pieces = SpeechSegments.find(in: audio)
+            return lock.withLock { _ in
+                pieces.flatMap { piece in decode(audio.samples[piece], offset: Double(piece.lowerBound) / Double(MonoAudio.sampleRate)) }
             }
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MaskerCore
 import MaskerStore
@@ -249,6 +250,35 @@ enum ServerBackend: String, CaseIterable, CustomTestStringConvertible {
             let after = try await store.turns(sessionID: "sess_1", accountID: account.id, limit: 10)
             #expect(after[0].sealed == nil && after[0].spans == [span] && after[1].sealed == Data([9, 9]))
             #expect(try await store.dropTurnPayloads(before: now.addingTimeInterval(-86_400)) == 0)
+        }
+    }
+
+    /// A kept recording opens only in its account and under its key, and goes at retention.
+    @Test(arguments: ServerBackend.allCases)
+    func recordingsAreSealedForTheirAccountAndDroppedAtRetention(_ backend: ServerBackend) async throws {
+        try await backend.with { store in
+            let account = try await store.account(named: "a")
+            let key = SymmetricKey(size: .bits256), audio: [UInt8] = Array("RIFF....WAVEfmt ".utf8) + [0, 1, 2, 255]
+            let old = Date().addingTimeInterval(-10 * 86_400), now = Date()
+            let kept = try StoredRecording(id: "rec_1", accountID: account.id, agentID: nil, sessionID: "call-1", createdAt: old,
+                                           sealed: StoredRecording.seal(audio, key: key, id: "rec_1", accountID: account.id))
+            let fresh = try StoredRecording(id: "rec_2", accountID: account.id, agentID: "agt_1", sessionID: "call-2", createdAt: now,
+                                            sealed: StoredRecording.seal(audio, key: key, id: "rec_2", accountID: account.id))
+            try await store.insertRecording(kept)
+            try await store.insertRecording(fresh)
+            let read = try #require(try await store.recording(id: "rec_1", accountID: account.id))
+            #expect(read.open(key: key) == audio && read.sessionID == "call-1" && read.agentID == nil)
+            #expect(read.sealed != Data(audio))
+            #expect(read.open(key: SymmetricKey(size: .bits256)) == nil)
+            #expect(try await store.recording(id: "rec_2", accountID: account.id)?.agentID == "agt_1")
+            #expect(try await store.recording(id: "rec_1", accountID: "acct_other") == nil)
+            // Moved to another account's row, the sealed bytes do not open.
+            var moved = read
+            moved.accountID = "acct_other"
+            #expect(moved.open(key: key) == nil)
+            #expect(try await store.dropRecordings(before: now.addingTimeInterval(-86_400)) == 1)
+            #expect(try await store.recording(id: "rec_1", accountID: account.id) == nil)
+            #expect(try await store.recording(id: "rec_2", accountID: account.id) != nil)
         }
     }
 }
