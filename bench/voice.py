@@ -8,11 +8,12 @@ scored against the script:
     leak     share of the script's PHI characters whose words survive in the masked transcript:
              each PHI value's words are looked for, in order, in the masked text of the turns that
              overlap the value's turn in time (a recognised word that is not masked counts)
-    DER      (stereo, and mono with --diarize) share of recognised speech time attributed to the wrong speaker: each word's
-             midpoint placed in the script's turn that contains it
+    DER      (stereo, and mono with --diarize) share of recognised speech time attributed to the wrong
+             speaker: each recognised turn's time split over the script's turns it overlaps
+             (confusion only: speech the recogniser missed, or heard in silence, is not counted)
     speed    audio seconds per second of wall time (recognition, detection, masking; one core)
 
-    python3 bench/voice.py [--fixtures DIR] [--binary .build/release/masker-voice]
+    python3 bench/voice.py [--fixtures DIR] [--binary .build/release/masker-voice] [--forms mono16k+diarize,...]
 
 Renders the fixtures first when DIR has none.
 """
@@ -67,14 +68,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", default=os.path.join(ROOT, ".build", "voice-fixtures"))
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "masker-voice"))
+    parser.add_argument("--forms", default="mono16k,stereo,tel8k,mono16k+diarize,tel8k+diarize",
+                        help="which rows to measure, comma-separated")
     args = parser.parse_args()
     if not os.path.isdir(args.fixtures) or not any(name.endswith(".json") for name in os.listdir(args.fixtures)):
         subprocess.run([sys.executable, os.path.join(ROOT, "data", "voice", "render_calls.py"), args.fixtures], check=True)
     env = dict(os.environ, MASKER_DEV="1", MASKER_DATA_DIR=tempfile.mkdtemp(prefix="masker-voice-bench-"))
     golds = sorted(name for name in os.listdir(args.fixtures) if name.endswith(".json"))
     print(f"{'form':<16} {'WER':>7} {'leak':>7} {'DER':>7} {'x real time':>12}")
-    for form, extra in (("mono16k", ()), ("stereo", ()), ("tel8k", ()), ("mono16k", ("--diarize",)), ("tel8k", ("--diarize",))):
-        label = form + ("+diarize" if extra else "")
+    for label in args.forms.split(","):
+        form, extra = label.split("+")[0], (("--diarize",) if label.endswith("+diarize") else ())
         errors = total = phi = leak = wrong = spoken = 0
         audio = wall = 0.0
         for name in golds:
@@ -93,13 +96,17 @@ def main():
                     phi += len("".join(words(value)))
                     leak += leaked(value, near)
             if form == "stereo" or extra:
+                # Time-based: each recognised turn's time is split over the script's turns it
+                # overlaps, and the time under a turn of the other speaker is wrong. (The turn's
+                # midpoint alone, as this once did, scored a whole call heard as one speaker's
+                # single turn as right.)
                 for t in result["turns"]:
-                    length = (t["end_ms"] - t["start_ms"]) / 1000
-                    middle = (t["start_ms"] + t["end_ms"]) / 2000
-                    owner = next((g["speaker"] for g in gold["turns"] if g["start"] - 0.3 <= middle <= g["end"] + 0.3), None)
-                    spoken += length
-                    if owner != t["speaker"]:
-                        wrong += length
+                    start, end = t["start_ms"] / 1000, t["end_ms"] / 1000
+                    for g in gold["turns"]:
+                        overlap = max(0.0, min(end, g["end"]) - max(start, g["start"]))
+                        spoken += overlap
+                        if g["speaker"] != t["speaker"]:
+                            wrong += overlap
         der = f"{100 * wrong / spoken:6.1f}%" if (form == "stereo" or extra) and spoken else "      -"
         print(f"{label:<16} {100 * errors / max(total, 1):6.1f}% {100 * leak / max(phi, 1):6.1f}% {der} {audio / wall:11.1f}x")
     return 0

@@ -80,6 +80,29 @@ struct VoiceReplayTests {
         #expect(Set(Self.turns(plain.json).compactMap { $0["speaker"] as? String }) == ["unknown"])
     }
 
+    /// No pause between the turns (render_calls.py --gap 0, flite's own silences trimmed): the
+    /// speakers are still told apart, where one cuts in on the other (BIC change detection), and
+    /// the caller's words are masked whoever they are attributed to.
+    @Test func aMonoCallWithoutPausesIsDiarizedAtTheChangesOfVoice() throws {
+        let scratch = try ScratchDirectory()
+        let calls = try String(contentsOf: Repository.url("data/voice/calls.jsonl"), encoding: .utf8)
+        let refill = try scratch.write("refill.jsonl", calls.split(separator: "\n").first { $0.contains("\"refill\"") }.map(String.init) ?? "")
+        let render = Process()
+        render.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        render.arguments = [Repository.url("data/voice/render_calls.py").path, scratch.path, "--calls", refill, "--gap", "0"]
+        try render.run()
+        render.waitUntilExit()
+        let path = scratch.url.appendingPathComponent("refill-mono16k.wav").path
+        let run = try MaskerProcess.run(["replay", "--input", path, "--json", "--diarize"], binary: "masker-voice", environment: environment(scratch))
+        #expect(run.code == 0, "\(run.stderr)")
+        let turns = Self.turns((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:])
+        func speaker(of word: String) -> String? { turns.first { ($0["text"] as? String)?.contains(word) == true }?["speaker"] as? String }
+        #expect(speaker(of: "pharmacy") == "agent" && speaker(of: "date of birth is") == "caller" && speaker(of: "of course") == "agent",
+                "\(turns.map { ($0["speaker"] ?? "", $0["text"] ?? "") })")
+        let masked = turns.compactMap { $0["masked"] as? String }.joined(separator: " ")
+        for value in ["march third nineteen eighty", "six one seven five five five"] { #expect(!masked.contains(value), "\(value): \(masked)") }
+    }
+
     @Test func theRedactedRecordingRecognisedAgainHoldsNoneOfTheMaskedValues() throws {
         let scratch = try ScratchDirectory()
         let redacted = scratch.url.appendingPathComponent("redacted.wav").path

@@ -11,9 +11,11 @@ never downloaded audio. Each call becomes, in OUT_DIR:
 The caller speaks with flite's `slt` voice, the agent with `rms` (`kal` is a diphone voice
 PocketSphinx cannot follow). Turns are separated by 0.6 s of silence.
 
-    python3 data/voice/render_calls.py OUT_DIR [--calls data/voice/calls.jsonl] [--voices caller=slt,agent=rms]
+    python3 data/voice/render_calls.py OUT_DIR [--calls data/voice/calls.jsonl] [--voices caller=slt,agent=rms] [--gap 0.6]
 
-(`--voices caller=rms,agent=awb` gives two male voices: the harder case for diarization.)
+(`--voices caller=rms,agent=awb` gives two male voices: the harder case for diarization; `--gap 0`
+runs the turns into each other with flite's own silences trimmed, one speaker cutting in on the
+other with no pause for a diarizer to split at.)
 
 The scripts are written for the project (no licence beyond the repository's); flite's voices are
 free software (flite's licence, BSD-like) and sox is GPL: both run here, neither ships with us.
@@ -45,12 +47,15 @@ def duration(path):
 def render(call, out, scratch):
     pieces, gold, clock = [], [], 0.0
     silence = os.path.join(scratch, "gap.wav")
-    run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", silence, "trim", "0", str(GAP))
+    if GAP > 0:
+        run("sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", silence, "trim", "0", str(GAP))
     for index, turn in enumerate(call["turns"]):
         raw = os.path.join(scratch, f"{call['id']}-{index}-raw.wav")
         wav = os.path.join(scratch, f"{call['id']}-{index}.wav")
         run("flite", "-voice", VOICES[turn["speaker"]], "-t", turn["text"], "-o", raw)
-        run("sox", raw, "-r", str(RATE), "-c", "1", "-b", "16", wav)
+        # --gap 0 trims flite's own lead-in and tail too: one speaker cuts in on the other.
+        trim = ["silence", "1", "0.01", "0.5%", "reverse", "silence", "1", "0.01", "0.5%", "reverse"] if GAP == 0 else []
+        run("sox", raw, "-r", str(RATE), "-c", "1", "-b", "16", wav, *trim)
         length = duration(wav)
         gold.append({"speaker": turn["speaker"], "text": turn["text"], "phi": turn["phi"], "start": round(clock, 3),
                      "end": round(clock + length, 3)})
@@ -67,7 +72,8 @@ def render(call, out, scratch):
                 quiet = os.path.join(scratch, f"quiet-{len(parts)}-{speaker}.wav")
                 run("sox", wav, quiet, "vol", "0")
                 parts.append(quiet)
-            parts.append(silence)
+            if GAP > 0:
+                parts.append(silence)
         track = os.path.join(scratch, f"{call['id']}-{speaker}.wav")
         run("sox", *parts, track)
         tracks[speaker] = track
@@ -90,7 +96,9 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--calls", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "calls.jsonl"))
     parser.add_argument("--voices", default="caller=slt,agent=rms")
+    parser.add_argument("--gap", type=float, default=GAP, help="seconds of silence between turns (0: none, and each turn trimmed)")
     args = parser.parse_args()
+    globals()["GAP"] = args.gap
     VOICES.update(dict(pair.split("=") for pair in args.voices.split(",")))
     os.makedirs(args.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch, open(args.calls) as calls:

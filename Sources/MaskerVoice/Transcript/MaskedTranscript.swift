@@ -20,7 +20,14 @@ public struct MaskedTranscript: Sendable {
     public static func make(_ turns: [VoiceTurn], pipeline: DetectionPipeline, masker: Masker,
                             record: (MaskResult) async throws -> Void) async throws -> MaskedTranscript {
         var speakers = ConversationSpeakers(pipeline: pipeline)
-        let detections = speakers.apply(turns.map { ConversationSpeakers.Text($0.text, detections: pipeline.detect($0.text), speaker: $0.speaker) })
+        // A number read across a turn boundary is found in both turns, whoever each is said to
+        // be: diarization may cut one speaker's number in two, and each half alone is too short.
+        let detections = speakers.apply(turns.indices.map { index in
+            let text = turns[index].text
+            let crossing = SplitNumbers.fromNeighbours(of: text, previous: index > 0 ? turns[index - 1].text : nil,
+                                                       next: index + 1 < turns.count ? turns[index + 1].text : nil) { pipeline.detect($0) }
+            return ConversationSpeakers.Text(text, detections: SplitNumbers.merge(pipeline.detect(text), crossing), speaker: turns[index].speaker)
+        })
         var masked: [Turn] = []
         for (turn, detections) in zip(turns, detections) {
             let result = try await masker.mask(turn.text, detections: detections)

@@ -162,6 +162,9 @@ struct DateRecognizer: Recognizer {
         if let year = Self.year(tokens, from: cursor, allowOf: true) {
             return (year, ambiguous ? 0.6 : 0.75) // April 1990, july of ninety three
         }
+        if let year = Self.misheardDay(tokens, from: cursor), Self.birthContext.precedes(tokens, index, window: 7) {
+            return (year, 0.9)
+        }
         guard cursor < tokens.count, tokens[cursor].kind == .number, let value = tokens[cursor].text.integerValue else { return nil }
         // "may" is usually the verb ("you may 2 times"): as a month it needs a capital, an ordinal or a year.
         if word == "may", !tokens[index].isCapitalized, !tokens[cursor].ordinal,
@@ -172,6 +175,18 @@ struct DateRecognizer: Recognizer {
             return (yearIndex, 0.9)
         }
         return (cursor, ambiguous && !tokens[cursor].ordinal ? 0.6 : 0.8)
+    }
+
+    /// A year one or two short words after a month, where the day should be: a speech recogniser
+    /// mishearing it ("march for the nineteen eighty" for "march fourth"). Taken only after a birth
+    /// phrase (`monthFirst`): what a caller says is their date of birth is masked whole, however
+    /// it was heard. The index of the year, or nil.
+    static func misheardDay(_ tokens: [Token], from start: Int) -> Int? {
+        var cursor = start
+        while cursor < tokens.count, cursor - start < 2, tokens[cursor].kind == .word, tokens[cursor].length <= 6 { cursor += 1 }
+        guard cursor > start, cursor < tokens.count, tokens[cursor].kind == .number, tokens[cursor].length == 4,
+              !tokens[cursor].ordinal, let value = tokens[cursor].text.integerValue, (1900...2100).contains(value) else { return nil }
+        return cursor
     }
 
     /// The index of a year at `start` (after an optional comma, or "of"): four digits 1900–2100, or

@@ -20,6 +20,9 @@ struct DateRecognizerTests {
         ("on september first of nineteen ninety three", "DATE:september first of nineteen ninety three"),
         ("since Aug '08", "DATE:Aug '08"),
         ("my date of birth is may 25 1991", "DOB:may 25 1991"),
+        // The day misheard by speech recognition, after a birth phrase: masked whole.
+        ("my date of birth is march for the nineteen eighty", "DOB:march for the nineteen eighty"),
+        ("born july to nineteen seventy two", "DOB:july to nineteen seventy two"),
         ("logged at 2024-03-15T14:30Z by the system", "DATE:2024-03-15T14:30Z"),
         ("event 2023-11-02T08:15:30+02:00 recorded", "DATE:2023-11-02T08:15:30+02:00"),
         ("at 2023-11-02T08:15:30.250Z", "DATE:2023-11-02T08:15:30.250Z"),
@@ -46,6 +49,7 @@ struct DateRecognizerTests {
         "take 1/2 tablet",        // a dose, no date context
         "you may 2 times",
         "march forward",
+        "march for the 1980 olympics",    // a month, words and a year, with no birth phrase
         "version 1.2.3.4",
         // Settings, scores, doses and fractions written like dates (ClinicalNotation).
         "RESP: CPAP 5/5 FIO2 40%",
