@@ -62,8 +62,9 @@ public enum MaskerServerApp {
         SessionRoutes(store: dependencies.store, recorder: recorder).register(api)
         TokenRoutes(store: dependencies.store).register(api)
         TextRoutes(runtime: dependencies.runtime, configuration: dependencies.configuration, detector: detector, agents: agents).register(api)
-        TranscriptRoutes(runtime: dependencies.runtime, store: dependencies.store, agents: agents,
-                         settings: dependencies.configuration.transcripts).register(api)
+        let transcripts = TranscriptService(runtime: dependencies.runtime, store: dependencies.store, agents: agents,
+                                            settings: dependencies.configuration.transcripts)
+        TranscriptRoutes(service: transcripts).register(api)
         AdminRoutes(runtime: dependencies.runtime).register(api)
         // The portal: server-rendered pages on the same log-in sessions (docs/portal.md).
         PortalRoutes(login: login, runtime: dependencies.runtime, configuration: dependencies.configuration,
@@ -76,6 +77,7 @@ public enum MaskerServerApp {
         PortalPolicyRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         PortalAuditRoutes(store: dependencies.store, runtime: dependencies.runtime).register(router)
         PortalReportRoutes(store: dependencies.store, runtime: dependencies.runtime, signingKey: dependencies.reportSigningKey).register(router)
+        PortalTranscriptRoutes(store: dependencies.store, runtime: dependencies.runtime, service: transcripts).register(router)
         return router
     }
 

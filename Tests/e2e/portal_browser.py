@@ -16,6 +16,7 @@ for a few) into SCREENSHOT_DIR. Prints one line per step; exits 1 on the first f
 import base64
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -281,6 +282,18 @@ def run(portal, username, password, downloads):
     check(driver.find_elements(By.CSS_SELECTOR, "mark.k-PHONE"), "the playground found no phone")
     portal.shot("playground", phone=True)
     step("dashboard and playground")
+
+    # A recording through the Transcripts page: the browser's own multipart upload.
+    recording = os.path.join(downloads, "call.wav")
+    subprocess.run(["flite", "-voice", "slt", "-t", "my number is six one seven five five five zero one four two", "-o", recording], check=True)
+    portal.go("/transcripts")
+    driver.find_element(By.NAME, "file").send_keys(recording)
+    portal.submit("form[action='/transcripts'] button")
+    check(driver.find_elements(By.CSS_SELECTOR, "mark.k-PHONE"), "the transcript showed no masked phone number")
+    masked = " ".join(cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "td.masked"))
+    check("MSKV1.PHONE." in masked and "six one seven" not in masked, f"the transcript was not masked: {masked}")
+    portal.shot("transcripts", phone=True)
+    step("a recording transcribed")
 
 
 def wait_for_download(directory):

@@ -25,6 +25,10 @@ struct PortalForm: Sendable {
         return PortalForm(encoded: String(buffer: buffer))
     }
 
+    init(fields: [String: String]) {
+        self.fields = fields
+    }
+
     init(encoded: String) {
         var fields: [String: String] = [:]
         for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {

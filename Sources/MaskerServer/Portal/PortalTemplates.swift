@@ -17,7 +17,7 @@ enum PortalTemplates {
             ("playground", PlaygroundTemplate.text), ("settings", SettingsTemplate.text),
             ("sessions", SessionTemplates.list), ("session", SessionTemplates.show),
             ("policy", PolicyTemplates.policy), ("audit", AuditTemplates.audit),
-            ("reports", ReportTemplates.list), ("report", ReportTemplates.show),
+            ("reports", ReportTemplates.list), ("report", ReportTemplates.show), ("transcripts", TranscriptsTemplate.text),
         ]
         for (name, text) in templates {
             // A template that does not parse is a programming error caught by the tests.

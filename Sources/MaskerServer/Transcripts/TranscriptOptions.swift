@@ -18,7 +18,7 @@ struct TranscriptOptions {
             error.param = name
             return error
         }
-        if let provider = options["asr_provider"] {
+        if let provider = options["asr_provider"], !provider.isEmpty {
             guard SpeechRecognizers.names.contains(provider) else { throw invalid("asr_provider", SpeechRecognizers.names.joined(separator: ", ")) }
             self.provider = provider
         }
@@ -37,9 +37,9 @@ struct TranscriptOptions {
             guard let map = ChannelMap(text) else { throw invalid("channel_map", "caller,agent or agent,caller") }
             transcription.channelMap = map
         }
-        if let session = options["session"] { self.session = try SessionIDs.check(session, source: "session") }
-        agentID = options["agent_id"]
-        if let text = options["redacted_audio"] {
+        if let session = options["session"], !session.isEmpty { self.session = try SessionIDs.check(session, source: "session") }
+        agentID = options["agent_id"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text = options["redacted_audio"], !text.isEmpty {
             guard let fill = AudioRedactor.Fill(rawValue: text) else { throw invalid("redacted_audio", "tone or silence") }
             self.fill = fill
         }

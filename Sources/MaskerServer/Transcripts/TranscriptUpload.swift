@@ -14,13 +14,16 @@ struct TranscriptUpload {
 
     static let optionNames = ["asr_provider", "diarize", "caller_speaks", "channel_map", "session", "agent_id", "redacted_audio"]
 
-    static func read(_ request: Request, limit: Int) async throws -> TranscriptUpload {
+    /// `portalFields`: the form fields a portal page adds (its `csrf_token`), accepted as options
+    /// beside the endpoint's own.
+    static func read(_ request: Request, limit: Int, portalFields: Set<String> = []) async throws -> TranscriptUpload {
         var request = request
         // The boundary is case-sensitive: only the media type is compared in lower case.
         let contentType = request.headers[.contentType] ?? ""
         let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         var options: [String: String] = [:]
-        for (name, value) in request.uri.queryParameters { try add(String(name), String(value), to: &options) }
+        let accepted = Set(optionNames).union(portalFields)
+        for (name, value) in request.uri.queryParameters { try add(String(name), String(value), to: &options, accepted: accepted) }
         let body: [UInt8]
         do {
             body = try await request.collectedBytes(limit: limit)
@@ -29,7 +32,7 @@ struct TranscriptUpload {
                            "the recording is larger than \(limit) bytes (MASKER_TRANSCRIPT_MAX_BYTES); split it or send it at a lower rate; nothing was kept")
         }
         if media == "multipart/form-data" {
-            return try multipart(body, contentType: contentType, options: options)
+            return try multipart(body, contentType: contentType, options: options, accepted: accepted)
         }
         guard media.hasPrefix("audio/") || media == "application/octet-stream" || media.isEmpty else {
             throw APIError(.unsupportedMediaType, "unsupported_media_type",
@@ -38,8 +41,8 @@ struct TranscriptUpload {
         return TranscriptUpload(audio: body, options: options)
     }
 
-    private static func add(_ name: String, _ value: String, to options: inout [String: String]) throws(APIError) {
-        guard optionNames.contains(name) else {
+    private static func add(_ name: String, _ value: String, to options: inout [String: String], accepted: Set<String>) throws(APIError) {
+        guard accepted.contains(name) else {
             var error = APIError(.unprocessableContent, "unknown_option", "'\(name)' is not an option of this endpoint; use \(optionNames.joined(separator: ", "))")
             error.param = name
             throw error
@@ -54,7 +57,7 @@ struct TranscriptUpload {
 
     /// The parts of a `multipart/form-data` body (MultipartKit's parser): `file` is the audio,
     /// every other part an option.
-    private static func multipart(_ body: [UInt8], contentType: String, options: [String: String]) throws -> TranscriptUpload {
+    private static func multipart(_ body: [UInt8], contentType: String, options: [String: String], accepted: Set<String>) throws -> TranscriptUpload {
         guard let boundary = parameter("boundary", in: contentType), !boundary.isEmpty else {
             throw APIError(.badRequest, "invalid_multipart", "the multipart/form-data Content-Type has no boundary")
         }
@@ -84,7 +87,7 @@ struct TranscriptUpload {
                 guard audio == nil else { throw APIError(.unprocessableContent, "duplicate_option", "send one recording per request (one part named 'file')") }
                 audio = part.body
             } else {
-                try add(name, String(decoding: part.body, as: UTF8.self), to: &options)
+                try add(name, String(decoding: part.body, as: UTF8.self), to: &options, accepted: accepted)
             }
         }
         guard let audio else {

@@ -28,7 +28,7 @@ struct PortalBrowserTests {
                                              environment: ["HOME": home.path, "SE_AVOID_STATS": "true"])
         #expect(run.code == 0, "\(run.stdout)\n\(run.stderr.suffix(3000))")
         for step in ["log in", "wizard", "openai client", "four panels", "broken policy", "audit chain verified", "report made",
-                     "token created and revoked", "playground"] {
+                     "token created and revoked", "playground", "recording transcribed"] {
             #expect(run.stdout.contains(step), "the browser run did not get to: \(step)")
         }
         let shots = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []

@@ -28,7 +28,10 @@ struct PortalTests {
             }
         }
 
-        mutating func go(_ method: HTTPMethod, _ url: String, form: [(String, String)]? = nil) async throws -> Page {
+        /// `form`: an url-encoded form; `multipart`: a `multipart/form-data` one, each part a name,
+        /// its bytes and, for a file, its file name.
+        mutating func go(_ method: HTTPMethod, _ url: String, form: [(String, String)]? = nil,
+                         multipart: [(name: String, value: [UInt8], filename: String?)]? = nil) async throws -> Page {
             var request = HTTPClientRequest(url: url)
             request.method = method
             if !cookies.isEmpty { request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
@@ -36,6 +39,17 @@ struct PortalTests {
                 request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
                 let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
                 request.body = .bytes(ByteBuffer(string: body))
+            }
+            if let multipart {
+                let boundary = "PortalTestBoundary\(UInt32.random(in: 0...UInt32.max))"
+                var body: [UInt8] = []
+                for part in multipart {
+                    let file = part.filename.map { "; filename=\"\($0)\"\r\nContent-Type: application/octet-stream" } ?? ""
+                    body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\"\(file)\r\n\r\n".utf8) + part.value + Array("\r\n".utf8)
+                }
+                body += Array("--\(boundary)--\r\n".utf8)
+                request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+                request.body = .bytes(ByteBuffer(bytes: body))
             }
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 4 * 1024 * 1024)

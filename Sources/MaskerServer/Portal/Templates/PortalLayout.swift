@@ -22,6 +22,7 @@ enum PortalLayout {
           <li><a href="/agents" {{#isAgents}}aria-current="page"{{/isAgents}}>Agents</a></li>
           <li><a href="/sessions" {{#isSessions}}aria-current="page"{{/isSessions}}>Sessions</a></li>
           <li><a href="/playground" {{#isPlayground}}aria-current="page"{{/isPlayground}}>Try it</a></li>
+          <li><a href="/transcripts" {{#isTranscripts}}aria-current="page"{{/isTranscripts}}>Transcripts</a></li>
           <li><a href="/policy" {{#isPolicy}}aria-current="page"{{/isPolicy}}>Policy</a></li>
           <li><a href="/audit" {{#isAudit}}aria-current="page"{{/isAudit}}>Audit</a></li>
           <li><a href="/settings" {{#isSettings}}aria-current="page"{{/isSettings}}>Settings</a></li>
