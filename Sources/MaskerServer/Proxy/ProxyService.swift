@@ -111,7 +111,7 @@ struct ProxyService: Sendable {
         let payload = policy.audit.logPayloads
             ? AuditLog.Payload(masked: turn.prepared.map(\.result.masked).joined(separator: "\n"), sessionID: audit.sessionID, agentID: agent.id) : nil
         let nowRecorded = turn.nowRecorded
-        let commit = TurnCommit(turn.fresh.map { turn.prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy,
+        let commit = TurnCommit(turn.stored.map { turn.prepared[$0] }, masker: masker, events: events, payload: payload, policy: policy,
                                 runtime: runtime, metrics: metrics, requestID: context.requestID, onDurable: { [history] in
                                     history.markRecorded(nowRecorded)
                                 })

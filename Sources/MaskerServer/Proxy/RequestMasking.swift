@@ -10,6 +10,10 @@ struct MaskedRequest {
     var prepared: [PreparedMask]
     /// Texts not yet on the record (their events and vault entries belong to this turn).
     var fresh: [Int]
+    /// Texts whose vault entries this turn stores: the fresh ones, or every one when the policy
+    /// keeps a speaker's lines (an agent's line kept on an earlier turn may be masked on this one,
+    /// once the caller has said what it repeats; storing is idempotent).
+    var stored: [Int]
     /// What `CallHistory` keeps once the turn is durable.
     var nowRecorded: [(key: SHA256Digest, kept: CallHistory.Recorded)]
     var fallback: GemmaEndpointFailure?
@@ -96,7 +100,8 @@ struct RequestMasking {
         let nowRecorded = (fresh + redetected).map { index -> (key: SHA256Digest, kept: CallHistory.Recorded) in
             (keys[index], turn.fallback == nil ? .masked(MaskSplices(prepared[index].result)) : .detectAgain)
         }
-        return MaskedRequest(body: masked, texts: texts, prepared: prepared, fresh: fresh, nowRecorded: nowRecorded,
+        return MaskedRequest(body: masked, texts: texts, prepared: prepared, fresh: fresh,
+                             stored: speakers.keepsSomeSpeaker ? Array(texts.indices) : fresh, nowRecorded: nowRecorded,
                              fallback: turn.fallback, detecting: detecting, minting: minting)
     }
 

@@ -69,6 +69,29 @@ import Testing
         await upstream.stop()
     }
 
+    /// An agent's line kept on one turn is masked on the next once the caller has said what it
+    /// repeats: the call's history is read again on every turn under `mask_speakers`, not masked
+    /// as it was the first time.
+    @Test func anAgentLineKeptEarlierIsMaskedOnceTheCallerSaysWhatItRepeats() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL })
+        let agent = try await agent(server, maskSpeakers: [.caller], token: try await server.token())
+        var conversation = [message("assistant", "Is this for member W987654321?"), message("user", "Who is asking?")]
+        func send() async throws -> String {
+            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(conversation))]),
+                                              headers: ["Masker-Session-Id": "call-history-speakers"])
+            #expect(reply.status == 200, "\(reply.text)")
+            return try #require(upstream.received.withLock { $0.last }.map { String(decoding: $0, as: UTF8.self) })
+        }
+        // Nothing in the call says the member id is the caller's yet: the agent's line is its own.
+        #expect(try await send().contains("W987654321"))
+        conversation += [message("assistant", "The front desk. Can you confirm your member id?"), message("user", "Yes, my member id is W987654321.")]
+        let second = try await send()
+        #expect(!second.contains("W987654321"), "the agent's earlier line still carries the caller's member id: \(second)")
+        try await server.stop()
+        await upstream.stop()
+    }
+
     @Test func withoutMaskSpeakersEverySpeakerIsMaskedAndNamed() async throws {
         let upstream = try await FakeUpstream()
         let server = try await TestServer(configure: { $0.openAIBaseURL = upstream.baseURL })
