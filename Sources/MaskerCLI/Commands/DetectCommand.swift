@@ -54,7 +54,8 @@ struct DetectCommand: AsyncParsableCommand {
         array of events {"pass","kind","span":[start,end],"text","confidence"}. Spans are half-open \
         Unicode-scalar offsets into the input. The input is processed a line at a time (a line over \
         64 KiB in pieces cut at a space), so files of any size use constant memory; a span never \
-        crosses a line break.
+        crosses a line break. Under a policy that lists the diarize pass the whole input is read \
+        as one conversation, and each detection names its speaker (from Agent:/Caller: labels).
 
         The regex pass finds every shaped identifier, written or spoken. The gemma pass finds names \
         and places with the embedded model, or with an OpenAI-compatible chat endpoint when \

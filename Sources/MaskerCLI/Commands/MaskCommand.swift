@@ -10,7 +10,9 @@ struct MaskCommand: AsyncParsableCommand {
         discussion: """
         Reads --input FILE or standard input, a line at a time, and writes the masked text. With \
         --json: {"masked", "events":[{"pass","kind","span","confidence","action"}], "policy_name", \
-        "policy_version"}; events never carry the PHI or the token.
+        "policy_version"}; events never carry the PHI or the token. Under a policy that lists the \
+        diarize pass the whole input is read as one conversation (Agent:/Caller: labels name each \
+        span's speaker, in a "speaker" field; mask_speakers may keep the agent's lines).
 
         Tokens are scoped to --session (default: a new session per run, named on standard error or \
         in the --json output, so runs cannot be correlated); masker rehydrate restores them only \

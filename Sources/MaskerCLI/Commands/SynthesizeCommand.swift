@@ -14,7 +14,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
         commandName: "synthesize",
         abstract: "Replace the PHI in text with realistic surrogates that refer to nobody.",
         discussion: """
-        Reads --input FILE or standard input a line at a time and writes the text with every \
+        Reads --input FILE or standard input a line at a time (the whole input at once under a \
+        policy with the diarize pass) and writes the text with every \
         detected span replaced by a surrogate of the same kind and form: names from the Census \
         tables, phone numbers in the fictional 555-01xx range, dates moved by one shift for the \
         whole session, addresses from the ZIP table, identifiers of the same shape with valid check \
