@@ -8,7 +8,14 @@ struct BatchNeighbours {
 
     /// What a number running in from the line before, or on into the line after, adds to `text`.
     func crossing(_ text: String, pipeline: DetectionPipeline) -> [Detection] {
-        SplitNumbers.fromNeighbours(of: text, previous: previous, next: next) { pipeline.detect($0) }
+        var added: [Detection] = []
+        if let previous, SplitNumbers.mayJoin(previous, text) {
+            added = SplitNumbers.merge(added, SplitNumbers.crossing(previous, text) { pipeline.detect($0) }.second)
+        }
+        if let next, SplitNumbers.mayJoin(text, next) {
+            added = SplitNumbers.merge(added, SplitNumbers.crossing(text, next) { pipeline.detect($0) }.first)
+        }
+        return added
     }
 }
 

@@ -44,16 +44,6 @@ public enum SplitNumbers {
         return (inFirst, inSecond)
     }
 
-    /// What a number running in from `previous`, or on into `next`, adds to `text`: for texts read
-    /// in order (a batch's records of one session, a recording's turns).
-    public static func fromNeighbours(of text: String, previous: String?, next: String?,
-                                      detect: (String) -> [Detection]) -> [Detection] {
-        var added: [Detection] = []
-        if let previous, mayJoin(previous, text) { added = merge(added, crossing(previous, text, detect: detect).second) }
-        if let next, mayJoin(text, next) { added = merge(added, crossing(text, next, detect: detect).first) }
-        return added
-    }
-
     /// `existing` with `added` in, each added span replacing whatever it overlaps.
     public static func merge(_ existing: [Detection], _ added: [Detection]) -> [Detection] {
         guard !added.isEmpty else { return existing }

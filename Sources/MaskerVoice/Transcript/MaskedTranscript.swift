@@ -19,15 +19,17 @@ public struct MaskedTranscript: Sendable {
     /// (the audit log's events, which fail the transcript closed when they cannot be written).
     public static func make(_ turns: [VoiceTurn], pipeline: DetectionPipeline, masker: Masker,
                             record: (MaskResult) async throws -> Void) async throws -> MaskedTranscript {
-        var speakers = ConversationSpeakers(pipeline: pipeline)
+        var found = turns.map { pipeline.detect($0.text) }
         // A number read across a turn boundary is found in both turns, whoever each is said to
         // be: diarization may cut one speaker's number in two, and each half alone is too short.
-        let detections = speakers.apply(turns.indices.map { index in
-            let text = turns[index].text
-            let crossing = SplitNumbers.fromNeighbours(of: text, previous: index > 0 ? turns[index - 1].text : nil,
-                                                       next: index + 1 < turns.count ? turns[index + 1].text : nil) { pipeline.detect($0) }
-            return ConversationSpeakers.Text(text, detections: SplitNumbers.merge(pipeline.detect(text), crossing), speaker: turns[index].speaker)
-        })
+        // Each boundary is read once.
+        for index in turns.indices.dropLast() where SplitNumbers.mayJoin(turns[index].text, turns[index + 1].text) {
+            let (head, tail) = SplitNumbers.crossing(turns[index].text, turns[index + 1].text) { pipeline.detect($0) }
+            found[index] = SplitNumbers.merge(found[index], head)
+            found[index + 1] = SplitNumbers.merge(found[index + 1], tail)
+        }
+        var speakers = ConversationSpeakers(pipeline: pipeline)
+        let detections = speakers.apply(turns.indices.map { ConversationSpeakers.Text(turns[$0].text, detections: found[$0], speaker: turns[$0].speaker) })
         var masked: [Turn] = []
         for (turn, detections) in zip(turns, detections) {
             let result = try await masker.mask(turn.text, detections: detections)
