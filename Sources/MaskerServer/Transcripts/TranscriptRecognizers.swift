@@ -16,14 +16,11 @@ final class TranscriptRecognizers: Sendable {
         if provider == "local", let loaded = local.withLock({ $0 }) { return loaded }
         let environment = environment
         // Loading the model reads and parses tens of megabytes: off the cooperative pool.
-        let made = await DedicatedThread.run { () -> Result<any SpeechRecognizer, RecognitionError> in
-            do throws(RecognitionError) { return .success(try SpeechRecognizers.make(provider, environment: environment)) } catch { return .failure(error) }
-        }
-        switch made {
-        case let .success(recognizer):
-            if provider == "local" { local.withLock { $0 = $0 ?? recognizer } }
-            return recognizer
-        case let .failure(error):
+        do {
+            let made = try await DedicatedThread.run { () throws(RecognitionError) in try SpeechRecognizers.make(provider, environment: environment) }
+            if provider == "local" { local.withLock { $0 = $0 ?? made } }
+            return made
+        } catch {
             throw Self.refusal(error)
         }
     }

@@ -24,9 +24,7 @@ public enum Recording {
     /// The audio of `data`, converted first when it is another format `sox` reads (`AudioConverter`).
     /// Parsing and converting a long recording is CPU and a subprocess: on a thread of its own.
     public static func read(_ data: Data, maxSeconds: Double) async throws(Problem) -> WAVAudio {
-        try await DedicatedThread.run { () -> Result<WAVAudio, Problem> in
-            do throws(Problem) { return .success(try readNow(data, maxSeconds: maxSeconds)) } catch { return .failure(error) }
-        }.get()
+        try await DedicatedThread.run { () throws(Problem) in try readNow(data, maxSeconds: maxSeconds) }
     }
 
     static func readNow(_ data: Data, maxSeconds: Double) throws(Problem) -> WAVAudio {

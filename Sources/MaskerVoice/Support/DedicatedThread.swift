@@ -9,4 +9,11 @@ public enum DedicatedThread {
             Thread.detachNewThread { continuation.resume(returning: body()) }
         }
     }
+
+    /// `run` for work that fails with a typed error, which is thrown here as it was there.
+    public static func run<T: Sendable, Failure: Error>(_ body: @escaping @Sendable () throws(Failure) -> T) async throws(Failure) -> T {
+        try await run { () -> Result<T, Failure> in
+            do throws(Failure) { return .success(try body()) } catch { return .failure(error) }
+        }.get()
+    }
 }
