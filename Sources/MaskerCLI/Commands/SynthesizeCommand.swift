@@ -70,14 +70,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
                 let result = try await masker.mask(line, detections: speakers.apply(line, detections: await detector.detect(line).detections[0]))
                 if global.json {
                     for (replacement, output) in zip(result.replacements, result.maskedSpans) {
-                        let detection = replacement.detection
-                        events.append(.object([
-                            ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
-                            ("span", .array([.int(detection.start + inputOffset), .int(detection.end + inputOffset)])),
-                            ("output_span", .array([.int(output.start + outputOffset), .int(output.end + outputOffset)])),
-                            ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
-                            ("action", .string(replacement.action.rawValue)),
-                        ] + (detection.speaker.map { [("speaker", .string($0.rawValue))] } ?? [])))
+                        events.append(replacement.event(offset: inputOffset, output: (output.start + outputOffset, output.end + outputOffset)))
                     }
                     text += result.masked
                 } else {

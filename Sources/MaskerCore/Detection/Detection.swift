@@ -39,12 +39,22 @@ public struct Detection: Sendable, Equatable {
     /// The detection event of SPEC section 2: `{"pass","kind","span":[start,end],"text","confidence"}`,
     /// with `"backend"` (`embedded` or `llm`) on the `gemma` pass's events and `"speaker"` when
     /// the speakers are known.
-    public var event: JSONValue {
+    public var event: JSONValue { event(includingText: true) }
+
+    /// Every event shape built from one span, so each carries the same members in the same
+    /// order: `pass`, `kind`, `span` (shifted by `offset`), `output_span`, `text` (only the
+    /// caller's own terminal sees it: the API's and masking events leave it out), `confidence`,
+    /// `action`, `backend`, `speaker`, each only where it applies.
+    public func event(includingText: Bool, offset: Int = 0, output: (start: Int, end: Int)? = nil,
+                      action: EntityAction? = nil) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("pass", .string(pass.rawValue)), ("kind", .string(kind.rawValue)),
-            ("span", .array([.int(start), .int(end)])), ("text", .string(text)),
-            ("confidence", .double((confidence * 1000).rounded() / 1000)),
+            ("span", .array([.int(start + offset), .int(end + offset)])),
         ]
+        if let output { fields.append(("output_span", .array([.int(output.start), .int(output.end)]))) }
+        if includingText { fields.append(("text", .string(text))) }
+        fields.append(("confidence", .double((confidence * 1000).rounded() / 1000)))
+        if let action { fields.append(("action", .string(action.rawValue))) }
         if let backend { fields.append(("backend", .string(backend.rawValue))) }
         if let speaker { fields.append(("speaker", .string(speaker.rawValue))) }
         return .object(fields)

@@ -53,15 +53,8 @@ struct TextRoutes {
         let turn = try await detectTurn([text], state: state, session: try SessionIDs.optional(body), policy: state.policy,
                                         account: try context.requireAccount().id)
         var speakers = ConversationSpeakers(pipeline: state.pipeline)
-        return JSONResponse.make(.object([("events", .array(speakers.apply(text, detections: turn.detections[0]).map { detection in
-            var fields: [(String, JSONValue)] = [
-                ("pass", .string(detection.pass.rawValue)), ("kind", .string(detection.kind.rawValue)),
-                ("span", .array([.int(detection.start), .int(detection.end)])),
-                ("confidence", .double((detection.confidence * 1000).rounded() / 1000)),
-            ]
-            if let backend = detection.backend { fields.append(("backend", .string(backend.rawValue))) }
-            if let speaker = detection.speaker { fields.append(("speaker", .string(speaker.rawValue))) }
-            return .object(fields)
+        return JSONResponse.make(.object([("events", .array(speakers.apply(text, detections: turn.detections[0]).map {
+            $0.event(includingText: false)
         }))]))
     }
 
@@ -175,14 +168,7 @@ struct TextRoutes {
         try await runtime.record(audit.redactions(result, tokenization: .synthetic), policy: policy, payload: nil)
         return JSONResponse.make(.object([
             ("text", .string(result.masked)),
-            ("events", .array(zip(result.replacements, result.maskedSpans).map { replacement, output in
-                .object([
-                    ("pass", .string(replacement.detection.pass.rawValue)), ("kind", .string(replacement.detection.kind.rawValue)),
-                    ("span", .array([.int(replacement.detection.start), .int(replacement.detection.end)])),
-                    ("output_span", .array([.int(output.start), .int(output.end)])),
-                    ("action", .string(replacement.action.rawValue)),
-                ])
-            })),
+            ("events", .array(zip(result.replacements, result.maskedSpans).map { replacement, output in replacement.event(output: output) })),
             ("policy_name", .string(policy.name)), ("policy_version", .int(policy.version)),
         ]))
     }
