@@ -42,11 +42,16 @@ public enum MaskerServerApp {
 
         let agents = AgentCache(store: dependencies.store)
         let agentAPI = AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration)
-        let proxy = ProxyService(runtime: dependencies.runtime, agents: agents, sessions: recorder, configuration: dependencies.configuration,
-                                 metrics: dependencies.metrics, httpClient: httpClient, detector: detector,
-                                 rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute), history: CallHistory())
+        let pipeline = TurnPipeline(runtime: dependencies.runtime, sessions: recorder, metrics: dependencies.metrics, detector: detector,
+                                    history: CallHistory(), upstreams: Upstreams(configuration: dependencies.configuration, httpClient: httpClient),
+                                    upstreamTimeout: dependencies.configuration.upstreamTimeout)
+        let proxy = ProxyService(agents: agents, configuration: dependencies.configuration, metrics: dependencies.metrics,
+                                 rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute), pipeline: pipeline)
         router.post("proxy/{agent}/v1/chat/completions") { request, context in
             try await proxy.chatCompletions(request, context: context, agentID: try context.parameters.require("agent"))
+        }
+        router.post("proxy/{agent}/v1/responses") { request, context in
+            try await proxy.responses(request, context: context, agentID: try context.parameters.require("agent"))
         }
         router.get("proxy/{agent}/v1/models") { _, context in
             try await proxy.models(agentID: try context.parameters.require("agent"))

@@ -14,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var openAIBaseURL = "https://api.openai.com/v1"
     /// `MASKER_OPENAI_API_KEY`: used when the caller sends no `Authorization` of its own.
     public var openAIAPIKey: String?
+    /// `MASKER_AZURE_OPENAI_ENDPOINT` (e.g. `https://clinic.openai.azure.com`),
+    /// `MASKER_AZURE_OPENAI_API_VERSION` and `MASKER_AZURE_OPENAI_API_KEY`: where agents whose
+    /// upstream is `azure-openai:<deployment>` go. Unset, such agents answer 500 `agent_misconfigured`.
+    public var azureOpenAI: AzureOpenAISettings?
     /// `MASKER_VAPI_WEBHOOK_SECRET`: when set, proxy requests must carry an HMAC-SHA256 of the body.
     public var webhookSecret: String?
     /// `MASKER_FORWARD_CALL_METADATA` (default off): forward the call objects voice platforms add
@@ -86,6 +90,9 @@ public struct ServerConfiguration: Sendable {
             configuration.openAIBaseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
         configuration.openAIAPIKey = value("MASKER_OPENAI_API_KEY", environment)
+        configuration.azureOpenAI = try AzureOpenAISettings(value("MASKER_AZURE_OPENAI_ENDPOINT", environment),
+                                                            apiVersion: value("MASKER_AZURE_OPENAI_API_VERSION", environment),
+                                                            apiKey: value("MASKER_AZURE_OPENAI_API_KEY", environment))
         configuration.webhookSecret = value("MASKER_VAPI_WEBHOOK_SECRET", environment)
         if let text = value("MASKER_FORWARD_CALL_METADATA", environment) {
             switch text.lowercased() {

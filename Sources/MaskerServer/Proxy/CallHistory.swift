@@ -7,7 +7,7 @@ import MaskerCore
 /// every turn of a long call pay again for all the turns before it.
 ///
 /// A text counts as recorded once a turn that carried it is durable, and only at the place it
-/// had then (`ChatRequestWalker.Location`): a caller who says the same thing again says it in a
+/// had then (`RequestWalker.Location`): a caller who says the same thing again says it in a
 /// new message, at a new place, and that is recorded. A retry of the same turn is not recorded
 /// twice. Keyed by a SHA-256 of the agent, the call, the place, what masks the text (pipeline,
 /// scheme, key id) and the text itself, so a policy reload or a key rotation records it afresh;
@@ -45,7 +45,7 @@ final class CallHistory: Sendable {
         var kid: String
     }
 
-    func key(_ text: String, at location: ChatRequestWalker.Location, in context: Context) -> SHA256Digest {
+    func key(_ text: String, at location: RequestWalker.Location, in context: Context) -> SHA256Digest {
         var hasher = SHA256()
         // Every variable-length field is length-prefixed, so no two inputs hash the same bytes.
         // Hashed in place: a copy of each text into an array was a tenth of this on turn 40.

@@ -1,186 +1,11 @@
 import MaskerCore
 
-/// One text of a request to mask, as `ChatRequestWalker` hands it over.
-struct RequestText {
-    /// The text, with the key it sits under as context when it is data.
-    var keyed: KeyedValue
-    var location: ChatRequestWalker.Location
-    /// For a message's content (a string or a text part): the message's index and role, so a
-    /// number cut between two messages is found (`SplitNumbers`).
-    var message: (index: Int, role: String)?
-}
-
-/// Deny by default, for OpenAI's chat-completions request: every member of the request is either
-/// a structural field of the schema, checked against its documented type and forwarded as it is,
-/// or text, which is handed to the transform (masked). Nothing else exists:
-/// - structural (the allow-list, docs/server.md): `model`, `stream`, sampling numbers, `role` and
-///   `type` words, `tool_choice` modes, booleans, `logit_bias` token ids, `stream_options`,
-///   `service_tier`, `modalities`, JSON-schema keywords and numbers. Words must look like the
-///   schema's lower-case keywords (`RequestShape.keyword`): a name put there is refused, not sent;
-/// - identifiers the model needs unchanged (tool names, tool-call ids, file and audio ids) are
-///   never masked: they must be opaque (`OpaqueID`) or the request is refused;
-/// - prose: message content and text parts, `refusal`, `reasoning_content`, descriptions,
-///   titles, `stop`, `prediction`;
-/// - data, read with each key as context (`JSONFields`, `KeyedValue`): `metadata`, tool-call
-///   arguments and tool results (JSON inside a string, kept valid JSON), `enum`/`default`/
-///   `examples`/`const` of parameter schemas, `user`, `safety_identifier`, `prompt_cache_key`,
-///   and every member the schema does not know, at any depth: a field added tomorrow is masked;
-/// - image URLs keep their host and have their path segments and query values masked; images,
-///   audio and files sent as bytes cannot be read, so they are refused.
-/// A known field of the wrong shape (messages as a string, content as a number, arguments as an
-/// object) is refused before anything is sent (`RequestRefusal`, 400 with the field's path).
-///
-/// Texts are visited in document order, the same order every time, so a first pass can collect
-/// them for detection and a second one write the masked request.
-final class ChatRequestWalker {
-    /// Where a text sits in the request: the top-level field, the element of it (a message's
-    /// index, a tool's) and the text's place among that element's texts, as `messages[3]#0`.
-    /// Made of field names this type knows and numbers only, never of a key or a value from the
-    /// request, so it may go on the record (an audit event's `detail.field`). An unknown top-level
-    /// member is `extra[n]`, n its position.
-    ///
-    /// A voice platform sends the whole conversation on every turn, so the same message comes
-    /// back at the same place; `CallHistory` uses this to tell history from what a turn adds.
-    struct Location: Hashable, Sendable, CustomStringConvertible {
-        var field: String
-        var element: Int?
-        var ordinal: Int
-
-        var description: String { element.map { "\(field)[\($0)]#\(ordinal)" } ?? "\(field)#\(ordinal)" }
-    }
-
-    typealias Transform = (RequestText) throws -> String?
-
-    /// Top-level fields of platform call metadata, which carry the caller's details (Vapi sends
-    /// them to a custom LLM unless told not to) and are no model's parameters.
-    static let platformCallFields: Set<String> = ["call", "customer", "phoneNumber"]
-
-    /// The request without `platformCallFields`.
-    static func droppingPlatformCallFields(_ request: JSONValue) -> JSONValue {
-        guard case let .object(fields) = request, fields.contains(where: { platformCallFields.contains($0.0) }) else { return request }
-        return .object(fields.filter { !platformCallFields.contains($0.0) })
-    }
-
-    /// The request with every text replaced by what `transform` returns for it (nil: unchanged).
-    static func rewrite(_ request: JSONValue, _ transform: @escaping Transform) throws -> JSONValue {
-        try ChatRequestWalker(transform).request(request)
-    }
-
-    /// Checks the request's shape and identifiers, and lists its texts.
-    static func texts(_ request: JSONValue) throws -> [RequestText] {
-        var texts: [RequestText] = []
-        _ = try rewrite(request) { text in
-            texts.append(text)
-            return nil
-        }
-        return texts
-    }
-
-    private let transform: Transform
-    private var field = ""
-    private var element: Int?
-    private var ordinal = 0
-    private var message: (index: Int, role: String)?
-
-    private init(_ transform: @escaping Transform) {
-        self.transform = transform
-    }
-
-    private func begin(_ field: String, element: Int?) {
-        self.field = field
-        self.element = element
-        ordinal = 0
-        message = nil
-    }
-
-    // MARK: - Texts
-
-    private func emit(_ keyed: KeyedValue) throws -> String? {
-        defer { ordinal += 1 }
-        return try transform(RequestText(keyed: keyed, location: Location(field: field, element: element, ordinal: ordinal), message: message))
-    }
-
-    /// A string read as prose; `null` passes.
-    private func prose(_ value: JSONValue) throws -> JSONValue {
-        if value == .null { return value }
-        let text = try RequestShape.string(value)
-        return try emit(KeyedValue(plain: text)).map(JSONValue.string) ?? value
-    }
-
-    /// A string read with its key as context; `null` passes.
-    private func keyedText(_ value: JSONValue, key: String) throws -> JSONValue {
-        if value == .null { return value }
-        let text = try RequestShape.string(value)
-        return try emit(KeyedValue(text, key: key)).map(JSONValue.string) ?? value
-    }
-
-    /// Any JSON, every string, key and identifier-like number in it masked with its key as context.
-    private func data(_ value: JSONValue, key: String?) throws -> JSONValue {
-        try JSONFields.rewrite(value, key: key) { keyed, _ in try self.emit(keyed) }
-    }
-
-    /// A name that must stay a name (a schema's property): masked as plain text unless it names a
-    /// kind itself (then it is a key, not PHI).
-    private func keyName(_ name: String) throws -> String {
-        guard FieldKey.kind(name) == nil else { return name }
-        return try emit(KeyedValue(plain: name)) ?? name
-    }
-
-    /// Text that may hold a JSON document (a tool's result): masked as data and kept valid JSON
-    /// when it is one, as prose otherwise.
-    private func proseOrJSON(_ text: String) throws -> String {
-        if let document = JSONDocument.parse(text) {
-            // Data, not a caller's words: no number runs from it into the next message.
-            let saved = message
-            message = nil
-            defer { message = saved }
-            return try data(document, key: nil).serialized()
-        }
-        return try emit(KeyedValue(plain: text)) ?? text
-    }
-
-    /// Function-call arguments: JSON in a string. Masked as data, kept valid JSON; text that does
-    /// not parse is masked as prose.
-    private func arguments(_ value: JSONValue) throws -> JSONValue {
-        if value == .null { return value }
-        let text = try RequestShape.string(value)
-        if let document = try? JSONParser.parse(text) {
-            return .string(try data(document, key: nil).serialized())
-        }
-        return try emit(KeyedValue(plain: text)).map(JSONValue.string) ?? value
-    }
-
-    /// The members of an object, each through `member`, unknown ones as data under their key.
-    private func members(_ value: JSONValue, orNull: Bool = true,
-                         _ member: (String, JSONValue) throws -> JSONValue?) throws -> JSONValue {
-        guard let members = try RequestShape.object(value, orNull: orNull) else { return value }
-        return .object(try members.map { key, item in
-            let known: JSONValue?
-            do {
-                known = try member(key, item)
-            } catch let refusal as RequestRefusal {
-                throw refusal.at("." + key) // a key the schema knows: only those can be refused
-            }
-            if let known { return (key, known) }
-            return (try keyName(key), try data(item, key: key))
-        })
-    }
-
-    private func elements(_ value: JSONValue, orNull: Bool = true,
-                          _ element: (JSONValue, Int) throws -> JSONValue) throws -> JSONValue {
-        guard let items = try RequestShape.array(value, orNull: orNull) else { return value }
-        return .array(try items.enumerated().map { index, item in
-            do {
-                return try element(item, index)
-            } catch let refusal as RequestRefusal {
-                throw refusal.at("[\(index)]")
-            }
-        })
-    }
-
+/// OpenAI's chat-completions request, walked deny by default (`RequestWalker`): the members it
+/// knows, each checked against its documented type, and its messages, tools and response format.
+extension RequestWalker {
     // MARK: - The request
 
-    private func request(_ value: JSONValue) throws -> JSONValue {
+    func chatRequest(_ value: JSONValue) throws -> JSONValue {
         guard case let .object(members) = value else { throw RequestRefusal.shape("a JSON object") }
         guard members.contains(where: { $0.0 == "messages" }) else {
             throw RequestRefusal(.invalidRequest, "is required: send the conversation as an array of messages").at("messages")
@@ -212,7 +37,7 @@ final class ChatRequestWalker {
         "web_search_options",
     ]).union(platformCallFields)
 
-    private func topLevelMember(_ key: String, _ item: JSONValue) throws -> JSONValue {
+    fileprivate func topLevelMember(_ key: String, _ item: JSONValue) throws -> JSONValue {
         switch key {
         case "model":
             try RequestShape.optionalString(item)
@@ -309,7 +134,7 @@ final class ChatRequestWalker {
 
     // MARK: - Messages
 
-    private func message(_ value: JSONValue, index: Int) throws -> JSONValue {
+    fileprivate func message(_ value: JSONValue, index: Int) throws -> JSONValue {
         guard case .object = value else { throw RequestRefusal.shape("a message object") }
         guard let role = value["role"] else { throw RequestRefusal(.invalidRequest, "is required: every message has a role").at(".role") }
         do {
@@ -348,7 +173,7 @@ final class ChatRequestWalker {
     }
 
     /// A message's content: a string, an array of parts, or null.
-    private func content(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func content(_ value: JSONValue) throws -> JSONValue {
         switch value {
         case .null: return value
         case let .string(text): return .string(try proseOrJSON(text))
@@ -357,7 +182,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func contentPart(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func contentPart(_ value: JSONValue) throws -> JSONValue {
         if case let .string(text) = value { return .string(try proseOrJSON(text)) }
         guard case .object = value else { throw RequestRefusal.shape("a content part object") }
         return try members(value) { key, item in
@@ -377,7 +202,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func imageURL(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func imageURL(_ value: JSONValue) throws -> JSONValue {
         if case .string = value { return try url(value) }
         return try members(value, orNull: false) { key, item in
             switch key {
@@ -389,16 +214,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func url(_ value: JSONValue) throws -> JSONValue {
-        let text = try RequestShape.string(value)
-        if text.utf8.prefix(5).map({ $0 | 0x20 }) == Array("data:".utf8) {
-            throw RequestShape.unscannable("an image sent as bytes")
-        }
-        return .string(try URLMasking.mask(text, prose: { try self.emit(KeyedValue(plain: $0)) },
-                                           keyed: { value, key in try self.emit(KeyedValue(value, key: key)) }))
-    }
-
-    private func file(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func file(_ value: JSONValue) throws -> JSONValue {
         try members(value, orNull: false) { key, item in
             switch key {
             case "file_data":
@@ -413,7 +229,7 @@ final class ChatRequestWalker {
 
     // MARK: - Tools
 
-    private func toolCall(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func toolCall(_ value: JSONValue) throws -> JSONValue {
         try members(value, orNull: false) { key, item in
             switch key {
             case "id":
@@ -427,7 +243,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func functionCall(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func functionCall(_ value: JSONValue) throws -> JSONValue {
         try members(value) { key, item in
             switch key {
             case "name":
@@ -438,7 +254,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func tool(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func tool(_ value: JSONValue) throws -> JSONValue {
         try members(value, orNull: false) { key, item in
             switch key {
             case "type":
@@ -452,7 +268,7 @@ final class ChatRequestWalker {
 
     /// A custom tool (`tools[].custom`: name, description, format) or a call of one
     /// (`tool_calls[].custom`: name, input).
-    private func customTool(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func customTool(_ value: JSONValue) throws -> JSONValue {
         try members(value) { key, item in
             switch key {
             case "name": return try RequestShape.identifier(item)
@@ -462,7 +278,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func functionDefinition(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func functionDefinition(_ value: JSONValue) throws -> JSONValue {
         try members(value, orNull: false) { key, item in
             switch key {
             case "name":
@@ -476,7 +292,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func toolChoice(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func toolChoice(_ value: JSONValue) throws -> JSONValue {
         if case .string = value {
             return try RequestShape.keyword(value)
         }
@@ -503,7 +319,7 @@ final class ChatRequestWalker {
         }
     }
 
-    private func responseFormat(_ value: JSONValue) throws -> JSONValue {
+    fileprivate func responseFormat(_ value: JSONValue) throws -> JSONValue {
         try members(value) { key, item in
             switch key {
             case "type":
@@ -525,72 +341,4 @@ final class ChatRequestWalker {
         }
     }
 
-    // MARK: - JSON schemas (tool parameters, structured outputs)
-
-    /// A JSON schema: property names masked as names (the same name gives the same text in
-    /// `properties` and `required` within a turn, `ProxyService`), descriptions and titles as
-    /// prose, `enum`/`default`/`examples`/`const` as data under the property's name, keywords and
-    /// numbers as they are, unknown members as data.
-    private func schema(_ value: JSONValue, property: String?) throws -> JSONValue {
-        guard case let .object(members) = value else {
-            if case .bool = value { return value }
-            return try data(value, key: property)
-        }
-        return .object(try members.map { key, item in
-            do {
-                return try schemaMember(key, item, property: property)
-            } catch let refusal as RequestRefusal {
-                throw refusal.at("." + (Self.schemaKeywords.contains(key) ? key : "?"))
-            }
-        })
-    }
-
-    /// The keywords `schemaMember` knows: only these name a refused field's path.
-    static let schemaKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "type", "items",
-                                              "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-                                              "unevaluatedProperties", "additionalItems", "anyOf", "oneOf", "allOf", "prefixItems"]
-
-    private func schemaMember(_ key: String, _ item: JSONValue, property: String?) throws -> (String, JSONValue) {
-        switch key {
-        case "properties", "patternProperties", "$defs", "definitions", "dependentSchemas":
-            guard case let .object(named) = item else { return (key, try data(item, key: property)) }
-            // A property's name may be PHI: a refusal inside it is located by its position.
-            return (key, .object(try named.enumerated().map { position, member in
-                do {
-                    return (try keyName(member.0), try schema(member.1, property: member.0))
-                } catch let refusal as RequestRefusal {
-                    throw refusal.at("[\(position)]")
-                }
-            }))
-        case "required":
-            guard case let .array(names) = item else { return (key, try data(item, key: property)) }
-            return (key, .array(try names.map { name in
-                guard case let .string(text) = name else { return try data(name, key: property) }
-                return .string(try keyName(text))
-            }))
-        case "description", "title", "$comment":
-            return (key, try prose(item))
-        case "enum", "examples", "default", "const":
-            return (key, try data(item, key: property))
-        case "type":
-            if case .array = item {
-                return (key, try elements(item) { type, _ in
-                    return try RequestShape.keyword(type, orNull: false)
-                })
-            }
-            try RequestShape.keyword(item, orNull: false)
-            return (key, item)
-        case "items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-             "unevaluatedProperties", "additionalItems":
-            return (key, try schema(item, property: property))
-        case "anyOf", "oneOf", "allOf", "prefixItems":
-            return (key, try elements(item) { subschema, _ in try schema(subschema, property: property) })
-        default:
-            // minimum, maxLength, nullable…: numbers are data too (a long one may be an identifier).
-            switch item {
-            case .bool, .null: return (key, item)
-            default: return (try keyName(key), try data(item, key: key))
-            }
-        }
-    }
 }

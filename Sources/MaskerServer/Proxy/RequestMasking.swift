@@ -19,9 +19,15 @@ struct MaskedRequest {
     var fallback: GemmaEndpointFailure?
     var detecting: Duration
     var minting: Duration
+
+    /// Whether a `passthrough` rule left PHI as it was in a text new to the record: then the turn
+    /// goes to the model only once it is on the record.
+    var passesPHIThrough: Bool {
+        fresh.contains { prepared[$0].result.replacements.contains { $0.action == .passthrough } }
+    }
 }
 
-/// The masking stage of a proxied turn: collect the request's texts (`ChatRequestWalker`, which
+/// The masking stage of a proxied turn: collect the request's texts (its format's walker, which
 /// refuses a request of the wrong shape before anything happens), detect in those new to the
 /// call's record with their keys as context, find numbers split between messages, mint, and write
 /// the masked request.
@@ -33,10 +39,11 @@ struct RequestMasking {
     let account: String
     let pipeline: DetectionPipeline
     let masker: Masker
+    let format: any WireFormat
 
     func mask(_ body: JSONValue) async throws -> MaskedRequest {
         let clock = ContinuousClock()
-        let texts = try ChatRequestWalker.texts(body)
+        let texts = try format.texts(body)
         // The call's earlier messages come back with every turn: only what is new to the record
         // is detected and recorded. The rest was, when its turn was made durable, and is masked
         // again for the model as it was then.
@@ -86,7 +93,7 @@ struct RequestMasking {
             }
         }
         var visited = 0
-        let masked = try ChatRequestWalker.rewrite(body) { text in
+        let masked = try format.rewrite(body) { text in
             defer { visited += 1 }
             let output = prepared[visited].result.masked
             return output == text.keyed.value ? nil : output

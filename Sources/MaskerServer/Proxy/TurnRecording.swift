@@ -20,6 +20,8 @@ struct TurnRecording: Sendable {
     /// the caller got it, only when the turn keeps its text.
     struct Answer {
         let keepsText: Bool
+        /// The readable text of an answer or event in its wire format (`WireFormat.answerText`).
+        let read: @Sendable (JSONValue) -> String
         private(set) var masked = ""
         private(set) var restored = ""
         private(set) var restoredTokens = 0
@@ -35,13 +37,13 @@ struct TurnRecording: Sendable {
         /// back, which the model never sent) and as it went out.
         mutating func add(came: JSONValue?, went: JSONValue) {
             guard keepsText else { return }
-            if let came { masked += ChatAnswerText.of(came) }
-            restored += ChatAnswerText.of(went)
+            if let came { masked += read(came) }
+            restored += read(went)
         }
     }
 
-    /// An empty answer for this turn, to fill as it arrives.
-    func answer() -> Answer { Answer(keepsText: keepsText) }
+    /// An empty answer for this turn, to fill as it arrives, read as its wire format says.
+    func answer(reading read: @escaping @Sendable (JSONValue) -> String) -> Answer { Answer(keepsText: keepsText, read: read) }
 
     init(accountID: String, agentID: String, spans: [TurnSpan], texts: [TurnPayload.Text]?, key: SymmetricKey?) {
         self.accountID = accountID

@@ -4,13 +4,55 @@ import MaskerCore
 import NIOCore
 import NIOHTTP1
 
-/// Any OpenAI-compatible chat-completions server (`MASKER_OPENAI_BASE_URL`), through
+/// Any OpenAI-compatible server (`MASKER_OPENAI_BASE_URL`), or an Azure OpenAI deployment, through
 /// async-http-client: the answer streams through as it arrives.
 struct OpenAIUpstream: Upstream {
+    /// The model's name; for Azure, the deployment's.
     let model: String
-    let baseURL: String
-    let apiKey: String?
+    let service: Service
     let client: HTTPClient
+
+    /// Whose server it is: they differ in their URLs and in where the key goes.
+    enum Service: Sendable {
+        case openAI(baseURL: String, apiKey: String?)
+        case azure(AzureOpenAISettings)
+    }
+
+    /// The URL a request to `endpoint` goes to. Azure's chat completions name the deployment in
+    /// the path; its Responses API takes it as `model` (which the pipeline sets).
+    func url(_ endpoint: UpstreamEndpoint) -> String {
+        switch service {
+        case let .openAI(baseURL, _):
+            return baseURL + endpoint.path
+        case let .azure(settings):
+            let query = "?api-version=" + settings.apiVersion
+            switch endpoint {
+            case .chatCompletions: return settings.endpoint + "/openai/deployments/" + model + "/chat/completions" + query
+            case .responses: return settings.endpoint + "/openai/responses" + query
+            }
+        }
+    }
+
+    /// The caller's own key when it sent one, else the server's: OpenAI's as a bearer token,
+    /// Azure's in `api-key` (a caller's Entra bearer token passes as it came).
+    func authenticate(_ headers: inout HTTPHeaders, _ credentials: CallerCredentials) {
+        switch service {
+        case let .openAI(_, apiKey):
+            if let authorization = credentials.authorization {
+                headers.add(name: "Authorization", value: authorization)
+            } else if let apiKey {
+                headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+            }
+        case let .azure(settings):
+            if let key = credentials.apiKey {
+                headers.add(name: "api-key", value: key)
+            } else if let authorization = credentials.authorization {
+                headers.add(name: "Authorization", value: authorization)
+            } else if let key = settings.apiKey {
+                headers.add(name: "api-key", value: key)
+            }
+        }
+    }
 
     /// The most of a whole (non-streamed) answer the proxy reads.
     static let maxAnswerBytes = 16 * 1024 * 1024
@@ -20,15 +62,12 @@ struct OpenAIUpstream: Upstream {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         if request.stream { headers.add(name: "Accept", value: "text/event-stream") }
-        if let authorization = request.authorization {
-            headers.add(name: "Authorization", value: authorization)
-        } else if let apiKey {
-            headers.add(name: "Authorization", value: "Bearer \(apiKey)")
-        }
+        authenticate(&headers, request.credentials)
         let body = ByteBuffer(bytes: request.body.serializedBytes())
+        let url = url(request.endpoint)
         return request.stream
-            ? try await stream(headers: headers, body: body, cancellation: cancellation)
-            : try await whole(headers: headers, body: body, on: eventLoop, cancellation: cancellation)
+            ? try await stream(url: url, headers: headers, body: body, cancellation: cancellation)
+            : try await whole(url: url, headers: headers, body: body, on: eventLoop, cancellation: cancellation)
     }
 
     /// A whole answer, through async-http-client's future-based API rather than its async one: the
@@ -36,11 +75,11 @@ struct OpenAIUpstream: Upstream {
     /// cancellation) and hands the answer's head and its body to the caller's task one after the
     /// other, each a thread hand-off. Here the body is gathered on the event loop and the caller
     /// resumes once. Its connection is preferred on the event loop of the caller's own connection.
-    private func whole(headers: HTTPHeaders, body: ByteBuffer, on eventLoop: any EventLoop,
+    private func whole(url: String, headers: HTTPHeaders, body: ByteBuffer, on eventLoop: any EventLoop,
                        cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
         let outgoing: HTTPClient.Request
         do {
-            outgoing = try HTTPClient.Request(url: baseURL + "/chat/completions", method: .POST, headers: headers, body: .byteBuffer(body))
+            outgoing = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .byteBuffer(body))
         } catch {
             throw .unreachable(Self.describe(error))
         }
@@ -61,8 +100,8 @@ struct OpenAIUpstream: Upstream {
 
     /// Server-sent events, through async-http-client's async API, whose body sequence passes the
     /// reader's pace back to the upstream connection.
-    private func stream(headers: HTTPHeaders, body: ByteBuffer, cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
-        var outgoing = HTTPClientRequest(url: baseURL + "/chat/completions")
+    private func stream(url: String, headers: HTTPHeaders, body: ByteBuffer, cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
+        var outgoing = HTTPClientRequest(url: url)
         outgoing.method = .POST
         outgoing.headers = headers
         outgoing.body = .bytes(body)

@@ -2,7 +2,8 @@ import Foundation
 import MaskerCore
 import NIOCore
 
-/// An upstream that answers without a model: it echoes the masked prompt back ("You said: …"),
+/// An upstream that answers without a model (chat completions here, the Responses API in
+/// `StubResponses`): it echoes the masked prompt back ("You said: …"),
 /// streamed in small pieces when asked, so demos and tests see exactly what a model would have
 /// received, and tokens get split across chunks as they are with real models. When the request
 /// offers tools (and `tool_choice` is not "none"), it answers with a call of the first tool whose
@@ -15,6 +16,14 @@ struct StubUpstream: Upstream {
     /// Answers at once, so there is nothing to cancel.
     func send(_ request: UpstreamRequest, on eventLoop: any EventLoop,
               cancellation: UpstreamCancellation) async throws(UpstreamFailure) -> UpstreamResponse {
+        if case .responses = request.endpoint {
+            let (type, body) = StubResponses.answer(request.body, stream: request.stream, model: model)
+            guard type == "text/event-stream" else { return .complete(status: 200, body: Array(body.utf8)) }
+            return .stream(AsyncThrowingStream { continuation in
+                continuation.yield(Array(body.utf8))
+                continuation.finish()
+            })
+        }
         let prompt = Self.lastUserText(request.body)
         let toolName = Self.toolToCall(request.body)
         let created = Int(Date().timeIntervalSince1970)

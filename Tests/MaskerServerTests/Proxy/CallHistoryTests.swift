@@ -127,7 +127,7 @@ import Testing
 
     @Test func aTextIsNewAgainUnderAnotherKeyOrPipeline() {
         let history = CallHistory(capacity: 4)
-        let location = ChatRequestWalker.Location(field: "messages", element: 1, ordinal: 0)
+        let location = RequestWalker.Location(field: "messages", element: 1, ordinal: 0)
         let context = CallHistory.Context(agentID: "agt_1", sessionID: "call", pipeline: 7, tokenization: .vaultDeterministic, kid: "K_A")
         let key = history.key("ssn 536-22-1234", at: location, in: context)
         let none = CallHistory.Recorded.masked(MaskSplices(MaskResult(masked: "", replacements: [])))
@@ -163,7 +163,7 @@ import Testing
             ("tools", .array([.object([("function", .object([("description", .string("e"))]))])])),
             ("customer", .object([("Sarah Chen", .string("f"))])),
         ])
-        let visited = try ChatRequestWalker.texts(request).map { "\($0.location)=\($0.keyed.value)" }
+        let visited = try RequestWalker.texts(request, as: .chatCompletions).map { "\($0.location)=\($0.keyed.value)" }
         // The key "Sarah Chen" is a text of its own (keys are masked unless they name a kind); "name"
         // and "dob" name kinds, so they are keys, not texts.
         #expect(visited == ["messages[0]#0=a", "messages[0]#1=b", "messages[1]#0=c", "messages[1]#1=d", "tools[0]#0=e",
