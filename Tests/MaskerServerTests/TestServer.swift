@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MaskerCore
-import MaskerServer
+@testable import MaskerServer
 import MaskerStore
 import MaskerTestSupport
 import NIOCore
@@ -133,6 +133,8 @@ final class FakeUpstream: @unchecked Sendable {
     let inFlight = Mutex<(now: Int, peak: Int)>((0, 0))
     let received = Mutex<[[UInt8]]>([])
     let authorizations = Mutex<[String]>([])
+    /// Each request's path, query and `api-key` header.
+    let paths = Mutex<[(path: String, query: String?, apiKey: String?)]>([])
     let mode: Mode
     let port: Int
     private let task: Task<Void, any Error>
@@ -142,8 +144,13 @@ final class FakeUpstream: @unchecked Sendable {
         let router = Router()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let holder = Holder()
-        router.post("v1/chat/completions") { request, _ -> Response in
+        // Chat completions, the Responses API, and Azure OpenAI's deployment route (which the fake
+        // serves under the same host: it records each request's path, query and `api-key`).
+        let routes = ["v1/chat/completions", "v1/responses", "openai/deployments/{deployment}/chat/completions", "openai/responses"]
+        for route in routes { router.post(RouterPath(route)) { request, _ -> Response in
             let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+            holder.upstream?.paths.withLock { $0.append((request.uri.path, request.uri.query, request.headers[.init("api-key")!])) }
+            let responses = request.uri.path.hasSuffix("/responses")
             let bytes = Array(body.readableBytesView)
             holder.upstream?.received.withLock { $0.append(bytes) }
             holder.upstream?.authorizations.withLock { $0.append(request.headers[.authorization] ?? "") }
@@ -154,7 +161,7 @@ final class FakeUpstream: @unchecked Sendable {
                 try await Task.sleep(for: .seconds(5))
                 return Response(status: .ok)
             case .echo:
-                return FakeUpstream.echo(try JSONParser.parse(bytes))
+                return responses ? FakeUpstream.echoResponses(try JSONParser.parse(bytes)) : FakeUpstream.echo(try JSONParser.parse(bytes))
             case let .script(answer):
                 let (type, body) = answer(String(decoding: bytes, as: UTF8.self))
                 return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: body)))
@@ -168,7 +175,7 @@ final class FakeUpstream: @unchecked Sendable {
                 }
                 return FakeUpstream.echo(try JSONParser.parse(bytes))
             }
-        }
+        } }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
                               logger: Logger(label: "fake-upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -181,11 +188,19 @@ final class FakeUpstream: @unchecked Sendable {
     final class Holder: @unchecked Sendable { weak var upstream: FakeUpstream? }
 
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    /// The server itself, as an Azure OpenAI endpoint is named.
+    var root: String { "http://127.0.0.1:\(port)" }
     var receivedText: String { received.withLock { $0.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n") } }
 
     func stop() async {
         task.cancel()
         _ = await task.result
+    }
+
+    /// A Responses API answer echoing the request, as the stub upstream makes it (`StubResponses`).
+    static func echoResponses(_ request: JSONValue) -> Response {
+        let (type, body) = StubResponses.answer(request, stream: request["stream"] == .bool(true), model: request["model"]?.stringValue ?? "")
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func echo(_ request: JSONValue) -> Response {

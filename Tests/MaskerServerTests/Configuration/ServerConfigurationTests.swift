@@ -25,4 +25,20 @@ struct ServerConfigurationTests {
             }
         }
     }
+
+    @Test func azureOpenAIIsReadWithItsDefaultsAndCheckedValues() throws {
+        #expect(try ServerConfiguration.from(environment: [:]).azureOpenAI == nil)
+        let azure = try #require(try ServerConfiguration.from(environment: ["MASKER_AZURE_OPENAI_ENDPOINT": "https://clinic.openai.azure.com/",
+                                                                            "MASKER_AZURE_OPENAI_API_KEY": "k"]).azureOpenAI)
+        #expect(azure == AzureOpenAISettings(endpoint: "https://clinic.openai.azure.com", apiVersion: "2024-10-21", apiKey: "k"))
+        let bad: [([String: String], String)] = [
+            (["MASKER_AZURE_OPENAI_API_KEY": "k"], "without MASKER_AZURE_OPENAI_ENDPOINT"),
+            (["MASKER_AZURE_OPENAI_ENDPOINT": "clinic.openai.azure.com"], "is not an http(s) URL"),
+            (["MASKER_AZURE_OPENAI_ENDPOINT": "https://clinic.openai.azure.com", "MASKER_AZURE_OPENAI_API_VERSION": "2024-10-21&x=1"], "must look like"),
+        ]
+        for (environment, message) in bad {
+            #expect { try ServerConfiguration.from(environment: environment) } throws: { "\($0)".contains(message) }
+        }
+    }
 }
+
