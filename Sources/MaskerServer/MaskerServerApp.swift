@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import MaskerCore
 import MaskerStore
@@ -31,20 +32,31 @@ public struct ServerDependencies: Sendable {
 
 /// Routes and application: the one place that says which URL does what.
 public enum MaskerServerApp {
-    static func router(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder) -> Router<MaskerRequestContext> {
+    /// What every front door shares: the agents, the detector and the turn pipeline.
+    struct FrontDoors {
+        let agents: AgentCache
+        let detector: TurnDetector
+        let pipeline: TurnPipeline
+
+        init(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder) {
+            agents = AgentCache(store: dependencies.store)
+            detector = TurnDetector(endpoint: dependencies.configuration.gemmaEndpoint.map {
+                GemmaEndpoint(configuration: $0, client: httpClient, logger: dependencies.logger)
+            }, cache: DetectionCache(), localTimeout: dependencies.configuration.detectionTimeout, slots: DetectionSlots())
+            pipeline = TurnPipeline(runtime: dependencies.runtime, sessions: recorder, metrics: dependencies.metrics, detector: detector,
+                                    history: CallHistory(), upstreams: Upstreams(configuration: dependencies.configuration, httpClient: httpClient),
+                                    upstreamTimeout: dependencies.configuration.upstreamTimeout)
+        }
+    }
+
+    static func router(_ dependencies: ServerDependencies, doors: FrontDoors, recorder: SessionRecorder) -> Router<MaskerRequestContext> {
         let router = Router(context: MaskerRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
-        let detector = TurnDetector(endpoint: dependencies.configuration.gemmaEndpoint.map {
-            GemmaEndpoint(configuration: $0, client: httpClient, logger: dependencies.logger)
-        }, cache: DetectionCache(), localTimeout: dependencies.configuration.detectionTimeout, slots: DetectionSlots())
+        let detector = doors.detector, agents = doors.agents, pipeline = doors.pipeline
         let health = HealthRoutes(runtime: dependencies.runtime, store: dependencies.store, metrics: dependencies.metrics, detector: detector)
         health.register(router)
 
-        let agents = AgentCache(store: dependencies.store)
         let agentAPI = AgentRoutes(store: dependencies.store, agents: agents, runtime: dependencies.runtime, configuration: dependencies.configuration)
-        let pipeline = TurnPipeline(runtime: dependencies.runtime, sessions: recorder, metrics: dependencies.metrics, detector: detector,
-                                    history: CallHistory(), upstreams: Upstreams(configuration: dependencies.configuration, httpClient: httpClient),
-                                    upstreamTimeout: dependencies.configuration.upstreamTimeout)
         let proxy = ProxyService(agents: agents, configuration: dependencies.configuration, metrics: dependencies.metrics,
                                  rateLimiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute), pipeline: pipeline)
         router.post("proxy/{agent}/v1/chat/completions") { request, context in
@@ -88,7 +100,8 @@ public enum MaskerServerApp {
 
     /// Runs until SIGTERM/SIGINT, then lets requests in flight finish (service-lifecycle's
     /// graceful shutdown). `onReady` gets the bound port (useful with port 0).
-    public static func run(_ dependencies: ServerDependencies, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public static func run(_ dependencies: ServerDependencies, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
+                           onRetellReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let connections = dependencies.configuration.upstreamMaxConnections
         if let files = OpenFileLimit.raiseToHardLimit(), files < UInt64(2 * connections) {
             // Each call in flight holds two descriptors: its caller's connection and its upstream's.
@@ -102,8 +115,9 @@ public enum MaskerServerApp {
         let listen = dependencies.configuration.listen
         let configuration = dependencies.configuration
         let cap = ConnectionCap(limit: configuration.maxConnectionsPerAddress)
+        let doors = FrontDoors(dependencies, httpClient: httpClient, recorder: recorder)
         let app = Application(
-            router: router(dependencies, httpClient: httpClient, recorder: recorder),
+            router: router(dependencies, doors: doors, recorder: recorder),
             // Per connection: its place under the per-address cap, the JSON answer to a request the
             // parser rejects, the slow-client deadlines, and the watcher that cancels a call whose
             // client hung up.
@@ -118,7 +132,15 @@ public enum MaskerServerApp {
             logger: dependencies.logger
         )
         do {
-            try await app.runService()
+            if let retell = configuration.retellListen {
+                // Retell's WebSocket has a listener of its own (`RetellServer` says why); both stop together.
+                let retellApp = RetellServer.application(dependencies, pipeline: doors.pipeline, agents: doors.agents, address: retell,
+                                                         onReady: onRetellReady)
+                try await ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: retellApp)],
+                                                            gracefulShutdownSignals: [.sigterm, .sigint], logger: dependencies.logger)).run()
+            } else {
+                try await app.runService()
+            }
         } catch {
             await recorder.flush()
             try? await httpClient.shutdown()

@@ -15,6 +15,8 @@ import Synchronization
 final class TestServer: @unchecked Sendable {
     let scratch: ScratchDirectory
     let port: Int
+    /// Retell's WebSocket listener, when the configuration asks for one.
+    let retellPort: Int?
     let store: any ServerStore
     let auditPath: String
     let logs: LogCapture
@@ -52,10 +54,20 @@ final class TestServer: @unchecked Sendable {
         let dependencies = ServerDependencies(runtime: runtime, store: store, configuration: configuration, logger: logger,
                                               reportSigningKey: signsReports ? Curve25519.Signing.PrivateKey() : nil)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        task = Task { try await MaskerServerApp.run(dependencies) { port in continuation.yield(port) } }
+        let (retellPorts, retellContinuation) = AsyncStream<Int>.makeStream()
+        task = Task {
+            try await MaskerServerApp.run(dependencies, onReady: { port in continuation.yield(port) },
+                                          onRetellReady: { port in retellContinuation.yield(port) })
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("server did not start") }
         self.port = port
+        if configuration.retellListen != nil {
+            var retellIterator = retellPorts.makeAsyncIterator()
+            retellPort = await retellIterator.next()
+        } else {
+            retellPort = nil
+        }
     }
 
     func stop() async throws {
@@ -124,6 +136,8 @@ final class TestServer: @unchecked Sendable {
 final class FakeUpstream: @unchecked Sendable {
     enum Mode: Sendable {
         case echo, fail(Int), stall, holdUntilConcurrent(Int)
+        /// Echoes as `.echo` does, a streamed answer's events this far apart (a model still talking).
+        case echoSlowly(Duration)
         /// Answers with what the closure makes of the request's body: a content type and a body
         /// (a scripted answer that carries the request's tokens in fields of the test's choosing).
         case script(@Sendable (String) -> (contentType: String, body: String))
@@ -160,6 +174,17 @@ final class FakeUpstream: @unchecked Sendable {
             case .stall:
                 try await Task.sleep(for: .seconds(5))
                 return Response(status: .ok)
+            case let .echoSlowly(gap):
+                let request = try JSONParser.parse(bytes)
+                guard request["stream"] == .bool(true) else { return FakeUpstream.echo(request) }
+                let events = FakeUpstream.echoEvents(request)
+                return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init { writer in
+                    for event in events {
+                        try await writer.write(ByteBuffer(string: event))
+                        try await Task.sleep(for: gap)
+                    }
+                    try await writer.finish(nil)
+                })
             case .echo:
                 return responses ? FakeUpstream.echoResponses(try JSONParser.parse(bytes)) : FakeUpstream.echo(try JSONParser.parse(bytes))
             case let .script(answer):
@@ -226,6 +251,21 @@ final class FakeUpstream: @unchecked Sendable {
             ])
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body.serialized())))
         }
+        let buffers = echoEvents(request).map { ByteBuffer(string: $0) }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init(contentsOf: buffers))
+    }
+
+    /// A streamed echo's server-sent events, `[DONE]` last.
+    static func echoEvents(_ request: JSONValue) -> [String] {
+        var prompt = ""
+        if case let .array(messages)? = request["messages"] {
+            for message in messages where message["role"]?.stringValue == "user" { prompt = message["content"]?.stringValue ?? prompt }
+        }
+        let tool: String? = {
+            guard case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
+            return first["function"]?["name"]?.stringValue
+        }()
+        let arguments = JSONValue.object([("text", .string(prompt))]).serialized()
         func chunk(_ delta: JSONValue, _ finish: String? = nil) -> String {
             let value = JSONValue.object([
                 ("id", .string("chatcmpl-fake")), ("object", .string("chat.completion.chunk")), ("created", .int(1)), ("model", request["model"] ?? .null),
@@ -259,7 +299,6 @@ final class FakeUpstream: @unchecked Sendable {
             events.append(chunk(.object([]), "stop"))
         }
         events.append("data: [DONE]\n\n")
-        let buffers = events.map { ByteBuffer(string: $0) }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: .init(contentsOf: buffers))
+        return events
     }
 }

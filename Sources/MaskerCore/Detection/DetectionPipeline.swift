@@ -163,9 +163,18 @@ public struct DetectionPipeline: Sendable {
     /// server's turns run under one (`DetectionDeadline`); the CLI's files do not.
     public func detect(_ text: String, gemma: [Candidate]? = nil, deadline: DetectionDeadline?) throws(DetectionTimedOut) -> [Detection] {
         guard !text.isEmpty else { return [] }
-        let found = try detectNormalized(text, gemma: gemma, deadline: deadline)
-        guard !found.isEmpty, TokenScanner.mayContainToken(text) else { return found }
-        return Self.excludingTokens(found, in: text)
+        var found = try detectNormalized(text, gemma: gemma, deadline: deadline)
+        guard !found.isEmpty else { return found }
+        if TokenScanner.mayContainToken(text) { found = Self.excludingTokens(found, in: text) }
+        return Self.withRepeats(found, in: text)
+    }
+
+    /// `detections` with every other mention in `text` of a value they found (`RepeatedValues`).
+    static func withRepeats(_ detections: [Detection], in text: String) -> [Detection] {
+        var values = RepeatedValues()
+        values.add(detections)
+        let repeats = values.repeats(in: text, besides: detections)
+        return repeats.isEmpty ? detections : (detections + repeats).sorted { $0.start < $1.start }
     }
 
     private func detectNormalized(_ text: String, gemma: [Candidate]?, deadline: DetectionDeadline?) throws(DetectionTimedOut) -> [Detection] {

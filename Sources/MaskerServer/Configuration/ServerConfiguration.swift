@@ -4,6 +4,9 @@ import Foundation
 /// stops the server with a message naming the variable, instead of failing the first request.
 public struct ServerConfiguration: Sendable {
     public var listen: ListenAddress = .default
+    /// `MASKER_RETELL_LISTEN_ADDR` (unset: off): where Retell's custom-LLM WebSocket is served
+    /// (`/retell/{agent_id}/{call_id}`), a listener of its own (`RetellServer`).
+    public var retellListen: ListenAddress?
     /// `MASKER_UPSTREAM_TIMEOUT_MS` (default 30 s): how long the proxy waits for the model's answer
     /// (its first byte when streaming) before answering 504 `upstream_timeout`.
     public var upstreamTimeout: Duration = .seconds(30)
@@ -70,6 +73,12 @@ public struct ServerConfiguration: Sendable {
             configuration.listen = try ListenAddress.fromEnvironment(environment)
         } catch {
             throw Invalid(description: error.description)
+        }
+        if let text = value("MASKER_RETELL_LISTEN_ADDR", environment) {
+            guard let address = try? ListenAddress.parse(text) else {
+                throw Invalid(description: "MASKER_RETELL_LISTEN_ADDR \"\(text)\" is not host:port (e.g. 127.0.0.1:8081, 0.0.0.0:8081)")
+            }
+            configuration.retellListen = address
         }
         if let text = value("MASKER_UPSTREAM_TIMEOUT_MS", environment) {
             guard let millis = Int(text), millis > 0 else {
