@@ -13,6 +13,11 @@ public struct MaskSplices: Sendable, Equatable {
         public var start: Int
         public var end: Int
         public var replacement: String
+        /// What was replaced, without its text (read again from the text when needed:
+        /// `detections(in:)`), so a call's record holds no PHI.
+        public var kind: EntityKind
+        public var pass: DetectionPassName
+        public var confidence: Double
     }
 
     public let pieces: [Piece]
@@ -20,11 +25,24 @@ public struct MaskSplices: Sendable, Equatable {
     /// The replacements of one text, in text order and not overlapping (`Masker.plan`).
     public init(_ replacements: [MaskReplacement]) {
         pieces = replacements.compactMap { replacement in
-            replacement.written.map { Piece(start: replacement.detection.start, end: replacement.detection.end, replacement: $0) }
+            replacement.written.map {
+                Piece(start: replacement.detection.start, end: replacement.detection.end, replacement: $0, kind: replacement.detection.kind,
+                      pass: replacement.detection.pass, confidence: replacement.detection.confidence)
+            }
         }
     }
 
     public init(_ result: MaskResult) { self.init(result.replacements) }
+
+    /// The detections the pieces replaced, their text read from `text` (the text they were taken from).
+    public func detections(in text: String) -> [Detection] {
+        guard !pieces.isEmpty else { return [] }
+        let slices = ScalarSlices.slices(of: text, pieces.map { ($0.start, $0.end) })
+        return zip(pieces, slices).map { piece, value in
+            Detection(pass: piece.pass, kind: piece.kind, start: piece.start, end: piece.end, text: value, confidence: piece.confidence,
+                      recognizer: "recorded")
+        }
+    }
 
     /// `text` with each piece's span replaced: the caller guarantees it is the text the pieces were
     /// taken from (`CallHistory` keys them by a digest of it). The text between spans is copied as

@@ -53,23 +53,55 @@ struct RequestMasking {
         let detectStart = clock.now
         let joins = splitNumbers(texts)
         var speakers = ConversationSpeakers(pipeline: pipeline)
+        var reread: Set<Int> = []
         func splices(_ index: Int) -> MaskSplices? {
             // When the policy leaves a speaker's lines alone, every text is read again: whether an
             // agent's line is kept depends on every value masked anywhere in the call.
-            guard !speakers.keepsSomeSpeaker, joins[index] == nil, case let .masked(splices)? = recorded[index] else { return nil }
+            guard !speakers.keepsSomeSpeaker, joins[index] == nil, !reread.contains(index),
+                  case let .masked(splices)? = recorded[index] else { return nil }
             return splices
         }
-        let unmasked = texts.indices.filter { splices($0) == nil }
-        let turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
+        var unmasked = texts.indices.filter { splices($0) == nil }
+        var turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
+        var found: [Int: [Detection]] = [:]
+        func keep(_ indices: [Int], _ detected: [[Detection]]) {
+            for (index, detections) in zip(indices, detected) {
+                found[index] = SplitNumbers.merge(texts[index].keyed.detections(detections, policy: pipeline.policy), joins[index] ?? [])
+            }
+        }
+        keep(unmasked, turn.detections)
+        // A value found in one text is masked wherever the call says it again (`RepeatedValues`):
+        // an earlier message on the record that says a value found only now is read again.
+        var values = RepeatedValues()
+        values.add(found.values.joined())
+        for index in texts.indices where found[index] == nil {
+            if let splices = splices(index) { values.add(splices.detections(in: texts[index].keyed.value)) }
+        }
+        if !values.isEmpty {
+            let again = texts.indices.filter { index in
+                guard found[index] == nil, let splices = splices(index) else { return false }
+                return !values.repeats(in: texts[index].keyed.value, besides: splices.detections(in: texts[index].keyed.value)).isEmpty
+            }
+            if !again.isEmpty {
+                reread.formUnion(again)
+                let more = try await detector.detect(again.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
+                keep(again, more.detections)
+                turn.fallback = turn.fallback ?? more.fallback
+                unmasked = texts.indices.filter { found[$0] != nil }
+            }
+            for index in unmasked {
+                let repeats = values.repeats(in: texts[index].keyed.value, besides: found[index] ?? [])
+                if !repeats.isEmpty { found[index] = ((found[index] ?? []) + repeats).sorted { $0.start < $1.start } }
+            }
+        }
         // Under the diarize pass every text of a request has a speaker: a message's role says whose
         // it is, and anything else (tools, metadata, a system prompt) is nobody's: always masked.
-        let found = speakers.apply(zip(unmasked, turn.detections).map { index, found in
-            ConversationSpeakers.Text(texts[index].keyed.value,
-                                      detections: SplitNumbers.merge(texts[index].keyed.detections(found, policy: pipeline.policy), joins[index] ?? []),
+        let attributed = speakers.apply(unmasked.map { index in
+            ConversationSpeakers.Text(texts[index].keyed.value, detections: found[index] ?? [],
                                       speaker: pipeline.diarizes ? texts[index].message.map { Speaker(role: $0.role) } ?? .unknown : nil)
         })
         var detections = [[Detection]?](repeating: nil, count: texts.count)
-        for (index, found) in zip(unmasked, found) { detections[index] = found }
+        for (index, found) in zip(unmasked, attributed) { detections[index] = found }
         let detecting = clock.now - detectStart
 
         let mintStart = clock.now
@@ -100,7 +132,7 @@ struct RequestMasking {
         }
         let minting = clock.now - mintStart
 
-        let fresh = texts.indices.filter { recorded[$0] == nil || joins[$0] != nil }
+        let fresh = texts.indices.filter { recorded[$0] == nil || joins[$0] != nil || reread.contains($0) }
         // What the pipeline found without its LLM back end is not kept (as in `DetectionCache`);
         // a text detected again because of that is kept once the back end has answered for it.
         let redetected = turn.fallback == nil ? texts.indices.filter { recorded[$0] == .detectAgain } : []
