@@ -230,7 +230,9 @@ struct MaskCommandTests {
         #expect(synthetic.code == 0, "\(synthetic.all)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(synthetic.stdout.utf8)) as? [String: Any])
         let masked = try #require(object["masked"] as? String)
-        #expect(!masked.contains("219-45-6789") && !masked.contains("four one five") && !masked.contains("MSK"))
+        // A surrogate may share the area code by chance (one in a few hundred runs did): the
+        // caller's own line number never survives.
+        #expect(!masked.contains("219-45-6789") && !masked.contains("two six seven one") && !masked.contains("MSK"))
         #expect(masked.contains("six six six") || masked.contains("666-"))
         // The spans are on the audit record as synthetic redactions, with no key named.
         let log = try String(contentsOf: scratch.url.appendingPathComponent("audit.jsonl"), encoding: .utf8)

@@ -234,7 +234,7 @@ final class FakeUpstream: @unchecked Sendable {
             for message in messages where message["role"]?.stringValue == "user" { prompt = message["content"]?.stringValue ?? prompt }
         }
         let tool: String? = {
-            guard case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
+            guard request["tool_choice"]?.stringValue != "none", case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
             return first["function"]?["name"]?.stringValue
         }()
         let arguments = JSONValue.object([("text", .string(prompt))]).serialized()
@@ -262,7 +262,7 @@ final class FakeUpstream: @unchecked Sendable {
             for message in messages where message["role"]?.stringValue == "user" { prompt = message["content"]?.stringValue ?? prompt }
         }
         let tool: String? = {
-            guard case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
+            guard request["tool_choice"]?.stringValue != "none", case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
             return first["function"]?["name"]?.stringValue
         }()
         let arguments = JSONValue.object([("text", .string(prompt))]).serialized()

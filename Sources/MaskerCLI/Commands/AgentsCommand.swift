@@ -58,7 +58,7 @@ struct AgentsCreateCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Agent name, unique in your account.", valueName: "name"))
     var name: String
 
-    @Option(name: .long, help: ArgumentHelp("stub, or openai:<model>.", valueName: "upstream"))
+    @Option(name: .long, help: ArgumentHelp("stub, openai:<model>, or azure-openai:<deployment> (MASKER_AZURE_OPENAI_ENDPOINT on the server).", valueName: "upstream"))
     var upstream: String
 
     @Option(name: .long, help: ArgumentHelp("Tokenization scheme overriding the policy's.", valueName: "scheme"))
@@ -113,7 +113,7 @@ struct AgentsUpdateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A new name, unique in your account.", valueName: "name"))
     var name: String?
 
-    @Option(name: .long, help: ArgumentHelp("stub, or openai:<model>.", valueName: "upstream"))
+    @Option(name: .long, help: ArgumentHelp("stub, openai:<model>, or azure-openai:<deployment> (MASKER_AZURE_OPENAI_ENDPOINT on the server).", valueName: "upstream"))
     var upstream: String?
 
     @Option(name: .long, help: ArgumentHelp("Tokenization scheme overriding the policy's; \"policy\" for the policy's own.", valueName: "scheme"))

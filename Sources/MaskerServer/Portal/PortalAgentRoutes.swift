@@ -66,7 +66,8 @@ struct PortalAgentRoutes {
         let base = baseURL(request)
         model["agent"] = row(agent, base: base)
         model["justCreated"] = request.uri.queryParameters["created"] == "1"
-        model["platforms"] = PlatformSettings.all(proxyURL: proxyURL(agent, base: base), webhookURL: "\(base)/vapi/webhook/\(agent.id)")
+        model["platforms"] = PlatformSettings.all(proxyURL: proxyURL(agent, base: base), webhookURL: "\(base)/vapi/webhook/\(agent.id)",
+                                                  retellURL: configuration.retellListen.map { "ws://\($0)/retell/\(agent.id)" })
         if configuration.publicURL == nil {
             model["noPublicURL"] = true
         }

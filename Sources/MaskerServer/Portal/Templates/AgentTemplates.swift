@@ -33,7 +33,7 @@ enum AgentTemplates {
       <input id="name" name="name" required maxlength="100" value="{{name}}">
       <label for="upstream">Upstream model</label>
       <input id="upstream" name="upstream" required value="{{upstream}}" aria-describedby="upstream-help">
-      <small id="upstream-help"><code>openai:MODEL</code> (your key travels with each request), or <code>stub</code> to try without a model.</small>
+      <small id="upstream-help"><code>openai:MODEL</code> (your key travels with each request), <code>azure-openai:DEPLOYMENT</code> (the server's Azure OpenAI resource), or <code>stub</code> to try without a model.</small>
       {{/form}}
       <label for="tokenization">Tokenization scheme</label>
       <select id="tokenization" name="tokenization">{{#schemes}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{label}}</option>{{/schemes}}</select>
