@@ -38,14 +38,14 @@ public enum MaskerServerApp {
         let detector: TurnDetector
         let pipeline: TurnPipeline
 
-        init(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder) {
+        init(_ dependencies: ServerDependencies, httpClient: HTTPClient, recorder: SessionRecorder, tracing: TurnTracing) {
             agents = AgentCache(store: dependencies.store)
             detector = TurnDetector(endpoint: dependencies.configuration.gemmaEndpoint.map {
                 GemmaEndpoint(configuration: $0, client: httpClient, logger: dependencies.logger)
             }, cache: DetectionCache(), localTimeout: dependencies.configuration.detectionTimeout, slots: DetectionSlots())
             pipeline = TurnPipeline(runtime: dependencies.runtime, sessions: recorder, metrics: dependencies.metrics, detector: detector,
                                     history: CallHistory(), upstreams: Upstreams(configuration: dependencies.configuration, httpClient: httpClient),
-                                    upstreamTimeout: dependencies.configuration.upstreamTimeout)
+                                    upstreamTimeout: dependencies.configuration.upstreamTimeout, tracing: tracing)
         }
     }
 
@@ -115,7 +115,14 @@ public enum MaskerServerApp {
         let listen = dependencies.configuration.listen
         let configuration = dependencies.configuration
         let cap = ConnectionCap(limit: configuration.maxConnectionsPerAddress)
-        let doors = FrontDoors(dependencies, httpClient: httpClient, recorder: recorder)
+        var services: [any Service] = []
+        var tracing = TurnTracing.off
+        if let endpoint = configuration.tracesEndpoint {
+            let exporter: any Service
+            (tracing, exporter) = try TurnTracing.exporting(to: endpoint, logger: dependencies.logger)
+            services.append(exporter)
+        }
+        let doors = FrontDoors(dependencies, httpClient: httpClient, recorder: recorder, tracing: tracing)
         let app = Application(
             router: router(dependencies, doors: doors, recorder: recorder),
             // Per connection: its place under the per-address cap, the JSON answer to a request the
@@ -132,15 +139,15 @@ public enum MaskerServerApp {
             logger: dependencies.logger
         )
         do {
+            services.append(app)
             if let retell = configuration.retellListen {
-                // Retell's WebSocket has a listener of its own (`RetellServer` says why); both stop together.
-                let retellApp = RetellServer.application(dependencies, pipeline: doors.pipeline, agents: doors.agents, address: retell,
-                                                         onReady: onRetellReady)
-                try await ServiceGroup(configuration: .init(services: [.init(service: app), .init(service: retellApp)],
-                                                            gracefulShutdownSignals: [.sigterm, .sigint], logger: dependencies.logger)).run()
-            } else {
-                try await app.runService()
+                // Retell's WebSocket has a listener of its own (`RetellServer` says why).
+                services.append(RetellServer.application(dependencies, pipeline: doors.pipeline, agents: doors.agents, address: retell,
+                                                         onReady: onRetellReady))
             }
+            // All stop together; the trace exporter last, once the turns in flight have ended.
+            try await ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                        gracefulShutdownSignals: [.sigterm, .sigint], logger: dependencies.logger)).run()
         } catch {
             await recorder.flush()
             try? await httpClient.shutdown()

@@ -12,7 +12,10 @@ Standard library only (asyncio), HTTP/1.1 with keep-alive, one request at a time
 as wrk and async-http-client send them. Not a general HTTP server: it reads Content-Length bodies
 only, which is all either client sends.
 
-Usage: python3 bench/load/model.py PORT DELAY_MS
+Usage: python3 bench/load/model.py PORT DELAY_MS [RECORD_FILE]
+
+With RECORD_FILE, every request's body is appended to it, one JSON line each, so a caller can see
+what reached the model (bench/peers.sh compares what each proxy let through).
 """
 import asyncio
 import json
@@ -37,7 +40,7 @@ def answer(body: bytes) -> bytes:
             + str(len(payload)).encode() + b"\r\n\r\n" + payload)
 
 
-async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float, record) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -47,6 +50,9 @@ async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, dela
                 if name.strip().lower() == b"content-length":
                     length = int(value.strip())
             body = await reader.readexactly(length) if length else b""
+            if record is not None:
+                record.write(body.replace(b"\n", b" ") + b"\n")
+                record.flush()
             await asyncio.sleep(delay)
             writer.write(answer(body))
             await writer.drain()
@@ -58,7 +64,8 @@ async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, dela
 
 async def main() -> None:
     port, delay_ms = int(sys.argv[1]), float(sys.argv[2])
-    server = await asyncio.start_server(lambda r, w: serve(r, w, delay_ms / 1000), "127.0.0.1", port, backlog=1024)
+    record = open(sys.argv[3], "ab") if len(sys.argv) > 3 else None
+    server = await asyncio.start_server(lambda r, w: serve(r, w, delay_ms / 1000, record), "127.0.0.1", port, backlog=1024)
     async with server:
         await server.serve_forever()
 

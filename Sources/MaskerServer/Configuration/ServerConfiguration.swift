@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable {
     /// `MASKER_RETELL_LISTEN_ADDR` (unset: off): where Retell's custom-LLM WebSocket is served
     /// (`/retell/{agent_id}/{call_id}`), a listener of its own (`RetellServer`).
     public var retellListen: ListenAddress?
+    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`
+    /// (unset: no traces): the OTLP/HTTP collector each turn's spans go to (`TurnTracing`).
+    public var tracesEndpoint: String?
     /// `MASKER_UPSTREAM_TIMEOUT_MS` (default 30 s): how long the proxy waits for the model's answer
     /// (its first byte when streaming) before answering 504 `upstream_timeout`.
     public var upstreamTimeout: Duration = .seconds(30)
@@ -73,6 +76,14 @@ public struct ServerConfiguration: Sendable {
             configuration.listen = try ListenAddress.fromEnvironment(environment)
         } catch {
             throw Invalid(description: error.description)
+        }
+        if let text = value("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", environment) ?? value("OTEL_EXPORTER_OTLP_ENDPOINT", environment).map({
+            $0.hasSuffix("/") ? $0 + "v1/traces" : $0 + "/v1/traces"
+        }) {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw Invalid(description: "OTEL_EXPORTER_OTLP_ENDPOINT \"\(text)\" is not an http(s) URL (e.g. http://127.0.0.1:4318)")
+            }
+            configuration.tracesEndpoint = text
         }
         if let text = value("MASKER_RETELL_LISTEN_ADDR", environment) {
             guard let address = try? ListenAddress.parse(text) else {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import MaskerCore
 import MaskerStore
 import NIOCore
+import Tracing
 
 /// One proxied turn, whatever front door it came through (chat completions, the Responses API,
 /// Retell's WebSocket): collect its texts → detect → mint → commit (vault and audit) → forward →
@@ -19,25 +20,65 @@ struct TurnPipeline: Sendable {
     let history: CallHistory
     let upstreams: Upstreams
     let upstreamTimeout: Duration
+    let tracing: TurnTracing
 
     func run(_ request: TurnRequest, format: some WireFormat) async throws -> TurnAnswer {
+        let trace = tracing.turn(frontDoor: request.frontDoor, agentID: request.agent.id, stream: request.stream)
+        do {
+            let answer = try await stages(request, format: format, trace: trace)
+            if case .whole = answer { trace.end(status: "ok") } // a stream's turn ends with its stream
+            return answer
+        } catch {
+            trace.end(status: (error as? APIError)?.code ?? "error")
+            throw error
+        }
+    }
+
+    /// The turn, stage by stage.
+    private func stages(_ request: TurnRequest, format: some WireFormat, trace: TurnTrace) async throws -> TurnAnswer {
         let turn = try open(request)
-        let masked = try await mask(request, turn: turn, format: format)
+        let masked = try await traced(trace, "masker.mask") { span in
+            let masked = try await mask(request, turn: turn, format: format)
+            span?.attributes["masker.texts"] = masked.texts.count
+            span?.attributes["masker.texts.new"] = masked.fresh.count
+            TurnTrace.count(masked.fresh.map { masked.prepared[$0].result }, on: span)
+            return masked
+        }
         var ledger = commit(masked, request: request, turn: turn)
         // Text left as it was by a `passthrough` rule is PHI itself: such a turn goes only once it
         // is on the record. Otherwise tokens go while the vault and the audit log write.
-        if masked.passesPHIThrough { try await ledger.settle(.notSent) }
-        let answer = try await forward(masked.body, request: request, turn: turn, format: format, ledger: &ledger)
+        if masked.passesPHIThrough { try await traced(trace, "masker.commit") { _ in try await ledger.settle(.notSent) } }
+        let answer = try await traced(trace, "masker.upstream") { _ in
+            try await forward(masked.body, request: request, turn: turn, format: format, ledger: &ledger)
+        }
         // Nothing restored from this turn's tokens leaves before they and its events are durable.
-        try await ledger.settle(.sentToModel)
+        try await traced(trace, "masker.commit") { _ in try await ledger.settle(.sentToModel) }
         let rehydrator = runtime.rehydrator(kid: turn.policy.kid, scope: turn.scope)
         switch answer {
         case let .complete(status, bytes):
-            return try await restoreWhole(status: status, bytes: bytes, rehydrator: rehydrator, format: format, ledger: ledger)
+            return try await traced(trace, "masker.rehydrate") { _ in
+                try await restoreWhole(status: status, bytes: bytes, rehydrator: rehydrator, format: format, ledger: ledger)
+            }
         case let .stream(chunks):
-            let sessionID = try await ledger.record(status: "ok", answer: nil)
-            return .stream(TurnStream(chunks: chunks, format: format, rehydrator: rehydrator, ledger: ledger, sessionID: sessionID),
+            let sessionID = try await traced(trace, "masker.record") { _ in try await ledger.record(status: "ok", answer: nil) }
+            return .stream(TurnStream(chunks: chunks, format: format, rehydrator: rehydrator, ledger: ledger, sessionID: sessionID,
+                                      trace: trace),
                            sessionID: sessionID)
+        }
+    }
+
+    /// `body` under a span of the turn's named `name` (when tracing is on), ended however it ends.
+    private func traced<T>(_ trace: TurnTrace, _ name: String, _ body: ((any Span)?) async throws -> T) async throws -> T {
+        let span = trace.stage(name)
+        do {
+            let value = try await body(span)
+            span?.end()
+            return value
+        } catch {
+            span?.attributes["masker.error"] = (error as? APIError)?.code ?? String(describing: type(of: error))
+            span?.setStatus(SpanStatus(code: .error))
+            span?.end()
+            throw error
         }
     }
 

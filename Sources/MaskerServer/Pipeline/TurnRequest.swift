@@ -5,6 +5,9 @@ import NIOCore
 /// One turn as a front door hands it to `TurnPipeline`: the request already read, checked and in
 /// its format's shape, and what the pipeline needs of the connection it came on.
 struct TurnRequest: Sendable {
+    /// Which front door the turn came through (`chat_completions`, `responses`, `retell`): a
+    /// word for traces, never anything of the request.
+    var frontDoor: String
     var agent: Agent
     /// The request, platform call metadata already dropped unless the server forwards it.
     var body: JSONValue

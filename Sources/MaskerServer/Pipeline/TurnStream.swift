@@ -18,6 +18,8 @@ struct TurnStream: Sendable {
     let rehydrator: Rehydrator
     let ledger: TurnLedger
     let sessionID: String
+    /// The turn's spans: its stream stage and the turn itself end when the stream does.
+    let trace: TurnTrace
 
     /// Drains the upstream into `sink`. Returns how the stream ended (`ok`, `client_closed`,
     /// `upstream_error` or an error code); throws only when the sink itself fails.
@@ -27,7 +29,13 @@ struct TurnStream: Sendable {
         var restorer = format.streamRestorer(rehydrator)
         let started = ContinuousClock.now
         var said = ledger.recording.answer(reading: { [format] in format.answerText($0) }), ended = "ok", finished = false
-        defer { ledger.finishStreamed(sessionID: sessionID, status: ended, stream: ContinuousClock.now - started, answer: said) }
+        let streaming = trace.stage("masker.stream")
+        defer {
+            ledger.finishStreamed(sessionID: sessionID, status: ended, stream: ContinuousClock.now - started, answer: said)
+            streaming?.attributes["masker.tokens.restored"] = said.restoredTokens
+            streaming?.end()
+            trace.end(status: ended)
+        }
         func pass(_ data: String) async throws {
             let (came, output, done) = await restorer.restore(data)
             // Nothing restored is written out before its rehydration event is on the record.

@@ -27,18 +27,19 @@ struct ProxyService: Sendable {
     }
 
     func chatCompletions(_ request: Request, context: MaskerRequestContext, agentID: String) async throws -> Response {
-        try await proxy(request, context: context, agentID: agentID, format: ChatCompletionsFormat(), style: .chatCompletions)
+        try await proxy(request, context: context, agentID: agentID, format: ChatCompletionsFormat(), style: .chatCompletions,
+                        frontDoor: "chat_completions")
     }
 
     func responses(_ request: Request, context: MaskerRequestContext, agentID: String) async throws -> Response {
-        try await proxy(request, context: context, agentID: agentID, format: ResponsesFormat(), style: .responses)
+        try await proxy(request, context: context, agentID: agentID, format: ResponsesFormat(), style: .responses, frontDoor: "responses")
     }
 
     private func proxy(_ request: Request, context: MaskerRequestContext, agentID: String, format: some WireFormat,
-                       style: ServerSentEventSink.Style) async throws -> Response {
+                       style: ServerSentEventSink.Style, frontDoor: String) async throws -> Response {
         let agent = try await agentOrThrow(agentID)
         do {
-            let turn = try await read(request, context: context, agent: agent)
+            let turn = try await read(request, context: context, agent: agent, frontDoor: frontDoor)
             let response: Response
             switch try await pipeline.run(turn, format: format) {
             case let .whole(answer, sessionID):
@@ -59,7 +60,7 @@ struct ProxyService: Sendable {
     /// The request as the pipeline takes it: under the agent's rate limit and the body limit,
     /// signed when the server wants signatures, a JSON object asking for the agent's model (or
     /// none), and its call's id checked.
-    private func read(_ request: Request, context: MaskerRequestContext, agent: Agent) async throws -> TurnRequest {
+    private func read(_ request: Request, context: MaskerRequestContext, agent: Agent, frontDoor: String) async throws -> TurnRequest {
         if let wait = rateLimiter.check(agent.id) {
             var error = APIError(.tooManyRequests, "rate_limited", "this agent is over MASKER_RATE_LIMIT_PER_MINUTE; retry after \(wait) s")
             error.headers[.retryAfter] = String(wait)
@@ -81,7 +82,7 @@ struct ProxyService: Sendable {
                            "this agent forwards to model \(model) only; send \"model\": \"\(model)\" or omit it")
         }
         let externalID = try sessionID(request, body: received)
-        return TurnRequest(agent: agent,
+        return TurnRequest(frontDoor: frontDoor, agent: agent,
                            // Read for the session id above; not sent on unless asked for (ServerConfiguration).
                            body: configuration.forwardCallMetadata ? received : RequestWalker.droppingPlatformCallFields(received),
                            externalID: externalID, requestID: context.requestID, stream: received["stream"] == .bool(true),

@@ -56,7 +56,7 @@ struct RetellCall: Sendable {
 
     /// One turn: the transcript masked and sent upstream, the answer streamed back restored.
     private func answer(id: Int, transcript: [RetellEvents.Utterance], reminder: Bool, outbound: WebSocketOutboundWriter) async {
-        let request = TurnRequest(agent: agent, body: RetellEvents.chatRequest(transcript, reminder: reminder), externalID: callID,
+        let request = TurnRequest(frontDoor: "retell", agent: agent, body: RetellEvents.chatRequest(transcript, reminder: reminder), externalID: callID,
                                   requestID: RequestIDs.next(), stream: true, credentials: CallerCredentials(), eventLoop: eventLoop,
                                   disconnect: nil)
         var sink = RetellSink(outbound: outbound, responseID: id)
