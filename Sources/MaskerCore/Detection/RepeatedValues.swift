@@ -17,12 +17,19 @@ public struct RepeatedValues: Sendable {
     private struct Value: Sendable {
         var scalars: [Unicode.Scalar]
         var source: Detection
-        /// A word of a name: matched only where it starts with a capital.
+        /// A word of a name, or a value of one word of letters: matched only where it starts
+        /// with a capital.
         var capitalisedOnly: Bool
     }
 
+    private struct Key: Hashable, Sendable {
+        var scalars: [Unicode.Scalar]
+        var capitalisedOnly: Bool
+    }
+
+    /// Longest first, so a whole name wins over one of its words.
     private var values: [Value] = []
-    private var seen: Set<String> = []
+    private var seen: Set<Key> = []
 
     public init() {}
 
@@ -33,63 +40,96 @@ public struct RepeatedValues: Sendable {
     }
 
     public mutating func add(_ detection: Detection) {
-        let whole = Array(detection.text.unicodeScalars.map(Self.lowercased)).trimmed
-        let words = whole.split { !$0.properties.isAlphabetic }
+        var whole: [Unicode.Scalar] = []
+        whole.reserveCapacity(detection.text.unicodeScalars.count)
+        for scalar in detection.text.unicodeScalars { whole.append(Self.lowercased(scalar)) }
+        while let last = whole.last, last.properties.isWhitespace { whole.removeLast() }
+        let leading = whole.prefix { $0.properties.isWhitespace }.count
+        if leading > 0 { whole.removeFirst(leading) }
+        var words = 0, letters = 0, digits = 0, inWord = false
+        for scalar in whole {
+            if Self.isDigit(scalar) {
+                digits += 1
+            } else if Self.isLetter(scalar) {
+                letters += 1
+                if !inWord { words += 1 }
+            }
+            inWord = Self.isLetter(scalar)
+        }
         // One word of letters alone is weak evidence written in lowercase ("song", "battery"
         // tagged once in a lowercase transcript): it repeats only where it is capitalised.
-        let oneWord = words.count == 1 && !whole.contains { $0.properties.numericType != nil }
-        remember(whole, detection, capitalisedOnly: oneWord)
-        guard detection.kind == .name, words.count >= 2 else { return }
-        for word in words where word.count >= 3 { remember(Array(word), detection, capitalisedOnly: true) }
+        guard letters + digits >= (letters == 0 ? 4 : 3) else { return }
+        remember(whole, detection, capitalisedOnly: words == 1 && digits == 0)
+        guard detection.kind == .name, words >= 2 else { return }
+        for word in whole.split(whereSeparator: { !Self.isLetter($0) }) where word.count >= 3 {
+            remember(Array(word), detection, capitalisedOnly: true)
+        }
     }
 
     private mutating func remember(_ scalars: [Unicode.Scalar], _ source: Detection, capitalisedOnly: Bool) {
-        let meaningful = scalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-        let digitsOnly = meaningful.allSatisfy { $0.properties.numericType != nil }
-        guard meaningful.count >= (digitsOnly ? 4 : 3) else { return }
-        let key = "\(capitalisedOnly ? "w" : "v"):" + String(String.UnicodeScalarView(scalars))
-        guard seen.insert(key).inserted else { return }
-        values.append(Value(scalars: scalars, source: source, capitalisedOnly: capitalisedOnly))
+        guard seen.insert(Key(scalars: scalars, capitalisedOnly: capitalisedOnly)).inserted else { return }
+        let value = Value(scalars: scalars, source: source, capitalisedOnly: capitalisedOnly)
+        let place = values.firstIndex { $0.scalars.count < scalars.count } ?? values.endIndex
+        values.insert(value, at: place)
     }
 
     /// Every repeat of a remembered value in `text` that no span of `existing` overlaps, in text order.
     public func repeats(in text: String, besides existing: [Detection]) -> [Detection] {
         guard !values.isEmpty else { return [] }
-        let original = Array(text.unicodeScalars)
+        var original: [Unicode.Scalar] = []
+        original.reserveCapacity(text.utf8.count)
+        original.append(contentsOf: text.unicodeScalars)
         let lower = original.map(Self.lowercased)
         var taken = existing.map { ($0.start, $0.end) }
         var found: [Detection] = []
-        // Longer values first, so a whole name wins over one of its words.
-        for value in values.sorted(by: { $0.scalars.count > $1.scalars.count }) {
+        for value in values {
             guard let first = value.scalars.first, value.scalars.count <= lower.count else { continue }
             var start = 0
-            while start + value.scalars.count <= lower.count {
+            let last = lower.count - value.scalars.count
+            while start <= last {
                 defer { start += 1 }
                 guard lower[start] == first, Self.isBoundary(lower, before: start) else { continue }
                 let end = start + value.scalars.count
-                guard Array(lower[start..<end]) == value.scalars, Self.isBoundary(lower, after: end) else { continue }
-                if value.capitalisedOnly, !original[start].properties.isUppercase { continue }
+                guard lower[start..<end].elementsEqual(value.scalars), Self.isBoundary(lower, after: end) else { continue }
+                if value.capitalisedOnly, !Self.isUppercase(original[start]) { continue }
                 guard !taken.contains(where: { $0.0 < end && $0.1 > start }) else { continue }
-                var repeated = Detection(pass: value.source.pass, kind: value.source.kind, start: start, end: end,
-                                         text: String(String.UnicodeScalarView(original[start..<end])),
-                                         confidence: value.source.confidence, recognizer: "repeat")
-                repeated.speaker = nil
-                found.append(repeated)
+                found.append(Detection(pass: value.source.pass, kind: value.source.kind, start: start, end: end,
+                                       text: String(String.UnicodeScalarView(original[start..<end])),
+                                       confidence: value.source.confidence, recognizer: "repeat"))
                 taken.append((start, end))
             }
         }
         return found.sorted { $0.start < $1.start }
     }
 
+    // Hand-written ASCII fast paths: a turn is almost all ASCII, and the Unicode property tables
+    // (`Unicode.Scalar.Properties`) cost a lookup per scalar, which showed in the proxy's profile.
+
     /// Case folded one scalar for one, so offsets stay those of the text.
     private static func lowercased(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if scalar.value < 128 {
+            return (65...90).contains(scalar.value) ? Unicode.Scalar(UInt8(scalar.value + 32)) : scalar
+        }
         let mapping = scalar.properties.lowercaseMapping.unicodeScalars
         return mapping.count == 1 ? mapping.first! : scalar
     }
 
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 128 { return (97...122).contains(scalar.value) || (65...90).contains(scalar.value) }
+        return scalar.properties.isAlphabetic
     }
+
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 128 { return (48...57).contains(scalar.value) }
+        return scalar.properties.numericType != nil
+    }
+
+    private static func isUppercase(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 128 { return (65...90).contains(scalar.value) }
+        return scalar.properties.isUppercase
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { isLetter(scalar) || isDigit(scalar) }
 
     private static func isBoundary(_ text: [Unicode.Scalar], before index: Int) -> Bool {
         index == 0 || !isWordScalar(text[index - 1])
@@ -97,15 +137,5 @@ public struct RepeatedValues: Sendable {
 
     private static func isBoundary(_ text: [Unicode.Scalar], after index: Int) -> Bool {
         index == text.count || !isWordScalar(text[index])
-    }
-}
-
-private extension Array where Element == Unicode.Scalar {
-    /// Without blanks at either end.
-    var trimmed: [Unicode.Scalar] {
-        var slice = self[...]
-        while let first = slice.first, first.properties.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.properties.isWhitespace { slice.removeLast() }
-        return Array(slice)
     }
 }

@@ -74,13 +74,17 @@ struct RequestMasking {
         // an earlier message on the record that says a value found only now is read again.
         var values = RepeatedValues()
         values.add(found.values.joined())
+        var onRecord: [Int: [Detection]] = [:]
         for index in texts.indices where found[index] == nil {
-            if let splices = splices(index) { values.add(splices.detections(in: texts[index].keyed.value)) }
+            if let splices = splices(index), !splices.pieces.isEmpty {
+                onRecord[index] = splices.detections(in: texts[index].keyed.value)
+                values.add(onRecord[index] ?? [])
+            }
         }
         if !values.isEmpty {
             let again = texts.indices.filter { index in
-                guard found[index] == nil, let splices = splices(index) else { return false }
-                return !values.repeats(in: texts[index].keyed.value, besides: splices.detections(in: texts[index].keyed.value)).isEmpty
+                guard found[index] == nil, splices(index) != nil else { return false }
+                return !values.repeats(in: texts[index].keyed.value, besides: onRecord[index] ?? []).isEmpty
             }
             if !again.isEmpty {
                 reread.formUnion(again)
