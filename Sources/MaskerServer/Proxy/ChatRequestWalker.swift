@@ -10,22 +10,7 @@ extension RequestWalker {
         guard members.contains(where: { $0.0 == "messages" }) else {
             throw RequestRefusal(.invalidRequest, "is required: send the conversation as an array of messages").at("messages")
         }
-        var output: [(String, JSONValue)] = []
-        for (position, (key, item)) in members.enumerated() {
-            if Self.topLevel.contains(key) {
-                begin(key, element: nil)
-                do {
-                    output.append((key, try topLevelMember(key, item)))
-                } catch let refusal as RequestRefusal {
-                    throw refusal.at(key)
-                }
-            } else {
-                // Unknown: data under its key, the key itself masked unless it names a kind.
-                begin("extra", element: position)
-                output.append((try keyName(key), try data(item, key: key)))
-            }
-        }
-        return .object(output)
+        return try topLevel(members, known: Self.topLevel, topLevelMember)
     }
 
     /// The members of the request the schema knows.

@@ -103,6 +103,29 @@ final class RequestWalker {
         message = nil
     }
 
+    /// A request's top-level members: each the format knows through `member` (a refusal is located
+    /// at its key), each it does not as data under its key, the key itself masked unless it names a
+    /// kind (`extra[n]`, n its position).
+    func topLevel(_ members: [(String, JSONValue)], known: Set<String>,
+                  _ member: (String, JSONValue) throws -> JSONValue) throws -> JSONValue {
+        var output: [(String, JSONValue)] = []
+        output.reserveCapacity(members.count)
+        for (position, (key, item)) in members.enumerated() {
+            if known.contains(key) {
+                begin(key, element: nil)
+                do {
+                    output.append((key, try member(key, item)))
+                } catch let refusal as RequestRefusal {
+                    throw refusal.at(key)
+                }
+            } else {
+                begin("extra", element: position)
+                output.append((try keyName(key), try data(item, key: key)))
+            }
+        }
+        return .object(output)
+    }
+
     // MARK: - Texts
 
     func emit(_ keyed: KeyedValue) throws -> String? {

@@ -9,21 +9,7 @@ import MaskerCore
 extension RequestWalker {
     func responsesRequest(_ value: JSONValue) throws -> JSONValue {
         guard case let .object(members) = value else { throw RequestRefusal.shape("a JSON object") }
-        var output: [(String, JSONValue)] = []
-        for (position, (key, item)) in members.enumerated() {
-            if Self.responsesTopLevel.contains(key) {
-                begin(key, element: nil)
-                do {
-                    output.append((key, try responsesMember(key, item)))
-                } catch let refusal as RequestRefusal {
-                    throw refusal.at(key)
-                }
-            } else {
-                begin("extra", element: position)
-                output.append((try keyName(key), try data(item, key: key)))
-            }
-        }
-        return .object(output)
+        return try topLevel(members, known: Self.responsesTopLevel, responsesMember)
     }
 
     /// The members of a Responses request the schema knows.

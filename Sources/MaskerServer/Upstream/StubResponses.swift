@@ -75,15 +75,7 @@ enum StubResponses {
     /// The text of the last user message: a string input, or the last user item's text.
     static func lastUserText(_ body: JSONValue) -> String {
         if case let .string(text)? = body["input"] { return text }
-        guard case let .array(items)? = body["input"] else { return "" }
-        for item in items.reversed() where item["role"]?.stringValue == "user" {
-            switch item["content"] {
-            case let .string(text)?: return text
-            case let .array(parts)?: return parts.compactMap { $0["text"]?.stringValue }.joined(separator: " ")
-            default: return ""
-            }
-        }
-        return ""
+        return StubUpstream.lastUserText(in: body["input"])
     }
 
     /// The first function tool's name, unless the request says `tool_choice: "none"`.

@@ -80,8 +80,12 @@ struct StubUpstream: Upstream {
     }
 
     /// The text of the last user message (string content, or its text parts joined).
-    static func lastUserText(_ body: JSONValue) -> String {
-        guard case let .array(messages)? = body["messages"] else { return "" }
+    static func lastUserText(_ body: JSONValue) -> String { lastUserText(in: body["messages"]) }
+
+    /// The last `user` item's content in `messages` (chat messages or Responses input items): a
+    /// string, or its parts' texts joined.
+    static func lastUserText(in messages: JSONValue?) -> String {
+        guard case let .array(messages)? = messages else { return "" }
         for message in messages.reversed() where message["role"]?.stringValue == "user" {
             switch message["content"] {
             case let .string(text)?: return text

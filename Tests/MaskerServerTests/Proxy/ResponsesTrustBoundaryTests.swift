@@ -64,27 +64,8 @@ struct ResponsesTrustBoundaryTests {
         let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }
         let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
-        var leaks: [String] = []
-        for (index, testCase) in Self.requestCases.enumerated() {
-            let before = upstream.received.withLock { $0.count }
-            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/responses", json: Self.request(testCase.members),
-                                              headers: ["Masker-Session-Id": "responses-\(index)"])
-            let sent = upstream.received.withLock { $0.dropFirst(before).map { String(decoding: $0, as: UTF8.self) }.joined() }
-            switch testCase.outcome {
-            case .masked:
-                #expect(reply.status == 200, "\(testCase.name): \(reply.text)")
-                #expect(!sent.isEmpty, "\(testCase.name): nothing was sent")
-            case let .refused(code, param):
-                #expect(reply.status == 400, "\(testCase.name): \(reply.status) \(reply.text)")
-                #expect(reply.json["error"]?["code"]?.stringValue == code, "\(testCase.name): \(reply.text)")
-                if let param { #expect(reply.json["error"]?["param"]?.stringValue == param, "\(testCase.name): \(reply.text)") }
-                #expect(sent.isEmpty, "\(testCase.name): a refused request reached the upstream")
-                for value in testCase.phi { #expect(!reply.text.contains(value), "\(testCase.name): the error quotes the value") }
-            }
-            for value in testCase.phi where sent.contains(value) || sent.contains(JSONValue.string(value).serialized().dropFirst().dropLast()) {
-                leaks.append("\(testCase.name): \(value)")
-            }
-        }
+        let leaks = try await TrustBoundaryTests.send(Self.requestCases, to: "/proxy/\(agent)/v1/responses", as: Self.request, server: server,
+                                                      upstream: upstream)
         #expect(leaks.isEmpty, "PHI reached the upstream: \(leaks)")
         for value in Self.requestCases.flatMap(\.phi) { #expect(!server.logs.text.contains(value)) }
 

@@ -163,17 +163,16 @@ struct TrustBoundaryTests {
         return .object(fields)
     }
 
-    @Test func everyRequestFieldIsMaskedStrippedOrRefused() async throws {
-        let upstream = try await FakeUpstream()
-        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }
-        let token = try await server.token()
-        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
+    /// Sends each case (its members over `request`'s base) to `path`, checks it was answered or
+    /// refused as the case says, and returns the PHI that reached the upstream.
+    static func send(_ cases: [Case], to path: String, as request: ([(String, JSONValue)]) -> JSONValue, server: TestServer,
+                     upstream: FakeUpstream) async throws -> [String] {
         var leaks: [String] = []
-        for (index, testCase) in Self.requestCases.enumerated() {
+        for (index, testCase) in cases.enumerated() {
             let before = upstream.received.withLock { $0.count }
             var headers = ["Masker-Session-Id": "call-\(index)"]
             headers.merge(testCase.headers) { $1 }
-            let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: Self.request(testCase.members), headers: headers)
+            let reply = try await server.call(.POST, path, json: request(testCase.members), headers: headers)
             let sent = upstream.received.withLock { $0.dropFirst(before).map { String(decoding: $0, as: UTF8.self) }.joined() }
             switch testCase.outcome {
             case .masked:
@@ -191,6 +190,16 @@ struct TrustBoundaryTests {
                 leaks.append("\(testCase.name): \(value)")
             }
         }
+        return leaks
+    }
+
+    @Test func everyRequestFieldIsMaskedStrippedOrRefused() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL; $0.rateLimitPerMinute = 0 }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
+        let leaks = try await Self.send(Self.requestCases, to: "/proxy/\(agent)/v1/chat/completions", as: Self.request, server: server,
+                                        upstream: upstream)
         #expect(leaks.isEmpty, "PHI reached the upstream: \(leaks)")
         // Nothing of it reached the server's own log either.
         for value in Self.requestCases.flatMap(\.phi) { #expect(!server.logs.text.contains(value)) }
