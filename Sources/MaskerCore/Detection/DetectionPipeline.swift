@@ -161,16 +161,21 @@ public struct DetectionPipeline: Sendable {
 
     /// As `detect(_:gemma:)`, stopping with `DetectionTimedOut` when `deadline` passes: the
     /// server's turns run under one (`DetectionDeadline`); the CLI's files do not.
-    public func detect(_ text: String, gemma: [Candidate]? = nil, deadline: DetectionDeadline?) throws(DetectionTimedOut) -> [Detection] {
+    ///
+    /// `repeats: false` leaves out the mentions of a found value that its recognizers missed
+    /// (`RepeatedValues`), for a caller that looks for them across all its texts at once (the
+    /// proxy's turn, whose texts are one conversation).
+    public func detect(_ text: String, gemma: [Candidate]? = nil, deadline: DetectionDeadline?,
+                       repeats: Bool = true) throws(DetectionTimedOut) -> [Detection] {
         guard !text.isEmpty else { return [] }
         var found = try detectNormalized(text, gemma: gemma, deadline: deadline)
         guard !found.isEmpty else { return found }
         if TokenScanner.mayContainToken(text) { found = Self.excludingTokens(found, in: text) }
-        return Self.withRepeats(found, in: text)
+        return repeats ? Self.withRepeats(found, in: text) : found
     }
 
     /// `detections` with every other mention in `text` of a value they found (`RepeatedValues`).
-    static func withRepeats(_ detections: [Detection], in text: String) -> [Detection] {
+    public static func withRepeats(_ detections: [Detection], in text: String) -> [Detection] {
         var values = RepeatedValues()
         values.add(detections)
         let repeats = values.repeats(in: text, besides: detections)

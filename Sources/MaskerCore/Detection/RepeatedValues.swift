@@ -16,6 +16,8 @@
 public struct RepeatedValues: Sendable {
     private struct Value: Sendable {
         var scalars: [Unicode.Scalar]
+        /// The same as bytes when every scalar is ASCII (a turn almost always is: searched as bytes).
+        var ascii: [UInt8]?
         var source: Detection
         /// A word of a name, or a value of one word of letters: matched only where it starts
         /// with a capital.
@@ -68,7 +70,8 @@ public struct RepeatedValues: Sendable {
 
     private mutating func remember(_ scalars: [Unicode.Scalar], _ source: Detection, capitalisedOnly: Bool) {
         guard seen.insert(Key(scalars: scalars, capitalisedOnly: capitalisedOnly)).inserted else { return }
-        let value = Value(scalars: scalars, source: source, capitalisedOnly: capitalisedOnly)
+        let ascii = scalars.allSatisfy(\.isASCII) ? scalars.map { UInt8($0.value) } : nil
+        let value = Value(scalars: scalars, ascii: ascii, source: source, capitalisedOnly: capitalisedOnly)
         let place = values.firstIndex { $0.scalars.count < scalars.count } ?? values.endIndex
         values.insert(value, at: place)
     }
@@ -76,25 +79,34 @@ public struct RepeatedValues: Sendable {
     /// Every repeat of a remembered value in `text` that no span of `existing` overlaps, in text order.
     public func repeats(in text: String, besides existing: [Detection]) -> [Detection] {
         guard !values.isEmpty else { return [] }
-        var original: [Unicode.Scalar] = []
-        original.reserveCapacity(text.utf8.count)
-        original.append(contentsOf: text.unicodeScalars)
-        let lower = original.map(Self.lowercased)
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: bytes are scalars, and byte offsets scalar offsets.
+            let bytes = Array(text.utf8)
+            return find(in: bytes, lower: bytes.map { (65...90).contains($0) ? $0 + 32 : $0 }, needle: \.ascii,
+                        isWord: { (48...57).contains($0) || (97...122).contains($0) || (65...90).contains($0) },
+                        isUpper: { (65...90).contains($0) }, slice: { String(decoding: bytes[$0], as: UTF8.self) }, besides: existing)
+        }
+        let scalars = Array(text.unicodeScalars)
+        return find(in: scalars, lower: scalars.map(Self.lowercased), needle: \.scalars, isWord: Self.isWordScalar, isUpper: Self.isUppercase,
+                    slice: { String(String.UnicodeScalarView(scalars[$0])) }, besides: existing)
+    }
+
+    private func find<Unit: Equatable>(in original: [Unit], lower: [Unit], needle: (Value) -> [Unit]?, isWord: (Unit) -> Bool,
+                                       isUpper: (Unit) -> Bool, slice: (Range<Int>) -> String, besides existing: [Detection]) -> [Detection] {
         var taken = existing.map { ($0.start, $0.end) }
         var found: [Detection] = []
         for value in values {
-            guard let first = value.scalars.first, value.scalars.count <= lower.count else { continue }
+            guard let units = needle(value), let first = units.first, units.count <= lower.count else { continue }
+            let last = lower.count - units.count
             var start = 0
-            let last = lower.count - value.scalars.count
             while start <= last {
                 defer { start += 1 }
-                guard lower[start] == first, Self.isBoundary(lower, before: start) else { continue }
-                let end = start + value.scalars.count
-                guard lower[start..<end].elementsEqual(value.scalars), Self.isBoundary(lower, after: end) else { continue }
-                if value.capitalisedOnly, !Self.isUppercase(original[start]) { continue }
+                guard lower[start] == first, start == 0 || !isWord(lower[start - 1]) else { continue }
+                let end = start + units.count
+                guard end == lower.count || !isWord(lower[end]), lower[start..<end].elementsEqual(units) else { continue }
+                if value.capitalisedOnly, !isUpper(original[start]) { continue }
                 guard !taken.contains(where: { $0.0 < end && $0.1 > start }) else { continue }
-                found.append(Detection(pass: value.source.pass, kind: value.source.kind, start: start, end: end,
-                                       text: String(String.UnicodeScalarView(original[start..<end])),
+                found.append(Detection(pass: value.source.pass, kind: value.source.kind, start: start, end: end, text: slice(start..<end),
                                        confidence: value.source.confidence, recognizer: "repeat"))
                 taken.append((start, end))
             }
@@ -130,12 +142,4 @@ public struct RepeatedValues: Sendable {
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { isLetter(scalar) || isDigit(scalar) }
-
-    private static func isBoundary(_ text: [Unicode.Scalar], before index: Int) -> Bool {
-        index == 0 || !isWordScalar(text[index - 1])
-    }
-
-    private static func isBoundary(_ text: [Unicode.Scalar], after index: Int) -> Bool {
-        index == text.count || !isWordScalar(text[index])
-    }
 }

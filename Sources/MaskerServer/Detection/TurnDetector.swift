@@ -34,7 +34,22 @@ public struct TurnDetector: Sendable {
     }
 
     /// `account`: whose turn it is, for `DetectionSlots` (the CLI's detector has none).
-    public func detect(_ texts: [String], pipeline: DetectionPipeline, account: String? = nil) async throws(DetectionTimedOut) -> Result {
+    /// `repeats`: each text's mentions of a value it found that its recognizers missed
+    /// (`RepeatedValues`); false for a caller that looks for them across all its texts at once
+    /// (`RequestMasking`). The cache keeps what the recognizers found, without repeats.
+    public func detect(_ texts: [String], pipeline: DetectionPipeline, account: String? = nil,
+                       repeats: Bool = true) async throws(DetectionTimedOut) -> Result {
+        var result = try await recognized(texts, pipeline: pipeline, account: account)
+        if repeats {
+            for index in result.detections.indices where !result.detections[index].isEmpty {
+                result.detections[index] = DetectionPipeline.withRepeats(result.detections[index], in: texts[index])
+            }
+        }
+        return result
+    }
+
+    /// What the recognizers find in each text, from the cache when it has it.
+    private func recognized(_ texts: [String], pipeline: DetectionPipeline, account: String?) async throws(DetectionTimedOut) -> Result {
         guard let cache else { return try await detectAll(texts, pipeline: pipeline, account: account) }
         let keys = texts.map { DetectionCache.key($0, pipeline: pipeline.identity) }
         var detections = zip(keys, texts).map { cache.detections(for: $0, in: $1) }
@@ -77,7 +92,7 @@ public struct TurnDetector: Sendable {
         var detections: [[Detection]] = []
         detections.reserveCapacity(texts.count)
         for (index, text) in texts.enumerated() {
-            detections.append(try pipeline.detect(text, gemma: gemma?[index], deadline: deadline))
+            detections.append(try pipeline.detect(text, gemma: gemma?[index], deadline: deadline, repeats: false))
         }
         return detections
     }

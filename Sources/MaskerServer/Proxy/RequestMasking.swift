@@ -62,7 +62,7 @@ struct RequestMasking {
             return splices
         }
         var unmasked = texts.indices.filter { splices($0) == nil }
-        var turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
+        var turn = try await detector.detect(unmasked.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account, repeats: false)
         var found: [Int: [Detection]] = [:]
         func keep(_ indices: [Int], _ detected: [[Detection]]) {
             for (index, detections) in zip(indices, detected) {
@@ -88,7 +88,7 @@ struct RequestMasking {
             }
             if !again.isEmpty {
                 reread.formUnion(again)
-                let more = try await detector.detect(again.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account)
+                let more = try await detector.detect(again.map { texts[$0].keyed.detectionText }, pipeline: pipeline, account: account, repeats: false)
                 keep(again, more.detections)
                 turn.fallback = turn.fallback ?? more.fallback
                 unmasked = texts.indices.filter { found[$0] != nil }
