@@ -77,6 +77,9 @@ guardrails:
       presidio_analyzer_api_base: http://127.0.0.1:$PRESIDIO/
       presidio_anonymizer_api_base: http://127.0.0.1:$PRESIDIO/
 YAML
+# LiteLLM refuses to start without a master key; callers send it as their bearer token (the stand-in
+# model, and Masker, which passes a caller's Authorization to it, ignore it).
+export LITELLM_MASTER_KEY="sk-$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
 export PRESIDIO_ANALYZER_API_BASE=http://127.0.0.1:$PRESIDIO/ PRESIDIO_ANONYMIZER_API_BASE=http://127.0.0.1:$PRESIDIO/
 "$venv/bin/litellm" --config "$work/litellm.yaml" --host 127.0.0.1 --port "$LITELLM" --num_workers 1 > "$work/litellm.log" 2>&1 & pids+=($!)
 "$venv/bin/litellm" --config "$work/guarded.yaml" --host 127.0.0.1 --port "$GUARDED" --num_workers 1 > "$work/guarded.log" 2>&1 & pids+=($!)
@@ -94,7 +97,7 @@ wait_for "http://127.0.0.1:$PRESIDIO/health"
 wait_for "http://127.0.0.1:$LITELLM/health/liveliness"
 wait_for "http://127.0.0.1:$GUARDED/health/liveliness"
 echo "turns: $COUNT with PHI from $TURNS; model delay ${MODEL_DELAY_MS} ms; $CALLERS concurrent callers" >&2
-python3 bench/peers/drive.py --turns "$TURNS" --count "$COUNT" --callers "$CALLERS" --record "$record" \
+python3 bench/peers/drive.py --turns "$TURNS" --count "$COUNT" --callers "$CALLERS" --record "$record" --key "$LITELLM_MASTER_KEY" \
     --target "direct=http://127.0.0.1:$MODEL/v1/chat/completions" \
     --target "litellm=http://127.0.0.1:$LITELLM/v1/chat/completions" \
     --target "litellm+presidio=http://127.0.0.1:$GUARDED/v1/chat/completions" \

@@ -5,7 +5,7 @@ directly, the share of the turns' PHI characters that reached the model, and how
 back exactly as the model meant them (its answer repeats the caller's words, so a proxy must
 restore what it masked).
 
-Usage: drive.py --turns GOLD.jsonl --count N --callers C --record MODEL_RECORD_FILE \
+Usage: drive.py --turns GOLD.jsonl --count N --callers C --record MODEL_RECORD_FILE [--key BEARER] \
                 --target NAME=URL [--target NAME=URL ...]      (the first target is "direct")
 Prints one JSON object per target.
 """
@@ -30,11 +30,14 @@ def load_turns(path, count):
     return turns
 
 
+KEY = "sk-peers"
+
+
 def post(connection, path, text):
     body = json.dumps({"model": "stand-in", "messages": [
         {"role": "system", "content": "You are a clinic's phone assistant."}, {"role": "user", "content": text}]})
     started = time.perf_counter()
-    connection.request("POST", path, body, {"Content-Type": "application/json", "Authorization": "Bearer sk-peers"})
+    connection.request("POST", path, body, {"Content-Type": "application/json", "Authorization": "Bearer " + KEY})
     reply = connection.getresponse()
     data = reply.read()
     elapsed = time.perf_counter() - started
@@ -89,7 +92,10 @@ def main():
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--record", required=True)
     parser.add_argument("--target", action="append", required=True)
+    parser.add_argument("--key", default="sk-peers", help="the bearer token every request carries (LiteLLM's master key)")
     args = parser.parse_args()
+    global KEY
+    KEY = args.key
     turns = load_turns(args.turns, args.count)
     phi_chars = sum(len(value) for _, values in turns for value in values)
     results = {}
