@@ -1,5 +1,5 @@
-"""Fuzzes the proxy's trust boundary with atheris: random chat-completions requests built from
-OpenAI's schema (and Vapi's and ElevenLabs' additions, and fields nobody knows), with known PHI
+"""Fuzzes the proxy's trust boundary with atheris: random chat-completions and Responses API requests
+built from OpenAI's schemas (and Vapi's and ElevenLabs' additions, and fields nobody knows), with known PHI
 values put anywhere (prose, data values, keys, numbers, identifiers, structural words, wrong
 shapes), sent through a running `masker serve` to a recording upstream.
 
@@ -49,6 +49,9 @@ TOP_FIELDS = ["model", "messages", "stream", "temperature", "top_p", "n", "max_t
               "function_call", "stream_options", "service_tier", "reasoning_effort", "modalities", "audio", "prediction",
               "web_search_options", "logit_bias", "seed", "logprobs", "top_logprobs", "parallel_tool_calls", "store",
               "call", "customer", "phoneNumber", "assistantOverrides", "elevenlabs_extra_body", "x_extra"]
+RESPONSES_FIELDS = ["model", "input", "instructions", "tools", "tool_choice", "previous_response_id", "stream", "store", "temperature",
+                    "max_output_tokens", "metadata", "user", "safety_identifier", "text", "reasoning", "truncation", "include",
+                    "prompt", "x_extra"]
 MODEL = "fake-model"
 
 
@@ -256,6 +259,55 @@ class Builder(FuzzBuilder):
             return {"50256": -100}
         return self.data()
 
+    def item(self):
+        """One Responses input item: a message, a function call or its output, a reasoning summary, or an unknown item."""
+        kind = self.pick(["message", "message", "function_call", "function_call_output", "reasoning", "unknown"])
+        if kind == "message":
+            return {"type": "message", "role": self.pick(["user", "assistant", "system", "developer"]), "content": self.content()}
+        if kind == "function_call":
+            return {"type": "function_call", "call_id": "call_8fK2mQ9xLp3Rt7Vw1Yz4", "name": "lookup", "arguments": json.dumps(self.data())}
+        if kind == "function_call_output":
+            return {"type": "function_call_output", "call_id": "call_8fK2mQ9xLp3Rt7Vw1Yz4",
+                    "output": json.dumps(self.data()) if self.chance(50) else self.prose()}
+        if kind == "reasoning":
+            return {"type": "reasoning", "id": "rs_8fK2mQ9xLp3Rt7Vw1Yz4", "summary": [{"type": "summary_text", "text": self.prose()}]}
+        return {"type": "x_" + self.pick(WORDS), "payload": self.data()}
+
+    def responses_field(self, name):
+        """A value for a Responses request's top-level field: usually its documented shape, sometimes anything."""
+        if self.chance(8):
+            return self.data()
+        if name == "input":
+            return self.prose() if self.chance(30) else [self.item() for _ in range(self.fdp.ConsumeIntInRange(1, 4))]
+        if name in ("instructions", "user", "safety_identifier"):
+            return self.prose()
+        if name == "tools":
+            return [{"type": "function", "name": "book_appointment", "description": self.prose(), "parameters": self.schema()}]
+        if name == "text":
+            return {"format": {"type": "json_schema", "name": "visit", "description": self.prose(), "schema": self.schema()}}
+        if name == "prompt":
+            return {"id": "pmpt_8fK2mQ9xLp3Rt7Vw1Yz4", "variables": self.data()}
+        if name == "previous_response_id":
+            return "resp_8fK2mQ9xLp3Rt7Vw1Yz4"
+        if name == "tool_choice":
+            return self.pick(["auto", "none", {"type": "function", "name": "book_appointment"}])
+        if name == "reasoning":
+            return {"effort": "low"}
+        if name == "include":
+            return ["reasoning.encrypted_content"]
+        if name == "truncation":
+            return "auto"
+        if name in ("max_output_tokens",):
+            return self.fdp.ConsumeIntInRange(1, 100)
+        return self.field(name)
+
+    def responses_request(self):
+        fields = {"input": self.responses_field("input")}
+        for _ in range(self.fdp.ConsumeIntInRange(0, 6)):
+            name = self.pick(RESPONSES_FIELDS)
+            fields[name] = self.responses_field(name)
+        return fields
+
     def request(self):
         fields = {"messages": self.field("messages")}
         for _ in range(self.fdp.ConsumeIntInRange(0, 6)):
@@ -273,11 +325,15 @@ PROXY = None
 
 
 def test_one_input(data):
-    request = Builder(data).request()
+    builder = Builder(data)
+    # Half the inputs go to the Responses API's front door.
+    responses = builder.chance(50)
+    request = builder.responses_request() if responses else builder.request()
+    url = PROXY.replace("/chat/completions", "/responses") if responses else PROXY
     with Recorder.lock:
         before = len(Recorder.bodies)
     body = json.dumps(request).encode()
-    http_request = urllib.request.Request(PROXY, data=body, method="POST",
+    http_request = urllib.request.Request(url, data=body, method="POST",
                                           headers={"Content-Type": "application/json", "Masker-Session-Id": "call-fuzz-1"})
     try:
         with urllib.request.urlopen(http_request, timeout=30) as response:
