@@ -1,6 +1,6 @@
 """The same turn through each front door of one `masker serve`, alternated request by request so
-the host's drift hits all three alike: chat completions and the Responses API (streamed, over HTTP
-with keep-alive) and Retell's WebSocket (`response_required` to `content_complete`), all to the
+the host's drift hits all alike: chat completions and the Responses API (streamed and whole, over
+HTTP with keep-alive) and Retell's WebSocket (`response_required` to `content_complete`), all to the
 built-in `stub` upstream, so what is timed is Masker's own work and each door's transport.
 
 Usage: python3 bench/front-doors.py MASKER_BINARY [TURNS, default 300]
@@ -53,18 +53,18 @@ def main():
         connection = http.client.HTTPConnection("127.0.0.1", api)
         ws = websocket.create_connection(f"ws://127.0.0.1:{retell}/retell/{agent}/call_doors_1", timeout=30)
         ws.recv(), ws.recv()
-        times = {"chat_completions": [], "responses": [], "retell": []}
+        times = {"chat_completions": [], "responses": [], "retell": [], "chat_completions_whole": [], "responses_whole": []}
 
-        def chat(text, index):
-            body = json.dumps({"messages": [{"role": "user", "content": text}], "stream": True})
+        def chat(text, index, stream=True):
+            body = json.dumps({"messages": [{"role": "user", "content": text}], "stream": stream})
             connection.request("POST", f"/proxy/{agent}/v1/chat/completions", body,
                                {"Content-Type": "application/json", "Masker-Session-Id": f"doors-chat-{index}"})
             answer = connection.getresponse()
             answer.read()
             assert answer.status == 200
 
-        def responses(text, index):
-            body = json.dumps({"input": text, "stream": True})
+        def responses(text, index, stream=True):
+            body = json.dumps({"input": text, "stream": stream})
             connection.request("POST", f"/proxy/{agent}/v1/responses", body,
                                {"Content-Type": "application/json", "Masker-Session-Id": f"doors-responses-{index}"})
             answer = connection.getresponse()
@@ -80,7 +80,9 @@ def main():
                 if event.get("response_id") == index + 1 and event.get("content_complete"):
                     return
 
-        doors = {"chat_completions": chat, "responses": responses, "retell": retell_turn}
+        doors = {"chat_completions": chat, "responses": responses, "retell": retell_turn,
+                 "chat_completions_whole": lambda text, index: chat(text, index, stream=False),
+                 "responses_whole": lambda text, index: responses(text, index, stream=False)}
         for index in range(turns + 20):
             for name, door in doors.items():
                 started = time.perf_counter()
