@@ -16,12 +16,17 @@ struct ServeCommand: AsyncParsableCommand {
         server.sqlite, or the PostgreSQL database of MASKER_DATABASE_URL, beside the vault), \
         the vault and the audit log. SIGTERM or SIGINT stops it gracefully: requests in flight finish.
 
-        Voice platforms point their custom-LLM URL at http://HOST/proxy/<agent_id>/v1. Create an agent \
+        Voice platforms point their custom-LLM URL at http://HOST/proxy/<agent_id>/v1 (chat completions, \
+        or the Responses API at …/v1/responses); Retell's custom-LLM WebSocket is served at \
+        /retell/<agent_id>/<call_id> on MASKER_RETELL_LISTEN_ADDR (unset: off). Create an agent \
         with `masker agents create` or POST /api/v1/agents, authenticating with a token from `masker admin \
-        token`; people log in with users made by `masker users create`.
+        token`; people log in with users made by `masker users create`. docs/integrations.md has each \
+        platform's settings.
 
         Environment: MASKER_UPSTREAM_TIMEOUT_MS (30000), MASKER_UPSTREAM_MAX_CONNECTIONS (1024 per upstream host), \
-        MASKER_OPENAI_BASE_URL, MASKER_OPENAI_API_KEY, \
+        MASKER_OPENAI_BASE_URL, MASKER_OPENAI_API_KEY, MASKER_AZURE_OPENAI_ENDPOINT, \
+        MASKER_AZURE_OPENAI_API_VERSION (2024-10-21) and MASKER_AZURE_OPENAI_API_KEY for azure-openai:<deployment> \
+        agents, OTEL_EXPORTER_OTLP_ENDPOINT (each turn's stages as OpenTelemetry spans over OTLP/HTTP), \
         MASKER_VAPI_WEBHOOK_SECRET, MASKER_PUBLIC_URL (https there makes the log-in cookie Secure), \
         MASKER_MAX_BODY_BYTES, MASKER_RATE_LIMIT_PER_MINUTE (600), MASKER_LOGIN_ATTEMPTS_PER_MINUTE (10), \
         MASKER_LOGIN_TTL_HOURS (12), MASKER_LOG_LEVEL (info), MASKER_LOG_FORMAT (text|json). Logs never carry request text. \
