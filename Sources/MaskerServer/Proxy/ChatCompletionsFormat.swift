@@ -15,24 +15,5 @@ struct ChatCompletionsFormat: WireFormat {
 
     func answerText(_ answer: JSONValue) -> String { ChatAnswerText.of(answer) }
 
-    func streamRestorer(_ rehydrator: Rehydrator) -> any StreamRestoring { ChatStreamRestorer(ChatStreamRehydrator(rehydrator)) }
-}
-
-/// Chat-completion chunks through `ChatStreamRehydrator`; `[DONE]` first releases what is held.
-struct ChatStreamRestorer: StreamRestoring {
-    var rehydrator: ChatStreamRehydrator
-
-    init(_ rehydrator: ChatStreamRehydrator) { self.rehydrator = rehydrator }
-
-    mutating func restore(_ data: String) async -> (came: JSONValue?, output: [StreamOutput], finished: Bool) {
-        if data == "[DONE]" {
-            return (nil, (await rehydrator.finishStream()).map { [.event($0), .done] } ?? [.done], true)
-        }
-        guard let chunk = try? JSONParser.parse(data) else { return (nil, [], false) } // not JSON: nothing a client could use
-        return (chunk, [.event(await rehydrator.rehydrate(chunk: chunk))], false)
-    }
-
-    mutating func finish() async -> [JSONValue] { (await rehydrator.finishStream()).map { [$0] } ?? [] }
-
-    mutating func takeEvents() -> [RehydrationEvent] { rehydrator.takeEvents() }
+    func streamRestorer(_ rehydrator: Rehydrator) -> any StreamRestoring { ChatStreamRehydrator(rehydrator) }
 }

@@ -86,12 +86,7 @@ struct ChatStreamRehydrator {
     }
 
     private var whole: ChatResponseRehydrator
-    private let plain: Rehydrator
-    private let json: Rehydrator
-    private var streams: [StreamKey: StreamingRehydrator] = [:]
-    /// Streams in the order they started, so what is flushed comes out in a stable order.
-    private var order: [StreamKey] = []
-    private var events: [RehydrationEvent] = []
+    private var growing: GrowingTexts<StreamKey>
     /// The last chunk seen, as the template for a closing chunk if text is still held at `[DONE]`.
     private var lastChunk: JSONValue?
 
@@ -100,8 +95,7 @@ struct ChatStreamRehydrator {
 
     init(_ rehydrator: Rehydrator) {
         whole = ChatResponseRehydrator(rehydrator)
-        plain = rehydrator.encoding(.plain)
-        json = rehydrator.encoding(.jsonStringContent)
+        growing = GrowingTexts(rehydrator)
     }
 
     /// One chunk, rewritten: its texts carry what can be released so far.
@@ -173,36 +167,19 @@ struct ChatStreamRehydrator {
     }
 
     private mutating func feed(_ text: String, choice: Int, path: [Step]) async -> String {
-        let key = StreamKey(choice: choice, path: path)
-        if streams[key] == nil {
-            streams[key] = StreamingRehydrator(rehydrator: path.last == .member("arguments") ? json : plain)
-            order.append(key)
-        }
-        var state = streams[key]!
-        let released = await state.feed(Array(text.utf8))
-        events += state.takeEvents()
-        streams[key] = state
-        return String(decoding: released, as: UTF8.self)
+        await growing.feed(text, to: StreamKey(choice: choice, path: path), isJSON: path.last == .member("arguments"))
     }
 
     /// What a choice's streams still hold, by path; the streams end.
     private mutating func flush(choice: Int) async -> [(path: [Step], rest: String)] {
-        var flushed: [(path: [Step], rest: String)] = []
-        for key in order where key.choice == choice {
-            guard var state = streams.removeValue(forKey: key) else { continue }
-            let rest = await state.finish()
-            events += state.takeEvents()
-            if !rest.isEmpty { flushed.append((key.path, String(decoding: rest, as: UTF8.self))) }
-        }
-        order.removeAll { $0.choice == choice }
-        return flushed
+        await growing.finish { $0.choice == choice }.map { ($0.key.path, $0.rest) }
     }
 
     /// A closing chunk for anything still held when the stream ends without a finish_reason.
     mutating func finishStream() async -> JSONValue? {
-        guard let template = lastChunk, !streams.isEmpty else { return nil }
+        guard let template = lastChunk, !growing.isEmpty else { return nil }
         var choices: [JSONValue] = []
-        for choice in Set(order.map(\.choice)).sorted() {
+        for choice in Set(growing.keys.map(\.choice)).sorted() {
             let flushed = await flush(choice: choice)
             guard !flushed.isEmpty else { continue }
             var rewritten = JSONValue.object([("index", .int(choice))])
@@ -210,8 +187,6 @@ struct ChatStreamRehydrator {
             guard case let .object(fields) = rewritten else { continue }
             choices.append(.object(fields + [("finish_reason", .null)]))
         }
-        streams = [:]
-        order = []
         guard !choices.isEmpty, case let .object(members) = template else { return nil }
         return .object(members.map { $0.0 == "choices" ? ($0.0, .array(choices)) : $0 })
     }
@@ -252,7 +227,19 @@ struct ChatStreamRehydrator {
 
     /// Events recorded since the last call (the proxy appends them to the audit log as it goes).
     mutating func takeEvents() -> [RehydrationEvent] {
-        defer { events = [] }
-        return events + whole.takeEvents()
+        growing.takeEvents() + whole.takeEvents()
     }
+}
+
+/// Chat-completion chunks as a `WireFormat`'s stream: `[DONE]` first releases what is held.
+extension ChatStreamRehydrator: StreamRestoring {
+    mutating func restore(_ data: String) async -> (came: JSONValue?, output: [StreamOutput], finished: Bool) {
+        if data == "[DONE]" {
+            return (nil, (await finishStream()).map { [.event($0), .done] } ?? [.done], true)
+        }
+        guard let chunk = try? JSONParser.parse(data) else { return (nil, [], false) } // not JSON: nothing a client could use
+        return (chunk, [.event(await rehydrate(chunk: chunk))], false)
+    }
+
+    mutating func finish() async -> [JSONValue] { (await finishStream()).map { [$0] } ?? [] }
 }

@@ -18,19 +18,13 @@ struct ResponsesStreamRestorer: StreamRestoring {
     }
 
     private var whole: ChatResponseRehydrator
-    private let plain: Rehydrator
-    private let json: Rehydrator
-    private var streams: [StreamKey: StreamingRehydrator] = [:]
-    /// Streams in the order they started, so what is flushed comes out in a stable order.
-    private var order: [StreamKey] = []
-    private var events: [RehydrationEvent] = []
+    private var growing: GrowingTexts<StreamKey>
 
     static let endings: Set<String> = ["response.completed", "response.failed", "response.incomplete", "error"]
 
     init(_ rehydrator: Rehydrator) {
         whole = ChatResponseRehydrator(rehydrator)
-        plain = rehydrator.encoding(.plain)
-        json = rehydrator.encoding(.jsonStringContent)
+        growing = GrowingTexts(rehydrator)
     }
 
     mutating func restore(_ data: String) async -> (came: JSONValue?, output: [StreamOutput], finished: Bool) {
@@ -40,7 +34,8 @@ struct ResponsesStreamRestorer: StreamRestoring {
         }
         if type.hasSuffix(".delta"), case let .string(delta)? = event["delta"] {
             let key = Self.key(event, prefix: String(type.dropLast(".delta".count)))
-            let released = await feed(delta, key: key)
+            // Arguments are JSON text: restored values go into them JSON-escaped.
+            let released = await growing.feed(delta, to: key, isJSON: key.prefix.hasSuffix("arguments"))
             var output: [(String, JSONValue)] = []
             for (member, value) in members {
                 output.append(member == "delta" ? (member, .string(released)) : await whole.restoreMember(member, value))
@@ -50,23 +45,22 @@ struct ResponsesStreamRestorer: StreamRestoring {
         var output: [StreamOutput] = []
         if type.hasSuffix(".done") {
             let key = Self.key(event, prefix: String(type.dropLast(".done".count)))
-            if let rest = await flush(key) { output.append(.event(Self.delta(rest, for: key, like: event))) }
+            for (text, rest) in await growing.finish({ $0 == key }) { output.append(.event(Self.delta(rest, for: text, like: event))) }
         }
         let ends = Self.endings.contains(type)
         if ends {
-            for (key, rest) in await flushAll() { output.append(.event(Self.delta(rest, for: key, like: event))) }
+            for (text, rest) in await growing.finish({ _ in true }) { output.append(.event(Self.delta(rest, for: text, like: event))) }
         }
         output.append(.event(await whole.rehydrate(event)))
         return (event, output, ends)
     }
 
     mutating func finish() async -> [JSONValue] {
-        await flushAll().map { key, rest in Self.delta(rest, for: key, like: .object([])) }
+        await growing.finish { _ in true }.map { key, rest in Self.delta(rest, for: key, like: .object([])) }
     }
 
     mutating func takeEvents() -> [RehydrationEvent] {
-        defer { events = [] }
-        return events + whole.takeEvents()
+        growing.takeEvents() + whole.takeEvents()
     }
 
     private static func key(_ event: JSONValue, prefix: String) -> StreamKey {
@@ -84,35 +78,5 @@ struct ResponsesStreamRestorer: StreamRestoring {
         members.append(("delta", .string(rest)))
         if let number = event["sequence_number"] { members.append(("sequence_number", number)) }
         return .object(members)
-    }
-
-    private mutating func feed(_ text: String, key: StreamKey) async -> String {
-        if streams[key] == nil {
-            // Arguments are JSON text: restored values go into them JSON-escaped.
-            streams[key] = StreamingRehydrator(rehydrator: key.prefix.hasSuffix("arguments") ? json : plain)
-            order.append(key)
-        }
-        var state = streams[key]!
-        let released = await state.feed(Array(text.utf8))
-        events += state.takeEvents()
-        streams[key] = state
-        return String(decoding: released, as: UTF8.self)
-    }
-
-    /// What one stream still holds (nil when nothing); the stream ends.
-    private mutating func flush(_ key: StreamKey) async -> String? {
-        guard var state = streams.removeValue(forKey: key) else { return nil }
-        order.removeAll { $0 == key }
-        let rest = await state.finish()
-        events += state.takeEvents()
-        return rest.isEmpty ? nil : String(decoding: rest, as: UTF8.self)
-    }
-
-    private mutating func flushAll() async -> [(StreamKey, String)] {
-        var flushed: [(StreamKey, String)] = []
-        for key in order {
-            if let rest = await flush(key) { flushed.append((key, rest)) }
-        }
-        return flushed
     }
 }
