@@ -291,31 +291,38 @@ struct TrustBoundaryTests {
                    template: chunk("{\"index\":0,\"delta\":{\"content\":\"TOK\"},\"finish_reason\":null}") + "data: [DONE]\n\n"),
     ]
 
-    @Test(arguments: answerCases)
-    func noAnswerFieldCarriesARawToken(_ answerCase: AnswerCase) async throws {
+    /// The caller's reply when the model answers with `answerCase`'s template, its `TOKEN` the
+    /// request's first token (streamed templates cut it: `TOK` its first half, `EN` the rest),
+    /// sent to `route` ("chat/completions", "responses"); checked to carry no token nor a piece of one.
+    static func reply(to answerCase: AnswerCase, route: String, request: JSONValue) async throws -> String {
         let template = answerCase.template
         let upstream = try await FakeUpstream(mode: .script { body in
             let token = TrustBoundaryTests.firstToken(body)
-            // Streamed templates cut the token: TOK is its first half, EN the rest.
             let half = token.utf8.count / 2
             let head = String(decoding: Array(token.utf8)[..<half], as: UTF8.self), tail = String(decoding: Array(token.utf8)[half...], as: UTF8.self)
             let filled = template.replacingOccurrences(of: "TOKEN", with: token)
                 .replacingOccurrences(of: "\"TOK\"", with: "\"\(head)\"").replacingOccurrences(of: "\"EN\"", with: "\"\(tail)\"")
-            return (template.hasPrefix("data:") ? "text/event-stream" : "application/json", filled)
+            return (template.hasPrefix("{") ? "application/json" : "text/event-stream", filled)
         })
         let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
         let token = try await server.token()
         let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
-        let request = Self.request([Self.messages(Self.user(.string("my number is \(Self.phone)"))), ("stream", .bool(answerCase.stream))])
-        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: request, headers: ["Masker-Session-Id": "call-answer"])
+        let reply = try await server.call(.POST, "/proxy/\(agent)/v1/\(route)", json: request, headers: ["Masker-Session-Id": "call-answer"])
         #expect(reply.status == 200, "\(reply.text)")
         #expect(!Self.firstToken(upstream.receivedText).isEmpty)
         #expect(!reply.text.contains("MSKV1") && !reply.text.contains("MSK1."), "\(answerCase.name): \(reply.text)")
         #expect(!reply.text.contains("K_HEALTHCARE"), "\(answerCase.name): a piece of a token reached the caller: \(reply.text)")
-        let restoredOrRedacted = reply.text.contains(Self.phone) || reply.text.contains("[REDACTED:PHONE]") || answerCase.name == "logprobs"
-        #expect(restoredOrRedacted, "\(answerCase.name): \(reply.text)")
         try await server.stop()
         await upstream.stop()
+        return reply.text
+    }
+
+    @Test(arguments: answerCases)
+    func noAnswerFieldCarriesARawToken(_ answerCase: AnswerCase) async throws {
+        let request = Self.request([Self.messages(Self.user(.string("my number is \(Self.phone)"))), ("stream", .bool(answerCase.stream))])
+        let reply = try await Self.reply(to: answerCase, route: "chat/completions", request: request)
+        let restoredOrRedacted = reply.contains(Self.phone) || reply.contains("[REDACTED:PHONE]") || answerCase.name == "logprobs"
+        #expect(restoredOrRedacted, "\(answerCase.name): \(reply)")
     }
 
     // MARK: - Accounts
