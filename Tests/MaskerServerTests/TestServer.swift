@@ -228,7 +228,9 @@ final class FakeUpstream: @unchecked Sendable {
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    static func echo(_ request: JSONValue) -> Response {
+    /// What an echo answers with: the last user message's text, the first tool offered (unless
+    /// `tool_choice` is "none"), and a call of it whose `text` argument is that message.
+    static func echoed(_ request: JSONValue) -> (prompt: String, tool: String?, arguments: String) {
         var prompt = ""
         if case let .array(messages)? = request["messages"] {
             for message in messages where message["role"]?.stringValue == "user" { prompt = message["content"]?.stringValue ?? prompt }
@@ -237,7 +239,11 @@ final class FakeUpstream: @unchecked Sendable {
             guard request["tool_choice"]?.stringValue != "none", case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
             return first["function"]?["name"]?.stringValue
         }()
-        let arguments = JSONValue.object([("text", .string(prompt))]).serialized()
+        return (prompt, tool, JSONValue.object([("text", .string(prompt))]).serialized())
+    }
+
+    static func echo(_ request: JSONValue) -> Response {
+        let (prompt, tool, arguments) = echoed(request)
         if request["stream"] != .bool(true) {
             let message: JSONValue = tool.map { name in
                 .object([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([.object([
@@ -257,15 +263,7 @@ final class FakeUpstream: @unchecked Sendable {
 
     /// A streamed echo's server-sent events, `[DONE]` last.
     static func echoEvents(_ request: JSONValue) -> [String] {
-        var prompt = ""
-        if case let .array(messages)? = request["messages"] {
-            for message in messages where message["role"]?.stringValue == "user" { prompt = message["content"]?.stringValue ?? prompt }
-        }
-        let tool: String? = {
-            guard request["tool_choice"]?.stringValue != "none", case let .array(tools)? = request["tools"], let first = tools.first else { return nil }
-            return first["function"]?["name"]?.stringValue
-        }()
-        let arguments = JSONValue.object([("text", .string(prompt))]).serialized()
+        let (prompt, tool, arguments) = echoed(request)
         func chunk(_ delta: JSONValue, _ finish: String? = nil) -> String {
             let value = JSONValue.object([
                 ("id", .string("chatcmpl-fake")), ("object", .string("chat.completion.chunk")), ("created", .int(1)), ("model", request["model"] ?? .null),
