@@ -10,21 +10,14 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 import websocket
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from masker_server import MaskerServer  # noqa: E402
 
 
 def said():
@@ -34,22 +27,8 @@ def said():
 
 def main():
     binary, turns = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 300
-    api, retell = free_port(), free_port()
-    env = dict(os.environ, MASKER_DEV="1", MASKER_DATA_DIR=tempfile.mkdtemp(), MASKER_LISTEN_ADDR=f"127.0.0.1:{api}",
-               MASKER_RETELL_LISTEN_ADDR=f"127.0.0.1:{retell}", MASKER_LOG_LEVEL="warning", MASKER_RATE_LIMIT_PER_MINUTE="0")
-    server = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{api}/health", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.1)
-        token = subprocess.run([binary, "admin", "token"], env=env, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        request = urllib.request.Request(f"http://127.0.0.1:{api}/api/v1/agents", method="POST",
-                                         data=json.dumps({"name": "doors", "upstream": "stub"}).encode(),
-                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        agent = json.load(urllib.request.urlopen(request))["id"]
+    with MaskerServer(binary, upstream="stub") as server:
+        api, retell, agent = server.api_port, server.retell_port, server.agent
         connection = http.client.HTTPConnection("127.0.0.1", api)
         ws = websocket.create_connection(f"ws://127.0.0.1:{retell}/retell/{agent}/call_doors_1", timeout=30)
         ws.recv(), ws.recv()
@@ -94,9 +73,6 @@ def main():
             ordered = sorted(values)
             print(json.dumps({"front_door": name, "turns": len(values), "p50_ms": round(statistics.median(values), 3),
                               "p99_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 3)}))
-    finally:
-        server.kill()
-        server.wait()
 
 
 if __name__ == "__main__":

@@ -16,25 +16,18 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 
 import websocket
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from masker_server import MaskerServer, free_port  # noqa: E402
+
 TOKEN = re.compile(r"MSKV1\.[A-Z_]+\.[A-Z0-9_]+\.[A-Z2-7]+")
 stamps = {}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def model(reader, writer):
@@ -77,25 +70,10 @@ def serve_model(port):
 
 def main():
     binary, turns = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    model_port, api_port, retell_port = free_port(), free_port(), free_port()
+    model_port = free_port()
     threading.Thread(target=serve_model, args=(model_port,), daemon=True).start()
-    data = tempfile.mkdtemp()
-    env = dict(os.environ, MASKER_DEV="1", MASKER_DATA_DIR=data, MASKER_LISTEN_ADDR=f"127.0.0.1:{api_port}",
-               MASKER_RETELL_LISTEN_ADDR=f"127.0.0.1:{retell_port}", MASKER_OPENAI_BASE_URL=f"http://127.0.0.1:{model_port}/v1",
-               MASKER_LOG_LEVEL="warning", MASKER_RATE_LIMIT_PER_MINUTE="0")
-    server = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{api_port}/health", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.1)
-        token = subprocess.run([binary, "admin", "token"], env=env, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        request = urllib.request.Request(f"http://127.0.0.1:{api_port}/api/v1/agents", method="POST",
-                                         data=json.dumps({"name": "retell-bench", "upstream": "openai:m"}).encode(),
-                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-        agent = json.load(urllib.request.urlopen(request))["id"]
+    with MaskerServer(binary, upstream="openai:m", env={"MASKER_OPENAI_BASE_URL": f"http://127.0.0.1:{model_port}/v1"}) as server:
+        retell_port, agent = server.retell_port, server.agent
         ws = websocket.create_connection(f"ws://127.0.0.1:{retell_port}/retell/{agent}/call_bench_1", timeout=30)
         ws.recv(), ws.recv()  # config, begin message
         first, restored = [], []
@@ -134,9 +112,6 @@ def main():
             "first_event_after_first_token_ms": {"p50": round(statistics.median(first), 3), "p99": round(p(first, 0.99), 3)},
             "restored_value_after_its_token_completed_ms": {"p50": round(statistics.median(restored), 3), "p99": round(p(restored, 0.99), 3)},
         }))
-    finally:
-        server.kill()
-        server.wait()
 
 
 if __name__ == "__main__":
