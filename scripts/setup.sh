@@ -34,7 +34,7 @@ fi
 
 # OpenAI's official Python client and Selenium, pinned, for the end-to-end proxy and browser
 # tests; in a virtualenv under .build so nothing is installed system-wide and git ignores it.
-if ! .build/python-e2e/bin/python -c "import openai, selenium" >/dev/null 2>&1; then
+if ! .build/python-e2e/bin/python -c "import openai, selenium, websocket" >/dev/null 2>&1; then
   python3 -m venv .build/python-e2e
   .build/python-e2e/bin/pip install -q --disable-pip-version-check -r Tests/e2e/requirements.txt
 fi

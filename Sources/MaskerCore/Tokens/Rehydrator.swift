@@ -12,12 +12,17 @@ public struct RehydrationEvent: Sendable, Equatable {
     /// The token's kid as written. Trust it only when restored: a failed token's kid is whatever
     /// the model wrote.
     public var kid: String?
+    /// The token as the model wrote it (nil for a fragment cut off by a stream's end). Tokens are
+    /// opaque and hold no PHI; this one is only for telling occurrences of one token apart from
+    /// different tokens within an answer (`AnswerReleases`), and is never recorded.
+    public var token: String?
 
-    public init(kind: EntityKind?, scheme: String, outcome: Outcome, kid: String? = nil) {
+    public init(kind: EntityKind?, scheme: String, outcome: Outcome, kid: String? = nil, token: String? = nil) {
         self.kind = kind
         self.scheme = scheme
         self.outcome = outcome
         self.kid = kid
+        self.token = token
     }
 }
 
@@ -37,6 +42,8 @@ public struct Rehydrator: Sendable {
 
     let schemes: [TokenSchemeID: any TokenScheme]
     public var encoding: Encoding
+    /// Outcomes already known for this answer (`remembering()`), or nil to look every token up.
+    var memo: RehydrationMemo?
 
     public init(schemes: [any TokenScheme], encoding: Encoding = .plain) {
         var table: [TokenSchemeID: any TokenScheme] = [:]
@@ -62,16 +69,28 @@ public struct Rehydrator: Sendable {
         return copy
     }
 
+    /// The same schemes with a fresh memo: one answer's restorers share it, so each of its tokens
+    /// is looked up once however often the answer delivers it.
+    public func remembering() -> Rehydrator {
+        var copy = self
+        copy.memo = RehydrationMemo()
+        return copy
+    }
+
     /// Restores all of a text's tokens with one call per scheme (one vault query for an answer).
     public func rehydrate(_ text: String) async -> (text: String, events: [RehydrationEvent]) {
         let matches = TokenScanner.matches(in: text)
         guard !matches.isEmpty else { return (text, []) }
+        let bytes = Array(text.utf8)
+        let written = matches.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
         var outcomes = [Result<String, RehydrationFailure>](repeating: .failure(.malformed), count: matches.count)
         var positionsByScheme: [TokenSchemeID: [Int]] = [:]
         for (position, match) in matches.enumerated() {
             guard let token = match.token else { continue }
             if schemes[token.scheme] == nil {
                 outcomes[position] = .failure(.unsupportedScheme)
+            } else if let known = memo?.outcome(for: written[position]) {
+                outcomes[position] = known
             } else {
                 positionsByScheme[token.scheme, default: []].append(position)
             }
@@ -79,16 +98,19 @@ public struct Rehydrator: Sendable {
         for (schemeID, positions) in positionsByScheme {
             guard let scheme = schemes[schemeID] else { continue }
             let restored = await scheme.restore(positions.compactMap { matches[$0].token })
-            for (position, outcome) in zip(positions, restored) { outcomes[position] = outcome }
+            for (position, outcome) in zip(positions, restored) {
+                outcomes[position] = outcome
+                memo?.remember(outcome, for: written[position])
+            }
         }
-        let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var events: [RehydrationEvent] = []
         var cursor = 0
-        for (match, outcome) in zip(matches, outcomes) {
+        for (position, (match, outcome)) in zip(matches, outcomes).enumerated() {
             output.append(contentsOf: bytes[cursor..<match.start])
             let scheme = match.scheme.rawValue
+            let token = written[position]
             switch outcome {
             case let .success(original):
                 switch encoding {
@@ -97,10 +119,10 @@ public struct Rehydrator: Sendable {
                     let quoted = JSONValue.string(original).serialized()
                     output.append(contentsOf: quoted.utf8.dropFirst().dropLast())
                 }
-                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .restored, kid: match.token?.kid))
+                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .restored, kid: match.token?.kid, token: token))
             case let .failure(reason):
                 output.append(contentsOf: Masker.redactionMarker(match.kindText ?? "UNKNOWN").utf8)
-                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .failed(reason), kid: match.token?.kid))
+                events.append(RehydrationEvent(kind: match.token?.kind, scheme: scheme, outcome: .failed(reason), kid: match.token?.kid, token: token))
             }
             cursor = match.end
         }

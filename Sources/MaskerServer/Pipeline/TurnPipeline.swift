@@ -53,7 +53,8 @@ struct TurnPipeline: Sendable {
         }
         // Nothing restored from this turn's tokens leaves before they and its events are durable.
         try await traced(trace, "masker.commit") { _ in try await ledger.settle(.sentToModel) }
-        let rehydrator = runtime.rehydrator(kid: turn.policy.kid, scope: turn.scope)
+        // One answer, one memo: a token it delivers again is not looked up again.
+        let rehydrator = runtime.rehydrator(kid: turn.policy.kid, scope: turn.scope).remembering()
         switch answer {
         case let .complete(status, bytes):
             return try await traced(trace, "masker.rehydrate") { _ in
@@ -207,7 +208,8 @@ struct TurnPipeline: Sendable {
         var restorer = ChatResponseRehydrator(rehydrator)
         let restored = await restorer.rehydrate(answer)
         ledger.timings["rehydrate"] = ContinuousClock.now - started
-        let rehydrations = restorer.takeEvents()
+        var releases = AnswerReleases()
+        let rehydrations = releases.fresh(restorer.takeEvents())
         try await ledger.recordRehydrations(rehydrations, progress: .sentToModel)
         var said = ledger.recording.answer(reading: { [format] in format.answerText($0) })
         said.count(rehydrations)

@@ -10,7 +10,8 @@ protocol StreamSink {
 }
 
 /// A streamed answer, restored as it arrives: each upstream event is rehydrated
-/// (`StreamRestoring`), its rehydration events are put on the record, and only then is it written.
+/// (`StreamRestoring`), the rehydrations of tokens it releases for the first time in this answer
+/// (`AnswerReleases`) are put on the record, and only then is it written.
 /// The turn's own row is added once the stream has ended, however it ended.
 struct TurnStream: Sendable {
     let chunks: AsyncThrowingStream<[UInt8], any Error>
@@ -29,6 +30,7 @@ struct TurnStream: Sendable {
         var restorer = format.streamRestorer(rehydrator)
         let started = ContinuousClock.now
         var said = ledger.recording.answer(reading: { [format] in format.answerText($0) }), ended = "ok", finished = false
+        var releases = AnswerReleases()
         let streaming = trace.stage("masker.stream")
         defer {
             ledger.finishStreamed(sessionID: sessionID, status: ended, stream: ContinuousClock.now - started, answer: said)
@@ -39,7 +41,7 @@ struct TurnStream: Sendable {
         func pass(_ data: String) async throws {
             let (came, output, done) = await restorer.restore(data)
             // Nothing restored is written out before its rehydration event is on the record.
-            let rehydrations = restorer.takeEvents()
+            let rehydrations = releases.fresh(restorer.takeEvents())
             said.count(rehydrations)
             try await ledger.recordRehydrations(rehydrations, progress: .partlyReleased)
             var source = came // what the model sent is counted once, with the first event it became
@@ -82,7 +84,7 @@ struct TurnStream: Sendable {
         }
         // What the stream's texts still hold, released at its end.
         let closing = await restorer.finish()
-        let rehydrations = restorer.takeEvents()
+        let rehydrations = releases.fresh(restorer.takeEvents())
         said.count(rehydrations)
         try await ledger.recordRehydrations(rehydrations, progress: .partlyReleased)
         for value in closing {

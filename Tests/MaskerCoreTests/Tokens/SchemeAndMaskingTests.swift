@@ -117,6 +117,14 @@ struct RehydratorTests {
         #expect(events.map(\.outcome) == [.restored, .failed(.tampered), .failed(.unsupportedScheme), .failed(.malformed)])
     }
 
+    /// Each event names the token it was for (`AnswerReleases` tells repeats apart by it).
+    @Test func eachEventNamesItsToken() async throws {
+        let good = try await scheme.mint("415-555-2671", kind: .phone)
+        let (text, events) = await Rehydrator(schemes: [scheme]).rehydrate("call \(good) or \(good), not MSK1.PHNOE.K.AAAA")
+        #expect(text == "call 415-555-2671 or 415-555-2671, not [REDACTED:UNKNOWN]")
+        #expect(events.map(\.token) == ["\(good)", "\(good)", "MSK1.PHNOE.K.AAAA"])
+    }
+
     @Test func textWithoutTokensIsUntouched() async {
         let text = "Nothing to see, MSK alone, and José 🙂"
         let result = await Rehydrator(schemes: [scheme]).rehydrate(text)
