@@ -128,9 +128,18 @@ final class PostgresPool: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
+            let error = Self.unwrapped(error)
             record(error, operation: operation, generation: generation)
             throw error
         }
+    }
+
+    /// What went wrong inside a transaction: PostgresNIO wraps whatever its closure, `BEGIN` or
+    /// `COMMIT` threw in a `PostgresTransactionError`, which would otherwise read as a connection
+    /// failure (a constraint refused, a chain found broken, would start an outage).
+    static func unwrapped(_ error: any Error) -> any Error {
+        guard let wrapped = error as? PostgresTransactionError else { return error }
+        return wrapped.beginError ?? wrapped.closureError ?? wrapped.commitError ?? wrapped.rollbackError ?? error
     }
 
     private func record(_ error: any Error, operation: OperationHealth.Operation, generation: Int) {
@@ -140,7 +149,7 @@ final class PostgresPool: Sendable {
         // A query cancelled because its caller went away (a client that hung up) says nothing of the database.
         if let error = error as? PSQLError, error.code == .queryCancelled { return }
         // Errors of Masker's own making inside `body` (a record that vanished) say nothing of the database.
-        guard !(error is ServerStoreError), !(error is VaultUnavailable) else { return }
+        guard !(error is ServerStoreError), !(error is VaultUnavailable), !(error is AuditLogError) else { return }
         let reason = Self.reason(error)
         guard Self.isConnectivity(error) else {
             health.failed(operation, reason: reason)

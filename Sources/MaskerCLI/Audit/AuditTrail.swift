@@ -7,28 +7,32 @@ import MaskerStore
 /// operation's events *before* releasing its output, so a failed append stops the output
 /// (fail closed).
 struct AuditTrail {
-    let log: AuditLog?
+    let log: (any AuditStore)?
     var scope: AuditScope
     let keepPayloads: Bool
 
-    init(context: CommandContext, policy: Policy, sessionID: String?, agentID: String? = nil) throws(CLIFailure) {
+    init(context: CommandContext, policy: Policy, sessionID: String?, agentID: String? = nil) async throws(CLIFailure) {
         scope = AuditScope(sessionID: sessionID, agentID: agentID, policy: policy)
         keepPayloads = policy.audit.logEvents && policy.audit.logPayloads
         guard policy.audit.logEvents else {
             log = nil
             return
         }
-        log = try Self.open(context)
+        log = try await Self.open(context)
     }
 
-    static func open(_ context: CommandContext) throws(CLIFailure) -> AuditLog {
+    /// The configured chain (`AuditStoreLocation`: the file, or PostgreSQL), opened for appending.
+    static func open(_ context: CommandContext) async throws(CLIFailure) -> any AuditStore {
         let configuration = context.auditConfiguration
         do {
             let (key, generated) = try configuration.hmacKey()
             if generated {
                 context.logger.warning("MASKER_DEV: generated a development audit key at \(DevKeyStore(dataDirectory: context.dataDirectory).path(for: "audit-hmac").path); set MASKER_AUDIT_HMAC_KEY in production")
             }
-            return try AuditLog(path: configuration.logPath, key: key, logger: context.logger)
+            let location = try AuditStoreLocation.from(environment: context.environment, configuration: configuration)
+            return try await location.open(key: key, timeouts: try context.storeTimeouts, logger: context.logger)
+        } catch let error as CLIFailure {
+            throw error
         } catch let error as AuditLogError {
             throw CLIFailure(.error, error.description)
         } catch {

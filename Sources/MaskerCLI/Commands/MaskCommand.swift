@@ -73,7 +73,7 @@ struct MaskCommand: AsyncParsableCommand {
         if session == nil, batch == nil, !global.json, !global.quiet {
             Console.err("masker: tokens minted in session \(runSession); restore them with masker rehydrate --session \(runSession)")
         }
-        let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
+        let audit = try await AuditTrail(context: context, policy: policy, sessionID: runSession)
         try await schemes.closing { () async throws in
             let masker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: runSession))
             let pipeline = try detection.pipeline(policy: policy)

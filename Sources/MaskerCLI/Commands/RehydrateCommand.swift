@@ -54,7 +54,7 @@ struct RehydrateCommand: AsyncParsableCommand {
                              + "(the --session given to masker mask, or the one it named)")
         }
         let schemes = try TokenSchemes(policy: policy, context: context)
-        let audit = try AuditTrail(context: context, policy: policy, sessionID: session ?? CLISession.generated())
+        let audit = try await AuditTrail(context: context, policy: policy, sessionID: session ?? CLISession.generated())
         try await schemes.closing { () async throws in
             if let batch {
                 try await Self.batch(batch, policy: policy, session: session, schemes: schemes, audit: audit)

@@ -81,9 +81,11 @@ struct ReportCommand: AsyncParsableCommand {
         let scope = ReportScope(sessionID: sessionID, agentID: agentID, since: start, until: now)
         let unsigned: JSONValue
         do {
-            unsigned = try AuditReport.make(logPath: configuration.logPath, key: key, scope: scope, policy: policy, now: now)
+            let store = try await AuditCommand.openReading(context, key: key)
+            unsigned = try await store.report(scope: scope, policy: policy, now: now)
         } catch let error as AuditLogError {
-            throw CLIFailure(.error, "\(error); nothing has been audited yet, or MASKER_AUDIT_LOG_PATH / MASKER_DATA_DIR point elsewhere")
+            guard case .cannotOpen = error else { throw CLIFailure(.error, error.description) }
+            throw CLIFailure(.error, "\(error); nothing has been audited yet, or MASKER_AUDIT_LOG_PATH / MASKER_DATA_DIR (or MASKER_DATABASE_URL) point elsewhere")
         }
         let report = try ReportSignature.sign(unsigned, with: signingKey.key)
         let text = format == "html" ? try ReportHTML.render(report) : report.serialized(indent: 2) + "\n"

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let schemes = try TokenSchemes(policy: policy, context: context)
         let vault: (any VaultStore)? = policy.tokenization == .reversibleAEAD && context.environment["MASKER_DATABASE_URL"] == nil
             ? nil : try await schemes.vault()
-        let audit: AuditLog? = policy.audit.logEvents ? try AuditTrail.open(context) : nil
+        let audit: (any AuditStore)? = policy.audit.logEvents ? try await AuditTrail.open(context) : nil
         let location = ServerStoreLocation.from(environment: context.environment, dataDirectory: context.dataDirectory)
         let store: any ServerStore
         let timeouts = try context.storeTimeouts

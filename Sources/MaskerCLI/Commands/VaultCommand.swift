@@ -44,7 +44,7 @@ struct VaultCommand: AsyncParsableCommand {
     static func record(_ kind: AuditEventKind, context: CommandContext, detail: [(String, JSONValue)]) async throws {
         let policy = try context.loadPolicy().policy
         do {
-            let audit = try AuditTrail(context: context, policy: policy, sessionID: nil)
+            let audit = try await AuditTrail(context: context, policy: policy, sessionID: nil)
             try await audit.record([audit.scope.administrative(kind, detail: detail)])
         } catch let failure {
             throw CLIFailure(.error, "the change was made but could not be recorded in the audit log: \(failure.message)")

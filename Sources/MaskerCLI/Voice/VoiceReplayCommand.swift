@@ -93,7 +93,7 @@ struct VoiceReplayCommand: AsyncParsableCommand {
             throw Self.failure(error)
         }
         let schemes = try TokenSchemes(policy: policy, context: context)
-        let audit = try AuditTrail(context: context, policy: policy, sessionID: runSession)
+        let audit = try await AuditTrail(context: context, policy: policy, sessionID: runSession)
         let transcript = try await schemes.closing { () async throws -> MaskedTranscript in
             let masker = try await schemes.masker(tokenization, policy: policy, scope: CLISession.scope(policy, session: runSession))
             return try await MaskedTranscript.make(turns, pipeline: DetectionPipeline(policy: policy), masker: masker) { result in

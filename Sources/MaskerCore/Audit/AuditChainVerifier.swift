@@ -18,6 +18,11 @@ public struct AuditChainVerifier {
         /// 1-based line number in the file.
         public var line: Int
         public var reason: String
+
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
     }
 
     public struct Outcome: Sendable, Equatable {

@@ -31,11 +31,11 @@ public final class MaskingRuntime: Sendable {
     public let keyRing: KeyRing
     public let devMode: Bool
     public let vault: (any VaultStore)?
-    public let audit: AuditLog?
+    public let audit: (any AuditStore)?
     let logger: Logger
 
     public init(policy: Policy, loader: @escaping PolicyLoader, keyRing: KeyRing, devMode: Bool, vault: (any VaultStore)?,
-                audit: AuditLog?, logger: Logger) {
+                audit: (any AuditStore)?, logger: Logger) {
         current = Mutex(PolicyState(policy))
         self.loader = loader
         self.keyRing = keyRing

@@ -24,16 +24,16 @@ struct PortalAuditRoutes {
             try await PortalHandler.run {
                 let session = try await PortalSession.require(request, store: store)
                 try PortalSession.checkCSRF(try await PortalForm.read(request), session)
-                return try await page(request, verification: verify())
+                return try await page(request, verification: await verify())
             }
         }
     }
 
     /// The chain check's outcome for the page.
-    private func verify() -> [String: Any] {
+    private func verify() async -> [String: Any] {
         guard let audit = runtime.audit else { return ["problem": "This server keeps no audit log (the policy's audit.log_events is off)."] }
         do {
-            let outcome = try audit.verify()
+            let outcome = try await audit.verify(expectedRoot: nil)
             var model: [String: Any] = ["verified": true, "holds": outcome.holds, "records": outcome.records, "root": outcome.root]
             if let broken = outcome.firstBreak { model["firstBreak"] = ["line": broken.line, "reason": broken.reason] }
             return model
@@ -61,8 +61,8 @@ struct PortalAuditRoutes {
         // in the line's bytes before the line is parsed, which is most of a rare filter's cost.
         let needles = [("kind", wanted.kind), ("entity_kind", wanted.entity), ("agent_id", wanted.agent), ("session_id", wanted.call)]
             .compactMap { key, value in value.flatMap { Self.member(key, $0) } }
-        if let audit = runtime.audit, FileManager.default.fileExists(atPath: audit.path) {
-            next = try AuditLogTail.scan(path: audit.path, before: before, maxLines: Self.scanLimit) { line, _ in
+        if let audit = runtime.audit {
+            next = try await audit.scanNewest(before: before, maxLines: Self.scanLimit) { line in
                 scanned += 1
                 guard needles.allSatisfy({ Self.contains(line, $0) }), let record = try? JSONParser.parse(Array(line)) else { return true }
                 let agent = record["agent_id"]?.stringValue

@@ -76,7 +76,7 @@ struct PortalReportRoutes {
         let policy = runtime.policyState.policy
         let signed: JSONValue
         do {
-            let unsigned = try audit.report(scope: scope, policy: policy, now: scope.until)
+            let unsigned = try await audit.report(scope: scope, policy: policy, now: scope.until)
             signed = try ReportSignature.sign(unsigned, with: signingKey)
         } catch let error as AuditLogError {
             return try await listPage(session, problem: "The report could not be made: \(error). Nothing was kept.", status: .serviceUnavailable)

@@ -47,7 +47,7 @@ struct AdminRoutes {
             }
             let outcome: AuditChainVerifier.Outcome
             do {
-                outcome = try audit.verify()
+                outcome = try await audit.verify(expectedRoot: nil)
             } catch let error as AuditLogError {
                 guard case .cannotOpen = error else { throw error }
                 throw APIError(.notFound, "audit_log_missing", "the audit log does not exist yet; it is created with the first event")

@@ -136,22 +136,10 @@ struct HealthRoutes {
 
     /// `auditStatus` within `probeLimit`: it is asked on the log's own queue, which a write stuck
     /// on the disk holds. Nil when there is no log.
-    static func boundedAuditStatus(_ audit: AuditLog?) async -> (Bool, String)? {
+    static func boundedAuditStatus(_ audit: (any AuditStore)?) async -> (Bool, String)? {
         guard let audit else { return nil }
-        return (try? await withAbandoningDeadline(probeLimit, timeoutError: { ProbeTimedOut() }) { auditStatus(audit) })
-            ?? (false, "no answer within \(Int(probeLimit.milliseconds)) ms: a write is stuck on the disk")
-    }
-
-    /// The audit log: down when it is poisoned (a failed sync: restart needed) or its last append
-    /// failed and the disk still refuses a synced write (`probeAfterFailure`).
-    static func auditStatus(_ audit: AuditLog) -> (Bool, String) {
-        if let poisoned = audit.poisoned { return (false, "a write could not be made durable (\(poisoned)); fix the disk and restart") }
-        if let failure = audit.probeAfterFailure() {
-            return (false, "the last append failed at \(UTCTimestamp.format(failure.at)) and the disk still refuses writes: \(failure.reason)")
-        }
-        let directory = (audit.path as NSString).deletingLastPathComponent
-        guard FileManager.default.isWritableFile(atPath: directory) else { return (false, "\(directory) is not writable") }
-        return (true, "appending")
+        return (try? await withAbandoningDeadline(probeLimit, timeoutError: { ProbeTimedOut() }) { await audit.status() })
+            ?? (false, "no answer within \(Int(probeLimit.milliseconds)) ms: a write is stuck (the disk, or the database)")
     }
 
     /// Whether the `gemma` pass looks for anything under this policy (as the CLI asks): a policy

@@ -110,20 +110,13 @@ public final class AuditLog: @unchecked Sendable {
         queue.sync { previousHash }
     }
 
-    /// This log's chain, checked with its own key (the server's `/api/v1/audit/verify`), up to
-    /// the last commit made before the call: a group being written at the same moment would
-    /// otherwise show as a torn last line in a healthy log.
-    public func verify() throws -> AuditChainVerifier.Outcome {
-        let committed = queue.sync { UInt64(size) }
-        return try AuditLogReader.verify(path: path, key: key, upTo: committed)
-    }
+    /// The file's size after the last commit: reads stop there, so a group being written at the
+    /// same moment does not show as a torn last line in a healthy log.
+    var committedSize: UInt64 { queue.sync { UInt64(size) } }
 
-    /// The unsigned report of a scope from this log (`AuditReport`), read with its own key up to
-    /// the last commit made before the call, as `verify` is.
-    public func report(scope: ReportScope, policy: Policy, now: Date) throws -> JSONValue {
-        let committed = queue.sync { UInt64(size) }
-        return try AuditReport.make(logPath: path, key: key, scope: scope, policy: policy, now: now, upTo: committed)
-    }
+    /// The chain key, for this module's readers of the log.
+    var chainKey: SymmetricKey { key }
+
 
     /// Whether the log's own file system has room for 4 KiB more at the log's end: `fallocate`
     /// with `FALLOC_FL_KEEP_SIZE` reserves the blocks without changing a byte or the size of the
@@ -145,12 +138,6 @@ public final class AuditLog: @unchecked Sendable {
     /// (`/health` reports it).
     public var poisoned: String? {
         queue.sync { poisonedReason }
-    }
-
-    /// Appends `events` in order, contiguously, and returns once they are durable. Throws when they
-    /// could not be written; the caller must then fail its operation and release nothing.
-    public func append(_ events: [AuditEvent], payload: Payload? = nil) async throws(AuditLogError) {
-        try await submit(events, payload: payload).wait()
     }
 
     /// Hands `events` to the log's thread at once and returns; the returned append's `wait()`

@@ -18,18 +18,23 @@ public enum AuditReport {
             builder.add(line: bytes, number: reader.lineNumber, terminated: terminated)
         }
         reader.close()
-
-        var note: String?
         let (payloads, unreadable) = try PayloadLog.read(path: AuditConfiguration.payloadPath(forLog: logPath), auditKey: key,
                                                          limit: AuditReportBuilder.maxSamples) {
             scope.includes(timestamp: $0, sessionID: $1, agentID: $2)
         }
+        return finish(builder, location: logPath, policy: policy, now: now, payloads: payloads, unreadable: unreadable)
+    }
+
+    /// The report from a builder fed every record, with the kept payloads in scope as samples.
+    static func finish(_ builder: AuditReportBuilder, location: String, policy: Policy, now: Date,
+                       payloads: [PayloadLog.Payload], unreadable: Int) -> JSONValue {
+        var note: String?
         let samples = payloads.map { ($0.timestamp, $0.sessionID, $0.masked) }
         if samples.isEmpty {
             note = policy.audit.logPayloads ? "No masked payloads were kept in this scope."
                 : "No samples: the policy does not keep payloads (audit.log_payloads: false)."
         }
         if unreadable > 0 { note = (note.map { $0 + " " } ?? "") + "\(unreadable) kept payloads did not open under the audit key and are not shown." }
-        return builder.report(logPath: logPath, policy: policy, generatedAt: now, samples: samples, samplesNote: note)
+        return builder.report(logPath: location, policy: policy, generatedAt: now, samples: samples, samplesNote: note)
     }
 }

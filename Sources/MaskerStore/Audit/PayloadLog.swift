@@ -36,27 +36,47 @@ public enum PayloadLog {
     /// Reads and decrypts every payload that `include` accepts (by time, session, agent), up to
     /// `limit`. A line that does not open under the key is skipped and counted, never shown.
     public static func read(path: String, auditKey: SymmetricKey, limit: Int,
-                            include: (String, String?, String?) -> Bool) throws -> (payloads: [Payload], unreadable: Int) {
+                            include: @escaping (String, String?, String?) -> Bool) throws -> (payloads: [Payload], unreadable: Int) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], 0) }
-        let key = key(from: auditKey)
         var reader = try AuditLogReader(path: path)
         defer { reader.close() }
-        var payloads: [Payload] = []
-        var unreadable = 0
-        while payloads.count < limit, let (bytes, _) = try reader.next() {
+        var selection = Selection(auditKey: auditKey, limit: limit, include: include)
+        while !selection.isFull, let (bytes, _) = try reader.next() { selection.add(bytes) }
+        return (selection.payloads, selection.unreadable)
+    }
+
+    /// Payload lines opened and picked one by one, wherever they are kept (the file beside the
+    /// log, or PostgreSQL's `audit_payload` table).
+    struct Selection {
+        let key: SymmetricKey
+        let limit: Int
+        let include: (String, String?, String?) -> Bool
+        private(set) var payloads: [Payload] = []
+        /// Lines that do not open under the key: counted, never shown.
+        private(set) var unreadable = 0
+
+        init(auditKey: SymmetricKey, limit: Int, include: @escaping (String, String?, String?) -> Bool) {
+            key = PayloadLog.key(from: auditKey)
+            self.limit = limit
+            self.include = include
+        }
+
+        var isFull: Bool { payloads.count >= limit }
+
+        mutating func add(_ bytes: ArraySlice<UInt8>) {
+            guard !isFull else { return }
             let record = (try? JSONParser.parse(Array(bytes))) ?? .null
-            guard let ts = record["ts"]?.stringValue, let sealed = record["sealed"]?.stringValue else { unreadable += 1; continue }
+            guard let ts = record["ts"]?.stringValue, let sealed = record["sealed"]?.stringValue else { unreadable += 1; return }
             let session = record["session_id"]?.stringValue, agent = record["agent_id"]?.stringValue
-            guard include(ts, session, agent) else { continue }
+            guard include(ts, session, agent) else { return }
             let header = fields(timestamp: ts, sessionID: session, agentID: agent)
             guard let data = Data(base64Encoded: sealed), let box = try? AES.GCM.SealedBox(combined: data),
                   let plain = try? AES.GCM.open(box, using: key, authenticating: JSONValue.object(header).canonicalBytes) else {
                 unreadable += 1
-                continue
+                return
             }
             payloads.append(Payload(timestamp: ts, sessionID: session, agentID: agent, masked: String(decoding: plain, as: UTF8.self)))
         }
-        return (payloads, unreadable)
     }
 
     /// Drops the payloads stamped before `cutoff` (a prefix: they are written in time order).

@@ -74,7 +74,7 @@ struct AuditLogTests {
         let bounded = try AuditLogReader.verify(path: path, key: key, upTo: committed)
         #expect(bounded.holds)
         #expect(bounded.records == 2)
-        #expect(try log.verify().holds)
+        #expect(try await log.verify(expectedRoot: nil).holds)
     }
 
     @Test func reopeningContinuesTheChain() async throws {
