@@ -7,6 +7,7 @@
 # $MASKER_PG_DIR (default /tmp/masker-pg) and listens on 127.0.0.1:$MASKER_PG_PORT (default 54329),
 # apart from any system cluster on 5432. Password authentication (scram-sha-256), with a random
 # password kept in the cluster directory, so the tests exercise a URL with a password in it.
+# MASKER_PG_MAX_CONNECTIONS (default 200) sets max_connections when the server starts.
 set -euo pipefail
 action="${1:-start}"
 dir="${MASKER_PG_DIR:-/tmp/masker-pg}"
@@ -38,7 +39,7 @@ case "$action" in
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       as_owner "$bin/pg_ctl" -D "$dir" -w -t 60 -l "$dir/server.log" \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=${MASKER_PG_MAX_CONNECTIONS:-200}" start >/dev/null
     fi
     password="$(as_owner cat "$dir/masker-password")"
     if ! PGPASSWORD="$password" psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \

@@ -202,19 +202,24 @@ struct MaskCommandTests {
         #expect(!result.stdout.contains("219-45-6789"))
     }
 
-    @Test func anUnreachablePostgreSQLVaultFailsClosedWithoutShowingThePassword() throws {
+    /// With the audit log kept in a file (MASKER_AUDIT_STORE=file), the vault is what fails; by
+    /// default a database URL holds the audit chain too, and opening it is what fails first.
+    @Test(arguments: ["file", "postgres"])
+    func anUnreachablePostgreSQLVaultFailsClosedWithoutShowingThePassword(_ auditStore: String) throws {
         let result = try MaskerProcess.run(["mask"], environment: [
-            "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+            "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_AUDIT_STORE": auditStore,
             "MASKER_DATABASE_URL": "postgres://masker:pw-that-must-not-show@127.0.0.1:9/vault?sslmode=disable",
         ].merging(MaskerProcess.productionAudit()) { $1 }, stdin: call)
         #expect(result.code == 1)
-        #expect(result.stderr.contains("PostgreSQL vault postgres://masker@127.0.0.1:9/vault"))
+        #expect(result.stderr.contains(auditStore == "file" ? "PostgreSQL vault postgres://masker@127.0.0.1:9/vault"
+                                                            : "cannot open the audit chain in postgres://masker@127.0.0.1:9/vault"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(!result.all.contains("pw-that-must-not-show"))
         let wrongScheme = try MaskerProcess.run(["mask"], environment: [
-            "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_DATABASE_URL": "mysql://u:p@h/db",
+            "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey, "MASKER_DATABASE_URL": "mysql://u:p@h/db", "MASKER_AUDIT_STORE": auditStore,
         ].merging(MaskerProcess.productionAudit()) { $1 }, stdin: call)
-        #expect(wrongScheme.code == 1 && wrongScheme.stderr.contains("must be a postgres:// URL"))
+        #expect(wrongScheme.code == 1 && wrongScheme.stderr.contains(auditStore == "file" ? "must be a postgres:// URL" : "is not a postgres:// URL"),
+                "\(wrongScheme.stderr)")
     }
 
     @Test func badSchemesAreRefused() throws {

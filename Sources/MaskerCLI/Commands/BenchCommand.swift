@@ -22,7 +22,10 @@ struct BenchCommand: AsyncParsableCommand {
         a chunk, not a turn), vault_insert (new tokens only, each a vault insert: turns/s is tokens/s), \
         audit_append and audit_append_x32 (each turn's redaction events appended to a throwaway audit \
         log and made durable, from 1 and 32 concurrent tasks; the unit is an event, so turns/s is \
-        events/s), synthesize (a synthetic surrogate for each detected span, each round in a fresh \
+        events/s), audit_turn_x100 and audit_turn_x100_pg (100 callers, each appending a turn's \
+        events and pausing 50-150 ms before its next turn, ~1,000 turns/s in all; the unit is a \
+        turn's append: to the file log, and to the chain in PostgreSQL, a throwaway schema of \
+        MASKER_DATABASE_URL's database, run by default when that is set), synthesize (a synthetic surrogate for each detected span, each round in a fresh \
         session so no surrogate comes from the session's memory; the unit is a surrogate).
 
         With --json: {"stages":[{"stage","turns","turns_per_s","mb_per_s","p50_us","p99_us"}], \
@@ -47,7 +50,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     static let detectionStages = ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma"]
     static let tokenStageNames = ["mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16"]
-    static let auditStageNames = ["audit_append", "audit_append_x32"]
+    static let auditStageNames = ["audit_append", "audit_append_x32", "audit_turn_x100", "audit_turn_x100_pg"]
     static let synthesisStageNames = ["synthesize"]
 
     @Option(name: .long, help: ArgumentHelp("Also list the N slowest corpus lines for detect (line numbers and µs, never text).", valueName: "n"))
@@ -94,7 +97,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard rounds >= 1 else { throw CLIFailure(.usage, "--rounds must be at least 1") }
         let context = try CommandContext(options: global)
         let pipeline = try detection.pipeline(policy: try context.loadPolicy().policy)
-        let wanted = try selectedStages()
+        let wanted = try selectedStages(environment: context.environment)
         let texts = try Self.load(corpus)
         guard !texts.isEmpty else { throw CLIFailure(.error, "\(corpus) holds no lines with a \"text\" field") }
 
@@ -120,7 +123,7 @@ struct BenchCommand: AsyncParsableCommand {
                                                   environment: context.environment, wanted: wanted)
         }
         if !wanted.isDisjoint(with: Self.auditStageNames) {
-            results += try await Self.auditStages(texts, pipeline: pipeline, rounds: rounds, wanted: wanted)
+            results += try await Self.auditStages(texts, pipeline: pipeline, rounds: rounds, wanted: wanted, environment: context.environment)
         }
         if wanted.contains("synthesize") { results.append(try Self.synthesisStage(texts, pipeline: pipeline, rounds: rounds)) }
         if slowest > 0 {
@@ -157,9 +160,11 @@ struct BenchCommand: AsyncParsableCommand {
         Console.out(lines.joined(separator: "\n"))
     }
 
-    private func selectedStages() throws -> Set<String> {
+    private func selectedStages(environment: [String: String]) throws -> Set<String> {
         let known = Self.detectionStages + Self.tokenStageNames + Self.auditStageNames + Self.synthesisStageNames
-        guard let stages else { return Set(known) }
+        // The PostgreSQL stage runs by default only where there is a database to run it on.
+        let hasDatabase = !(environment["MASKER_DATABASE_URL"] ?? "").isEmpty
+        guard let stages else { return Set(known).subtracting(hasDatabase ? [] : ["audit_turn_x100_pg"]) }
         let names = stages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if let unknown = names.first(where: { !known.contains($0) }) {
             throw CLIFailure(.usage, "--stages: no stage named \"\(unknown)\"; choose from \(known.joined(separator: ", "))")
@@ -293,15 +298,11 @@ struct BenchCommand: AsyncParsableCommand {
         return StageResult(stage: "synthesize", samples: samples, seconds: seconds, bytes: bytes)
     }
 
-    static func auditStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, wanted: Set<String>) async throws -> [StageResult] {
+    static func auditStages(_ texts: [String], pipeline: DetectionPipeline, rounds: Int, wanted: Set<String>,
+                            environment: [String: String]) async throws -> [StageResult] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("masker-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let log: AuditLog
-        do {
-            log = try AuditLog(path: directory.appendingPathComponent("audit.jsonl").path, key: SymmetricKey(size: .bits256))
-        } catch {
-            throw CLIFailure(.error, error.description)
-        }
+        let key = SymmetricKey(size: .bits256)
         let scope = AuditScope(sessionID: "bench", agentID: nil, policy: pipeline.policy)
         // The events `masker mask` would record for each turn, tokens aside (events never carry them).
         let turns: [[AuditEvent]] = texts.map { text in
@@ -310,33 +311,69 @@ struct BenchCommand: AsyncParsableCommand {
         }.filter { !$0.isEmpty }
         guard !turns.isEmpty else { return [] }
         var results: [StageResult] = []
-        for (stage, writers) in [("audit_append", 1), ("audit_append_x32", 32)] where wanted.contains(stage) {
-            let started = DispatchTime.now().uptimeNanoseconds
-            let samples = try await withThrowingTaskGroup(of: [UInt64].self) { group in
-                for writer in 0..<writers {
-                    group.addTask {
-                        var samples: [UInt64] = []
-                        for round in 0..<rounds {
-                            for index in stride(from: (writer + round) % writers, to: turns.count, by: writers) {
-                                let before = DispatchTime.now().uptimeNanoseconds
-                                do {
-                                    try await log.append(turns[index])
-                                } catch {
-                                    throw CLIFailure(.error, "\(stage): \(error)")
-                                }
-                                let elapsed = DispatchTime.now().uptimeNanoseconds - before
-                                samples += Array(repeating: elapsed / UInt64(turns[index].count), count: turns[index].count)
-                            }
-                        }
-                        return samples
-                    }
-                }
-                return try await group.reduce(into: [UInt64]()) { $0 += $1 }
+        let file: AuditLog
+        do {
+            file = try AuditLog(path: directory.appendingPathComponent("audit.jsonl").path, key: key)
+        } catch {
+            throw CLIFailure(.error, error.description)
+        }
+        // (stage, store, concurrent writers, whether a sample is a turn's append (paced as a caller's
+        // turns are) or each of its events (back to back))
+        var runs: [(String, any AuditStore, Int, Bool)] = [("audit_append", file, 1, false), ("audit_append_x32", file, 32, false),
+                                                          ("audit_turn_x100", file, 100, true)]
+        var postgres: PostgresAuditLog?
+        if wanted.contains("audit_turn_x100_pg") {
+            guard let url = environment["MASKER_DATABASE_URL"], !url.isEmpty else {
+                throw CLIFailure(.usage, "audit_turn_x100_pg needs MASKER_DATABASE_URL (postgres://user:password@host/database)")
             }
+            do {
+                postgres = try await PostgresAuditLog(url: url, schema: "masker_bench_\(UInt32.random(in: 0...UInt32.max))", key: key)
+            } catch {
+                throw CLIFailure(.error, error.description)
+            }
+            runs.append(("audit_turn_x100_pg", postgres!, 100, true))
+        }
+        defer { if let postgres { Task { try? await postgres.dropSchema(); await postgres.close() } } }
+        for (stage, store, writers, perTurn) in runs where wanted.contains(stage) {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let samples = try await appendLoad(store, stage: stage, turns: turns, writers: writers, rounds: rounds, perTurn: perTurn)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             results.append(StageResult(stage: stage, samples: samples, seconds: seconds, bytes: 0))
         }
         return results
+    }
+
+    /// `writers` tasks appending the turns' events, each its share of the corpus per round; the
+    /// time of each append, per turn or divided among its events.
+    static func appendLoad(_ store: any AuditStore, stage: String, turns: [[AuditEvent]], writers: Int, rounds: Int,
+                           perTurn: Bool) async throws -> [UInt64] {
+        try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    var samples: [UInt64] = []
+                    for round in 0..<rounds {
+                        for index in stride(from: (writer + round) % writers, to: turns.count, by: writers) {
+                            let before = DispatchTime.now().uptimeNanoseconds
+                            do {
+                                try await store.append(turns[index])
+                            } catch {
+                                throw CLIFailure(.error, "\(stage): \(error)")
+                            }
+                            let elapsed = DispatchTime.now().uptimeNanoseconds - before
+                            if perTurn {
+                                samples.append(elapsed)
+                                // A caller's next turn comes 50–150 ms later, as in scripts/load-test.sh.
+                                try await Task.sleep(for: .milliseconds(Int.random(in: 50...150)))
+                            } else {
+                                samples += Array(repeating: elapsed / UInt64(turns[index].count), count: turns[index].count)
+                            }
+                        }
+                    }
+                    return samples
+                }
+            }
+            return try await group.reduce(into: [UInt64]()) { $0 += $1 }
+        }
     }
 
     static func load(_ path: String) throws -> [String] {

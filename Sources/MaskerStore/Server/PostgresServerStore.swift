@@ -364,7 +364,7 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
                     for try await row in rows.decode(SessionRow.self) { session = Self.session(row) }
                 }
                 session = session.adding(turn, at: now)
-                try await Self.upsert(session, prefix: p, connection)
+                try await Self.upsert([session], prefix: p, connection)
                 return session.id
             }
         }
@@ -376,16 +376,18 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
         // Sorted so two replicas flushing overlapping batches lock rows in the same order.
         let sorted = deltas.sorted { $0.id < $1.id }
         try await run("write") { client in
+            // Three statements whatever the batch's size: a batch of a thousand sessions written
+            // row by row took over the query timeout on a busy host (bench/scale-out.py).
             try await client.withTransaction(logger: PostgresPool.silent) { connection in
-                for turn in turns { try await Self.insert(turn, prefix: p, connection) }
+                if !turns.isEmpty { try await Self.insert(turns, prefix: p, connection) }
                 var existing: [String: ProxySession] = [:]
                 let rows = try await connection.query("""
                     SELECT \(unescaped: Self.sessionColumns) FROM \(unescaped: p)proxy_session WHERE id = ANY(\(sorted.map(\.id))::text[])
                     ORDER BY id FOR UPDATE
                     """, logger: PostgresPool.silent)
                 for try await row in rows.decode(SessionRow.self) { existing[row.0] = Self.session(row) }
-                for delta in sorted {
-                    try await Self.upsert(existing[delta.id].map { $0.merging(delta) } ?? delta, prefix: p, connection)
+                if !sorted.isEmpty {
+                    try await Self.upsert(sorted.map { delta in existing[delta.id].map { $0.merging(delta) } ?? delta }, prefix: p, connection)
                 }
             }
         }
@@ -394,13 +396,18 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
     private static let turnColumns = "id, session_id, account_id, agent_id, at, status, stage_ms, spans, restored, unrestorable, sealed"
     private typealias TurnRow = (String, String, String, String, Date, String, String, String, Int, Int, ByteBuffer?)
 
-    private static func insert(_ turn: ProxyTurn, prefix p: String, _ connection: PostgresConnection) async throws {
-        let stages = SessionColumns.encode(turn.stageMillis), spans = TurnColumns.encode(turn.spans)
-        let sealed = turn.sealed.map { ByteBuffer(bytes: $0) }
+    /// The turns in one statement (arrays unnested); no turn has an empty sealed text, so an
+    /// empty one stands for none.
+    private static func insert(_ turns: [ProxyTurn], prefix p: String, _ connection: PostgresConnection) async throws {
+        let sealed = turns.map { ByteBuffer(bytes: $0.sealed.map(Array.init) ?? []) }
         try await connection.query("""
             INSERT INTO \(unescaped: p)proxy_turn (\(unescaped: turnColumns))
-            VALUES (\(turn.id), \(turn.sessionID), \(turn.accountID), \(turn.agentID), \(turn.at), \(turn.status), \(stages), \(spans),
-                    \(turn.restored), \(turn.unrestorable), \(sealed))
+            SELECT i, s, a, g, to_timestamp(t), st, sm, sp, r::integer, u::integer, NULLIF(c, ''::bytea)
+            FROM unnest(\(turns.map(\.id))::text[], \(turns.map(\.sessionID))::text[], \(turns.map(\.accountID))::text[],
+                        \(turns.map(\.agentID))::text[], \(turns.map { $0.at.timeIntervalSince1970 })::float8[], \(turns.map(\.status))::text[],
+                        \(turns.map { SessionColumns.encode($0.stageMillis) })::text[], \(turns.map { TurnColumns.encode($0.spans) })::text[],
+                        \(turns.map(\.restored))::int8[], \(turns.map(\.unrestorable))::int8[], \(sealed)::bytea[])
+                 AS x(i, s, a, g, t, st, sm, sp, r, u, c)
             ON CONFLICT (id) DO NOTHING
             """, logger: PostgresPool.silent)
     }
@@ -434,13 +441,19 @@ public final class PostgresServerStore: ServerStore, @unchecked Sendable {
         }
     }
 
-    private static func upsert(_ session: ProxySession, prefix p: String, _ connection: PostgresConnection) async throws {
-        let redactions = SessionColumns.encode(session.redactionsByKind), stages = SessionColumns.encode(session.stageMillis)
-        let passes = SessionColumns.encode(session.redactionsByPass)
+    /// Sessions written whole, in one statement (their rows are locked by the caller, who merged
+    /// them); an empty external id stands for none, which `SessionIDs` never lets a caller send.
+    private static func upsert(_ sessions: [ProxySession], prefix p: String, _ connection: PostgresConnection) async throws {
         try await connection.query("""
             INSERT INTO \(unescaped: p)proxy_session (\(unescaped: sessionColumns))
-            VALUES (\(session.id), \(session.accountID), \(session.agentID), \(session.externalID), \(session.startedAt), \(session.updatedAt),
-                    \(session.turns), \(session.status), \(redactions), \(stages), \(passes))
+            SELECT i, a, g, NULLIF(e, ''), to_timestamp(s), to_timestamp(u), t::integer, st, r, sm, ps
+            FROM unnest(\(sessions.map(\.id))::text[], \(sessions.map(\.accountID))::text[], \(sessions.map(\.agentID))::text[],
+                        \(sessions.map { $0.externalID ?? "" })::text[], \(sessions.map { $0.startedAt.timeIntervalSince1970 })::float8[],
+                        \(sessions.map { $0.updatedAt.timeIntervalSince1970 })::float8[], \(sessions.map(\.turns))::int8[],
+                        \(sessions.map(\.status))::text[], \(sessions.map { SessionColumns.encode($0.redactionsByKind) })::text[],
+                        \(sessions.map { SessionColumns.encode($0.stageMillis) })::text[],
+                        \(sessions.map { SessionColumns.encode($0.redactionsByPass) })::text[])
+                 AS x(i, a, g, e, s, u, t, st, r, sm, ps)
             ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, turns = excluded.turns, status = excluded.status,
               redactions = excluded.redactions, stage_ms = excluded.stage_ms, passes = excluded.passes
             """, logger: PostgresPool.silent)

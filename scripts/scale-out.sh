@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Three stateless `masker serve` replicas behind nginx, sharing one PostgreSQL (SPEC section 10):
+# throughput, latency and CPU per turn with one, two and three replicas, then 100 callers whose
+# turns land on different replicas while one replica is killed with SIGKILL; every answer exact,
+# one audit chain that verifies with every answered turn's events in it, every token restorable
+# from every surviving replica (bench/scale-out.py says what is measured and checked).
+#
+# Usage: scripts/scale-out.sh [seconds per phase, default 15] [callers, default 100]
+# Starts its own PostgreSQL cluster on loopback (scripts/postgres.sh, in /tmp/masker-pg-scale on
+# port 54339, 400 connections: three replicas' pools), installs wrk and nginx from Debian if
+# missing, builds the release binary (or runs MASKER_BINARY); leaves nothing running but that
+# PostgreSQL cluster (stop it with MASKER_PG_DIR=/tmp/masker-pg-scale bash scripts/postgres.sh stop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_PHASE="${1:-15}"
+CALLERS="${2:-100}"
+
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ -n "${MASKER_BINARY:-}" ]; then
+  MASKER="$MASKER_BINARY"
+else
+  swift build -c release --product masker >/dev/null
+  MASKER=.build/release/masker
+fi
+export MASKER_NER_DIR="${MASKER_NER_DIR:-$PWD/.build/release/Masker_MaskerCore.resources/ner}"
+eval "$(MASKER_PG_DIR=/tmp/masker-pg-scale MASKER_PG_PORT=54339 MASKER_PG_MAX_CONNECTIONS=400 bash scripts/postgres.sh start)"
+python3 bench/scale-out.py "$MASKER" "$MASKER_TEST_DATABASE_URL" "$SECONDS_PER_PHASE" "$CALLERS"
