@@ -120,6 +120,7 @@ let package = Package(
         ]),
         .testTarget(name: "MaskerVoiceTests", dependencies: ["MaskerVoice", "MaskerCore"]),
         // Depends on the executables so `swift test` builds the binaries these tests run.
-        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerStore", "MaskerTestSupport", "masker", "masker-voice"]),
+        .testTarget(name: "MaskerCLITests", dependencies: ["MaskerCLI", "MaskerStore", "MaskerTestSupport", "masker", "masker-voice",
+                                                        .product(name: "Yams", package: "Yams")]),
     ]
 )

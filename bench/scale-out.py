@@ -197,6 +197,13 @@ def host_cpu_seconds():
     return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
 
 
+def connections():
+    """Connections the database holds now (every replica's pools, after the three-replica run)."""
+    result = subprocess.run(["psql", DATABASE.split("?")[0], "-tAc", "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"],
+                            capture_output=True, text=True)
+    return int(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip().isdigit() else None
+
+
 def digits(n):
     return "".join(random.choice("0123456789") for _ in range(n))
 
@@ -306,6 +313,7 @@ def main():
             api(replica.port, "GET", f"/api/v1/agents/{AGENT}", token=token)
         for count in (1, 2, 3):
             print(json.dumps(scale_phase(balancer, replicas, count)), flush=True)
+        print(json.dumps({"phase": "database", "connections_after_3_replicas": connections()}), flush=True)
         results, answered_by_call, unrestorable, restores = correctness_phase(balancer, replicas, token)
         audit = audit_checks(answered_by_call)
         summary = {"phase": "kill -9", "callers": CALLERS, "seconds": SECONDS, "answered": results["answered"],

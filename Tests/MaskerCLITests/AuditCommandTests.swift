@@ -238,3 +238,49 @@ struct AuditCommandTests {
         return MaskerProcess.Output(code: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
     }
 }
+
+/// The audit chain in PostgreSQL as a user meets it: a database URL is enough, `verify`, `export`
+/// and `purge` work on it, and a wrong `MASKER_AUDIT_STORE` is a clear usage error.
+struct PostgresAuditCommandTests {
+    let call = "my number is four one five, five five five, two six seven one and my SSN is 219-45-6789\n"
+
+    @Test func withADatabaseTheChainIsThereAndExportsToAFileThatVerifiesOffline() throws {
+        let scratch = try ScratchDirectory()
+        let url = try TestPostgres.url()
+        let env = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+                   "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey,
+                   "MASKER_DATABASE_URL": url + (url.contains("?") ? "&" : "?") + "schema=" + TestPostgres.freshSchema("cli_audit")]
+        let masked = try MaskerProcess.run(["mask", "--session", "call-9"], environment: env, stdin: call)
+        #expect(masked.code == 0, "\(masked.all)")
+        // Nothing went to a file: the chain is in the database.
+        #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("audit.jsonl").path))
+        let verified = try MaskerProcess.run(["audit", "verify", "--json"], environment: env)
+        #expect(verified.code == 0, "\(verified.all)")
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(verified.stdout.utf8)) as? [String: Any])
+        #expect(outcome["holds"] as? Bool == true && outcome["records"] as? Int == 2)
+        let password = try #require(URLComponents(string: url)?.password)
+        #expect((outcome["file"] as? String)?.hasPrefix("postgres://") == true && !verified.all.contains(password))
+        let exported = scratch.url.appendingPathComponent("export.jsonl").path
+        let export = try MaskerProcess.run(["audit", "export", exported], environment: env)
+        #expect(export.code == 0 && export.stdout.contains("wrote 2 records"), "\(export.all)")
+        let offline = try MaskerProcess.run(["audit", "verify", exported, "--expect-root", outcome["root"] as? String ?? ""], environment: env)
+        #expect(offline.code == 0, "\(offline.all)")
+        // A second export to the same file is refused, and the first is untouched.
+        let again = try MaskerProcess.run(["audit", "export", exported], environment: env)
+        #expect(again.code == 1 && again.stderr.contains("exists already"))
+        let purged = try MaskerProcess.run(["audit", "purge", "--before", "2999-01-01", "--json"], environment: env)
+        #expect(purged.code == 0, "\(purged.all)")
+        let after = try MaskerProcess.run(["audit", "verify"], environment: env)
+        #expect(after.code == 0 && after.stdout.contains("chain holds, 1 record"), "\(after.all)")
+    }
+
+    @Test func aWrongAuditStoreSettingSaysWhatToSet() throws {
+        let scratch = try ScratchDirectory()
+        let base = ["MASKER_DATA_DIR": scratch.url.path, "MASKER_KEY_K_HEALTHCARE": MaskerProcess.validKey,
+                    "MASKER_AUDIT_HMAC_KEY": MaskerProcess.auditKey]
+        let unknown = try MaskerProcess.run(["mask"], environment: base.merging(["MASKER_AUDIT_STORE": "s3"]) { $1 }, stdin: call)
+        #expect(unknown.code == 1 && unknown.stderr.contains("MASKER_AUDIT_STORE is 's3'; it takes file or postgres") && unknown.stdout.isEmpty)
+        let noDatabase = try MaskerProcess.run(["mask"], environment: base.merging(["MASKER_AUDIT_STORE": "postgres"]) { $1 }, stdin: call)
+        #expect(noDatabase.code == 1 && noDatabase.stderr.contains("needs MASKER_DATABASE_URL") && noDatabase.stdout.isEmpty)
+    }
+}
