@@ -29,23 +29,51 @@ final class TestServer: @unchecked Sendable {
     /// PostgreSQL server.
     enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
 
+    /// Replicas of one deployment: one key ring and one PostgreSQL schema holding the vault, the
+    /// server's records and the audit chain, which each replica opens for itself.
+    struct Deployment: Sendable {
+        let keyRing: KeyRing
+        let schema: String
+        let auditKey = SymmetricKey(size: .bits256)
+
+        init(policy: Policy = .healthcareDefault) throws {
+            let keys = try ScratchDirectory()
+            (keyRing, _) = try KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: DataDirectory(url: keys.url))
+                .load(requiredKids: [policy.kid], generateMissing: true, logger: Logger(label: "test"))
+            schema = TestPostgres.freshSchema("masker_rep")
+        }
+    }
+
+    /// Set for a replica of a `Deployment`: the deployment's schema outlives each replica.
+    private let sharesSchema: Bool
+
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, policy: Policy = .healthcareDefault,
-         database: Database = .sqlite, vault: (any VaultStore)? = nil, loader: (@Sendable () throws -> Policy)? = nil,
-         auditLogFails: Bool = false, signsReports: Bool = true) async throws {
+         database: Database = .sqlite, vault givenVault: (any VaultStore)? = nil, loader: (@Sendable () throws -> Policy)? = nil,
+         auditLogFails: Bool = false, signsReports: Bool = true, replicaOf deployment: Deployment? = nil) async throws {
         scratch = try ScratchDirectory()
         let dataDirectory = DataDirectory(url: scratch.url)
         logs = LogCapture()
         let logger = logs.logger
-        let (ring, _) = try KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: dataDirectory)
-            .load(requiredKids: [policy.kid], generateMissing: true, logger: logger)
-        let vault = try vault ?? SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
+        sharesSchema = deployment != nil
+        let ring = try deployment?.keyRing ?? KeyRingLoader(environment: ["MASKER_DEV": "1"], dataDirectory: dataDirectory)
+            .load(requiredKids: [policy.kid], generateMissing: true, logger: logger).0
         auditPath = scratch.url.appendingPathComponent("audit.jsonl").path
-        // A log on a full disk: every append fails.
-        if auditLogFails { try FileManager.default.createSymbolicLink(atPath: auditPath, withDestinationPath: "/dev/full") }
-        let audit = try AuditLog(path: auditPath, key: SymmetricKey(size: .bits256), logger: logger)
-        switch database {
-        case .sqlite: store = try SQLiteServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
-        case .postgres: store = try await PostgresServerStore(url: try TestPostgres.url(), schema: TestPostgres.freshSchema("masker_srv"))
+        let vault: any VaultStore
+        let audit: any AuditStore
+        if let deployment {
+            let url = try TestPostgres.url()
+            vault = try await PostgresVaultStore(url: url, schema: deployment.schema)
+            audit = try await PostgresAuditLog(url: url, schema: deployment.schema, key: deployment.auditKey, logger: logger)
+            store = try await PostgresServerStore(url: url, schema: deployment.schema)
+        } else {
+            vault = try givenVault ?? SQLiteVaultStore(path: scratch.url.appendingPathComponent("vault.sqlite").path)
+            // A log on a full disk: every append fails.
+            if auditLogFails { try FileManager.default.createSymbolicLink(atPath: auditPath, withDestinationPath: "/dev/full") }
+            audit = try AuditLog(path: auditPath, key: SymmetricKey(size: .bits256), logger: logger)
+            switch database {
+            case .sqlite: store = try SQLiteServerStore(path: scratch.url.appendingPathComponent("server.sqlite").path)
+            case .postgres: store = try await PostgresServerStore(url: try TestPostgres.url(), schema: TestPostgres.freshSchema("masker_srv"))
+            }
         }
         var configuration = ServerConfiguration()
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
@@ -73,7 +101,7 @@ final class TestServer: @unchecked Sendable {
     func stop() async throws {
         task.cancel()
         _ = await task.result
-        if let postgres = store as? PostgresServerStore { try? await postgres.dropSchema() }
+        if !sharesSchema, let postgres = store as? PostgresServerStore { try? await postgres.dropSchema() }
         await store.close()
     }
 
