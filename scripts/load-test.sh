@@ -29,13 +29,8 @@ DURATION="${1:-20}"
 CONNECTIONS="${2:-100}"
 THREADS=2
 
-need=()
-command -v wrk >/dev/null 2>&1 || need+=(wrk)
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-if [ "${#need[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. scripts/apt-need.sh
+apt_need wrk nginx
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 if [ -n "${MASKER_BINARY:-}" ]; then

@@ -15,13 +15,8 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE="${1:-15}"
 CALLERS="${2:-100}"
 
-need=()
-command -v wrk >/dev/null 2>&1 || need+=(wrk)
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-if [ "${#need[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. scripts/apt-need.sh
+apt_need wrk nginx
 if [ -n "${MASKER_BINARY:-}" ]; then
   MASKER="$MASKER_BINARY"
 else

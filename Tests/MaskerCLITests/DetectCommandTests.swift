@@ -152,11 +152,14 @@ struct DetectCommandTests {
         #expect(result.code == 0, "\(result.all)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let stages = try #require(report["stages"] as? [[String: Any]])
-        #expect(stages.compactMap { $0["stage"] as? String } == ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma", "mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16", "audit_append", "audit_append_x32", "synthesize"])
+        // Without MASKER_DATABASE_URL the PostgreSQL audit stage is left out; asked for, it says what it needs.
+        #expect(stages.compactMap { $0["stage"] as? String } == ["tokenize", "normalize", "detect", "detect_regex", "detect_gemma", "mask", "rehydrate", "rehydrate/token", "rehydrate_stream", "vault_insert", "vault_insert_x16", "audit_append", "audit_append_x32", "audit_turn_x100", "synthesize"])
         #expect(stages.prefix(5).allSatisfy { $0["p50_us"] is Double && $0["p99_us"] is Double && $0["mb_per_s"] is Double && $0["turns"] as? Int == 4 })
         #expect((report["peak_rss_mb"] as? Double ?? 0) > 0)
         // One surrogate (the phone number) per round.
         #expect(stages.last?["turns"] as? Int == 2)
+        let noDatabase = try MaskerProcess.run(["bench", "--stages", "audit_turn_x100_pg", "--corpus", "-"], stdin: corpus)
+        #expect(noDatabase.code == 64 && noDatabase.stderr.contains("needs MASKER_DATABASE_URL"), "\(noDatabase.all)")
     }
 
     @Test func benchNamesItsSlowestLinesWithoutTheirText() throws {

@@ -26,27 +26,26 @@ import Synchronization
 ///   nothing, and every caller of its group fails closed.
 public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
     // Immutable after init; the pool is thread-safe; `queue` is guarded by its mutex.
-    private let pool: PostgresPool
-    private let key: SymmetricKey
+    let pool: PostgresPool
+    let key: SymmetricKey
     private let mac: HMAC<SHA256>
     private let payloadKey: SymmetricKey
     public let recordKey: SymmetricKey
     public let location: String
     /// The schema holding the tables when one was named, else nil (the connection's search path).
     public let schema: String?
-    private let records: String, head: String, payloads: String
-    private let queue = Mutex(Queue())
+    let records: String, head: String, payloads: String
+    let queue = Mutex(Queue())
 
-    private struct Queue {
+    struct Queue {
         var pending: [Pending] = []
-        /// Groups being committed now (`drain` loops running).
-        var inFlight = 0
+        var committing = false
         var ids = SortableIDGenerator()
         /// The head after the last group this replica sent, or as it last read it (nil: read it first).
         var head: Head?
     }
 
-    private struct Pending {
+    struct Pending {
         var events: [AuditEvent]
         var payload: AuditLog.Payload?
         var done: AuditAppend
@@ -129,14 +128,14 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
         var ts: String
     }
 
-    private static func readHead(_ connection: PostgresConnection, _ table: String, lock: Bool) async throws -> Head {
+    static func readHead(_ connection: PostgresConnection, _ table: String, lock: Bool) async throws -> Head {
         let rows = try await connection.query("SELECT seq, hash, ts FROM \(unescaped: table) WHERE id = 1\(unescaped: lock ? " FOR UPDATE" : "")",
                                               logger: silent)
         for try await (seq, hash, ts) in rows.decode((Int, String, String).self) { return Head(seq: seq, hash: hash, ts: ts) }
         throw AuditLogError.unreadableTail(path: table, reason: "its head row is missing")
     }
 
-    private func currentHead() async throws(AuditLogError) -> Head {
+    func currentHead() async throws(AuditLogError) -> Head {
         let table = head
         return try await run("read") { client in try await client.withConnection { try await Self.readHead($0, table, lock: false) } }
     }
@@ -168,8 +167,8 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
         }
         let start = queue.withLock { queue -> Bool in
             queue.pending.append(Pending(events: events, payload: payload, done: done))
-            guard queue.inFlight < Self.maxInFlight else { return false }
-            queue.inFlight += 1
+            if queue.committing { return false }
+            queue.committing = true
             return true
         }
         if start { Task { await self.drain() } }
@@ -182,7 +181,7 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
             let batch = queue.withLock { queue -> [Pending] in
                 let taken = queue.pending
                 queue.pending = []
-                if taken.isEmpty { queue.inFlight -= 1 }
+                if taken.isEmpty { queue.committing = false }
                 return taken
             }
             if batch.isEmpty { return }
@@ -195,18 +194,16 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
         }
     }
 
-    /// One group in flight per replica. Chaining a second group after one still being committed
-    /// was tried (four in flight): on separate connections the later statement often reached the
-    /// database first, found the head not yet moved, and every group after it chained again;
-    /// p50 went from 0.7 to 3.5 ms and p99 from ~5 to ~22 ms (`masker bench --stages audit_turn_x100_pg`).
-    static let maxInFlight = 1
-
     /// One statement per group (`appendStatement`), chained after the head this replica last
     /// wrote or read: the statement moves the head only if the head is still there, and inserts
     /// the records (and payloads) only if it moved it; a group costs one round trip and one
     /// commit. When another replica appended in between, nothing was written, and the group is
     /// committed again the sure way (`lockedCommit`): retrying optimistically while several busy
     /// replicas append was measured to starve (a group found the head moved 64 times running).
+    /// One group is in flight per replica: sending the next before the last had committed (four
+    /// in flight) was tried, and on separate connections the later group often reached the
+    /// database first and had to be chained again (p50 0.7 → 3.5 ms, p99 ~5 → ~22 ms in
+    /// `masker bench --stages audit_turn_x100_pg`).
     private func commit(_ events: [AuditEvent], payloads kept: [AuditLog.Payload]) async throws(AuditLogError) {
         let lines = payloadLines(kept)
         if let known = queue.withLock({ $0.head }) {
@@ -262,13 +259,13 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
     }
 
     /// A group's records, chained after `head`, and the head they leave.
-    private struct Sealed {
+    struct Sealed {
         var seqs: [Int] = [], hashes: [String] = [], lines: [String] = []
         var head: Head
     }
 
     /// Stamps and chains `events` after `head`: no earlier than the head (replicas' clocks differ).
-    private func seal(_ events: [AuditEvent], after head: Head, at now: Date, ids generator: inout SortableIDGenerator) -> Sealed {
+    func seal(_ events: [AuditEvent], after head: Head, at now: Date, ids generator: inout SortableIDGenerator) -> Sealed {
         let timestamp = max(UTCTimestamp.format(now), head.ts)
         let ids = events.map { _ in generator.next(prefix: "evt", now: now) }
         var sealed = Sealed(head: Head(seq: head.seq + events.count, hash: head.hash, ts: timestamp))
@@ -286,7 +283,7 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
     /// replica's update waits for the row and then finds it moved), and inserts the payloads and
     /// records only if it did; returns 1 when written, 0 when the head had moved. One statement,
     /// so one transaction: all of it or none.
-    private func appendStatement(_ batch: Sealed, after head: Head, payloads lines: [String]) -> PostgresQuery {
+    func appendStatement(_ batch: Sealed, after head: Head, payloads lines: [String]) -> PostgresQuery {
         """
         WITH moved AS (
             UPDATE \(unescaped: self.head) SET seq = \(batch.head.seq), hash = \(batch.head.hash), ts = \(batch.head.ts)
@@ -300,190 +297,6 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
             WHERE EXISTS (SELECT 1 FROM moved))
         SELECT COUNT(*)::bigint FROM moved
         """
-    }
-
-    /// Seals `events` after `head` (the locked head row, in a transaction) and inserts them,
-    /// moving the head: retention's checkpoint.
-    private func insert(_ events: [AuditEvent], after head: Head, on connection: PostgresConnection) async throws {
-        let batch = queue.withLock { queue in seal(events, after: head, at: Date(), ids: &queue.ids) }
-        try await connection.query("""
-            INSERT INTO \(unescaped: records) (seq, ts, this_hash, line)
-            SELECT s, \(batch.head.ts), h, l FROM unnest(\(batch.seqs)::bigint[], \(batch.hashes)::text[], \(batch.lines)::text[]) AS u(s, h, l)
-            """, logger: Self.silent)
-        try await connection.query("""
-            UPDATE \(unescaped: self.head) SET seq = \(batch.head.seq), hash = \(batch.head.hash), ts = \(batch.head.ts) WHERE id = 1
-            """, logger: Self.silent)
-    }
-
-    // MARK: Reading
-
-    /// Up to `page` records after `seq`, up to `last`, oldest first.
-    private func records(after seq: Int, upTo last: Int) async throws(AuditLogError) -> [(seq: Int, line: String)] {
-        let table = records, limit = Self.page
-        return try await run("read", bounded: false) { client in
-            try await client.query("""
-                SELECT seq, line FROM \(unescaped: table) WHERE seq > \(seq) AND seq <= \(last) ORDER BY seq LIMIT \(limit)
-                """, logger: Self.silent).decode((Int, String).self).all().map { (seq: $0.0, line: $0.1) }
-        }
-    }
-
-    /// Every record up to the head read when the walk began, oldest first, until `visit` says stop.
-    private func walk(upTo last: Int, _ visit: (Int, String) throws -> Bool) async throws {
-        var after = 0
-        while true {
-            let rows = try await records(after: after, upTo: last)
-            for row in rows { guard try visit(row.seq, row.line) else { return } }
-            guard rows.count == Self.page, let end = rows.last?.seq else { return }
-            after = end
-        }
-    }
-
-    public func verify(expectedRoot: String?) async throws -> AuditChainVerifier.Outcome {
-        let head = try await currentHead()
-        var verifier = AuditChainVerifier(key: key, expectedRoot: expectedRoot)
-        var number = 0, lastSeq = 0
-        try await walk(upTo: head.seq) { seq, line in
-            number += 1
-            lastSeq = seq
-            return verifier.check(line: Array(line.utf8)[...], number: number, terminated: true)
-        }
-        var outcome = verifier.finish()
-        // The head row says where the chain ends: records cut from the end show without a root kept.
-        if outcome.holds, lastSeq != head.seq || outcome.root != head.hash {
-            outcome.firstBreak = .init(line: number, reason: "the chain's head names record \(head.seq) (\(head.hash.prefix(16))…), but the records end at \(lastSeq) (\(outcome.root.prefix(16))…): records were deleted from the end of the chain")
-        }
-        return outcome
-    }
-
-    public func report(scope: ReportScope, policy: Policy, now: Date) async throws -> JSONValue {
-        let head = try await currentHead()
-        var builder = AuditReportBuilder(scope: scope, key: key)
-        var number = 0
-        try await walk(upTo: head.seq) { _, line in
-            number += 1
-            builder.add(line: Array(line.utf8)[...], number: number, terminated: true)
-            return true
-        }
-        var selection = PayloadLog.Selection(auditKey: key, limit: AuditReportBuilder.maxSamples) {
-            scope.includes(timestamp: $0, sessionID: $1, agentID: $2)
-        }
-        try await walkPayloads { line in
-            selection.add(Array(line.utf8)[...])
-            return !selection.isFull
-        }
-        return AuditReport.finish(builder, location: location, policy: policy, now: now,
-                                  payloads: selection.payloads, unreadable: selection.unreadable)
-    }
-
-    private func walkPayloads(_ visit: (String) throws -> Bool) async throws {
-        let table = payloads, limit = Self.page
-        var next = 0
-        while true {
-            let after = next
-            let rows = try await run("read", bounded: false) { client in
-                try await client.query("SELECT id, line FROM \(unescaped: table) WHERE id > \(after) ORDER BY id LIMIT \(limit)",
-                                       logger: Self.silent).decode((Int, String).self).all()
-            }
-            for (_, line) in rows { guard try visit(line) else { return } }
-            guard rows.count == limit, let end = rows.last?.0 else { return }
-            next = end
-        }
-    }
-
-    // MARK: Retention
-
-    public func purge(before cutoff: Date, retentionDays: Int?, scope: AuditScope?) async throws -> AuditLog.PurgeOutcome {
-        let cutoffText = UTCTimestamp.format(cutoff)
-        let (head, payloads) = (self.head, self.payloads)
-        return try await run("purge", bounded: false) { client in try await client.withTransaction(logger: Self.silent) { connection in
-            // Appends wait for the head while the chain is checked and cut.
-            let current = try await Self.readHead(connection, head, lock: true)
-            let prefix = try await self.oldPrefix(connection, upTo: current, before: cutoffText)
-            let payloadsDropped = try await connection.query(
-                "WITH gone AS (DELETE FROM \(unescaped: payloads) WHERE ts < \(cutoffText) RETURNING 1) SELECT COUNT(*) FROM gone",
-                logger: Self.silent).decode(Int.self).all().first ?? 0
-            guard prefix.dropped > 0, let droppedRoot = prefix.root else {
-                return AuditLog.PurgeOutcome(droppedRecords: 0, keptRecords: prefix.total, droppedRoot: nil, droppedPayloads: payloadsDropped)
-            }
-            try await connection.query("DELETE FROM \(unescaped: self.records) WHERE seq <= \(prefix.lastSeq)", logger: Self.silent)
-            var detail: [(String, JSONValue)] = [
-                ("dropped_records", .int(prefix.dropped)), ("dropped_root", .string(droppedRoot)), ("dropped_before", .string(cutoffText)),
-            ]
-            if let retentionDays { detail.append(("retention_days", .int(retentionDays))) }
-            let checkpoint = AuditEvent(kind: .retentionCheckpoint, sessionID: scope?.sessionID, agentID: scope?.agentID,
-                                        kid: nil, policyName: scope?.policyName, policyVersion: scope?.policyVersion, detail: detail)
-            try await self.insert([checkpoint], after: current, on: connection)
-            self.queue.withLock { $0.head = nil } // appends read the new head
-            return AuditLog.PurgeOutcome(droppedRecords: prefix.dropped, keptRecords: prefix.total - prefix.dropped + 1,
-                                         droppedRoot: droppedRoot, droppedPayloads: payloadsDropped)
-        } }
-    }
-
-    /// The chain checked up to `head` (a broken chain is refused, as the file log refuses it),
-    /// and its records stamped before `cutoff`: a prefix, since times never go backwards.
-    private func oldPrefix(_ connection: PostgresConnection, upTo head: Head, before cutoff: String) async throws
-        -> (total: Int, dropped: Int, root: String?, lastSeq: Int) {
-        var verifier = AuditChainVerifier(key: key)
-        var total = 0, dropped = 0, lastSeq = 0, keeping = false, after = 0
-        var root: String?
-        pages: while true {
-            let rows = try await connection.query("""
-                SELECT seq, line FROM \(unescaped: records) WHERE seq > \(after) AND seq <= \(head.seq) ORDER BY seq LIMIT \(Self.page)
-                """, logger: Self.silent).decode((Int, String).self).all()
-            for (seq, line) in rows {
-                guard verifier.check(line: Array(line.utf8)[...], number: total + 1, terminated: true) else { break pages }
-                total += 1
-                if !keeping, let ts = verifier.lastRecord["ts"]?.stringValue, ts < cutoff {
-                    (dropped, root, lastSeq) = (dropped + 1, verifier.previousHash, seq)
-                } else {
-                    keeping = true
-                }
-            }
-            guard rows.count == Self.page, let end = rows.last?.0 else { break }
-            after = end
-        }
-        let outcome = verifier.finish()
-        if let failure = outcome.firstBreak { throw AuditLogError.brokenChain(path: location, line: failure.line, reason: failure.reason) }
-        guard outcome.root == head.hash else {
-            throw AuditLogError.brokenChain(path: location, line: total, reason: "the records end before the record the chain's head names: records were deleted from the end")
-        }
-        return (total, dropped, root, lastSeq)
-    }
-
-    public func currentRoot() async throws -> String { try await currentHead().hash }
-
-    public func forEachLine(records visitRecord: (ArraySlice<UInt8>) throws -> Void,
-                            payloads visitPayload: (ArraySlice<UInt8>) throws -> Void) async throws -> Int {
-        let head = try await currentHead()
-        var count = 0
-        try await walk(upTo: head.seq) { _, line in
-            try visitRecord(Array(line.utf8)[...])
-            count += 1
-            return true
-        }
-        try await walkPayloads { line in
-            try visitPayload(Array(line.utf8)[...])
-            return true
-        }
-        return count
-    }
-
-    public func scanNewest(before: UInt64?, maxLines: Int, _ visit: (ArraySlice<UInt8>) -> Bool) async throws -> UInt64? {
-        let table = records, limit = maxLines, below = before.map { Int(clamping: $0) } ?? Int.max
-        let (rows, first) = try await run("read") { client in
-            let rows = try await client.query("SELECT seq, line FROM \(unescaped: table) WHERE seq < \(below) ORDER BY seq DESC LIMIT \(limit)",
-                                              logger: Self.silent).decode((Int, String).self).all()
-            let first = try await client.query("SELECT COALESCE(MIN(seq), 0) FROM \(unescaped: table)", logger: Self.silent)
-                .decode(Int.self).all().first ?? 0
-            return (rows, first)
-        }
-        var last: Int?
-        for (seq, line) in rows {
-            last = seq
-            if !visit(Array(line.utf8)[...]) { break }
-        }
-        guard let last, last > first else { return nil }
-        return UInt64(last)
     }
 
     /// Down while PostgreSQL cannot be reached, or while the last append failed and a write to the
@@ -505,7 +318,7 @@ public final class PostgresAuditLog: AuditStore, @unchecked Sendable {
     /// One operation through the pool (deadline, outage, health); its failure named with the
     /// chain's location and the database's reason, never a bound value.
     @discardableResult
-    private func run<T: Sendable>(_ what: String, bounded: Bool = true,
+    func run<T: Sendable>(_ what: String, bounded: Bool = true,
                                   _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(AuditLogError) -> T {
         do {
             return try await pool.run(what == "read" ? .read : .write, bounded: bounded, body)
