@@ -7,9 +7,9 @@
 #
 # Usage: scripts/scale-out.sh [seconds per phase, default 15] [callers, default 100]
 # Starts its own PostgreSQL cluster on loopback (scripts/postgres.sh, in /tmp/masker-pg-scale on
-# port 54339, 400 connections: three replicas' pools), installs wrk and nginx from Debian if
-# missing, builds the release binary (or runs MASKER_BINARY); leaves nothing running but that
-# PostgreSQL cluster (stop it with MASKER_PG_DIR=/tmp/masker-pg-scale bash scripts/postgres.sh stop).
+# port 54359, apart from the test suite's and the fault tests' clusters; 400 connections: three
+# replicas' pools), installs wrk and nginx from Debian if missing, builds the release binary (or
+# runs MASKER_BINARY); leaves nothing running (the cluster is stopped at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE="${1:-15}"
@@ -24,5 +24,7 @@ else
   MASKER=.build/release/masker
 fi
 export MASKER_NER_DIR="${MASKER_NER_DIR:-$PWD/.build/release/Masker_MaskerCore.resources/ner}"
-eval "$(MASKER_PG_DIR=/tmp/masker-pg-scale MASKER_PG_PORT=54339 MASKER_PG_MAX_CONNECTIONS=400 bash scripts/postgres.sh start)"
+export MASKER_PG_DIR=/tmp/masker-pg-scale MASKER_PG_PORT=54359 MASKER_PG_MAX_CONNECTIONS=400
+eval "$(bash scripts/postgres.sh start)"
+trap 'bash scripts/postgres.sh stop' EXIT
 python3 bench/scale-out.py "$MASKER" "$MASKER_TEST_DATABASE_URL" "$SECONDS_PER_PHASE" "$CALLERS"

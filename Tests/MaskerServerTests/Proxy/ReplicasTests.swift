@@ -64,6 +64,10 @@ struct ReplicasTests {
         // calls one each, and every restored value is on the record.
         let records = verified[0].json["records"]?.intValue ?? 0
         #expect(records >= 6 * 2 + 20 + 6 * 2 + 20 + 1, "records: \(records)")
+        // /health names where the chain is, with no password.
+        let health = try await second.call(.GET, "/health")
+        #expect(health.status == 200 && health.text.contains("appending to postgres://"), "\(health.text)")
+        #expect(!health.text.contains(try #require(URLComponents(string: try TestPostgres.url())?.password)))
         for replica in replicas { try await replica.stop() }
         let audit = try await PostgresAuditLog(url: try TestPostgres.url(), schema: deployment.schema, key: deployment.auditKey)
         try await audit.dropSchema()
