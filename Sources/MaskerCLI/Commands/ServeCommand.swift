@@ -81,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await MaskerServerApp.run(dependencies) { port in
                 logger.notice("masker serve listening on http://\(configuration.listen.host):\(port) (policy \(policy.name) v\(policy.version))")
+                // Where the record goes (a path, or the database without its password): an operator
+                // running replicas checks they all name the same chain.
+                logger.notice("audit chain: \(audit?.location ?? "off (audit.log_events: false)")")
                 if let gemma = configuration.gemmaEndpoint {
                     // The model and the bound only: the URL may carry credentials.
                     logger.notice("gemma pass on an LLM endpoint (model \(gemma.model), \(Int(gemma.timeout.milliseconds)) ms a turn, then the embedded model)")
