@@ -61,6 +61,36 @@ final class PostgresPool: Sendable {
         self.background = background
         let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         state = Mutex(State(client: client, runTask: Task { await client.run() }))
+        Self.siblings.withLock { pools in
+            pools[Self.siblingKey(settings), default: []].removeAll { $0.pool == nil }
+            pools[Self.siblingKey(settings), default: []].append(Weak(pool: self))
+        }
+    }
+
+    /// The pools of one database in this process (the vault's, the server store's, the audit
+    /// chain's: each store opens its own) share what one of them learns of an outage. Otherwise
+    /// an operation that touches two stores in turn (a token that could not be read from the
+    /// vault, then its `rehydration_failed` event appended to the audit chain) waited out the
+    /// query timeout once per pool: 4 s instead of 2 when the database froze (Tests/faults).
+    private static let siblings = Mutex<[String: [Weak]]>([:])
+
+    /// One server's stores share a URL, schema included; throwaway schemas (tests, benchmarks)
+    /// keep theirs apart, so one test's slow query does not fail another's.
+    private static func siblingKey(_ settings: PostgresURL) -> String { settings.redacted + "#" + (settings.schema ?? "") }
+
+    private struct Weak {
+        weak var pool: PostgresPool?
+    }
+
+    /// An outage another pool of this database is going through, if any.
+    private func siblingOutage() -> (since: Date, reason: String)? {
+        let pools = Self.siblings.withLock { $0[Self.siblingKey(settings)] ?? [] }
+        for sibling in pools {
+            guard let pool = sibling.pool, pool !== self,
+                  let outage = pool.state.withLock({ $0.outage.map { (since: $0.since, reason: $0.reason) } }) else { continue }
+            return outage
+        }
+        return nil
     }
 
     /// Connects, checks the server answers within `timeout`, and starts the pool. `schema`
@@ -110,8 +140,8 @@ final class PostgresPool: Sendable {
     @discardableResult
     func run<T: Sendable>(_ operation: OperationHealth.Operation, bounded: Bool = true,
                           _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        let (client, generation, outage) = state.withLock { ($0.client, $0.generation, $0.outage) }
-        if let outage {
+        let (client, generation, own) = state.withLock { ($0.client, $0.generation, $0.outage.map { (since: $0.since, reason: $0.reason) }) }
+        if let outage = own ?? siblingOutage() {
             throw Unreachable(description: "PostgreSQL \(settings.redacted) has been unreachable since \(UTCTimestamp.format(outage.since)) "
                 + "(\(outage.reason)); reconnecting every 250 ms")
         }

@@ -333,14 +333,26 @@ struct BenchCommand: AsyncParsableCommand {
             }
             runs.append(("audit_turn_x100_pg", postgres!, 100, true))
         }
-        defer { if let postgres { Task { try? await postgres.dropSchema(); await postgres.close() } } }
-        for (stage, store, writers, perTurn) in runs where wanted.contains(stage) {
-            let started = DispatchTime.now().uptimeNanoseconds
-            let samples = try await appendLoad(store, stage: stage, turns: turns, writers: writers, rounds: rounds, perTurn: perTurn)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            results.append(StageResult(stage: stage, samples: samples, seconds: seconds, bytes: 0))
+        do {
+            for (stage, store, writers, perTurn) in runs where wanted.contains(stage) {
+                let started = DispatchTime.now().uptimeNanoseconds
+                let samples = try await appendLoad(store, stage: stage, turns: turns, writers: writers, rounds: rounds, perTurn: perTurn)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                results.append(StageResult(stage: stage, samples: samples, seconds: seconds, bytes: 0))
+            }
+        } catch {
+            await Self.discard(postgres)
+            throw error
         }
+        await Self.discard(postgres)
         return results
+    }
+
+    /// The throwaway chain's schema dropped, before the command exits.
+    static func discard(_ postgres: PostgresAuditLog?) async {
+        guard let postgres else { return }
+        try? await postgres.dropSchema()
+        await postgres.close()
     }
 
     /// `writers` tasks appending the turns' events, each its share of the corpus per round; the
