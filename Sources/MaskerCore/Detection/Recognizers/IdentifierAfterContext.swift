@@ -17,12 +17,16 @@ struct IdentifierAfterContext: Sendable {
     /// Tokens allowed between the phrase and the identifier.
     var maxGap = 4
 
+    /// Words between the phrase and the identifier. The answer words let an identifier asked for
+    /// be found in its answer: "your member id? yes, it's W987654321" (a call's two speakers in one
+    /// transcript line, or the agent's question put before the caller's answer).
     static let gapWords: WordSet = [
         "is", "number", "numbers", "num", "no", "id", "it's", "its", "it", "the", "my", "was", "of", "a", "an",
         "uh", "um", "s", "should", "be", "will", "that", "this", "on", "file", "reads", "ends", "with", "code", "#",
+        "yes", "yeah", "yep", "sure", "okay", "ok",
     ]
 
-    static let gapSymbols: WordSet = [":", "#", "-", ",", "."]
+    static let gapSymbols: WordSet = [":", "#", "-", ",", ".", "?"]
 
     func matches(in text: ScannedText) -> [Match] {
         let tokens = text.tokens

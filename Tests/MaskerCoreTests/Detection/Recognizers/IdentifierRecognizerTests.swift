@@ -24,6 +24,10 @@ struct IdentifierRecognizerTests {
         ("pump S/N 99812-4471", "DEVICE:99812-4471"),  // a phrase with punctuation in it ("s/n")
         ("claim number 88172635", "OTHER_ID:88172635"),
         ("it's seven three four seven four six three four okay", "OTHER_ID:seven three four seven four six three four"),
+        // Asked for and answered: the question's phrase is context for the answer.
+        ("can you confirm your member id? yes, it is W987654321.", "HEALTH_PLAN:W987654321"),
+        ("and the policy number? yeah it's AB 445 221 90", "HEALTH_PLAN:AB 445 221 90"),
+        ("what's your MRN? sure, 4827193", "MRN:4827193"),
     ])
     func finds(_ text: String, _ expected: String) {
         #expect(found(text).contains(expected), "\(found(text))")
@@ -61,7 +65,8 @@ struct IdentifierRecognizerTests {
         #expect(found("code 1HGCM82633A004353").isEmpty)
     }
 
-    @Test(arguments: ["the patient has a chart", "my member of staff", "serial killer movies", "license to drive"])
+    @Test(arguments: ["the patient has a chart", "my member of staff", "serial killer movies", "license to drive",
+                      "are you a member? yes, since 2019", "policy? sure, okay"])
     func contextWordsAloneFindNothing(_ text: String) {
         #expect(found(text).isEmpty, "\(found(text))")
     }
