@@ -51,7 +51,7 @@ struct RequestMasking {
         let recorded = keys.map(history.recorded)
 
         let detectStart = clock.now
-        let joins = splitNumbers(texts)
+        let joins = splitNumbers(texts).merging(askedValues(texts, recorded: recorded)) { SplitNumbers.merge($0, $1) }
         var speakers = ConversationSpeakers(pipeline: pipeline)
         var reread: Set<Int> = []
         func splices(_ index: Int) -> MaskSplices? {
@@ -152,6 +152,26 @@ struct RequestMasking {
     /// consecutive texts of one role's content, in one message or in the role's next message (the
     /// agent may have spoken in between: "go on").
     /// A dictionary, empty (and so never allocated) on almost every turn.
+    /// What a caller's new line reveals read after the agent's question it answers
+    /// (`AskedValues`): a message of the caller's right after one of the agent's that ends with a
+    /// question. Only lines new to the call's record: one on the record was read so when it was new.
+    /// The question is read with the recognizers only (`gemma: []`): it lends its context phrases,
+    /// and the NER pass reads the answer on its own anyway.
+    private func askedValues(_ texts: [RequestText], recorded: [CallHistory.Recorded?]) -> [Int: [Detection]] {
+        var asked: [Int: [Detection]] = [:]
+        var previous: Int?
+        for index in texts.indices {
+            guard let message = texts[index].message, texts[index].keyed.context == nil else { continue }
+            defer { previous = index }
+            guard message.role == "user", recorded[index] == nil, let before = previous,
+                  texts[before].message?.role == "assistant", texts[before].message?.index == message.index - 1,
+                  let question = AskedValues.question(endingLine: texts[before].keyed.value) else { continue }
+            let found = AskedValues.answered(question, texts[index].keyed.value) { pipeline.detect($0, gemma: []) }
+            if !found.isEmpty { asked[index] = found }
+        }
+        return asked
+    }
+
     private func splitNumbers(_ texts: [RequestText]) -> [Int: [Detection]] {
         var joins: [Int: [Detection]] = [:]
         // Per role, its last text when that ends with a number and something follows it.

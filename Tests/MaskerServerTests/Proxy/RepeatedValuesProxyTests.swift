@@ -31,6 +31,32 @@ struct RepeatedValuesProxyTests {
         await upstream.stop()
     }
 
+    /// The agent's question is context for the caller's bare answer (`AskedValues`), in the same
+    /// turn and on the next one, where the question is already on the call's record.
+    @Test func aBareAnswerIsReadWithTheQuestionItAnswers() async throws {
+        let upstream = try await FakeUpstream()
+        let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
+        let token = try await server.token()
+        let agent = try await server.createAgent(.object([("name", .string("desk")), ("upstream", .string("openai:fake-model"))]), token: token)
+        var messages: [JSONValue] = [
+            Self.message("user", "hi I need to check my coverage"),
+            Self.message("assistant", "Sure. Can you confirm your member id?"),
+            Self.message("user", "Yes, it is W987654321."),
+        ]
+        let first = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(messages))]),
+                                          headers: ["Masker-Session-Id": "call-asked"])
+        #expect(first.status == 200, "\(first.text)")
+        messages += [Self.message("assistant", "Thanks. And the policy number?"), Self.message("user", "sure it's AB 445 221 90")]
+        let second = try await server.call(.POST, "/proxy/\(agent)/v1/chat/completions", json: .object([("messages", .array(messages))]),
+                                           headers: ["Masker-Session-Id": "call-asked"])
+        #expect(second.status == 200, "\(second.text)")
+        let sent = upstream.receivedText
+        for value in ["W987654321", "AB 445 221 90", "445 221"] { #expect(!sent.contains(value), "\(value) reached the model: \(sent)") }
+        #expect(sent.contains("Can you confirm your member id?") && sent.contains("coverage")) // the agent's lines go as they were
+        try await server.stop()
+        await upstream.stop()
+    }
+
     @Test func anEarlierMessageOnTheRecordIsReadAgainWhenALaterOneRevealsAValueInIt() async throws {
         let upstream = try await FakeUpstream()
         let server = try await TestServer { $0.openAIBaseURL = upstream.baseURL }
