@@ -172,6 +172,30 @@ struct PostgresAuditLogTests {
         for replica in replicas { await replica.close() }
     }
 
+    /// A replica whose view of the head is stale (another appended since) writes nothing with its
+    /// one-statement append and commits under the head's row lock instead: the chain goes on
+    /// from the other replica's records, never beside them.
+    @Test func aReplicaThatChainedFromAStaleHeadCommitsUnderTheLock() async throws {
+        let url = try TestPostgres.url(), schema = TestPostgres.freshSchema("audit")
+        let first = try await PostgresAuditLog(url: url, schema: schema, key: Self.key)
+        let second = try await PostgresAuditLog(url: url, schema: schema, key: Self.key)
+        try await first.append([AuditStoreContractTests.event(1, session: "a")]) // first now knows the head
+        try await second.append([AuditStoreContractTests.event(2, session: "b"), AuditStoreContractTests.event(3, session: "b")])
+        try await first.append([AuditStoreContractTests.event(4, session: "a")], // its head is stale now
+                               payload: AuditLog.Payload(masked: "kept", sessionID: "a", agentID: nil))
+        try await second.append([AuditStoreContractTests.event(5, session: "b")]) // and so is this one's
+        let outcome = try await first.verify(expectedRoot: nil)
+        #expect(outcome.holds && outcome.records == 5, "\(String(describing: outcome.firstBreak))")
+        var sessions: [String] = [], payloads = 0
+        _ = try await second.forEachLine(records: { line in
+            sessions.append((try? JSONParser.parse(Array(line)))?["session_id"]?.stringValue ?? "?")
+        }, payloads: { _ in payloads += 1 })
+        #expect(sessions == ["a", "b", "b", "a", "b"] && payloads == 1)
+        try await first.dropSchema()
+        await first.close()
+        await second.close()
+    }
+
     /// Edits made in the database behind the chain: an edited record, and records deleted from
     /// the end, which the head row gives away even without a root kept earlier.
     @Test func editsInTheDatabaseAreFound() async throws {
