@@ -301,19 +301,19 @@ class Builder(FuzzBuilder):
             return self.fdp.ConsumeIntInRange(1, 100)
         return self.field(name)
 
-    def responses_request(self):
-        fields = {"input": self.responses_field("input")}
+    def fields(self, required, names, make):
+        """A request body: its required member, then up to six more picked from `names`."""
+        fields = {required: make(required)}
         for _ in range(self.fdp.ConsumeIntInRange(0, 6)):
-            name = self.pick(RESPONSES_FIELDS)
-            fields[name] = self.responses_field(name)
+            name = self.pick(names)
+            fields[name] = make(name)
         return fields
 
+    def responses_request(self):
+        return self.fields("input", RESPONSES_FIELDS, self.responses_field)
+
     def request(self):
-        fields = {"messages": self.field("messages")}
-        for _ in range(self.fdp.ConsumeIntInRange(0, 6)):
-            name = self.pick(TOP_FIELDS)
-            fields[name] = self.field(name)
-        return fields
+        return self.fields("messages", TOP_FIELDS, self.field)
 
 
 def leaked(sent):

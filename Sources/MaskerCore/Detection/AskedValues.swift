@@ -26,11 +26,15 @@ public enum AskedValues {
         return question.contains(where: \.isLetter) ? question : nil
     }
 
+    /// At most this many scalars of the answer are read again (cut at a space): the question's
+    /// phrase reaches only a few words into it, and a long message is not read twice.
+    static let answerLength = 160
+
     /// The spans `detect` finds in `answer` when `question` is read before it, in the answer's
     /// own offsets.
     public static func answered(_ question: String, _ answer: String, detect: (String) -> [Detection]) -> [Detection] {
         let offset = question.unicodeScalars.count + 1
-        let found = detect(question + " " + answer).filter { $0.start >= offset }
+        let found = detect(question + " " + opening(of: answer)).filter { $0.start >= offset }
         guard !found.isEmpty else { return [] }
         let texts = ScalarSlices.slices(of: answer, found.map { ($0.start - offset, $0.end - offset) })
         return zip(found, texts).map { detection, text in
@@ -40,5 +44,16 @@ public enum AskedValues {
             shifted.text = text
             return shifted
         }
+    }
+
+    /// The answer's first `answerLength` scalars, ending at a space so no word is cut in two (the
+    /// whole answer when it is shorter, or has no space to end at).
+    static func opening(of answer: String) -> Substring {
+        let scalars = answer.unicodeScalars
+        guard let limit = scalars.index(scalars.startIndex, offsetBy: answerLength, limitedBy: scalars.endIndex),
+              limit < scalars.endIndex else { return answer[...] }
+        var end = limit
+        while end > scalars.startIndex, !scalars[end].properties.isWhitespace { end = scalars.index(before: end) }
+        return end > scalars.startIndex ? answer[..<end] : answer[...]
     }
 }
